@@ -1,0 +1,127 @@
+#!/usr/bin/env node
+// The README's test command (`npm test`). It brings what the suite needs by itself:
+//  - a throwaway PostgreSQL cluster from the binaries on the machine (unless DATABASE_URL is set),
+//    started only when a PostgreSQL test file exists;
+//  - Debian's chromium via apt when browser tests exist and no browser is installed.
+// Then it runs every *.test.ts file with node's own test runner (TAP on stdout: CI reads `# pass`/`# fail`).
+// Usage: npm test [-- <file or folder filter>...]
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, chmodSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const filters = process.argv.slice(2);
+
+function listTests(dir) {
+  if (!existsSync(dir)) return [];
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name.startsWith('.')) continue;
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) out.push(...listTests(full));
+    else if (name.endsWith('.test.ts')) out.push(relative(root, full));
+  }
+  return out;
+}
+
+const all = [...listTests(join(root, 'src')), ...listTests(join(root, 'test'))].sort();
+const files = filters.length ? all.filter((f) => filters.some((p) => f.includes(p))) : all;
+if (files.length === 0) {
+  console.error(`no test files match ${filters.join(' ') || '(all)'}`);
+  process.exit(1);
+}
+
+const env = { ...process.env };
+const cleanups = [];
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function startPostgres() {
+  const bindir = execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim();
+  // Debian's pg_config may name the client bindir; the server binaries live under /usr/lib/postgresql/<v>/bin.
+  let serverBin = bindir;
+  if (!existsSync(join(serverBin, 'initdb'))) {
+    const base = '/usr/lib/postgresql';
+    const versions = existsSync(base) ? readdirSync(base).sort((a, b) => Number(b) - Number(a)) : [];
+    serverBin = versions.map((v) => join(base, v, 'bin')).find((d) => existsSync(join(d, 'initdb'))) ?? bindir;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'gh-pg-'));
+  chmodSync(dir, 0o777);
+  const data = join(dir, 'data');
+  const port = await freePort();
+  const asPostgres = process.getuid?.() === 0;
+  const run = (cmd, args) => {
+    const r = asPostgres
+      ? spawnSync('runuser', ['-u', 'postgres', '--', join(serverBin, cmd), ...args], { encoding: 'utf8' })
+      : spawnSync(join(serverBin, cmd), args, { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr || r.stdout}`);
+  };
+  mkdirSync(data);
+  if (asPostgres) spawnSync('chown', ['-R', 'postgres:postgres', dir]);
+  run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+  run('pg_ctl', [
+    '-D', data, '-l', join(dir, 'log'), '-w', '-t', '60',
+    '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
+    'start',
+  ]);
+  cleanups.push(() => {
+    try { run('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']); } catch { /* already gone */ }
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return `postgres://postgres@127.0.0.1:${port}/postgres`;
+}
+
+function ensureChromium() {
+  const found = spawnSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).stdout.trim();
+  if (found) return found;
+  console.error('# chromium not found: installing Debian\'s chromium with apt-get');
+  const update = spawnSync('apt-get', ['update'], { stdio: 'inherit' });
+  const install = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+  if (update.status !== 0 || install.status !== 0) throw new Error('could not install chromium with apt-get');
+  return spawnSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).stdout.trim();
+}
+
+try {
+  if (!env.DATABASE_URL && files.some((f) => /postgres/i.test(f))) {
+    env.DATABASE_URL = await startPostgres();
+    console.error(`# throwaway PostgreSQL at ${env.DATABASE_URL}`);
+  }
+  if (files.some((f) => f.startsWith('test/browser/'))) {
+    env.CHROMIUM_PATH ||= ensureChromium();
+  }
+} catch (err) {
+  console.error(`# test setup failed: ${err.message}`);
+  for (const c of cleanups) c();
+  process.exit(1);
+}
+
+const args = [
+  '--import', 'tsx',
+  '--test',
+  '--test-reporter=tap',
+  `--test-concurrency=${env.TEST_CONCURRENCY ?? 2}`,
+  '--test-timeout=300000',
+  ...files,
+];
+const child = spawn(process.execPath, args, { cwd: root, env, stdio: 'inherit' });
+const forward = (sig) => child.kill(sig);
+process.on('SIGINT', forward);
+process.on('SIGTERM', forward);
+child.on('exit', (code, signal) => {
+  for (const c of cleanups) c();
+  process.exit(code ?? (signal ? 1 : 0));
+});

@@ -1,0 +1,59 @@
+// The error catalogue: every failure the gateway reports has a stable `code` that clients can
+// branch on, an HTTP status for the API edge, and an optional `cause`. Codes never change meaning;
+// new failures get new codes. Messages are for people and must never contain secrets.
+
+export const ErrorCodes = {
+  // Input and auth (4xx)
+  VALIDATION_FAILED: { status: 400, message: 'The request is not valid.' },
+  MALFORMED_JSON: { status: 400, message: 'The request body is not valid JSON.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be application/json.' },
+  BODY_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  UNAUTHENTICATED: { status: 401, message: 'A valid API key is required (Authorization: Bearer <key>).' },
+  FORBIDDEN: { status: 403, message: 'This API key may not act on this endpoint.' },
+  UNKNOWN_ENDPOINT: { status: 404, message: 'No endpoint with this id is configured.' },
+  HANDOVER_NOT_FOUND: { status: 404, message: 'No handover with this id exists.' },
+  ROUTE_NOT_FOUND: { status: 404, message: 'No such route.' },
+  HANDOVER_NOT_ACTIVE: { status: 409, message: 'The handover has ended or failed; it takes no more input.' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests.' },
+  // Dependencies (5xx)
+  PROVIDER_UNAVAILABLE: { status: 502, message: 'The contact-center provider could not be reached.' },
+  SHUTTING_DOWN: { status: 503, message: 'The gateway is shutting down.' },
+  INTERNAL: { status: 500, message: 'An internal error occurred.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+
+export interface ErrorDetail {
+  /** Dotted path of the offending field, e.g. `customer.userId`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+export class GatewayError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: readonly ErrorDetail[];
+
+  constructor(code: ErrorCode, options: { message?: string; details?: readonly ErrorDetail[]; cause?: unknown } = {}) {
+    super(options.message ?? ErrorCodes[code].message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'GatewayError';
+    this.code = code;
+    this.status = ErrorCodes[code].status;
+    this.details = options.details ?? [];
+  }
+
+  /** The JSON body the API returns. Never includes `cause` (it may carry provider internals). */
+  toJSON(): { error: { code: ErrorCode; message: string; details?: readonly ErrorDetail[] } } {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.details.length ? { details: this.details } : {}),
+      },
+    };
+  }
+}
+
+export function isGatewayError(err: unknown): err is GatewayError {
+  return err instanceof GatewayError;
+}
