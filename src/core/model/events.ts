@@ -1,0 +1,50 @@
+// Events the bot receives (webhook and SSE). Names are a public surface (design §5): never rename.
+import type { AgentInfo, EndReason, Failure } from './handover.ts';
+
+export const EventTypes = [
+  'handover.queued',
+  'handover.agent_joined',
+  'handover.agent_message',
+  'handover.agent_typing',
+  'handover.agent_left',
+  'handover.transferred',
+  'handover.system_message',
+  'handover.ended',
+  'handover.failed',
+] as const;
+export type EventType = (typeof EventTypes)[number];
+
+/** How long a typing hint should be shown: Genesys guidance is ~4 s or until the agent's message (protocol §5.7). */
+export const TYPING_EXPIRY_MS = 4000;
+
+export interface EventDataByType {
+  'handover.queued': { queue: string };
+  'handover.agent_joined': { agent: AgentInfo };
+  'handover.agent_message': { messageId: string; text: string; agent: AgentInfo };
+  'handover.agent_typing': { agent: AgentInfo; expiresInMs: number };
+  'handover.agent_left': { agent: AgentInfo };
+  'handover.transferred': { from?: AgentInfo; to: AgentInfo };
+  'handover.system_message': { messageId: string; text: string; source: 'system' | 'notice' };
+  'handover.ended': { reason: EndReason; message?: string };
+  'handover.failed': { error: Failure };
+}
+
+interface EventBase<T extends EventType> {
+  /** Stable id: the webhook id and SSE id; identical across retries, for de-duplication. */
+  readonly id: string;
+  readonly type: T;
+  readonly handoverId: string;
+  readonly endpointId: string;
+  /** The customer this handover belongs to, so a bot can route an event without a lookup. */
+  readonly userId: string;
+  readonly sessionId: string;
+  /** 1, 2, 3 … per handover, gap-free: ordering and resume. */
+  readonly seq: number;
+  readonly occurredAt: string;
+  readonly data: EventDataByType[T];
+}
+
+export type HandoverEvent = { [T in EventType]: EventBase<T> }[EventType];
+
+/** An event before the service gives it an id, sequence number and timestamp. */
+export type PendingEvent = { [T in EventType]: { type: T; data: EventDataByType[T] } }[EventType];

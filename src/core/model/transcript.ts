@@ -1,0 +1,27 @@
+// The transcript: everything said in a handover, both directions, with sender role and time.
+
+export const SenderRoles = ['bot', 'customer', 'agent', 'system'] as const;
+export type SenderRole = (typeof SenderRoles)[number];
+
+/** Delivery state of a customer message on its way to the agent. */
+export type OutboundStatus = 'pending' | 'sent';
+
+export interface TranscriptEntry {
+  readonly id: string;
+  readonly handoverId: string;
+  readonly role: SenderRole;
+  readonly text: string;
+  readonly at: string;
+  /** Display name of the sender where known (agent name, customer name). */
+  readonly senderName?: string;
+  /** The provider's message id, for de-duplication of inbound messages and reconciliation of outbound ones. */
+  readonly providerMessageId?: string;
+  /** Only on customer/bot messages sent to the agent. */
+  readonly outbound?: {
+    readonly status: OutboundStatus;
+    /** Order of outbound parts within the handover (1, 2, 3 …): the sender sends strictly in this order. */
+    readonly order: number;
+    /** 'transcript' entries are the bot conversation replayed for the agent at start. */
+    readonly kind: 'message' | 'transcript' | 'notice';
+  };
+}

@@ -1,0 +1,11 @@
+// Time and ids behind ports, so the pure core and its tests are deterministic.
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface IdGenerator {
+  /** A new unique id (UUID). */
+  next(): string;
+}
