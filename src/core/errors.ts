@@ -34,8 +34,14 @@ export class GatewayError extends Error {
   readonly status: number;
   readonly details: readonly ErrorDetail[];
 
-  constructor(code: ErrorCode, options: { message?: string; details?: readonly ErrorDetail[]; cause?: unknown } = {}) {
-    super(options.message ?? ErrorCodes[code].message, options.cause === undefined ? undefined : { cause: options.cause });
+  constructor(
+    code: ErrorCode,
+    options: { message?: string; details?: readonly ErrorDetail[]; cause?: unknown } = {},
+  ) {
+    super(
+      options.message ?? ErrorCodes[code].message,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = 'GatewayError';
     this.code = code;
     this.status = ErrorCodes[code].status;

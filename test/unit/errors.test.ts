@@ -17,7 +17,11 @@ test('GatewayError serialises code, message and details but never its cause', ()
   assert.equal(err.status, 400);
   const body = JSON.stringify(err.toJSON());
   assert.deepEqual(JSON.parse(body), {
-    error: { code: 'VALIDATION_FAILED', message: ErrorCodes.VALIDATION_FAILED.message, details: [{ path: 'customer.userId', message: 'Required' }] },
+    error: {
+      code: 'VALIDATION_FAILED',
+      message: ErrorCodes.VALIDATION_FAILED.message,
+      details: [{ path: 'customer.userId', message: 'Required' }],
+    },
   });
   assert.ok(!body.includes('eyJ'));
 });

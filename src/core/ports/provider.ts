@@ -30,7 +30,12 @@ export interface Participant {
 export type ParticipantState = 'alerting' | 'connected' | 'disconnected';
 
 export type ProviderEvent =
-  | { readonly type: 'participant'; readonly participant: Participant; readonly state: ParticipantState; readonly at: string }
+  | {
+      readonly type: 'participant';
+      readonly participant: Participant;
+      readonly state: ParticipantState;
+      readonly at: string;
+    }
   | {
       readonly type: 'message';
       readonly providerMessageId: string;
@@ -42,7 +47,12 @@ export type ProviderEvent =
       readonly own: boolean;
       readonly at: string;
     }
-  | { readonly type: 'typing'; readonly participant: Participant; readonly own: boolean; readonly at: string };
+  | {
+      readonly type: 'typing';
+      readonly participant: Participant;
+      readonly own: boolean;
+      readonly at: string;
+    };
 
 /** Connection states of a live attachment, for backfill and for ending a handover whose stream is gone. */
 export type AttachmentState = 'open' | 'reconnecting' | 'lost' | 'closed';
@@ -81,7 +91,10 @@ export interface HandoverProvider {
   /** Messages after the given provider message id (all of them when undefined), oldest first. */
   history(ref: ProviderRef, after: string | undefined, signal: AbortSignal): AsyncIterable<HistoryMessage>;
   /** Every participant with its current state: re-read after a reconnect so nothing is missed. */
-  participants(ref: ProviderRef, signal: AbortSignal): Promise<{ participant: Participant; state: ParticipantState }[]>;
+  participants(
+    ref: ProviderRef,
+    signal: AbortSignal,
+  ): Promise<{ participant: Participant; state: ParticipantState }[]>;
   send(ref: ProviderRef, text: string, kind: 'text' | 'notice', signal: AbortSignal): Promise<SentMessage>;
   typing(ref: ProviderRef, signal: AbortSignal): Promise<void>;
   /** The customer leaves the conversation. */

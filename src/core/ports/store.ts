@@ -76,7 +76,9 @@ export interface HandoverStore {
    * Inserts a new handover (state `requested`) with its first events and transcript, unless an
    * unended handover exists for the same (endpointId, userId, sessionId): then returns that one.
    */
-  createHandover(change: Omit<ChangeSet, 'expectedVersion'>): Promise<{ created: boolean; record: HandoverRecord }>;
+  createHandover(
+    change: Omit<ChangeSet, 'expectedVersion'>,
+  ): Promise<{ created: boolean; record: HandoverRecord }>;
   commit(change: ChangeSet): Promise<void>;
 
   getHandover(id: string): Promise<HandoverRecord | undefined>;
