@@ -1,0 +1,165 @@
+// The gateway's configuration, validated with zod at start-up. A bad config stops start-up with
+// every problem listed (see load.ts). Durations are in seconds unless the name says otherwise.
+import { z } from 'zod';
+
+/** Region domains of Genesys Cloud (protocol doc §2.2). */
+export const GenesysRegions = [
+  'mypurecloud.com',
+  'mypurecloud.ie',
+  'mypurecloud.com.au',
+  'mypurecloud.jp',
+  'mypurecloud.de',
+  'usw2.pure.cloud',
+  'cac1.pure.cloud',
+  'apne2.pure.cloud',
+  'euw2.pure.cloud',
+  'aps1.pure.cloud',
+  'use2.us-gov-pure.cloud',
+  'sae1.pure.cloud',
+  'mec1.pure.cloud',
+  'apne3.pure.cloud',
+  'euc2.pure.cloud',
+  'mxc1.pure.cloud',
+  'apse1.pure.cloud',
+] as const;
+
+const id = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, dot, dash, underscore; at most 64');
+const webhookSecret = z.string().regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'must look like whsec_<base64>');
+
+const routingDefaults = z
+  .object({
+    language: z.string().min(1).max(100).optional(),
+    skills: z.array(z.string().min(1).max(100)).max(50).default([]),
+    priority: z.number().int().min(-1000).max(1000).optional(),
+    customAttributes: z.record(z.string().min(1).max(200), z.string().max(2000)).default({}),
+  })
+  .strict();
+
+const genesysGuestChat = z
+  .object({
+    /** A region domain from the list, e.g. `mypurecloud.de`; the API base becomes `https://api.<domain>`. */
+    environment: z.enum(GenesysRegions).optional(),
+    /** An explicit API base URL instead of a region — how the emulator is used. */
+    baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+    organizationId: z.string().min(1).max(100),
+    deploymentId: z.string().min(1).max(100),
+  })
+  .strict()
+  .refine((g) => (g.environment === undefined) !== (g.baseUrl === undefined), {
+    error: 'set exactly one of environment (a region domain) or baseUrl',
+  });
+
+export const endpointSchema = z
+  .object({
+    id,
+    provider: z.literal('genesys-guest-chat'),
+    genesys: genesysGuestChat,
+    /** Queue **name** (not its id): Genesys routes guest chats by name (protocol §5.1). */
+    queue: z.string().min(1).max(200),
+    defaults: routingDefaults.default({ skills: [], customAttributes: {} }),
+    /** Shown to the agent when the bot gives no customer display name. */
+    guestDisplayName: z.string().min(1).max(100).default('Customer'),
+    webhook: z
+      .object({
+        url: z.url({ protocol: /^https?$/ }),
+        /** One or more secrets; several allow rotation (each signs; receivers accept any). */
+        secrets: z.array(webhookSecret).min(1).max(5),
+      })
+      .strict()
+      .optional(),
+    /** Idle handovers end after this long without any message (Cognigy's "Session Duration"). */
+    sessionDurationSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 24 * 3600)
+      .default(3600),
+    /** Customer silent this long while an agent is connected → taken out of the chat (customer_abandoned). */
+    inactivityGraceSeconds: z
+      .number()
+      .int()
+      .min(30)
+      .max(24 * 3600)
+      .optional(),
+  })
+  .strict();
+
+export const apiKeySchema = z
+  .object({
+    name: z.string().min(1).max(100),
+    /** The key itself: at least 24 characters. Prefer `${ENV_VAR}` references over literals in files. */
+    key: z.string().min(24).max(200),
+    /** Endpoint ids this key may act on; `"*"` for all. */
+    endpoints: z.array(z.union([z.literal('*'), id])).min(1),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    server: z
+      .object({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(8080),
+        /** Log level for pino. */
+        logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      })
+      .strict()
+      .default({ host: '127.0.0.1', port: 8080, logLevel: 'info' }),
+    store: z
+      .object({
+        kind: z.literal('sqlite').default('sqlite'),
+        path: z.string().min(1).default('./data/genesys-handover.db'),
+      })
+      .strict()
+      .default({ kind: 'sqlite', path: './data/genesys-handover.db' }),
+    webhooks: z
+      .object({
+        timeoutSeconds: z.number().int().min(1).max(120).default(10),
+        /** How long an event is retried before it is dead-lettered. */
+        maxAgeSeconds: z
+          .number()
+          .int()
+          .min(1)
+          .max(7 * 24 * 3600)
+          .default(24 * 3600),
+      })
+      .strict()
+      .default({ timeoutSeconds: 10, maxAgeSeconds: 24 * 3600 }),
+    apiKeys: z.array(apiKeySchema).min(1),
+    endpoints: z.array(endpointSchema).min(1),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const ids = new Set<string>();
+    cfg.endpoints.forEach((e, i) => {
+      if (ids.has(e.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['endpoints', i, 'id'],
+          message: `duplicate endpoint id "${e.id}"`,
+        });
+      ids.add(e.id);
+    });
+    cfg.apiKeys.forEach((k, i) => {
+      k.endpoints.forEach((e, j) => {
+        if (e !== '*' && !ids.has(e))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['apiKeys', i, 'endpoints', j],
+            message: `unknown endpoint "${e}"`,
+          });
+      });
+    });
+    const keys = new Set<string>();
+    cfg.apiKeys.forEach((k, i) => {
+      if (keys.has(k.key))
+        ctx.addIssue({ code: 'custom', path: ['apiKeys', i, 'key'], message: 'duplicate API key' });
+      keys.add(k.key);
+    });
+  });
+
+export type GatewayConfig = z.infer<typeof configSchema>;
+export type EndpointConfig = z.infer<typeof endpointSchema>;
+export type ApiKeyConfig = z.infer<typeof apiKeySchema>;

@@ -1,0 +1,535 @@
+// The application service: what the bot API calls, and what drives each handover's provider
+// conversation. It owns no I/O of its own — everything goes through the ports — so it lives in core.
+//
+// Per handover, two serial queues (design §2, a keyed queue, not a global lock):
+//  - `state`: every state change (provider events, bot commands, backfill) in arrival order;
+//  - `outbound`: customer messages sent to the agent strictly in order, retried without blocking
+//    the state queue (an agent's message is not held up by a customer message being retried).
+import { GatewayError } from '../errors.ts';
+import { isTerminal, type Customer, type Failure, type Handover } from '../model/handover.ts';
+import type { TranscriptEntry } from '../model/transcript.ts';
+import type { HandoverEvent } from '../model/events.ts';
+import { transition } from '../lifecycle/state-machine.ts';
+import type { LifecycleInput } from '../lifecycle/inputs.ts';
+import type { Clock, IdGenerator } from '../ports/clock.ts';
+import type { Logger } from '../ports/logger.ts';
+import {
+  ProviderError,
+  type Attachment,
+  type HandoverProvider,
+  type ProviderEvent,
+  type ProviderRef,
+} from '../ports/provider.ts';
+import type { HandoverStore, HandoverRecord, ListQuery, Page } from '../ports/store.ts';
+import { VersionConflictError } from '../ports/store.ts';
+import { formatBotTranscript, type BotTranscriptLine } from '../text/bot-transcript.ts';
+import { splitMessage } from '../text/split-message.ts';
+import { Committer } from './committer.ts';
+import { resolveSettings, type EndpointPolicy, type RoutingOverrides } from './endpoint-policy.ts';
+import { KeyedQueue } from './keyed-queue.ts';
+import { DEFAULT_RETRY, withRetry } from './retry.ts';
+
+/** Genesys guidance: send a typing pulse at most once every 3 s (protocol §5.7). */
+export const TYPING_THROTTLE_MS = 3000;
+
+export interface StartInput {
+  readonly endpointId: string;
+  readonly customer: Omit<Customer, 'displayName'> & { readonly displayName?: string };
+  readonly settings?: RoutingOverrides;
+  readonly transcript?: readonly BotTranscriptLine[];
+}
+
+export interface HandoverServiceDeps {
+  readonly store: HandoverStore;
+  readonly endpoint: (endpointId: string) => EndpointPolicy | undefined;
+  readonly provider: (endpointId: string) => HandoverProvider | undefined;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly logger: Logger;
+  /** Called after each commit that produced events (wakes SSE streams and the webhook dispatcher). */
+  readonly onEvents?: (handoverId: string, events: readonly HandoverEvent[]) => void;
+  readonly retry?: { maxAttempts: number; initialDelayMs: number; maxDelayMs: number };
+}
+
+export class HandoverService {
+  readonly #deps: HandoverServiceDeps;
+  readonly #committer: Committer;
+  readonly #state = new KeyedQueue();
+  readonly #outbound = new KeyedQueue();
+  readonly #live = new Map<string, Attachment>();
+  readonly #typingAt = new Map<string, number>();
+  readonly #stop = new AbortController();
+
+  constructor(deps: HandoverServiceDeps) {
+    this.#deps = deps;
+    this.#committer = new Committer({
+      store: deps.store,
+      clock: deps.clock,
+      ids: deps.ids,
+      hasWebhook: (endpointId) => deps.endpoint(endpointId)?.webhook ?? false,
+      onCommitted: (id, events) => deps.onEvents?.(id, events),
+    });
+  }
+
+  // ---- Bot-facing operations -------------------------------------------------------------------
+
+  async start(input: StartInput): Promise<{ created: boolean; handover: Handover }> {
+    this.#assertRunning();
+    const policy = this.#deps.endpoint(input.endpointId);
+    const provider = this.#deps.provider(input.endpointId);
+    if (!policy || !provider) throw new GatewayError('UNKNOWN_ENDPOINT');
+    const now = this.#deps.clock.now().toISOString();
+    const id = this.#deps.ids.next();
+    const customer: Customer = {
+      ...input.customer,
+      displayName: input.customer.displayName ?? policy.guestDisplayName,
+    };
+    const handover: Handover = {
+      id,
+      endpointId: policy.id,
+      customer,
+      settings: resolveSettings(policy, input.settings),
+      state: 'requested',
+      agentEverJoined: false,
+      lastSeq: 0,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    };
+    const lines = input.transcript ?? [];
+    const originals: TranscriptEntry[] = lines
+      .filter((l) => l.text.trim().length > 0)
+      .map((l) => ({
+        id: this.#deps.ids.next(),
+        handoverId: id,
+        role: l.role,
+        text: l.text,
+        at: l.at ?? now,
+      }));
+    // The bot conversation reaches the agent as readable text, chunked under the provider's limit,
+    // sent first (before any customer message). Custom attributes travel in the create call itself,
+    // so they are in place before the first chunk (the Cognigy bug of landscape §3 E cannot happen).
+    const chunks = formatBotTranscript(lines, {
+      maxLength: provider.maxMessageLength,
+      customerName: customer.displayName,
+    });
+    const chunkEntries: TranscriptEntry[] = chunks.map((text, i) => ({
+      id: this.#deps.ids.next(),
+      handoverId: id,
+      role: 'bot',
+      text,
+      at: now,
+      outbound: { status: 'pending', order: i + 1, kind: 'transcript' },
+    }));
+    const { created, record } = await this.#deps.store.createHandover({
+      handover,
+      webhook: policy.webhook,
+      events: [],
+      transcript: [...originals, ...chunkEntries],
+    });
+    if (created) this.#activate(id);
+    return { created, handover: record.handover };
+  }
+
+  async get(id: string): Promise<Handover> {
+    const rec = await this.#deps.store.getHandover(id);
+    if (!rec) throw new GatewayError('HANDOVER_NOT_FOUND');
+    return rec.handover;
+  }
+
+  list(query: ListQuery): Promise<Page<Handover>> {
+    return this.#deps.store.listHandovers(query);
+  }
+
+  /** Both directions, oldest first. The transcript chunks sent to the agent are left out (their lines are in). */
+  async transcript(id: string): Promise<TranscriptEntry[]> {
+    await this.get(id);
+    const all = await this.#deps.store.transcript(id);
+    return all.filter((e) => e.outbound?.kind !== 'transcript');
+  }
+
+  /** Persists the customer's message (split into parts ≤ the provider limit) before acknowledging it. */
+  async sendMessage(id: string, text: string): Promise<TranscriptEntry[]> {
+    this.#assertRunning();
+    const provider = await this.#providerFor(id);
+    const parts = splitMessage(text, provider.maxMessageLength);
+    const entries = await this.#state.run(id, async () => {
+      const rec = await this.#activeRecord(id);
+      const existing = await this.#deps.store.transcript(id);
+      const lastOrder = existing.reduce((max, e) => Math.max(max, e.outbound?.order ?? 0), 0);
+      const now = this.#deps.clock.now().toISOString();
+      const lines: TranscriptEntry[] = parts.map((part, i) => ({
+        id: this.#deps.ids.next(),
+        handoverId: id,
+        role: 'customer',
+        text: part,
+        at: now,
+        senderName: rec.handover.customer.displayName,
+        outbound: { status: 'pending', order: lastOrder + i + 1, kind: 'message' },
+      }));
+      await this.#committer.commit(
+        rec.handover,
+        { handover: rec.handover, events: [], transcript: [] },
+        { transcript: lines },
+      );
+      return lines;
+    });
+    this.#flush(id);
+    return entries;
+  }
+
+  /** Forwards a typing pulse at most once per TYPING_THROTTLE_MS per handover. */
+  async typing(id: string): Promise<{ forwarded: boolean }> {
+    this.#assertRunning();
+    const rec = await this.#activeRecord(id);
+    const provider = await this.#providerFor(id);
+    const now = this.#deps.clock.now().getTime();
+    const last = this.#typingAt.get(id);
+    if (
+      !rec.providerRef ||
+      rec.handover.state === 'requested' ||
+      (last !== undefined && now - last < TYPING_THROTTLE_MS)
+    ) {
+      return { forwarded: false };
+    }
+    this.#typingAt.set(id, now);
+    try {
+      await provider.typing(rec.providerRef, this.#stop.signal);
+      return { forwarded: true };
+    } catch (err) {
+      // Typing is a hint: a failed pulse is logged, never surfaced as a failed request.
+      this.#deps.logger.warn({ handoverId: id, code: errorCode(err) }, 'typing pulse failed');
+      return { forwarded: false };
+    }
+  }
+
+  /** The customer leaves: queued messages are sent first, then the member leaves at the provider. */
+  async end(id: string): Promise<Handover> {
+    this.#assertRunning();
+    const provider = await this.#providerFor(id);
+    const first = await this.get(id);
+    if (isTerminal(first.state)) return first;
+    await withTimeout(
+      this.#outbound.run(id, () => Promise.resolve()),
+      10_000,
+    );
+    const ended = await this.#apply(id, { kind: 'customer_ended' });
+    const rec = await this.#deps.store.getHandover(id);
+    if (rec?.providerRef) {
+      try {
+        await withRetry(() => provider.end(rec.providerRef as ProviderRef, this.#stop.signal), {
+          ...this.#retry(),
+          maxAttempts: 3,
+          signal: this.#stop.signal,
+        });
+      } catch (err) {
+        this.#deps.logger.warn(
+          { handoverId: id, code: errorCode(err) },
+          'leaving the provider conversation failed',
+        );
+      }
+    }
+    await this.#detach(id);
+    return ended ?? (await this.get(id));
+  }
+
+  // ---- Lifecycle --------------------------------------------------------------------------------
+
+  /** Re-attaches every handover not yet ended (after a restart). */
+  async resume(): Promise<number> {
+    const open = await this.#deps.store.listUnended();
+    for (const rec of open) this.#activate(rec.handover.id);
+    return open.length;
+  }
+
+  /** Stops taking work, closes event streams, waits (bounded) for queued work to settle. */
+  async shutdown(timeoutMs = 10_000): Promise<void> {
+    if (this.#stopping()) return;
+    this.#stop.abort(new GatewayError('SHUTTING_DOWN'));
+    await Promise.allSettled([...this.#live.keys()].map((id) => this.#detach(id)));
+    await withTimeout(Promise.all([this.#state.idle(), this.#outbound.idle()]), timeoutMs);
+  }
+
+  get liveCount(): number {
+    return this.#live.size;
+  }
+
+  // ---- Internals ------------------------------------------------------------------------------
+
+  #activate(id: string): void {
+    this.#state
+      .run(id, () => this.#bringUp(id))
+      .catch((err: unknown) => {
+        this.#deps.logger.error({ handoverId: id, code: errorCode(err) }, 'handover could not be brought up');
+      });
+  }
+
+  async #bringUp(id: string): Promise<void> {
+    let rec = await this.#deps.store.getHandover(id);
+    if (!rec || isTerminal(rec.handover.state) || this.#live.has(id) || this.#stopping()) return;
+    const provider = this.#deps.provider(rec.handover.endpointId);
+    if (!provider) {
+      await this.#commitInput(rec, {
+        kind: 'terminate',
+        reason: 'provider_error',
+        message: 'The endpoint is no longer configured.',
+      });
+      return;
+    }
+    let ref = rec.providerRef;
+    if (!ref) {
+      try {
+        const h = rec.handover;
+        ref = await withRetry(
+          () =>
+            provider.start(
+              { endpointId: h.endpointId, customer: h.customer, settings: h.settings },
+              this.#stop.signal,
+            ),
+          {
+            ...this.#retry(),
+            signal: this.#stop.signal,
+          },
+        );
+      } catch (err) {
+        if (this.#stopping()) return;
+        await this.#commitInput(rec, { kind: 'start_failed', failure: toFailure(err) });
+        return;
+      }
+      // The provider handle is persisted before anything else, so a restart re-attaches instead of creating twice.
+      await this.#committer.commit(
+        rec.handover,
+        { handover: rec.handover, events: [], transcript: [] },
+        { providerRef: ref },
+      );
+      rec = (await this.#deps.store.getHandover(id)) ?? rec;
+    }
+    const attachRef = ref;
+    try {
+      const attachment = await provider.attach(
+        attachRef,
+        {
+          onEvent: (event) => this.#enqueue(id, () => this.#onProviderEvent(id, event)),
+          onState: (state, detail) => {
+            if (state === 'open') this.#enqueue(id, () => this.#onOpen(id, provider, attachRef));
+            if (state === 'lost') {
+              this.#enqueue(id, async () => {
+                const r = await this.#deps.store.getHandover(id);
+                if (r)
+                  await this.#commitInput(r, {
+                    kind: 'terminate',
+                    reason: 'provider_error',
+                    message: `The contact-center connection was lost${detail?.reason ? `: ${detail.reason}` : ''}.`,
+                  });
+                await this.#detach(id);
+              });
+            }
+          },
+        },
+        this.#stop.signal,
+      );
+      this.#live.set(id, attachment);
+    } catch (err) {
+      if (this.#stopping()) return;
+      const fresh = (await this.#deps.store.getHandover(id)) ?? rec;
+      await this.#commitInput(fresh, {
+        kind: 'terminate',
+        reason: 'provider_error',
+        message: 'The contact-center event stream could not be opened.',
+        failure: toFailure(err),
+      });
+    }
+  }
+
+  /** After every (re)connect: queue the chat (first time), backfill missed messages, re-read members, send what waits. */
+  async #onOpen(id: string, provider: HandoverProvider, ref: ProviderRef): Promise<void> {
+    let rec = await this.#deps.store.getHandover(id);
+    if (!rec || isTerminal(rec.handover.state)) return;
+    if (rec.handover.state === 'requested') {
+      await this.#commitInput(rec, { kind: 'attached' });
+      rec = await this.#deps.store.getHandover(id);
+      if (!rec) return;
+    }
+    // Guest chat does not replay events missed while the socket was down (protocol §9.7): read them.
+    for await (const m of provider.history(ref, rec.handover.cursor, this.#stop.signal)) {
+      await this.#onProviderEvent(id, { type: 'message', ...m });
+    }
+    for (const { participant, state } of await provider.participants(ref, this.#stop.signal)) {
+      await this.#onProviderEvent(id, {
+        type: 'participant',
+        participant,
+        state,
+        at: this.#deps.clock.now().toISOString(),
+      });
+    }
+    this.#flush(id);
+  }
+
+  async #onProviderEvent(id: string, event: ProviderEvent): Promise<void> {
+    const rec = await this.#deps.store.getHandover(id);
+    if (!rec || isTerminal(rec.handover.state)) return;
+    if (
+      event.type === 'message' &&
+      !event.own &&
+      (await this.#deps.store.hasProviderMessage(id, event.providerMessageId))
+    )
+      return;
+    const after = await this.#commitInput(rec, { kind: 'provider_event', event });
+    if (after && isTerminal(after.state)) await this.#detach(id);
+  }
+
+  /** Applies an input under the handover's state queue (for callers outside it). */
+  #apply(id: string, input: LifecycleInput): Promise<Handover | undefined> {
+    return this.#state.run(id, async () => {
+      const rec = await this.#deps.store.getHandover(id);
+      return rec ? this.#commitInput(rec, input) : undefined;
+    });
+  }
+
+  /** Runs the state machine and commits; on a version conflict (another writer) re-reads once. */
+  async #commitInput(rec: HandoverRecord, input: LifecycleInput): Promise<Handover | undefined> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const t = transition(rec.handover, input);
+      if (t.handover === rec.handover && t.events.length === 0 && t.transcript.length === 0)
+        return rec.handover;
+      try {
+        return await this.#committer.commit(rec.handover, t);
+      } catch (err) {
+        if (!(err instanceof VersionConflictError)) throw err;
+        const fresh = await this.#deps.store.getHandover(rec.handover.id);
+        if (!fresh) return undefined;
+        rec = fresh;
+      }
+    }
+    throw new GatewayError('INTERNAL', { message: 'The handover kept changing concurrently.' });
+  }
+
+  /** Sends pending customer messages strictly in order. */
+  #flush(id: string): void {
+    this.#outbound
+      .run(id, async () => {
+        for (;;) {
+          if (this.#stopping()) return;
+          const rec = await this.#deps.store.getHandover(id);
+          if (!rec?.providerRef || rec.handover.state === 'requested' || isTerminal(rec.handover.state))
+            return;
+          const next = (await this.#deps.store.pendingOutbound(id))[0];
+          if (!next) return;
+          const provider = await this.#providerFor(id);
+          const ref = rec.providerRef;
+          let sent;
+          try {
+            sent = await withRetry(
+              () =>
+                provider.send(
+                  ref,
+                  next.text,
+                  next.outbound?.kind === 'notice' ? 'notice' : 'text',
+                  this.#stop.signal,
+                ),
+              {
+                ...this.#retry(),
+                signal: this.#stop.signal,
+              },
+            );
+          } catch (err) {
+            if (this.#stopping()) return;
+            if (err instanceof ProviderError && err.retryable) {
+              this.#deps.logger.warn(
+                { handoverId: id, code: err.code },
+                'send still failing after retries; will try again on the next trigger',
+              );
+              return;
+            }
+            await this.#apply(id, {
+              kind: 'terminate',
+              reason: 'provider_error',
+              message: 'A message could not be delivered to the agent.',
+              failure: toFailure(err),
+            });
+            await this.#detach(id);
+            return;
+          }
+          const providerMessageId = sent.providerMessageId;
+          await this.#state.run(id, async () => {
+            const fresh = await this.#deps.store.getHandover(id);
+            if (fresh)
+              await this.#committer.commit(
+                fresh.handover,
+                { handover: fresh.handover, events: [], transcript: [] },
+                { sent: [{ entryId: next.id, providerMessageId }] },
+              );
+          });
+        }
+      })
+      .catch((err: unknown) =>
+        this.#deps.logger.error({ handoverId: id, code: errorCode(err) }, 'outbound flush failed'),
+      );
+  }
+
+  #enqueue(id: string, task: () => Promise<void>): void {
+    this.#state.run(id, task).catch((err: unknown) => {
+      if (!this.#stopping())
+        this.#deps.logger.error(
+          { handoverId: id, code: errorCode(err) },
+          'processing a provider event failed',
+        );
+    });
+  }
+
+  async #detach(id: string): Promise<void> {
+    const attachment = this.#live.get(id);
+    this.#live.delete(id);
+    this.#typingAt.delete(id);
+    if (attachment) await attachment.close().catch(() => undefined);
+  }
+
+  async #activeRecord(id: string): Promise<HandoverRecord> {
+    const rec = await this.#deps.store.getHandover(id);
+    if (!rec) throw new GatewayError('HANDOVER_NOT_FOUND');
+    if (isTerminal(rec.handover.state)) throw new GatewayError('HANDOVER_NOT_ACTIVE');
+    return rec;
+  }
+
+  async #providerFor(id: string): Promise<HandoverProvider> {
+    const h = await this.get(id);
+    const provider = this.#deps.provider(h.endpointId);
+    if (!provider) throw new GatewayError('UNKNOWN_ENDPOINT');
+    return provider;
+  }
+
+  #retry(): { maxAttempts: number; initialDelayMs: number; maxDelayMs: number } {
+    return this.#deps.retry ?? DEFAULT_RETRY;
+  }
+
+  /** A method, not a property read: TypeScript would otherwise keep a narrowing across awaits. */
+  #stopping(): boolean {
+    return this.#stop.signal.aborted;
+  }
+
+  #assertRunning(): void {
+    if (this.#stopping()) throw new GatewayError('SHUTTING_DOWN');
+  }
+}
+
+function toFailure(err: unknown): Failure {
+  if (err instanceof ProviderError) return { code: err.code, message: err.message };
+  return { code: 'gateway.internal', message: 'The provider call failed unexpectedly.' };
+}
+
+function errorCode(err: unknown): string {
+  if (err instanceof ProviderError || err instanceof GatewayError) return err.code;
+  return err instanceof Error ? err.name : 'unknown';
+}
+
+async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
