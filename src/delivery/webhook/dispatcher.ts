@@ -1,0 +1,288 @@
+// The outbox dispatcher: polls the store for due webhook deliveries and POSTs them, signed.
+// Ordering per handover comes from the store (it only ever offers a handover's OLDEST undelivered
+// event) plus one rule here: never two attempts of the same handover at once. Different handovers
+// run in parallel up to `concurrency`, so a receiver that is down only delays its own handovers.
+import type { HandoverEvent } from '../../core/model/events.ts';
+import type { Clock } from '../../core/ports/clock.ts';
+import type { HandoverStore, PendingDelivery } from '../../core/ports/store.ts';
+import { errorField, silentLogger, type DeliveryLogger } from '../logger.ts';
+import { postWebhook, type AttemptResult, type FetchLike } from './attempt.ts';
+import { planAfterFailure } from './retry-plan.ts';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './backoff.ts';
+import { WebhookSecret } from './secret.ts';
+import { signWebhook } from './sign.ts';
+
+export interface WebhookTarget {
+  readonly url: string;
+  /** `whsec_…` secrets; every one signs, so a bot can rotate. */
+  readonly secrets: readonly string[];
+}
+
+export type DeliveryOutcomeKind = 'delivered' | 'retry' | 'dead';
+
+export interface WebhookDispatcherOptions {
+  readonly store: Pick<HandoverStore, 'dueDeliveries' | 'recordDelivery'>;
+  /** The endpoint's webhook; undefined when the endpoint has none (the event is retried, then dead-lettered). */
+  readonly resolveTarget: (endpointId: string) => WebhookTarget | undefined;
+  readonly clock: Clock;
+  /** Default: the global fetch. */
+  readonly fetch?: FetchLike;
+  readonly logger?: DeliveryLogger;
+  /** Per-attempt HTTP timeout, in ms. Default 10 000. */
+  readonly timeoutMs?: number;
+  readonly retry?: Partial<RetryPolicy>;
+  /** How often the outbox is polled when nobody calls `kick()`, in ms. Default 500. */
+  readonly pollIntervalMs?: number;
+  /** Attempts in flight at once (each for a different handover). Default 8. */
+  readonly concurrency?: number;
+  /** How long `stop()` waits for in-flight attempts before aborting them, in ms. Default: `timeoutMs`. */
+  readonly stopTimeoutMs?: number;
+  /** Observes each recorded outcome (metrics, tests). Exceptions it throws are logged and ignored. */
+  readonly onOutcome?: (outcome: DeliveryOutcomeKind, event: HandoverEvent) => void;
+  /** [0, 1) source for jitter. Default Math.random. */
+  readonly random?: () => number;
+}
+
+export class WebhookDispatcher {
+  readonly #o: Required<Omit<WebhookDispatcherOptions, 'onOutcome' | 'retry' | 'stopTimeoutMs'>> & {
+    readonly retry: RetryPolicy;
+    readonly stopTimeoutMs: number;
+    readonly onOutcome: WebhookDispatcherOptions['onOutcome'];
+  };
+  /** In-flight attempts by handover id: the per-handover exclusion. */
+  readonly #inFlight = new Map<string, Promise<void>>();
+  /** Events settled since the current poll started: that poll's answer may be stale for them. */
+  #settledDuringPoll = new Set<string>();
+  readonly #shutdown = new AbortController();
+  #running = false;
+  #loop: Promise<void> | undefined;
+  #wakePending = false;
+  #wake: (() => void) | undefined;
+
+  constructor(options: WebhookDispatcherOptions) {
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    this.#o = {
+      store: options.store,
+      resolveTarget: options.resolveTarget,
+      clock: options.clock,
+      fetch: options.fetch ?? ((url, init) => fetch(url, init)),
+      logger: options.logger ?? silentLogger,
+      timeoutMs,
+      retry: { ...DEFAULT_RETRY_POLICY, ...stripUndefined(options.retry ?? {}) },
+      pollIntervalMs: options.pollIntervalMs ?? 500,
+      concurrency: options.concurrency ?? 8,
+      stopTimeoutMs: options.stopTimeoutMs ?? timeoutMs,
+      onOutcome: options.onOutcome,
+      random: options.random ?? Math.random,
+    };
+    if (!(this.#o.concurrency >= 1)) throw new RangeError('concurrency must be at least 1');
+    if (!(this.#o.pollIntervalMs > 0)) throw new RangeError('pollIntervalMs must be positive');
+    if (!(this.#o.timeoutMs > 0)) throw new RangeError('timeoutMs must be positive');
+  }
+
+  /** Starts polling. Idempotent. A stopped dispatcher cannot be restarted (build a new one). */
+  start(): void {
+    if (this.#running || this.#shutdown.signal.aborted) return;
+    this.#running = true;
+    this.#loop = this.#run();
+  }
+
+  /** Wakes the loop now: call after each commit that enqueued events, so delivery is prompt. */
+  kick(): void {
+    this.#wakePending = true;
+    this.#wake?.();
+  }
+
+  /** Number of attempts in flight (for metrics and readiness). */
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  /**
+   * Stops polling and waits for in-flight attempts, at most `stopTimeoutMs`; then aborts them
+   * (an aborted attempt is not recorded: the event stays due and is delivered after a restart).
+   */
+  async stop(): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    this.kick();
+    await this.#loop;
+    const drained = await settlesWithin(Promise.allSettled(this.#inFlight.values()), this.#o.stopTimeoutMs);
+    if (!drained) {
+      this.#o.logger.warn(
+        { inFlight: this.#inFlight.size },
+        'webhook dispatcher: aborting in-flight deliveries on stop',
+      );
+    }
+    this.#shutdown.abort();
+    // Aborted fetches settle at once; the bound only guards against a store call that hangs.
+    await settlesWithin(Promise.allSettled(this.#inFlight.values()), 1_000);
+  }
+
+  async #run(): Promise<void> {
+    while (this.#running) {
+      try {
+        await this.#poll();
+      } catch (err) {
+        this.#o.logger.error({ err: errorField(err) }, 'webhook dispatcher: polling the outbox failed');
+      }
+      await this.#idle();
+    }
+  }
+
+  async #poll(): Promise<void> {
+    const free = this.#o.concurrency - this.#inFlight.size;
+    if (free <= 0) return;
+    this.#settledDuringPoll = new Set();
+    // Ask for enough rows that `free` of them can belong to handovers not already in flight.
+    const due = await this.#o.store.dueDeliveries(
+      this.#o.clock.now().toISOString(),
+      this.#o.concurrency + this.#inFlight.size,
+    );
+    let started = 0;
+    for (const pending of due) {
+      if (started >= free || !this.#running) break;
+      const { handoverId, id } = pending.event;
+      if (this.#inFlight.has(handoverId) || this.#settledDuringPoll.has(id)) continue;
+      const attempt = this.#deliver(pending).finally(() => {
+        this.#inFlight.delete(handoverId);
+        this.#settledDuringPoll.add(id);
+        this.kick(); // the handover's next event may be due now
+      });
+      this.#inFlight.set(handoverId, attempt);
+      started += 1;
+    }
+  }
+
+  /** Sleeps until kicked, an attempt settles, or the poll interval passes. */
+  async #idle(): Promise<void> {
+    if (this.#wakePending || !this.#running) {
+      this.#wakePending = false;
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, this.#o.pollIntervalMs);
+      this.#wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.#wake = undefined;
+    this.#wakePending = false;
+  }
+
+  async #deliver(pending: PendingDelivery): Promise<void> {
+    const { event } = pending;
+    const log = {
+      eventId: event.id,
+      handoverId: event.handoverId,
+      endpointId: event.endpointId,
+      seq: event.seq,
+      type: event.type,
+    };
+    try {
+      const startedAt = this.#o.clock.now();
+      const result = await this.#attempt(pending, startedAt);
+      if (!result.ok && result.cancelled) return;
+      const at = this.#o.clock.now();
+      if (result.ok) {
+        await this.#o.store.recordDelivery(event.id, { kind: 'delivered', at: at.toISOString() });
+        this.#o.logger.debug(
+          { ...log, status: result.status, attempt: pending.attempts + 1 },
+          'webhook delivered',
+        );
+        this.#notify('delivered', event);
+        return;
+      }
+      const plan = planAfterFailure({
+        failures: pending.attempts + 1,
+        firstAttemptAt: pending.firstAttemptAt === undefined ? startedAt : new Date(pending.firstAttemptAt),
+        now: at,
+        permanent: result.permanent,
+        retryAfter: result.retryAfter,
+        policy: this.#o.retry,
+        random: this.#o.random,
+      });
+      const fields = { ...log, reason: result.reason, attempt: pending.attempts + 1 };
+      if (plan.kind === 'dead') {
+        await this.#o.store.recordDelivery(event.id, {
+          kind: 'dead',
+          at: at.toISOString(),
+          error: `${result.reason} (${plan.why})`,
+        });
+        this.#o.logger.error({ ...fields, why: plan.why }, 'webhook dead-lettered');
+        this.#notify('dead', event);
+      } else {
+        const nextAttemptAt = plan.nextAttemptAt.toISOString();
+        await this.#o.store.recordDelivery(event.id, {
+          kind: 'retry',
+          at: at.toISOString(),
+          nextAttemptAt,
+          error: result.reason,
+        });
+        this.#o.logger.warn({ ...fields, nextAttemptAt }, 'webhook delivery failed; will retry');
+        this.#notify('retry', event);
+      }
+    } catch (err) {
+      // Recording failed: nothing changed in the outbox, so the event is offered again (at-least-once).
+      this.#o.logger.error(
+        { ...log, err: errorField(err) },
+        'webhook dispatcher: recording a delivery failed',
+      );
+    }
+  }
+
+  async #attempt(pending: PendingDelivery, at: Date): Promise<AttemptResult> {
+    const target = this.#o.resolveTarget(pending.event.endpointId);
+    if (target === undefined || target.secrets.length === 0) {
+      return {
+        ok: false,
+        reason: 'no webhook url and secret configured for the endpoint',
+        permanent: false,
+        cancelled: false,
+      };
+    }
+    let secrets: WebhookSecret[];
+    try {
+      secrets = target.secrets.map((s) => WebhookSecret.parse(s));
+    } catch {
+      return {
+        ok: false,
+        reason: 'the endpoint webhook secret is invalid',
+        permanent: false,
+        cancelled: false,
+      };
+    }
+    return postWebhook({
+      fetch: this.#o.fetch,
+      url: target.url,
+      request: signWebhook(pending.event, secrets, at),
+      timeoutMs: this.#o.timeoutMs,
+      signal: this.#shutdown.signal,
+    });
+  }
+
+  #notify(outcome: DeliveryOutcomeKind, event: HandoverEvent): void {
+    try {
+      this.#o.onOutcome?.(outcome, event);
+    } catch (err) {
+      this.#o.logger.warn({ eventId: event.id, err: errorField(err) }, 'webhook dispatcher: onOutcome threw');
+    }
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([p.then(() => true as const), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
