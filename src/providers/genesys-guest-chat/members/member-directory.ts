@@ -1,0 +1,93 @@
+// Member id → who it is. Events carry member ids only (protocol §9.2–§9.4); role, name and avatar
+// come from GET member (§5.2), cached per conversation. Member-change events update the cached
+// state without a request. One directory per conversation (it holds that conversation's JWT).
+import type { GuestCredentials } from '../credentials.ts';
+import { GenesysAbortedError } from '../errors.ts';
+import type { GuestChatRestClient } from '../rest/rest-client.ts';
+import type { MemberInfo, MemberRole, MemberState } from '../wire/member.ts';
+
+export interface MemberProfile {
+  readonly id: string;
+  readonly role: MemberRole;
+  readonly displayName: string | undefined;
+  readonly avatarImageUrl: string | undefined;
+  /** Last known state: from GET member or a later member-change event. */
+  readonly state: MemberState | undefined;
+}
+
+export interface ResolveOptions {
+  readonly signal: AbortSignal;
+  /** Fetch even when cached (e.g. to confirm the customer is still CONNECTED after an agent left, §9.6). */
+  readonly refresh?: boolean;
+}
+
+export class MemberDirectory {
+  readonly #client: Pick<GuestChatRestClient, 'getMember'>;
+  readonly #creds: GuestCredentials;
+  readonly #profiles = new Map<string, MemberProfile>();
+  readonly #inflight = new Map<string, Promise<MemberProfile>>();
+
+  constructor(client: Pick<GuestChatRestClient, 'getMember'>, credentials: GuestCredentials) {
+    this.#client = client;
+    this.#creds = credentials;
+  }
+
+  /** Cached profile, if any; never does I/O. */
+  peek(memberId: string): MemberProfile | undefined {
+    return this.#profiles.get(memberId);
+  }
+
+  /**
+   * The member's profile, from cache or GET member. Concurrent calls for one id share a request;
+   * if that request was aborted by another caller's signal, this caller retries with its own.
+   */
+  async resolve(memberId: string, options: ResolveOptions): Promise<MemberProfile> {
+    if (!options.refresh) {
+      const cached = this.#profiles.get(memberId);
+      if (cached) return cached;
+    }
+    const pending = this.#inflight.get(memberId);
+    if (pending) {
+      try {
+        return await pending;
+      } catch (err) {
+        if (!(err instanceof GenesysAbortedError) || options.signal.aborted) throw err;
+      }
+    }
+    return this.#fetch(memberId, options.signal);
+  }
+
+  /** Applies a member-change event to the cache (no-op for unknown members). */
+  noteState(memberId: string, state: MemberState): void {
+    const cached = this.#profiles.get(memberId);
+    if (cached) this.#profiles.set(memberId, { ...cached, state });
+  }
+
+  /** Seeds the cache from a list-members page (§5.3). */
+  remember(info: MemberInfo): MemberProfile {
+    const profile = toProfile(info);
+    this.#profiles.set(profile.id, profile);
+    return profile;
+  }
+
+  async #fetch(memberId: string, signal: AbortSignal): Promise<MemberProfile> {
+    const request = this.#client
+      .getMember(this.#creds, memberId, { signal })
+      .then((info) => this.remember(info))
+      .finally(() => {
+        if (this.#inflight.get(memberId) === request) this.#inflight.delete(memberId);
+      });
+    this.#inflight.set(memberId, request);
+    return request;
+  }
+}
+
+function toProfile(info: MemberInfo): MemberProfile {
+  return {
+    id: info.id,
+    role: info.role,
+    displayName: info.displayName,
+    avatarImageUrl: info.avatarImageUrl,
+    state: info.state,
+  };
+}

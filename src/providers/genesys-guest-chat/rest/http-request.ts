@@ -1,0 +1,169 @@
+// One HTTP exchange with Genesys: timeout + caller abort, JSON in/out, zod parsing of the answer,
+// and translation of every failure into the error catalogue (../errors.ts). Nothing here logs, and
+// nothing puts the JWT or the Authorization header into an error.
+import type { z } from 'zod';
+import {
+  GenesysAbortedError,
+  GenesysApiError,
+  GenesysNetworkError,
+  GenesysResponseError,
+  GenesysTimeoutError,
+} from '../errors.ts';
+import { parseRetryAfter } from '../retry-after.ts';
+import { ErrorBodySchema } from '../wire/error-body.ts';
+
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+export interface HttpSettings {
+  readonly baseUrl: string;
+  readonly fetch: FetchLike;
+  readonly timeoutMs: number;
+  readonly userAgent: string | undefined;
+}
+
+export type QueryValue = string | number | boolean | undefined;
+
+export interface HttpCall<S extends z.ZodType | undefined> {
+  /** Operation name for errors, e.g. `getMember`. */
+  readonly operation: string;
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** Root-relative path, already encoded. */
+  readonly path: string;
+  /** Undefined values are omitted (the SDK's empty values, §4, are never sent). */
+  readonly query?: Readonly<Record<string, QueryValue>>;
+  readonly body?: unknown;
+  /** Guest JWT; absent only for create (§3.1). */
+  readonly jwt?: string;
+  /** Response schema; `undefined` for 204-only operations (DELETE member, §5.8). */
+  readonly schema: S;
+  readonly signal: AbortSignal;
+  /** Overrides the client's default timeout for this call. */
+  readonly timeoutMs?: number | undefined;
+}
+
+type Result<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export function buildUrl(
+  baseUrl: string,
+  path: string,
+  query?: Readonly<Record<string, QueryValue>>,
+): string {
+  const url = new URL(baseUrl + path);
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value !== undefined) url.searchParams.set(key, String(value));
+  }
+  return url.href;
+}
+
+export async function httpRequest<S extends z.ZodType | undefined>(
+  settings: HttpSettings,
+  call: HttpCall<S>,
+): Promise<Result<S>> {
+  const { operation, signal } = call;
+  if (signal.aborted) throw new GenesysAbortedError(operation);
+  const timeoutMs = call.timeoutMs ?? settings.timeoutMs;
+
+  // One controller for both the caller's abort and our timeout; the timer covers reading the body.
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  const onAbort = (): void => controller.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+
+  const failure = (cause: unknown): Error => {
+    if (signal.aborted) return new GenesysAbortedError(operation);
+    if (timedOut) return new GenesysTimeoutError(operation, timeoutMs);
+    return new GenesysNetworkError(operation, cause);
+  };
+
+  try {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (call.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (call.jwt !== undefined) headers.Authorization = `Bearer ${call.jwt}`;
+    if (settings.userAgent !== undefined) headers['User-Agent'] = settings.userAgent;
+
+    let response: Response;
+    try {
+      response = await settings.fetch(buildUrl(settings.baseUrl, call.path, call.query), {
+        method: call.method,
+        headers,
+        ...(call.body !== undefined ? { body: JSON.stringify(call.body) } : {}),
+        signal: controller.signal,
+        redirect: 'error', // never forward the JWT to another host
+      });
+    } catch (err) {
+      throw failure(err);
+    }
+
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (err) {
+      throw failure(err);
+    }
+
+    const correlationId = response.headers.get('inin-correlation-id') ?? undefined;
+    if (!response.ok) throw apiError(operation, response, text, correlationId, call.jwt);
+
+    if (call.schema === undefined) return undefined as Result<S>;
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (err) {
+      throw new GenesysResponseError({
+        operation,
+        status: response.status,
+        correlationId,
+        issues: ['body is not JSON'],
+        cause: err,
+      });
+    }
+    const parsed = call.schema.safeParse(json);
+    if (!parsed.success) {
+      throw new GenesysResponseError({
+        operation,
+        status: response.status,
+        correlationId,
+        issues: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+      });
+    }
+    return parsed.data as Result<S>;
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
+function apiError(
+  operation: string,
+  response: Response,
+  text: string,
+  headerCorrelationId: string | undefined,
+  jwt: string | undefined,
+): GenesysApiError {
+  let body: ReturnType<typeof ErrorBodySchema.parse> | undefined;
+  try {
+    const parsed = ErrorBodySchema.safeParse(JSON.parse(text));
+    if (parsed.success) body = parsed.data;
+  } catch {
+    // Not JSON (a proxy's HTML page, an empty 503): status alone still classifies the error.
+  }
+  return new GenesysApiError({
+    operation,
+    status: response.status,
+    genesysCode: body?.code,
+    genesysMessage: redact(body?.message, jwt),
+    correlationId: headerCorrelationId ?? body?.contextId,
+    retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
+    messageParams: body?.messageParams,
+  });
+}
+
+/** Defence in depth: a server echoing the token back must not put it into our error message. */
+function redact(text: string | undefined, secret: string | undefined): string | undefined {
+  if (text === undefined || secret === undefined || secret === '') return text;
+  return text.split(secret).join('[REDACTED]');
+}

@@ -1,0 +1,421 @@
+// The guest-chat event stream (protocol §8, §9): one WebSocket to `eventStreamUri`, opened verbatim
+// with no headers, frames parsed into typed events, a heartbeat watchdog, and reconnection with
+// exponential backoff + full jitter bounded by the server's disconnect grace (§9.7). Events are not
+// replayed by Genesys, so every re-open is announced (`open` with `reopened: true`) for the owner
+// to backfill from history (`GET .../messages?after=<last id>`).
+//
+// The eventStreamUri embeds the JWT (§2.3): it is never logged and never put into an error.
+import WebSocket from 'ws';
+import { GenesysAbortedError, GenesysStreamError } from '../errors.ts';
+import { fullJitterDelay, type BackoffOptions } from './backoff.ts';
+import type { GuestChatEvent, IgnoredFrameReason } from './events.ts';
+import { parseFrame, type FrameContext } from './parse-frame.ts';
+
+export type StreamState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'lost' | 'closed';
+
+/** Why a socket went away or the stream ended. */
+export type StreamReason =
+  /** The server (or network) closed the socket. */
+  | 'socket-closed'
+  /** No frame at all for `watchdogFactor × heartbeatIntervalMs`. */
+  | 'heartbeat-timeout'
+  /** The handshake did not complete within `connectTimeoutMs`. */
+  | 'connect-timeout'
+  /** The handshake was answered with a 4xx status (not 408/429): retrying cannot help. */
+  | 'rejected'
+  /** Down for longer than `disconnectGraceMs`: Genesys has removed the guest by now (§9.7). */
+  | 'grace-exceeded'
+  /** `eventStreamUri` is not a usable ws:// or wss:// URI. */
+  | 'invalid-uri'
+  /** The socket closed after the guest's own member was DISCONNECTED: the chat is over. */
+  | 'guest-disconnected'
+  /** `close()` was called. */
+  | 'closed-by-owner'
+  /** The AbortSignal given to `open()` fired. */
+  | 'aborted';
+
+export interface StreamStateChange {
+  readonly state: Exclude<StreamState, 'idle'>;
+  /** Reconnect attempt number (1-based) for `reconnecting`/`connecting`; 0 for the first connect. */
+  readonly attempt: number;
+  /** `open` only: true when this is not the first open — backfill history now (§9.7). */
+  readonly reopened: boolean;
+  /** `reconnecting` only: the delay before the next attempt, ms. */
+  readonly delayMs?: number;
+  /** `reconnecting`, `lost`, `closed`: why. */
+  readonly reason?: StreamReason;
+  /** HTTP status of a refused handshake. */
+  readonly status?: number;
+}
+
+/** pino-compatible subset. Log lines carry counts and reasons, never frame content or the URI. */
+export interface StreamLogger {
+  debug(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface GuestChatEventStreamOptions {
+  /** From the create response; opened verbatim (§8). A secret: it contains the JWT. */
+  readonly eventStreamUri: string;
+  /** The guest member the stream is for; events it caused carry `own: true`. */
+  readonly guestMemberId: string;
+  /** When set, conversation events for other conversations are ignored (counted). */
+  readonly conversationId?: string;
+  /** Called synchronously, in arrival order, for every parsed event (heartbeats included). */
+  readonly onEvent: (event: GuestChatEvent) => void;
+  /** Called on every state change. */
+  readonly onState?: (change: StreamStateChange) => void;
+  /** Expected server heartbeat period, ms. Default 30000 (§9.5). 0 disables the watchdog. */
+  readonly heartbeatIntervalMs?: number;
+  /** The watchdog fires after `watchdogFactor × heartbeatIntervalMs` without any frame. Default 2.5 (two missed heartbeats). */
+  readonly watchdogFactor?: number;
+  /** How long Genesys keeps the guest without a socket, ms. Default 120000 (§9.7, §12). */
+  readonly disconnectGraceMs?: number;
+  /** WebSocket handshake timeout, ms. Default 10000 (capped by what is left of the grace). */
+  readonly connectTimeoutMs?: number;
+  /** After `close()`, how long to wait for the close handshake before terminating, ms. Default 1000. */
+  readonly closeTimeoutMs?: number;
+  /** Reconnect delays (see backoff.ts for defaults: 250 ms initial, ×2, 10 s max, full jitter). */
+  readonly backoff?: BackoffOptions;
+  /** Largest accepted frame, bytes. Default 1 MiB (messages are ≤ 4,000 characters, §12). */
+  readonly maxFrameBytes?: number;
+  /** Random source in [0, 1) for jitter. Default `Math.random`. */
+  readonly random?: () => number;
+  /** Clock, ms. Default `Date.now`. */
+  readonly now?: () => number;
+  readonly logger?: StreamLogger;
+}
+
+export interface StreamStats {
+  /** Every frame received, whatever it was. */
+  readonly framesReceived: number;
+  /** Frames that became events (heartbeats included). */
+  readonly eventsEmitted: number;
+  /** Frames that became no event, by reason. */
+  readonly ignoredFrames: Readonly<Record<IgnoredFrameReason, number>>;
+  /** Successful re-opens after a drop. */
+  readonly reconnects: number;
+}
+
+export const STREAM_DEFAULTS = {
+  heartbeatIntervalMs: 30_000,
+  watchdogFactor: 2.5,
+  disconnectGraceMs: 120_000,
+  connectTimeoutMs: 10_000,
+  closeTimeoutMs: 1_000,
+  maxFrameBytes: 1024 * 1024,
+} as const;
+
+export class GuestChatEventStream {
+  readonly #opts: GuestChatEventStreamOptions;
+  readonly #ctx: FrameContext;
+  readonly #now: () => number;
+  readonly #heartbeatIntervalMs: number;
+  readonly #watchdogMs: number;
+  readonly #graceMs: number;
+  readonly #connectTimeoutMs: number;
+  readonly #closeTimeoutMs: number;
+
+  #state: StreamState = 'idle';
+  #ws: WebSocket | undefined;
+  #watchdog: NodeJS.Timeout | undefined;
+  #reconnectTimer: NodeJS.Timeout | undefined;
+  #closeTimer: NodeJS.Timeout | undefined;
+  #attempt = 0;
+  #everOpened = false;
+  /** Last moment the connection was known to be alive; the grace is counted from here. */
+  #aliveAt = 0;
+  #guestDisconnected = false;
+  #signal: AbortSignal | undefined;
+  #onAbort: (() => void) | undefined;
+  #firstOpen: { resolve: () => void; reject: (err: Error) => void } | undefined;
+  #socketClosed: Promise<void> = Promise.resolve();
+
+  #framesReceived = 0;
+  #eventsEmitted = 0;
+  #reconnects = 0;
+  readonly #ignored: Record<IgnoredFrameReason, number> = {
+    'invalid-json': 0,
+    'unknown-kind': 0,
+    'schema-mismatch': 0,
+    'foreign-conversation': 0,
+  };
+
+  constructor(options: GuestChatEventStreamOptions) {
+    this.#opts = options;
+    this.#ctx = { guestMemberId: options.guestMemberId, conversationId: options.conversationId };
+    this.#now = options.now ?? Date.now;
+    this.#heartbeatIntervalMs = options.heartbeatIntervalMs ?? STREAM_DEFAULTS.heartbeatIntervalMs;
+    this.#watchdogMs = this.#heartbeatIntervalMs * (options.watchdogFactor ?? STREAM_DEFAULTS.watchdogFactor);
+    this.#graceMs = options.disconnectGraceMs ?? STREAM_DEFAULTS.disconnectGraceMs;
+    this.#connectTimeoutMs = options.connectTimeoutMs ?? STREAM_DEFAULTS.connectTimeoutMs;
+    this.#closeTimeoutMs = options.closeTimeoutMs ?? STREAM_DEFAULTS.closeTimeoutMs;
+    if (!(this.#heartbeatIntervalMs >= 0) || !(this.#watchdogMs >= 0)) {
+      throw new RangeError('heartbeatIntervalMs and watchdogFactor must be >= 0');
+    }
+    if (!(this.#graceMs > 0) || !(this.#connectTimeoutMs > 0) || !(this.#closeTimeoutMs > 0)) {
+      throw new RangeError('disconnectGraceMs, connectTimeoutMs and closeTimeoutMs must be > 0');
+    }
+  }
+
+  get state(): StreamState {
+    return this.#state;
+  }
+
+  get stats(): StreamStats {
+    return {
+      framesReceived: this.#framesReceived,
+      eventsEmitted: this.#eventsEmitted,
+      ignoredFrames: { ...this.#ignored },
+      reconnects: this.#reconnects,
+    };
+  }
+
+  /**
+   * Connects and resolves once the socket is open for the first time (Genesys routes the chat
+   * only from then on, §1). Failed first attempts are retried like drops, within the grace. Rejects
+   * with `GenesysStreamError` if the stream is lost or closed before opening, or with
+   * `GenesysAbortedError` when `signal` fires first. Aborting `signal` later closes the stream.
+   */
+  open(signal: AbortSignal): Promise<void> {
+    if (this.#state !== 'idle')
+      return Promise.reject(new Error('GuestChatEventStream.open() may be called once'));
+    if (signal.aborted) {
+      this.#state = 'closed';
+      return Promise.reject(new GenesysAbortedError('openEventStream'));
+    }
+    this.#signal = signal;
+    this.#onAbort = () => void this.#shutdown('closed', 'aborted');
+    signal.addEventListener('abort', this.#onAbort, { once: true });
+    const opened = new Promise<void>((resolve, reject) => {
+      this.#firstOpen = { resolve, reject };
+    });
+    this.#aliveAt = this.#now();
+    this.#connect();
+    return opened;
+  }
+
+  /** Closes the socket (close handshake, then terminate after `closeTimeoutMs`); idempotent. */
+  close(): Promise<void> {
+    return this.#shutdown('closed', 'closed-by-owner');
+  }
+
+  // ---- connection lifecycle ----
+
+  #connect(): void {
+    this.#setState({ state: 'connecting', attempt: this.#attempt, reopened: false });
+    const handshakeTimeout = Math.max(1, Math.min(this.#connectTimeoutMs, this.#graceLeft()));
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(this.#opts.eventStreamUri, {
+        handshakeTimeout,
+        maxPayload: this.#opts.maxFrameBytes ?? STREAM_DEFAULTS.maxFrameBytes,
+        perMessageDeflate: false,
+        followRedirects: false,
+      });
+    } catch {
+      // ws throws SyntaxError("Invalid URL: <uri>") — the message holds the JWT, so it is dropped.
+      void this.#shutdown('lost', 'invalid-uri');
+      return;
+    }
+    this.#ws = ws;
+    let rejectedStatus: number | undefined;
+    let timedOut = false;
+    let errorCode: string | undefined;
+    this.#socketClosed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
+
+    ws.on('unexpected-response', (_req, res) => {
+      rejectedStatus = res.statusCode;
+      res.resume();
+      ws.terminate();
+    });
+    ws.on('error', (err: Error & { code?: unknown }) => {
+      if (err.message === 'Opening handshake has timed out') timedOut = true;
+      if (typeof err.code === 'string') errorCode = err.code;
+    });
+    ws.on('open', () => {
+      if (ws !== this.#ws) return;
+      const reopened = this.#everOpened;
+      if (reopened) this.#reconnects++;
+      this.#everOpened = true;
+      this.#attempt = 0;
+      this.#markAlive();
+      this.#setState({ state: 'open', attempt: 0, reopened });
+      this.#firstOpen?.resolve();
+      this.#firstOpen = undefined;
+    });
+    ws.on('message', (data, isBinary) => {
+      if (ws !== this.#ws || this.#state !== 'open') return;
+      this.#markAlive();
+      this.#onFrame(data, isBinary);
+    });
+    ws.on('close', (code) => {
+      if (ws !== this.#ws) return;
+      this.#ws = undefined;
+      this.#clearWatchdog();
+      if (this.#state === 'closed' || this.#state === 'lost') return;
+      if (
+        rejectedStatus !== undefined &&
+        rejectedStatus >= 400 &&
+        rejectedStatus < 500 &&
+        rejectedStatus !== 408 &&
+        rejectedStatus !== 429
+      ) {
+        void this.#shutdown('lost', 'rejected', rejectedStatus);
+        return;
+      }
+      if (this.#guestDisconnected) {
+        void this.#shutdown('closed', 'guest-disconnected');
+        return;
+      }
+      const reason: StreamReason = timedOut ? 'connect-timeout' : 'socket-closed';
+      this.#opts.logger?.debug(
+        { reason, code, errorCode, status: rejectedStatus },
+        'guest-chat event stream dropped',
+      );
+      this.#scheduleReconnect(reason);
+    });
+  }
+
+  #scheduleReconnect(reason: StreamReason): void {
+    if (this.#guestDisconnected) {
+      void this.#shutdown('closed', 'guest-disconnected');
+      return;
+    }
+    const left = this.#graceLeft();
+    if (left <= 0) {
+      void this.#shutdown('lost', 'grace-exceeded');
+      return;
+    }
+    this.#attempt++;
+    const delayMs = Math.min(fullJitterDelay(this.#attempt, this.#opts.backoff, this.#opts.random), left);
+    this.#setState({ state: 'reconnecting', attempt: this.#attempt, reopened: false, delayMs, reason });
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = undefined;
+      if (this.#state !== 'reconnecting') return;
+      if (this.#graceLeft() <= 0) {
+        void this.#shutdown('lost', 'grace-exceeded');
+        return;
+      }
+      this.#connect();
+    }, delayMs);
+  }
+
+  async #shutdown(state: 'closed' | 'lost', reason: StreamReason, status?: number): Promise<void> {
+    if (this.#state === 'closed' || this.#state === 'lost') return this.#socketClosed;
+    this.#clearWatchdog();
+    clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = undefined;
+    if (this.#signal && this.#onAbort) this.#signal.removeEventListener('abort', this.#onAbort);
+    this.#setState({
+      state,
+      attempt: this.#attempt,
+      reopened: false,
+      reason,
+      ...(status === undefined ? {} : { status }),
+    });
+
+    const pending = this.#firstOpen;
+    this.#firstOpen = undefined;
+    pending?.reject(
+      reason === 'aborted'
+        ? new GenesysAbortedError('openEventStream')
+        : new GenesysStreamError(reason, status),
+    );
+
+    const ws = this.#ws;
+    this.#ws = undefined;
+    if (ws === undefined) return this.#socketClosed;
+    if (ws.readyState === WebSocket.OPEN) {
+      ws.close(1000);
+      this.#closeTimer = setTimeout(() => ws.terminate(), this.#closeTimeoutMs);
+    } else {
+      ws.terminate();
+    }
+    await this.#socketClosed;
+    clearTimeout(this.#closeTimer);
+    this.#closeTimer = undefined;
+  }
+
+  // ---- frames ----
+
+  #onFrame(data: WebSocket.RawData, isBinary: boolean): void {
+    this.#framesReceived++;
+    if (isBinary) {
+      this.#ignore('invalid-json');
+      return;
+    }
+    const text = rawToText(data);
+    const result = parseFrame(text, this.#ctx);
+    if (!result.ok) {
+      this.#ignore(result.reason, text.length);
+      return;
+    }
+    const event = result.event;
+    // A DISCONNECTED guest means the chat is over for us: a following server close is final.
+    if (event.kind === 'member-change' && event.own) this.#guestDisconnected = event.state === 'DISCONNECTED';
+    this.#eventsEmitted++;
+    try {
+      this.#opts.onEvent(event);
+    } catch (err) {
+      this.#opts.logger?.warn({ err: errorName(err), kind: event.kind }, 'guest-chat onEvent listener threw');
+    }
+  }
+
+  #ignore(reason: IgnoredFrameReason, length?: number): void {
+    this.#ignored[reason]++;
+    this.#opts.logger?.debug({ reason, length }, 'guest-chat frame ignored');
+  }
+
+  // ---- watchdog and grace ----
+
+  #markAlive(): void {
+    this.#aliveAt = this.#now();
+    if (this.#watchdogMs <= 0) return;
+    if (this.#watchdog) {
+      this.#watchdog.refresh();
+      return;
+    }
+    this.#watchdog = setTimeout(() => {
+      this.#watchdog = undefined;
+      const ws = this.#ws;
+      if (ws === undefined || this.#state !== 'open') return;
+      this.#opts.logger?.warn({ afterMs: this.#watchdogMs }, 'guest-chat event stream silent: reconnecting');
+      // Detach first so the close of this dead socket is not taken for a second drop.
+      this.#ws = undefined;
+      ws.terminate();
+      this.#scheduleReconnect('heartbeat-timeout');
+    }, this.#watchdogMs);
+  }
+
+  #clearWatchdog(): void {
+    clearTimeout(this.#watchdog);
+    this.#watchdog = undefined;
+  }
+
+  #graceLeft(): number {
+    return this.#graceMs - (this.#now() - this.#aliveAt);
+  }
+
+  #setState(change: StreamStateChange): void {
+    this.#state = change.state;
+    try {
+      this.#opts.onState?.(change);
+    } catch (err) {
+      this.#opts.logger?.warn(
+        { err: errorName(err), state: change.state },
+        'guest-chat onState listener threw',
+      );
+    }
+  }
+}
+
+function rawToText(data: WebSocket.RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(new Uint8Array(data)).toString('utf8');
+  return data.toString('utf8');
+}
+
+function errorName(err: unknown): string {
+  return err instanceof Error ? err.name : typeof err;
+}
