@@ -1,0 +1,20 @@
+// Everything one emulator instance owns, handed to the route modules (no module-level state).
+import type { ChatService } from './chat-service.ts';
+import type { FaultInjector } from './faults.ts';
+import type { EventStreamHub } from './hub.ts';
+import type { JwtSigner } from './jwt.ts';
+import type { ResolvedOptions } from './options.ts';
+import type { Router } from './routing.ts';
+import type { ConversationStore } from './store.ts';
+
+export interface EmulatorContext {
+  readonly options: ResolvedOptions;
+  readonly store: ConversationStore;
+  readonly hub: EventStreamHub;
+  readonly router: Router;
+  readonly chat: ChatService;
+  readonly jwt: JwtSigner;
+  readonly faults: FaultInjector;
+  /** `http://host:port` once listening. */
+  readonly baseUrl: () => string;
+}

@@ -1,0 +1,54 @@
+// zod schemas of the emulator's agent and fault API, and the mapping of their failures onto
+// `{error:{code:"validation_failed", details:[{path,message}]}}`.
+import { z } from 'zod';
+import { EmulatorApiError } from '../errors.ts';
+import { MAX_MESSAGE_LENGTH } from './guest-schemas.ts';
+
+export const agentChoiceSchema = z.strictObject({
+  displayName: z.string().trim().min(1).max(200).optional(),
+});
+
+export const agentMessageSchema = z.strictObject({
+  body: z.string().max(MAX_MESSAGE_LENGTH),
+  bodyType: z.enum(['standard', 'notice']).optional(),
+});
+
+export const mediaRequestCreateSchema = z.strictObject({
+  types: z.array(z.enum(['COBROWSE', 'SCREENSHARE'])).min(1),
+  name: z.string().max(200).optional(),
+});
+
+export const conversationListQuerySchema = z.object({
+  state: z.enum(['awaiting-stream', 'queued', 'alerting', 'connected', 'ended']).optional(),
+});
+
+export const faultSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('drop-streams'), conversationId: z.string().min(1).optional() }),
+  z.strictObject({
+    kind: z.literal('http-error'),
+    status: z.union([z.literal(429), z.literal(500), z.literal(503), z.literal(504)]),
+    count: z.number().int().min(1).max(10_000).default(1),
+    retryAfterSeconds: z.number().int().min(0).max(3600).default(1),
+    conversationId: z.string().min(1).optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('delay'),
+    delayMs: z.number().int().min(1).max(120_000),
+    count: z.number().int().min(1).max(10_000).default(1),
+    conversationId: z.string().min(1).optional(),
+  }),
+]);
+
+export function parseAgentBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+  const result = schema.safeParse(body ?? {});
+  if (result.success) return result.data;
+  throw new EmulatorApiError(
+    400,
+    'validation_failed',
+    'The request is not valid.',
+    result.error.issues.map((issue) => ({ path: issue.path.join('.') || '(body)', message: issue.message })),
+  );
+}
+
+/** Routes without a body accept none, `{}`, or nothing else. */
+export const emptyBodySchema = z.strictObject({});

@@ -1,0 +1,50 @@
+// Request-body parsing for every route. Replaces fastify's JSON parser because (§4, §13.4):
+// - the official SDK sends `Content-Type: application/json` with an empty body (typing POST, GET,
+//   DELETE) and fastify's parser rejects that;
+// - every parse failure must become an ErrorBody, not fastify's own error format.
+import type { FastifyInstance } from 'fastify';
+import { EmulatorApiError, GuestApiError } from '../errors.ts';
+import { isAgentApi } from './paths.ts';
+
+const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
+
+export function installBodyParser(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (request, raw, done) => {
+    const text = typeof raw === 'string' ? raw : raw.toString('utf8');
+    const agentApi = isAgentApi(request.url);
+    if (text.trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    const contentType = request.headers['content-type'];
+    // A body without a content type is read as JSON (curl users forget the header); any other type is refused.
+    if (contentType !== undefined && !JSON_TYPE.test(contentType)) {
+      done(
+        agentApi
+          ? new EmulatorApiError(415, 'unsupported_media_type', 'Send the body as application/json.')
+          : new GuestApiError(
+              415,
+              'unsupported.media.type',
+              `Unsupported Media Type: ${contentType.split(';')[0] ?? ''}`,
+            ),
+        undefined,
+      );
+      return;
+    }
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(
+        agentApi
+          ? new EmulatorApiError(400, 'malformed_json', 'The request body is not valid JSON.')
+          : new GuestApiError(
+              400,
+              'bad.request',
+              'The request could not be understood by the server due to malformed syntax.',
+            ),
+        undefined,
+      );
+    }
+  });
+}

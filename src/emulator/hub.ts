@@ -1,0 +1,130 @@
+// The event-stream hub: which WebSockets are attached to which conversation, heartbeats, ping/pong,
+// and fault-injected drops. It knows nothing about chat semantics; the chat service tells it what to
+// publish and learns from it when a conversation's last socket went away (§9.7 grace period).
+import { heartbeatFrame, pongFrame, type Frame } from './frames.ts';
+
+/** The part of a `ws` WebSocket the hub uses (kept structural so any ws-compatible socket fits). */
+export interface StreamSocket {
+  readonly readyState: number;
+  readonly OPEN: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  terminate(): void;
+  on(event: 'message', listener: (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+export interface HubEvents {
+  /** The last socket of a conversation closed (for any reason). */
+  readonly onLastDetached: (conversationId: string) => void;
+}
+
+export class EventStreamHub {
+  readonly #sockets = new Map<string, Set<StreamSocket>>();
+  readonly #heartbeats = new Map<StreamSocket, NodeJS.Timeout>();
+  readonly #heartbeatIntervalMs: number;
+  readonly #events: HubEvents;
+
+  constructor(heartbeatIntervalMs: number, events: HubEvents) {
+    this.#heartbeatIntervalMs = heartbeatIntervalMs;
+    this.#events = events;
+  }
+
+  attach(conversationId: string, socket: StreamSocket): void {
+    let set = this.#sockets.get(conversationId);
+    if (!set) {
+      set = new Set();
+      this.#sockets.set(conversationId, set);
+    }
+    set.add(socket);
+    // §9.5: one heartbeat frame per interval; clients use their absence to detect a dead stream.
+    const timer = setInterval(() => this.#send(socket, heartbeatFrame()), this.#heartbeatIntervalMs);
+    timer.unref();
+    this.#heartbeats.set(socket, timer);
+    socket.on('message', (data, isBinary) => {
+      if (isBinary) return;
+      // §9.5: the only client→server frame any client sends is the notification-service ping.
+      if (isPing(textOf(data))) this.#send(socket, pongFrame());
+    });
+    socket.on('error', () => {
+      // A broken socket also emits 'close'; nothing else to do, but the listener keeps ws from throwing.
+    });
+    socket.on('close', () => this.#detach(conversationId, socket));
+  }
+
+  publish(conversationId: string, frame: Frame): void {
+    const set = this.#sockets.get(conversationId);
+    if (!set) return;
+    for (const socket of set) this.#send(socket, frame);
+  }
+
+  count(conversationId: string): number {
+    return this.#sockets.get(conversationId)?.size ?? 0;
+  }
+
+  totalSockets(): number {
+    let n = 0;
+    for (const set of this.#sockets.values()) n += set.size;
+    return n;
+  }
+
+  /** Fault injection: kill sockets without a close handshake (like a network drop). */
+  drop(conversationId?: string): number {
+    const victims = this.#socketsOf(conversationId);
+    for (const socket of victims) socket.terminate();
+    return victims.length;
+  }
+
+  /** Graceful close (used after a conversation ended and on shutdown). */
+  close(conversationId: string | undefined, code: number, reason: string): number {
+    const victims = this.#socketsOf(conversationId);
+    for (const socket of victims) socket.close(code, reason);
+    return victims.length;
+  }
+
+  /** Shutdown: stop every heartbeat and terminate every socket so nothing keeps the process alive. */
+  shutdown(): void {
+    for (const timer of this.#heartbeats.values()) clearInterval(timer);
+    this.#heartbeats.clear();
+    for (const socket of this.#socketsOf(undefined)) socket.terminate();
+    this.#sockets.clear();
+  }
+
+  #socketsOf(conversationId: string | undefined): StreamSocket[] {
+    if (conversationId !== undefined) return [...(this.#sockets.get(conversationId) ?? [])];
+    return [...this.#sockets.values()].flatMap((set) => [...set]);
+  }
+
+  #detach(conversationId: string, socket: StreamSocket): void {
+    const timer = this.#heartbeats.get(socket);
+    if (timer) clearInterval(timer);
+    this.#heartbeats.delete(socket);
+    const set = this.#sockets.get(conversationId);
+    if (!set?.delete(socket)) return;
+    if (set.size === 0) {
+      this.#sockets.delete(conversationId);
+      this.#events.onLastDetached(conversationId);
+    }
+  }
+
+  #send(socket: StreamSocket, frame: Frame): void {
+    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+  }
+}
+
+function isPing(text: string): boolean {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return (
+      typeof parsed === 'object' && parsed !== null && (parsed as { message?: unknown }).message === 'ping'
+    );
+  } catch {
+    return false;
+  }
+}
+
+function textOf(data: Buffer | ArrayBuffer | Buffer[]): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
+}

@@ -1,0 +1,108 @@
+// Public entry of the Genesys guest-chat emulator: startEmulator() builds one self-contained
+// instance (own state, own port) and returns a handle to close it.
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify from 'fastify';
+import { AutoAgent } from './auto-agent.ts';
+import { ChatService } from './chat-service.ts';
+import type { EmulatorContext } from './context.ts';
+import { FaultInjector } from './faults.ts';
+import { registerAgentRoutes } from './http/agent-routes.ts';
+import { installBodyParser } from './http/body-parser.ts';
+import { installErrorHandling } from './http/error-handler.ts';
+import { installFaultHook, registerFaultRoutes } from './http/fault-routes.ts';
+import { registerGuestRoutes } from './http/guest-routes.ts';
+import { registerMediaRoutes } from './http/media-routes.ts';
+import { AGENT_PREFIX } from './http/paths.ts';
+import { registerStreamRoute } from './http/stream-route.ts';
+import { EventStreamHub } from './hub.ts';
+import { JwtSigner } from './jwt.ts';
+import { resolveOptions, type EmulatorOptions } from './options.ts';
+import { Router } from './routing.ts';
+import { ConversationStore } from './store.ts';
+
+export type { AgentConfig, QueueConfig } from './queues.ts';
+export { DEFAULT_QUEUES } from './queues.ts';
+export type { AutoAgentOptions, DeploymentConfig, EmulatorOptions } from './options.ts';
+export { DEFAULT_OPTIONS } from './options.ts';
+
+export interface RunningEmulator {
+  /** Base URL, e.g. `http://127.0.0.1:43817` — the SDK's `config.basePath`. */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  /** Stops accepting, terminates every event stream, clears every timer. Idempotent. */
+  close(): Promise<void>;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const resolved = resolveOptions(options);
+  const app = Fastify({
+    logger: resolved.logger,
+    bodyLimit: resolved.bodyLimitBytes,
+    // Load tests open many chats; the default 72 s keep-alive is fine, but do not let idle
+    // connections hold close() hostage.
+    forceCloseConnections: true,
+    // The event-stream path embeds the whole JWT (§2.3), far longer than fastify's 100-char default.
+    routerOptions: { maxParamLength: 8192 },
+  });
+
+  let baseUrl = '';
+  const store = new ConversationStore();
+  const router = new Router(resolved.queues, resolved.agentCapacity);
+  // The hub and the chat service reference each other; the hub's callback runs only after both exist.
+  const hub = new EventStreamHub(resolved.heartbeatIntervalMs, {
+    onLastDetached: (conversationId) => chat.streamDetached(conversationId),
+  });
+  const chat = new ChatService({
+    store,
+    hub,
+    router,
+    disconnectGraceMs: resolved.disconnectGraceMs,
+    avatarUrl: (slug) => `${baseUrl}${AGENT_PREFIX}/avatars/${slug}.svg`,
+  });
+  const faults = new FaultInjector();
+  const autoAgent = resolved.autoAgent ? new AutoAgent(chat, resolved.autoAgent) : undefined;
+  const ctx: EmulatorContext = {
+    options: resolved,
+    store,
+    hub,
+    router,
+    chat,
+    jwt: new JwtSigner(resolved.jwtLifetimeSeconds),
+    faults,
+    baseUrl: () => baseUrl,
+  };
+
+  installErrorHandling(app, resolved.bodyLimitBytes);
+  installBodyParser(app);
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  installFaultHook(app, ctx);
+  registerGuestRoutes(app, ctx);
+  registerMediaRoutes(app, ctx);
+  registerStreamRoute(app, ctx);
+  registerAgentRoutes(app, ctx);
+  registerFaultRoutes(app, ctx);
+
+  await app.listen({ host: resolved.host, port: resolved.port });
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('emulator did not bind a TCP port');
+  const urlHost = resolved.host === '0.0.0.0' || resolved.host === '::' ? '127.0.0.1' : resolved.host;
+  baseUrl = `http://${urlHost.includes(':') ? `[${urlHost}]` : urlHost}:${address.port}`;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: baseUrl,
+    host: urlHost,
+    port: address.port,
+    close: () => {
+      closing ??= (async () => {
+        autoAgent?.close();
+        faults.close();
+        chat.close();
+        hub.shutdown();
+        await app.close();
+      })();
+      return closing;
+    },
+  };
+}
