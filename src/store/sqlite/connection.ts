@@ -1,0 +1,32 @@
+// Opening the SQLite file with the pragmas the store relies on.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+
+export interface SqliteOptions {
+  /** Database file, or `:memory:` (one private database per store; gone on close). */
+  readonly path: string;
+  /** How long a write waits for another connection's lock before failing, in ms. Default 5000. */
+  readonly busyTimeoutMs?: number;
+}
+
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+export function openDatabase(options: SqliteOptions): Database.Database {
+  const inMemory = options.path === ':memory:' || options.path === '';
+  if (!inMemory) mkdirSync(dirname(options.path), { recursive: true });
+  const db = new Database(options.path);
+  try {
+    // WAL: readers never block the writer, and a crash never leaves a half-written transaction.
+    if (!inMemory) db.pragma('journal_mode = WAL');
+    // FULL (not WAL's usual NORMAL): a commit survives power loss too — "persisted before acknowledged".
+    db.pragma('synchronous = FULL');
+    // Several processes (CLI admin commands beside the gateway) may share the file.
+    db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS))}`);
+    db.pragma('foreign_keys = ON');
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return db;
+}

@@ -1,0 +1,34 @@
+// SQL on the events table: the append-only, per-handover numbered log that SSE replays from.
+import type { HandoverEvent } from '../../core/model/events.ts';
+import { EVENT_COLUMNS, eventParams, rowToEvent } from './event-row.ts';
+import type { StatementCache } from './statements.ts';
+
+export class EventQueries {
+  readonly #sql: StatementCache;
+
+  constructor(sql: StatementCache) {
+    this.#sql = sql;
+  }
+
+  /** Throws on a duplicate id or (handover, seq): the caller's transaction then writes nothing. */
+  insert(event: HandoverEvent): void {
+    this.#sql
+      .get(
+        `INSERT INTO events (${EVENT_COLUMNS})
+         VALUES (@id, @handover_id, @seq, @type, @endpoint_id, @user_id, @session_id, @occurred_at, @data)`,
+      )
+      .run(eventParams(event));
+  }
+
+  after(handoverId: string, afterSeq: number, limit: number): HandoverEvent[] {
+    return this.#sql
+      .get(`SELECT ${EVENT_COLUMNS} FROM events WHERE handover_id = ? AND seq > ? ORDER BY seq LIMIT ?`)
+      .all(handoverId, afterSeq, limit)
+      .map(rowToEvent);
+  }
+
+  get(id: string): HandoverEvent | undefined {
+    const row = this.#sql.get(`SELECT ${EVENT_COLUMNS} FROM events WHERE id = ?`).get(id);
+    return row === undefined ? undefined : rowToEvent(row);
+  }
+}

@@ -1,0 +1,104 @@
+// The SQLite schema as an ordered list of migrations. Portable SQL on purpose (TEXT ids, ISO
+// timestamps as TEXT, JSON as TEXT, partial indexes, row values) so the PostgreSQL twin reads the
+// same, line for line. Released migrations are never edited: add a new one at the end.
+import type { Migration } from '../migration.ts';
+
+export const sqliteMigrations: readonly Migration[] = [
+  {
+    id: 1,
+    name: 'handovers',
+    sql: `
+CREATE TABLE handovers (
+  id TEXT PRIMARY KEY,
+  endpoint_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  session_id TEXT NOT NULL,
+  customer TEXT NOT NULL,
+  settings TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('requested', 'queued', 'active', 'transferring', 'ended', 'failed')),
+  end_reason TEXT,
+  failure TEXT,
+  agent TEXT,
+  pending_agent_id TEXT,
+  agent_ever_joined INTEGER NOT NULL CHECK (agent_ever_joined IN (0, 1)),
+  last_seq INTEGER NOT NULL,
+  provider_cursor TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  ended_at TEXT,
+  version INTEGER NOT NULL,
+  provider_ref TEXT
+);
+-- One unended handover per (endpoint, user, session), held by the database itself so two racing
+-- starts (two requests, or two gateway instances) cannot both win.
+CREATE UNIQUE INDEX handovers_one_unended ON handovers (endpoint_id, user_id, session_id)
+  WHERE state NOT IN ('ended', 'failed');
+CREATE INDEX handovers_newest ON handovers (created_at, id);
+CREATE INDEX handovers_endpoint_newest ON handovers (endpoint_id, created_at, id);
+CREATE INDEX handovers_state ON handovers (state);
+`,
+  },
+  {
+    id: 2,
+    name: 'events and webhook outbox',
+    sql: `
+CREATE TABLE events (
+  id TEXT PRIMARY KEY,
+  handover_id TEXT NOT NULL REFERENCES handovers (id),
+  seq INTEGER NOT NULL CHECK (seq > 0),
+  type TEXT NOT NULL,
+  endpoint_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  session_id TEXT NOT NULL,
+  occurred_at TEXT NOT NULL,
+  data TEXT NOT NULL,
+  UNIQUE (handover_id, seq)
+);
+-- One row per event that goes to a webhook. handover_id and seq are copied from the event so the
+-- "oldest undelivered event per handover" query runs on this table's partial index alone.
+CREATE TABLE outbox (
+  event_id TEXT PRIMARY KEY REFERENCES events (id),
+  handover_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'dead')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at TEXT NOT NULL,
+  first_attempt_at TEXT,
+  last_attempt_at TEXT,
+  last_error TEXT,
+  delivered_at TEXT,
+  dead_at TEXT
+);
+CREATE INDEX outbox_pending ON outbox (handover_id, seq) WHERE status = 'pending';
+CREATE INDEX outbox_dead ON outbox (dead_at, handover_id, seq) WHERE status = 'dead';
+`,
+  },
+  {
+    id: 3,
+    name: 'transcript',
+    sql: `
+CREATE TABLE transcript (
+  id TEXT PRIMARY KEY,
+  handover_id TEXT NOT NULL REFERENCES handovers (id),
+  position INTEGER NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('bot', 'customer', 'agent', 'system')),
+  text TEXT NOT NULL,
+  at TEXT NOT NULL,
+  sender_name TEXT,
+  provider_message_id TEXT,
+  outbound_status TEXT CHECK (outbound_status IN ('pending', 'sent')),
+  outbound_order INTEGER,
+  outbound_kind TEXT CHECK (outbound_kind IN ('message', 'transcript', 'notice')),
+  UNIQUE (handover_id, position),
+  CHECK ((outbound_status IS NULL) = (outbound_order IS NULL) AND (outbound_order IS NULL) = (outbound_kind IS NULL))
+);
+-- A provider message is stored once per handover, however often the stream or a backfill replays it.
+CREATE UNIQUE INDEX transcript_provider_message ON transcript (handover_id, provider_message_id)
+  WHERE provider_message_id IS NOT NULL;
+CREATE UNIQUE INDEX transcript_outbound_order ON transcript (handover_id, outbound_order)
+  WHERE outbound_order IS NOT NULL;
+CREATE INDEX transcript_pending_outbound ON transcript (handover_id, outbound_order)
+  WHERE outbound_status = 'pending';
+`,
+  },
+];

@@ -1,0 +1,155 @@
+// The webhook outbox: one row per event bound for a webhook, written in the same transaction as the
+// event itself, so a state change can never be stored without its delivery being owed.
+//
+// Ordering: per handover, only the oldest `pending` row is ever handed out, so a bot sees a
+// handover's events in seq order and a failing endpoint only delays its own handovers.
+// Dead letters are the chosen exception: a `dead` row no longer counts as the head, so the events
+// after it flow again (one poisoned event must not silence a live conversation until an operator
+// acts). The bot detects the gap from `seq` and the event stays replayable; a replay puts it back
+// as the head of its handover, i.e. it is then delivered AFTER later events already delivered.
+import { z } from 'zod';
+import type { HandoverEvent } from '../../core/model/events.ts';
+import type { DeadLetter, DeliveryOutcome, PendingDelivery } from '../../core/ports/store.ts';
+import { canonicalInstant } from '../timestamps.ts';
+import { EVENT_COLUMNS, rowToEvent } from './event-row.ts';
+import { parseRow } from './statements.ts';
+import type { StatementCache } from './statements.ts';
+
+/** Webhook error texts can be whole response bodies; the outbox keeps a bounded prefix. */
+export const MAX_ERROR_LENGTH = 2000;
+
+const EVENT_COLUMNS_OF_E = EVENT_COLUMNS.split(', ')
+  .map((c) => `e.${c}`)
+  .join(', ');
+
+const pendingRow = z.object({
+  attempts: z.number().int(),
+  next_attempt_at: z.string(),
+  first_attempt_at: z.string().nullable(),
+});
+
+const deadRow = z.object({
+  attempts: z.number().int(),
+  last_error: z.string().nullable(),
+  dead_at: z.string(),
+});
+
+export class OutboxQueries {
+  readonly #sql: StatementCache;
+
+  constructor(sql: StatementCache) {
+    this.#sql = sql;
+  }
+
+  /** Owes a delivery of `event`, due from the moment it occurred. */
+  enqueue(event: HandoverEvent): void {
+    this.#sql
+      .get(
+        `INSERT INTO outbox (event_id, handover_id, seq, status, attempts, next_attempt_at)
+         VALUES (?, ?, ?, 'pending', 0, ?)`,
+      )
+      .run(event.id, event.handoverId, event.seq, canonicalInstant(event.occurredAt, 'event.occurredAt'));
+  }
+
+  due(now: string, limit: number): PendingDelivery[] {
+    const rows = this.#sql
+      .get(
+        `SELECT ${EVENT_COLUMNS_OF_E}, o.attempts, o.next_attempt_at, o.first_attempt_at
+         FROM (SELECT handover_id, MIN(seq) AS seq FROM outbox WHERE status = 'pending' GROUP BY handover_id) AS head
+         JOIN outbox o ON o.handover_id = head.handover_id AND o.seq = head.seq
+         JOIN events e ON e.id = o.event_id
+         WHERE o.next_attempt_at <= ?
+         ORDER BY o.next_attempt_at, o.handover_id
+         LIMIT ?`,
+      )
+      .all(canonicalInstant(now, 'now'), limit);
+    return rows.map((raw) => {
+      const row = parseRow(pendingRow, raw, 'outbox');
+      return {
+        event: rowToEvent(raw),
+        attempts: row.attempts,
+        nextAttemptAt: row.next_attempt_at,
+        ...(row.first_attempt_at === null ? {} : { firstAttemptAt: row.first_attempt_at }),
+      };
+    });
+  }
+
+  /**
+   * Applies an outcome to a `pending` row only: a late or duplicate outcome (two dispatchers, a
+   * retry racing a replay) never turns a delivered or dead row back. Returns false for no such row
+   * in `pending`; `exists` tells an unknown event from one already settled.
+   */
+  record(eventId: string, outcome: DeliveryOutcome): boolean {
+    const at = canonicalInstant(outcome.at, 'outcome.at');
+    const common = `attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, @at), last_attempt_at = @at`;
+    const where = `WHERE event_id = @event_id AND status = 'pending'`;
+    switch (outcome.kind) {
+      case 'delivered':
+        return (
+          this.#sql
+            .get(`UPDATE outbox SET status = 'delivered', delivered_at = @at, ${common} ${where}`)
+            .run({ event_id: eventId, at }).changes === 1
+        );
+      case 'retry':
+        return (
+          this.#sql
+            .get(`UPDATE outbox SET next_attempt_at = @next, last_error = @error, ${common} ${where}`)
+            .run({
+              event_id: eventId,
+              at,
+              next: canonicalInstant(outcome.nextAttemptAt, 'outcome.nextAttemptAt'),
+              error: outcome.error.slice(0, MAX_ERROR_LENGTH),
+            }).changes === 1
+        );
+      case 'dead':
+        return (
+          this.#sql
+            .get(`UPDATE outbox SET status = 'dead', dead_at = @at, last_error = @error, ${common} ${where}`)
+            .run({ event_id: eventId, at, error: outcome.error.slice(0, MAX_ERROR_LENGTH) }).changes === 1
+        );
+    }
+  }
+
+  exists(eventId: string): boolean {
+    return this.#sql.get('SELECT 1 FROM outbox WHERE event_id = ?').get(eventId) !== undefined;
+  }
+
+  /** Oldest death first. */
+  deadLetters(limit: number): DeadLetter[] {
+    const rows = this.#sql
+      .get(
+        `SELECT ${EVENT_COLUMNS_OF_E}, o.attempts, o.last_error, o.dead_at
+         FROM outbox o JOIN events e ON e.id = o.event_id
+         WHERE o.status = 'dead'
+         ORDER BY o.dead_at, o.handover_id, o.seq
+         LIMIT ?`,
+      )
+      .all(limit);
+    return rows.map((raw) => {
+      const row = parseRow(deadRow, raw, 'outbox');
+      return {
+        event: rowToEvent(raw),
+        attempts: row.attempts,
+        lastError: row.last_error ?? '',
+        deadAt: row.dead_at,
+      };
+    });
+  }
+
+  /** Back to `pending`, due at `now`, as if never attempted. An absent filter field matches all. */
+  replay(filter: { eventId?: string; handoverId?: string }, now: string): number {
+    return this.#sql
+      .get(
+        `UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = @now, first_attempt_at = NULL,
+           last_attempt_at = NULL, last_error = NULL, dead_at = NULL
+         WHERE status = 'dead'
+           AND (@event_id IS NULL OR event_id = @event_id)
+           AND (@handover_id IS NULL OR handover_id = @handover_id)`,
+      )
+      .run({
+        now: canonicalInstant(now, 'now'),
+        event_id: filter.eventId ?? null,
+        handover_id: filter.handoverId ?? null,
+      }).changes;
+  }
+}

@@ -1,0 +1,67 @@
+// SQL on the transcript table.
+import type { TranscriptEntry } from '../../core/model/transcript.ts';
+import { TRANSCRIPT_COLUMNS, rowToTranscriptEntry, transcriptParams } from './transcript-row.ts';
+import type { StatementCache } from './statements.ts';
+
+export class TranscriptQueries {
+  readonly #sql: StatementCache;
+
+  constructor(sql: StatementCache) {
+    this.#sql = sql;
+  }
+
+  /**
+   * Appends a line unless the handover already holds its provider message id (a replayed stream
+   * frame or a backfill overlap). `position` — insertion order — breaks ties between equal `at`s,
+   * which keeps the transcript order stable. Returns whether the line was stored.
+   */
+  append(entry: TranscriptEntry): boolean {
+    const result = this.#sql
+      .get(
+        `INSERT INTO transcript (id, handover_id, position, role, text, at, sender_name, provider_message_id,
+           outbound_status, outbound_order, outbound_kind)
+         VALUES (@id, @handover_id,
+           (SELECT COALESCE(MAX(position), 0) + 1 FROM transcript WHERE handover_id = @handover_id),
+           @role, @text, @at, @sender_name, @provider_message_id, @outbound_status, @outbound_order, @outbound_kind)
+         ON CONFLICT (handover_id, provider_message_id) WHERE provider_message_id IS NOT NULL DO NOTHING`,
+      )
+      .run(transcriptParams(entry));
+    return result.changes === 1;
+  }
+
+  /** Returns false when the handover has no outbound line with this id. */
+  markSent(handoverId: string, entryId: string, providerMessageId: string): boolean {
+    const result = this.#sql
+      .get(
+        `UPDATE transcript SET outbound_status = 'sent', provider_message_id = ?
+         WHERE id = ? AND handover_id = ? AND outbound_status IS NOT NULL`,
+      )
+      .run(providerMessageId, entryId, handoverId);
+    return result.changes === 1;
+  }
+
+  all(handoverId: string): TranscriptEntry[] {
+    return this.#sql
+      .get(`SELECT ${TRANSCRIPT_COLUMNS} FROM transcript WHERE handover_id = ? ORDER BY at, position`)
+      .all(handoverId)
+      .map(rowToTranscriptEntry);
+  }
+
+  hasProviderMessage(handoverId: string, providerMessageId: string): boolean {
+    return (
+      this.#sql
+        .get('SELECT 1 FROM transcript WHERE handover_id = ? AND provider_message_id = ?')
+        .get(handoverId, providerMessageId) !== undefined
+    );
+  }
+
+  pendingOutbound(handoverId: string): TranscriptEntry[] {
+    return this.#sql
+      .get(
+        `SELECT ${TRANSCRIPT_COLUMNS} FROM transcript WHERE handover_id = ? AND outbound_status = 'pending'
+         ORDER BY outbound_order`,
+      )
+      .all(handoverId)
+      .map(rowToTranscriptEntry);
+  }
+}
