@@ -1,0 +1,131 @@
+// transcript, dedupe by provider message id, outbound lines and their confirmation.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { HandoverStore } from '../../../src/core/ports/store.ts';
+import { at, makeHandover, makeLine, makeOutbound, nextVersion } from '../fixtures.ts';
+import { useStore } from './use-store.ts';
+
+export function transcriptContract(makeStore: () => Promise<HandoverStore>): void {
+  void describe('transcript', () => {
+    const store = useStore(makeStore);
+
+    test('chronological; lines with the same time keep the order they were written in', async () => {
+      const h = makeHandover();
+      const lines = [
+        makeLine(h, { text: 'b1', at: at(2), id: 'z' }),
+        makeLine(h, { text: 'b2', at: at(2), id: 'a' }),
+        makeLine(h, { text: 'b3', at: at(2), id: 'm' }),
+      ];
+      await store().createHandover({ handover: h, webhook: false, transcript: lines });
+      const early = makeLine(h, { text: 'early (bot transcript replayed)', at: at(1) });
+      const late = makeLine(h, { text: 'late', at: at(3) });
+      await store().commit({
+        handover: nextVersion(h),
+        expectedVersion: 1,
+        webhook: false,
+        transcript: [late, early],
+      });
+      assert.deepEqual(
+        (await store().transcript(h.id)).map((l) => l.text),
+        ['early (bot transcript replayed)', 'b1', 'b2', 'b3', 'late'],
+      );
+    });
+
+    test('a provider message is stored once, across commits and within one', async () => {
+      const h = makeHandover();
+      const original = makeLine(h, { providerMessageId: 'pm-1', text: 'first copy' });
+      await store().createHandover({ handover: h, webhook: false, transcript: [original] });
+      const v2 = nextVersion(h);
+      await store().commit({
+        handover: v2,
+        expectedVersion: 1,
+        webhook: false,
+        transcript: [
+          makeLine(h, { providerMessageId: 'pm-1', text: 'replayed' }),
+          makeLine(h, { providerMessageId: 'pm-2', text: 'new' }),
+          makeLine(h, { providerMessageId: 'pm-2', text: 'new again' }),
+        ],
+      });
+      assert.deepEqual(
+        (await store().transcript(h.id)).map((l) => l.text),
+        ['first copy', 'new'],
+      );
+      assert.equal(await store().hasProviderMessage(h.id, 'pm-1'), true);
+      assert.equal(await store().hasProviderMessage(h.id, 'pm-2'), true);
+      assert.equal(await store().hasProviderMessage(h.id, 'pm-3'), false);
+    });
+
+    test('lines without a provider message id are never merged; ids are per handover', async () => {
+      const h = makeHandover();
+      const other = makeHandover();
+      await store().createHandover({
+        handover: h,
+        webhook: false,
+        transcript: [makeLine(h, { text: 'same' }), makeLine(h, { text: 'same' })],
+      });
+      await store().createHandover({
+        handover: other,
+        webhook: false,
+        transcript: [makeLine(other, { providerMessageId: 'pm-1' })],
+      });
+      assert.equal((await store().transcript(h.id)).length, 2);
+      assert.equal(await store().hasProviderMessage(h.id, 'pm-1'), false);
+      assert.equal(await store().hasProviderMessage(other.id, 'pm-1'), true);
+    });
+
+    test('pendingOutbound in send order; a confirmed line leaves it, marked sent with its id', async () => {
+      const h = makeHandover();
+      const parts = [
+        makeOutbound(h, 3, { at: at(1) }),
+        makeOutbound(h, 1, { at: at(3) }),
+        makeOutbound(h, 2, { at: at(2) }),
+      ];
+      const inbound = makeLine(h, { providerMessageId: 'pm-agent' });
+      await store().createHandover({ handover: h, webhook: false, transcript: [...parts, inbound] });
+      assert.deepEqual(
+        (await store().pendingOutbound(h.id)).map((l) => l.outbound?.order),
+        [1, 2, 3],
+      );
+      const first = parts[1]!;
+      await store().commit({
+        handover: nextVersion(h),
+        expectedVersion: 1,
+        webhook: false,
+        sent: [{ entryId: first.id, providerMessageId: 'pm-sent-1' }],
+      });
+      assert.deepEqual(
+        (await store().pendingOutbound(h.id)).map((l) => l.outbound?.order),
+        [2, 3],
+      );
+      const stored = (await store().transcript(h.id)).find((l) => l.id === first.id);
+      assert.deepEqual(stored, {
+        ...first,
+        providerMessageId: 'pm-sent-1',
+        outbound: { status: 'sent', order: 1, kind: 'message' },
+      });
+      // The provider echoes our own message back: recognised as already stored.
+      assert.equal(await store().hasProviderMessage(h.id, 'pm-sent-1'), true);
+    });
+
+    test('an inbound (non-outbound) line cannot be confirmed as sent', async () => {
+      const h = makeHandover();
+      const inbound = makeLine(h);
+      await store().createHandover({ handover: h, webhook: false, transcript: [inbound] });
+      await assert.rejects(
+        store().commit({
+          handover: nextVersion(h),
+          expectedVersion: 1,
+          webhook: false,
+          sent: [{ entryId: inbound.id, providerMessageId: 'x' }],
+        }),
+      );
+      assert.equal((await store().getHandover(h.id))?.handover.version, 1);
+    });
+
+    test('unknown handover: empty transcript, nothing pending', async () => {
+      assert.deepEqual(await store().transcript('nope'), []);
+      assert.deepEqual(await store().pendingOutbound('nope'), []);
+      assert.equal(await store().hasProviderMessage('nope', 'pm'), false);
+    });
+  });
+}

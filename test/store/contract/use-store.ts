@@ -1,0 +1,18 @@
+// A fresh store per test, closed after it, so no test sees another's rows.
+import { afterEach, beforeEach } from 'node:test';
+import type { HandoverStore } from '../../../src/core/ports/store.ts';
+
+export function useStore(makeStore: () => Promise<HandoverStore>): () => HandoverStore {
+  let store: HandoverStore | undefined;
+  beforeEach(async () => {
+    store = await makeStore();
+  });
+  afterEach(async () => {
+    await store?.close();
+    store = undefined;
+  });
+  return () => {
+    if (!store) throw new Error('store used outside a test');
+    return store;
+  };
+}
