@@ -133,6 +133,16 @@ export function outboxContract(makeStore: () => Promise<HandoverStore>): void {
       );
     });
 
+    test('replay with an empty filter puts every dead letter back', async () => {
+      const hs = [await withEvents(1), await withEvents(1)];
+      for (const { events } of hs) {
+        await store().recordDelivery(events[0]!.id, { kind: 'dead', at: at(2), error: 'boom' });
+      }
+      assert.equal(await store().replayDeadLetters({}, at(4)), 2);
+      assert.deepEqual(await store().deadLetters(10), []);
+      assert.deepEqual(new Set(await dueIds(at(4))), new Set(hs.map(({ events }) => events[0]!.id)));
+    });
+
     test('deadLetters: oldest death first, limited', async () => {
       const hs = [await withEvents(1), await withEvents(1), await withEvents(1)];
       const deaths = [at(9), at(3), at(6)];
