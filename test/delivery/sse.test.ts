@@ -28,10 +28,17 @@ afterEach(async () => {
   cleanup = undefined;
 });
 
-async function harness(
-  options: { keepAliveMs?: number; finished?: Set<string>; batchSize?: number } = {},
-): Promise<Harness> {
+interface HarnessOptions {
+  keepAliveMs?: number;
+  finished?: Set<string>;
+  batchSize?: number;
+  /** Replaces the store the stream reads (the writer still uses the real one). */
+  readStore?: (real: SqliteHandoverStore) => Pick<SqliteHandoverStore, 'events' | 'getEvent'>;
+}
+
+async function harness(options: HarnessOptions = {}): Promise<Harness> {
   const store = await openMemoryStore();
+  const readStore = options.readStore?.(store) ?? store;
   const bus = new EventBus();
   const results: StreamResult[] = [];
   const clients: SseClient[] = [];
@@ -41,7 +48,7 @@ async function harness(
     req.on('close', () => ac.abort());
     const header = req.headers['last-event-id'];
     void streamHandoverEvents({
-      store,
+      store: readStore,
       bus,
       handoverId,
       lastEventId: Array.isArray(header) ? header[0] : header,
@@ -185,4 +192,35 @@ test('the stream closes after the terminal event; reconnecting after it gets 204
   await late.done;
   assert.equal(late.status, 200);
   assert.deepEqual(seqs(late), [3]);
+});
+
+test('a store failure before the first byte answers 500 INTERNAL; after it, the stream just ends', async () => {
+  let failAfter = 0; // reads allowed before failing
+  const h = await harness({
+    readStore: (real) => ({
+      getEvent: (id) => real.getEvent(id),
+      events: (handoverId, afterSeq, limit) =>
+        failAfter-- > 0
+          ? real.events(handoverId, afterSeq, limit)
+          : Promise.reject(new Error('db gone /secret/path')),
+    }),
+  });
+  await h.writer.append('h-1', { count: 2 });
+  const early = h.connect('h-1');
+  await early.done;
+  assert.equal(early.status, 500);
+  await waitFor(() => h.results.length === 1, 5_000, 'first stream end');
+  assert.deepEqual(h.results[0], { reason: 'error', sent: 0 });
+
+  failAfter = 1;
+  const late = h.connect('h-1');
+  await waitFor(() => late.events().length === 2, 5_000, 'backlog');
+  await h.writer.append('h-1', { count: 1 });
+  h.bus.publish('h-1');
+  await late.done;
+  assert.equal(late.status, 200);
+  assert.deepEqual(seqs(late), [1, 2]);
+  await waitFor(() => h.results.length === 2, 5_000, 'second stream end');
+  assert.deepEqual(h.results[1], { reason: 'error', sent: 2 });
+  assert.equal(h.bus.listenerCount(), 0);
 });

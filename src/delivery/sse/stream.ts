@@ -68,6 +68,8 @@ export async function streamHandoverEvents(options: StreamHandoverEventsOptions)
   if (options.signal.aborted) return { reason: 'closed', sent: 0 };
   options.signal.addEventListener('abort', onClose, { once: true });
   res.once('close', onClose);
+  // A write to a socket that just died errors the response; that is a client leaving, not a crash.
+  res.on('error', onClose);
 
   // Object fields, not locals: closures flip them, which TypeScript's narrowing cannot see.
   const state = { dirty: true, wake: undefined as (() => void) | undefined };
@@ -147,6 +149,7 @@ export async function streamHandoverEvents(options: StreamHandoverEventsOptions)
     clearInterval(keepAlive);
     options.signal.removeEventListener('abort', onClose);
     res.off('close', onClose);
+    res.off('error', onClose);
     if (!res.writableEnded) res.end();
   }
 }
