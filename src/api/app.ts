@@ -1,0 +1,121 @@
+// The bot-facing HTTP application: /v1 (API-key auth), /docs (OpenAPI), /healthz, /readyz, /metrics.
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { HandoverStore } from '../core/ports/store.ts';
+import type { HandoverService } from '../core/service/handover-service.ts';
+import type { EventBus } from '../delivery/sse/event-bus.ts';
+import type { GatewayMetrics } from '../observability/metrics.ts';
+import type { ApiKeyAuthenticator } from './auth.ts';
+import { installErrorHandling } from './error-handler.ts';
+import { eventRoutes } from './routes/events.ts';
+import { handoverRoutes } from './routes/handovers.ts';
+
+export interface ApiDeps {
+  readonly service: HandoverService;
+  readonly store: HandoverStore;
+  readonly bus: EventBus;
+  readonly auth: ApiKeyAuthenticator;
+  readonly metrics: GatewayMetrics;
+  readonly logger: FastifyBaseLogger;
+  readonly shutdownSignal: AbortSignal;
+  /** Whether the gateway is ready to take work (store migrated, handovers resumed, not shutting down). */
+  readonly ready: () => boolean;
+  readonly version: string;
+  readonly sseKeepAliveMs?: number;
+}
+
+/** 1 MiB: a bot transcript of 1,000 lines fits; anything larger is a 413 BODY_TOO_LARGE. */
+const BODY_LIMIT = 1024 * 1024;
+
+export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    bodyLimit: BODY_LIMIT,
+    // Ids in routes are UUIDs; bigger params are garbage.
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app);
+
+  // Bots often POST /end or /typing with a JSON content type and no body: treat that as no body.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(
+        Object.assign(new Error('invalid JSON'), { code: 'FST_ERR_CTP_INVALID_JSON_BODY', statusCode: 400 }),
+        undefined,
+      );
+    }
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'genesys-handover',
+        version: deps.version,
+        description:
+          'Hand a bot conversation to a Genesys Cloud agent and back. Events arrive by signed webhook (Standard Webhooks) or SSE.',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'An API key from the gateway configuration.',
+          },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  app.get('/healthz', { schema: { hide: true } }, () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, (_req, reply) =>
+    deps.ready() ? reply.send({ status: 'ready' }) : reply.code(503).send({ status: 'not_ready' }),
+  );
+  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) =>
+    reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
+  );
+
+  await app.register(
+    async (v1) => {
+      v1.addHook('onRequest', (req, _reply, done) => {
+        try {
+          req.principal = deps.auth.authenticate(req.headers.authorization);
+          done();
+        } catch (err) {
+          done(err as Error);
+        }
+      });
+      await v1.register(handoverRoutes({ service: deps.service }));
+      await v1.register(
+        eventRoutes({
+          service: deps.service,
+          store: deps.store,
+          bus: deps.bus,
+          shutdownSignal: deps.shutdownSignal,
+          ...(deps.sseKeepAliveMs === undefined ? {} : { keepAliveMs: deps.sseKeepAliveMs }),
+        }),
+      );
+    },
+    { prefix: '/v1' },
+  );
+  return app;
+}

@@ -1,0 +1,46 @@
+// API-key authentication: `Authorization: Bearer <key>`. Keys are compared as SHA-256 digests with
+// a constant-time comparison, and only the digests are kept in memory, so a key never lands in a
+// heap dump or a log line. Each key names the endpoints it may act on (403 for the others).
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { GatewayError } from '../core/errors.ts';
+
+export interface ApiKeyGrant {
+  readonly name: string;
+  readonly endpoints: readonly string[] | '*';
+}
+
+export interface ApiPrincipal extends ApiKeyGrant {
+  mayUse(endpointId: string): boolean;
+}
+
+export class ApiKeyAuthenticator {
+  readonly #keys: { digest: Buffer; grant: ApiKeyGrant }[];
+
+  constructor(keys: readonly { key: string; name: string; endpoints: readonly string[] }[]) {
+    this.#keys = keys.map((k) => ({
+      digest: digest(k.key),
+      grant: { name: k.name, endpoints: k.endpoints.includes('*') ? '*' : [...k.endpoints] },
+    }));
+  }
+
+  /** Throws UNAUTHENTICATED for a missing, malformed or unknown key. */
+  authenticate(header: string | undefined): ApiPrincipal {
+    const match = header ? /^bearer\s+(\S+)\s*$/i.exec(header) : null;
+    const presented = match?.[1];
+    if (!presented) throw new GatewayError('UNAUTHENTICATED');
+    const d = digest(presented);
+    // Compare against every key (no early exit) so timing does not reveal which prefix matched.
+    let found: ApiKeyGrant | undefined;
+    for (const k of this.#keys) if (timingSafeEqual(k.digest, d)) found = k.grant;
+    if (!found) throw new GatewayError('UNAUTHENTICATED');
+    const grant = found;
+    return {
+      ...grant,
+      mayUse: (endpointId) => grant.endpoints === '*' || grant.endpoints.includes(endpointId),
+    };
+  }
+}
+
+function digest(key: string): Buffer {
+  return createHash('sha256').update(key, 'utf8').digest();
+}

@@ -1,0 +1,63 @@
+// GET /v1/handovers/{id}/events — Server-Sent Events, resumable with Last-Event-ID.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { isTerminal } from '../../core/model/handover.ts';
+import type { HandoverStore } from '../../core/ports/store.ts';
+import type { HandoverService } from '../../core/service/handover-service.ts';
+import type { EventBus } from '../../delivery/sse/event-bus.ts';
+import { SSE_HEADERS, streamHandoverEvents } from '../../delivery/sse/stream.ts';
+import { errorResponse, handoverIdParams } from '../schemas.ts';
+import { authorisedHandover } from './handovers.ts';
+
+export interface EventRoutesDeps {
+  readonly service: HandoverService;
+  readonly store: HandoverStore;
+  readonly bus: EventBus;
+  /** Aborted when the gateway shuts down, so open streams end and the server can close. */
+  readonly shutdownSignal: AbortSignal;
+  readonly keepAliveMs?: number;
+}
+
+export const eventRoutes =
+  (deps: EventRoutesDeps): FastifyPluginAsyncZod =>
+  (app) => {
+    app.get(
+      '/handovers/:id/events',
+      {
+        schema: {
+          summary: "The handover's events as Server-Sent Events (resume with Last-Event-ID)",
+          description: `Content type ${SSE_HEADERS['content-type']}. Each event has \`id\` (the event id), \`event\` (its type) and \`data\` (the event JSON, as in webhooks). The stream ends after handover.ended or handover.failed.`,
+          security: [{ apiKey: [] }],
+          params: handoverIdParams,
+          response: { 401: errorResponse, 403: errorResponse, 404: errorResponse },
+        },
+      },
+      async (req, reply) => {
+        const id = req.params.id;
+        await authorisedHandover(deps.service, req.principal, id);
+        const controller = new AbortController();
+        const abort = (): void => controller.abort();
+        req.raw.on('close', abort);
+        deps.shutdownSignal.addEventListener('abort', abort, { once: true });
+        reply.hijack();
+        const lastEventId = req.headers['last-event-id'];
+        try {
+          await streamHandoverEvents({
+            store: deps.store,
+            bus: deps.bus,
+            handoverId: id,
+            lastEventId: typeof lastEventId === 'string' ? lastEventId : undefined,
+            res: reply.raw,
+            signal: controller.signal,
+            ...(deps.keepAliveMs === undefined ? {} : { keepAliveMs: deps.keepAliveMs }),
+            isFinished: async () => isTerminal((await deps.service.get(id)).state),
+            logger: req.log,
+          });
+        } finally {
+          req.raw.off('close', abort);
+          deps.shutdownSignal.removeEventListener('abort', abort);
+          if (!reply.raw.writableEnded) reply.raw.end();
+        }
+      },
+    );
+    return Promise.resolve();
+  };

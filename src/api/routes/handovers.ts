@@ -1,0 +1,199 @@
+// The bot-facing handover routes under /v1 (design §5).
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { GatewayError } from '../../core/errors.ts';
+import type { HandoverService } from '../../core/service/handover-service.ts';
+import type { ApiPrincipal } from '../auth.ts';
+import { compact } from '../compact.ts';
+import { presentHandover, presentTranscript } from '../presenters.ts';
+import {
+  errorResponse,
+  handoverIdParams,
+  handoverListResponse,
+  handoverResponse,
+  listQuery,
+  sendMessageBody,
+  sendMessageResponse,
+  startHandoverBody,
+  transcriptResponse,
+  typingResponse,
+} from '../schemas.ts';
+
+export interface HandoverRoutesDeps {
+  readonly service: HandoverService;
+}
+
+const security = [{ apiKey: [] }];
+const errors = {
+  400: errorResponse,
+  401: errorResponse,
+  403: errorResponse,
+  404: errorResponse,
+  409: errorResponse,
+};
+
+export const handoverRoutes =
+  (deps: HandoverRoutesDeps): FastifyPluginAsyncZod =>
+  (app) => {
+    const { service } = deps;
+
+    const authorised = (principal: ApiPrincipal, id: string) => authorisedHandover(service, principal, id);
+
+    app.post(
+      '/handovers',
+      {
+        schema: {
+          summary: 'Start a handover (idempotent per endpoint, userId and sessionId)',
+          description:
+            'Returns 201 with a new handover, or 200 with the unended handover of the same customer session.',
+          security,
+          body: startHandoverBody,
+          response: { 200: handoverResponse, 201: handoverResponse, ...errors },
+        },
+      },
+      async (req, reply) => {
+        const { endpoint, customer, settings, transcript } = req.body;
+        if (!req.principal.mayUse(endpoint)) throw new GatewayError('FORBIDDEN');
+        const { phone, ...rest } = customer;
+        const result = await service.start({
+          endpointId: endpoint,
+          customer: compact({ ...rest, phoneNumber: phone }),
+          ...(settings ? { settings: compact(settings) } : {}),
+          ...(transcript ? { transcript: transcript.map((l) => compact(l)) } : {}),
+        });
+        return reply.code(result.created ? 201 : 200).send(presentHandover(result.handover));
+      },
+    );
+
+    app.get(
+      '/handovers',
+      {
+        schema: {
+          summary: 'List handovers, newest first',
+          security,
+          querystring: listQuery,
+          response: { 200: handoverListResponse, ...errors },
+        },
+      },
+      async (req) => {
+        const { endpoint, state, limit, cursor } = req.query;
+        const principal = req.principal;
+        if (endpoint && !principal.mayUse(endpoint)) throw new GatewayError('FORBIDDEN');
+        const endpointIds = endpoint
+          ? [endpoint]
+          : principal.endpoints === '*'
+            ? undefined
+            : principal.endpoints;
+        const page = await service.list({
+          limit,
+          ...(endpointIds ? { endpointIds } : {}),
+          ...(state ? { state } : {}),
+          ...(cursor ? { cursor } : {}),
+        });
+        return {
+          items: page.items.map(presentHandover),
+          ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+        };
+      },
+    );
+
+    app.get(
+      '/handovers/:id',
+      {
+        schema: {
+          summary: 'Get one handover',
+          security,
+          params: handoverIdParams,
+          response: { 200: handoverResponse, ...errors },
+        },
+      },
+      async (req) => presentHandover(await authorised(req.principal, req.params.id)),
+    );
+
+    app.get(
+      '/handovers/:id/transcript',
+      {
+        schema: {
+          summary: 'The transcript: bot conversation, customer and agent messages, with roles and timestamps',
+          security,
+          params: handoverIdParams,
+          response: { 200: transcriptResponse, ...errors },
+        },
+      },
+      async (req) => {
+        await authorised(req.principal, req.params.id);
+        return presentTranscript(await service.transcript(req.params.id));
+      },
+    );
+
+    app.post(
+      '/handovers/:id/messages',
+      {
+        schema: {
+          summary: "Send the customer's message to the agent",
+          description:
+            'Persisted before the 202; texts over the provider limit are split on word boundaries into ordered parts.',
+          security,
+          params: handoverIdParams,
+          body: sendMessageBody,
+          response: { 202: sendMessageResponse, ...errors },
+        },
+      },
+      async (req, reply) => {
+        await authorised(req.principal, req.params.id);
+        const parts = await service.sendMessage(req.params.id, req.body.text);
+        return reply
+          .code(202)
+          .send({
+            parts: parts.map((p) => ({ id: p.id, order: p.outbound?.order ?? 0, length: p.text.length })),
+          });
+      },
+    );
+
+    app.post(
+      '/handovers/:id/typing',
+      {
+        schema: {
+          summary: 'The customer is typing (forwarded at most once every 3 s)',
+          security,
+          params: handoverIdParams,
+          response: { 202: typingResponse, ...errors },
+        },
+      },
+      async (req, reply) => {
+        await authorised(req.principal, req.params.id);
+        return reply.code(202).send(await service.typing(req.params.id));
+      },
+    );
+
+    app.post(
+      '/handovers/:id/end',
+      {
+        schema: {
+          summary:
+            'The customer leaves: the chat is left at the contact center and the handover ends (customer_ended)',
+          security,
+          params: handoverIdParams,
+          response: { 200: handoverResponse, ...errors },
+        },
+      },
+      async (req) => {
+        await authorised(req.principal, req.params.id);
+        return presentHandover(await service.end(req.params.id));
+      },
+    );
+
+    return Promise.resolve();
+  };
+
+/** Loads a handover and checks that the caller's key may act on its endpoint (403 otherwise). */
+export async function authorisedHandover(service: HandoverService, principal: ApiPrincipal, id: string) {
+  const handover = await service.get(id);
+  if (!principal.mayUse(handover.endpointId)) throw new GatewayError('FORBIDDEN');
+  return handover;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: ApiPrincipal;
+  }
+}

@@ -1,0 +1,141 @@
+// Request and response schemas of the bot-facing API (zod; they also generate the OpenAPI served at
+// /docs). Limits are explicit so over-long input is a clear 400, never a crash or a silent cut.
+import { z } from 'zod';
+import { EndReasons, HandoverStates } from '../core/model/handover.ts';
+import { EventTypes } from '../core/model/events.ts';
+import { SenderRoles } from '../core/model/transcript.ts';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+/** Custom attribute values travel as strings (Genesys customFields are map<string,string>, protocol §6.3). */
+const attributeValue = z.union([z.string().max(2000), z.number(), z.boolean()]).transform((v) => String(v));
+
+export const startHandoverBody = z
+  .object({
+    endpoint: text(64).describe('Id of a configured endpoint.'),
+    customer: z
+      .object({
+        userId: text(200),
+        sessionId: text(200),
+        displayName: text(100)
+          .optional()
+          .describe("Shown to the agent; defaults to the endpoint's guest display name."),
+        firstName: text(100).optional(),
+        lastName: text(100).optional(),
+        email: z.email().max(254).optional(),
+        phone: text(50).optional(),
+      })
+      .strict(),
+    settings: z
+      .object({
+        language: text(100).optional(),
+        skills: z.array(text(100)).max(50).optional(),
+        priority: z.number().int().min(-1000).max(1000).optional(),
+        customAttributes: z
+          .record(z.string().min(1).max(200), attributeValue)
+          .refine((r) => Object.keys(r).length <= 100, 'at most 100 custom attributes')
+          .optional(),
+      })
+      .strict()
+      .optional()
+      .describe("Routing settings; each overrides the endpoint's default."),
+    transcript: z
+      .array(
+        z
+          .object({
+            role: z.enum(['customer', 'bot']),
+            text: z.string().max(20_000),
+            at: z.iso.datetime({ offset: true }).optional(),
+          })
+          .strict(),
+      )
+      .max(1000)
+      .optional()
+      .describe('The bot conversation so far; the agent receives it as readable text before anything else.'),
+  })
+  .strict();
+
+export const sendMessageBody = z.object({ text: text(100_000) }).strict();
+
+export const handoverIdParams = z.object({ id: z.uuid() });
+
+export const listQuery = z
+  .object({
+    endpoint: text(64).optional(),
+    state: z.enum(HandoverStates).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().max(500).optional(),
+  })
+  .strict();
+
+const agent = z.object({
+  id: z.string(),
+  displayName: z.string().optional(),
+  avatarUrl: z.string().optional(),
+});
+
+export const handoverResponse = z.object({
+  id: z.string(),
+  endpoint: z.string(),
+  state: z.enum(HandoverStates),
+  endReason: z.enum(EndReasons).optional(),
+  failure: z.object({ code: z.string(), message: z.string() }).optional(),
+  customer: z.object({
+    userId: z.string(),
+    sessionId: z.string(),
+    displayName: z.string(),
+    firstName: z.string().optional(),
+    lastName: z.string().optional(),
+    email: z.string().optional(),
+    phone: z.string().optional(),
+  }),
+  settings: z.object({
+    queue: z.string(),
+    language: z.string().optional(),
+    skills: z.array(z.string()),
+    priority: z.number().optional(),
+    customAttributes: z.record(z.string(), z.string()),
+  }),
+  agent: agent.optional(),
+  lastEventSeq: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  endedAt: z.string().optional(),
+});
+
+export const handoverListResponse = z.object({
+  items: z.array(handoverResponse),
+  nextCursor: z.string().optional(),
+});
+
+export const transcriptResponse = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      role: z.enum(SenderRoles),
+      text: z.string(),
+      at: z.string(),
+      senderName: z.string().optional(),
+      delivery: z
+        .enum(['pending', 'sent'])
+        .optional()
+        .describe('For customer messages: whether the agent side has it.'),
+    }),
+  ),
+});
+
+export const sendMessageResponse = z.object({
+  parts: z.array(z.object({ id: z.string(), order: z.number().int(), length: z.number().int() })),
+});
+
+export const typingResponse = z.object({ forwarded: z.boolean() });
+
+export const errorResponse = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+});
+
+export const eventTypes = z.enum(EventTypes);

@@ -1,0 +1,24 @@
+// Keeps a command alive until SIGINT/SIGTERM, then runs its graceful stop (bounded, exit code 0).
+export async function runUntilSignal(
+  stop: () => Promise<void>,
+  opts: { timeoutMs?: number } = {},
+): Promise<void> {
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    const on = (sig: NodeJS.Signals): void => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(sig);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+  const timeoutMs = opts.timeoutMs ?? 20_000;
+  const timer = setTimeout(() => {
+    process.stderr.write(`shutdown took longer than ${timeoutMs} ms; exiting\n`);
+    process.exit(1);
+  }, timeoutMs);
+  timer.unref();
+  process.stderr.write(`${signal}: shutting down\n`);
+  await stop();
+  clearTimeout(timer);
+}

@@ -1,0 +1,35 @@
+// `genesys-handover serve --config <file>`: the gateway alone, against a real Genesys environment
+// (or an emulator named by an endpoint's baseUrl).
+import { Command } from 'commander';
+import { z } from 'zod';
+import { ConfigError, loadConfigFile } from '../config/load.ts';
+import { startGateway } from '../main.ts';
+import { runUntilSignal } from './run-until-signal.ts';
+
+const flagsSchema = z.object({ config: z.string().min(1) }).strict();
+
+export function serveCommand(): Command {
+  return new Command('serve')
+    .description('Run the handover gateway with a configuration file (JSON or YAML)')
+    .requiredOption(
+      '-c, --config <file>',
+      'configuration file; GH__* environment variables override its values',
+    )
+    .action(async (raw: Record<string, unknown>) => {
+      const flags = flagsSchema.parse(raw);
+      let config;
+      try {
+        config = loadConfigFile(flags.config);
+      } catch (err) {
+        if (err instanceof ConfigError) {
+          process.stderr.write(`${err.message}\n`);
+          process.exitCode = 2;
+          return;
+        }
+        throw err;
+      }
+      const gateway = await startGateway(config);
+      process.stdout.write(`gateway: ${gateway.url}\n`);
+      await runUntilSignal(() => gateway.close());
+    });
+}

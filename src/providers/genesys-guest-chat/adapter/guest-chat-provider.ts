@@ -1,0 +1,299 @@
+// The guest-chat implementation of the core's provider port: create the chat with the routing
+// settings, attach the event stream, map Genesys members and frames to neutral participants and
+// events. Events carry member ids only (protocol §9.4), so each is resolved through a per-
+// conversation member directory (GET member, cached) before it reaches the core — in arrival order.
+import type {
+  Attachment,
+  AttachmentHandlers,
+  HandoverProvider,
+  HistoryMessage,
+  Participant,
+  ParticipantRole,
+  ParticipantState,
+  ProviderEvent,
+  ProviderRef,
+  ProviderStartRequest,
+  SentMessage,
+} from '../../../core/ports/provider.ts';
+import type { GuestCredentials } from '../credentials.ts';
+import { MemberDirectory, type MemberProfile } from '../members/member-directory.ts';
+import { GuestChatRestClient } from '../rest/rest-client.ts';
+import type { FetchLike } from '../rest/http-request.ts';
+import { GuestChatEventStream, type StreamLogger } from '../stream/event-stream.ts';
+import type { GuestChatEvent } from '../stream/events.ts';
+import { MAX_MESSAGE_BODY_LENGTH } from '../wire/message.ts';
+import type { MemberRole, MemberState } from '../wire/member.ts';
+import { instrumentFetch, type CallObserver } from './instrumented-fetch.ts';
+import { isAlreadyGone, toProviderError } from './map-errors.ts';
+import { GUEST_CHAT_KIND, fromProviderRef, toProviderRef } from './provider-ref.ts';
+
+export interface GuestChatProviderOptions {
+  /** `https://api.<region>` or the emulator's URL. */
+  readonly baseUrl: string;
+  readonly organizationId: string;
+  readonly deploymentId: string;
+  /** REST timeout per call, ms. Default 16 000 (the official SDK's, protocol §12). */
+  readonly timeoutMs?: number;
+  /** Expected heartbeat period of the event stream, ms. Default 30 000 (§9.5). */
+  readonly heartbeatIntervalMs?: number;
+  /** How long Genesys keeps a guest without a socket, ms. Default 120 000 (§9.7). */
+  readonly disconnectGraceMs?: number;
+  readonly fetch?: FetchLike;
+  readonly onCall?: CallObserver;
+  readonly logger?: StreamLogger;
+}
+
+export class GuestChatProvider implements HandoverProvider {
+  readonly kind = GUEST_CHAT_KIND;
+  readonly maxMessageLength = MAX_MESSAGE_BODY_LENGTH;
+  readonly #opts: GuestChatProviderOptions;
+  readonly #client: GuestChatRestClient;
+  /** Directories of attached conversations, so history and participants reuse resolved members. */
+  readonly #directories = new Map<string, MemberDirectory>();
+
+  constructor(opts: GuestChatProviderOptions) {
+    this.#opts = opts;
+    const baseFetch: FetchLike = opts.fetch ?? ((input, init) => fetch(input, init));
+    this.#client = new GuestChatRestClient({
+      baseUrl: opts.baseUrl,
+      fetch: opts.onCall ? instrumentFetch(baseFetch, opts.onCall) : baseFetch,
+      ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
+    });
+  }
+
+  async start(req: ProviderStartRequest, signal: AbortSignal): Promise<ProviderRef> {
+    const { customer, settings } = req;
+    try {
+      const session = await this.#client.createConversation(
+        {
+          organizationId: this.#opts.organizationId,
+          deploymentId: this.#opts.deploymentId,
+          routingTarget: {
+            targetType: 'QUEUE',
+            targetAddress: settings.queue,
+            ...(settings.skills.length ? { skills: settings.skills } : {}),
+            ...(settings.language === undefined ? {} : { language: settings.language }),
+            ...(settings.priority === undefined ? {} : { priority: settings.priority }),
+          },
+          memberInfo: {
+            displayName: customer.displayName,
+            ...(customer.firstName === undefined ? {} : { firstName: customer.firstName }),
+            ...(customer.lastName === undefined ? {} : { lastName: customer.lastName }),
+            ...(customer.email === undefined ? {} : { email: customer.email }),
+            ...(customer.phoneNumber === undefined ? {} : { phoneNumber: customer.phoneNumber }),
+            // Custom attributes become the guest's customFields: participant data Architect can route on (§6.3).
+            customFields: { ...settings.customAttributes },
+          },
+        },
+        { signal },
+      );
+      return toProviderRef(session);
+    } catch (err) {
+      throw toProviderError(err);
+    }
+  }
+
+  async attach(ref: ProviderRef, handlers: AttachmentHandlers, signal: AbortSignal): Promise<Attachment> {
+    const session = fromProviderRef(ref);
+    const directory = new MemberDirectory(this.#client, session);
+    this.#directories.set(session.conversationId, directory);
+    // Resolving a member is async; a promise chain keeps events (and state changes) in arrival order.
+    let chain: Promise<void> = Promise.resolve();
+    const inOrder = (step: () => Promise<void> | void): void => {
+      chain = chain.then(step).catch(() => undefined);
+    };
+    const stream = new GuestChatEventStream({
+      eventStreamUri: session.eventStreamUri,
+      guestMemberId: session.memberId,
+      conversationId: session.conversationId,
+      ...(this.#opts.heartbeatIntervalMs === undefined
+        ? {}
+        : { heartbeatIntervalMs: this.#opts.heartbeatIntervalMs }),
+      ...(this.#opts.disconnectGraceMs === undefined
+        ? {}
+        : { disconnectGraceMs: this.#opts.disconnectGraceMs }),
+      ...(this.#opts.logger ? { logger: this.#opts.logger } : {}),
+      onEvent: (event) =>
+        inOrder(async () => {
+          const mapped = await this.#map(event, session, directory, signal).catch(() => undefined);
+          if (mapped) handlers.onEvent(mapped);
+        }),
+      onState: (change) =>
+        inOrder(() => {
+          if (change.state === 'open') handlers.onState('open');
+          else if (change.state === 'reconnecting')
+            handlers.onState('reconnecting', { reason: change.reason ?? 'socket-closed' });
+          else if (change.state === 'lost') handlers.onState('lost', { reason: change.reason ?? 'unknown' });
+          else if (change.state === 'closed')
+            handlers.onState('closed', { reason: change.reason ?? 'closed' });
+        }),
+    });
+    try {
+      await stream.open(signal);
+    } catch (err) {
+      this.#directories.delete(session.conversationId);
+      throw toProviderError(err);
+    }
+    return {
+      close: async () => {
+        this.#directories.delete(session.conversationId);
+        await stream.close();
+        await chain;
+      },
+    };
+  }
+
+  async *history(
+    ref: ProviderRef,
+    after: string | undefined,
+    signal: AbortSignal,
+  ): AsyncIterable<HistoryMessage> {
+    const session = fromProviderRef(ref);
+    const directory = this.#directory(session);
+    try {
+      for await (const m of this.#client.iterateMessages(
+        session,
+        { ...(after === undefined ? {} : { after }), sortOrder: 'ascending' },
+        { signal },
+      )) {
+        if (m.bodyType !== 'standard' && m.bodyType !== 'notice') continue;
+        const participant = await this.#participant(m.sender.id, session, directory, signal);
+        yield {
+          providerMessageId: m.id,
+          participant,
+          text: m.body,
+          kind: m.bodyType === 'notice' ? 'notice' : 'text',
+          own: m.sender.id === session.memberId,
+          at: m.timestamp,
+        };
+      }
+    } catch (err) {
+      throw toProviderError(err);
+    }
+  }
+
+  async participants(
+    ref: ProviderRef,
+    signal: AbortSignal,
+  ): Promise<{ participant: Participant; state: ParticipantState }[]> {
+    const session = fromProviderRef(ref);
+    const directory = this.#directory(session);
+    const out: { participant: Participant; state: ParticipantState }[] = [];
+    try {
+      for await (const info of this.#client.iterateMembers(session, {}, { signal })) {
+        const profile = directory.remember(info);
+        if (profile.state)
+          out.push({ participant: toParticipant(profile, session), state: toState(profile.state) });
+      }
+    } catch (err) {
+      throw toProviderError(err);
+    }
+    return out;
+  }
+
+  async send(
+    ref: ProviderRef,
+    text: string,
+    kind: 'text' | 'notice',
+    signal: AbortSignal,
+  ): Promise<SentMessage> {
+    const session = fromProviderRef(ref);
+    try {
+      const m = await this.#client.sendMessage(session, text, {
+        bodyType: kind === 'notice' ? 'notice' : 'standard',
+        signal,
+      });
+      return { providerMessageId: m.id, at: m.timestamp };
+    } catch (err) {
+      throw toProviderError(err);
+    }
+  }
+
+  async typing(ref: ProviderRef, signal: AbortSignal): Promise<void> {
+    try {
+      await this.#client.sendTyping(fromProviderRef(ref), { signal });
+    } catch (err) {
+      throw toProviderError(err);
+    }
+  }
+
+  async end(ref: ProviderRef, signal: AbortSignal): Promise<void> {
+    try {
+      await this.#client.leave(fromProviderRef(ref), { signal });
+    } catch (err) {
+      if (isAlreadyGone(err)) return;
+      throw toProviderError(err);
+    }
+  }
+
+  async #map(
+    event: GuestChatEvent,
+    session: GuestCredentials,
+    directory: MemberDirectory,
+    signal: AbortSignal,
+  ): Promise<ProviderEvent | undefined> {
+    switch (event.kind) {
+      case 'heartbeat':
+        return undefined;
+      case 'message': {
+        // member-join/-leave duplicate the member-change events (protocol §7.3); media requests are deprecated.
+        if (event.bodyType !== 'standard' && event.bodyType !== 'notice') return undefined;
+        const participant = await this.#participant(event.senderId, session, directory, signal);
+        return {
+          type: 'message',
+          providerMessageId: event.id,
+          participant,
+          text: event.body,
+          kind: event.bodyType === 'notice' ? 'notice' : 'text',
+          own: event.own,
+          at: event.timestamp,
+        };
+      }
+      case 'typing': {
+        const participant = await this.#participant(event.senderId, session, directory, signal);
+        return { type: 'typing', participant, own: event.own, at: event.timestamp };
+      }
+      case 'member-change': {
+        directory.noteState(event.memberId, event.state);
+        const participant = await this.#participant(event.memberId, session, directory, signal);
+        return { type: 'participant', participant, state: toState(event.state), at: event.timestamp };
+      }
+    }
+  }
+
+  async #participant(
+    memberId: string,
+    session: GuestCredentials,
+    directory: MemberDirectory,
+    signal: AbortSignal,
+  ): Promise<Participant> {
+    if (memberId === session.memberId) return { id: memberId, role: 'customer' };
+    const profile = await directory.resolve(memberId, { signal });
+    return toParticipant(profile, session);
+  }
+
+  /** The attached conversation's directory, or a short-lived one (kept nowhere: no leak after detach). */
+  #directory(session: GuestCredentials): MemberDirectory {
+    return this.#directories.get(session.conversationId) ?? new MemberDirectory(this.#client, session);
+  }
+}
+
+const ROLE: Record<MemberRole, ParticipantRole> = {
+  AGENT: 'agent',
+  CUSTOMER: 'customer',
+  WORKFLOW: 'system',
+  ACD: 'system',
+};
+
+function toParticipant(profile: MemberProfile, session: GuestCredentials): Participant {
+  return {
+    id: profile.id,
+    role: profile.id === session.memberId ? 'customer' : ROLE[profile.role],
+    ...(profile.displayName ? { displayName: profile.displayName } : {}),
+    ...(profile.avatarImageUrl ? { avatarUrl: profile.avatarImageUrl } : {}),
+  };
+}
+
+function toState(state: MemberState): ParticipantState {
+  return state === 'ALERTING' ? 'alerting' : state === 'CONNECTED' ? 'connected' : 'disconnected';
+}

@@ -1,0 +1,37 @@
+// Wraps fetch to count Genesys calls by operation and status for /metrics. The operation is derived
+// from method and path (protocol §5); the URL itself (which holds ids, never the JWT) is not kept.
+import type { FetchLike } from '../rest/http-request.ts';
+
+export type CallObserver = (operation: string, status: string) => void;
+
+const ROUTES: readonly [string, RegExp, string][] = [
+  ['POST', /\/conversations$/, 'createConversation'],
+  ['GET', /\/members\/[^/]+$/, 'getMember'],
+  ['GET', /\/members$/, 'listMembers'],
+  ['DELETE', /\/members\/[^/]+$/, 'leave'],
+  ['POST', /\/members\/[^/]+\/messages$/, 'sendMessage'],
+  ['POST', /\/members\/[^/]+\/typing$/, 'sendTyping'],
+  ['GET', /\/messages\/[^/]+$/, 'getMessage'],
+  ['GET', /\/messages$/, 'listMessages'],
+  ['GET', /\/mediarequests(\/[^/]+)?$/, 'mediaRequests'],
+  ['PATCH', /\/mediarequests\/[^/]+$/, 'mediaRequests'],
+];
+
+export function operationOf(method: string, url: string): string {
+  const path = new URL(url).pathname;
+  return ROUTES.find(([m, re]) => m === method.toUpperCase() && re.test(path))?.[2] ?? 'other';
+}
+
+export function instrumentFetch(inner: FetchLike, observe: CallObserver): FetchLike {
+  return async (input, init) => {
+    const operation = operationOf(init.method ?? 'GET', input);
+    try {
+      const res = await inner(input, init);
+      observe(operation, String(res.status));
+      return res;
+    } catch (err) {
+      observe(operation, 'network');
+      throw err;
+    }
+  };
+}

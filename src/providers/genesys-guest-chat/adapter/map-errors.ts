@@ -1,0 +1,38 @@
+// Guest-chat client errors → the core's neutral ProviderError, keeping Genesys' own code (e.g.
+// `chat.error.invalid.queue`), the HTTP status, retryability and Retry-After.
+import { ProviderError } from '../../../core/ports/provider.ts';
+import { GenesysApiError, isGuestChatError } from '../errors.ts';
+
+export function toProviderError(err: unknown): ProviderError {
+  if (err instanceof ProviderError) return err;
+  if (err instanceof GenesysApiError) {
+    return new ProviderError(err.genesysMessage ?? `Genesys answered ${err.status}`, {
+      code: err.genesysCode ?? `http.${err.status}`,
+      status: err.status,
+      retryable: err.isRetryable,
+      ...(err.retryAfterMs === undefined ? {} : { retryAfterMs: err.retryAfterMs }),
+      cause: err,
+    });
+  }
+  if (isGuestChatError(err)) {
+    return new ProviderError(err.message, {
+      code: `guest-chat.${err.code}`,
+      retryable: err.isRetryable,
+      cause: err,
+    });
+  }
+  return new ProviderError('unexpected failure in the guest-chat client', {
+    code: 'guest-chat.unexpected',
+    retryable: false,
+    cause: err,
+  });
+}
+
+/** Leaving a chat that is already over is not a failure (protocol §5.8 errors). */
+export function isAlreadyGone(err: unknown): boolean {
+  return (
+    err instanceof GenesysApiError &&
+    err.status === 400 &&
+    (err.genesysCode === 'chat.error.conversation.state' || err.genesysCode === 'chat.error.member.state')
+  );
+}

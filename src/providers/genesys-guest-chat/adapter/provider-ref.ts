@@ -1,0 +1,27 @@
+// The persisted provider handle for a guest chat (design §3). It holds the JWT — and the
+// eventStreamUri embeds the same JWT (protocol §2.3) — so it is parsed strictly when it comes back
+// from the store and never logged.
+import { z } from 'zod';
+import type { ProviderRef } from '../../../core/ports/provider.ts';
+import type { GuestSession } from '../credentials.ts';
+
+export const GUEST_CHAT_KIND = 'genesys-guest-chat';
+
+const sessionSchema = z.object({
+  conversationId: z.string().min(1),
+  memberId: z.string().min(1),
+  jwt: z.string().min(1),
+  eventStreamUri: z.string().regex(/^wss?:\/\//i),
+});
+
+export function toProviderRef(session: GuestSession): ProviderRef {
+  const { conversationId, memberId, jwt, eventStreamUri } = session;
+  return { kind: GUEST_CHAT_KIND, data: { conversationId, memberId, jwt, eventStreamUri } };
+}
+
+export function fromProviderRef(ref: ProviderRef): GuestSession {
+  const parsed = ref.kind === GUEST_CHAT_KIND ? sessionSchema.safeParse(ref.data) : undefined;
+  // The message names no field values: they are secrets.
+  if (!parsed?.success) throw new Error('stored provider handle is not a guest-chat session');
+  return parsed.data;
+}

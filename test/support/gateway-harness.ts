@@ -1,0 +1,176 @@
+// Starts the real pieces on loopback for an end-to-end test: the Genesys guest-chat emulator, a
+// webhook receiver that verifies signatures with `standardwebhooks`, and the gateway (SQLite in a
+// temp dir). Everything is closed by `close()`.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfig } from '../../src/config/load.ts';
+import type { HandoverEvent } from '../../src/core/model/events.ts';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/index.ts';
+import { startGateway, type GatewayTuning, type RunningGateway } from '../../src/main.ts';
+import { WebhookReceiver } from './webhook-receiver.ts';
+import { waitFor } from './wait-for.ts';
+import { pino } from 'pino';
+
+export const API_KEY = 'test-key-0123456789abcdefghijkl';
+export const OTHER_KEY = 'other-key-0123456789abcdefghijk';
+
+export interface Harness {
+  readonly emulator: RunningEmulator;
+  readonly gateway: RunningGateway;
+  readonly receiver: WebhookReceiver;
+  readonly dataDir: string;
+  api(
+    method: string,
+    path: string,
+    body?: unknown,
+    opts?: { key?: string | null; raw?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any }>;
+  emu(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  /** Webhook events of a handover (verified, de-duplicated), waiting until `predicate` holds. */
+  webhookEvents(
+    handoverId: string,
+    predicate: (events: HandoverEvent[]) => boolean,
+    what?: string,
+  ): Promise<HandoverEvent[]>;
+  /** The emulator's conversation for a handover's customer (by userId display), via the agent API. */
+  conversationFor(displayName: string): Promise<any>;
+  restartGateway(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(
+  opts: { emulator?: EmulatorOptions; tuning?: GatewayTuning; endpointExtra?: Record<string, unknown> } = {},
+): Promise<Harness> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gh-e2e-'));
+  const emulator = await startEmulator({
+    heartbeatIntervalMs: 200,
+    disconnectGraceMs: 5000,
+    deployments: { 'dep-disabled': { disabled: true } },
+    ...opts.emulator,
+  });
+  const secret = `whsec_${randomBytes(24).toString('base64')}`;
+  const receiver = await new WebhookReceiver(secret).start();
+  const config = parseConfig({
+    server: { host: '127.0.0.1', port: 0, logLevel: 'silent' },
+    store: { path: join(dataDir, 'gateway.db') },
+    apiKeys: [
+      { name: 'bot', key: API_KEY, endpoints: ['support', 'broken-queue', 'disabled'] },
+      { name: 'other', key: OTHER_KEY, endpoints: ['other'] },
+    ],
+    endpoints: [
+      {
+        id: 'support',
+        provider: 'genesys-guest-chat',
+        genesys: { baseUrl: emulator.url, organizationId: 'org-1', deploymentId: 'dep-1' },
+        queue: 'Support',
+        defaults: {
+          language: 'English',
+          skills: ['general'],
+          priority: 2,
+          customAttributes: { brand: 'acme' },
+        },
+        guestDisplayName: 'Web visitor',
+        webhook: { url: receiver.url, secrets: [secret] },
+        ...opts.endpointExtra,
+      },
+      {
+        id: 'broken-queue',
+        provider: 'genesys-guest-chat',
+        genesys: { baseUrl: emulator.url, organizationId: 'org-1', deploymentId: 'dep-1' },
+        queue: 'No Such Queue',
+        webhook: { url: receiver.url, secrets: [secret] },
+      },
+      {
+        id: 'disabled',
+        provider: 'genesys-guest-chat',
+        genesys: { baseUrl: emulator.url, organizationId: 'org-1', deploymentId: 'dep-disabled' },
+        queue: 'Support',
+        webhook: { url: receiver.url, secrets: [secret] },
+      },
+      {
+        id: 'other',
+        provider: 'genesys-guest-chat',
+        genesys: { baseUrl: emulator.url, organizationId: 'org-1', deploymentId: 'dep-1' },
+        queue: 'Sales',
+      },
+    ],
+  });
+  const tuning: GatewayTuning = {
+    streamHeartbeatMs: 200,
+    streamGraceMs: 5000,
+    webhookPollMs: 50,
+    webhookRetry: { initialDelayMs: 50, maxDelayMs: 500 },
+    providerRetry: { maxAttempts: 4, initialDelayMs: 20, maxDelayMs: 200 },
+    sseKeepAliveMs: 1000,
+    ...opts.tuning,
+  };
+  const logger = pino({ level: process.env.GH_TEST_LOG ?? 'silent' });
+  let gateway = await startGateway(config, { tuning, logger });
+
+  const call = async (
+    base: string,
+    method: string,
+    path: string,
+    body: unknown,
+    o: { key?: string | null; raw?: string; headers?: Record<string, string> } = {},
+  ) => {
+    const headers: Record<string, string> = { ...o.headers };
+    if (o.key !== null && base === 'gw') headers.authorization = `Bearer ${o.key ?? API_KEY}`;
+    const payload = o.raw ?? (body === undefined ? undefined : JSON.stringify(body));
+    if (payload !== undefined) headers['content-type'] ??= 'application/json';
+    const res = await fetch(`${base === 'gw' ? gateway.url : emulator.url}${path}`, {
+      method,
+      headers,
+      ...(payload === undefined ? {} : { body: payload }),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.status, body: parsed as any };
+  };
+
+  return {
+    emulator,
+    get gateway() {
+      return gateway;
+    },
+    receiver,
+    dataDir,
+    api: (method, path, body, o) => call('gw', method, path, body, o),
+    emu: (method, path, body) => call('emu', method, path, body),
+    webhookEvents: (handoverId, predicate, what) =>
+      waitFor(
+        () => {
+          const events = receiver.events(handoverId);
+          return predicate(events) ? events : undefined;
+        },
+        { what: what ?? 'webhook events', timeoutMs: 15_000 },
+      ),
+    conversationFor: async (displayName) =>
+      waitFor(
+        async () => {
+          const list = await call('emu', 'GET', '/emulator/v1/conversations', undefined);
+          const found = (list.body.entities as any[]).filter((c) => c.customer?.displayName === displayName);
+          if (found.length !== 1) return undefined;
+          return (await call('emu', 'GET', `/emulator/v1/conversations/${found[0].id}`, undefined)).body;
+        },
+        { what: `emulator conversation of ${displayName}` },
+      ),
+    restartGateway: async () => {
+      await gateway.close();
+      gateway = await startGateway(config, { tuning, logger });
+    },
+    close: async () => {
+      await gateway.close();
+      await emulator.close();
+      await receiver.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
