@@ -305,13 +305,15 @@ test('stop() waits for an in-flight attempt and its recording', async () => {
   await h.writer.append('h-a');
   h.dispatcher.start();
   await waitFor(() => rx.requests.length === 1, 5_000, 'request in flight');
-  let stopped = false;
-  const stopping = h.dispatcher.stop().then(() => (stopped = true));
+  let stopped = 0;
+  // Two callers (a signal handler and a teardown, say) both wait for the same drain.
+  const stopping = [h.dispatcher.stop(), h.dispatcher.stop()].map((p) => p.then(() => (stopped += 1)));
   await new Promise((r) => setImmediate(r));
-  assert.equal(stopped, false);
+  assert.equal(stopped, 0);
   assert.equal(h.dispatcher.inFlight, 1);
   release();
-  await stopping;
+  await Promise.all(stopping);
+  assert.equal(stopped, 2);
   assert.equal(delivered(h).length, 1);
   assert.deepEqual(await h.store.dueDeliveries(FAR_FUTURE, 10), []);
 });

@@ -65,7 +65,10 @@ export async function streamHandoverEvents(options: StreamHandoverEventsOptions)
   // One signal for "stop now": the caller's signal or the socket closing under us.
   const closed = new AbortController();
   const onClose = (): void => closed.abort();
-  if (options.signal.aborted) return { reason: 'closed', sent: 0 };
+  if (options.signal.aborted) {
+    if (!res.writableEnded) res.end();
+    return { reason: 'closed', sent: 0 };
+  }
   options.signal.addEventListener('abort', onClose, { once: true });
   res.once('close', onClose);
   // A write to a socket that just died errors the response; that is a client leaving, not a crash.

@@ -55,6 +55,7 @@ export class WebhookDispatcher {
   #settledDuringPoll = new Set<string>();
   readonly #shutdown = new AbortController();
   #running = false;
+  #stopping: Promise<void> | undefined;
   #loop: Promise<void> | undefined;
   #wakePending = false;
   #wake: (() => void) | undefined;
@@ -82,7 +83,7 @@ export class WebhookDispatcher {
 
   /** Starts polling. Idempotent. A stopped dispatcher cannot be restarted (build a new one). */
   start(): void {
-    if (this.#running || this.#shutdown.signal.aborted) return;
+    if (this.#running || this.#stopping) return;
     this.#running = true;
     this.#loop = this.#run();
   }
@@ -102,8 +103,13 @@ export class WebhookDispatcher {
    * Stops polling and waits for in-flight attempts, at most `stopTimeoutMs`; then aborts them
    * (an aborted attempt is not recorded: the event stays due and is delivered after a restart).
    */
-  async stop(): Promise<void> {
-    if (!this.#running) return;
+  stop(): Promise<void> {
+    // Concurrent callers (signal handler and test teardown) all wait for the same drain.
+    this.#stopping ??= this.#running ? this.#drain() : Promise.resolve();
+    return this.#stopping;
+  }
+
+  async #drain(): Promise<void> {
     this.#running = false;
     this.kick();
     await this.#loop;
