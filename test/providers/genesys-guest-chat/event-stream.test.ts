@@ -157,7 +157,7 @@ describe('GuestChatEventStream', () => {
     assert.equal(reconnecting.reason, 'socket-closed');
     assert.equal(reconnecting.attempt, 1);
     assert.ok(reconnecting.delayMs !== undefined && reconnecting.delayMs >= 0 && reconnecting.delayMs <= 20);
-    assert.equal(states.at(-1)!.reopened, true);
+    assert.deepEqual(states.at(-1), { state: 'open', attempt: 1, reopened: true });
     assert.equal(s.stats.reconnects, 1);
   });
 
@@ -203,6 +203,43 @@ describe('GuestChatEventStream', () => {
     const n = states.length;
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(states.length, n, 'nothing happens after lost');
+  });
+
+  test('a server that accepts and closes at once cannot cause an endless reconnect loop', async () => {
+    const srv = await server((ws) => {
+      ws.send(frames.heartbeat);
+      ws.close(1000);
+    });
+    const { s, states } = stream(srv.url, {
+      disconnectGraceMs: 400,
+      stableAfterMs: 200,
+      backoff: { initialDelayMs: 10, maxDelayMs: 1000 },
+    });
+    await s.open(signal());
+    await waitFor(() => s.state === 'lost', 3000, 'lost');
+    assert.equal(states.at(-1)!.reason, 'grace-exceeded');
+    const attempts = states.filter((c) => c.state === 'reconnecting').map((c) => c.attempt);
+    assert.deepEqual(
+      attempts,
+      attempts.map((_, i) => i + 1),
+      'the backoff is not reset by short-lived sockets',
+    );
+    assert.ok(srv.connections.length < 15, `${srv.connections.length} connections`);
+  });
+
+  test('a socket that stays open past stableAfterMs resets the backoff and the grace clock', async () => {
+    const srv = await server();
+    const { s, states } = stream(srv.url, { disconnectGraceMs: 2000, stableAfterMs: 50 });
+    await s.open(signal());
+    for (let i = 1; i <= 3; i++) {
+      await new Promise((r) => setTimeout(r, 120)); // longer than stableAfterMs
+      srv.connections.at(-1)!.socket.terminate();
+      await waitFor(() => srv.connections.length === i + 1 && s.state === 'open', 3000, `reconnect ${i}`);
+    }
+    assert.deepEqual(
+      states.filter((c) => c.state === 'reconnecting').map((c) => c.attempt),
+      [1, 1, 1],
+    );
   });
 
   test('a refused handshake (4xx) is terminal: open() rejects without retrying', async () => {

@@ -73,3 +73,10 @@ export function json(
 }
 
 export const signal = (): AbortSignal => new AbortController().signal;
+
+/** Drains an async iterable (Array.fromAsync is Node 22+). */
+export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}

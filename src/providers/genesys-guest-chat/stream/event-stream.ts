@@ -36,7 +36,10 @@ export type StreamReason =
 
 export interface StreamStateChange {
   readonly state: Exclude<StreamState, 'idle'>;
-  /** Reconnect attempt number (1-based) for `reconnecting`/`connecting`; 0 for the first connect. */
+  /**
+   * Reconnect attempt number: 0 for the first connect, 1.. after a drop (`reconnecting`,
+   * `connecting`, and `open` = the attempt that succeeded). Resets once a socket is stable.
+   */
   readonly attempt: number;
   /** `open` only: true when this is not the first open — backfill history now (§9.7). */
   readonly reopened: boolean;
@@ -71,6 +74,12 @@ export interface GuestChatEventStreamOptions {
   readonly watchdogFactor?: number;
   /** How long Genesys keeps the guest without a socket, ms. Default 120000 (§9.7, §12). */
   readonly disconnectGraceMs?: number;
+  /**
+   * A re-opened socket counts as recovered — backoff reset, grace clock restarted — only once it has
+   * stayed open this long, ms. Default 5000. Guards against a server that accepts and immediately
+   * closes (e.g. for a conversation that has ended): such flapping stays bounded by the grace.
+   */
+  readonly stableAfterMs?: number;
   /** WebSocket handshake timeout, ms. Default 10000 (capped by what is left of the grace). */
   readonly connectTimeoutMs?: number;
   /** After `close()`, how long to wait for the close handshake before terminating, ms. Default 1000. */
@@ -102,6 +111,7 @@ export const STREAM_DEFAULTS = {
   watchdogFactor: 2.5,
   disconnectGraceMs: 120_000,
   connectTimeoutMs: 10_000,
+  stableAfterMs: 5_000,
   closeTimeoutMs: 1_000,
   maxFrameBytes: 1024 * 1024,
 } as const;
@@ -115,15 +125,19 @@ export class GuestChatEventStream {
   readonly #graceMs: number;
   readonly #connectTimeoutMs: number;
   readonly #closeTimeoutMs: number;
+  readonly #stableAfterMs: number;
 
   #state: StreamState = 'idle';
   #ws: WebSocket | undefined;
   #watchdog: NodeJS.Timeout | undefined;
   #reconnectTimer: NodeJS.Timeout | undefined;
   #closeTimer: NodeJS.Timeout | undefined;
+  #stableTimer: NodeJS.Timeout | undefined;
+  /** The current socket has stayed open for `stableAfterMs`. */
+  #stable = false;
   #attempt = 0;
   #everOpened = false;
-  /** Last moment the connection was known to be alive; the grace is counted from here. */
+  /** Last moment a stable connection was known alive (or `open()` was called); the grace counts from here. */
   #aliveAt = 0;
   #guestDisconnected = false;
   #signal: AbortSignal | undefined;
@@ -150,11 +164,19 @@ export class GuestChatEventStream {
     this.#graceMs = options.disconnectGraceMs ?? STREAM_DEFAULTS.disconnectGraceMs;
     this.#connectTimeoutMs = options.connectTimeoutMs ?? STREAM_DEFAULTS.connectTimeoutMs;
     this.#closeTimeoutMs = options.closeTimeoutMs ?? STREAM_DEFAULTS.closeTimeoutMs;
+    this.#stableAfterMs = options.stableAfterMs ?? STREAM_DEFAULTS.stableAfterMs;
     if (!(this.#heartbeatIntervalMs >= 0) || !(this.#watchdogMs >= 0)) {
       throw new RangeError('heartbeatIntervalMs and watchdogFactor must be >= 0');
     }
-    if (!(this.#graceMs > 0) || !(this.#connectTimeoutMs > 0) || !(this.#closeTimeoutMs > 0)) {
-      throw new RangeError('disconnectGraceMs, connectTimeoutMs and closeTimeoutMs must be > 0');
+    if (
+      !(this.#graceMs > 0) ||
+      !(this.#connectTimeoutMs > 0) ||
+      !(this.#closeTimeoutMs > 0) ||
+      !(this.#stableAfterMs >= 0)
+    ) {
+      throw new RangeError(
+        'disconnectGraceMs, connectTimeoutMs, closeTimeoutMs must be > 0, stableAfterMs >= 0',
+      );
     }
   }
 
@@ -238,9 +260,14 @@ export class GuestChatEventStream {
       const reopened = this.#everOpened;
       if (reopened) this.#reconnects++;
       this.#everOpened = true;
-      this.#attempt = 0;
       this.#markAlive();
-      this.#setState({ state: 'open', attempt: 0, reopened });
+      this.#stableTimer = setTimeout(() => {
+        this.#stableTimer = undefined;
+        this.#stable = true;
+        this.#attempt = 0;
+        this.#aliveAt = this.#now();
+      }, this.#stableAfterMs);
+      this.#setState({ state: 'open', attempt: this.#attempt, reopened });
       this.#firstOpen?.resolve();
       this.#firstOpen = undefined;
     });
@@ -253,6 +280,7 @@ export class GuestChatEventStream {
       if (ws !== this.#ws) return;
       this.#ws = undefined;
       this.#clearWatchdog();
+      this.#clearStability();
       if (this.#state === 'closed' || this.#state === 'lost') return;
       if (
         rejectedStatus !== undefined &&
@@ -304,6 +332,7 @@ export class GuestChatEventStream {
   async #shutdown(state: 'closed' | 'lost', reason: StreamReason, status?: number): Promise<void> {
     if (this.#state === 'closed' || this.#state === 'lost') return this.#socketClosed;
     this.#clearWatchdog();
+    this.#clearStability();
     clearTimeout(this.#reconnectTimer);
     this.#reconnectTimer = undefined;
     if (this.#signal && this.#onAbort) this.#signal.removeEventListener('abort', this.#onAbort);
@@ -370,7 +399,7 @@ export class GuestChatEventStream {
   // ---- watchdog and grace ----
 
   #markAlive(): void {
-    this.#aliveAt = this.#now();
+    if (this.#stable) this.#aliveAt = this.#now();
     if (this.#watchdogMs <= 0) return;
     if (this.#watchdog) {
       this.#watchdog.refresh();
@@ -383,6 +412,7 @@ export class GuestChatEventStream {
       this.#opts.logger?.warn({ afterMs: this.#watchdogMs }, 'guest-chat event stream silent: reconnecting');
       // Detach first so the close of this dead socket is not taken for a second drop.
       this.#ws = undefined;
+      this.#clearStability();
       ws.terminate();
       this.#scheduleReconnect('heartbeat-timeout');
     }, this.#watchdogMs);
@@ -391,6 +421,12 @@ export class GuestChatEventStream {
   #clearWatchdog(): void {
     clearTimeout(this.#watchdog);
     this.#watchdog = undefined;
+  }
+
+  #clearStability(): void {
+    clearTimeout(this.#stableTimer);
+    this.#stableTimer = undefined;
+    this.#stable = false;
   }
 
   #graceLeft(): number {
