@@ -8,7 +8,7 @@ import type { EmulatorContext } from './context.ts';
 import { FaultInjector } from './faults.ts';
 import { registerAgentRoutes } from './http/agent-routes.ts';
 import { installBodyParser } from './http/body-parser.ts';
-import { installErrorHandling } from './http/error-handler.ts';
+import { frameworkErrorHandler, installErrorHandling } from './http/error-handler.ts';
 import { installFaultHook, registerFaultRoutes } from './http/fault-routes.ts';
 import { registerGuestRoutes } from './http/guest-routes.ts';
 import { registerMediaRoutes } from './http/media-routes.ts';
@@ -44,6 +44,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     forceCloseConnections: true,
     // The event-stream path embeds the whole JWT (§2.3), far longer than fastify's 100-char default.
     routerOptions: { maxParamLength: 8192 },
+    frameworkErrors: frameworkErrorHandler,
   });
 
   let baseUrl = '';

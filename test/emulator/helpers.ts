@@ -219,3 +219,33 @@ export async function attachedChat(
   await stream.conversationFrames(3);
   return { chat, stream };
 }
+
+/** Polls `check` until it returns a value other than undefined (bounded). */
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 5000,
+  what = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+export interface ConversationView {
+  id: string;
+  state: string;
+  endReason?: string;
+  attachedStreams: number;
+  members: { id: string; role: string; state: string; displayName?: string }[];
+  messages: { id: string; senderId: string; senderRole: string; body: string; bodyType: string }[];
+}
+
+export async function conversationView(emulator: RunningEmulator, id: string): Promise<ConversationView> {
+  const result = await agentApi(emulator, 'GET', `/conversations/${id}`);
+  assert.equal(result.status, 200, result.text);
+  return result.body as ConversationView;
+}

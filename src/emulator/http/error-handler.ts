@@ -39,6 +39,30 @@ export function installErrorHandling(app: FastifyInstance, bodyLimitBytes: numbe
   });
 }
 
+/**
+ * Fastify answers a few failures (an undecodable URL, …) before any hook runs; its `frameworkErrors`
+ * option routes them here so they leave as documented bodies too.
+ */
+export function frameworkErrorHandler(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  if (reply.getHeader(CORRELATION_HEADER) === undefined) reply.header(CORRELATION_HEADER, randomUUID());
+  const agentApi = isAgentApi(request.url);
+  sendError(
+    request,
+    reply,
+    agentApi
+      ? new EmulatorApiError(400, 'bad_request', 'The request URL is not valid.')
+      : new GuestApiError(
+          400,
+          'bad.request',
+          'The request could not be understood by the server due to malformed syntax.',
+        ),
+  );
+}
+
 function sendError(
   request: FastifyRequest,
   reply: FastifyReply,

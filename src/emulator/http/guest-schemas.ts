@@ -141,7 +141,9 @@ const JOURNEY_CODES: Readonly<Record<string, string>> = {
 };
 
 export function parseCreateBody(body: unknown): CreateConversationBody {
-  const result = createConversationSchema.safeParse(body ?? {});
+  if (body === undefined)
+    throw new GuestApiError(400, 'chat.error.bad.request', 'The request body is required.');
+  const result = createConversationSchema.safeParse(body);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   if (!issue || issue.path.length === 0)
