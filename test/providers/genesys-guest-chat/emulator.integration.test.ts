@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { startEmulator } from '../../../src/emulator/index.ts';
 import {
   GenesysApiError,
+  GenesysTimeoutError,
   GuestChatEventStream,
   GuestChatRestClient,
   MemberDirectory,
@@ -381,6 +382,53 @@ describe('guest-chat client against the emulator', () => {
     );
     // Faults are one-shot: the next call goes through.
     assert.equal((await client.sendMessage(session, 'hi again', { signal: signal() })).body, 'hi again');
+  });
+
+  test('sending before the event stream is attached is refused: the chat is not active yet (§1, §10)', async () => {
+    const session = await createChat('Early Guest');
+    await assert.rejects(client.sendMessage(session, 'too early', { signal: signal() }), (err) => {
+      assert.ok(err instanceof GenesysApiError && err.status === 400 && err.isPermanent);
+      assert.equal(err.genesysCode, 'chat.error.conversation.state');
+      assert.equal(err.messageParams.message, 'The conversation is not active');
+      assert.ok(err.correlationId);
+      return true;
+    });
+    await attach(session);
+    assert.equal((await client.sendMessage(session, 'now', { signal: signal() })).body, 'now');
+  });
+
+  test('an injected delay longer than timeoutMs surfaces as a retryable GenesysTimeoutError', async () => {
+    const session = await createChat('Slow Guest');
+    await attach(session);
+    await agentApi('/faults', { kind: 'delay', delayMs: 1000, conversationId: session.conversationId });
+    await assert.rejects(
+      client.sendTyping(session, { signal: signal(), timeoutMs: 100 }),
+      (err) => err instanceof GenesysTimeoutError && err.isRetryable,
+    );
+  });
+
+  test('media requests: an agent offer is listed, read and accepted by the guest', async () => {
+    const session = await createChat('Cobrowse Guest');
+    await attach(session);
+    await agentApi(`/conversations/${session.conversationId}/agent/join`);
+    const offer = (
+      await agentApi(`/conversations/${session.conversationId}/media-requests`, { types: ['COBROWSE'] })
+    ).mediaRequest as { id: string };
+    const listed = await client.listMediaRequests(session, { signal: signal() });
+    assert.deepEqual(
+      listed.map((m) => [m.id, m.state]),
+      [[offer.id, 'PENDING']],
+    );
+    assert.deepEqual((await client.getMediaRequest(session, offer.id, { signal: signal() })).types, [
+      'COBROWSE',
+    ]);
+    const accepted = await client.patchMediaRequest(
+      session,
+      offer.id,
+      { types: ['COBROWSE'], state: 'ACCEPTED' },
+      { signal: signal() },
+    );
+    assert.equal(accepted.state, 'ACCEPTED');
   });
 
   test('wrong JWT is a permanent 401/403 GenesysApiError that does not echo the token', async () => {

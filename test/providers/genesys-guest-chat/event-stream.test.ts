@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, test } from 'node:test';
 import {
   GenesysAbortedError,
@@ -324,6 +325,30 @@ describe('GuestChatEventStream', () => {
       assert.ok(!err.message.includes(JWT));
       return true;
     });
+  });
+
+  test('a handshake that never completes times out and is retried (connect-timeout)', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((sock) => sockets.push(sock)); // accepts TCP, never answers the upgrade
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          sockets.forEach((x) => x.destroy());
+          silent.close(() => resolve());
+        }),
+    );
+    const { port } = silent.address() as AddressInfo;
+    const { s, states } = stream(`ws://127.0.0.1:${port}/v1/token/${JWT}`, {
+      connectTimeoutMs: 100,
+      disconnectGraceMs: 450,
+    });
+    await assert.rejects(
+      s.open(signal()),
+      (err) => err instanceof GenesysStreamError && err.reason === 'grace-exceeded',
+    );
+    const reasons = states.filter((c) => c.state === 'reconnecting').map((c) => c.reason);
+    assert.ok(reasons.length >= 2 && reasons.every((r) => r === 'connect-timeout'), JSON.stringify(reasons));
   });
 
   test('open() may be called once', async () => {
