@@ -181,14 +181,22 @@ describe('guest-chat client against the emulator', () => {
     );
     const me = await directory.resolve(session.memberId, { signal: signal(), refresh: true });
     assert.equal(me.state, 'CONNECTED');
+    // §9.6 step 6: new agent ALERTING, old agent DISCONNECTED (+ member-leave), new agent CONNECTED (+ member-join).
     const transferChanges = chat.events
       .filter(
         (e): e is MemberChangeEvent =>
-          e.kind === 'member-change' && (e.memberId === to.id || e.memberId === joined.id),
+          e.kind === 'member-change' &&
+          (e.memberId === to.id || (e.memberId === joined.id && e.state === 'DISCONNECTED')),
       )
       .map((e) => `${e.memberId === to.id ? 'new' : 'old'}:${e.state}`);
-    assert.ok(
-      transferChanges.indexOf('new:CONNECTED') >= 0 && transferChanges.indexOf('old:DISCONNECTED') >= 0,
+    assert.deepEqual(transferChanges, ['new:ALERTING', 'old:DISCONNECTED', 'new:CONNECTED']);
+    await chat.waitEvent(
+      (e) => e.kind === 'message' && e.bodyType === 'member-leave' && e.senderId === joined.id,
+      'member-leave',
+    );
+    await chat.waitEvent(
+      (e) => e.kind === 'message' && e.bodyType === 'member-join' && e.senderId === to.id,
+      'member-join',
     );
     const connected = await collect(
       client.iterateMembers(session, { excludeDisconnectedMembers: true }, { signal: signal() }),

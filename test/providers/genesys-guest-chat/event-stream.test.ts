@@ -79,6 +79,7 @@ describe('GuestChatEventStream', () => {
   test('opens eventStreamUri verbatim with no headers and emits typed events with own flags', async () => {
     const srv = await server((ws) => {
       ws.send(frames.member(GUEST, 'CONNECTED'));
+      ws.send(frames.member(GUEST, 'CONNECTED')); // duplicates are passed through (§7.2)
       ws.send('{garbled');
       ws.send(frames.heartbeat);
       ws.send(frames.message('m1', AGENT));
@@ -91,23 +92,23 @@ describe('GuestChatEventStream', () => {
     const { s, events, states } = stream(`${srv.url}/v1/token/${JWT}`);
     await s.open(signal());
     assert.equal(s.state, 'open');
-    await waitFor(() => events.length >= 4, 2000, '4 events');
+    await waitFor(() => events.length >= 5, 2000, '5 events');
     const req = srv.connections[0]!.request;
     assert.equal(req.url, `/v1/token/${JWT}`);
     assert.equal(req.headers.authorization, undefined);
     assert.equal(req.headers['sec-websocket-protocol'], undefined);
     assert.deepEqual(
       events.map((e) => (e.kind === 'heartbeat' ? 'heartbeat' : `${e.kind}:${e.own}`)),
-      ['member-change:true', 'heartbeat', 'message:false', 'message:true'],
+      ['member-change:true', 'member-change:true', 'heartbeat', 'message:false', 'message:true'],
     );
-    await waitFor(() => s.stats.framesReceived === 7, 2000, '7 frames');
+    await waitFor(() => s.stats.framesReceived === 8, 2000, '8 frames');
     assert.deepEqual(s.stats.ignoredFrames, {
       'invalid-json': 2,
       'unknown-kind': 1,
       'schema-mismatch': 0,
       'foreign-conversation': 0,
     });
-    assert.equal(s.stats.eventsEmitted, 4);
+    assert.equal(s.stats.eventsEmitted, 5);
     assert.deepEqual(
       states.map((c) => c.state),
       ['connecting', 'open'],

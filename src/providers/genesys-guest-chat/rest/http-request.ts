@@ -158,7 +158,9 @@ function apiError(
     genesysMessage: redact(body?.message, jwt),
     correlationId: headerCorrelationId ?? body?.contextId,
     retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
-    messageParams: body?.messageParams,
+    messageParams:
+      body?.messageParams &&
+      Object.fromEntries(Object.entries(body.messageParams).map(([k, v]) => [k, redact(v, jwt) ?? ''])),
   });
 }
 
