@@ -452,7 +452,10 @@ describe('errors (§11)', () => {
       res.writeHead(307, { location: '/elsewhere' });
       res.end();
     };
-    await assert.rejects(client.getMember(creds, 'x', { signal: signal() }), GenesysNetworkError);
+    await assert.rejects(
+      client.getMember(creds, 'x', { signal: signal() }),
+      (err) => err instanceof GenesysApiError && err.status === 307 && err.isPermanent,
+    );
     assert.ok(server.requests.every((r) => !r.url.startsWith('/elsewhere')));
   });
 });

@@ -92,7 +92,8 @@ export async function httpRequest<S extends z.ZodType | undefined>(
         headers,
         ...(call.body !== undefined ? { body: JSON.stringify(call.body) } : {}),
         signal: controller.signal,
-        redirect: 'error', // never forward the JWT to another host
+        // Never follow: the JWT must not travel to another URL. A 3xx surfaces as a permanent GenesysApiError.
+        redirect: 'manual',
       });
     } catch (err) {
       throw failure(err);
