@@ -19,6 +19,8 @@ export {
 } from './errors.ts';
 export type { GuestChatErrorCode, GenesysApiErrorInit } from './errors.ts';
 export { parseRetryAfter } from './retry-after.ts';
+export { retryDelayFor } from './retry.ts';
+export type { RetryDelayOptions } from './retry.ts';
 export {
   GENESYS_REGIONS,
   apiBaseUrlForEnvironment,

@@ -13,6 +13,7 @@ import {
   isRetryableGuestChatError,
   isRetryableStatus,
   parseRetryAfter,
+  retryDelayFor,
 } from '../../../src/providers/genesys-guest-chat/index.ts';
 
 const api = (status: number, extra: Partial<ConstructorParameters<typeof GenesysApiError>[0]> = {}) =>
@@ -94,4 +95,14 @@ test('Retry-After: absent or junk yields undefined', () => {
   for (const v of [null, undefined, '', '   ', '-5', '12abc', 'soon', '1e3']) {
     assert.equal(parseRetryAfter(v, 0), undefined, String(v));
   }
+});
+
+test('retryDelayFor: Retry-After wins, else full-jitter backoff, undefined when not retryable', () => {
+  const o = { initialDelayMs: 100, maxDelayMs: 1000, random: () => 0.5 };
+  assert.equal(retryDelayFor(api(429, { retryAfterMs: 7000 }), 1, o), 7000);
+  assert.equal(retryDelayFor(api(503), 3, o), 200);
+  assert.equal(retryDelayFor(new GenesysTimeoutError('sendMessage', 10), 1, o), 50);
+  assert.equal(retryDelayFor(api(400), 1, o), undefined);
+  assert.equal(retryDelayFor(new GenesysAbortedError('sendMessage'), 1, o), undefined);
+  assert.equal(retryDelayFor(new Error('other'), 1, o), undefined);
 });
