@@ -3,7 +3,7 @@
 // Every problem is collected and reported at once — never one at a time.
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { configSchema, type GatewayConfig } from './schema.ts';
+import { configSchema, crossCheck, type GatewayConfig } from './schema.ts';
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -37,6 +37,7 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env):
   const substituted = substituteEnv(raw, env, problems, '');
   applyOverrides(substituted, env, problems);
   const result = configSchema.safeParse(substituted);
+  problems.push(...crossCheck(substituted));
   if (!result.success) {
     for (const issue of result.error.issues)
       problems.push(`${issue.path.join('.') || '(root)'}: ${issue.message}`);

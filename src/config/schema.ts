@@ -130,35 +130,33 @@ export const configSchema = z
     apiKeys: z.array(apiKeySchema).min(1),
     endpoints: z.array(endpointSchema).min(1),
   })
-  .strict()
-  .superRefine((cfg, ctx) => {
-    const ids = new Set<string>();
-    cfg.endpoints.forEach((e, i) => {
-      if (ids.has(e.id))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['endpoints', i, 'id'],
-          message: `duplicate endpoint id "${e.id}"`,
-        });
-      ids.add(e.id);
-    });
-    cfg.apiKeys.forEach((k, i) => {
-      k.endpoints.forEach((e, j) => {
-        if (e !== '*' && !ids.has(e))
-          ctx.addIssue({
-            code: 'custom',
-            path: ['apiKeys', i, 'endpoints', j],
-            message: `unknown endpoint "${e}"`,
-          });
-      });
-    });
-    const keys = new Set<string>();
-    cfg.apiKeys.forEach((k, i) => {
-      if (keys.has(k.key))
-        ctx.addIssue({ code: 'custom', path: ['apiKeys', i, 'key'], message: 'duplicate API key' });
-      keys.add(k.key);
+  .strict();
+
+/**
+ * Checks across fields (duplicate ids, keys naming unknown endpoints). It reads the raw input, not
+ * the parsed config, so it reports even when other fields are invalid: every problem at once.
+ */
+export function crossCheck(raw: unknown): string[] {
+  const problems: string[] = [];
+  const obj = (raw ?? {}) as { endpoints?: unknown; apiKeys?: unknown };
+  const endpoints = Array.isArray(obj.endpoints) ? (obj.endpoints as { id?: unknown }[]) : [];
+  const apiKeys = Array.isArray(obj.apiKeys) ? (obj.apiKeys as { key?: unknown; endpoints?: unknown }[]) : [];
+  const ids = new Set<unknown>();
+  endpoints.forEach((e, i) => {
+    if (ids.has(e.id)) problems.push(`endpoints.${i}.id: duplicate endpoint id "${String(e.id)}"`);
+    ids.add(e.id);
+  });
+  const keys = new Set<unknown>();
+  apiKeys.forEach((k, i) => {
+    if (keys.has(k.key)) problems.push(`apiKeys.${i}.key: duplicate API key`);
+    keys.add(k.key);
+    const allowed = Array.isArray(k.endpoints) ? (k.endpoints as unknown[]) : [];
+    allowed.forEach((e, j) => {
+      if (e !== '*' && !ids.has(e)) problems.push(`apiKeys.${i}.endpoints.${j}: unknown endpoint "${String(e)}"`);
     });
   });
+  return problems;
+}
 
 export type GatewayConfig = z.infer<typeof configSchema>;
 export type EndpointConfig = z.infer<typeof endpointSchema>;

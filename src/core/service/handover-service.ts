@@ -27,6 +27,7 @@ import { splitMessage } from '../text/split-message.ts';
 import { Committer } from './committer.ts';
 import { resolveSettings, type EndpointPolicy, type RoutingOverrides } from './endpoint-policy.ts';
 import { KeyedQueue } from './keyed-queue.ts';
+import { OutboundSender } from './outbound-sender.ts';
 import { DEFAULT_RETRY, withRetry } from './retry.ts';
 
 /** Genesys guidance: send a typing pulse at most once every 3 s (protocol §5.7). */
@@ -55,10 +56,12 @@ export class HandoverService {
   readonly #deps: HandoverServiceDeps;
   readonly #committer: Committer;
   readonly #state = new KeyedQueue();
-  readonly #outbound = new KeyedQueue();
+  readonly #sender: OutboundSender;
   readonly #live = new Map<string, Attachment>();
   readonly #typingAt = new Map<string, number>();
   readonly #stop = new AbortController();
+  /** Set by shutdown(): no new work; in-flight sends finish. */
+  #draining = false;
 
   constructor(deps: HandoverServiceDeps) {
     this.#deps = deps;
@@ -68,6 +71,23 @@ export class HandoverService {
       ids: deps.ids,
       hasWebhook: (endpointId) => deps.endpoint(endpointId)?.webhook ?? false,
       onCommitted: (id, events) => deps.onEvents?.(id, events),
+    });
+    this.#sender = new OutboundSender({
+      store: deps.store,
+      providerFor: (id) => this.#providerFor(id),
+      commitSent: (id, entryId, providerMessageId) =>
+        this.#state.run(id, async () => {
+          const fresh = await this.#deps.store.getHandover(id);
+          if (fresh)
+            await this.#committer.commit(fresh.handover, noChange(fresh.handover), {
+              sent: [{ entryId, providerMessageId }],
+            });
+        }),
+      onPermanentFailure: (id, failure) => this.#failPermanently(id, failure),
+      logger: deps.logger,
+      retry: deps.retry ?? DEFAULT_RETRY,
+      signal: this.#stop.signal,
+      draining: () => this.#draining,
     });
   }
 
@@ -174,7 +194,7 @@ export class HandoverService {
       );
       return lines;
     });
-    this.#flush(id);
+    this.#sender.flush(id);
     return entries;
   }
 
@@ -209,10 +229,7 @@ export class HandoverService {
     const provider = await this.#providerFor(id);
     const first = await this.get(id);
     if (isTerminal(first.state)) return first;
-    await withTimeout(
-      this.#outbound.run(id, () => Promise.resolve()),
-      10_000,
-    );
+    await withTimeout(this.#sender.settled(id), 10_000);
     const ended = await this.#apply(id, { kind: 'customer_ended' });
     const rec = await this.#deps.store.getHandover(id);
     if (rec?.providerRef) {
@@ -242,12 +259,17 @@ export class HandoverService {
     return open.length;
   }
 
-  /** Stops taking work, closes event streams, waits (bounded) for queued work to settle. */
+  /**
+   * Graceful stop: take no new work, let the sends in flight finish (bounded), then close the event
+   * streams and wait for queued state changes. Pending messages stay persisted for the next start.
+   */
   async shutdown(timeoutMs = 10_000): Promise<void> {
-    if (this.#stopping()) return;
+    if (this.#draining) return;
+    this.#draining = true;
+    await withTimeout(this.#sender.idle(), timeoutMs);
     this.#stop.abort(new GatewayError('SHUTTING_DOWN'));
     await Promise.allSettled([...this.#live.keys()].map((id) => this.#detach(id)));
-    await withTimeout(Promise.all([this.#state.idle(), this.#outbound.idle()]), timeoutMs);
+    await withTimeout(this.#state.idle(), timeoutMs);
   }
 
   get liveCount(): number {
@@ -277,6 +299,8 @@ export class HandoverService {
       return;
     }
     let ref = rec.providerRef;
+    // After a restart we cannot know whether a send in flight at the crash reached the provider.
+    if (ref) this.#sender.markUncertain(id);
     if (!ref) {
       try {
         const h = rec.handover;
@@ -362,7 +386,7 @@ export class HandoverService {
         at: this.#deps.clock.now().toISOString(),
       });
     }
-    this.#flush(id);
+    this.#sender.flush(id);
   }
 
   async #onProviderEvent(id: string, event: ProviderEvent): Promise<void> {
@@ -404,69 +428,6 @@ export class HandoverService {
     throw new GatewayError('INTERNAL', { message: 'The handover kept changing concurrently.' });
   }
 
-  /** Sends pending customer messages strictly in order. */
-  #flush(id: string): void {
-    this.#outbound
-      .run(id, async () => {
-        for (;;) {
-          if (this.#stopping()) return;
-          const rec = await this.#deps.store.getHandover(id);
-          if (!rec?.providerRef || rec.handover.state === 'requested' || isTerminal(rec.handover.state))
-            return;
-          const next = (await this.#deps.store.pendingOutbound(id))[0];
-          if (!next) return;
-          const provider = await this.#providerFor(id);
-          const ref = rec.providerRef;
-          let sent;
-          try {
-            sent = await withRetry(
-              () =>
-                provider.send(
-                  ref,
-                  next.text,
-                  next.outbound?.kind === 'notice' ? 'notice' : 'text',
-                  this.#stop.signal,
-                ),
-              {
-                ...this.#retry(),
-                signal: this.#stop.signal,
-              },
-            );
-          } catch (err) {
-            if (this.#stopping()) return;
-            if (err instanceof ProviderError && err.retryable) {
-              this.#deps.logger.warn(
-                { handoverId: id, code: err.code },
-                'send still failing after retries; will try again on the next trigger',
-              );
-              return;
-            }
-            await this.#apply(id, {
-              kind: 'terminate',
-              reason: 'provider_error',
-              message: 'A message could not be delivered to the agent.',
-              failure: toFailure(err),
-            });
-            await this.#detach(id);
-            return;
-          }
-          const providerMessageId = sent.providerMessageId;
-          await this.#state.run(id, async () => {
-            const fresh = await this.#deps.store.getHandover(id);
-            if (fresh)
-              await this.#committer.commit(
-                fresh.handover,
-                { handover: fresh.handover, events: [], transcript: [] },
-                { sent: [{ entryId: next.id, providerMessageId }] },
-              );
-          });
-        }
-      })
-      .catch((err: unknown) =>
-        this.#deps.logger.error({ handoverId: id, code: errorCode(err) }, 'outbound flush failed'),
-      );
-  }
-
   #enqueue(id: string, task: () => Promise<void>): void {
     this.#state.run(id, task).catch((err: unknown) => {
       if (!this.#stopping())
@@ -477,10 +438,45 @@ export class HandoverService {
     });
   }
 
+  /**
+   * A permanent provider error on a send. It may be the chat having ended a moment ago (the agent
+   * left; the events are on their way): re-read the members first, so the handover ends with the
+   * true reason; only if it is still open does it end as provider_error.
+   */
+  async #failPermanently(id: string, failure: Failure): Promise<void> {
+    const rec = await this.#deps.store.getHandover(id);
+    const provider = this.#deps.provider(rec?.handover.endpointId ?? '');
+    if (rec?.providerRef && provider) {
+      try {
+        const members = await provider.participants(rec.providerRef, this.#stop.signal);
+        for (const { participant, state } of members) {
+          await this.#state.run(id, () =>
+            this.#onProviderEvent(id, {
+              type: 'participant',
+              participant,
+              state,
+              at: this.#deps.clock.now().toISOString(),
+            }),
+          );
+        }
+      } catch {
+        // The members cannot be read either: the failure stands.
+      }
+    }
+    await this.#apply(id, {
+      kind: 'terminate',
+      reason: 'provider_error',
+      message: 'A message could not be delivered to the agent.',
+      failure,
+    });
+    await this.#detach(id);
+  }
+
   async #detach(id: string): Promise<void> {
     const attachment = this.#live.get(id);
     this.#live.delete(id);
     this.#typingAt.delete(id);
+    this.#sender.forget(id);
     if (attachment) await attachment.close().catch(() => undefined);
   }
 
@@ -508,8 +504,13 @@ export class HandoverService {
   }
 
   #assertRunning(): void {
-    if (this.#stopping()) throw new GatewayError('SHUTTING_DOWN');
+    if (this.#draining || this.#stopping()) throw new GatewayError('SHUTTING_DOWN');
   }
+}
+
+/** A transition that changes nothing but lets the committer bump the version with extras. */
+function noChange(handover: Handover): { handover: Handover; events: []; transcript: [] } {
+  return { handover, events: [], transcript: [] };
 }
 
 function toFailure(err: unknown): Failure {
