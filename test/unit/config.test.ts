@@ -36,8 +36,8 @@ describe('configuration', () => {
     assert.equal(cfg.store.path, './data/genesys-handover.db');
     assert.equal(cfg.apiKeys[0]?.key, env.BOT_KEY);
     assert.deepEqual(cfg.endpoints[0]?.webhook?.secrets, [env.HOOK_SECRET]);
-    assert.equal(cfg.endpoints[0]?.guestDisplayName, 'Customer');
-    assert.equal(cfg.endpoints[0]?.sessionDurationSeconds, 3600);
+    assert.equal(cfg.endpoints[0].guestDisplayName, 'Customer');
+    assert.equal(cfg.endpoints[0].sessionDurationSeconds, 3600);
   });
 
   test('GH__ environment variables override values, endpoints addressed by id', () => {
@@ -49,7 +49,7 @@ describe('configuration', () => {
     });
     assert.equal(cfg.server.port, 9090);
     assert.equal(cfg.endpoints[0]?.queue, 'Billing');
-    assert.deepEqual(cfg.endpoints[0]?.defaults.skills, ['a', 'b']);
+    assert.deepEqual(cfg.endpoints[0].defaults.skills, ['a', 'b']);
   });
 
   test('every problem is listed at once', () => {
