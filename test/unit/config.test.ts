@@ -121,3 +121,14 @@ describe('configuration', () => {
     }
   });
 });
+
+test('the example configuration in config/example.yaml is valid', () => {
+  const path = new URL('../../config/example.yaml', import.meta.url).pathname;
+  const cfg = loadConfigFile(path, {
+    BOT_API_KEY: 'b'.repeat(32),
+    GENESYS_ORG_ID: 'org',
+    GENESYS_DEPLOYMENT_ID: 'dep',
+    WEBHOOK_SECRET: 'whsec_c2VjcmV0c2VjcmV0c2VjcmV0',
+  });
+  assert.equal(cfg.endpoints[0].genesys.environment, 'mypurecloud.de');
+});
