@@ -40,6 +40,7 @@ export function emulatorCommand(): Command {
       const emulator = await startEmulator(options);
       process.stdout.write(`emulator: ${emulator.url}\n`);
       process.stdout.write(`agent API: ${emulator.url}/emulator/v1/conversations\n`);
+      process.stdout.write(`agent console: ${emulator.consoleUrl}\n`);
       await new Promise<void>((resolve) => {
         const stop = (): void => {
           process.off('SIGINT', stop);

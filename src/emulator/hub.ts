@@ -20,8 +20,12 @@ export interface HubEvents {
   readonly onLastDetached: (conversationId: string) => void;
 }
 
+/** Sees every conversation frame the hub publishes, whether or not a guest socket is attached. */
+export type FrameTap = (conversationId: string, frame: Frame) => void;
+
 export class EventStreamHub {
   readonly #sockets = new Map<string, Set<StreamSocket>>();
+  readonly #taps = new Set<FrameTap>();
   readonly #heartbeats = new Map<StreamSocket, NodeJS.Timeout>();
   readonly #heartbeatIntervalMs: number;
   readonly #events: HubEvents;
@@ -54,9 +58,17 @@ export class EventStreamHub {
   }
 
   publish(conversationId: string, frame: Frame): void {
+    // Taps first: the agent feed must see the customer's typing even while the guest has no socket.
+    for (const tap of this.#taps) tap(conversationId, frame);
     const set = this.#sockets.get(conversationId);
     if (!set) return;
     for (const socket of set) this.#send(socket, frame);
+  }
+
+  /** The agent feed listens here (the console's live view); returns the unsubscribe function. */
+  tap(listener: FrameTap): () => void {
+    this.#taps.add(listener);
+    return () => this.#taps.delete(listener);
   }
 
   count(conversationId: string): number {
@@ -89,6 +101,7 @@ export class EventStreamHub {
     this.#heartbeats.clear();
     for (const socket of this.#socketsOf(undefined)) socket.terminate();
     this.#sockets.clear();
+    this.#taps.clear();
   }
 
   #socketsOf(conversationId: string | undefined): StreamSocket[] {

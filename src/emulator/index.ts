@@ -2,14 +2,17 @@
 // instance (own state, own port) and returns a handle to close it.
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify from 'fastify';
+import { AgentFeed } from './agent-feed.ts';
 import { AutoAgent } from './auto-agent.ts';
 import { ChatService } from './chat-service.ts';
 import type { EmulatorContext } from './context.ts';
 import { FaultInjector } from './faults.ts';
 import { registerAgentRoutes } from './http/agent-routes.ts';
 import { installBodyParser } from './http/body-parser.ts';
+import { CONSOLE_PATH, registerConsoleRoute } from './http/console-route.ts';
 import { frameworkErrorHandler, installErrorHandling } from './http/error-handler.ts';
 import { installFaultHook, registerFaultRoutes } from './http/fault-routes.ts';
+import { registerFeedRoute } from './http/feed-route.ts';
 import { registerGuestRoutes } from './http/guest-routes.ts';
 import { registerMediaRoutes } from './http/media-routes.ts';
 import { AGENT_PREFIX } from './http/paths.ts';
@@ -28,6 +31,8 @@ export { DEFAULT_OPTIONS } from './options.ts';
 export interface RunningEmulator {
   /** Base URL, e.g. `http://127.0.0.1:43817` — the SDK's `config.basePath`. */
   readonly url: string;
+  /** The agent console page, e.g. `http://127.0.0.1:43817/console/`. */
+  readonly consoleUrl: string;
   readonly host: string;
   readonly port: number;
   /** Stops accepting, terminates every event stream, clears every timer. Idempotent. */
@@ -63,6 +68,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   });
   const faults = new FaultInjector();
   const autoAgent = resolved.autoAgent ? new AutoAgent(chat, resolved.autoAgent) : undefined;
+  const feed = new AgentFeed(store, hub);
   const ctx: EmulatorContext = {
     options: resolved,
     store,
@@ -83,6 +89,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   registerStreamRoute(app, ctx);
   registerAgentRoutes(app, ctx);
   registerFaultRoutes(app, ctx);
+  registerFeedRoute(app, ctx, feed);
+  await registerConsoleRoute(app);
 
   await app.listen({ host: resolved.host, port: resolved.port });
   const address = app.server.address();
@@ -93,12 +101,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   let closing: Promise<void> | undefined;
   return {
     url: baseUrl,
+    consoleUrl: `${baseUrl}${CONSOLE_PATH}`,
     host: urlHost,
     port: address.port,
     close: () => {
       closing ??= (async () => {
         autoAgent?.close();
         faults.close();
+        feed.close();
         chat.close();
         hub.shutdown();
         await app.close();

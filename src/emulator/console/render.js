@@ -1,0 +1,67 @@
+// DOM builders for the console. Customer and agent text only ever goes in through textContent.
+export function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+export function customerName(c) {
+  return c.customer?.displayName ?? 'Customer';
+}
+
+/** Routing data and custom attributes as a description list. */
+export function routingList(dl, c) {
+  dl.replaceChildren();
+  const add = (term, value) => {
+    const wrap = el('div', 'pair');
+    wrap.append(el('dt', '', term), el('dd', '', value));
+    dl.append(wrap);
+  };
+  add('Queue', c.queue);
+  add('Language', c.routing.language ?? 'any');
+  add('Skills', c.routing.skills.length ? c.routing.skills.join(', ') : 'none');
+  add('Priority', String(c.routing.priority));
+  for (const [key, value] of Object.entries(c.customer?.customFields ?? {})) add(key, value);
+}
+
+export function waitingCard(c, onAccept) {
+  const li = el('li', 'card');
+  li.dataset.conversationId = c.id;
+  const title = el('h4', 'card-title', customerName(c));
+  const since = el('time', 'since', `waiting since ${timeFormat.format(new Date(c.createdAt))}`);
+  since.dateTime = c.createdAt;
+  const dl = el('dl', 'routing compact');
+  routingList(dl, c);
+  const accept = el('button', 'accept', 'Accept');
+  accept.type = 'button';
+  accept.setAttribute('aria-label', `Accept chat with ${customerName(c)}`);
+  accept.addEventListener('click', () => onAccept(c, accept));
+  li.append(title, since, dl, accept);
+  return li;
+}
+
+/** One transcript line. member-join / member-leave entries become notices. */
+export function transcriptLine(message, conversation) {
+  const member = conversation.members.find((m) => m.id === message.senderId);
+  const role = message.senderRole ?? member?.role;
+  const name =
+    message.senderName ?? member?.displayName ?? (role === 'CUSTOMER' ? customerName(conversation) : 'Agent');
+  const li = el('li', `line line-${String(role ?? 'system').toLowerCase()}`);
+  li.dataset.id = message.id;
+  if (message.bodyType === 'member-join' || message.bodyType === 'member-leave') {
+    li.classList.add('line-notice');
+    li.append(el('p', 'notice-text', `${name} ${message.bodyType === 'member-join' ? 'joined' : 'left'}`));
+    return li;
+  }
+  const meta = el('p', 'meta');
+  meta.append(el('span', 'who', name));
+  const time = el('time', 'when', timeFormat.format(new Date(message.timestamp)));
+  time.dateTime = message.timestamp;
+  meta.append(time);
+  li.append(meta, el('p', 'text', message.body));
+  if (message.bodyType === 'notice') li.classList.add('line-agent-notice');
+  return li;
+}
