@@ -1,20 +1,21 @@
-// `genesys-handover demo` (what `npm start` runs): the emulator and the gateway in one process with
-// a ready demo endpoint, so a newcomer can walk a whole handover with curl. Prints, each on its own
-// line: `gateway: <url>`, `emulator: <url>`, `endpoint: <id>`, `api key: <key>`.
-import { randomBytes } from 'node:crypto';
+// `genesys-handover demo` (what `npm start` runs): the emulator, the gateway with a ready demo
+// endpoint, and the demo bot's customer web chat, in one process. Prints, each on its own line:
+// `gateway: <url>`, `emulator: <url>`, `endpoint: <id>`, `api key: <key>`, then `chat: <url>` (open
+// this one) and `agent console: <url>` (the agent's side), and a few more.
 import { Command } from 'commander';
 import { z } from 'zod';
-import { parseConfig } from '../config/load.ts';
-import { startEmulator } from '../emulator/index.ts';
-import { startGateway } from '../main.ts';
 import { runUntilSignal } from './run-until-signal.ts';
+import { startDemo } from './start-demo.ts';
 
-export const DEMO_ENDPOINT = 'demo';
+export { DEMO_ENDPOINT } from './start-demo.ts';
+
+const port = z.coerce.number().int().min(0).max(65_535);
 
 const flagsSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
-  port: z.coerce.number().int().min(0).max(65_535).default(8080),
-  emulatorPort: z.coerce.number().int().min(0).max(65_535).default(8099),
+  port: port.default(8080),
+  emulatorPort: port.default(8099),
+  chatPort: port.default(8090),
   data: z.string().min(1).default('./data/demo.db'),
   apiKey: z.string().min(24).optional(),
   webhookUrl: z.url().optional(),
@@ -28,10 +29,13 @@ const flagsSchema = z.object({
 
 export function demoCommand(): Command {
   return new Command('demo')
-    .description('Run gateway + Genesys guest-chat emulator on localhost with a ready demo endpoint')
-    .option('--host <host>', 'interface to bind both servers to', '127.0.0.1')
+    .description(
+      'Run gateway + Genesys guest-chat emulator + demo bot web chat on localhost with a ready demo endpoint',
+    )
+    .option('--host <host>', 'interface to bind the servers to', '127.0.0.1')
     .option('--port <port>', 'gateway port (0 = any free port)', '8080')
     .option('--emulator-port <port>', 'emulator port (0 = any free port)', '8099')
+    .option('--chat-port <port>', 'demo bot web chat port (0 = any free port)', '8090')
     .option('--data <file>', 'SQLite file', './data/demo.db')
     .option('--api-key <key>', 'API key to accept (default: a new random key, printed)')
     .option('--webhook-url <url>', "deliver the demo endpoint's events to this URL as signed webhooks")
@@ -40,57 +44,8 @@ export function demoCommand(): Command {
     .option('--log-level <level>', 'gateway log level', 'warn')
     .action(async (raw: Record<string, unknown>) => {
       const flags = flagsSchema.parse(raw);
-      const emulator = await startEmulator({
-        host: flags.host,
-        port: flags.emulatorPort,
-        ...(flags.autoAgent ? { autoAgent: { acceptDelayMs: 2000, replyDelayMs: 1200 } } : {}),
-      });
-      const apiKey = flags.apiKey ?? `demo_${randomBytes(18).toString('base64url')}`;
-      const webhookSecret = flags.webhookUrl
-        ? (flags.webhookSecret ?? `whsec_${randomBytes(24).toString('base64')}`)
-        : undefined;
-      const config = parseConfig({
-        server: { host: flags.host, port: flags.port, logLevel: flags.logLevel },
-        store: { path: flags.data },
-        apiKeys: [{ name: 'demo', key: apiKey, endpoints: [DEMO_ENDPOINT] }],
-        endpoints: [
-          {
-            id: DEMO_ENDPOINT,
-            provider: 'genesys-guest-chat',
-            genesys: { baseUrl: emulator.url, organizationId: 'demo-org', deploymentId: 'demo-deployment' },
-            queue: 'Support',
-            defaults: {
-              language: 'english',
-              skills: [],
-              customAttributes: { source: 'genesys-handover demo' },
-            },
-            guestDisplayName: 'Demo customer',
-            ...(flags.webhookUrl && webhookSecret
-              ? { webhook: { url: flags.webhookUrl, secrets: [webhookSecret] } }
-              : {}),
-          },
-        ],
-      });
-      let gateway;
-      try {
-        gateway = await startGateway(config);
-      } catch (err) {
-        await emulator.close();
-        throw err;
-      }
-      const lines = [
-        `gateway: ${gateway.url}`,
-        `emulator: ${emulator.url}`,
-        `endpoint: ${DEMO_ENDPOINT}`,
-        `api key: ${apiKey}`,
-        ...(webhookSecret ? [`webhook secret: ${webhookSecret}`] : []),
-        `api docs: ${gateway.url}/docs`,
-        `agent API: ${emulator.url}/emulator/v1/conversations`,
-      ];
-      process.stdout.write(`${lines.join('\n')}\n`);
-      await runUntilSignal(async () => {
-        await gateway.close();
-        await emulator.close();
-      });
+      const demo = await startDemo(flags);
+      process.stdout.write(`${demo.lines.join('\n')}\n`);
+      await runUntilSignal(() => demo.close());
     });
 }

@@ -1,0 +1,269 @@
+// The demo bot: answers a few things itself, hands the customer over to a human agent through the
+// gateway, relays both ways while the agent is on, and takes over again when the handover ends.
+// This file is the reference for a bot developer — the integration in five steps:
+//   1. start:  POST /v1/handovers with routing settings and the bot transcript so far;
+//   2. follow: GET /v1/handovers/{id}/events (SSE, resumable) — or receive signed webhooks;
+//   3. relay:  the customer's messages and typing → POST …/messages and …/typing;
+//   4. show:   queued / agent joined / typing / message / transferred / left events → the customer;
+//   5. finish: handover.ended or handover.failed → the bot answers again. The customer may end first:
+//      POST …/end.
+import type { AgentView, ChatSession, RoutingChoice } from './chat-session.ts';
+import { followHandoverEvents } from './event-follower.ts';
+import { GatewayHttpError, type GatewayClient } from './gateway-client.ts';
+import type { EndReason, GatewayAgent, GatewayEvent } from './gateway-contract.ts';
+import { GREETING, understand } from './replies.ts';
+
+/** The bits of a pino logger the bot uses (pino itself fits). */
+export interface BotLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface DemoBotDeps {
+  readonly client: GatewayClient;
+  /** The gateway endpoint this bot's API key may use (e.g. `demo`). */
+  readonly endpoint: string;
+  readonly logger: BotLogger;
+  /** Reconnect delay of the event stream, ms. */
+  readonly retryMs?: number;
+}
+
+export const BACK_TO_BOT =
+  'I am back. Anything else I can help you with? Type "agent" to talk to a person again.';
+
+export class DemoBot {
+  readonly #deps: DemoBotDeps;
+  readonly #following = new Set<Promise<void>>();
+  readonly #stopAll = new AbortController();
+
+  constructor(deps: DemoBotDeps) {
+    this.#deps = deps;
+  }
+
+  /** A new browser session begins with the bot's greeting. */
+  greet(session: ChatSession): void {
+    session.add('bot', GREETING);
+  }
+
+  updateSettings(session: ChatSession, choice: RoutingChoice): void {
+    session.settings = choice;
+  }
+
+  /** The customer wrote something: the agent gets it during a handover, the bot answers otherwise. */
+  customerMessage(session: ChatSession, text: string): Promise<void> {
+    return session.run(async () => {
+      session.add('customer', text);
+      const handover = session.handover;
+      if (handover) {
+        try {
+          await this.#deps.client.sendMessage(handover.id, text);
+        } catch (err) {
+          // 409 HANDOVER_NOT_ACTIVE: the agent ended a moment ago; the ended event is on its way.
+          this.#deps.logger.warn({ handoverId: handover.id, err: describe(err) }, 'message not relayed');
+          session.add('notice', 'This message did not reach the agent.');
+        }
+        return;
+      }
+      const intent = understand(text);
+      if (intent.kind === 'handover') await this.#startHandover(session);
+      else session.add('bot', intent.text);
+    });
+  }
+
+  /** The customer is typing: a pulse for the agent (the gateway forwards at most one every 3 s). */
+  async customerTyping(session: ChatSession): Promise<void> {
+    const handover = session.handover;
+    if (!handover || session.status.mode === 'connecting') return;
+    try {
+      await this.#deps.client.typing(handover.id);
+    } catch (err) {
+      // Typing is a hint; losing one is harmless.
+      this.#deps.logger.warn({ handoverId: handover.id, err: describe(err) }, 'typing not relayed');
+    }
+  }
+
+  /** The "Talk to an agent" button. */
+  requestHandover(session: ChatSession): Promise<void> {
+    return session.run(() => this.#startHandover(session));
+  }
+
+  /** The customer's "End chat with agent" button. */
+  endHandover(session: ChatSession): Promise<void> {
+    return session.run(async () => {
+      const handover = session.handover;
+      if (!handover) return;
+      try {
+        const ended = await this.#deps.client.end(handover.id);
+        // The handover.ended event follows on the stream; finishing here too makes the page snappy,
+        // and whichever comes second is ignored (the handover is no longer the session's).
+        if (ended.state === 'ended' || ended.state === 'failed')
+          this.#finish(session, handover.id, 'customer_ended');
+      } catch (err) {
+        this.#deps.logger.warn({ handoverId: handover.id, err: describe(err) }, 'end failed');
+        session.add('notice', 'Could not end the chat with the agent; please try again.');
+      }
+    });
+  }
+
+  /** Stops following every handover (the handovers themselves go on; a restarted bot could resume them). */
+  async close(): Promise<void> {
+    this.#stopAll.abort();
+    await Promise.allSettled([...this.#following]);
+  }
+
+  /** A session was dropped from memory: stop following its handover. */
+  forget(session: ChatSession): void {
+    session.handover?.stop.abort();
+  }
+
+  async #startHandover(session: ChatSession): Promise<void> {
+    if (session.handover) {
+      session.add('bot', 'You are already connected to the agent queue — an agent will be with you shortly.');
+      return;
+    }
+    const transcript = session.botTranscript();
+    session.add('bot', 'Let me find you an agent. One moment…');
+    session.setStatus({ mode: 'connecting' });
+    const { settings } = session;
+    try {
+      const handover = await this.#deps.client.start({
+        endpoint: this.#deps.endpoint,
+        // userId/sessionId make the start idempotent: retrying after a timeout returns the same handover.
+        customer: {
+          userId: session.customerId,
+          sessionId: session.customerId,
+          displayName: settings.displayName,
+        },
+        settings: {
+          ...(settings.language ? { language: settings.language } : {}),
+          skills: settings.skills,
+          ...(settings.priority !== undefined ? { priority: settings.priority } : {}),
+          customAttributes: settings.customAttributes,
+        },
+        transcript,
+      });
+      const stop = new AbortController();
+      session.handover = { id: handover.id, stop };
+      this.#follow(session, handover.id, stop);
+    } catch (err) {
+      this.#deps.logger.warn({ err: describe(err) }, 'handover start failed');
+      session.setStatus({ mode: 'bot' });
+      session.add('bot', 'Sorry, I could not reach an agent right now. Please try again in a moment.');
+    }
+  }
+
+  #follow(session: ChatSession, handoverId: string, stop: AbortController): void {
+    const signal = AbortSignal.any([stop.signal, this.#stopAll.signal]);
+    const run = followHandoverEvents({
+      client: this.#deps.client,
+      handoverId,
+      signal,
+      ...(this.#deps.retryMs !== undefined ? { retryMs: this.#deps.retryMs } : {}),
+      onEvent: (event) => this.#onEvent(session, handoverId, event),
+      onInvalid: (reason) => this.#deps.logger.warn({ handoverId, reason }, 'invalid gateway event skipped'),
+      onDisconnect: (err) =>
+        this.#deps.logger.info({ handoverId, err: describe(err) }, 'event stream dropped; resuming'),
+    })
+      .then((result) => {
+        // A stream that finished without a terminal event we saw (e.g. 204) still ends the handover here.
+        if (result === 'finished') this.#finish(session, handoverId, undefined);
+      })
+      .catch((err: unknown) => this.#deps.logger.warn({ handoverId, err: describe(err) }, 'following failed'))
+      .finally(() => this.#following.delete(run));
+    this.#following.add(run);
+  }
+
+  /** One gateway event, in order. Events of a handover the session no longer has are ignored. */
+  #onEvent(session: ChatSession, handoverId: string, event: GatewayEvent): void {
+    if (session.handover?.id !== handoverId) return;
+    switch (event.type) {
+      case 'handover.queued':
+        session.setStatus({ mode: 'queued', queue: event.data.queue });
+        session.add(
+          'notice',
+          `You are in the queue for ${event.data.queue}. An agent will be with you shortly.`,
+        );
+        return;
+      case 'handover.agent_joined': {
+        const agent = agentView(event.data.agent);
+        session.handover.lastAgent = agent;
+        session.setStatus({ mode: 'agent', agent });
+        session.add('notice', `${agent.name} joined the chat.`, agent);
+        return;
+      }
+      case 'handover.agent_typing':
+        session.agentTyping(agentView(event.data.agent), event.data.expiresInMs);
+        return;
+      case 'handover.agent_message':
+        session.add('agent', event.data.text, agentView(event.data.agent));
+        return;
+      case 'handover.transferred': {
+        const to = agentView(event.data.to);
+        const from = event.data.from ? agentView(event.data.from) : undefined;
+        session.setStatus({ mode: 'transferring', agent: to });
+        session.add(
+          'notice',
+          `${from ? `${from.name} is transferring you` : 'You are being transferred'} to ${to.name}.`,
+          to,
+        );
+        return;
+      }
+      case 'handover.agent_left':
+        // In a transfer the "transferring" notice already said it. Otherwise the agent is ending the
+        // chat: handover.ended follows at once and its notice names the agent, so nothing to show.
+        return;
+      case 'handover.system_message':
+        session.add('notice', event.data.text);
+        return;
+      case 'handover.ended':
+        this.#finish(session, handoverId, event.data.reason);
+        return;
+      case 'handover.failed':
+        this.#finish(session, handoverId, undefined, event.data.error.message);
+        return;
+    }
+  }
+
+  /** The handover is over: say so, and the bot answers again. Idempotent per handover. */
+  #finish(session: ChatSession, handoverId: string, reason: EndReason | undefined, failure?: string): void {
+    if (session.handover?.id !== handoverId) return;
+    const agentName = session.handover.lastAgent?.name;
+    session.handover.stop.abort();
+    session.handover = undefined;
+    session.add('notice', endNotice(reason, agentName, failure));
+    session.setStatus({ mode: 'bot' });
+    session.startBotPhase();
+    session.add('bot', BACK_TO_BOT);
+  }
+}
+
+export function endNotice(reason: EndReason | undefined, agentName?: string, failure?: string): string {
+  if (failure !== undefined) return `Sorry, the chat with an agent could not be set up (${failure}).`;
+  switch (reason) {
+    case 'agent_ended':
+      return `${agentName ?? 'The agent'} ended the chat.`;
+    case 'customer_ended':
+      return 'You ended the chat with the agent.';
+    case 'customer_abandoned':
+      return 'The chat with the agent was closed after a period of inactivity.';
+    case 'no_agent_timeout':
+      return 'No agent was available in time.';
+    case 'expired':
+      return 'The chat with the agent expired.';
+    case 'provider_error':
+    case undefined:
+      return 'The chat with the agent was closed.';
+  }
+}
+
+function agentView(agent: GatewayAgent): AgentView {
+  return {
+    name: agent.displayName ?? 'An agent',
+    ...(agent.avatarUrl && /^https?:\/\//.test(agent.avatarUrl) ? { avatarUrl: agent.avatarUrl } : {}),
+  };
+}
+
+function describe(err: unknown): string {
+  if (err instanceof GatewayHttpError) return `${err.status} ${err.code}`;
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,120 @@
+// startDemoBot(): the demo bot's own server — the customer web chat page (src/web/) and the page API —
+// on its own port. It holds the gateway API key; the page never sees it.
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyError } from 'fastify';
+import { DemoBot, type BotLogger } from './demo-bot.ts';
+import { GatewayClient } from './gateway-client.ts';
+import { PageApiError, registerPageRoutes } from './http/routes.ts';
+import { SessionStore } from './session-store.ts';
+
+export interface DemoBotOptions {
+  /** The gateway's base URL, e.g. `http://127.0.0.1:8080`. */
+  readonly gatewayUrl: string;
+  /** A gateway API key allowed to use `endpoint`. Stays on this server. */
+  readonly apiKey: string;
+  readonly endpoint: string;
+  /** Default `127.0.0.1`. */
+  readonly host?: string;
+  /** Default 0 (a free port). */
+  readonly port?: number;
+  /** Sessions kept in memory; the longest idle goes first. Default 1 000. */
+  readonly maxSessions?: number;
+  /** Default: silent. */
+  readonly logger?: BotLogger;
+  /** Reconnect delay of the gateway event stream, ms. Default 1 000. */
+  readonly retryMs?: number;
+}
+
+export interface RunningDemoBot {
+  /** The chat page, e.g. `http://127.0.0.1:8090/`. */
+  readonly url: string;
+  /** Stops following handovers, closes page streams and the server. Idempotent. */
+  close(): Promise<void>;
+}
+
+const webRoot = fileURLToPath(new URL('../web/', import.meta.url));
+
+const silent: BotLogger = { info: () => undefined, warn: () => undefined };
+
+/** The page loads only its own files; avatars may come from the contact center (another origin). */
+const CSP = [
+  "default-src 'self'",
+  "img-src 'self' http: https: data:",
+  "style-src 'self'",
+  "script-src 'self'",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+].join('; ');
+
+export async function startDemoBot(options: DemoBotOptions): Promise<RunningDemoBot> {
+  const logger = options.logger ?? silent;
+  const bot = new DemoBot({
+    client: new GatewayClient({ baseUrl: options.gatewayUrl, apiKey: options.apiKey }),
+    endpoint: options.endpoint,
+    logger,
+    ...(options.retryMs !== undefined ? { retryMs: options.retryMs } : {}),
+  });
+  const sessions = new SessionStore(options.maxSessions ?? 1000, (s) => bot.forget(s));
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, forceCloseConnections: true });
+
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    void reply.header('content-security-policy', CSP);
+    void reply.header('x-content-type-options', 'nosniff');
+    void reply.header('referrer-policy', 'no-referrer');
+    done(null, payload);
+  });
+
+  app.setErrorHandler((error: FastifyError | PageApiError, _request, reply) => {
+    if (error instanceof PageApiError) {
+      return reply.code(error.status).send({
+        error: {
+          code: error.code,
+          message: error.message,
+          ...(error.details ? { details: error.details } : {}),
+        },
+      });
+    }
+    const status = typeof error.statusCode === 'number' && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) logger.warn({ err: error.message }, 'page request failed');
+    return reply.code(status).send({
+      error: {
+        code: status === 500 ? 'internal' : 'bad_request',
+        message: status === 500 ? 'Internal error.' : error.message,
+      },
+    });
+  });
+
+  registerPageRoutes(app, bot, sessions);
+  await app.register(fastifyStatic, {
+    root: webRoot,
+    prefix: '/',
+    cacheControl: false,
+    setHeaders: (res) => {
+      res.setHeader('cache-control', 'no-cache');
+    },
+  });
+
+  await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('demo bot did not bind a TCP port');
+  const host =
+    options.host === undefined || options.host === '0.0.0.0' || options.host === '::'
+      ? '127.0.0.1'
+      : options.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}/`;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    close: () => {
+      closing ??= (async () => {
+        await bot.close();
+        await app.close();
+      })();
+      return closing;
+    },
+  };
+}
