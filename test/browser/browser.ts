@@ -1,0 +1,68 @@
+// Browser-test support: Debian's Chromium driven by playwright-core (never `npx playwright install`),
+// the demo started in-process exactly as `npm start` runs it, bounded waits, and screenshots of every
+// open page into test-results/ when a step fails.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export { startTestDemo, type DemoUnderTest } from '../support/demo-harness.ts';
+
+export const ROOT = new URL('../../', import.meta.url).pathname;
+export const RESULTS_DIR = join(ROOT, 'test-results', 'browser');
+export const WAIT_MS = 10_000;
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    // Without the background-networking flags Chromium keeps calling home, which floods a closed network.
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    timeout: 30_000,
+  });
+}
+
+/**
+ * Runs one test body; when it throws, every page gets a full-page screenshot in
+ * test-results/browser/<name>-<page>.png before the error is rethrown.
+ */
+export async function withScreenshotsOnFailure(
+  name: string,
+  pages: () => Record<string, Page | undefined>,
+  body: () => Promise<void>,
+): Promise<void> {
+  try {
+    await body();
+  } catch (err) {
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    const slug = name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+    for (const [label, page] of Object.entries(pages())) {
+      if (!page || page.isClosed()) continue;
+      const path = join(RESULTS_DIR, `${slug}-${label}.png`);
+      await page.screenshot({ path, fullPage: true }).catch(() => undefined);
+      process.stderr.write(`# screenshot of ${label}: ${path}\n`);
+    }
+    throw err;
+  }
+}
+
+/** Waits until `selector` matches an element containing `text` (bounded). */
+export async function seeText(
+  page: Page,
+  selector: string,
+  text: string | RegExp,
+  timeout = WAIT_MS,
+): Promise<void> {
+  await page.locator(selector, { hasText: text }).first().waitFor({ state: 'visible', timeout });
+}
+
+export async function count(page: Page, selector: string, text: string | RegExp): Promise<number> {
+  return page.locator(selector, { hasText: text }).count();
+}
