@@ -102,7 +102,11 @@ export async function startGateway(
     clock,
     logger: logger.child({ component: 'webhooks' }),
     timeoutMs: config.webhooks.timeoutSeconds * 1000,
-    retry: { maxAgeMs: config.webhooks.maxAgeSeconds * 1000, ...tuning.webhookRetry },
+    retry: {
+      maxAgeMs: config.webhooks.maxAgeSeconds * 1000,
+      maxDelayMs: config.webhooks.maxRetryDelaySeconds * 1000,
+      ...tuning.webhookRetry,
+    },
     ...(tuning.webhookPollMs === undefined ? {} : { pollIntervalMs: tuning.webhookPollMs }),
     resolveTarget: (endpointId) => {
       const hook = endpoints.get(endpointId)?.webhook;
@@ -137,6 +141,8 @@ export async function startGateway(
     shutdownSignal: shutdown.signal,
     ready: () => ready,
     version: packageVersion(),
+    clock,
+    onDeadLettersReplayed: () => dispatcher.kick(),
     ...(tuning.sseKeepAliveMs === undefined ? {} : { sseKeepAliveMs: tuning.sseKeepAliveMs }),
   });
   const address = await api.listen({ host: config.server.host, port: config.server.port });
@@ -154,9 +160,10 @@ export async function startGateway(
     close: () =>
       (closing ??= (async () => {
         ready = false;
+        // SSE streams end; new requests get 503 SHUTTING_DOWN while sends in flight finish.
         shutdown.abort();
-        await api.close();
         await service.shutdown();
+        await api.close();
         await dispatcher.stop();
         await store.close();
       })()),
@@ -177,6 +184,11 @@ function toPolicy(e: EndpointConfig): EndpointPolicy {
     guestDisplayName: e.guestDisplayName,
     webhook: e.webhook !== undefined,
     sessionDurationMs: e.sessionDurationSeconds * 1000,
+    notices: {
+      customerAway: e.notices.customerAway,
+      customerBack: e.notices.customerBack,
+      inactivity: e.notices.inactivity,
+    },
     ...(e.inactivityGraceSeconds === undefined ? {} : { inactivityGraceMs: e.inactivityGraceSeconds * 1000 }),
   };
 }

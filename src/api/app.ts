@@ -8,12 +8,14 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import type { Clock } from '../core/ports/clock.ts';
 import type { HandoverStore } from '../core/ports/store.ts';
 import type { HandoverService } from '../core/service/handover-service.ts';
 import type { EventBus } from '../delivery/sse/event-bus.ts';
 import type { GatewayMetrics } from '../observability/metrics.ts';
 import type { ApiKeyAuthenticator } from './auth.ts';
 import { installErrorHandling } from './error-handler.ts';
+import { deadLetterRoutes } from './routes/dead-letters.ts';
 import { eventRoutes } from './routes/events.ts';
 import { handoverRoutes } from './routes/handovers.ts';
 
@@ -29,6 +31,9 @@ export interface ApiDeps {
   readonly ready: () => boolean;
   readonly version: string;
   readonly sseKeepAliveMs?: number;
+  readonly clock: Clock;
+  /** Wakes the webhook dispatcher after dead letters were put back into the outbox. */
+  readonly onDeadLettersReplayed: () => void;
 }
 
 /** 1 MiB: a bot transcript of 1,000 lines fits; anything larger is a 413 BODY_TOO_LARGE. */
@@ -105,6 +110,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         }
       });
       await v1.register(handoverRoutes({ service: deps.service }));
+      await v1.register(
+        deadLetterRoutes({ store: deps.store, clock: deps.clock, onReplay: deps.onDeadLettersReplayed }),
+      );
       await v1.register(
         eventRoutes({
           service: deps.service,

@@ -59,6 +59,14 @@ export const sendMessageBody = z.object({ text: text(100_000) }).strict();
 
 export const handoverIdParams = z.object({ id: z.uuid() });
 
+/** Idempotency-Key (IETF draft): any printable string up to 200 characters, unique per handover. */
+export const idempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(/^[\x21-\x7e]{1,200}$/, 'printable ASCII, 1 to 200 characters')
+    .optional(),
+});
+
 export const listQuery = z
   .object({
     endpoint: text(64).optional(),
@@ -129,6 +137,42 @@ export const sendMessageResponse = z.object({
 });
 
 export const typingResponse = z.object({ forwarded: z.boolean() });
+
+export const presenceBody = z.object({ status: z.enum(['away', 'back']) }).strict();
+export const presenceResponse = z.object({
+  notified: z.boolean().describe('Whether the agent gets a notice (the endpoint may turn it off).'),
+});
+
+export const deadLettersQuery = z
+  .object({ endpoint: text(64).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) })
+  .strict();
+
+export const deadLettersResponse = z.object({
+  items: z.array(
+    z.object({
+      event: z
+        .object({
+          id: z.string(),
+          type: z.enum(EventTypes),
+          handoverId: z.string(),
+          endpointId: z.string(),
+          seq: z.number().int(),
+        })
+        .loose(),
+      attempts: z.number().int(),
+      lastError: z.string(),
+      deadAt: z.string(),
+    }),
+  ),
+});
+
+export const replayBody = z
+  .object({ handoverId: z.uuid().optional(), eventId: z.uuid().optional() })
+  .strict()
+  .describe(
+    'Replays the dead letters of one handover, or one event; with neither, all dead letters (keys for every endpoint only).',
+  );
+export const replayResponse = z.object({ replayed: z.number().int() });
 
 export const errorResponse = z.object({
   error: z.object({

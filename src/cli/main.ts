@@ -1,6 +1,7 @@
 // The `genesys-handover` command.
 import { Command } from 'commander';
 import { packageVersion } from '../main.ts';
+import { deadLettersCommand } from './dead-letters-command.ts';
 import { demoCommand } from './demo-command.ts';
 import { emulatorCommand } from './emulator-command.ts';
 import { serveCommand } from './serve-command.ts';
@@ -10,7 +11,8 @@ const program = new Command('genesys-handover')
   .version(packageVersion())
   .addCommand(demoCommand())
   .addCommand(serveCommand())
-  .addCommand(emulatorCommand());
+  .addCommand(emulatorCommand())
+  .addCommand(deadLettersCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -69,20 +69,40 @@ export const endpointSchema = z
       })
       .strict()
       .optional(),
-    /** Idle handovers end after this long without any message (Cognigy's "Session Duration"). */
+    /** Idle handovers end `expired` after this long without any message either way (Cognigy's "Session Duration"). */
     sessionDurationSeconds: z
       .number()
       .int()
-      .min(60)
+      .min(1)
       .max(7 * 24 * 3600)
       .default(3600),
     /** Customer silent this long while an agent is connected → taken out of the chat (customer_abandoned). */
     inactivityGraceSeconds: z
       .number()
       .int()
-      .min(30)
+      .min(1)
       .max(24 * 3600)
       .optional(),
+    /**
+     * Texts the agent sees as notices (like the model's "user connects/disconnects" messages).
+     * `null` turns one off. `{minutes}` in `inactivity` is replaced by the grace in minutes.
+     */
+    notices: z
+      .object({
+        customerAway: z.string().min(1).max(500).nullable().default('The customer left the conversation.'),
+        customerBack: z.string().min(1).max(500).nullable().default('The customer is back.'),
+        inactivity: z
+          .string()
+          .min(1)
+          .max(500)
+          .default('The customer has been inactive for {minutes} min and has left the chat.'),
+      })
+      .strict()
+      .default({
+        customerAway: 'The customer left the conversation.',
+        customerBack: 'The customer is back.',
+        inactivity: 'The customer has been inactive for {minutes} min and has left the chat.',
+      }),
   })
   .strict();
 
@@ -124,9 +144,11 @@ export const configSchema = z
           .min(1)
           .max(7 * 24 * 3600)
           .default(24 * 3600),
+        /** Upper bound of the exponential backoff between two attempts. */
+        maxRetryDelaySeconds: z.number().int().min(1).max(3600).default(600),
       })
       .strict()
-      .default({ timeoutSeconds: 10, maxAgeSeconds: 24 * 3600 }),
+      .default({ timeoutSeconds: 10, maxAgeSeconds: 24 * 3600, maxRetryDelaySeconds: 600 }),
     apiKeys: z.array(apiKeySchema).min(1),
     endpoints: z.array(endpointSchema).min(1),
   })
@@ -152,7 +174,8 @@ export function crossCheck(raw: unknown): string[] {
     keys.add(k.key);
     const allowed = Array.isArray(k.endpoints) ? (k.endpoints as unknown[]) : [];
     allowed.forEach((e, j) => {
-      if (e !== '*' && !ids.has(e)) problems.push(`apiKeys.${i}.endpoints.${j}: unknown endpoint "${String(e)}"`);
+      if (e !== '*' && !ids.has(e))
+        problems.push(`apiKeys.${i}.endpoints.${j}: unknown endpoint "${String(e)}"`);
     });
   });
   return problems;

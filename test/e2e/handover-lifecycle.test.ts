@@ -261,6 +261,40 @@ describe('a whole handover', () => {
     await h.api('POST', `/v1/handovers/${started.id}/end`);
   });
 
+  test('a message retried with the same Idempotency-Key is accepted once', async () => {
+    const started = await startHandover('Ivy Retries');
+    await h.webhookEvents(started.id, hasType('handover.queued'));
+    const send = () =>
+      h.api(
+        'POST',
+        `/v1/handovers/${started.id}/messages`,
+        { text: 'only once please' },
+        { headers: { 'idempotency-key': 'msg-0001' } },
+      );
+    const first = await send();
+    const second = await send();
+    assert.equal(first.status, 202);
+    assert.equal(second.status, 202);
+    assert.deepEqual(second.body, first.body);
+    const bad = await h.api(
+      'POST',
+      `/v1/handovers/${started.id}/messages`,
+      { text: 'x' },
+      { headers: { 'idempotency-key': 'bad key with spaces' } },
+    );
+    assert.equal(bad.status, 400);
+    const conv = await h.conversationFor('Ivy Retries');
+    await waitFor(async () => {
+      const c = (await h.emu('GET', `/emulator/v1/conversations/${conv.id}`)).body;
+      return (c.messages as any[]).some((m) => m.body === 'only once please');
+    });
+    const c = (await h.emu('GET', `/emulator/v1/conversations/${conv.id}`)).body;
+    assert.equal((c.messages as any[]).filter((m) => m.body === 'only once please').length, 1);
+    const transcript = await h.api('GET', `/v1/handovers/${started.id}/transcript`);
+    assert.equal((transcript.body.items as any[]).filter((i) => i.text === 'only once please').length, 1);
+    await h.api('POST', `/v1/handovers/${started.id}/end`);
+  });
+
   test('typing is forwarded at most once every 3 s', async () => {
     const started = await startHandover('Finn Types');
     await h.webhookEvents(started.id, hasType('handover.queued'));

@@ -130,5 +130,5 @@ test('the example configuration in config/example.yaml is valid', () => {
     GENESYS_DEPLOYMENT_ID: 'dep',
     WEBHOOK_SECRET: 'whsec_c2VjcmV0c2VjcmV0c2VjcmV0',
   });
-  assert.equal(cfg.endpoints[0].genesys.environment, 'mypurecloud.de');
+  assert.equal(cfg.endpoints.at(0)?.genesys.environment, 'mypurecloud.de');
 });

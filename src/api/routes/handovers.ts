@@ -9,6 +9,7 @@ import {
   errorResponse,
   handoverIdParams,
   handoverListResponse,
+  idempotencyHeaders,
   handoverResponse,
   listQuery,
   sendMessageBody,
@@ -16,6 +17,8 @@ import {
   startHandoverBody,
   transcriptResponse,
   typingResponse,
+  presenceBody,
+  presenceResponse,
 } from '../schemas.ts';
 
 export interface HandoverRoutesDeps {
@@ -134,18 +137,17 @@ export const handoverRoutes =
             'Persisted before the 202; texts over the provider limit are split on word boundaries into ordered parts.',
           security,
           params: handoverIdParams,
+          headers: idempotencyHeaders,
           body: sendMessageBody,
           response: { 202: sendMessageResponse, ...errors },
         },
       },
       async (req, reply) => {
         await authorised(req.principal, req.params.id);
-        const parts = await service.sendMessage(req.params.id, req.body.text);
-        return reply
-          .code(202)
-          .send({
-            parts: parts.map((p) => ({ id: p.id, order: p.outbound?.order ?? 0, length: p.text.length })),
-          });
+        const parts = await service.sendMessage(req.params.id, req.body.text, req.headers['idempotency-key']);
+        return reply.code(202).send({
+          parts: parts.map((p) => ({ id: p.id, order: p.outbound?.order ?? 0, length: p.text.length })),
+        });
       },
     );
 
@@ -162,6 +164,25 @@ export const handoverRoutes =
       async (req, reply) => {
         await authorised(req.principal, req.params.id);
         return reply.code(202).send(await service.typing(req.params.id));
+      },
+    );
+
+    app.post(
+      '/handovers/:id/presence',
+      {
+        schema: {
+          summary: "The customer's presence: away (tab closed, navigated off) or back",
+          description:
+            'The agent sees a notice, like "The customer left the conversation." Presence "back" counts as customer activity for the inactivity grace.',
+          security,
+          params: handoverIdParams,
+          body: presenceBody,
+          response: { 202: presenceResponse, ...errors },
+        },
+      },
+      async (req, reply) => {
+        await authorised(req.principal, req.params.id);
+        return reply.code(202).send(await service.presence(req.params.id, req.body.status));
       },
     );
 

@@ -16,6 +16,8 @@ export interface TranscriptEntry {
   readonly senderName?: string;
   /** The provider's message id, for de-duplication of inbound messages and reconciliation of outbound ones. */
   readonly providerMessageId?: string;
+  /** The bot's Idempotency-Key of the request that created this (outbound) line: a retried request finds it. */
+  readonly clientMessageId?: string;
   /** Only on customer/bot messages sent to the agent. */
   readonly outbound?: {
     readonly status: OutboundStatus;

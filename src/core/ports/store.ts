@@ -89,6 +89,8 @@ export interface HandoverStore {
 
   transcript(handoverId: string): Promise<TranscriptEntry[]>;
   hasProviderMessage(handoverId: string, providerMessageId: string): Promise<boolean>;
+  /** Outbound lines created by the request with this Idempotency-Key, in send order (empty when none). */
+  outboundByClientMessageId(handoverId: string, clientMessageId: string): Promise<TranscriptEntry[]>;
   /** Outbound lines not yet confirmed sent, in send order. */
   pendingOutbound(handoverId: string): Promise<TranscriptEntry[]>;
 

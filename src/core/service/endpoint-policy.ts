@@ -10,6 +10,12 @@ export interface EndpointPolicy {
   readonly webhook: boolean;
   readonly sessionDurationMs: number;
   readonly inactivityGraceMs?: number;
+  /** Notices for the agent; null = not sent. `{minutes}` in `inactivity` is the grace in minutes. */
+  readonly notices: {
+    readonly customerAway: string | null;
+    readonly customerBack: string | null;
+    readonly inactivity: string;
+  };
 }
 
 export interface RoutingOverrides {

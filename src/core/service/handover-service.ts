@@ -28,6 +28,7 @@ import { Committer } from './committer.ts';
 import { resolveSettings, type EndpointPolicy, type RoutingOverrides } from './endpoint-policy.ts';
 import { KeyedQueue } from './keyed-queue.ts';
 import { OutboundSender } from './outbound-sender.ts';
+import { ActivityMonitor } from './activity-monitor.ts';
 import { DEFAULT_RETRY, withRetry } from './retry.ts';
 
 /** Genesys guidance: send a typing pulse at most once every 3 s (protocol §5.7). */
@@ -50,6 +51,8 @@ export interface HandoverServiceDeps {
   /** Called after each commit that produced events (wakes SSE streams and the webhook dispatcher). */
   readonly onEvents?: (handoverId: string, events: readonly HandoverEvent[]) => void;
   readonly retry?: { maxAttempts: number; initialDelayMs: number; maxDelayMs: number };
+  /** How often inactivity and session limits are checked, ms. Default 1000. */
+  readonly sweepIntervalMs?: number;
 }
 
 export class HandoverService {
@@ -62,6 +65,9 @@ export class HandoverService {
   readonly #stop = new AbortController();
   /** Set by shutdown(): no new work; in-flight sends finish. */
   #draining = false;
+  readonly #activity = new ActivityMonitor();
+  #sweeper: NodeJS.Timeout | undefined;
+  #sweeping = false;
 
   constructor(deps: HandoverServiceDeps) {
     this.#deps = deps;
@@ -168,34 +174,34 @@ export class HandoverService {
     return all.filter((e) => e.outbound?.kind !== 'transcript');
   }
 
-  /** Persists the customer's message (split into parts ≤ the provider limit) before acknowledging it. */
-  async sendMessage(id: string, text: string): Promise<TranscriptEntry[]> {
+  /**
+   * Persists the customer's message (split into parts ≤ the provider limit) before acknowledging it.
+   * With an idempotency key, a retried request (after a timeout or a crash) returns the parts the
+   * first one created instead of creating them again.
+   */
+  async sendMessage(id: string, text: string, idempotencyKey?: string): Promise<TranscriptEntry[]> {
     this.#assertRunning();
     const provider = await this.#providerFor(id);
-    const parts = splitMessage(text, provider.maxMessageLength);
-    const entries = await this.#state.run(id, async () => {
-      const rec = await this.#activeRecord(id);
-      const existing = await this.#deps.store.transcript(id);
-      const lastOrder = existing.reduce((max, e) => Math.max(max, e.outbound?.order ?? 0), 0);
-      const now = this.#deps.clock.now().toISOString();
-      const lines: TranscriptEntry[] = parts.map((part, i) => ({
-        id: this.#deps.ids.next(),
-        handoverId: id,
-        role: 'customer',
-        text: part,
-        at: now,
-        senderName: rec.handover.customer.displayName,
-        outbound: { status: 'pending', order: lastOrder + i + 1, kind: 'message' },
-      }));
-      await this.#committer.commit(
-        rec.handover,
-        { handover: rec.handover, events: [], transcript: [] },
-        { transcript: lines },
-      );
-      return lines;
-    });
-    this.#sender.flush(id);
+    const entries = await this.#enqueueOutbound(
+      id,
+      splitMessage(text, provider.maxMessageLength),
+      'message',
+      idempotencyKey,
+    );
+    this.#noteCustomer(id);
     return entries;
+  }
+
+  /** The bot reports the customer's presence (tab closed / back); the agent sees a notice. */
+  async presence(id: string, status: 'away' | 'back'): Promise<{ notified: boolean }> {
+    this.#assertRunning();
+    const rec = await this.#activeRecord(id);
+    const policy = this.#deps.endpoint(rec.handover.endpointId);
+    if (status === 'back') this.#noteCustomer(id);
+    const text = status === 'away' ? policy?.notices.customerAway : policy?.notices.customerBack;
+    if (!text) return { notified: false };
+    await this.#enqueueOutbound(id, [text], 'notice');
+    return { notified: true };
   }
 
   /** Forwards a typing pulse at most once per TYPING_THROTTLE_MS per handover. */
@@ -213,6 +219,7 @@ export class HandoverService {
       return { forwarded: false };
     }
     this.#typingAt.set(id, now);
+    this.#noteCustomer(id);
     try {
       await provider.typing(rec.providerRef, this.#stop.signal);
       return { forwarded: true };
@@ -226,28 +233,9 @@ export class HandoverService {
   /** The customer leaves: queued messages are sent first, then the member leaves at the provider. */
   async end(id: string): Promise<Handover> {
     this.#assertRunning();
-    const provider = await this.#providerFor(id);
     const first = await this.get(id);
     if (isTerminal(first.state)) return first;
-    await withTimeout(this.#sender.settled(id), 10_000);
-    const ended = await this.#apply(id, { kind: 'customer_ended' });
-    const rec = await this.#deps.store.getHandover(id);
-    if (rec?.providerRef) {
-      try {
-        await withRetry(() => provider.end(rec.providerRef as ProviderRef, this.#stop.signal), {
-          ...this.#retry(),
-          maxAttempts: 3,
-          signal: this.#stop.signal,
-        });
-      } catch (err) {
-        this.#deps.logger.warn(
-          { handoverId: id, code: errorCode(err) },
-          'leaving the provider conversation failed',
-        );
-      }
-    }
-    await this.#detach(id);
-    return ended ?? (await this.get(id));
+    return this.#leave(id, { kind: 'customer_ended' });
   }
 
   // ---- Lifecycle --------------------------------------------------------------------------------
@@ -256,6 +244,7 @@ export class HandoverService {
   async resume(): Promise<number> {
     const open = await this.#deps.store.listUnended();
     for (const rec of open) this.#activate(rec.handover.id);
+    this.#startSweeper();
     return open.length;
   }
 
@@ -266,6 +255,7 @@ export class HandoverService {
   async shutdown(timeoutMs = 10_000): Promise<void> {
     if (this.#draining) return;
     this.#draining = true;
+    clearInterval(this.#sweeper);
     await withTimeout(this.#sender.idle(), timeoutMs);
     this.#stop.abort(new GatewayError('SHUTTING_DOWN'));
     await Promise.allSettled([...this.#live.keys()].map((id) => this.#detach(id)));
@@ -289,6 +279,7 @@ export class HandoverService {
   async #bringUp(id: string): Promise<void> {
     let rec = await this.#deps.store.getHandover(id);
     if (!rec || isTerminal(rec.handover.state) || this.#live.has(id) || this.#stopping()) return;
+    this.#endpointOf.set(id, rec.handover.endpointId);
     const provider = this.#deps.provider(rec.handover.endpointId);
     if (!provider) {
       await this.#commitInput(rec, {
@@ -353,6 +344,7 @@ export class HandoverService {
         this.#stop.signal,
       );
       this.#live.set(id, attachment);
+      await this.#trackActivity(id);
     } catch (err) {
       if (this.#stopping()) return;
       const fresh = (await this.#deps.store.getHandover(id)) ?? rec;
@@ -399,6 +391,9 @@ export class HandoverService {
     )
       return;
     const after = await this.#commitInput(rec, { kind: 'provider_event', event });
+    const now = this.#deps.clock.now().getTime();
+    if (event.type === 'message' && !event.own) this.#activity.message(id, now);
+    if (after) this.#activity.agentConnected(id, after.state === 'active', now);
     if (after && isTerminal(after.state)) await this.#detach(id);
   }
 
@@ -426,6 +421,138 @@ export class HandoverService {
       }
     }
     throw new GatewayError('INTERNAL', { message: 'The handover kept changing concurrently.' });
+  }
+
+  /** Persists outbound lines (customer messages or notices) in order, then wakes the sender. */
+  async #enqueueOutbound(
+    id: string,
+    texts: readonly string[],
+    kind: 'message' | 'notice',
+    idempotencyKey?: string,
+  ): Promise<TranscriptEntry[]> {
+    const entries = await this.#state.run(id, async () => {
+      if (idempotencyKey !== undefined) {
+        const earlier = await this.#deps.store.outboundByClientMessageId(id, idempotencyKey);
+        if (earlier.length > 0) return earlier;
+      }
+      const rec = await this.#activeRecord(id);
+      const existing = await this.#deps.store.transcript(id);
+      const lastOrder = existing.reduce((max, e) => Math.max(max, e.outbound?.order ?? 0), 0);
+      const now = this.#deps.clock.now().toISOString();
+      const lines: TranscriptEntry[] = texts.map((text, i) => ({
+        id: this.#deps.ids.next(),
+        handoverId: id,
+        role: kind === 'message' ? 'customer' : 'system',
+        text,
+        at: now,
+        ...(kind === 'message' ? { senderName: rec.handover.customer.displayName } : {}),
+        outbound: { status: 'pending', order: lastOrder + i + 1, kind },
+        ...(idempotencyKey === undefined ? {} : { clientMessageId: idempotencyKey }),
+      }));
+      await this.#committer.commit(rec.handover, noChange(rec.handover), { transcript: lines });
+      return lines;
+    });
+    this.#sender.flush(id);
+    return entries;
+  }
+
+  /**
+   * Takes the customer out of the chat: an optional notice for the agent and the queued messages
+   * go first (bounded wait), then the state change, then the guest leaves at the provider.
+   */
+  async #leave(id: string, input: LifecycleInput, notice?: string): Promise<Handover> {
+    const provider = await this.#providerFor(id);
+    if (notice) await this.#enqueueOutbound(id, [notice], 'notice').catch(() => undefined);
+    await withTimeout(this.#sender.settled(id), 10_000);
+    const ended = await this.#apply(id, input);
+    const rec = await this.#deps.store.getHandover(id);
+    const ref = rec?.providerRef;
+    if (ref) {
+      try {
+        await withRetry(() => provider.end(ref, this.#stop.signal), {
+          ...this.#retry(),
+          maxAttempts: 3,
+          signal: this.#stop.signal,
+        });
+      } catch (err) {
+        this.#deps.logger.warn(
+          { handoverId: id, code: errorCode(err) },
+          'leaving the provider conversation failed',
+        );
+      }
+    }
+    await this.#detach(id);
+    return ended ?? (await this.get(id));
+  }
+
+  #noteCustomer(id: string): void {
+    const now = this.#deps.clock.now().getTime();
+    this.#activity.customer(id, now);
+    this.#activity.message(id, now);
+  }
+
+  /** Starts the activity clocks from the stored transcript, so a restart does not reset them. */
+  async #trackActivity(id: string): Promise<void> {
+    const rec = await this.#deps.store.getHandover(id);
+    if (!rec) return;
+    const lines = await this.#deps.store.transcript(id);
+    const created = Date.parse(rec.handover.createdAt);
+    const last = (pred: (role: string) => boolean) =>
+      lines.reduce((max, l) => (pred(l.role) ? Math.max(max, Date.parse(l.at)) : max), created);
+    this.#activity.track(
+      id,
+      last((r) => r === 'customer' || r === 'agent'),
+      last((r) => r === 'customer'),
+    );
+    this.#activity.agentConnected(id, rec.handover.state === 'active', this.#deps.clock.now().getTime());
+  }
+
+  #startSweeper(): void {
+    if (this.#sweeper) return;
+    this.#sweeper = setInterval(() => void this.#sweep(), this.#deps.sweepIntervalMs ?? 1000);
+    this.#sweeper.unref();
+  }
+
+  async #sweep(): Promise<void> {
+    if (this.#sweeping || this.#draining) return;
+    this.#sweeping = true;
+    try {
+      const now = this.#deps.clock.now().getTime();
+      const due = this.#activity.due(now, (id) => this.#limitsOf(id));
+      await Promise.allSettled(
+        due.map(async ({ handoverId, reason }) => {
+          const policy = this.#policyOf(handoverId);
+          const notice =
+            reason === 'customer_abandoned' && policy?.inactivityGraceMs !== undefined
+              ? policy.notices.inactivity.replace(
+                  '{minutes}',
+                  String(Math.round((policy.inactivityGraceMs / 60_000) * 10) / 10),
+                )
+              : undefined;
+          this.#deps.logger.info({ handoverId, reason }, 'ending an idle handover');
+          await this.#leave(handoverId, { kind: 'terminate', reason }, notice);
+        }),
+      );
+    } finally {
+      this.#sweeping = false;
+    }
+  }
+
+  /** Endpoint ids of live handovers, cached when they are brought up. */
+  readonly #endpointOf = new Map<string, string>();
+
+  #policyOf(id: string): EndpointPolicy | undefined {
+    const endpointId = this.#endpointOf.get(id);
+    return endpointId === undefined ? undefined : this.#deps.endpoint(endpointId);
+  }
+
+  #limitsOf(id: string): { sessionDurationMs: number; inactivityGraceMs?: number } | undefined {
+    const p = this.#policyOf(id);
+    if (!p) return undefined;
+    return {
+      sessionDurationMs: p.sessionDurationMs,
+      ...(p.inactivityGraceMs === undefined ? {} : { inactivityGraceMs: p.inactivityGraceMs }),
+    };
   }
 
   #enqueue(id: string, task: () => Promise<void>): void {
@@ -477,6 +604,8 @@ export class HandoverService {
     this.#live.delete(id);
     this.#typingAt.delete(id);
     this.#sender.forget(id);
+    this.#activity.forget(id);
+    this.#endpointOf.delete(id);
     if (attachment) await attachment.close().catch(() => undefined);
   }
 

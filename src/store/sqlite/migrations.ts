@@ -101,4 +101,14 @@ CREATE INDEX transcript_pending_outbound ON transcript (handover_id, outbound_or
   WHERE outbound_status = 'pending';
 `,
   },
+  {
+    id: 4,
+    name: 'transcript client message ids',
+    sql: `
+-- The bot's Idempotency-Key on POST /v1/handovers/{id}/messages: a retried request finds its lines.
+ALTER TABLE transcript ADD COLUMN client_message_id TEXT;
+CREATE INDEX transcript_client_message ON transcript (handover_id, client_message_id)
+  WHERE client_message_id IS NOT NULL;
+`,
+  },
 ];

@@ -155,6 +155,10 @@ export class SqliteHandoverStore implements HandoverStore {
     return run(() => this.#transcript.hasProviderMessage(handoverId, providerMessageId));
   }
 
+  outboundByClientMessageId(handoverId: string, clientMessageId: string): Promise<TranscriptEntry[]> {
+    return run(() => this.#transcript.byClientMessageId(handoverId, clientMessageId));
+  }
+
   pendingOutbound(handoverId: string): Promise<TranscriptEntry[]> {
     return run(() => this.#transcript.pendingOutbound(handoverId));
   }

@@ -19,10 +19,11 @@ export class TranscriptQueries {
     const result = this.#sql
       .get(
         `INSERT INTO transcript (id, handover_id, position, role, text, at, sender_name, provider_message_id,
-           outbound_status, outbound_order, outbound_kind)
+           outbound_status, outbound_order, outbound_kind, client_message_id)
          VALUES (@id, @handover_id,
            (SELECT COALESCE(MAX(position), 0) + 1 FROM transcript WHERE handover_id = @handover_id),
-           @role, @text, @at, @sender_name, @provider_message_id, @outbound_status, @outbound_order, @outbound_kind)
+           @role, @text, @at, @sender_name, @provider_message_id, @outbound_status, @outbound_order, @outbound_kind,
+           @client_message_id)
          ON CONFLICT (handover_id, provider_message_id) WHERE provider_message_id IS NOT NULL DO NOTHING`,
       )
       .run(transcriptParams(entry));
@@ -53,6 +54,16 @@ export class TranscriptQueries {
         .get('SELECT 1 FROM transcript WHERE handover_id = ? AND provider_message_id = ?')
         .get(handoverId, providerMessageId) !== undefined
     );
+  }
+
+  byClientMessageId(handoverId: string, clientMessageId: string): TranscriptEntry[] {
+    return this.#sql
+      .get(
+        `SELECT ${TRANSCRIPT_COLUMNS} FROM transcript WHERE handover_id = ? AND client_message_id = ?
+         ORDER BY outbound_order`,
+      )
+      .all(handoverId, clientMessageId)
+      .map(rowToTranscriptEntry);
   }
 
   pendingOutbound(handoverId: string): TranscriptEntry[] {

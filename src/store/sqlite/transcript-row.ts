@@ -5,7 +5,7 @@ import type { TranscriptEntry } from '../../core/model/transcript.ts';
 import { parseRow } from './statements.ts';
 
 export const TRANSCRIPT_COLUMNS = `id, handover_id, role, text, at, sender_name, provider_message_id,
-  outbound_status, outbound_order, outbound_kind`;
+  outbound_status, outbound_order, outbound_kind, client_message_id`;
 
 const transcriptRowSchema = z.object({
   id: z.string(),
@@ -18,6 +18,7 @@ const transcriptRowSchema = z.object({
   outbound_status: z.enum(['pending', 'sent']).nullable(),
   outbound_order: z.number().int().nullable(),
   outbound_kind: z.enum(['message', 'transcript', 'notice']).nullable(),
+  client_message_id: z.string().nullable(),
 });
 
 /** Named parameters for INSERT; `position` is assigned by the INSERT itself. */
@@ -33,6 +34,7 @@ export function transcriptParams(entry: TranscriptEntry): Record<string, string 
     outbound_status: entry.outbound?.status ?? null,
     outbound_order: entry.outbound?.order ?? null,
     outbound_kind: entry.outbound?.kind ?? null,
+    client_message_id: entry.clientMessageId ?? null,
   };
 }
 
@@ -47,6 +49,7 @@ export function rowToTranscriptEntry(raw: unknown): TranscriptEntry {
     at: row.at,
     ...(row.sender_name === null ? {} : { senderName: row.sender_name }),
     ...(row.provider_message_id === null ? {} : { providerMessageId: row.provider_message_id }),
+    ...(row.client_message_id === null ? {} : { clientMessageId: row.client_message_id }),
     // The table's CHECK keeps the three together; a partial triple cannot come back.
     ...(status === null || order === null || kind === null ? {} : { outbound: { status, order, kind } }),
   };

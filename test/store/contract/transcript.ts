@@ -55,6 +55,33 @@ export function transcriptContract(makeStore: () => Promise<HandoverStore>): voi
       assert.equal(await store().hasProviderMessage(h.id, 'pm-3'), false);
     });
 
+    test('outbound lines are found by the Idempotency-Key of the request that created them', async () => {
+      const h = makeHandover();
+      const other = makeHandover();
+      await store().createHandover({ handover: h, webhook: false });
+      await store().createHandover({ handover: other, webhook: false });
+      await store().commit({
+        handover: nextVersion(h),
+        expectedVersion: 1,
+        webhook: false,
+        transcript: [
+          makeOutbound(h, 2, { clientMessageId: 'key-1', text: 'second part' }),
+          makeOutbound(h, 1, { clientMessageId: 'key-1', text: 'first part' }),
+          makeOutbound(h, 3, { clientMessageId: 'key-2' }),
+        ],
+      });
+      const found = await store().outboundByClientMessageId(h.id, 'key-1');
+      assert.deepEqual(
+        found.map((l) => [l.text, l.clientMessageId]),
+        [
+          ['first part', 'key-1'],
+          ['second part', 'key-1'],
+        ],
+      );
+      assert.deepEqual(await store().outboundByClientMessageId(other.id, 'key-1'), []);
+      assert.deepEqual(await store().outboundByClientMessageId(h.id, 'unknown'), []);
+    });
+
     test('lines without a provider message id are never merged; ids are per handover', async () => {
       const h = makeHandover();
       const other = makeHandover();

@@ -1,0 +1,107 @@
+// `genesys-handover dead-letters list|replay --config <file>`: webhook events whose retry period ran
+// out, read straight from the gateway's store (SQLite allows this beside a running gateway, whose
+// dispatcher picks replayed events up on its next poll).
+import { Command } from 'commander';
+import { z } from 'zod';
+import { ConfigError, loadConfigFile } from '../config/load.ts';
+import type { GatewayConfig } from '../config/schema.ts';
+import { SqliteHandoverStore } from '../store/sqlite/sqlite-handover-store.ts';
+
+const listFlags = z.object({
+  config: z.string().min(1),
+  endpoint: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(10_000).default(100),
+  json: z.boolean().default(false),
+});
+
+const replayFlags = z
+  .object({
+    config: z.string().min(1),
+    handover: z.uuid().optional(),
+    event: z.uuid().optional(),
+    all: z.boolean().default(false),
+  })
+  .refine((f) => f.all || f.handover !== undefined || f.event !== undefined, {
+    error: 'name --handover <id> or --event <id>, or pass --all',
+  });
+
+export function deadLettersCommand(): Command {
+  const cmd = new Command('dead-letters').description('Webhook events that could not be delivered in time');
+  cmd
+    .command('list')
+    .description('List dead letters, oldest first')
+    .requiredOption('-c, --config <file>', 'the gateway configuration (for the store path)')
+    .option('--endpoint <id>', 'only this endpoint')
+    .option('--limit <n>', 'at most this many', '100')
+    .option('--json', 'one JSON object per line')
+    .action(async (raw: Record<string, unknown>) => {
+      const flags = parseFlags(listFlags, raw);
+      await withStore(flags.config, async (store) => {
+        const items = (await store.deadLetters(flags.limit)).filter(
+          (d) => !flags.endpoint || d.event.endpointId === flags.endpoint,
+        );
+        for (const d of items) {
+          process.stdout.write(
+            flags.json
+              ? `${JSON.stringify(d)}\n`
+              : `${d.deadAt}  ${d.event.endpointId}  handover ${d.event.handoverId}  #${d.event.seq} ${d.event.type}  event ${d.event.id}  attempts ${d.attempts}  last error: ${d.lastError}\n`,
+          );
+        }
+        if (!flags.json) process.stdout.write(`${items.length} dead letter(s)\n`);
+      });
+    });
+  cmd
+    .command('replay')
+    .description('Put dead letters back into the outbox; the gateway delivers them again')
+    .requiredOption('-c, --config <file>', 'the gateway configuration (for the store path)')
+    .option('--handover <id>', 'every dead letter of this handover')
+    .option('--event <id>', 'this one event')
+    .option('--all', 'every dead letter')
+    .action(async (raw: Record<string, unknown>) => {
+      const flags = parseFlags(replayFlags, raw);
+      await withStore(flags.config, async (store) => {
+        const n = await store.replayDeadLetters(
+          {
+            ...(flags.handover ? { handoverId: flags.handover } : {}),
+            ...(flags.event ? { eventId: flags.event } : {}),
+          },
+          new Date().toISOString(),
+        );
+        process.stdout.write(`replayed ${n} event(s)\n`);
+      });
+    });
+  return cmd;
+}
+
+function parseFlags<S extends z.ZodType>(schema: S, raw: Record<string, unknown>): z.output<S> {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success)
+    throw new Error(
+      `invalid flags: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'flags'}: ${i.message}`).join('; ')}`,
+    );
+  return parsed.data;
+}
+
+async function withStore(
+  configPath: string,
+  fn: (store: SqliteHandoverStore) => Promise<void>,
+): Promise<void> {
+  let config: GatewayConfig;
+  try {
+    config = loadConfigFile(configPath);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw err;
+  }
+  const store = new SqliteHandoverStore({ path: config.store.path });
+  try {
+    await store.migrate();
+    await fn(store);
+  } finally {
+    await store.close();
+  }
+}
