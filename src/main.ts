@@ -14,6 +14,7 @@ import { EventBus } from './delivery/sse/event-bus.ts';
 import { WebhookDispatcher } from './delivery/webhook/dispatcher.ts';
 import type { RetryPolicy } from './delivery/webhook/backoff.ts';
 import { GatewayMetrics } from './observability/metrics.ts';
+import { CircuitBreaker } from './providers/genesys-guest-chat/adapter/circuit-breaker.ts';
 import { GuestChatProvider } from './providers/genesys-guest-chat/adapter/guest-chat-provider.ts';
 import { resolveBaseUrl } from './providers/genesys-guest-chat/regions.ts';
 import { SqliteHandoverStore } from './store/sqlite/sqlite-handover-store.ts';
@@ -29,6 +30,9 @@ export interface GatewayTuning {
   readonly webhookRetry?: Partial<RetryPolicy>;
   readonly sseKeepAliveMs?: number;
   readonly clock?: Clock;
+  readonly circuitBreaker?: { failureThreshold?: number; cooldownMs?: number };
+  /** How often inactivity and session limits are checked, ms. */
+  readonly sweepIntervalMs?: number;
 }
 
 export interface RunningGateway {
@@ -78,15 +82,38 @@ export async function startGateway(
   const bus = new EventBus();
   const endpoints = new Map(config.endpoints.map((e) => [e.id, e]));
   const policies = new Map(config.endpoints.map((e) => [e.id, toPolicy(e)]));
+  // One circuit breaker per Genesys environment, shared by the endpoints that use it.
+  const breakers = new Map<string, CircuitBreaker>();
+  const breakerFor = (baseUrl: string): CircuitBreaker => {
+    let b = breakers.get(baseUrl);
+    if (!b) {
+      metrics.circuitOpen.set({ environment: baseUrl }, 0);
+      b = new CircuitBreaker({
+        ...tuning.circuitBreaker,
+        onStateChange: (open) => {
+          metrics.circuitOpen.set({ environment: baseUrl }, open ? 1 : 0);
+          logger.warn(
+            { environment: baseUrl, open },
+            open ? 'Genesys environment failing: circuit open' : 'circuit closed',
+          );
+        },
+      });
+      breakers.set(baseUrl, b);
+    }
+    return b;
+  };
+  const baseUrlOf = (e: EndpointConfig): string =>
+    resolveBaseUrl(
+      e.genesys.baseUrl
+        ? { baseUrl: e.genesys.baseUrl }
+        : { environment: e.genesys.environment ?? 'mypurecloud.com' },
+    );
   const providers = new Map<string, HandoverProvider>(
     config.endpoints.map((e) => [
       e.id,
       new GuestChatProvider({
-        baseUrl: resolveBaseUrl(
-          e.genesys.baseUrl
-            ? { baseUrl: e.genesys.baseUrl }
-            : { environment: e.genesys.environment ?? 'mypurecloud.com' },
-        ),
+        baseUrl: baseUrlOf(e),
+        breaker: breakerFor(baseUrlOf(e)),
         organizationId: e.genesys.organizationId,
         deploymentId: e.genesys.deploymentId,
         onCall: (operation, status) => metrics.providerCalls.inc({ operation, status }),
@@ -127,6 +154,7 @@ export async function startGateway(
       dispatcher.kick();
     },
     ...(tuning.providerRetry ? { retry: tuning.providerRetry } : {}),
+    ...(tuning.sweepIntervalMs === undefined ? {} : { sweepIntervalMs: tuning.sweepIntervalMs }),
   });
 
   const shutdown = new AbortController();

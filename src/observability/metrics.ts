@@ -7,6 +7,7 @@ export class GatewayMetrics {
   readonly registry = new Registry();
   readonly providerCalls: Counter<'operation' | 'status'>;
   readonly webhookDeliveries: Counter<'outcome'>;
+  readonly circuitOpen: Gauge<'environment'>;
 
   constructor(countByState: () => Promise<Record<HandoverState, number>>) {
     collectDefaultMetrics({ register: this.registry, prefix: 'genesys_handover_' });
@@ -24,6 +25,12 @@ export class GatewayMetrics {
       name: 'genesys_handover_genesys_calls_total',
       help: 'Genesys API calls by operation and HTTP status ("network" when no response arrived).',
       labelNames: ['operation', 'status'],
+      registers: [this.registry],
+    });
+    this.circuitOpen = new Gauge({
+      name: 'genesys_handover_genesys_circuit_open',
+      help: '1 while calls to a Genesys environment are paused by the circuit breaker.',
+      labelNames: ['environment'],
       registers: [this.registry],
     });
     this.webhookDeliveries = new Counter({

@@ -23,6 +23,7 @@ import { GuestChatEventStream, type StreamLogger } from '../stream/event-stream.
 import type { GuestChatEvent } from '../stream/events.ts';
 import { MAX_MESSAGE_BODY_LENGTH } from '../wire/message.ts';
 import type { MemberRole, MemberState } from '../wire/member.ts';
+import type { CircuitBreaker } from './circuit-breaker.ts';
 import { instrumentFetch, type CallObserver } from './instrumented-fetch.ts';
 import { isAlreadyGone, toProviderError } from './map-errors.ts';
 import { GUEST_CHAT_KIND, fromProviderRef, toProviderRef } from './provider-ref.ts';
@@ -40,6 +41,8 @@ export interface GuestChatProviderOptions {
   readonly disconnectGraceMs?: number;
   readonly fetch?: FetchLike;
   readonly onCall?: CallObserver;
+  /** Shared by every endpoint of the same Genesys environment. */
+  readonly breaker?: CircuitBreaker;
   readonly logger?: StreamLogger;
 }
 
@@ -54,9 +57,11 @@ export class GuestChatProvider implements HandoverProvider {
   constructor(opts: GuestChatProviderOptions) {
     this.#opts = opts;
     const baseFetch: FetchLike = opts.fetch ?? ((input, init) => fetch(input, init));
+    const counted = opts.onCall ? instrumentFetch(baseFetch, opts.onCall) : baseFetch;
     this.#client = new GuestChatRestClient({
       baseUrl: opts.baseUrl,
-      fetch: opts.onCall ? instrumentFetch(baseFetch, opts.onCall) : baseFetch,
+      // A refused call (circuit open) surfaces as a retryable network error of the client.
+      fetch: opts.breaker ? opts.breaker.wrap(counted) : counted,
       ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
     });
   }
