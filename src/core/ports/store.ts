@@ -91,6 +91,8 @@ export interface HandoverStore {
   hasProviderMessage(handoverId: string, providerMessageId: string): Promise<boolean>;
   /** Outbound lines created by the request with this Idempotency-Key, in send order (empty when none). */
   outboundByClientMessageId(handoverId: string, clientMessageId: string): Promise<TranscriptEntry[]>;
+  /** The highest outbound order of the handover (0 when it has no outbound line yet). */
+  maxOutboundOrder(handoverId: string): Promise<number>;
   /** Outbound lines not yet confirmed sent, in send order. */
   pendingOutbound(handoverId: string): Promise<TranscriptEntry[]>;
 

@@ -436,8 +436,7 @@ export class HandoverService {
         if (earlier.length > 0) return earlier;
       }
       const rec = await this.#activeRecord(id);
-      const existing = await this.#deps.store.transcript(id);
-      const lastOrder = existing.reduce((max, e) => Math.max(max, e.outbound?.order ?? 0), 0);
+      const lastOrder = await this.#deps.store.maxOutboundOrder(id);
       const now = this.#deps.clock.now().toISOString();
       const lines: TranscriptEntry[] = texts.map((text, i) => ({
         id: this.#deps.ids.next(),

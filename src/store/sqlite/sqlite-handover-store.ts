@@ -155,6 +155,10 @@ export class SqliteHandoverStore implements HandoverStore {
     return run(() => this.#transcript.hasProviderMessage(handoverId, providerMessageId));
   }
 
+  maxOutboundOrder(handoverId: string): Promise<number> {
+    return run(() => this.#transcript.maxOutboundOrder(handoverId));
+  }
+
   outboundByClientMessageId(handoverId: string, clientMessageId: string): Promise<TranscriptEntry[]> {
     return run(() => this.#transcript.byClientMessageId(handoverId, clientMessageId));
   }

@@ -56,6 +56,13 @@ export class TranscriptQueries {
     );
   }
 
+  maxOutboundOrder(handoverId: string): number {
+    const row = this.#sql
+      .get('SELECT COALESCE(MAX(outbound_order), 0) AS n FROM transcript WHERE handover_id = ?')
+      .get(handoverId) as { n: number };
+    return row.n;
+  }
+
   byClientMessageId(handoverId: string, clientMessageId: string): TranscriptEntry[] {
     return this.#sql
       .get(

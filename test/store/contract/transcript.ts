@@ -79,6 +79,8 @@ export function transcriptContract(makeStore: () => Promise<HandoverStore>): voi
         ],
       );
       assert.deepEqual(await store().outboundByClientMessageId(other.id, 'key-1'), []);
+      assert.equal(await store().maxOutboundOrder(h.id), 3);
+      assert.equal(await store().maxOutboundOrder(other.id), 0);
       assert.deepEqual(await store().outboundByClientMessageId(h.id, 'unknown'), []);
     });
 
