@@ -1,0 +1,93 @@
+// Graceful shutdown (issue 4, fault 6): SIGTERM to `genesys-handover serve` mid-traffic — customer
+// sends held up at Genesys, so some are in flight — stops taking new work (503 SHUTTING_DOWN),
+// finishes the sends in flight and exits 0 within a bound. After a restart nothing accepted is lost
+// and nothing is sent twice.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { waitFor } from '../support/wait-for.ts';
+import { Rig, range, seqs, type HttpResult, type OpenHandover } from './support/rig.ts';
+
+let rig: Rig;
+before(async () => {
+  rig = await Rig.start();
+});
+after(async () => {
+  await rig.close();
+});
+
+const EXIT_BOUND_MS = 20_000;
+
+test('SIGTERM mid-traffic: 503 SHUTTING_DOWN for new work, exit 0 in bounded time, nothing lost or doubled', async () => {
+  const hs: OpenHandover[] = [];
+  for (let i = 0; i < 3; i++) hs.push(await rig.start());
+  // Every chat's next sends are slow at Genesys: they are in flight when the signal comes.
+  for (const h of hs) await rig.fault({ kind: 'delay', delayMs: 1500, count: 2, conversationId: h.convId });
+  const accepted = new Map<string, number[]>(hs.map((h) => [h.id, []]));
+  for (let n = 1; n <= 3; n++) {
+    for (const [i, h] of hs.entries()) {
+      await rig.customerSays(h, `sd h${i} c:${n}`, `sd-${i}-${n}`);
+      accepted.get(h.id)!.push(n);
+    }
+  }
+
+  // New work during the drain: answered 503 SHUTTING_DOWN (or no answer once the port is closed).
+  const probes: HttpResult[] = [];
+  let exited = false;
+  const probing = (async () => {
+    let n = 4;
+    while (!exited) {
+      const h = hs[n % hs.length]!;
+      const i = hs.indexOf(h);
+      const res = await rig.api(
+        'POST',
+        `/v1/handovers/${h.id}/messages`,
+        { text: `sd h${i} c:${n}` },
+        {
+          'idempotency-key': `sd-${i}-${n}`,
+        },
+      );
+      probes.push(res);
+      if (res.status === 202) accepted.get(h.id)!.push(n); // accepted = must arrive, whatever the timing
+      if (res.status === 202) n += 1;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+  const exit = await rig.gw.sigterm(30_000);
+  exited = true;
+  await probing;
+
+  assert.equal(exit.signal, null, `killed by ${String(exit.signal)}:\n${rig.gw.tail()}`);
+  assert.equal(exit.code, 0, rig.gw.tail());
+  assert.ok(exit.ms < EXIT_BOUND_MS, `took ${exit.ms} ms to exit`);
+  assert.match(rig.gw.output(), /SIGTERM: shutting down/);
+  const refused = probes.filter((p) => p.status !== 0 && p.status !== 202);
+  for (const p of refused) {
+    assert.equal(p.status, 503, JSON.stringify(p.body));
+    assert.equal(p.body.error.code, 'SHUTTING_DOWN');
+  }
+  assert.ok(
+    refused.length > 0,
+    `no 503 SHUTTING_DOWN seen during the drain: ${probes.map((p) => p.status).join(',')}`,
+  );
+
+  // The sends in flight were finished, not abandoned: with the gateway gone, at least the first
+  // message of each chat is at Genesys already.
+  for (const [i, h] of hs.entries())
+    assert.ok(
+      seqs(await rig.customerTexts(h.convId), `sd h${i} c:`).includes(1),
+      `h${i}: the send in flight was not finished`,
+    );
+
+  await rig.gw.restart();
+  for (const [i, h] of hs.entries()) {
+    const want = accepted.get(h.id)!;
+    await waitFor(async () => seqs(await rig.customerTexts(h.convId), `sd h${i} c:`).length >= want.length, {
+      what: `h${i}: every accepted message at the agent`,
+      timeoutMs: 30_000,
+    });
+    await new Promise((r) => setTimeout(r, 300)); // a late duplicate would show up now
+    assert.deepEqual(seqs(await rig.customerTexts(h.convId), `sd h${i} c:`), want, `h${i}`);
+    assert.deepEqual(want.slice(0, 3), range(3));
+    assert.equal((await rig.handover(h.id)).state, 'active');
+  }
+});
