@@ -52,11 +52,12 @@ export class DemoBot {
   /** The customer wrote something: the agent gets it during a handover, the bot answers otherwise. */
   customerMessage(session: ChatSession, text: string): Promise<void> {
     return session.run(async () => {
-      session.add('customer', text);
+      const item = session.add('customer', text);
       const handover = session.handover;
       if (handover) {
         try {
-          await this.#deps.client.sendMessage(handover.id, text);
+          // The timeline item's id is the idempotency key: retries of this line are stored once.
+          await withRetries(() => this.#deps.client.sendMessage(handover.id, text, item.id));
         } catch (err) {
           // 409 HANDOVER_NOT_ACTIVE: the agent ended a moment ago; the ended event is on its way.
           this.#deps.logger.warn({ handoverId: handover.id, err: describe(err) }, 'message not relayed');
@@ -261,6 +262,23 @@ function agentView(agent: GatewayAgent): AgentView {
     name: agent.displayName ?? 'An agent',
     ...(agent.avatarUrl && /^https?:\/\//.test(agent.avatarUrl) ? { avatarUrl: agent.avatarUrl } : {}),
   };
+}
+
+/**
+ * Up to 3 attempts for failures worth retrying (network errors, timeouts, 429 and 5xx); a 4xx is an
+ * answer (e.g. 409: the handover ended) and is not retried.
+ */
+async function withRetries(call: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await call();
+      return;
+    } catch (err) {
+      const retryable = !(err instanceof GatewayHttpError) || err.status === 429 || err.status >= 500;
+      if (!retryable || attempt >= 3) throw err;
+      await new Promise((r) => setTimeout(r, 250 * attempt));
+    }
+  }
 }
 
 function describe(err: unknown): string {

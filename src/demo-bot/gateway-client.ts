@@ -45,8 +45,19 @@ export class GatewayClient {
     return this.#json('POST', '/v1/handovers', handoverSchema, body, signal);
   }
 
-  async sendMessage(handoverId: string, text: string, signal?: AbortSignal): Promise<void> {
-    await this.#call('POST', `/v1/handovers/${encodeURIComponent(handoverId)}/messages`, { text }, signal);
+  /**
+   * `idempotencyKey` makes a retry safe: the gateway stores the message once per key, so resending
+   * after a timeout (did it arrive or not?) never shows the agent the same line twice.
+   */
+  async sendMessage(
+    handoverId: string,
+    text: string,
+    idempotencyKey: string,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    await this.#call('POST', `/v1/handovers/${encodeURIComponent(handoverId)}/messages`, { text }, signal, {
+      'idempotency-key': idempotencyKey,
+    });
   }
 
   /** The gateway throttles pulses itself (one every 3 s reaches the agent); calling often is fine. */
@@ -101,11 +112,13 @@ export class GatewayClient {
     path: string,
     body: unknown,
     signal: AbortSignal | undefined,
+    extraHeaders: Record<string, string> = {},
   ): Promise<Response> {
     const timeout = AbortSignal.timeout(this.#timeoutMs);
     const res = await fetch(`${this.#base}${path}`, {
       method,
       headers: {
+        ...extraHeaders,
         authorization: `Bearer ${this.#key}`,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },

@@ -36,6 +36,12 @@ function lastAgent(c) {
 function isMine(c) {
   return connectedAgent(c)?.displayName === state.me;
 }
+/** I had this chat and transferred it (derived from the members, so event order does not matter). */
+function handedOver(c) {
+  return c.members.some(
+    (m) => m.role === 'AGENT' && m.state === 'DISCONNECTED' && m.displayName === state.me,
+  );
+}
 function listedAsMine(c) {
   return isMine(c) || (c.state === 'ended' && lastAgent(c)?.displayName === state.me);
 }
@@ -133,11 +139,13 @@ function renderChat() {
       ? 'This chat has ended.'
       : mine
         ? 'You are connected.'
-        : agent
-          ? `Handled by ${agent.displayName}.`
-          : c.state === 'queued'
-            ? 'Waiting in the queue.'
-            : c.state;
+        : agent && handedOver(c)
+          ? `Transferred to ${agent.displayName}.`
+          : agent
+            ? `Handled by ${agent.displayName}.`
+            : c.state === 'queued'
+              ? 'Waiting in the queue.'
+              : c.state;
   replyInput.disabled = !mine;
   $('reply').querySelector('button').disabled = !mine;
   $('end-chat').disabled = !mine;
@@ -199,10 +207,9 @@ $('transfer').addEventListener('submit', async (e) => {
   if (!id) return;
   try {
     const result = await agentApi.transfer(id, $('transfer-to').value || undefined);
-    state.conversations.set(id, result.conversation);
-    renderChat();
+    state.conversations.set(id, { ...state.conversations.get(id), ...result.conversation });
+    renderChat(); // says "Transferred to …"
     renderLists();
-    announce(`Transferred to ${result.to.displayName}.`);
     $('chat-title').focus();
   } catch (err) {
     announce(`Transfer failed: ${err.message}`);
@@ -214,7 +221,7 @@ $('end-chat').addEventListener('click', async () => {
   if (!id) return;
   try {
     const result = await agentApi.leave(id);
-    state.conversations.set(id, result.conversation);
+    state.conversations.set(id, { ...state.conversations.get(id), ...result.conversation });
     renderChat();
     renderLists();
     $('chat-title').focus();
