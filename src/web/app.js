@@ -67,7 +67,7 @@ function connect() {
   events.addEventListener('error', () => {
     // EventSource reconnects by itself (and resumes with Last-Event-ID); a closed stream means the
     // session is gone (server restarted): start a fresh one.
-    if (events.readyState === EventSource.CLOSED) setTimeout(start, 1000);
+    if (events.readyState === EventSource.CLOSED) setTimeout(restart, 1000);
   });
 }
 
@@ -118,6 +118,13 @@ async function start() {
   settings.load(session.settings);
   applyStatus(session.status);
   connect();
+}
+
+/** The bot server forgot this browser (it restarted): begin a new conversation on a clean page. */
+function restart() {
+  shown.clear();
+  timeline.replaceChildren();
+  start().catch((err) => flash(`Could not start the chat: ${err.message}`));
 }
 
 // On a phone the settings start folded, so the conversation is what you see first.
