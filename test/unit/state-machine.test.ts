@@ -120,6 +120,18 @@ describe('handover state machine', () => {
     assert.equal(again.events.length, 0);
   });
 
+  test('a provider failure that ends the handover carries the provider code to the bot', () => {
+    const active = run(base, [{ kind: 'attached' }, member(agentA, 'connected')]).handover;
+    const failure = { code: 'credentials.expired', message: 'token expired' };
+    const t = transition(active, { kind: 'terminate', reason: 'provider_error', message: 'lost', failure });
+    assert.equal(t.handover.state, 'ended');
+    assert.deepEqual(t.handover.failure, failure);
+    assert.deepEqual(t.events, [
+      { type: 'handover.ended', data: { reason: 'provider_error', message: 'lost', error: failure } },
+    ]);
+    assert.equal(t.handover.agent, undefined);
+  });
+
   test('start failure fails the handover with the provider code', () => {
     const t = transition(base, {
       kind: 'start_failed',

@@ -64,7 +64,16 @@ function end(
   const { agent: _agent, pendingAgentId: _pending, ...rest } = handover;
   return {
     handover: { ...rest, state: 'ended', endReason: reason, ...(failure ? { failure } : {}) },
-    events: [{ type: 'handover.ended', data: { reason, ...(message === undefined ? {} : { message }) } }],
+    events: [
+      {
+        type: 'handover.ended',
+        data: {
+          reason,
+          ...(message === undefined ? {} : { message }),
+          ...(failure ? { error: failure } : {}),
+        },
+      },
+    ],
     transcript: [],
   };
 }

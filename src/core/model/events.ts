@@ -25,7 +25,8 @@ export interface EventDataByType {
   'handover.agent_left': { agent: AgentInfo };
   'handover.transferred': { from?: AgentInfo; to: AgentInfo };
   'handover.system_message': { messageId: string; text: string; source: 'system' | 'notice' };
-  'handover.ended': { reason: EndReason; message?: string };
+  /** `error`: the provider's code and message when a provider failure ended it (reason provider_error). */
+  'handover.ended': { reason: EndReason; message?: string; error?: Failure };
   'handover.failed': { error: Failure };
 }
 

@@ -366,7 +366,42 @@ export class HandoverService {
       rec = await this.#deps.store.getHandover(id);
       if (!rec) return;
     }
-    // Guest chat does not replay events missed while the socket was down (protocol §9.7): read them.
+    try {
+      // Retried as a whole: each attempt reads from the cursor the previous one advanced.
+      await withRetry(() => this.#catchUp(id, provider, ref), {
+        ...this.#retry(),
+        maxAttempts: 10,
+        signal: this.#stop.signal,
+      });
+    } catch (err) {
+      if (this.#stopping()) return;
+      if (err instanceof ProviderError && !err.retryable) {
+        await this.#apply(id, {
+          kind: 'terminate',
+          reason: 'provider_error',
+          message: 'The contact center refused to resume the chat.',
+          failure: toFailure(err),
+        });
+        await this.#detach(id);
+        return;
+      }
+      // Still failing after the retries: the next reconnect (or restart) catches up from the same cursor.
+      this.#deps.logger.warn(
+        { handoverId: id, code: errorCode(err) },
+        'catching up after a reconnect failed',
+      );
+    }
+    this.#sender.flush(id);
+  }
+
+  /**
+   * Guest chat does not replay events missed while the socket was down (protocol §9.7): read the
+   * history after the cursor (all pages), then re-read the members, so a join, transfer or end that
+   * happened meanwhile is not missed. Transitions are idempotent, so nothing is applied twice.
+   */
+  async #catchUp(id: string, provider: HandoverProvider, ref: ProviderRef): Promise<void> {
+    const rec = await this.#deps.store.getHandover(id);
+    if (!rec || isTerminal(rec.handover.state)) return;
     for await (const m of provider.history(ref, rec.handover.cursor, this.#stop.signal)) {
       await this.#onProviderEvent(id, { type: 'message', ...m });
     }
@@ -378,7 +413,6 @@ export class HandoverService {
         at: this.#deps.clock.now().toISOString(),
       });
     }
-    this.#sender.flush(id);
   }
 
   async #onProviderEvent(id: string, event: ProviderEvent): Promise<void> {
