@@ -1,35 +1,29 @@
-// The application service: what the bot API calls, and what drives each handover's provider
-// conversation. It owns no I/O of its own — everything goes through the ports — so it lives in core.
-//
-// Per handover, two serial queues (design §2, a keyed queue, not a global lock):
-//  - `state`: every state change (provider events, bot commands, backfill) in arrival order;
-//  - `outbound`: customer messages sent to the agent strictly in order, retried without blocking
-//    the state queue (an agent's message is not held up by a customer message being retried).
+// The application service: what the bot API calls. It owns no I/O of its own — everything goes
+// through the ports — so it lives in core. Its parts, each in its own file:
+//  - StateWriter: every state change, serialised per handover (a keyed queue, not a global lock);
+//  - ProviderSessions: the provider conversation and its live event stream, catch-up after drops;
+//  - OutboundSender: customer messages to the agent, strictly in order, retried, reconciled;
+//  - ActivityMonitor + IdleSweeper: the inactivity grace and the session duration.
 import { GatewayError } from '../errors.ts';
-import { isTerminal, type Customer, type Failure, type Handover } from '../model/handover.ts';
+import { isTerminal, type Customer, type Handover } from '../model/handover.ts';
 import type { TranscriptEntry } from '../model/transcript.ts';
 import type { HandoverEvent } from '../model/events.ts';
-import { transition } from '../lifecycle/state-machine.ts';
 import type { LifecycleInput } from '../lifecycle/inputs.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
-import {
-  ProviderError,
-  type Attachment,
-  type HandoverProvider,
-  type ProviderEvent,
-  type ProviderRef,
-} from '../ports/provider.ts';
+import type { HandoverProvider } from '../ports/provider.ts';
 import type { HandoverStore, HandoverRecord, ListQuery, Page } from '../ports/store.ts';
-import { VersionConflictError } from '../ports/store.ts';
 import { formatBotTranscript, type BotTranscriptLine } from '../text/bot-transcript.ts';
 import { splitMessage } from '../text/split-message.ts';
+import { ActivityMonitor, type ActivityLimits, type Expiry } from './activity-monitor.ts';
 import { Committer } from './committer.ts';
 import { resolveSettings, type EndpointPolicy, type RoutingOverrides } from './endpoint-policy.ts';
-import { KeyedQueue } from './keyed-queue.ts';
+import { IdleSweeper } from './idle-sweeper.ts';
 import { OutboundSender } from './outbound-sender.ts';
-import { ActivityMonitor } from './activity-monitor.ts';
+import { ProviderSessions } from './provider-sessions.ts';
 import { DEFAULT_RETRY, withRetry } from './retry.ts';
+import { StateWriter } from './state-writer.ts';
+import { errorCode, noChange, withTimeout } from './support.ts';
 
 /** Genesys guidance: send a typing pulse at most once every 3 s (protocol §5.7). */
 export const TYPING_THROTTLE_MS = 3000;
@@ -57,43 +51,59 @@ export interface HandoverServiceDeps {
 
 export class HandoverService {
   readonly #deps: HandoverServiceDeps;
-  readonly #committer: Committer;
-  readonly #state = new KeyedQueue();
+  readonly #writer: StateWriter;
   readonly #sender: OutboundSender;
-  readonly #live = new Map<string, Attachment>();
+  readonly #sessions: ProviderSessions;
+  readonly #activity = new ActivityMonitor();
+  readonly #sweeper: IdleSweeper;
   readonly #typingAt = new Map<string, number>();
   readonly #stop = new AbortController();
   /** Set by shutdown(): no new work; in-flight sends finish. */
   #draining = false;
-  readonly #activity = new ActivityMonitor();
-  #sweeper: NodeJS.Timeout | undefined;
-  #sweeping = false;
 
   constructor(deps: HandoverServiceDeps) {
     this.#deps = deps;
-    this.#committer = new Committer({
+    const retry = deps.retry ?? DEFAULT_RETRY;
+    const committer = new Committer({
       store: deps.store,
       clock: deps.clock,
       ids: deps.ids,
       hasWebhook: (endpointId) => deps.endpoint(endpointId)?.webhook ?? false,
       onCommitted: (id, events) => deps.onEvents?.(id, events),
     });
+    this.#writer = new StateWriter(deps.store, committer);
+    this.#sessions = new ProviderSessions({
+      store: deps.store,
+      provider: deps.provider,
+      clock: deps.clock,
+      logger: deps.logger,
+      writer: this.#writer,
+      sender: () => this.#sender,
+      activity: this.#activity,
+      retry,
+      signal: this.#stop.signal,
+    });
     this.#sender = new OutboundSender({
       store: deps.store,
       providerFor: (id) => this.#providerFor(id),
       commitSent: (id, entryId, providerMessageId) =>
-        this.#state.run(id, async () => {
-          const fresh = await this.#deps.store.getHandover(id);
-          if (fresh)
-            await this.#committer.commit(fresh.handover, noChange(fresh.handover), {
-              sent: [{ entryId, providerMessageId }],
-            });
-        }),
-      onPermanentFailure: (id, failure) => this.#failPermanently(id, failure),
+        this.#writer.commitExtras(id, { sent: [{ entryId, providerMessageId }] }),
+      onPermanentFailure: (id, failure) => this.#sessions.failPermanently(id, failure),
       logger: deps.logger,
-      retry: deps.retry ?? DEFAULT_RETRY,
+      retry,
       signal: this.#stop.signal,
       draining: () => this.#draining,
+    });
+    this.#sessions.onDetach((id) => {
+      this.#typingAt.delete(id);
+      this.#sender.forget(id);
+    });
+    this.#sweeper = new IdleSweeper({
+      activity: this.#activity,
+      clock: deps.clock,
+      intervalMs: deps.sweepIntervalMs ?? 1000,
+      limitsOf: (id) => this.#limitsOf(id),
+      onDue: (expiry) => this.#endIdle(expiry),
     });
   }
 
@@ -153,7 +163,7 @@ export class HandoverService {
       events: [],
       transcript: [...originals, ...chunkEntries],
     });
-    if (created) this.#activate(id);
+    if (created) this.#sessions.activate(id);
     return { created, handover: record.handover };
   }
 
@@ -240,11 +250,11 @@ export class HandoverService {
 
   // ---- Lifecycle --------------------------------------------------------------------------------
 
-  /** Re-attaches every handover not yet ended (after a restart). */
+  /** Re-attaches every handover not yet ended (after a restart) and starts the idle checks. */
   async resume(): Promise<number> {
     const open = await this.#deps.store.listUnended();
-    for (const rec of open) this.#activate(rec.handover.id);
-    this.#startSweeper();
+    for (const rec of open) this.#sessions.activate(rec.handover.id);
+    this.#sweeper.start();
     return open.length;
   }
 
@@ -255,207 +265,18 @@ export class HandoverService {
   async shutdown(timeoutMs = 10_000): Promise<void> {
     if (this.#draining) return;
     this.#draining = true;
-    clearInterval(this.#sweeper);
+    this.#sweeper.stop();
     await withTimeout(this.#sender.idle(), timeoutMs);
     this.#stop.abort(new GatewayError('SHUTTING_DOWN'));
-    await Promise.allSettled([...this.#live.keys()].map((id) => this.#detach(id)));
-    await withTimeout(this.#state.idle(), timeoutMs);
+    await this.#sessions.detachAll();
+    await withTimeout(this.#writer.idle(), timeoutMs);
   }
 
   get liveCount(): number {
-    return this.#live.size;
+    return this.#sessions.size;
   }
 
   // ---- Internals ------------------------------------------------------------------------------
-
-  #activate(id: string): void {
-    this.#state
-      .run(id, () => this.#bringUp(id))
-      .catch((err: unknown) => {
-        this.#deps.logger.error({ handoverId: id, code: errorCode(err) }, 'handover could not be brought up');
-      });
-  }
-
-  async #bringUp(id: string): Promise<void> {
-    let rec = await this.#deps.store.getHandover(id);
-    if (!rec || isTerminal(rec.handover.state) || this.#live.has(id) || this.#stopping()) return;
-    this.#endpointOf.set(id, rec.handover.endpointId);
-    const provider = this.#deps.provider(rec.handover.endpointId);
-    if (!provider) {
-      await this.#commitInput(rec, {
-        kind: 'terminate',
-        reason: 'provider_error',
-        message: 'The endpoint is no longer configured.',
-      });
-      return;
-    }
-    let ref = rec.providerRef;
-    // After a restart we cannot know whether a send in flight at the crash reached the provider.
-    if (ref) this.#sender.markUncertain(id);
-    if (!ref) {
-      try {
-        const h = rec.handover;
-        ref = await withRetry(
-          () =>
-            provider.start(
-              { endpointId: h.endpointId, customer: h.customer, settings: h.settings },
-              this.#stop.signal,
-            ),
-          {
-            ...this.#retry(),
-            signal: this.#stop.signal,
-          },
-        );
-      } catch (err) {
-        if (this.#stopping()) return;
-        await this.#commitInput(rec, { kind: 'start_failed', failure: toFailure(err) });
-        return;
-      }
-      // The provider handle is persisted before anything else, so a restart re-attaches instead of creating twice.
-      await this.#committer.commit(
-        rec.handover,
-        { handover: rec.handover, events: [], transcript: [] },
-        { providerRef: ref },
-      );
-      rec = (await this.#deps.store.getHandover(id)) ?? rec;
-    }
-    const attachRef = ref;
-    try {
-      const attachment = await provider.attach(
-        attachRef,
-        {
-          onEvent: (event) => this.#enqueue(id, () => this.#onProviderEvent(id, event)),
-          onState: (state, detail) => {
-            if (state === 'open') this.#enqueue(id, () => this.#onOpen(id, provider, attachRef));
-            if (state === 'lost') {
-              this.#enqueue(id, async () => {
-                const r = await this.#deps.store.getHandover(id);
-                if (r)
-                  await this.#commitInput(r, {
-                    kind: 'terminate',
-                    reason: 'provider_error',
-                    message: `The contact-center connection was lost${detail?.reason ? `: ${detail.reason}` : ''}.`,
-                  });
-                await this.#detach(id);
-              });
-            }
-          },
-        },
-        this.#stop.signal,
-      );
-      this.#live.set(id, attachment);
-      await this.#trackActivity(id);
-    } catch (err) {
-      if (this.#stopping()) return;
-      const fresh = (await this.#deps.store.getHandover(id)) ?? rec;
-      await this.#commitInput(fresh, {
-        kind: 'terminate',
-        reason: 'provider_error',
-        message: 'The contact-center event stream could not be opened.',
-        failure: toFailure(err),
-      });
-    }
-  }
-
-  /** After every (re)connect: queue the chat (first time), backfill missed messages, re-read members, send what waits. */
-  async #onOpen(id: string, provider: HandoverProvider, ref: ProviderRef): Promise<void> {
-    let rec = await this.#deps.store.getHandover(id);
-    if (!rec || isTerminal(rec.handover.state)) return;
-    if (rec.handover.state === 'requested') {
-      await this.#commitInput(rec, { kind: 'attached' });
-      rec = await this.#deps.store.getHandover(id);
-      if (!rec) return;
-    }
-    try {
-      // Retried as a whole: each attempt reads from the cursor the previous one advanced.
-      await withRetry(() => this.#catchUp(id, provider, ref), {
-        ...this.#retry(),
-        maxAttempts: 10,
-        signal: this.#stop.signal,
-      });
-    } catch (err) {
-      if (this.#stopping()) return;
-      if (err instanceof ProviderError && !err.retryable) {
-        await this.#apply(id, {
-          kind: 'terminate',
-          reason: 'provider_error',
-          message: 'The contact center refused to resume the chat.',
-          failure: toFailure(err),
-        });
-        await this.#detach(id);
-        return;
-      }
-      // Still failing after the retries: the next reconnect (or restart) catches up from the same cursor.
-      this.#deps.logger.warn(
-        { handoverId: id, code: errorCode(err) },
-        'catching up after a reconnect failed',
-      );
-    }
-    this.#sender.flush(id);
-  }
-
-  /**
-   * Guest chat does not replay events missed while the socket was down (protocol §9.7): read the
-   * history after the cursor (all pages), then re-read the members, so a join, transfer or end that
-   * happened meanwhile is not missed. Transitions are idempotent, so nothing is applied twice.
-   */
-  async #catchUp(id: string, provider: HandoverProvider, ref: ProviderRef): Promise<void> {
-    const rec = await this.#deps.store.getHandover(id);
-    if (!rec || isTerminal(rec.handover.state)) return;
-    for await (const m of provider.history(ref, rec.handover.cursor, this.#stop.signal)) {
-      await this.#onProviderEvent(id, { type: 'message', ...m });
-    }
-    for (const { participant, state } of await provider.participants(ref, this.#stop.signal)) {
-      await this.#onProviderEvent(id, {
-        type: 'participant',
-        participant,
-        state,
-        at: this.#deps.clock.now().toISOString(),
-      });
-    }
-  }
-
-  async #onProviderEvent(id: string, event: ProviderEvent): Promise<void> {
-    const rec = await this.#deps.store.getHandover(id);
-    if (!rec || isTerminal(rec.handover.state)) return;
-    if (
-      event.type === 'message' &&
-      !event.own &&
-      (await this.#deps.store.hasProviderMessage(id, event.providerMessageId))
-    )
-      return;
-    const after = await this.#commitInput(rec, { kind: 'provider_event', event });
-    const now = this.#deps.clock.now().getTime();
-    if (event.type === 'message' && !event.own) this.#activity.message(id, now);
-    if (after) this.#activity.agentConnected(id, after.state === 'active', now);
-    if (after && isTerminal(after.state)) await this.#detach(id);
-  }
-
-  /** Applies an input under the handover's state queue (for callers outside it). */
-  #apply(id: string, input: LifecycleInput): Promise<Handover | undefined> {
-    return this.#state.run(id, async () => {
-      const rec = await this.#deps.store.getHandover(id);
-      return rec ? this.#commitInput(rec, input) : undefined;
-    });
-  }
-
-  /** Runs the state machine and commits; on a version conflict (another writer) re-reads once. */
-  async #commitInput(rec: HandoverRecord, input: LifecycleInput): Promise<Handover | undefined> {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const t = transition(rec.handover, input);
-      if (t.handover === rec.handover && t.events.length === 0 && t.transcript.length === 0)
-        return rec.handover;
-      try {
-        return await this.#committer.commit(rec.handover, t);
-      } catch (err) {
-        if (!(err instanceof VersionConflictError)) throw err;
-        const fresh = await this.#deps.store.getHandover(rec.handover.id);
-        if (!fresh) return undefined;
-        rec = fresh;
-      }
-    }
-    throw new GatewayError('INTERNAL', { message: 'The handover kept changing concurrently.' });
-  }
 
   /** Persists outbound lines (customer messages or notices) in order, then wakes the sender. */
   async #enqueueOutbound(
@@ -464,7 +285,7 @@ export class HandoverService {
     kind: 'message' | 'notice',
     idempotencyKey?: string,
   ): Promise<TranscriptEntry[]> {
-    const entries = await this.#state.run(id, async () => {
+    const entries = await this.#writer.run(id, async () => {
       if (idempotencyKey !== undefined) {
         const earlier = await this.#deps.store.outboundByClientMessageId(id, idempotencyKey);
         if (earlier.length > 0) return earlier;
@@ -482,7 +303,7 @@ export class HandoverService {
         outbound: { status: 'pending', order: lastOrder + i + 1, kind },
         ...(idempotencyKey === undefined ? {} : { clientMessageId: idempotencyKey }),
       }));
-      await this.#committer.commit(rec.handover, noChange(rec.handover), { transcript: lines });
+      await this.#writer.committer.commit(rec.handover, noChange(rec.handover), { transcript: lines });
       return lines;
     });
     this.#sender.flush(id);
@@ -497,9 +318,8 @@ export class HandoverService {
     const provider = await this.#providerFor(id);
     if (notice) await this.#enqueueOutbound(id, [notice], 'notice').catch(() => undefined);
     await withTimeout(this.#sender.settled(id), 10_000);
-    const ended = await this.#apply(id, input);
-    const rec = await this.#deps.store.getHandover(id);
-    const ref = rec?.providerRef;
+    const ended = await this.#writer.apply(id, input);
+    const ref = (await this.#deps.store.getHandover(id))?.providerRef;
     if (ref) {
       try {
         await withRetry(() => provider.end(ref, this.#stop.signal), {
@@ -514,8 +334,21 @@ export class HandoverService {
         );
       }
     }
-    await this.#detach(id);
+    await this.#sessions.detach(id);
     return ended ?? (await this.get(id));
+  }
+
+  /** The inactivity grace or the session duration ran out. */
+  async #endIdle({ handoverId, reason }: Expiry): Promise<void> {
+    if (this.#draining) return;
+    const policy = this.#policyOf(handoverId);
+    const grace = policy?.inactivityGraceMs;
+    const notice =
+      reason === 'customer_abandoned' && policy && grace !== undefined
+        ? policy.notices.inactivity.replace('{minutes}', String(Math.round((grace / 60_000) * 10) / 10))
+        : undefined;
+    this.#deps.logger.info({ handoverId, reason }, 'ending an idle handover');
+    await this.#leave(handoverId, { kind: 'terminate', reason }, notice);
   }
 
   #noteCustomer(id: string): void {
@@ -524,122 +357,18 @@ export class HandoverService {
     this.#activity.message(id, now);
   }
 
-  /** Starts the activity clocks from the stored transcript, so a restart does not reset them. */
-  async #trackActivity(id: string): Promise<void> {
-    const rec = await this.#deps.store.getHandover(id);
-    if (!rec) return;
-    const lines = await this.#deps.store.transcript(id);
-    const created = Date.parse(rec.handover.createdAt);
-    const last = (pred: (role: string) => boolean) =>
-      lines.reduce((max, l) => (pred(l.role) ? Math.max(max, Date.parse(l.at)) : max), created);
-    this.#activity.track(
-      id,
-      last((r) => r === 'customer' || r === 'agent'),
-      last((r) => r === 'customer'),
-    );
-    this.#activity.agentConnected(id, rec.handover.state === 'active', this.#deps.clock.now().getTime());
-  }
-
-  #startSweeper(): void {
-    if (this.#sweeper) return;
-    this.#sweeper = setInterval(() => void this.#sweep(), this.#deps.sweepIntervalMs ?? 1000);
-    this.#sweeper.unref();
-  }
-
-  async #sweep(): Promise<void> {
-    if (this.#sweeping || this.#draining) return;
-    this.#sweeping = true;
-    try {
-      const now = this.#deps.clock.now().getTime();
-      const due = this.#activity.due(now, (id) => this.#limitsOf(id));
-      await Promise.allSettled(
-        due.map(async ({ handoverId, reason }) => {
-          const policy = this.#policyOf(handoverId);
-          const notice =
-            reason === 'customer_abandoned' && policy?.inactivityGraceMs !== undefined
-              ? policy.notices.inactivity.replace(
-                  '{minutes}',
-                  String(Math.round((policy.inactivityGraceMs / 60_000) * 10) / 10),
-                )
-              : undefined;
-          this.#deps.logger.info({ handoverId, reason }, 'ending an idle handover');
-          await this.#leave(handoverId, { kind: 'terminate', reason }, notice);
-        }),
-      );
-    } finally {
-      this.#sweeping = false;
-    }
-  }
-
-  /** Endpoint ids of live handovers, cached when they are brought up. */
-  readonly #endpointOf = new Map<string, string>();
-
   #policyOf(id: string): EndpointPolicy | undefined {
-    const endpointId = this.#endpointOf.get(id);
+    const endpointId = this.#sessions.endpointOf(id);
     return endpointId === undefined ? undefined : this.#deps.endpoint(endpointId);
   }
 
-  #limitsOf(id: string): { sessionDurationMs: number; inactivityGraceMs?: number } | undefined {
+  #limitsOf(id: string): ActivityLimits | undefined {
     const p = this.#policyOf(id);
     if (!p) return undefined;
     return {
       sessionDurationMs: p.sessionDurationMs,
       ...(p.inactivityGraceMs === undefined ? {} : { inactivityGraceMs: p.inactivityGraceMs }),
     };
-  }
-
-  #enqueue(id: string, task: () => Promise<void>): void {
-    this.#state.run(id, task).catch((err: unknown) => {
-      if (!this.#stopping())
-        this.#deps.logger.error(
-          { handoverId: id, code: errorCode(err) },
-          'processing a provider event failed',
-        );
-    });
-  }
-
-  /**
-   * A permanent provider error on a send. It may be the chat having ended a moment ago (the agent
-   * left; the events are on their way): re-read the members first, so the handover ends with the
-   * true reason; only if it is still open does it end as provider_error.
-   */
-  async #failPermanently(id: string, failure: Failure): Promise<void> {
-    const rec = await this.#deps.store.getHandover(id);
-    const provider = this.#deps.provider(rec?.handover.endpointId ?? '');
-    if (rec?.providerRef && provider) {
-      try {
-        const members = await provider.participants(rec.providerRef, this.#stop.signal);
-        for (const { participant, state } of members) {
-          await this.#state.run(id, () =>
-            this.#onProviderEvent(id, {
-              type: 'participant',
-              participant,
-              state,
-              at: this.#deps.clock.now().toISOString(),
-            }),
-          );
-        }
-      } catch {
-        // The members cannot be read either: the failure stands.
-      }
-    }
-    await this.#apply(id, {
-      kind: 'terminate',
-      reason: 'provider_error',
-      message: 'A message could not be delivered to the agent.',
-      failure,
-    });
-    await this.#detach(id);
-  }
-
-  async #detach(id: string): Promise<void> {
-    const attachment = this.#live.get(id);
-    this.#live.delete(id);
-    this.#typingAt.delete(id);
-    this.#sender.forget(id);
-    this.#activity.forget(id);
-    this.#endpointOf.delete(id);
-    if (attachment) await attachment.close().catch(() => undefined);
   }
 
   async #activeRecord(id: string): Promise<HandoverRecord> {
@@ -660,39 +389,7 @@ export class HandoverService {
     return this.#deps.retry ?? DEFAULT_RETRY;
   }
 
-  /** A method, not a property read: TypeScript would otherwise keep a narrowing across awaits. */
-  #stopping(): boolean {
-    return this.#stop.signal.aborted;
-  }
-
   #assertRunning(): void {
-    if (this.#draining || this.#stopping()) throw new GatewayError('SHUTTING_DOWN');
-  }
-}
-
-/** A transition that changes nothing but lets the committer bump the version with extras. */
-function noChange(handover: Handover): { handover: Handover; events: []; transcript: [] } {
-  return { handover, events: [], transcript: [] };
-}
-
-function toFailure(err: unknown): Failure {
-  if (err instanceof ProviderError) return { code: err.code, message: err.message };
-  return { code: 'gateway.internal', message: 'The provider call failed unexpectedly.' };
-}
-
-function errorCode(err: unknown): string {
-  if (err instanceof ProviderError || err instanceof GatewayError) return err.code;
-  return err instanceof Error ? err.name : 'unknown';
-}
-
-async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  try {
-    return await Promise.race([p, timeout]);
-  } finally {
-    clearTimeout(timer);
+    if (this.#draining || this.#stop.signal.aborted) throw new GatewayError('SHUTTING_DOWN');
   }
 }
