@@ -2,6 +2,8 @@
 // "newest first". Shared by every store adapter so a cursor means the same thing everywhere.
 import { z } from 'zod';
 import { GatewayError } from '../core/errors.ts';
+import type { Handover } from '../core/model/handover.ts';
+import type { Page } from '../core/ports/store.ts';
 
 export interface PageKey {
   readonly createdAt: string;
@@ -26,4 +28,16 @@ export function decodePageCursor(cursor: string): PageKey {
       details: [{ path: 'cursor', message: 'Not a cursor returned by a previous page.' }],
     });
   }
+}
+
+/**
+ * A page from rows fetched with `limit + 1` (one more than asked): the extra row only tells that a
+ * next page exists, and the cursor names the last item kept.
+ */
+export function toPage(rows: readonly Handover[], limit: number): Page<Handover> {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return rows.length > limit && last
+    ? { items, nextCursor: encodePageCursor({ createdAt: last.createdAt, id: last.id }) }
+    : { items };
 }

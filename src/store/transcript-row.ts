@@ -1,8 +1,9 @@
-// transcript row ↔ TranscriptEntry. The `outbound` part is three nullable columns, all set or all null.
+// transcript row ↔ TranscriptEntry, shared by the SQLite and PostgreSQL adapters (the table has the same
+// columns and plain types in both). The `outbound` part is three nullable columns, all set or all null.
 import { z } from 'zod';
-import { SenderRoles } from '../../core/model/transcript.ts';
-import type { TranscriptEntry } from '../../core/model/transcript.ts';
-import { parseRow } from './statements.ts';
+import { SenderRoles } from '../core/model/transcript.ts';
+import type { TranscriptEntry } from '../core/model/transcript.ts';
+import { parseRow } from './parse-row.ts';
 
 export const TRANSCRIPT_COLUMNS = `id, handover_id, role, text, at, sender_name, provider_message_id,
   outbound_status, outbound_order, outbound_kind, client_message_id`;

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { HandoverEvent } from '../../core/model/events.ts';
 import { checkColumn, parseJsonText, typedEventDataSchema } from '../json-columns.ts';
-import { parseRow } from './statements.ts';
+import { parseRow } from '../parse-row.ts';
 
 export const EVENT_COLUMNS =
   'id, handover_id, seq, type, endpoint_id, user_id, session_id, occurred_at, data';

@@ -4,7 +4,7 @@ import { HandoverStates } from '../../core/model/handover.ts';
 import type { Handover, HandoverState } from '../../core/model/handover.ts';
 import type { ProviderRef } from '../../core/ports/provider.ts';
 import type { HandoverRecord } from '../../core/ports/store.ts';
-import type { PageKey } from '../page-cursor.ts';
+import type { HandoverFilter } from '../handover-filter.ts';
 import {
   HANDOVER_COLUMNS,
   handoverParams,
@@ -12,19 +12,12 @@ import {
   rowToHandover,
   rowToRecord,
 } from './handover-row.ts';
-import { parseRow } from './statements.ts';
+import { parseRow } from '../parse-row.ts';
 import type { StatementCache } from './statements.ts';
 
 const stateCountRow = z.object({ state: z.enum(HandoverStates), n: z.number().int() });
 
 const TERMINAL = `('ended', 'failed')`;
-
-export interface HandoverFilter {
-  readonly endpointIds?: readonly string[];
-  readonly state?: HandoverState;
-  readonly after?: PageKey;
-  readonly limit: number;
-}
 
 export class HandoverQueries {
   readonly #sql: StatementCache;

@@ -12,7 +12,7 @@ import {
   providerRefSchema,
   routingSettingsSchema,
 } from '../json-columns.ts';
-import { parseRow } from './statements.ts';
+import { parseRow } from '../parse-row.ts';
 
 /** Every column but the secret `provider_ref`, which only `getHandover`/`listUnended` read. */
 export const HANDOVER_COLUMNS = `id, endpoint_id, user_id, session_id, customer, settings, state, end_reason, failure,

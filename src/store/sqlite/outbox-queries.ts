@@ -10,13 +10,11 @@
 import { z } from 'zod';
 import type { HandoverEvent } from '../../core/model/events.ts';
 import type { DeadLetter, DeliveryOutcome, PendingDelivery } from '../../core/ports/store.ts';
+import { MAX_ERROR_LENGTH } from '../limits.ts';
 import { canonicalInstant } from '../timestamps.ts';
 import { EVENT_COLUMNS, rowToEvent } from './event-row.ts';
-import { parseRow } from './statements.ts';
+import { parseRow } from '../parse-row.ts';
 import type { StatementCache } from './statements.ts';
-
-/** Webhook error texts can be whole response bodies; the outbox keeps a bounded prefix. */
-export const MAX_ERROR_LENGTH = 2000;
 
 const EVENT_COLUMNS_OF_E = EVENT_COLUMNS.split(', ')
   .map((c) => `e.${c}`)

@@ -18,13 +18,14 @@ import type {
   Page,
   PendingDelivery,
 } from '../../core/ports/store.ts';
+import { assertBelongs, assertNextVersion } from '../change-set.ts';
 import { assertLimit } from '../limits.ts';
-import { decodePageCursor, encodePageCursor } from '../page-cursor.ts';
+import { toHandoverFilter } from '../handover-filter.ts';
+import { toPage } from '../page-cursor.ts';
 import { openDatabase } from './connection.ts';
 import type { SqliteOptions } from './connection.ts';
 import { EventQueries } from './event-queries.ts';
 import { HandoverQueries } from './handover-queries.ts';
-import type { HandoverFilter } from './handover-queries.ts';
 import { applyMigrations } from './migrate.ts';
 import { sqliteMigrations } from './migrations.ts';
 import { OutboxQueries } from './outbox-queries.ts';
@@ -100,10 +101,8 @@ export class SqliteHandoverStore implements HandoverStore {
   commit(change: ChangeSet): Promise<void> {
     return run(() => {
       assertBelongs(change);
+      assertNextVersion(change);
       const { handover, expectedVersion } = change;
-      if (handover.version !== expectedVersion + 1) {
-        throw new RangeError(`commit of handover ${handover.id}: version must be expectedVersion + 1`);
-      }
       this.#write(() => {
         if (!this.#handovers.update(handover, expectedVersion, change.providerRef)) {
           if (!this.#handovers.exists(handover.id)) throw new Error(`handover ${handover.id} does not exist`);
@@ -120,22 +119,9 @@ export class SqliteHandoverStore implements HandoverStore {
 
   listHandovers(query: ListQuery): Promise<Page<Handover>> {
     return run(() => {
-      assertLimit(query.limit, 'limit');
-      const after = query.cursor === undefined ? undefined : decodePageCursor(query.cursor);
-      // No endpoint allowed means nothing visible (an API key scoped to no endpoint), not "all".
-      if (query.endpointIds?.length === 0) return { items: [] };
-      const filter: HandoverFilter = {
-        limit: query.limit + 1, // one more than asked: tells whether a next page exists
-        ...(query.endpointIds ? { endpointIds: query.endpointIds } : {}),
-        ...(query.state ? { state: query.state } : {}),
-        ...(after ? { after } : {}),
-      };
-      const rows = this.#handovers.list(filter);
-      const items = rows.slice(0, query.limit);
-      const last = items.at(-1);
-      return rows.length > query.limit && last
-        ? { items, nextCursor: encodePageCursor({ createdAt: last.createdAt, id: last.id }) }
-        : { items };
+      const filter = toHandoverFilter(query);
+      if (!filter) return { items: [] };
+      return toPage(this.#handovers.list(filter), query.limit);
     });
   }
 
@@ -237,16 +223,4 @@ function run<T>(work: () => T): Promise<T> {
   return new Promise((resolve) => {
     resolve(work());
   });
-}
-
-/** Events and lines of a change must all belong to its handover: a mix-up is a bug, caught before writing. */
-function assertBelongs(change: Omit<ChangeSet, 'expectedVersion'>): void {
-  const id = change.handover.id;
-  for (const event of change.events ?? []) {
-    if (event.handoverId !== id) throw new Error(`event ${event.id} does not belong to handover ${id}`);
-  }
-  for (const entry of change.transcript ?? []) {
-    if (entry.handoverId !== id)
-      throw new Error(`transcript line ${entry.id} does not belong to handover ${id}`);
-  }
 }

@@ -1,6 +1,6 @@
 // SQL on the transcript table.
 import type { TranscriptEntry } from '../../core/model/transcript.ts';
-import { TRANSCRIPT_COLUMNS, rowToTranscriptEntry, transcriptParams } from './transcript-row.ts';
+import { TRANSCRIPT_COLUMNS, rowToTranscriptEntry, transcriptParams } from '../transcript-row.ts';
 import type { StatementCache } from './statements.ts';
 
 export class TranscriptQueries {
