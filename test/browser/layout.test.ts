@@ -45,7 +45,7 @@ async function assertControlsLabelled(page: Page): Promise<void> {
       .filter((e) => (e as HTMLElement).offsetParent !== null)
       .filter((e) => {
         const labels = (e as HTMLInputElement).labels;
-        return !(labels && labels.length > 0) && !e.getAttribute('aria-label') && !e.textContent?.trim();
+        return !(labels && labels.length > 0) && !e.getAttribute('aria-label') && !e.textContent.trim();
       })
       .map((e) => e.outerHTML.slice(0, 80)),
   );
