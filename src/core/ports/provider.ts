@@ -54,13 +54,17 @@ export type ProviderEvent =
       readonly at: string;
     };
 
-/** Connection states of a live attachment, for backfill and for ending a handover whose stream is gone. */
-export type AttachmentState = 'open' | 'reconnecting' | 'lost' | 'closed';
+/**
+ * Connection states of a live attachment, for backfill and for ending a handover whose stream is
+ * gone. `resync`: the stream is up but an event could not be read (e.g. its sender could not be
+ * looked up): catch up as after a reconnect, so nothing is lost.
+ */
+export type AttachmentState = 'open' | 'resync' | 'reconnecting' | 'lost' | 'closed';
 
 export interface AttachmentHandlers {
   /** Called in arrival order; the caller serialises processing per handover. */
   onEvent(event: ProviderEvent): void;
-  /** `open` after every (re)connect: the caller backfills history from its cursor then. `lost` is final. */
+  /** `open` after every (re)connect and `resync`: the caller backfills history from its cursor then. `lost` is final. */
   onState(state: AttachmentState, detail?: { reason?: string }): void;
 }
 

@@ -148,7 +148,8 @@ export class ProviderSessions {
         {
           onEvent: (event) => this.#enqueue(id, () => this.#onProviderEvent(id, event)),
           onState: (state, detail) => {
-            if (state === 'open') this.#enqueue(id, () => this.#onOpen(id, provider, attachRef));
+            if (state === 'open' || state === 'resync')
+              this.#enqueue(id, () => this.#onOpen(id, provider, attachRef));
             if (state === 'lost') this.#enqueue(id, () => this.#onLost(id, detail?.reason));
           },
         },

@@ -120,7 +120,16 @@ export class GuestChatProvider implements HandoverProvider {
       ...(this.#opts.logger ? { logger: this.#opts.logger } : {}),
       onEvent: (event) =>
         inOrder(async () => {
-          const mapped = await this.#map(event, session, directory, signal).catch(() => undefined);
+          let mapped: ProviderEvent | undefined;
+          try {
+            mapped = await this.#map(event, session, directory, signal);
+          } catch {
+            // The sender could not be looked up (GET member failed). Dropping the event would lose a
+            // join or a message: ask the owner to catch up instead — history and the member list
+            // recover it, and de-duplication makes the overlap harmless.
+            if (!signal.aborted) handlers.onState('resync', { reason: 'member lookup failed' });
+            return;
+          }
           if (mapped) handlers.onEvent(mapped);
         }),
       onState: (change) =>
