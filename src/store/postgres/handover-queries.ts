@@ -1,0 +1,169 @@
+// SQL on the handovers table. Each method is one statement on the connection it is given: the
+// store decides which ones share a transaction.
+import { z } from 'zod';
+import { HandoverStates } from '../../core/model/handover.ts';
+import type { Handover, HandoverState } from '../../core/model/handover.ts';
+import type { ProviderRef } from '../../core/ports/provider.ts';
+import type { HandoverRecord } from '../../core/ports/store.ts';
+import type { HandoverFilter } from '../handover-filter.ts';
+import { parseRow } from '../parse-row.ts';
+import {
+  HANDOVER_COLUMNS,
+  JSONB_COLUMNS,
+  handoverValues,
+  providerRefValue,
+  rowToHandover,
+  rowToRecord,
+} from './handover-row.ts';
+import type { Sql } from './transaction.ts';
+
+const stateCountRow = z.object({ state: z.enum(HandoverStates), n: z.number().int() });
+
+const TERMINAL = `('ended', 'failed')`;
+
+/** Every column written from a Handover; JSONB ones are cast in the SQL. */
+const WRITTEN = [
+  'id',
+  'endpoint_id',
+  'user_id',
+  'session_id',
+  'customer',
+  'settings',
+  'state',
+  'end_reason',
+  'failure',
+  'agent',
+  'pending_agent_id',
+  'agent_ever_joined',
+  'last_seq',
+  'provider_cursor',
+  'created_at',
+  'updated_at',
+  'ended_at',
+  'version',
+] as const;
+/** created_at is immutable and id is the key: an update writes the rest. */
+const UPDATED = WRITTEN.filter((c) => c !== 'id' && c !== 'created_at');
+
+/** `$n`, cast to JSONB where the column is JSON. */
+const placeholder = (column: string, n: number): string =>
+  JSONB_COLUMNS.has(column) ? `$${n}::jsonb` : `$${n}`;
+
+const INSERT_SQL = `INSERT INTO handovers (${WRITTEN.join(', ')}, provider_ref)
+  VALUES (${WRITTEN.map((c, i) => placeholder(c, i + 1)).join(', ')}, $${WRITTEN.length + 1}::jsonb)
+  ON CONFLICT (endpoint_id, user_id, session_id) WHERE state NOT IN ${TERMINAL} DO NOTHING`;
+
+// provider_ref is replaced only when given, never cleared.
+const UPDATE_SQL = `UPDATE handovers SET ${UPDATED.map((c, i) => `${c} = ${placeholder(c, i + 1)}`).join(', ')},
+  provider_ref = COALESCE($${UPDATED.length + 1}::jsonb, provider_ref)
+  WHERE id = $${UPDATED.length + 2} AND version = $${UPDATED.length + 3}`;
+
+export class HandoverQueries {
+  readonly #sql: Sql;
+
+  constructor(sql: Sql) {
+    this.#sql = sql;
+  }
+
+  async get(id: string): Promise<HandoverRecord | undefined> {
+    const { rows } = await this.#sql.query(
+      `SELECT ${HANDOVER_COLUMNS}, provider_ref FROM handovers WHERE id = $1`,
+      [id],
+    );
+    return rows[0] === undefined ? undefined : rowToRecord(rows[0]);
+  }
+
+  async exists(id: string): Promise<boolean> {
+    return ((await this.#sql.query('SELECT 1 FROM handovers WHERE id = $1', [id])).rowCount ?? 0) > 0;
+  }
+
+  async findUnended(
+    endpointId: string,
+    userId: string,
+    sessionId: string,
+  ): Promise<HandoverRecord | undefined> {
+    const { rows } = await this.#sql.query(
+      `SELECT ${HANDOVER_COLUMNS}, provider_ref FROM handovers
+       WHERE endpoint_id = $1 AND user_id = $2 AND session_id = $3 AND state NOT IN ${TERMINAL}`,
+      [endpointId, userId, sessionId],
+    );
+    return rows[0] === undefined ? undefined : rowToRecord(rows[0]);
+  }
+
+  /**
+   * Inserts unless an unended handover of the same (endpoint, user, session) exists: the partial
+   * unique index is the arbiter, so of two racing inserts (two pools, two instances) the second
+   * waits for the first to commit and then inserts nothing. Returns whether the row was written.
+   */
+  async insertUnlessUnended(handover: Handover, providerRef: ProviderRef | undefined): Promise<boolean> {
+    const values = handoverValues(handover);
+    const result = await this.#sql.query(INSERT_SQL, [
+      ...WRITTEN.map((c) => values[c]),
+      providerRefValue(providerRef),
+    ]);
+    return result.rowCount === 1;
+  }
+
+  /**
+   * Writes the new state only if the stored version is `expectedVersion` (optimistic concurrency).
+   * A concurrent writer of the same row holds its lock until it commits; this UPDATE then re-reads
+   * the row, sees the bumped version and matches nothing. Returns false when no row matched.
+   */
+  async update(
+    handover: Handover,
+    expectedVersion: number,
+    providerRef: ProviderRef | undefined,
+  ): Promise<boolean> {
+    const values = handoverValues(handover);
+    const result = await this.#sql.query(UPDATE_SQL, [
+      ...UPDATED.map((c) => values[c]),
+      providerRefValue(providerRef),
+      handover.id,
+      expectedVersion,
+    ]);
+    return result.rowCount === 1;
+  }
+
+  /** Newest first: (created_at, id) descending, starting strictly after `after`. */
+  async list(filter: HandoverFilter): Promise<Handover[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const param = (value: unknown): string => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    // One array parameter instead of N placeholders: one statement text whatever the list length.
+    if (filter.endpointIds) where.push(`endpoint_id = ANY(${param(filter.endpointIds)}::text[])`);
+    if (filter.state) where.push(`state = ${param(filter.state)}`);
+    if (filter.after) {
+      where.push(`(created_at, id) < (${param(filter.after.createdAt)}, ${param(filter.after.id)})`);
+    }
+    const { rows } = await this.#sql.query(
+      `SELECT ${HANDOVER_COLUMNS} FROM handovers
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY created_at DESC, id DESC LIMIT ${param(filter.limit)}`,
+      params,
+    );
+    return rows.map(rowToHandover);
+  }
+
+  /** Oldest first: the order in which a restarted gateway re-attaches them. */
+  async listUnended(): Promise<HandoverRecord[]> {
+    const { rows } = await this.#sql.query(
+      `SELECT ${HANDOVER_COLUMNS}, provider_ref FROM handovers WHERE state NOT IN ${TERMINAL}
+       ORDER BY created_at, id`,
+    );
+    return rows.map(rowToRecord);
+  }
+
+  async countByState(): Promise<Record<HandoverState, number>> {
+    const counts = Object.fromEntries(HandoverStates.map((s) => [s, 0])) as Record<HandoverState, number>;
+    // COUNT is bigint, which pg returns as a string: cast to int (fewer than 2^31 rows per state).
+    const { rows } = await this.#sql.query('SELECT state, COUNT(*)::int AS n FROM handovers GROUP BY state');
+    for (const raw of rows) {
+      const { state, n } = parseRow(stateCountRow, raw, 'handovers');
+      counts[state] = n;
+    }
+    return counts;
+  }
+}

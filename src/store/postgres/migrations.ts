@@ -1,0 +1,128 @@
+// The PostgreSQL schema as an ordered list: the twin of ../sqlite/migrations.ts, same ids, names and
+// meaning. Differences, all deliberate:
+//  - JSON columns are JSONB (checked by the server on the way in; parsed by pg on the way out).
+//  - agent_ever_joined is a BOOLEAN.
+//  - Timestamps stay ISO 8601 TEXT, as in SQLite, so the port returns exactly the text it was given;
+//    the outbox compares only canonical `toISOString()` text (see ../timestamps.ts).
+//  - Ids and timestamp texts are COLLATE "C": byte order, like SQLite, so sorting and keyset paging
+//    do not depend on the database's locale (a locale collation may ignore '-' and ':').
+//  - The outbox carries a claim (claimed_by, claimed_until) so several gateway instances never
+//    deliver the same event at once: see outbox-queries.ts. It lives in migration 2, where the
+//    outbox is born, because this list had not been released before it.
+// Released migrations are never edited: add a new one at the end, with the same id as its SQLite twin.
+import type { Migration } from '../migration.ts';
+
+export const postgresMigrations: readonly Migration[] = [
+  {
+    id: 1,
+    name: 'handovers',
+    sql: `
+CREATE TABLE handovers (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  endpoint_id TEXT COLLATE "C" NOT NULL,
+  user_id TEXT COLLATE "C" NOT NULL,
+  session_id TEXT COLLATE "C" NOT NULL,
+  customer JSONB NOT NULL,
+  settings JSONB NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('requested', 'queued', 'active', 'transferring', 'ended', 'failed')),
+  end_reason TEXT,
+  failure JSONB,
+  agent JSONB,
+  pending_agent_id TEXT,
+  agent_ever_joined BOOLEAN NOT NULL,
+  last_seq INTEGER NOT NULL,
+  provider_cursor TEXT,
+  created_at TEXT COLLATE "C" NOT NULL,
+  updated_at TEXT COLLATE "C" NOT NULL,
+  ended_at TEXT COLLATE "C",
+  version INTEGER NOT NULL,
+  provider_ref JSONB
+);
+-- One unended handover per (endpoint, user, session), held by the database itself so two racing
+-- starts (two requests, or two gateway instances) cannot both win. createHandover names it as the
+-- arbiter of INSERT … ON CONFLICT.
+CREATE UNIQUE INDEX handovers_one_unended ON handovers (endpoint_id, user_id, session_id)
+  WHERE state NOT IN ('ended', 'failed');
+CREATE INDEX handovers_newest ON handovers (created_at, id);
+CREATE INDEX handovers_endpoint_newest ON handovers (endpoint_id, created_at, id);
+CREATE INDEX handovers_state ON handovers (state);
+`,
+  },
+  {
+    id: 2,
+    name: 'events and webhook outbox',
+    sql: `
+CREATE TABLE events (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  handover_id TEXT COLLATE "C" NOT NULL REFERENCES handovers (id),
+  seq INTEGER NOT NULL CHECK (seq > 0),
+  type TEXT NOT NULL,
+  endpoint_id TEXT COLLATE "C" NOT NULL,
+  user_id TEXT COLLATE "C" NOT NULL,
+  session_id TEXT COLLATE "C" NOT NULL,
+  occurred_at TEXT COLLATE "C" NOT NULL,
+  data JSONB NOT NULL,
+  UNIQUE (handover_id, seq)
+);
+-- One row per event that goes to a webhook. handover_id and seq are copied from the event so the
+-- "oldest undelivered event per handover" query runs on this table's partial index alone.
+-- claimed_by/claimed_until: which store instance was last handed this row by dueDeliveries, and
+-- until when (database clock) no other instance may take it.
+CREATE TABLE outbox (
+  event_id TEXT COLLATE "C" PRIMARY KEY REFERENCES events (id),
+  handover_id TEXT COLLATE "C" NOT NULL,
+  seq INTEGER NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'dead')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at TEXT COLLATE "C" NOT NULL,
+  first_attempt_at TEXT COLLATE "C",
+  last_attempt_at TEXT COLLATE "C",
+  last_error TEXT,
+  delivered_at TEXT COLLATE "C",
+  dead_at TEXT COLLATE "C",
+  claimed_by TEXT,
+  claimed_until TIMESTAMPTZ
+);
+CREATE INDEX outbox_pending ON outbox (handover_id, seq) WHERE status = 'pending';
+CREATE INDEX outbox_dead ON outbox (dead_at, handover_id, seq) WHERE status = 'dead';
+`,
+  },
+  {
+    id: 3,
+    name: 'transcript',
+    sql: `
+CREATE TABLE transcript (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  handover_id TEXT COLLATE "C" NOT NULL REFERENCES handovers (id),
+  position INTEGER NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('bot', 'customer', 'agent', 'system')),
+  text TEXT NOT NULL,
+  at TEXT COLLATE "C" NOT NULL,
+  sender_name TEXT,
+  provider_message_id TEXT COLLATE "C",
+  outbound_status TEXT CHECK (outbound_status IN ('pending', 'sent')),
+  outbound_order INTEGER,
+  outbound_kind TEXT CHECK (outbound_kind IN ('message', 'transcript', 'notice')),
+  UNIQUE (handover_id, position),
+  CHECK ((outbound_status IS NULL) = (outbound_order IS NULL) AND (outbound_order IS NULL) = (outbound_kind IS NULL))
+);
+-- A provider message is stored once per handover, however often the stream or a backfill replays it.
+CREATE UNIQUE INDEX transcript_provider_message ON transcript (handover_id, provider_message_id)
+  WHERE provider_message_id IS NOT NULL;
+CREATE UNIQUE INDEX transcript_outbound_order ON transcript (handover_id, outbound_order)
+  WHERE outbound_order IS NOT NULL;
+CREATE INDEX transcript_pending_outbound ON transcript (handover_id, outbound_order)
+  WHERE outbound_status = 'pending';
+`,
+  },
+  {
+    id: 4,
+    name: 'transcript client message ids',
+    sql: `
+-- The bot's Idempotency-Key on POST /v1/handovers/{id}/messages: a retried request finds its lines.
+ALTER TABLE transcript ADD COLUMN client_message_id TEXT COLLATE "C";
+CREATE INDEX transcript_client_message ON transcript (handover_id, client_message_id)
+  WHERE client_message_id IS NOT NULL;
+`,
+  },
+];

@@ -1,0 +1,198 @@
+// The webhook outbox on PostgreSQL, shared by several gateway instances.
+//
+// Ordering, as in SQLite: per handover only the OLDEST `pending` row (lowest seq) is ever handed
+// out, so a bot sees a handover's events in seq order and a failing endpoint only delays its own
+// handovers. Dead letters are the same documented exception: a `dead` row is no longer the head.
+//
+// Claims — what SQLite never needed, since one process owns the file: `dueDeliveries` hands a row
+// to ONE store instance at a time. In a single statement it
+//   1. picks each handover's head row that is due by the caller's `now`,
+//   2. keeps those not claimed by ANOTHER instance until later than the database clock (a claim of
+//      this instance does not hide the row from itself: its dispatcher already keeps one attempt
+//      per handover in flight, and the port lets it ask again), nor belonging to a handover that
+//      has another pending row claimed elsewhere (after a dead-letter replay the head can change
+//      while an attempt is in flight),
+//   3. locks them with FOR UPDATE SKIP LOCKED — an instance never waits for, nor takes, a row
+//      another instance is claiming at this moment — and
+//   4. stamps claimed_by = this instance, claimed_until = database now() + claim TTL.
+// Under READ COMMITTED a row another instance claimed and committed after this statement's
+// snapshot is re-checked once locked (the claim conditions sit on the locked row itself), so two
+// instances polling together never both get it.
+// recordDelivery (any outcome) and replay clear the claim, so a retry is due for every instance.
+// An instance that dies mid-delivery never records: its claim expires after the TTL and another
+// instance delivers the event again — at-least-once; the bot de-duplicates by event id.
+import { z } from 'zod';
+import type { HandoverEvent } from '../../core/model/events.ts';
+import type { DeadLetter, DeliveryOutcome, PendingDelivery } from '../../core/ports/store.ts';
+import { MAX_ERROR_LENGTH } from '../limits.ts';
+import { parseRow } from '../parse-row.ts';
+import { canonicalInstant } from '../timestamps.ts';
+import { EVENT_COLUMNS, rowToEvent } from './event-row.ts';
+import type { Sql } from './transaction.ts';
+
+const EVENT_COLUMNS_OF_E = EVENT_COLUMNS.split(', ')
+  .map((c) => `e.${c}`)
+  .join(', ');
+
+const pendingRow = z.object({
+  attempts: z.number().int(),
+  next_attempt_at: z.string(),
+  first_attempt_at: z.string().nullable(),
+});
+
+const deadRow = z.object({
+  attempts: z.number().int(),
+  last_error: z.string().nullable(),
+  dead_at: z.string(),
+});
+
+/** $1 now (canonical text), $2 limit, $3 this instance's id, $4 claim TTL in ms. */
+const CLAIM_DUE_SQL = `
+WITH head AS (
+  SELECT DISTINCT ON (handover_id) event_id
+  FROM outbox
+  WHERE status = 'pending'
+  ORDER BY handover_id, seq
+),
+picked AS (
+  SELECT o.event_id
+  FROM outbox o JOIN head ON head.event_id = o.event_id
+  WHERE o.status = 'pending'
+    AND o.next_attempt_at <= $1
+    AND (o.claimed_until IS NULL OR o.claimed_until <= now() OR o.claimed_by = $3)
+    AND NOT EXISTS (
+      SELECT 1 FROM outbox other
+      WHERE other.handover_id = o.handover_id AND other.status = 'pending' AND other.event_id <> o.event_id
+        AND other.claimed_until > now() AND other.claimed_by <> $3
+    )
+  ORDER BY o.next_attempt_at, o.handover_id
+  LIMIT $2
+  FOR UPDATE OF o SKIP LOCKED
+),
+claimed AS (
+  UPDATE outbox o
+  SET claimed_by = $3, claimed_until = now() + $4::int * interval '1 millisecond'
+  FROM picked
+  WHERE o.event_id = picked.event_id
+  RETURNING o.event_id, o.attempts, o.next_attempt_at, o.first_attempt_at
+)
+SELECT ${EVENT_COLUMNS_OF_E}, c.attempts, c.next_attempt_at, c.first_attempt_at
+FROM claimed c JOIN events e ON e.id = c.event_id
+ORDER BY c.next_attempt_at, e.handover_id`;
+
+const CLEAR_CLAIM = 'claimed_by = NULL, claimed_until = NULL';
+
+export class OutboxQueries {
+  readonly #sql: Sql;
+
+  constructor(sql: Sql) {
+    this.#sql = sql;
+  }
+
+  /** Owes a delivery of `event`, due from the moment it occurred. */
+  async enqueue(event: HandoverEvent): Promise<void> {
+    await this.#sql.query(
+      `INSERT INTO outbox (event_id, handover_id, seq, status, attempts, next_attempt_at)
+       VALUES ($1, $2, $3, 'pending', 0, $4)`,
+      [event.id, event.handoverId, event.seq, canonicalInstant(event.occurredAt, 'event.occurredAt')],
+    );
+  }
+
+  /** Claims and returns the due heads for `owner` (see the file comment). */
+  async claimDue(now: string, limit: number, owner: string, claimTtlMs: number): Promise<PendingDelivery[]> {
+    const { rows } = await this.#sql.query(CLAIM_DUE_SQL, [
+      canonicalInstant(now, 'now'),
+      limit,
+      owner,
+      claimTtlMs,
+    ]);
+    return rows.map((raw) => {
+      const row = parseRow(pendingRow, raw, 'outbox');
+      return {
+        event: rowToEvent(raw),
+        attempts: row.attempts,
+        nextAttemptAt: row.next_attempt_at,
+        ...(row.first_attempt_at === null ? {} : { firstAttemptAt: row.first_attempt_at }),
+      };
+    });
+  }
+
+  /**
+   * Applies an outcome to a `pending` row only: a late or duplicate outcome (two dispatchers, a
+   * retry racing a replay, an instance whose claim expired) never turns a delivered or dead row
+   * back. Returns false for no such row in `pending`; `exists` tells an unknown event from one
+   * already settled.
+   */
+  async record(eventId: string, outcome: DeliveryOutcome): Promise<boolean> {
+    const at = canonicalInstant(outcome.at, 'outcome.at');
+    // $1 event id, $2 at; the outcome's own values follow.
+    const common = `attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, $2),
+      last_attempt_at = $2, ${CLEAR_CLAIM}`;
+    const where = `WHERE event_id = $1 AND status = 'pending'`;
+    let result: { rowCount: number | null };
+    switch (outcome.kind) {
+      case 'delivered':
+        result = await this.#sql.query(
+          `UPDATE outbox SET status = 'delivered', delivered_at = $2, ${common} ${where}`,
+          [eventId, at],
+        );
+        break;
+      case 'retry':
+        result = await this.#sql.query(
+          `UPDATE outbox SET next_attempt_at = $3, last_error = $4, ${common} ${where}`,
+          [
+            eventId,
+            at,
+            canonicalInstant(outcome.nextAttemptAt, 'outcome.nextAttemptAt'),
+            outcome.error.slice(0, MAX_ERROR_LENGTH),
+          ],
+        );
+        break;
+      case 'dead':
+        result = await this.#sql.query(
+          `UPDATE outbox SET status = 'dead', dead_at = $2, last_error = $3, ${common} ${where}`,
+          [eventId, at, outcome.error.slice(0, MAX_ERROR_LENGTH)],
+        );
+        break;
+    }
+    return result.rowCount === 1;
+  }
+
+  async exists(eventId: string): Promise<boolean> {
+    return ((await this.#sql.query('SELECT 1 FROM outbox WHERE event_id = $1', [eventId])).rowCount ?? 0) > 0;
+  }
+
+  /** Oldest death first. */
+  async deadLetters(limit: number): Promise<DeadLetter[]> {
+    const { rows } = await this.#sql.query(
+      `SELECT ${EVENT_COLUMNS_OF_E}, o.attempts, o.last_error, o.dead_at
+       FROM outbox o JOIN events e ON e.id = o.event_id
+       WHERE o.status = 'dead'
+       ORDER BY o.dead_at, o.handover_id, o.seq
+       LIMIT $1`,
+      [limit],
+    );
+    return rows.map((raw) => {
+      const row = parseRow(deadRow, raw, 'outbox');
+      return {
+        event: rowToEvent(raw),
+        attempts: row.attempts,
+        lastError: row.last_error ?? '',
+        deadAt: row.dead_at,
+      };
+    });
+  }
+
+  /** Back to `pending`, due at `now`, as if never attempted. An absent filter field matches all. */
+  async replay(filter: { eventId?: string; handoverId?: string }, now: string): Promise<number> {
+    const result = await this.#sql.query(
+      `UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $1, first_attempt_at = NULL,
+         last_attempt_at = NULL, last_error = NULL, dead_at = NULL, ${CLEAR_CLAIM}
+       WHERE status = 'dead'
+         AND ($2::text IS NULL OR event_id = $2)
+         AND ($3::text IS NULL OR handover_id = $3)`,
+      [canonicalInstant(now, 'now'), filter.eventId ?? null, filter.handoverId ?? null],
+    );
+    return result.rowCount ?? 0;
+  }
+}

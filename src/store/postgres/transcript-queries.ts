@@ -1,0 +1,102 @@
+// SQL on the transcript table. Rows map to entries with the shared ../transcript-row.ts: the
+// table has the same columns and plain types as in SQLite.
+import { z } from 'zod';
+import type { TranscriptEntry } from '../../core/model/transcript.ts';
+import { TRANSCRIPT_COLUMNS, rowToTranscriptEntry, transcriptParams } from '../transcript-row.ts';
+import { parseRow } from '../parse-row.ts';
+import type { Sql } from './transaction.ts';
+
+const countRow = z.object({ n: z.number().int() });
+
+const INSERT_COLUMNS = [
+  'id',
+  'handover_id',
+  'role',
+  'text',
+  'at',
+  'sender_name',
+  'provider_message_id',
+  'outbound_status',
+  'outbound_order',
+  'outbound_kind',
+  'client_message_id',
+] as const;
+
+export class TranscriptQueries {
+  readonly #sql: Sql;
+
+  constructor(sql: Sql) {
+    this.#sql = sql;
+  }
+
+  /**
+   * Appends a line unless the handover already holds its provider message id (a replayed stream
+   * frame or a backfill overlap). `position` — insertion order — breaks ties between equal `at`s.
+   * MAX(position) + 1 is race-free because every write of a handover's lines happens in a
+   * transaction that first locked the handover's row (UPDATE in commit) or created it (INSERT in
+   * createHandover, invisible to others until commit). Returns whether the line was stored.
+   */
+  async append(entry: TranscriptEntry): Promise<boolean> {
+    const params = transcriptParams(entry);
+    const result = await this.#sql.query(
+      `INSERT INTO transcript (${INSERT_COLUMNS.join(', ')}, position)
+       VALUES (${INSERT_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')},
+         (SELECT COALESCE(MAX(position), 0) + 1 FROM transcript WHERE handover_id = $2))
+       ON CONFLICT (handover_id, provider_message_id) WHERE provider_message_id IS NOT NULL DO NOTHING`,
+      INSERT_COLUMNS.map((c) => params[c]),
+    );
+    return result.rowCount === 1;
+  }
+
+  /** Returns false when the handover has no outbound line with this id. */
+  async markSent(handoverId: string, entryId: string, providerMessageId: string): Promise<boolean> {
+    const result = await this.#sql.query(
+      `UPDATE transcript SET outbound_status = 'sent', provider_message_id = $1
+       WHERE id = $2 AND handover_id = $3 AND outbound_status IS NOT NULL`,
+      [providerMessageId, entryId, handoverId],
+    );
+    return result.rowCount === 1;
+  }
+
+  async all(handoverId: string): Promise<TranscriptEntry[]> {
+    const { rows } = await this.#sql.query(
+      `SELECT ${TRANSCRIPT_COLUMNS} FROM transcript WHERE handover_id = $1 ORDER BY at, position`,
+      [handoverId],
+    );
+    return rows.map(rowToTranscriptEntry);
+  }
+
+  async hasProviderMessage(handoverId: string, providerMessageId: string): Promise<boolean> {
+    const result = await this.#sql.query(
+      'SELECT 1 FROM transcript WHERE handover_id = $1 AND provider_message_id = $2',
+      [handoverId, providerMessageId],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async maxOutboundOrder(handoverId: string): Promise<number> {
+    const { rows } = await this.#sql.query(
+      'SELECT COALESCE(MAX(outbound_order), 0)::int AS n FROM transcript WHERE handover_id = $1',
+      [handoverId],
+    );
+    return parseRow(countRow, rows[0], 'transcript').n;
+  }
+
+  async byClientMessageId(handoverId: string, clientMessageId: string): Promise<TranscriptEntry[]> {
+    const { rows } = await this.#sql.query(
+      `SELECT ${TRANSCRIPT_COLUMNS} FROM transcript WHERE handover_id = $1 AND client_message_id = $2
+       ORDER BY outbound_order`,
+      [handoverId, clientMessageId],
+    );
+    return rows.map(rowToTranscriptEntry);
+  }
+
+  async pendingOutbound(handoverId: string): Promise<TranscriptEntry[]> {
+    const { rows } = await this.#sql.query(
+      `SELECT ${TRANSCRIPT_COLUMNS} FROM transcript WHERE handover_id = $1 AND outbound_status = 'pending'
+       ORDER BY outbound_order`,
+      [handoverId],
+    );
+    return rows.map(rowToTranscriptEntry);
+  }
+}

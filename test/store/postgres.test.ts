@@ -1,0 +1,550 @@
+// The contract suite on PostgreSQL, plus what only a shared database has: migrations racing from
+// several instances, creates and commits racing across pools, outbox claims between instances, and
+// server errors that must not leak the provider JWT. Every store gets a fresh schema, dropped at the
+// end. `npm test` starts a throwaway PostgreSQL and sets DATABASE_URL; without it this file FAILS.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { inspect } from 'node:util';
+import { after, describe, test } from 'node:test';
+import pg from 'pg';
+import type { HandoverState } from '../../src/core/model/handover.ts';
+import type { HandoverEvent } from '../../src/core/model/events.ts';
+import { VersionConflictError } from '../../src/core/ports/store.ts';
+import { applyMigrations } from '../../src/store/postgres/migrate.ts';
+import { postgresMigrations } from '../../src/store/postgres/migrations.ts';
+import { PostgresHandoverStore } from '../../src/store/postgres/postgres-handover-store.ts';
+import type { PostgresHandoverStoreOptions } from '../../src/store/postgres/postgres-handover-store.ts';
+import { sqliteMigrations } from '../../src/store/sqlite/migrations.ts';
+import {
+  SECRET_JWT,
+  at,
+  makeEvent,
+  makeHandover,
+  makeLine,
+  makeOutbound,
+  makeProviderRef,
+  nextVersion,
+} from './fixtures.ts';
+import { runStoreContract } from './store-contract.ts';
+
+const databaseUrl = process.env.DATABASE_URL;
+if (!databaseUrl) {
+  throw new Error(
+    'DATABASE_URL is not set: run the PostgreSQL store tests with `npm test` (it starts a throwaway ' +
+      'PostgreSQL 15) or point DATABASE_URL at a database where schemas may be created and dropped.',
+  );
+}
+const url: string = databaseUrl;
+
+const admin = new pg.Pool({ connectionString: url, max: 2 });
+const schemas: string[] = [];
+after(async () => {
+  for (const schema of schemas)
+    await admin.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`);
+  await admin.end();
+});
+
+function freshSchema(): string {
+  const schema = `gh_test_${randomUUID().replaceAll('-', '').slice(0, 20)}`;
+  schemas.push(schema);
+  return schema;
+}
+
+/** Stores opened by a test, closed by `closeAll` (also on failure). */
+function storeTracker(): {
+  open: (options?: Partial<PostgresHandoverStoreOptions>) => Promise<PostgresHandoverStore>;
+  closeAll: () => Promise<void>;
+} {
+  const opened: PostgresHandoverStore[] = [];
+  return {
+    open: async (options = {}) => {
+      const store = await PostgresHandoverStore.open({ connectionString: url, poolSize: 4, ...options });
+      opened.push(store);
+      return store;
+    },
+    closeAll: async () => {
+      await Promise.all(opened.map((s) => s.close()));
+    },
+  };
+}
+
+async function withStores(
+  work: (open: ReturnType<typeof storeTracker>['open']) => Promise<void>,
+): Promise<void> {
+  const tracker = storeTracker();
+  try {
+    await work(tracker.open);
+  } finally {
+    await tracker.closeAll();
+  }
+}
+
+/** A pool on `schema`, for raw SQL the port does not offer. */
+async function withRaw<T>(schema: string, work: (pool: pg.Pool) => Promise<T>): Promise<T> {
+  const pool = new pg.Pool({ connectionString: url, max: 4, options: `-c search_path=${schema}` });
+  try {
+    return await work(pool);
+  } finally {
+    await pool.end();
+  }
+}
+
+function assertNoSecret(err: unknown): void {
+  assert.ok(err instanceof Error, `expected an Error, got ${String(err)}`);
+  const text = inspect(err, { depth: 10, showHidden: true });
+  assert.ok(!text.includes(SECRET_JWT), `the provider JWT leaked into an error: ${err.message}`);
+  assert.ok(!text.includes('SIGNATURE-must-never-leak'));
+}
+
+const rejection = (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => assert.fail('expected a rejection'),
+    (err: unknown) => err,
+  );
+
+runStoreContract('postgres', () =>
+  PostgresHandoverStore.open({ connectionString: url, schema: freshSchema(), poolSize: 4 }),
+);
+
+void describe('PostgresHandoverStore: migrations', () => {
+  test('recorded once, in order, with the SQLite twin ids and names, however often migrate runs', async () => {
+    const schema = freshSchema();
+    await withStores(async (open) => {
+      const store = await open({ schema });
+      await store.migrate();
+      await store.migrate();
+      await (await open({ schema })).migrate();
+    });
+    await withRaw(schema, async (pool) => {
+      const { rows } = await pool.query('SELECT id, name FROM schema_migrations ORDER BY id');
+      assert.deepEqual(
+        rows,
+        postgresMigrations.map((m) => ({ id: m.id, name: m.name })),
+      );
+      assert.deepEqual(
+        postgresMigrations.map((m) => [m.id, m.name]),
+        sqliteMigrations.map((m) => [m.id, m.name]),
+      );
+      assert.deepEqual(await applyMigrations(pool, postgresMigrations, schema), []);
+    });
+  });
+
+  test('several instances migrating one schema at once: each step applied exactly once', async () => {
+    const schema = freshSchema();
+    const pools = Array.from(
+      { length: 5 },
+      () => new pg.Pool({ connectionString: url, max: 2, options: `-c search_path=${schema}` }),
+    );
+    try {
+      const applied = await Promise.all(
+        pools.map((pool) => applyMigrations(pool, postgresMigrations, schema)),
+      );
+      const all = applied.flat().sort((a, b) => a - b);
+      assert.deepEqual(
+        all,
+        postgresMigrations.map((m) => m.id),
+      );
+      assert.equal(applied.filter((ids) => ids.length > 0).length, 1, 'one instance applied them all');
+      const { rows } = await pools[0]!.query('SELECT COUNT(*)::int AS n FROM schema_migrations');
+      assert.deepEqual(rows, [{ n: postgresMigrations.length }]);
+    } finally {
+      await Promise.all(pools.map((p) => p.end()));
+    }
+    // And through the store: racing opens all come up usable.
+    await withStores(async (open) => {
+      const stores = await Promise.all([open({ schema }), open({ schema }), open({ schema })]);
+      for (const s of stores) assert.deepEqual(await s.listUnended(), []);
+    });
+  });
+
+  test('a misordered list is refused before touching the database', async () => {
+    const schema = freshSchema();
+    await withRaw(schema, async (pool) => {
+      const [first, second] = postgresMigrations;
+      await assert.rejects(applyMigrations(pool, [second!, first!], schema), /out of order/);
+      const { rowCount } = await pool.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+      assert.equal(rowCount, 0);
+    });
+  });
+
+  test('a failing migration rolls back alone, earlier ones stay, and the lock is released', async () => {
+    const schema = freshSchema();
+    const broken = [
+      { id: 1, name: 'ok', sql: 'CREATE TABLE a (x TEXT)' },
+      { id: 2, name: 'broken', sql: 'CREATE TABLE b (x TEXT); CREATE TABLE a (y TEXT)' },
+    ];
+    await withRaw(schema, async (pool) => {
+      await assert.rejects(applyMigrations(pool, broken, schema), /already exists/);
+      const { rows } = await pool.query('SELECT id FROM schema_migrations');
+      assert.deepEqual(rows, [{ id: 1 }]);
+      assert.equal((await pool.query("SELECT to_regclass('b') AS t")).rows[0].t, null);
+    });
+    // Another pool (another instance) gets the advisory lock: it was not left held.
+    await withRaw(schema, async (pool) => {
+      const fixed = [broken[0]!, { id: 2, name: 'fixed', sql: 'CREATE TABLE b (x TEXT)' }];
+      assert.deepEqual(
+        await Promise.race([
+          applyMigrations(pool, fixed, schema),
+          sleep(10_000).then(() => 'lock still held'),
+        ]),
+        [2],
+      );
+    });
+  });
+
+  test('a schema migrated by a newer release is refused', async () => {
+    const schema = freshSchema();
+    await withStores(async (open) => {
+      await open({ schema });
+    });
+    await withRaw(schema, (pool) =>
+      pool.query("INSERT INTO schema_migrations (id, name) VALUES (99, 'future')"),
+    );
+    await assert.rejects(
+      PostgresHandoverStore.open({ connectionString: url, schema }),
+      /newer than this release/,
+    );
+  });
+
+  test('a bad schema name or pool size is refused up front', () => {
+    for (const schema of ['Public', 'x; DROP TABLE handovers', '1abc', '', 'a'.repeat(64)]) {
+      assert.throws(() => new PostgresHandoverStore({ connectionString: url, schema }), RangeError);
+    }
+    assert.throws(() => new PostgresHandoverStore({ connectionString: url, poolSize: 0 }), RangeError);
+    assert.throws(() => new PostgresHandoverStore({ connectionString: url, claimTtlMs: 1.5 }), RangeError);
+  });
+});
+
+void describe('PostgresHandoverStore: several instances on one database', () => {
+  test('concurrent createHandover from two pools: exactly one created, everyone sees it', async () => {
+    const schema = freshSchema();
+    await withStores(async (open) => {
+      const [a, b] = await Promise.all([open({ schema }), open({ schema })]);
+      for (let round = 0; round < 5; round += 1) {
+        const customer = makeHandover().customer;
+        const attempts = Array.from({ length: 8 }, () => makeHandover({ customer }));
+        const results = await Promise.all(
+          attempts.map((h, i) =>
+            (i % 2 === 0 ? a : b).createHandover({ handover: h, webhook: true, events: [makeEvent(h, 1)] }),
+          ),
+        );
+        assert.equal(results.filter((r) => r.created).length, 1);
+        assert.equal(new Set(results.map((r) => r.record.handover.id)).size, 1);
+      }
+      assert.equal((await a.listUnended()).length, 5);
+      assert.equal((await b.dueDeliveries(at(100), 100)).length, 5, 'only the winners owe deliveries');
+    });
+  });
+
+  test('commits across pools: a stale version conflicts and writes nothing; racing commits, one wins', async () => {
+    const schema = freshSchema();
+    await withStores(async (open) => {
+      const [a, b] = await Promise.all([open({ schema }), open({ schema })]);
+      const h = makeHandover();
+      await a.createHandover({ handover: h, webhook: true, providerRef: makeProviderRef() });
+      await a.commit({ handover: nextVersion(h, { state: 'queued' }), expectedVersion: 1, webhook: false });
+      const err = await rejection(
+        b.commit({
+          handover: nextVersion(h, { state: 'failed' }),
+          expectedVersion: 1,
+          webhook: true,
+          events: [makeEvent(h, 1)],
+          transcript: [makeLine(h, { providerMessageId: 'stale' })],
+          providerRef: makeProviderRef(),
+        }),
+      );
+      assert.ok(err instanceof VersionConflictError);
+      assertNoSecret(err);
+      assert.equal((await b.getHandover(h.id))?.handover.state, 'queued');
+      assert.deepEqual(await b.events(h.id, 0, 10), []);
+      assert.equal(await b.hasProviderMessage(h.id, 'stale'), false);
+
+      const v2 = nextVersion(h, { state: 'queued' });
+      for (let round = 0; round < 5; round += 1) {
+        const current = (await a.getHandover(h.id))!.handover;
+        const results = await Promise.allSettled(
+          [a, b, a, b].map((s, i) =>
+            s.commit({
+              handover: nextVersion(current, { cursor: `round-${round}-${i}` }),
+              expectedVersion: current.version,
+              webhook: false,
+            }),
+          ),
+        );
+        assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+        for (const r of results)
+          if (r.status === 'rejected') assert.ok(r.reason instanceof VersionConflictError);
+      }
+      assert.equal((await b.getHandover(h.id))?.handover.version, v2.version + 5);
+    });
+  });
+
+  test('two instances draining one outbox: every event delivered exactly once, in order per handover', async () => {
+    const schema = freshSchema();
+    await withStores(async (open) => {
+      const [a, b] = await Promise.all([open({ schema }), open({ schema })]);
+      const all: HandoverEvent[] = [];
+      for (let i = 0; i < 20; i += 1) {
+        const h = makeHandover();
+        const events = [1, 2, 3].map((seq) => makeEvent(h, seq));
+        await a.createHandover({ handover: { ...h, lastSeq: 3 }, webhook: true, events });
+        all.push(...events);
+      }
+      const delivered: { by: string; event: HandoverEvent }[] = [];
+      // A dispatcher loop per instance, polling concurrently with small batches so they overlap.
+      const drain = async (name: string, store: PostgresHandoverStore): Promise<void> => {
+        for (let idle = 0; idle < 5;) {
+          const due = await store.dueDeliveries(at(100), 4);
+          if (due.length === 0) {
+            idle += 1;
+            await sleep(5);
+            continue;
+          }
+          idle = 0;
+          for (const { event } of due) {
+            delivered.push({ by: name, event });
+            await store.recordDelivery(event.id, { kind: 'delivered', at: at(101) });
+          }
+        }
+      };
+      await Promise.all([drain('a', a), drain('b', b)]);
+      const ids = delivered.map((d) => d.event.id);
+      assert.equal(new Set(ids).size, ids.length, 'an event was handed to both instances');
+      assert.deepEqual(new Set(ids), new Set(all.map((e) => e.id)));
+      const lastSeq = new Map<string, number>();
+      for (const { event } of delivered) {
+        assert.equal(event.seq, (lastSeq.get(event.handoverId) ?? 0) + 1, 'out of order within a handover');
+        lastSeq.set(event.handoverId, event.seq);
+      }
+      assert.ok(new Set(delivered.map((d) => d.by)).size === 2, 'both instances took part');
+    });
+  });
+
+  test('simultaneous polls never return the same event; a claim hides it from others, not from its owner', async () => {
+    const schema = freshSchema();
+    await withStores(async (open) => {
+      const [a, b, c] = await Promise.all([open({ schema }), open({ schema }), open({ schema })]);
+      for (let i = 0; i < 30; i += 1) {
+        const h = makeHandover();
+        await a.createHandover({
+          handover: { ...h, lastSeq: 2 },
+          webhook: true,
+          events: [makeEvent(h, 1), makeEvent(h, 2)],
+        });
+      }
+      const batches = await Promise.all([a, b, c, a, b, c].map((s) => s.dueDeliveries(at(100), 7)));
+      const ids = batches.flat().map((d) => d.event.id);
+      // a and b and c each polled twice: an instance may see its own claims again, never another's.
+      const byStore = [0, 1, 2].map(
+        (i) => new Set([...batches[i]!, ...batches[i + 3]!].map((d) => d.event.id)),
+      );
+      for (const [i, mine] of byStore.entries()) {
+        for (const [j, theirs] of byStore.entries()) {
+          if (i !== j)
+            assert.deepEqual(
+              [...mine].filter((id) => theirs.has(id)),
+              [],
+              `stores ${i} and ${j} share an event`,
+            );
+        }
+      }
+      for (const d of batches.flat()) assert.equal(d.event.seq, 1, 'only heads are handed out');
+      // A fourth instance gets exactly the heads nobody claimed: claims partition the outbox.
+      const d = await open({ schema });
+      const rest = (await d.dueDeliveries(at(100), 100)).map((x) => x.event.id);
+      const claimed = new Set(ids);
+      assert.deepEqual(
+        rest.filter((id) => claimed.has(id)),
+        [],
+      );
+      assert.equal(claimed.size + rest.length, 30, 'every handover head is claimed by exactly one instance');
+      // The owner is offered its claimed events again (its dispatcher skips those in flight).
+      const claimedByA = [...byStore[0]!];
+      const again = new Set((await a.dueDeliveries(at(100), 100)).map((d) => d.event.id));
+      for (const id of claimedByA) assert.ok(again.has(id), 'the owner lost sight of its own claim');
+      const forB = new Set((await b.dueDeliveries(at(100), 100)).map((d) => d.event.id));
+      for (const id of claimedByA) assert.ok(!forB.has(id), 'another instance got a claimed event');
+    });
+  });
+
+  test('an instance that dies mid-delivery: its claim expires and another delivers again', async () => {
+    const schema = freshSchema();
+    await withStores(async (open) => {
+      const dying = await open({ schema, claimTtlMs: 400 });
+      const survivor = await open({ schema });
+      const h = makeHandover();
+      const events = [makeEvent(h, 1), makeEvent(h, 2)];
+      await survivor.createHandover({ handover: { ...h, lastSeq: 2 }, webhook: true, events });
+      assert.deepEqual(
+        (await dying.dueDeliveries(at(100), 10)).map((d) => d.event.id),
+        [events[0]!.id],
+      );
+      await dying.close(); // died without recording an outcome
+      assert.deepEqual(
+        await survivor.dueDeliveries(at(100), 10),
+        [],
+        'claimed: not offered, nor the next event',
+      );
+      await sleep(600);
+      const redelivered = await survivor.dueDeliveries(at(100), 10);
+      assert.deepEqual(
+        redelivered.map((d) => [d.event.id, d.attempts]),
+        [[events[0]!.id, 0]],
+      );
+    });
+  });
+
+  test('a recorded retry releases the claim: the next attempt is due for every instance', async () => {
+    const schema = freshSchema();
+    await withStores(async (open) => {
+      const [a, b] = await Promise.all([open({ schema }), open({ schema })]);
+      const h = makeHandover();
+      const event = makeEvent(h, 1);
+      await a.createHandover({ handover: { ...h, lastSeq: 1 }, webhook: true, events: [event] });
+      assert.equal((await a.dueDeliveries(at(2), 10)).length, 1);
+      assert.deepEqual(await b.dueDeliveries(at(2), 10), []);
+      await a.recordDelivery(event.id, { kind: 'retry', at: at(2), nextAttemptAt: at(5), error: 'HTTP 503' });
+      assert.deepEqual(await b.dueDeliveries(at(4), 10), [], 'not due before nextAttemptAt');
+      assert.deepEqual(await b.dueDeliveries(at(5), 10), [
+        { event, attempts: 1, nextAttemptAt: at(5), firstAttemptAt: at(2) },
+      ]);
+      // b now holds it; a dead-letter and replay by an operator clears any claim too.
+      await b.recordDelivery(event.id, { kind: 'dead', at: at(6), error: 'gone' });
+      assert.equal(await a.replayDeadLetters({ eventId: event.id }, at(7)), 1);
+      assert.equal((await a.dueDeliveries(at(7), 10)).length, 1);
+    });
+  });
+
+  test('everything survives closing and reopening (a restart)', async () => {
+    const schema = freshSchema();
+    const h = makeHandover();
+    const ref = makeProviderRef();
+    const events = [makeEvent(h, 1), makeEvent(h, 2)];
+    const lines = [makeLine(h, { providerMessageId: 'pm-1' }), makeOutbound(h, 1)];
+    const v2 = nextVersion(h, { state: 'queued', lastSeq: 2 });
+    await withStores(async (open) => {
+      const first = await open({ schema });
+      await first.createHandover({
+        handover: h,
+        webhook: true,
+        providerRef: ref,
+        events: [events[0]!],
+        transcript: lines,
+      });
+      await first.commit({ handover: v2, expectedVersion: 1, webhook: true, events: [events[1]!] });
+      await first.recordDelivery(events[0]!.id, {
+        kind: 'retry',
+        at: at(1),
+        nextAttemptAt: at(3),
+        error: 'HTTP 502',
+      });
+    });
+    await withStores(async (open) => {
+      const second = await open({ schema });
+      assert.deepEqual(await second.getHandover(h.id), { handover: v2, providerRef: ref });
+      assert.deepEqual(await second.listUnended(), [{ handover: v2, providerRef: ref }]);
+      assert.deepEqual(await second.events(h.id, 0, 10), events);
+      assert.deepEqual(await second.transcript(h.id), lines);
+      assert.deepEqual(await second.pendingOutbound(h.id), [lines[1]]);
+      assert.deepEqual(await second.dueDeliveries(at(3), 10), [
+        { event: events[0], attempts: 1, nextAttemptAt: at(3), firstAttemptAt: at(1) },
+      ]);
+    });
+  });
+
+  test('schemas isolate stores on one database', async () => {
+    await withStores(async (open) => {
+      const [a, b] = await Promise.all([open({ schema: freshSchema() }), open({ schema: freshSchema() })]);
+      const h = makeHandover();
+      await a.createHandover({ handover: h, webhook: false });
+      assert.equal(await b.getHandover(h.id), undefined);
+      assert.equal(
+        (await b.createHandover({ handover: makeHandover({ customer: h.customer }), webhook: false }))
+          .created,
+        true,
+      );
+    });
+  });
+});
+
+void describe('PostgresHandoverStore: secrets and errors', () => {
+  test('a server error while writing a provider ref never carries the JWT', async () => {
+    await withStores(async (open) => {
+      const store = await open({ schema: freshSchema() });
+      // A CHECK violation: PostgreSQL's detail quotes the whole failing row, provider_ref included.
+      const bogus = makeHandover({ state: 'bogus' as HandoverState });
+      const checkErr = await rejection(
+        store.createHandover({ handover: bogus, webhook: false, providerRef: makeProviderRef() }),
+      );
+      assertNoSecret(checkErr);
+      assert.match((checkErr as Error).message, /createHandover failed: .*check constraint/);
+      assert.equal((checkErr as { code?: string }).code, '23514');
+
+      // JSONB refuses \u0000; PostgreSQL's `where` quotes the JSON text around it.
+      const h = makeHandover();
+      await store.createHandover({ handover: h, webhook: false });
+      const nul = { kind: 'genesys-guest-chat', data: { jwt: SECRET_JWT, note: 'a\u0000b' } };
+      const jsonErr = await rejection(
+        store.commit({ handover: nextVersion(h), expectedVersion: 1, webhook: false, providerRef: nul }),
+      );
+      assertNoSecret(jsonErr);
+      assert.equal((await store.getHandover(h.id))?.handover.version, 1);
+
+      // A unique violation's detail quotes the key: still only the constraint name comes out.
+      const dupErr = await rejection(
+        store.createHandover({
+          handover: { ...makeHandover(), id: h.id },
+          webhook: false,
+          providerRef: makeProviderRef(),
+        }),
+      );
+      assertNoSecret(dupErr);
+      assert.equal((dupErr as { constraint?: string }).constraint, 'handovers_pkey');
+    });
+  });
+
+  test('a corrupt provider_ref column fails without echoing the secret', async () => {
+    const schema = freshSchema();
+    await withStores(async (open) => {
+      const store = await open({ schema });
+      const h = makeHandover();
+      await store.createHandover({ handover: h, webhook: false, providerRef: makeProviderRef() });
+      await withRaw(schema, async (pool) => {
+        for (const bad of [
+          { kind: 7, data: { jwt: SECRET_JWT } },
+          { kind: 'x', jwt: SECRET_JWT },
+          [SECRET_JWT],
+        ]) {
+          await pool.query('UPDATE handovers SET provider_ref = $1::jsonb WHERE id = $2', [
+            JSON.stringify(bad),
+            h.id,
+          ]);
+          const err = await rejection(store.getHandover(h.id));
+          assertNoSecret(err);
+          assert.match((err as Error).message, /provider_ref/);
+          assert.equal(((await rejection(store.listUnended())) as Error).message.includes(SECRET_JWT), false);
+        }
+      });
+    });
+  });
+
+  test('close is idempotent; a closed store rejects instead of throwing', async () => {
+    const store = await PostgresHandoverStore.open({ connectionString: url, schema: freshSchema() });
+    await store.close();
+    await store.close();
+    const pending = store.getHandover('x');
+    assert.ok(pending instanceof Promise);
+    await assert.rejects(pending);
+  });
+
+  test('an unreachable database fails migrate with an error that does not echo the password', async () => {
+    const target = new URL(url);
+    target.password = 'pw-must-not-leak';
+    target.port = '1'; // nothing listens there
+    const err = await rejection(
+      PostgresHandoverStore.open({ connectionString: target.toString(), connectTimeoutMs: 2000 }),
+    );
+    assert.ok(!inspect(err, { depth: 10 }).includes('pw-must-not-leak'));
+  });
+});
