@@ -207,6 +207,37 @@ void describe('PostgresHandoverStore: migrations', () => {
     );
   });
 
+  test('a role without CREATE rights runs a migrated schema (least privilege)', async () => {
+    // Needs a superuser (or CREATEROLE) DATABASE_URL with trust or no password for the new role:
+    // what `npm test`'s throwaway cluster is.
+    const schema = freshSchema();
+    await withStores(async (open) => {
+      await open({ schema });
+    });
+    const role = `gh_app_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+    const quotedRole = pg.escapeIdentifier(role);
+    const quotedSchema = pg.escapeIdentifier(schema);
+    await admin.query(`CREATE ROLE ${quotedRole} LOGIN`);
+    try {
+      await admin.query(`GRANT USAGE ON SCHEMA ${quotedSchema} TO ${quotedRole}`);
+      await admin.query(
+        `GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA ${quotedSchema} TO ${quotedRole}`,
+      );
+      const asApp = new URL(url);
+      asApp.username = role;
+      asApp.password = '';
+      await withStores(async (open) => {
+        const store = await open({ schema, connectionString: asApp.toString() });
+        const h = makeHandover();
+        await store.createHandover({ handover: h, webhook: true, events: [makeEvent(h, 1)] });
+        assert.equal((await store.dueDeliveries(at(100), 10)).length, 1);
+      });
+    } finally {
+      await admin.query(`DROP OWNED BY ${quotedRole}`);
+      await admin.query(`DROP ROLE ${quotedRole}`);
+    }
+  });
+
   test('a bad schema name or pool size is refused up front', () => {
     for (const schema of ['Public', 'x; DROP TABLE handovers', '1abc', '', 'a'.repeat(64)]) {
       assert.throws(() => new PostgresHandoverStore({ connectionString: url, schema }), RangeError);

@@ -54,11 +54,16 @@ async function migrateLocked(
     const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
     if (exists.rowCount === 0) await client.query(`CREATE SCHEMA ${pg.escapeIdentifier(schema)}`);
   }
-  await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+  // Looked up first for the same reason: IF NOT EXISTS still wants CREATE on the schema, which the
+  // gateway's role may lack once the tables exist.
+  const present = await client.query("SELECT 1 WHERE to_regclass('schema_migrations') IS NOT NULL");
+  if (present.rowCount === 0) {
+    await client.query(`CREATE TABLE schema_migrations (
   id INTEGER PRIMARY KEY,
   name TEXT NOT NULL,
   applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
 )`);
+  }
 
   // A schema migrated by a newer release must not be written by an older one: it may mean things
   // this code does not know.
