@@ -24,9 +24,9 @@ test('kill -9 mid-traffic, restart: every handover re-attached, both directions 
   for (let i = 0; i < 4; i++) hs.push(await rig.start());
   const [h0, h1] = hs as [OpenHandover, OpenHandover];
 
-  // Sends in flight at the crash: h0's first send is held for 2.5 s (the outcome is unknown when the
+  // Sends in flight at the crash: h0's first send is held for 4 s (the outcome is unknown when the
   // gateway dies), h1's first sends fail with 503 and are being retried.
-  await rig.fault({ kind: 'delay', delayMs: 2500, count: 1, conversationId: h0.convId });
+  await rig.fault({ kind: 'delay', delayMs: 4000, count: 1, conversationId: h0.convId });
   await rig.fault({
     kind: 'http-error',
     status: 503,
