@@ -8,6 +8,7 @@ import { ApiKeyAuthenticator } from './api/auth.ts';
 import type { EndpointConfig, GatewayConfig } from './config/schema.ts';
 import { systemClock, type Clock } from './core/ports/clock.ts';
 import type { HandoverProvider } from './core/ports/provider.ts';
+import type { HandoverStore } from './core/ports/store.ts';
 import type { EndpointPolicy } from './core/service/endpoint-policy.ts';
 import { HandoverService } from './core/service/handover-service.ts';
 import { EventBus } from './delivery/sse/event-bus.ts';
@@ -17,7 +18,7 @@ import { GatewayMetrics } from './observability/metrics.ts';
 import { CircuitBreaker } from './providers/genesys-guest-chat/adapter/circuit-breaker.ts';
 import { GuestChatProvider } from './providers/genesys-guest-chat/adapter/guest-chat-provider.ts';
 import { resolveBaseUrl } from './providers/genesys-guest-chat/regions.ts';
-import { SqliteHandoverStore } from './store/sqlite/sqlite-handover-store.ts';
+import { openStore } from './store/open-store.ts';
 
 /** Knobs tests and the demo turn; production uses the defaults. */
 export interface GatewayTuning {
@@ -38,7 +39,7 @@ export interface GatewayTuning {
 export interface RunningGateway {
   readonly url: string;
   readonly service: HandoverService;
-  readonly store: SqliteHandoverStore;
+  readonly store: HandoverStore;
   readonly metrics: GatewayMetrics;
   /** Graceful stop: no new work, in-flight sends finished, streams closed, store closed. */
   close(): Promise<void>;
@@ -75,8 +76,7 @@ export async function startGateway(
   const tuning = opts.tuning ?? {};
   const logger = opts.logger ?? createLogger(config.server.logLevel);
   const clock = tuning.clock ?? systemClock;
-  const store = new SqliteHandoverStore({ path: config.store.path });
-  await store.migrate();
+  const store = await openStore(config.store);
 
   const metrics = new GatewayMetrics(() => store.countByState());
   const bus = new EventBus();

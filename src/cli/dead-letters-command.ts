@@ -1,11 +1,12 @@
 // `genesys-handover dead-letters list|replay --config <file>`: webhook events whose retry period ran
-// out, read straight from the gateway's store (SQLite allows this beside a running gateway, whose
-// dispatcher picks replayed events up on its next poll).
+// out, read straight from the gateway's store (SQLite and PostgreSQL both allow this beside a
+// running gateway, whose dispatcher picks replayed events up on its next poll).
 import { Command } from 'commander';
 import { z } from 'zod';
 import { ConfigError, loadConfigFile } from '../config/load.ts';
 import type { GatewayConfig } from '../config/schema.ts';
-import { SqliteHandoverStore } from '../store/sqlite/sqlite-handover-store.ts';
+import type { HandoverStore } from '../core/ports/store.ts';
+import { openStore } from '../store/open-store.ts';
 
 const listFlags = z.object({
   config: z.string().min(1),
@@ -82,10 +83,7 @@ function parseFlags<S extends z.ZodType>(schema: S, raw: Record<string, unknown>
   return parsed.data;
 }
 
-async function withStore(
-  configPath: string,
-  fn: (store: SqliteHandoverStore) => Promise<void>,
-): Promise<void> {
+async function withStore(configPath: string, fn: (store: HandoverStore) => Promise<void>): Promise<void> {
   let config: GatewayConfig;
   try {
     config = loadConfigFile(configPath);
@@ -97,9 +95,8 @@ async function withStore(
     }
     throw err;
   }
-  const store = new SqliteHandoverStore({ path: config.store.path });
+  const store = await openStore(config.store);
   try {
-    await store.migrate();
     await fn(store);
   } finally {
     await store.close();

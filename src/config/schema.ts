@@ -127,12 +127,30 @@ export const configSchema = z
       })
       .strict()
       .default({ host: '127.0.0.1', port: 8080, logLevel: 'info' }),
+    /** Embedded SQLite (default) or PostgreSQL (see docs/storage.md). */
     store: z
-      .object({
-        kind: z.literal('sqlite').default('sqlite'),
-        path: z.string().min(1).default('./data/genesys-handover.db'),
-      })
-      .strict()
+      // A union, not a discriminated one: `kind` may be left out for SQLite.
+      .union([
+        z
+          .object({
+            kind: z.literal('sqlite').default('sqlite'),
+            path: z.string().min(1).default('./data/genesys-handover.db'),
+          })
+          .strict(),
+        z
+          .object({
+            kind: z.literal('postgres'),
+            /** e.g. postgres://user:password@host:5432/db — prefer a ${VAR} reference (it holds a password). */
+            url: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
+            /** Schema for the tables (lower-case letters, digits, _). Default: the connection's search path. */
+            schema: z
+              .string()
+              .regex(/^[a-z_][a-z0-9_]{0,62}$/)
+              .optional(),
+            poolSize: z.number().int().min(1).max(100).default(10),
+          })
+          .strict(),
+      ])
       .default({ kind: 'sqlite', path: './data/genesys-handover.db' }),
     webhooks: z
       .object({

@@ -41,7 +41,13 @@ export interface Harness {
 }
 
 export async function startHarness(
-  opts: { emulator?: EmulatorOptions; tuning?: GatewayTuning; endpointExtra?: Record<string, unknown> } = {},
+  opts: {
+    emulator?: EmulatorOptions;
+    tuning?: GatewayTuning;
+    endpointExtra?: Record<string, unknown>;
+    /** The `store` config section; default: SQLite in a temp dir. */
+    store?: Record<string, unknown>;
+  } = {},
 ): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gh-e2e-'));
   const emulator = await startEmulator({
@@ -54,7 +60,7 @@ export async function startHarness(
   const receiver = await new WebhookReceiver(secret).start();
   const config = parseConfig({
     server: { host: '127.0.0.1', port: 0, logLevel: 'silent' },
-    store: { path: join(dataDir, 'gateway.db') },
+    store: opts.store ?? { path: join(dataDir, 'gateway.db') },
     apiKeys: [
       { name: 'bot', key: API_KEY, endpoints: ['support', 'broken-queue', 'disabled'] },
       { name: 'other', key: OTHER_KEY, endpoints: ['other'] },
