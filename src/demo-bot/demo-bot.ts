@@ -83,6 +83,20 @@ export class DemoBot {
     }
   }
 
+  /**
+   * The page went away (no open connection for a while) or came back. During a handover the agent
+   * is told, like Cognigy's "user connects/disconnects" messages; a hint, so failures are logged only.
+   */
+  async customerPresence(session: ChatSession, status: 'away' | 'back'): Promise<void> {
+    const handover = session.handover;
+    if (!handover || session.status.mode === 'connecting') return;
+    try {
+      await this.#deps.client.presence(handover.id, status);
+    } catch (err) {
+      this.#deps.logger.warn({ handoverId: handover.id, err: describe(err) }, 'presence not relayed');
+    }
+  }
+
   /** The "Talk to an agent" button. */
   requestHandover(session: ChatSession): Promise<void> {
     return session.run(() => this.#startHandover(session));

@@ -65,6 +65,11 @@ export class GatewayClient {
     await this.#call('POST', `/v1/handovers/${encodeURIComponent(handoverId)}/typing`, undefined, signal);
   }
 
+  /** The customer closed the page (`away`) or came back (`back`): the agent sees a notice. */
+  async presence(handoverId: string, status: 'away' | 'back', signal?: AbortSignal): Promise<void> {
+    await this.#call('POST', `/v1/handovers/${encodeURIComponent(handoverId)}/presence`, { status }, signal);
+  }
+
   end(handoverId: string, signal?: AbortSignal): Promise<GatewayHandover> {
     return this.#json(
       'POST',

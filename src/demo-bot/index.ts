@@ -6,6 +6,7 @@ import Fastify, { type FastifyError } from 'fastify';
 import { DemoBot, type BotLogger } from './demo-bot.ts';
 import { GatewayClient } from './gateway-client.ts';
 import { PageApiError, registerPageRoutes } from './http/routes.ts';
+import { PresenceTracker } from './presence-tracker.ts';
 import { SessionStore } from './session-store.ts';
 
 export interface DemoBotOptions {
@@ -24,6 +25,8 @@ export interface DemoBotOptions {
   readonly logger?: BotLogger;
   /** Reconnect delay of the gateway event stream, ms. Default 1 000. */
   readonly retryMs?: number;
+  /** A page with no open connection this long counts as gone (presence `away`), ms. Default 5 000. */
+  readonly awayAfterMs?: number;
 }
 
 export interface RunningDemoBot {
@@ -87,7 +90,11 @@ export async function startDemoBot(options: DemoBotOptions): Promise<RunningDemo
     });
   });
 
-  registerPageRoutes(app, bot, sessions);
+  const presence = new PresenceTracker(
+    (session, status) => bot.customerPresence(session, status),
+    options.awayAfterMs ?? 5000,
+  );
+  registerPageRoutes(app, bot, sessions, presence);
   await app.register(fastifyStatic, {
     root: webRoot,
     prefix: '/',
@@ -113,6 +120,8 @@ export async function startDemoBot(options: DemoBotOptions): Promise<RunningDemo
       closing ??= (async () => {
         await bot.close();
         await app.close();
+        // After the page streams closed (which start "away" timers): nothing may fire later.
+        presence.close();
       })();
       return closing;
     },

@@ -293,6 +293,51 @@ describe('demo bot page API', () => {
     }
   });
 
+  test('the agent is told when the page is gone and when it is back (presence)', async () => {
+    const bot = await startDemoBot({
+      gatewayUrl: sut.demo.gateway.url,
+      apiKey: sut.demo.apiKey,
+      endpoint: 'demo',
+      awayAfterMs: 300,
+    });
+    const page = new PageClient(bot.url);
+    try {
+      await page.call('POST', '/api/session', {});
+      await page.call('PUT', '/api/settings', {
+        displayName: 'Petra Presence',
+        skills: [],
+        customAttributes: [],
+      });
+      const sse = await page.open();
+      await page.call('POST', '/api/handover', {});
+      await waitFor(() => lastStatus(sse).mode === 'queued', { what: 'queued' });
+      const emu = sut.demo.emulator.url;
+      const conv = await waitFor(async () => {
+        const list = (await (await fetch(`${emu}/emulator/v1/conversations`)).json());
+        return (list.entities as any[]).find((c) => c.customer.displayName === 'Petra Presence');
+      });
+      const notices = async (): Promise<string[]> => {
+        const c = (await (await fetch(`${emu}/emulator/v1/conversations/${conv.id}`)).json());
+        return (c.messages as any[]).filter((m) => m.bodyType === 'notice').map((m) => m.body);
+      };
+      // A quick reconnect (a reload) is not leaving.
+      await sse.close();
+      const again = await page.open();
+      await waitFor(() => lastStatus(again).mode === 'queued', { what: 'resumed stream' });
+      assert.deepEqual(await notices(), []);
+      // Gone for longer than awayAfterMs: "left"; the next connection: "back".
+      await again.close();
+      await waitFor(async () => (await notices()).length === 1, { what: 'away notice' });
+      await page.open();
+      await waitFor(async () => (await notices()).length === 2, { what: 'back notice' });
+      assert.deepEqual(await notices(), ['The customer left the conversation.', 'The customer is back.']);
+      await page.call('POST', '/api/handover/end', {});
+    } finally {
+      await page.close();
+      await bot.close();
+    }
+  });
+
   test('when the gateway cannot be reached, the bot says so and keeps answering', async () => {
     const bot = await startDemoBot({
       gatewayUrl: 'http://127.0.0.1:9',

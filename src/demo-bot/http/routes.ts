@@ -11,6 +11,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { ChatSession, RoutingChoice } from '../chat-session.ts';
 import type { DemoBot } from '../demo-bot.ts';
+import type { PresenceTracker } from '../presence-tracker.ts';
 import type { SessionStore } from '../session-store.ts';
 import { streamToPage } from './page-stream.ts';
 import { emptyBody, messageBody, settingsBody, type SettingsBody } from './schemas.ts';
@@ -28,7 +29,12 @@ export class PageApiError extends Error {
   }
 }
 
-export function registerPageRoutes(app: FastifyInstance, bot: DemoBot, sessions: SessionStore): void {
+export function registerPageRoutes(
+  app: FastifyInstance,
+  bot: DemoBot,
+  sessions: SessionStore,
+  presence: PresenceTracker,
+): void {
   const streams = new Set<() => void>();
 
   const sessionOf = (request: FastifyRequest): ChatSession => {
@@ -54,9 +60,11 @@ export function registerPageRoutes(app: FastifyInstance, bot: DemoBot, sessions:
     reply.hijack();
     const last = request.headers['last-event-id'];
     const stop = streamToPage(session, typeof last === 'string' ? last : undefined, reply.raw);
+    presence.opened(session);
     const cleanup = (): void => {
-      streams.delete(cleanup);
+      if (!streams.delete(cleanup)) return;
       stop();
+      presence.closed(session);
     };
     streams.add(cleanup);
     request.raw.on('close', cleanup);
