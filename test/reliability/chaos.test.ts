@@ -118,12 +118,12 @@ test(
       }
       killAt.sort((a, b) => a - b);
     }
-    const burst = async (conversationId: string | undefined) => {
+    const burst = async (conversationId: string | undefined, count: number) => {
       const status = pick([429, 503, 503, 504] as const);
       await rig.fault({
         kind: 'http-error',
         status,
-        count: between(1, 3),
+        count,
         retryAfterSeconds: 1,
         ...(conversationId ? { conversationId } : {}),
       });
@@ -140,7 +140,8 @@ test(
         await rig.gw.kill9();
         note('kill');
         // Often Genesys is having a bad moment too when the gateway comes back (re-attach, backfill).
-        if (FAULT_KINDS.has('http') && random() < 0.5) await burst(undefined);
+        if (FAULT_KINDS.has('http') && random() < 0.7)
+          for (let k = between(1, 4); k > 0; k--) await burst(pick(hs).convId, between(1, 4));
         await sleep(between(200, 2000));
         await rig.gw.restart();
         continue;
@@ -151,7 +152,7 @@ test(
       switch (pick(kinds)) {
         case 'drop':
           // A network blip often hits REST too: the calls after the reconnect (backfill, members) fail.
-          if (FAULT_KINDS.has('http') && random() < 0.5) await burst(conv);
+          if (FAULT_KINDS.has('http') && random() < 0.5) await burst(conv, between(1, 3));
           await rig.fault({ kind: 'drop-streams', ...scope });
           note('drop');
           break;

@@ -36,10 +36,12 @@ test('kill -9 mid-traffic, restart: every handover re-attached, both directions 
   });
 
   // Both directions, three messages each, all handovers at once.
+  const firstAnswers = new Map<number, any>();
   await Promise.all(
     hs.map(async (h, i) => {
       for (let n = 1; n <= 3; n++) {
-        await rig.customerSays(h, customerMsg(i, n), `crash-${i}-${n}`);
+        const answer = await rig.customerSays(h, customerMsg(i, n), `crash-${i}-${n}`);
+        if (n === 1) firstAnswers.set(i, answer);
         await rig.agentSays(h, agentMsg(i, n));
       }
     }),
@@ -61,6 +63,12 @@ test('kill -9 mid-traffic, restart: every handover re-attached, both directions 
 
   await rig.gw.restart();
   await Promise.all(botRetries);
+  // A bot that never saw the answer to an accepted message retries it with the same Idempotency-Key
+  // after the crash: the same parts come back (202) and nothing new is created.
+  for (const [i, h] of hs.entries()) {
+    const again = await rig.customerSays(h, customerMsg(i, 1), `crash-${i}-1`);
+    assert.deepEqual(again, firstAnswers.get(i), `h${i}: the idempotent retry returns the first answer`);
+  }
   for (const [i, h] of hs.entries()) {
     await rig.customerSays(h, customerMsg(i, 5), `crash-${i}-5`);
     await rig.agentSays(h, agentMsg(i, 6));
