@@ -175,6 +175,28 @@ describe('handover state machine', () => {
     assert.equal(workflow.events[0]?.type, 'handover.system_message');
   });
 
+  test('holdCursor delivers the message but keeps the cursor at an unread gap', () => {
+    const active = {
+      ...run(base, [{ kind: 'attached' }, member(agentA, 'connected')]).handover,
+      cursor: 'm-old',
+    };
+    const t = transition(active, {
+      kind: 'provider_event',
+      holdCursor: true,
+      event: {
+        type: 'message',
+        providerMessageId: 'm-new',
+        participant: agentA,
+        text: 'hi',
+        kind: 'text',
+        own: false,
+        at,
+      },
+    });
+    assert.equal(t.events[0]?.type, 'handover.agent_message');
+    assert.equal(t.handover.cursor, 'm-old');
+  });
+
   test('agent typing carries an expiry hint; own typing is dropped', () => {
     const active = run(base, [{ kind: 'attached' }, member(agentA, 'connected')]).handover;
     const t = transition(active, {

@@ -7,7 +7,15 @@ export type LifecycleInput =
   | { readonly kind: 'attached' }
   /** The provider refused to create the conversation (e.g. Genesys `chat.error.invalid.queue`). */
   | { readonly kind: 'start_failed'; readonly failure: Failure }
-  | { readonly kind: 'provider_event'; readonly event: ProviderEvent }
+  | {
+      readonly kind: 'provider_event';
+      readonly event: ProviderEvent;
+      /**
+       * Keep the cursor where it is: history before this event has not been read yet (a catch-up
+       * failed), so the next catch-up must start from the old cursor, even after a restart.
+       */
+      readonly holdCursor?: boolean;
+    }
   /** The bot ended the handover (the customer leaves). */
   | { readonly kind: 'customer_ended' }
   /** The gateway ends the handover for its own reason (stream lost past grace, inactivity, expiry…). */

@@ -51,7 +51,7 @@ export function transition(handover: Handover, input: LifecycleInput): Transitio
     case 'terminate':
       return end(handover, input.reason, input.message, input.failure);
     case 'provider_event':
-      return onProviderEvent(handover, input.event);
+      return onProviderEvent(handover, input.event, input.holdCursor === true);
   }
 }
 
@@ -78,7 +78,7 @@ function end(
   };
 }
 
-function onProviderEvent(handover: Handover, event: ProviderEvent): Transition {
+function onProviderEvent(handover: Handover, event: ProviderEvent, holdCursor: boolean): Transition {
   switch (event.type) {
     case 'participant':
       return onParticipant(handover, event.participant, event.state);
@@ -95,12 +95,16 @@ function onProviderEvent(handover: Handover, event: ProviderEvent): Transition {
         transcript: [],
       };
     case 'message':
-      return onMessage(handover, event);
+      return onMessage(handover, event, holdCursor);
   }
 }
 
-function onMessage(handover: Handover, event: Extract<ProviderEvent, { type: 'message' }>): Transition {
-  const cursor = { ...handover, cursor: event.providerMessageId };
+function onMessage(
+  handover: Handover,
+  event: Extract<ProviderEvent, { type: 'message' }>,
+  holdCursor: boolean,
+): Transition {
+  const cursor = holdCursor ? handover : { ...handover, cursor: event.providerMessageId };
   if (event.own) {
     // Our own message echoed (protocol §5.6): never delivered back to the bot (design §5).
     return {

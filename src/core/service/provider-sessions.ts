@@ -18,6 +18,9 @@ import { withRetry, type RetryOptions } from './retry.ts';
 import type { StateWriter } from './state-writer.ts';
 import { errorCode, noChange, toFailure } from './support.ts';
 
+/** How long to wait before trying a failed catch-up again (after its own retries gave up). */
+const CATCH_UP_RETRY_MS = 30_000;
+
 export interface ProviderSessionsDeps {
   readonly store: HandoverStore;
   readonly provider: (endpointId: string) => HandoverProvider | undefined;
@@ -36,6 +39,9 @@ export class ProviderSessions {
   /** Endpoint ids of live handovers, for the per-endpoint idle limits. */
   readonly #endpointOf = new Map<string, string>();
   readonly #onDetach: ((id: string) => void)[] = [];
+  /** Handovers whose last catch-up failed: history after their cursor is still unread. */
+  readonly #gaps = new Set<string>();
+  readonly #catchUpTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(deps: ProviderSessionsDeps) {
     this.#d = deps;
@@ -67,6 +73,9 @@ export class ProviderSessions {
     const attachment = this.#live.get(id);
     this.#live.delete(id);
     this.#endpointOf.delete(id);
+    this.#gaps.delete(id);
+    clearTimeout(this.#catchUpTimers.get(id));
+    this.#catchUpTimers.delete(id);
     this.#d.activity.forget(id);
     for (const fn of this.#onDetach) fn(id);
     if (attachment) await attachment.close().catch(() => undefined);
@@ -146,7 +155,7 @@ export class ProviderSessions {
       const attachment = await provider.attach(
         attachRef,
         {
-          onEvent: (event) => this.#enqueue(id, () => this.#onProviderEvent(id, event)),
+          onEvent: (event) => this.#enqueue(id, () => this.#onProviderEvent(id, event, true)),
           onState: (state, detail) => {
             if (state === 'open' || state === 'resync')
               this.#enqueue(id, () => this.#onOpen(id, provider, attachRef));
@@ -193,10 +202,26 @@ export class ProviderSessions {
         await this.detach(id);
         return;
       }
-      // Still failing after the retries: the next reconnect (or restart) catches up from the same cursor.
-      this.#d.logger.warn({ handoverId: id, code: errorCode(err) }, 'catching up after a reconnect failed');
+      // Still failing after the retries (a long REST outage while the stream is up): live events go
+      // on, but the cursor stays at the gap (holdCursor) and the catch-up is tried again later — so
+      // the gap is read even after a restart.
+      this.#gaps.add(id);
+      this.#retryCatchUpLater(id, provider, ref);
+      this.#d.logger.warn({ handoverId: id, code: errorCode(err) }, 'catching up failed; trying again later');
+      return;
     }
+    this.#gaps.delete(id);
     this.#d.sender().flush(id);
+  }
+
+  #retryCatchUpLater(id: string, provider: HandoverProvider, ref: ProviderRef): void {
+    clearTimeout(this.#catchUpTimers.get(id));
+    const timer = setTimeout(() => {
+      this.#catchUpTimers.delete(id);
+      if (this.#live.has(id)) this.#enqueue(id, () => this.#onOpen(id, provider, ref));
+    }, CATCH_UP_RETRY_MS);
+    timer.unref();
+    this.#catchUpTimers.set(id, timer);
   }
 
   /**
@@ -207,12 +232,19 @@ export class ProviderSessions {
   async #catchUp(id: string, provider: HandoverProvider, ref: ProviderRef): Promise<void> {
     const rec = await this.#d.store.getHandover(id);
     if (!rec || isTerminal(rec.handover.state)) return;
+    const members = await provider.participants(ref, this.#d.signal);
+    // Joins first, then the messages, then the leaves: an agent who joined and wrote during the gap
+    // is announced before its messages, and one who wrote and left ends the chat after them.
+    const apply = async (wanted: (state: string) => boolean): Promise<void> => {
+      for (const { participant, state } of members.filter((m) => wanted(m.state))) {
+        await this.#onProviderEvent(id, { type: 'participant', participant, state, at: this.#now() });
+      }
+    };
+    await apply((s) => s !== 'disconnected');
     for await (const m of provider.history(ref, rec.handover.cursor, this.#d.signal)) {
       await this.#onProviderEvent(id, { type: 'message', ...m });
     }
-    for (const { participant, state } of await provider.participants(ref, this.#d.signal)) {
-      await this.#onProviderEvent(id, { type: 'participant', participant, state, at: this.#now() });
-    }
+    await apply((s) => s === 'disconnected');
   }
 
   /** The stream stayed down past the provider's grace: the guest is gone at the provider by now. */
@@ -228,7 +260,8 @@ export class ProviderSessions {
     await this.detach(id);
   }
 
-  async #onProviderEvent(id: string, event: ProviderEvent): Promise<void> {
+  /** `live`: from the event stream (not from a catch-up), which must not move the cursor past a gap. */
+  async #onProviderEvent(id: string, event: ProviderEvent, live = false): Promise<void> {
     const { store, writer, activity } = this.#d;
     const rec = await store.getHandover(id);
     if (!rec || isTerminal(rec.handover.state)) return;
@@ -239,7 +272,11 @@ export class ProviderSessions {
       (await store.hasProviderMessage(id, event.providerMessageId))
     )
       return;
-    const after = await writer.commitInput(rec, { kind: 'provider_event', event });
+    const after = await writer.commitInput(rec, {
+      kind: 'provider_event',
+      event,
+      holdCursor: live && this.#gaps.has(id),
+    });
     const now = this.#d.clock.now().getTime();
     if (event.type === 'message' && !event.own) activity.message(id, now);
     if (after) activity.agentConnected(id, after.state === 'active', now);
