@@ -3,10 +3,9 @@
 // running gateway, whose dispatcher picks replayed events up on its next poll).
 import { Command } from 'commander';
 import { z } from 'zod';
-import { ConfigError, loadConfigFile } from '../config/load.ts';
-import type { GatewayConfig } from '../config/schema.ts';
 import type { HandoverStore } from '../core/ports/store.ts';
 import { openStore } from '../store/open-store.ts';
+import { loadConfigOrReport } from './load-config-or-report.ts';
 
 const listFlags = z.object({
   config: z.string().min(1),
@@ -84,17 +83,8 @@ function parseFlags<S extends z.ZodType>(schema: S, raw: Record<string, unknown>
 }
 
 async function withStore(configPath: string, fn: (store: HandoverStore) => Promise<void>): Promise<void> {
-  let config: GatewayConfig;
-  try {
-    config = loadConfigFile(configPath);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exitCode = 2;
-      return;
-    }
-    throw err;
-  }
+  const config = loadConfigOrReport(configPath);
+  if (!config) return;
   const store = await openStore(config.store);
   try {
     await fn(store);

@@ -2,8 +2,8 @@
 // (or an emulator named by an endpoint's baseUrl).
 import { Command } from 'commander';
 import { z } from 'zod';
-import { ConfigError, loadConfigFile } from '../config/load.ts';
 import { startGateway } from '../main.ts';
+import { loadConfigOrReport } from './load-config-or-report.ts';
 import { runUntilSignal } from './run-until-signal.ts';
 
 const flagsSchema = z.object({ config: z.string().min(1) }).strict();
@@ -17,17 +17,8 @@ export function serveCommand(): Command {
     )
     .action(async (raw: Record<string, unknown>) => {
       const flags = flagsSchema.parse(raw);
-      let config;
-      try {
-        config = loadConfigFile(flags.config);
-      } catch (err) {
-        if (err instanceof ConfigError) {
-          process.stderr.write(`${err.message}\n`);
-          process.exitCode = 2;
-          return;
-        }
-        throw err;
-      }
+      const config = loadConfigOrReport(flags.config);
+      if (!config) return;
       const gateway = await startGateway(config);
       process.stdout.write(`gateway: ${gateway.url}\n`);
       await runUntilSignal(() => gateway.close());

@@ -1,17 +1,9 @@
-// The slice of a pino logger that delivery uses, so tests can pass a recorder and main.ts a pino child.
-export interface DeliveryLogger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+// Delivery logs through the core's logging port (pino-compatible), so tests pass a recorder and
+// main.ts a pino child.
+import type { Logger } from '../core/ports/logger.ts';
 
-export const silentLogger: DeliveryLogger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
+export type DeliveryLogger = Logger;
+export { silentLogger } from '../core/ports/logger.ts';
 
 /** A thrown value as a log field: message and name only (a cause could carry a URL with a token). */
 export function errorField(err: unknown): { name: string; message: string } {
