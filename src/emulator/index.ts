@@ -42,7 +42,18 @@ export interface RunningEmulator {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const resolved = resolveOptions(options);
   const app = Fastify({
-    logger: resolved.logger,
+    // The event-stream path embeds the guest JWT (§2.3) and guest calls carry it in Authorization:
+    // request logs show the path with the token cut out, and no headers.
+    logger: resolved.logger
+      ? {
+          serializers: {
+            req: (req: { method: string; url: string }) => ({
+              method: req.method,
+              url: req.url.replace(/\/(token|jwt)\/[^/?#]+/, '/$1/[REDACTED]'),
+            }),
+          },
+        }
+      : false,
     bodyLimit: resolved.bodyLimitBytes,
     // Load tests open many chats; the default 72 s keep-alive is fine, but do not let idle
     // connections hold close() hostage.
