@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, test } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import type { HandoverEvent } from '../../src/core/model/events.ts';
-import { systemClock, type Clock } from '../../src/core/ports/clock.ts';
+import type { Clock } from '../../src/core/ports/clock.ts';
+import { systemClock } from '../../src/time/system-time.ts';
 import type { HandoverStore } from '../../src/core/ports/store.ts';
 import { generateWebhookSecret } from '../../src/delivery/webhook/secret.ts';
 import {

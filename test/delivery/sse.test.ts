@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, test } from 'node:test';
-import { systemClock } from '../../src/core/ports/clock.ts';
+import { systemClock } from '../../src/time/system-time.ts';
 import { EventBus } from '../../src/delivery/sse/event-bus.ts';
 import { streamHandoverEvents, type StreamResult } from '../../src/delivery/sse/stream.ts';
 import type { SqliteHandoverStore } from '../../src/store/sqlite/sqlite-handover-store.ts';

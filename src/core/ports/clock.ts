@@ -3,8 +3,6 @@ export interface Clock {
   now(): Date;
 }
 
-export const systemClock: Clock = { now: () => new Date() };
-
 export interface IdGenerator {
   /** A new unique id (UUID). */
   next(): string;

@@ -1,0 +1,36 @@
+// Bounded retries of an async call on the Scheduler port: the backoff of `backoff.ts`, honouring
+// the other side's Retry-After. The caller says what is worth retrying (`classify`): a permanent
+// error (a 400, 401, 404) is thrown at once.
+import type { Random, Scheduler } from '../ports/scheduler.ts';
+import { sleep } from '../ports/scheduler.ts';
+import { retryDelay, type BackoffPolicy } from './backoff.ts';
+
+/** How a failure should be retried; `undefined` from `classify` means "do not retry". */
+export interface RetryVerdict {
+  readonly retryAfterMs?: number;
+}
+
+export interface RetryOptions {
+  readonly policy: BackoffPolicy;
+  /** Attempts in total, including the first. `Infinity` retries until the signal aborts. */
+  readonly maxAttempts: number;
+  readonly classify: (err: unknown) => RetryVerdict | undefined;
+  readonly scheduler: Scheduler;
+  readonly random: Random;
+  readonly signal: AbortSignal;
+  readonly onRetry?: (err: unknown, failures: number, delayMs: number) => void;
+}
+
+export async function retry<T>(fn: (attempt: number) => Promise<T>, opts: RetryOptions): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn(attempt);
+    } catch (err) {
+      const verdict = opts.classify(err);
+      if (!verdict || attempt >= opts.maxAttempts || opts.signal.aborted) throw err;
+      const delay = retryDelay(attempt, opts.policy, opts.random, verdict.retryAfterMs);
+      opts.onRetry?.(err, attempt, delay);
+      await sleep(opts.scheduler, delay, opts.signal);
+    }
+  }
+}
