@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { parseConfig } from '../src/config/load.ts';
 import { startEmulator } from '../src/emulator/index.ts';
-import { startGateway } from '../src/main.ts';
+import { startGateway } from '../src/composition/start-gateway.ts';
 import { GuestChatRestClient } from '../src/providers/genesys-guest-chat/index.ts';
 import { GuestChatEventStream } from '../src/providers/genesys-guest-chat/stream/event-stream.ts';
 import { pino } from 'pino';
@@ -129,7 +129,7 @@ for (let i = 0; i < HANDOVERS; i++) {
     ).id,
   );
 }
-await until(() => gateway.service.liveCount >= HANDOVERS + 1, 'all attached');
+await until(() => gateway.engine.liveCount >= HANDOVERS + 1, 'all attached');
 const loadedHeap = heap();
 
 const result = {

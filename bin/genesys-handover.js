@@ -2,4 +2,4 @@
 // Launcher: registers tsx so the TypeScript sources run without a build step, then hands over to the CLI.
 import { register } from 'tsx/esm/api';
 register();
-await import('../src/cli/main.ts');
+await import('../src/cli/program.ts');

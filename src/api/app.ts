@@ -8,10 +8,9 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import type { Clock } from '../core/ports/clock.ts';
-import type { HandoverStore } from '../core/ports/store.ts';
-import type { HandoverService } from '../core/service/handover-service.ts';
-import type { EventBus } from '../delivery/sse/event-bus.ts';
+import type { DeadLetterService } from '../core/services/dead-letter-service.ts';
+import type { EventFeed } from '../core/services/event-feed.ts';
+import type { HandoverService } from '../core/services/handover-service.ts';
 import type { GatewayMetrics } from '../observability/metrics.ts';
 import type { ApiKeyAuthenticator } from './auth.ts';
 import { installErrorHandling } from './error-handler.ts';
@@ -21,8 +20,8 @@ import { handoverRoutes } from './routes/handovers.ts';
 
 export interface ApiDeps {
   readonly service: HandoverService;
-  readonly store: HandoverStore;
-  readonly bus: EventBus;
+  readonly feed: EventFeed;
+  readonly deadLetters: DeadLetterService;
   readonly auth: ApiKeyAuthenticator;
   readonly metrics: GatewayMetrics;
   readonly logger: FastifyBaseLogger;
@@ -31,9 +30,6 @@ export interface ApiDeps {
   readonly ready: () => boolean;
   readonly version: string;
   readonly sseKeepAliveMs?: number;
-  readonly clock: Clock;
-  /** Wakes the webhook dispatcher after dead letters were put back into the outbox. */
-  readonly onDeadLettersReplayed: () => void;
 }
 
 /** 1 MiB: a bot transcript of 1,000 lines fits; anything larger is a 413 BODY_TOO_LARGE. */
@@ -50,6 +46,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
 
+  // JSON only: a text/plain body is a 415 UNSUPPORTED_MEDIA_TYPE, not a string that fails the schema.
+  app.removeContentTypeParser('text/plain');
   // Bots often POST /end or /typing with a JSON content type and no body: treat that as no body.
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
@@ -110,14 +108,11 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         }
       });
       await v1.register(handoverRoutes({ service: deps.service }));
-      await v1.register(
-        deadLetterRoutes({ store: deps.store, clock: deps.clock, onReplay: deps.onDeadLettersReplayed }),
-      );
+      await v1.register(deadLetterRoutes({ deadLetters: deps.deadLetters }));
       await v1.register(
         eventRoutes({
           service: deps.service,
-          store: deps.store,
-          bus: deps.bus,
+          feed: deps.feed,
           shutdownSignal: deps.shutdownSignal,
           ...(deps.sseKeepAliveMs === undefined ? {} : { keepAliveMs: deps.sseKeepAliveMs }),
         }),

@@ -15,6 +15,9 @@ export function presentHandover(h: Handover): z.input<typeof handoverResponse> {
     customer: { ...customer, ...(phoneNumber ? { phone: phoneNumber } : {}) },
     settings: { ...h.settings, skills: [...h.settings.skills] },
     ...(h.agent ? { agent: h.agent } : {}),
+    ...(h.closing && !h.endedAt
+      ? { closing: { reason: h.closing.reason, requestedAt: h.closing.requestedAt } }
+      : {}),
     lastEventSeq: h.lastSeq,
     createdAt: h.createdAt,
     updatedAt: h.updatedAt,

@@ -105,6 +105,10 @@ export const handoverResponse = z.object({
     customAttributes: z.record(z.string(), z.string()),
   }),
   agent: agent.optional(),
+  closing: z
+    .object({ reason: z.enum(EndReasons), requestedAt: z.string() })
+    .optional()
+    .describe('Set while an asked-for end is in progress; the handover then ends with this reason.'),
   lastEventSeq: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -125,9 +129,11 @@ export const transcriptResponse = z.object({
       at: z.string(),
       senderName: z.string().optional(),
       delivery: z
-        .enum(['pending', 'sent'])
+        .enum(['pending', 'sent', 'undelivered'])
         .optional()
-        .describe('For customer messages: whether the agent side has it.'),
+        .describe(
+          'For customer messages: whether the agent side has it (undelivered: the handover ended first; listed in handover.ended).',
+        ),
     }),
   ),
 });

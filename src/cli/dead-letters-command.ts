@@ -1,11 +1,16 @@
 // `genesys-handover dead-letters list|replay --config <file>`: webhook events whose retry period ran
 // out, read straight from the gateway's store (SQLite and PostgreSQL both allow this beside a
-// running gateway, whose dispatcher picks replayed events up on its next poll).
+// running gateway, whose dispatcher picks replayed events up on its next poll). The store is opened
+// by the composition root's factory and worked on through the core's DeadLetterService, as the API does.
 import { Command } from 'commander';
 import { z } from 'zod';
-import type { HandoverStore } from '../core/ports/store.ts';
-import { openStore } from '../store/open-store.ts';
+import { openStore } from '../composition/open-store.ts';
+import { DeadLetterService, type Access } from '../core/services/dead-letter-service.ts';
+import { systemClock } from '../time/system-time.ts';
 import { loadConfigOrReport } from './load-config-or-report.ts';
+
+/** The operator at the console may act on every endpoint. */
+const OPERATOR: Access = { endpoints: '*' };
 
 const listFlags = z.object({
   config: z.string().min(1),
@@ -36,10 +41,11 @@ export function deadLettersCommand(): Command {
     .option('--json', 'one JSON object per line')
     .action(async (raw: Record<string, unknown>) => {
       const flags = parseFlags(listFlags, raw);
-      await withStore(flags.config, async (store) => {
-        const items = (await store.deadLetters(flags.limit)).filter(
-          (d) => !flags.endpoint || d.event.endpointId === flags.endpoint,
-        );
+      await withDeadLetters(flags.config, async (deadLetters) => {
+        const items = await deadLetters.list(OPERATOR, {
+          limit: flags.limit,
+          ...(flags.endpoint === undefined ? {} : { endpoint: flags.endpoint }),
+        });
         for (const d of items) {
           process.stdout.write(
             flags.json
@@ -59,14 +65,11 @@ export function deadLettersCommand(): Command {
     .option('--all', 'every dead letter')
     .action(async (raw: Record<string, unknown>) => {
       const flags = parseFlags(replayFlags, raw);
-      await withStore(flags.config, async (store) => {
-        const n = await store.replayDeadLetters(
-          {
-            ...(flags.handover ? { handoverId: flags.handover } : {}),
-            ...(flags.event ? { eventId: flags.event } : {}),
-          },
-          new Date().toISOString(),
-        );
+      await withDeadLetters(flags.config, async (deadLetters) => {
+        const n = await deadLetters.replay(OPERATOR, {
+          ...(flags.handover ? { handoverId: flags.handover } : {}),
+          ...(flags.event ? { eventId: flags.event } : {}),
+        });
         process.stdout.write(`replayed ${n} event(s)\n`);
       });
     });
@@ -82,12 +85,15 @@ function parseFlags<S extends z.ZodType>(schema: S, raw: Record<string, unknown>
   return parsed.data;
 }
 
-async function withStore(configPath: string, fn: (store: HandoverStore) => Promise<void>): Promise<void> {
+async function withDeadLetters(
+  configPath: string,
+  fn: (deadLetters: DeadLetterService) => Promise<void>,
+): Promise<void> {
   const config = loadConfigOrReport(configPath);
   if (!config) return;
-  const store = await openStore(config.store);
+  const store = await openStore(config, { role: 'admin' });
   try {
-    await fn(store);
+    await fn(new DeadLetterService({ events: store.events, handovers: store.handovers, clock: systemClock }));
   } finally {
     await store.close();
   }

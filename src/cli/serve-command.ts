@@ -2,7 +2,7 @@
 // (or an emulator named by an endpoint's baseUrl).
 import { Command } from 'commander';
 import { z } from 'zod';
-import { startGateway } from '../main.ts';
+import { startGateway } from '../composition/start-gateway.ts';
 import { loadConfigOrReport } from './load-config-or-report.ts';
 import { runUntilSignal } from './run-until-signal.ts';
 

@@ -7,7 +7,7 @@ import { parseConfig } from '../config/load.ts';
 import { startDemoBot, type RunningDemoBot } from '../demo-bot/index.ts';
 import type { BotLogger } from '../demo-bot/demo-bot.ts';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator/index.ts';
-import { startGateway, type GatewayTuning, type RunningGateway } from '../main.ts';
+import { startGateway, type GatewayTuning, type RunningGateway } from '../composition/start-gateway.ts';
 
 export const DEMO_ENDPOINT = 'demo';
 

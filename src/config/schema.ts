@@ -124,9 +124,28 @@ export const configSchema = z
         port: z.number().int().min(0).max(65535).default(8080),
         /** Log level for pino. */
         logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+        /**
+         * This instance's name (webhook claims on PostgreSQL): stable across restarts, so a restarted
+         * instance takes back what its previous life claimed. Default: the host name.
+         */
+        instanceId: z.string().min(1).max(100).optional(),
+        /** A graceful stop (SIGTERM) finishes within this many seconds, then the process exits 0. */
+        shutdownTimeoutSeconds: z.number().int().min(1).max(300).default(10),
       })
       .strict()
-      .default({ host: '127.0.0.1', port: 8080, logLevel: 'info' }),
+      .default({ host: '127.0.0.1', port: 8080, logLevel: 'info', shutdownTimeoutSeconds: 10 }),
+    /** How handovers end and start (see docs/reliability.md). */
+    handovers: z
+      .object({
+        /** POST …/end waits this long for the end to complete, then answers 202 (handover.ended follows). */
+        endWaitSeconds: z.number().min(0).max(120).default(10),
+        /** An end waits this long for the customer's pending messages to be sent; the rest is reported undelivered. */
+        flushOnEndSeconds: z.number().min(0).max(300).default(10),
+        /** Creating the Genesys conversation is retried this long (5xx, 429, open circuit) before the handover fails. */
+        startTimeoutSeconds: z.number().min(1).max(3600).default(60),
+      })
+      .strict()
+      .default({ endWaitSeconds: 10, flushOnEndSeconds: 10, startTimeoutSeconds: 60 }),
     /** Embedded SQLite (default) or PostgreSQL (see docs/storage.md). */
     store: z
       // A union, not a discriminated one: `kind` may be left out for SQLite.
@@ -148,6 +167,11 @@ export const configSchema = z
               .regex(/^[a-z_][a-z0-9_]{0,62}$/)
               .optional(),
             poolSize: z.number().int().min(1).max(100).default(10),
+            /**
+             * One gateway on this database (today's supported set-up): at start-up it takes back every
+             * webhook claim, so no delivery waits out the 60 s claim time-out after a kill -9.
+             */
+            singleInstance: z.boolean().default(true),
           })
           .strict(),
       ])

@@ -14,6 +14,7 @@ export const ErrorCodes = {
   HANDOVER_NOT_FOUND: { status: 404, message: 'No handover with this id exists.' },
   ROUTE_NOT_FOUND: { status: 404, message: 'No such route.' },
   HANDOVER_NOT_ACTIVE: { status: 409, message: 'The handover has ended or failed; it takes no more input.' },
+  HANDOVER_ENDING: { status: 409, message: 'The handover is ending; it takes no more input.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests.' },
   // Dependencies (5xx)
   PROVIDER_UNAVAILABLE: { status: 502, message: 'The contact-center provider could not be reached.' },

@@ -1,6 +1,6 @@
 // Checks on a change set that every store adapter makes before writing: a mix-up is a caller bug,
 // caught before any SQL runs so the transaction never starts.
-import type { ChangeSet } from '../core/ports/store.ts';
+import type { ChangeSet } from '../core/ports/store/index.ts';
 
 /** Events and lines of a change must all belong to its handover. */
 export function assertBelongs(change: Omit<ChangeSet, 'expectedVersion'>): void {

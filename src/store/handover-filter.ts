@@ -1,7 +1,7 @@
 // listHandovers' query as the adapters' SQL needs it: validated, the cursor decoded, and one row more
 // than asked so `toPage` can tell whether a next page exists. Shared so every adapter pages alike.
 import type { HandoverState } from '../core/model/handover.ts';
-import type { ListQuery } from '../core/ports/store.ts';
+import type { ListQuery } from '../core/ports/store/index.ts';
 import { assertLimit } from './limits.ts';
 import { decodePageCursor } from './page-cursor.ts';
 import type { PageKey } from './page-cursor.ts';

@@ -3,8 +3,8 @@
 // `exactOptional` matches the model's optional properties under exactOptionalPropertyTypes.
 import { z } from 'zod';
 import { EndReasons } from '../core/model/handover.ts';
-import type { AgentInfo, Customer, Failure, RoutingSettings } from '../core/model/handover.ts';
-import type { EventDataByType, EventType } from '../core/model/events.ts';
+import type { AgentInfo, Closing, Customer, Failure, RoutingSettings } from '../core/model/handover.ts';
+import type { EventDataByType, EventType, UndeliveredMessage } from '../core/model/events.ts';
 import type { ProviderRef } from '../core/ports/provider.ts';
 
 const optionalString = z.string().exactOptional();
@@ -35,12 +35,26 @@ export const agentInfoSchema = z.object({
 
 export const failureSchema = z.object({ code: z.string(), message: z.string() }) satisfies z.ZodType<Failure>;
 
+export const closingSchema = z.object({
+  reason: z.enum(EndReasons),
+  message: optionalString,
+  failure: failureSchema.exactOptional(),
+  requestedAt: z.string(),
+}) satisfies z.ZodType<Closing>;
+
 export const providerRefSchema = z.object({
   kind: z.string(),
   data: z.record(z.string(), z.unknown()),
 }) satisfies z.ZodType<ProviderRef>;
 
 const messageIdAndText = { messageId: z.string(), text: z.string() };
+
+const undeliveredSchema = z.object({
+  id: z.string(),
+  order: z.number().int(),
+  clientMessageId: optionalString,
+  text: z.string(),
+}) satisfies z.ZodType<UndeliveredMessage>;
 
 /** Event payloads by type: the `data` column of `events`. */
 export const eventDataSchemas = {
@@ -51,8 +65,16 @@ export const eventDataSchemas = {
   'handover.agent_left': z.object({ agent: agentInfoSchema }),
   'handover.transferred': z.object({ from: agentInfoSchema.exactOptional(), to: agentInfoSchema }),
   'handover.system_message': z.object({ ...messageIdAndText, source: z.enum(['system', 'notice']) }),
-  'handover.ended': z.object({ reason: z.enum(EndReasons), message: optionalString }),
-  'handover.failed': z.object({ error: failureSchema }),
+  'handover.ended': z.object({
+    reason: z.enum(EndReasons),
+    message: optionalString,
+    error: failureSchema.exactOptional(),
+    undelivered: z.array(undeliveredSchema).exactOptional(),
+  }),
+  'handover.failed': z.object({
+    error: failureSchema,
+    undelivered: z.array(undeliveredSchema).exactOptional(),
+  }),
 } satisfies { [T in EventType]: z.ZodType<EventDataByType[T]> };
 
 /** `{ type, data }` of an event, checked together so the payload matches its type. */
@@ -67,11 +89,6 @@ export const typedEventDataSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('handover.ended'), data: eventDataSchemas['handover.ended'] }),
   z.object({ type: z.literal('handover.failed'), data: eventDataSchemas['handover.failed'] }),
 ]);
-
-/** Parses a JSON column; errors name the column, never echo its content (it may be a secret). */
-export function parseJsonColumn<T>(schema: z.ZodType<T>, text: string, column: string): T {
-  return checkColumn(schema, parseJsonText(text, column), column);
-}
 
 export function parseJsonText(text: string, column: string): unknown {
   try {

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { GatewayError } from '../core/errors.ts';
 import type { Handover } from '../core/model/handover.ts';
-import type { Page } from '../core/ports/store.ts';
+import type { Page } from '../core/ports/store/index.ts';
 
 export interface PageKey {
   readonly createdAt: string;

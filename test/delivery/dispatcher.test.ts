@@ -5,7 +5,7 @@ import { Webhook } from 'standardwebhooks';
 import type { HandoverEvent } from '../../src/core/model/events.ts';
 import type { Clock } from '../../src/core/ports/clock.ts';
 import { systemClock } from '../../src/time/system-time.ts';
-import type { HandoverStore } from '../../src/core/ports/store.ts';
+import type { EventLog } from '../../src/core/ports/store/index.ts';
 import { generateWebhookSecret } from '../../src/delivery/webhook/secret.ts';
 import {
   WebhookDispatcher,
@@ -18,22 +18,23 @@ import { Receiver, type Responder } from './support/receiver.ts';
 import { RecordingLogger } from './support/recording-logger.ts';
 import { EventWriter, openMemoryStore } from './support/sqlite-store.ts';
 import { waitFor } from './support/wait-for.ts';
-import type { SqliteHandoverStore } from '../../src/store/sqlite/sqlite-handover-store.ts';
+import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { systemRandom, systemScheduler } from '../../src/time/system-time.ts';
 
 const secret = generateWebhookSecret();
 const FAR_FUTURE = '2999-01-01T00:00:00.000Z';
 
 interface Harness {
-  store: SqliteHandoverStore;
+  store: SqliteStore;
   writer: EventWriter;
   logger: RecordingLogger;
   outcomes: { outcome: DeliveryOutcomeKind; event: HandoverEvent }[];
   dispatcher: WebhookDispatcher;
 }
 
-let open: { store: SqliteHandoverStore; dispatchers: WebhookDispatcher[]; receivers: Receiver[] } | undefined;
+let open: { store: SqliteStore; dispatchers: WebhookDispatcher[]; receivers: Receiver[] } | undefined;
 beforeEach(() => {
-  open = { store: undefined as unknown as SqliteHandoverStore, dispatchers: [], receivers: [] };
+  open = { store: undefined as unknown as SqliteStore, dispatchers: [], receivers: [] };
 });
 
 afterEach(async () => {
@@ -52,9 +53,9 @@ async function receiver(respond?: Responder): Promise<Receiver> {
 
 async function harness(
   targets: Record<string, WebhookTarget | undefined>,
-  options: Partial<Omit<WebhookDispatcherOptions, 'store'>> & {
+  options: Partial<Omit<WebhookDispatcherOptions, 'events'>> & {
     clock?: Clock;
-    wrapStore?: (store: SqliteHandoverStore) => Pick<HandoverStore, 'dueDeliveries' | 'recordDelivery'>;
+    wrapStore?: (store: SqliteStore) => Pick<EventLog, 'dueDeliveries' | 'recordDelivery'>;
   } = {},
 ): Promise<Harness> {
   const store = await openMemoryStore();
@@ -64,12 +65,14 @@ async function harness(
   const outcomes: Harness['outcomes'] = [];
   const dispatcher = new WebhookDispatcher({
     clock,
+    scheduler: systemScheduler,
+    random: systemRandom,
     logger,
     pollIntervalMs: 20,
     retry: { initialDelayMs: 10, maxDelayMs: 50, maxAgeMs: 60_000 },
     onOutcome: (outcome, event) => outcomes.push({ outcome, event }),
     ...withoutKey(options, 'wrapStore'),
-    store: options.wrapStore?.(store) ?? store,
+    events: options.wrapStore?.(store) ?? store.events,
     resolveTarget: (endpointId) => targets[endpointId],
   });
   open?.dispatchers.push(dispatcher);
@@ -122,7 +125,7 @@ test('events are delivered in order per handover, signed verifiably, one attempt
     }
   }
   assert.equal(rx.maxConcurrentPerHandover, 1);
-  assert.deepEqual(await h.store.dueDeliveries(FAR_FUTURE, 100), []);
+  assert.deepEqual(await h.store.events.dueDeliveries(FAR_FUTURE, 100), []);
   assertNothingSecretLogged(h);
 });
 
@@ -198,7 +201,7 @@ test('after maxAgeMs of failures an event is dead-lettered; a replay delivers it
   assert.equal(h.outcomes[0]?.outcome, 'retry');
   // The fake clock has not moved: the retry is not due, so nothing else happens however often we poll.
   h.dispatcher.kick();
-  const [pending] = await h.store.dueDeliveries(FAR_FUTURE, 10);
+  const [pending] = await h.store.events.dueDeliveries(FAR_FUTURE, 10);
   assert.equal(pending?.attempts, 1);
   assert.equal(pending.nextAttemptAt, new Date(clock.now().getTime() + 999).toISOString());
 
@@ -206,7 +209,7 @@ test('after maxAgeMs of failures an event is dead-lettered; a replay delivers it
   h.dispatcher.kick();
   await waitFor(() => h.outcomes.some((o) => o.outcome === 'dead'), 5_000, 'dead-letter');
   assert.equal(rx.requests.length, 2);
-  const dead = await h.store.deadLetters(10);
+  const dead = await h.store.events.deadLetters(10);
   assert.equal(dead.length, 1);
   const [letter] = dead;
   assert.ok(letter);
@@ -215,12 +218,12 @@ test('after maxAgeMs of failures an event is dead-lettered; a replay delivers it
   assert.match(letter.lastError, /HTTP 500/);
 
   healthy = true;
-  assert.equal(await h.store.replayDeadLetters({ handoverId: 'h-a' }, clock.now().toISOString()), 1);
+  assert.equal(await h.store.events.replayDeadLetters({ handoverId: 'h-a' }, clock.now().toISOString()), 1);
   h.dispatcher.kick();
   await waitFor(() => delivered(h).length === 1, 5_000, 'replayed delivery');
   assert.equal(rx.requests[2]?.headers['webhook-id'], event?.id);
   assert.ok(verify(rx.requests[2]!));
-  assert.deepEqual(await h.store.deadLetters(10), []);
+  assert.deepEqual(await h.store.events.deadLetters(10), []);
   assertNothingSecretLogged(h);
 });
 
@@ -239,9 +242,9 @@ test('410 Gone dead-letters at once; Retry-After of a 503 sets the next attempt 
   await waitFor(() => h.outcomes.length === 2, 5_000, 'two outcomes');
   const byHandover = Object.fromEntries(h.outcomes.map((o) => [o.event.handoverId, o.outcome]));
   assert.deepEqual(byHandover, { 'h-gone': 'dead', 'h-busy': 'retry' });
-  const [busy] = await h.store.dueDeliveries(FAR_FUTURE, 10);
+  const [busy] = await h.store.events.dueDeliveries(FAR_FUTURE, 10);
   assert.equal(busy?.nextAttemptAt, new Date(clock.now().getTime() + 20_000).toISOString()); // 30 s asked, 20 s cap
-  assert.match((await h.store.deadLetters(10))[0]?.lastError ?? '', /410/);
+  assert.match((await h.store.events.deadLetters(10))[0]?.lastError ?? '', /410/);
 });
 
 test('timeouts, refused connections and a missing target are retried failures with secret-free reasons', async () => {
@@ -263,9 +266,9 @@ test('timeouts, refused connections and a missing target are retried failures wi
   await h.writer.append('h-none', { endpointId: 'ep-unknown' });
   await h.writer.append('h-bad', { endpointId: 'ep-bad-secret' });
   h.dispatcher.start();
-  await waitFor(async () => (await h.store.deadLetters(10)).length === 4, 5_000, '4 dead letters');
+  await waitFor(async () => (await h.store.events.deadLetters(10)).length === 4, 5_000, '4 dead letters');
   const reasons = Object.fromEntries(
-    (await h.store.deadLetters(10)).map((d) => [d.event.handoverId, d.lastError]),
+    (await h.store.events.deadLetters(10)).map((d) => [d.event.handoverId, d.lastError]),
   );
   assert.match(reasons['h-hang'] ?? '', /timed out after 100 ms/);
   assert.match(reasons['h-refused'] ?? '', /network error: ECONNREFUSED/);
@@ -283,9 +286,11 @@ test('a failing store never stops the loop', async () => {
     { 'ep-1': { url: rx.url, secrets: [secret] } },
     {
       wrapStore: (store) => ({
-        dueDeliveries: (now, limit) =>
-          failuresLeft-- > 0 ? Promise.reject(new Error('disk on fire')) : store.dueDeliveries(now, limit),
-        recordDelivery: (id, outcome) => store.recordDelivery(id, outcome),
+        dueDeliveries: (now, limit, exclude) =>
+          failuresLeft-- > 0
+            ? Promise.reject(new Error('disk on fire'))
+            : store.events.dueDeliveries(now, limit, exclude),
+        recordDelivery: (id, outcome) => store.events.recordDelivery(id, outcome),
       }),
     },
   );
@@ -316,7 +321,7 @@ test('stop() waits for an in-flight attempt and its recording', async () => {
   await Promise.all(stopping);
   assert.equal(stopped, 2);
   assert.equal(delivered(h).length, 1);
-  assert.deepEqual(await h.store.dueDeliveries(FAR_FUTURE, 10), []);
+  assert.deepEqual(await h.store.events.dueDeliveries(FAR_FUTURE, 10), []);
 });
 
 test('stop() is bounded: a hanging attempt is aborted and left due, unrecorded', async () => {
@@ -331,7 +336,7 @@ test('stop() is bounded: a hanging attempt is aborted and left due, unrecorded',
   await h.dispatcher.stop();
   assert.equal(h.dispatcher.inFlight, 0);
   assert.deepEqual(h.outcomes, []);
-  const [pending] = await h.store.dueDeliveries(FAR_FUTURE, 10);
+  const [pending] = await h.store.events.dueDeliveries(FAR_FUTURE, 10);
   assert.equal(pending?.attempts, 0);
 });
 

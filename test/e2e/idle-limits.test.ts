@@ -1,5 +1,6 @@
 // Presence notices, the inactivity grace (customer_abandoned) and the session duration (expired),
 // end to end against the emulator.
+import { FAST_ENGINE } from '../support/fast-engine.ts';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { HandoverEvent } from '../../src/core/model/events.ts';
@@ -10,7 +11,7 @@ let h: Harness;
 before(async () => {
   h = await startHarness({
     endpointExtra: { inactivityGraceSeconds: 2, sessionDurationSeconds: 3 },
-    tuning: { sweepIntervalMs: 100 },
+    tuning: { engine: { ...FAST_ENGINE, sweepIntervalMs: 100 } },
   });
 });
 after(async () => {

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parseConfig } from '../../src/config/load.ts';
 import { startEmulator } from '../../src/emulator/index.ts';
-import { startGateway } from '../../src/main.ts';
+import { startGateway } from '../../src/composition/start-gateway.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { FlakyReceiver } from './support/flaky-receiver.ts';
 import { Rig, call, range, seqs, type OpenHandover } from './support/rig.ts';

@@ -10,11 +10,11 @@ import { after, describe, test } from 'node:test';
 import pg from 'pg';
 import type { HandoverState } from '../../src/core/model/handover.ts';
 import type { HandoverEvent } from '../../src/core/model/events.ts';
-import { VersionConflictError } from '../../src/core/ports/store.ts';
+import { VersionConflictError } from '../../src/core/ports/store/index.ts';
 import { applyMigrations } from '../../src/store/postgres/migrate.ts';
 import { postgresMigrations } from '../../src/store/postgres/migrations.ts';
-import { PostgresHandoverStore } from '../../src/store/postgres/postgres-handover-store.ts';
-import type { PostgresHandoverStoreOptions } from '../../src/store/postgres/postgres-handover-store.ts';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
+import type { PostgresStoreOptions } from '../../src/store/postgres/postgres-store.ts';
 import { sqliteMigrations } from '../../src/store/sqlite/migrations.ts';
 import {
   SECRET_JWT,
@@ -53,13 +53,13 @@ function freshSchema(): string {
 
 /** Stores opened by a test, closed by `closeAll` (also on failure). */
 function storeTracker(): {
-  open: (options?: Partial<PostgresHandoverStoreOptions>) => Promise<PostgresHandoverStore>;
+  open: (options?: Partial<PostgresStoreOptions>) => Promise<PostgresStore>;
   closeAll: () => Promise<void>;
 } {
-  const opened: PostgresHandoverStore[] = [];
+  const opened: PostgresStore[] = [];
   return {
     open: async (options = {}) => {
-      const store = await PostgresHandoverStore.open({ connectionString: url, poolSize: 4, ...options });
+      const store = await PostgresStore.open({ connectionString: url, poolSize: 4, ...options });
       opened.push(store);
       return store;
     },
@@ -104,10 +104,10 @@ const rejection = (promise: Promise<unknown>): Promise<unknown> =>
   );
 
 runStoreContract('postgres', () =>
-  PostgresHandoverStore.open({ connectionString: url, schema: freshSchema(), poolSize: 4 }),
+  PostgresStore.open({ connectionString: url, schema: freshSchema(), poolSize: 4 }),
 );
 
-void describe('PostgresHandoverStore: migrations', () => {
+void describe('PostgresStore: migrations', () => {
   test('recorded once, in order, with the SQLite twin ids and names, however often migrate runs', async () => {
     const schema = freshSchema();
     await withStores(async (open) => {
@@ -154,7 +154,7 @@ void describe('PostgresHandoverStore: migrations', () => {
     // And through the store: racing opens all come up usable.
     await withStores(async (open) => {
       const stores = await Promise.all([open({ schema }), open({ schema }), open({ schema })]);
-      for (const s of stores) assert.deepEqual(await s.listUnended(), []);
+      for (const s of stores) assert.deepEqual(await s.handovers.listUnended(), []);
     });
   });
 
@@ -201,10 +201,7 @@ void describe('PostgresHandoverStore: migrations', () => {
     await withRaw(schema, (pool) =>
       pool.query("INSERT INTO schema_migrations (id, name) VALUES (99, 'future')"),
     );
-    await assert.rejects(
-      PostgresHandoverStore.open({ connectionString: url, schema }),
-      /newer than this release/,
-    );
+    await assert.rejects(PostgresStore.open({ connectionString: url, schema }), /newer than this release/);
   });
 
   test('a role without CREATE rights runs a migrated schema (least privilege)', async () => {
@@ -229,8 +226,8 @@ void describe('PostgresHandoverStore: migrations', () => {
       await withStores(async (open) => {
         const store = await open({ schema, connectionString: asApp.toString() });
         const h = makeHandover();
-        await store.createHandover({ handover: h, webhook: true, events: [makeEvent(h, 1)] });
-        assert.equal((await store.dueDeliveries(at(100), 10)).length, 1);
+        await store.handovers.create({ handover: h, webhook: true, events: [makeEvent(h, 1)] });
+        assert.equal((await store.events.dueDeliveries(at(100), 10)).length, 1);
       });
     } finally {
       await admin.query(`DROP OWNED BY ${quotedRole}`);
@@ -240,14 +237,14 @@ void describe('PostgresHandoverStore: migrations', () => {
 
   test('a bad schema name or pool size is refused up front', () => {
     for (const schema of ['Public', 'x; DROP TABLE handovers', '1abc', '', 'a'.repeat(64)]) {
-      assert.throws(() => new PostgresHandoverStore({ connectionString: url, schema }), RangeError);
+      assert.throws(() => new PostgresStore({ connectionString: url, schema }), RangeError);
     }
-    assert.throws(() => new PostgresHandoverStore({ connectionString: url, poolSize: 0 }), RangeError);
-    assert.throws(() => new PostgresHandoverStore({ connectionString: url, claimTtlMs: 1.5 }), RangeError);
+    assert.throws(() => new PostgresStore({ connectionString: url, poolSize: 0 }), RangeError);
+    assert.throws(() => new PostgresStore({ connectionString: url, claimTtlMs: 1.5 }), RangeError);
   });
 });
 
-void describe('PostgresHandoverStore: several instances on one database', () => {
+void describe('PostgresStore: several instances on one database', () => {
   test('concurrent createHandover from two pools: exactly one created, everyone sees it', async () => {
     const schema = freshSchema();
     await withStores(async (open) => {
@@ -257,14 +254,14 @@ void describe('PostgresHandoverStore: several instances on one database', () => 
         const attempts = Array.from({ length: 8 }, () => makeHandover({ customer }));
         const results = await Promise.all(
           attempts.map((h, i) =>
-            (i % 2 === 0 ? a : b).createHandover({ handover: h, webhook: true, events: [makeEvent(h, 1)] }),
+            (i % 2 === 0 ? a : b).handovers.create({ handover: h, webhook: true, events: [makeEvent(h, 1)] }),
           ),
         );
         assert.equal(results.filter((r) => r.created).length, 1);
         assert.equal(new Set(results.map((r) => r.record.handover.id)).size, 1);
       }
-      assert.equal((await a.listUnended()).length, 5);
-      assert.equal((await b.dueDeliveries(at(100), 100)).length, 5, 'only the winners owe deliveries');
+      assert.equal((await a.handovers.listUnended()).length, 5);
+      assert.equal((await b.events.dueDeliveries(at(100), 100)).length, 5, 'only the winners owe deliveries');
     });
   });
 
@@ -273,31 +270,35 @@ void describe('PostgresHandoverStore: several instances on one database', () => 
     await withStores(async (open) => {
       const [a, b] = await Promise.all([open({ schema }), open({ schema })]);
       const h = makeHandover();
-      await a.createHandover({ handover: h, webhook: true, providerRef: makeProviderRef() });
-      await a.commit({ handover: nextVersion(h, { state: 'queued' }), expectedVersion: 1, webhook: false });
+      await a.handovers.create({ handover: h, webhook: true, provider: { ref: makeProviderRef() } });
+      await a.handovers.commit({
+        handover: nextVersion(h, { state: 'queued' }),
+        expectedVersion: 1,
+        webhook: false,
+      });
       const err = await rejection(
-        b.commit({
+        b.handovers.commit({
           handover: nextVersion(h, { state: 'failed' }),
           expectedVersion: 1,
           webhook: true,
           events: [makeEvent(h, 1)],
           transcript: [makeLine(h, { providerMessageId: 'stale' })],
-          providerRef: makeProviderRef(),
+          provider: { ref: makeProviderRef() },
         }),
       );
       assert.ok(err instanceof VersionConflictError);
       assertNoSecret(err);
-      assert.equal((await b.getHandover(h.id))?.handover.state, 'queued');
-      assert.deepEqual(await b.events(h.id, 0, 10), []);
-      assert.equal(await b.hasProviderMessage(h.id, 'stale'), false);
+      assert.equal((await b.handovers.get(h.id))?.handover.state, 'queued');
+      assert.deepEqual(await b.events.after(h.id, 0, 10), []);
+      assert.equal(await b.transcript.hasProviderMessage(h.id, 'stale'), false);
 
       const v2 = nextVersion(h, { state: 'queued' });
       for (let round = 0; round < 5; round += 1) {
-        const current = (await a.getHandover(h.id))!.handover;
+        const current = (await a.handovers.get(h.id))!.handover;
         const results = await Promise.allSettled(
           [a, b, a, b].map((s, i) =>
-            s.commit({
-              handover: nextVersion(current, { cursor: `round-${round}-${i}` }),
+            s.handovers.commit({
+              handover: nextVersion(current, { updatedAt: at(round * 10 + i) }),
               expectedVersion: current.version,
               webhook: false,
             }),
@@ -307,7 +308,7 @@ void describe('PostgresHandoverStore: several instances on one database', () => 
         for (const r of results)
           if (r.status === 'rejected') assert.ok(r.reason instanceof VersionConflictError);
       }
-      assert.equal((await b.getHandover(h.id))?.handover.version, v2.version + 5);
+      assert.equal((await b.handovers.get(h.id))?.handover.version, v2.version + 5);
     });
   });
 
@@ -319,14 +320,14 @@ void describe('PostgresHandoverStore: several instances on one database', () => 
       for (let i = 0; i < 20; i += 1) {
         const h = makeHandover();
         const events = [1, 2, 3].map((seq) => makeEvent(h, seq));
-        await a.createHandover({ handover: { ...h, lastSeq: 3 }, webhook: true, events });
+        await a.handovers.create({ handover: { ...h, lastSeq: 3 }, webhook: true, events });
         all.push(...events);
       }
       const delivered: { by: string; event: HandoverEvent }[] = [];
       // A dispatcher loop per instance, polling concurrently with small batches so they overlap.
-      const drain = async (name: string, store: PostgresHandoverStore): Promise<void> => {
+      const drain = async (name: string, store: PostgresStore): Promise<void> => {
         for (let idle = 0; idle < 5;) {
-          const due = await store.dueDeliveries(at(100), 4);
+          const due = await store.events.dueDeliveries(at(100), 4);
           if (due.length === 0) {
             idle += 1;
             await sleep(5);
@@ -335,7 +336,7 @@ void describe('PostgresHandoverStore: several instances on one database', () => 
           idle = 0;
           for (const { event } of due) {
             delivered.push({ by: name, event });
-            await store.recordDelivery(event.id, { kind: 'delivered', at: at(101) });
+            await store.events.recordDelivery(event.id, { kind: 'delivered', at: at(101) });
           }
         }
       };
@@ -358,13 +359,13 @@ void describe('PostgresHandoverStore: several instances on one database', () => 
       const [a, b, c] = await Promise.all([open({ schema }), open({ schema }), open({ schema })]);
       for (let i = 0; i < 30; i += 1) {
         const h = makeHandover();
-        await a.createHandover({
+        await a.handovers.create({
           handover: { ...h, lastSeq: 2 },
           webhook: true,
           events: [makeEvent(h, 1), makeEvent(h, 2)],
         });
       }
-      const batches = await Promise.all([a, b, c, a, b, c].map((s) => s.dueDeliveries(at(100), 7)));
+      const batches = await Promise.all([a, b, c, a, b, c].map((s) => s.events.dueDeliveries(at(100), 7)));
       const ids = batches.flat().map((d) => d.event.id);
       // a and b and c each polled twice: an instance may see its own claims again, never another's.
       const byStore = [0, 1, 2].map(
@@ -383,7 +384,7 @@ void describe('PostgresHandoverStore: several instances on one database', () => 
       for (const d of batches.flat()) assert.equal(d.event.seq, 1, 'only heads are handed out');
       // A fourth instance gets exactly the heads nobody claimed: claims partition the outbox.
       const d = await open({ schema });
-      const rest = (await d.dueDeliveries(at(100), 100)).map((x) => x.event.id);
+      const rest = (await d.events.dueDeliveries(at(100), 100)).map((x) => x.event.id);
       const claimed = new Set(ids);
       assert.deepEqual(
         rest.filter((id) => claimed.has(id)),
@@ -392,9 +393,9 @@ void describe('PostgresHandoverStore: several instances on one database', () => 
       assert.equal(claimed.size + rest.length, 30, 'every handover head is claimed by exactly one instance');
       // The owner is offered its claimed events again (its dispatcher skips those in flight).
       const claimedByA = [...byStore[0]!];
-      const again = new Set((await a.dueDeliveries(at(100), 100)).map((d) => d.event.id));
+      const again = new Set((await a.events.dueDeliveries(at(100), 100)).map((d) => d.event.id));
       for (const id of claimedByA) assert.ok(again.has(id), 'the owner lost sight of its own claim');
-      const forB = new Set((await b.dueDeliveries(at(100), 100)).map((d) => d.event.id));
+      const forB = new Set((await b.events.dueDeliveries(at(100), 100)).map((d) => d.event.id));
       for (const id of claimedByA) assert.ok(!forB.has(id), 'another instance got a claimed event');
     });
   });
@@ -406,19 +407,19 @@ void describe('PostgresHandoverStore: several instances on one database', () => 
       const survivor = await open({ schema });
       const h = makeHandover();
       const events = [makeEvent(h, 1), makeEvent(h, 2)];
-      await survivor.createHandover({ handover: { ...h, lastSeq: 2 }, webhook: true, events });
+      await survivor.handovers.create({ handover: { ...h, lastSeq: 2 }, webhook: true, events });
       assert.deepEqual(
-        (await dying.dueDeliveries(at(100), 10)).map((d) => d.event.id),
+        (await dying.events.dueDeliveries(at(100), 10)).map((d) => d.event.id),
         [events[0]!.id],
       );
       await dying.close(); // died without recording an outcome
       assert.deepEqual(
-        await survivor.dueDeliveries(at(100), 10),
+        await survivor.events.dueDeliveries(at(100), 10),
         [],
         'claimed: not offered, nor the next event',
       );
       await sleep(600);
-      const redelivered = await survivor.dueDeliveries(at(100), 10);
+      const redelivered = await survivor.events.dueDeliveries(at(100), 10);
       assert.deepEqual(
         redelivered.map((d) => [d.event.id, d.attempts]),
         [[events[0]!.id, 0]],
@@ -432,18 +433,23 @@ void describe('PostgresHandoverStore: several instances on one database', () => 
       const [a, b] = await Promise.all([open({ schema }), open({ schema })]);
       const h = makeHandover();
       const event = makeEvent(h, 1);
-      await a.createHandover({ handover: { ...h, lastSeq: 1 }, webhook: true, events: [event] });
-      assert.equal((await a.dueDeliveries(at(2), 10)).length, 1);
-      assert.deepEqual(await b.dueDeliveries(at(2), 10), []);
-      await a.recordDelivery(event.id, { kind: 'retry', at: at(2), nextAttemptAt: at(5), error: 'HTTP 503' });
-      assert.deepEqual(await b.dueDeliveries(at(4), 10), [], 'not due before nextAttemptAt');
-      assert.deepEqual(await b.dueDeliveries(at(5), 10), [
+      await a.handovers.create({ handover: { ...h, lastSeq: 1 }, webhook: true, events: [event] });
+      assert.equal((await a.events.dueDeliveries(at(2), 10)).length, 1);
+      assert.deepEqual(await b.events.dueDeliveries(at(2), 10), []);
+      await a.events.recordDelivery(event.id, {
+        kind: 'retry',
+        at: at(2),
+        nextAttemptAt: at(5),
+        error: 'HTTP 503',
+      });
+      assert.deepEqual(await b.events.dueDeliveries(at(4), 10), [], 'not due before nextAttemptAt');
+      assert.deepEqual(await b.events.dueDeliveries(at(5), 10), [
         { event, attempts: 1, nextAttemptAt: at(5), firstAttemptAt: at(2) },
       ]);
       // b now holds it; a dead-letter and replay by an operator clears any claim too.
-      await b.recordDelivery(event.id, { kind: 'dead', at: at(6), error: 'gone' });
-      assert.equal(await a.replayDeadLetters({ eventId: event.id }, at(7)), 1);
-      assert.equal((await a.dueDeliveries(at(7), 10)).length, 1);
+      await b.events.recordDelivery(event.id, { kind: 'dead', at: at(6), error: 'gone' });
+      assert.equal(await a.events.replayDeadLetters({ eventId: event.id }, at(7)), 1);
+      assert.equal((await a.events.dueDeliveries(at(7), 10)).length, 1);
     });
   });
 
@@ -456,15 +462,15 @@ void describe('PostgresHandoverStore: several instances on one database', () => 
     const v2 = nextVersion(h, { state: 'queued', lastSeq: 2 });
     await withStores(async (open) => {
       const first = await open({ schema });
-      await first.createHandover({
+      await first.handovers.create({
         handover: h,
         webhook: true,
-        providerRef: ref,
+        provider: { ref },
         events: [events[0]!],
         transcript: lines,
       });
-      await first.commit({ handover: v2, expectedVersion: 1, webhook: true, events: [events[1]!] });
-      await first.recordDelivery(events[0]!.id, {
+      await first.handovers.commit({ handover: v2, expectedVersion: 1, webhook: true, events: [events[1]!] });
+      await first.events.recordDelivery(events[0]!.id, {
         kind: 'retry',
         at: at(1),
         nextAttemptAt: at(3),
@@ -473,12 +479,12 @@ void describe('PostgresHandoverStore: several instances on one database', () => 
     });
     await withStores(async (open) => {
       const second = await open({ schema });
-      assert.deepEqual(await second.getHandover(h.id), { handover: v2, providerRef: ref });
-      assert.deepEqual(await second.listUnended(), [{ handover: v2, providerRef: ref }]);
-      assert.deepEqual(await second.events(h.id, 0, 10), events);
-      assert.deepEqual(await second.transcript(h.id), lines);
-      assert.deepEqual(await second.pendingOutbound(h.id), [lines[1]]);
-      assert.deepEqual(await second.dueDeliveries(at(3), 10), [
+      assert.deepEqual(await second.handovers.get(h.id), { handover: v2, provider: { ref } });
+      assert.deepEqual(await second.handovers.listUnended(), [{ handover: v2, provider: { ref } }]);
+      assert.deepEqual(await second.events.after(h.id, 0, 10), events);
+      assert.deepEqual(await second.transcript.all(h.id), lines);
+      assert.deepEqual(await second.transcript.pendingOutbound(h.id), [lines[1]]);
+      assert.deepEqual(await second.events.dueDeliveries(at(3), 10), [
         { event: events[0], attempts: 1, nextAttemptAt: at(3), firstAttemptAt: at(1) },
       ]);
     });
@@ -488,10 +494,10 @@ void describe('PostgresHandoverStore: several instances on one database', () => 
     await withStores(async (open) => {
       const [a, b] = await Promise.all([open({ schema: freshSchema() }), open({ schema: freshSchema() })]);
       const h = makeHandover();
-      await a.createHandover({ handover: h, webhook: false });
-      assert.equal(await b.getHandover(h.id), undefined);
+      await a.handovers.create({ handover: h, webhook: false });
+      assert.equal(await b.handovers.get(h.id), undefined);
       assert.equal(
-        (await b.createHandover({ handover: makeHandover({ customer: h.customer }), webhook: false }))
+        (await b.handovers.create({ handover: makeHandover({ customer: h.customer }), webhook: false }))
           .created,
         true,
       );
@@ -499,14 +505,14 @@ void describe('PostgresHandoverStore: several instances on one database', () => 
   });
 });
 
-void describe('PostgresHandoverStore: secrets and errors', () => {
+void describe('PostgresStore: secrets and errors', () => {
   test('a server error while writing a provider ref never carries the JWT', async () => {
     await withStores(async (open) => {
       const store = await open({ schema: freshSchema() });
       // A CHECK violation: PostgreSQL's detail quotes the whole failing row, provider_ref included.
       const bogus = makeHandover({ state: 'bogus' as HandoverState });
       const checkErr = await rejection(
-        store.createHandover({ handover: bogus, webhook: false, providerRef: makeProviderRef() }),
+        store.handovers.create({ handover: bogus, webhook: false, provider: { ref: makeProviderRef() } }),
       );
       assertNoSecret(checkErr);
       assert.match((checkErr as Error).message, /createHandover failed: .*check constraint/);
@@ -514,20 +520,25 @@ void describe('PostgresHandoverStore: secrets and errors', () => {
 
       // JSONB refuses \u0000; PostgreSQL's `where` quotes the JSON text around it.
       const h = makeHandover();
-      await store.createHandover({ handover: h, webhook: false });
+      await store.handovers.create({ handover: h, webhook: false });
       const nul = { kind: 'genesys-guest-chat', data: { jwt: SECRET_JWT, note: 'a\u0000b' } };
       const jsonErr = await rejection(
-        store.commit({ handover: nextVersion(h), expectedVersion: 1, webhook: false, providerRef: nul }),
+        store.handovers.commit({
+          handover: nextVersion(h),
+          expectedVersion: 1,
+          webhook: false,
+          provider: { ref: nul },
+        }),
       );
       assertNoSecret(jsonErr);
-      assert.equal((await store.getHandover(h.id))?.handover.version, 1);
+      assert.equal((await store.handovers.get(h.id))?.handover.version, 1);
 
       // A unique violation's detail quotes the key: still only the constraint name comes out.
       const dupErr = await rejection(
-        store.createHandover({
+        store.handovers.create({
           handover: { ...makeHandover(), id: h.id },
           webhook: false,
-          providerRef: makeProviderRef(),
+          provider: { ref: makeProviderRef() },
         }),
       );
       assertNoSecret(dupErr);
@@ -540,7 +551,7 @@ void describe('PostgresHandoverStore: secrets and errors', () => {
     await withStores(async (open) => {
       const store = await open({ schema });
       const h = makeHandover();
-      await store.createHandover({ handover: h, webhook: false, providerRef: makeProviderRef() });
+      await store.handovers.create({ handover: h, webhook: false, provider: { ref: makeProviderRef() } });
       await withRaw(schema, async (pool) => {
         for (const bad of [
           { kind: 7, data: { jwt: SECRET_JWT } },
@@ -551,20 +562,23 @@ void describe('PostgresHandoverStore: secrets and errors', () => {
             JSON.stringify(bad),
             h.id,
           ]);
-          const err = await rejection(store.getHandover(h.id));
+          const err = await rejection(store.handovers.get(h.id));
           assertNoSecret(err);
           assert.match((err as Error).message, /provider_ref/);
-          assert.equal(((await rejection(store.listUnended())) as Error).message.includes(SECRET_JWT), false);
+          assert.equal(
+            ((await rejection(store.handovers.listUnended())) as Error).message.includes(SECRET_JWT),
+            false,
+          );
         }
       });
     });
   });
 
   test('close is idempotent; a closed store rejects instead of throwing', async () => {
-    const store = await PostgresHandoverStore.open({ connectionString: url, schema: freshSchema() });
+    const store = await PostgresStore.open({ connectionString: url, schema: freshSchema() });
     await store.close();
     await store.close();
-    const pending = store.getHandover('x');
+    const pending = store.handovers.get('x');
     assert.ok(pending instanceof Promise);
     await assert.rejects(pending);
   });
@@ -574,7 +588,7 @@ void describe('PostgresHandoverStore: secrets and errors', () => {
     target.password = 'pw-must-not-leak';
     target.port = '1'; // nothing listens there
     const err = await rejection(
-      PostgresHandoverStore.open({ connectionString: target.toString(), connectTimeoutMs: 2000 }),
+      PostgresStore.open({ connectionString: target.toString(), connectTimeoutMs: 2000 }),
     );
     assert.ok(!inspect(err, { depth: 10 }).includes('pw-must-not-leak'));
   });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { SqliteHandoverStore } from '../../src/store/sqlite/sqlite-handover-store.ts';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { openDatabase } from '../../src/store/sqlite/connection.ts';
 import { applyMigrations } from '../../src/store/sqlite/migrate.ts';
 import { sqliteMigrations } from '../../src/store/sqlite/migrations.ts';
@@ -29,13 +29,13 @@ after(() => {
 });
 const freshPath = (): string => join(root, randomUUID(), 'store.db');
 
-runStoreContract('sqlite :memory:', () => SqliteHandoverStore.open({ path: ':memory:' }));
-runStoreContract('sqlite file', () => SqliteHandoverStore.open({ path: freshPath() }));
+runStoreContract('sqlite :memory:', () => SqliteStore.open({ path: ':memory:' }));
+runStoreContract('sqlite file', () => SqliteStore.open({ path: freshPath() }));
 
-void describe('SqliteHandoverStore specifics', () => {
+void describe('SqliteStore specifics', () => {
   test('creates the parent directories; WAL, foreign keys and busy timeout are on', async () => {
     const path = join(root, randomUUID(), 'deep', 'er', 'store.db');
-    const store = await SqliteHandoverStore.open({ path, busyTimeoutMs: 1234 });
+    const store = await SqliteStore.open({ path, busyTimeoutMs: 1234 });
     try {
       assert.ok(existsSync(path));
       const raw = new Database(path, { readonly: true });
@@ -60,11 +60,11 @@ void describe('SqliteHandoverStore specifics', () => {
 
   test('migrations are recorded once, in order, however often migrate runs', async () => {
     const path = freshPath();
-    const store = new SqliteHandoverStore({ path });
+    const store = new SqliteStore({ path });
     await store.migrate();
     await store.migrate();
     await store.close();
-    const reopened = await SqliteHandoverStore.open({ path });
+    const reopened = await SqliteStore.open({ path });
     await reopened.close();
     const db = new Database(path);
     try {
@@ -111,11 +111,11 @@ void describe('SqliteHandoverStore specifics', () => {
 
   test('a database migrated by a newer release is refused', async () => {
     const path = freshPath();
-    await (await SqliteHandoverStore.open({ path })).close();
+    await (await SqliteStore.open({ path })).close();
     const db = new Database(path);
     db.prepare("INSERT INTO schema_migrations (id, name, applied_at) VALUES (99, 'future', ?)").run(at(0));
     db.close();
-    await assert.rejects(SqliteHandoverStore.open({ path }), /newer than this release/);
+    await assert.rejects(SqliteStore.open({ path }), /newer than this release/);
   });
 
   test('everything survives closing and reopening the file', async () => {
@@ -124,17 +124,17 @@ void describe('SqliteHandoverStore specifics', () => {
     const ref = makeProviderRef();
     const events = [makeEvent(h, 1), makeEvent(h, 2)];
     const lines = [makeLine(h, { providerMessageId: 'pm-1' }), makeOutbound(h, 1)];
-    const first = await SqliteHandoverStore.open({ path });
-    await first.createHandover({
+    const first = await SqliteStore.open({ path });
+    await first.handovers.create({
       handover: h,
       webhook: true,
-      providerRef: ref,
+      provider: { ref },
       events: [events[0]!],
       transcript: lines,
     });
     const v2 = nextVersion(h, { state: 'queued', lastSeq: 2 });
-    await first.commit({ handover: v2, expectedVersion: 1, webhook: true, events: [events[1]!] });
-    await first.recordDelivery(events[0]!.id, {
+    await first.handovers.commit({ handover: v2, expectedVersion: 1, webhook: true, events: [events[1]!] });
+    await first.events.recordDelivery(events[0]!.id, {
       kind: 'retry',
       at: at(1),
       nextAttemptAt: at(3),
@@ -142,18 +142,20 @@ void describe('SqliteHandoverStore specifics', () => {
     });
     await first.close();
 
-    const second = await SqliteHandoverStore.open({ path });
+    const second = await SqliteStore.open({ path });
     try {
-      assert.deepEqual(await second.getHandover(h.id), { handover: v2, providerRef: ref });
-      assert.deepEqual(await second.listUnended(), [{ handover: v2, providerRef: ref }]);
-      assert.deepEqual(await second.events(h.id, 0, 10), events);
-      assert.deepEqual(await second.transcript(h.id), lines);
-      assert.deepEqual(await second.pendingOutbound(h.id), [lines[1]]);
-      assert.deepEqual(await second.dueDeliveries(at(3), 10), [
+      assert.deepEqual(await second.handovers.get(h.id), { handover: v2, provider: { ref } });
+      assert.deepEqual(await second.handovers.listUnended(), [{ handover: v2, provider: { ref } }]);
+      assert.deepEqual(await second.events.after(h.id, 0, 10), events);
+      assert.deepEqual(await second.transcript.all(h.id), lines);
+      assert.deepEqual(await second.transcript.pendingOutbound(h.id), [lines[1]]);
+      assert.deepEqual(await second.events.dueDeliveries(at(3), 10), [
         { event: events[0], attempts: 1, nextAttemptAt: at(3), firstAttemptAt: at(1) },
       ]);
       // The version check holds across restarts too.
-      await assert.rejects(second.commit({ handover: nextVersion(h), expectedVersion: 1, webhook: false }));
+      await assert.rejects(
+        second.handovers.commit({ handover: nextVersion(h), expectedVersion: 1, webhook: false }),
+      );
     } finally {
       await second.close();
     }
@@ -161,25 +163,29 @@ void describe('SqliteHandoverStore specifics', () => {
 
   test('two stores on one file: one unended handover per customer across connections', async () => {
     const path = freshPath();
-    const a = await SqliteHandoverStore.open({ path });
-    const b = await SqliteHandoverStore.open({ path });
+    const a = await SqliteStore.open({ path });
+    const b = await SqliteStore.open({ path });
     try {
       const customer = makeHandover().customer;
       const results = await Promise.all(
-        [a, b, a, b].map((s) => s.createHandover({ handover: makeHandover({ customer }), webhook: false })),
+        [a, b, a, b].map((s) => s.handovers.create({ handover: makeHandover({ customer }), webhook: false })),
       );
       assert.equal(results.filter((r) => r.created).length, 1);
       assert.equal(new Set(results.map((r) => r.record.handover.id)).size, 1);
       const winner = results[0]!.record.handover;
-      await a.commit({
+      await a.handovers.commit({
         handover: nextVersion(winner, { state: 'queued' }),
         expectedVersion: 1,
         webhook: false,
       });
       await assert.rejects(
-        b.commit({ handover: nextVersion(winner, { state: 'failed' }), expectedVersion: 1, webhook: false }),
+        b.handovers.commit({
+          handover: nextVersion(winner, { state: 'failed' }),
+          expectedVersion: 1,
+          webhook: false,
+        }),
       );
-      assert.equal((await b.getHandover(winner.id))?.handover.state, 'queued');
+      assert.equal((await b.handovers.get(winner.id))?.handover.state, 'queued');
     } finally {
       await a.close();
       await b.close();
@@ -188,9 +194,9 @@ void describe('SqliteHandoverStore specifics', () => {
 
   test('the partial unique index holds even for a writer that skips the check', async () => {
     const path = freshPath();
-    const store = await SqliteHandoverStore.open({ path });
+    const store = await SqliteStore.open({ path });
     const h = makeHandover();
-    await store.createHandover({ handover: h, webhook: false });
+    await store.handovers.create({ handover: h, webhook: false });
     await store.close();
     const db = new Database(path);
     try {
@@ -209,13 +215,13 @@ void describe('SqliteHandoverStore specifics', () => {
 
   test('a corrupt provider_ref column fails without echoing the secret', async () => {
     const path = freshPath();
-    const store = await SqliteHandoverStore.open({ path });
+    const store = await SqliteStore.open({ path });
     const h = makeHandover();
-    await store.createHandover({ handover: h, webhook: false, providerRef: makeProviderRef() });
+    await store.handovers.create({ handover: h, webhook: false, provider: { ref: makeProviderRef() } });
     const db = new Database(path);
     for (const bad of [`{"kind":7,"data":{"jwt":"${SECRET_JWT}"}}`, `{"kind":"x","jwt":"${SECRET_JWT}"`]) {
       db.prepare('UPDATE handovers SET provider_ref = ? WHERE id = ?').run(bad, h.id);
-      await assert.rejects(store.getHandover(h.id), (err: unknown) => {
+      await assert.rejects(store.handovers.get(h.id), (err: unknown) => {
         assert.ok(err instanceof Error);
         assert.match(err.message, /provider_ref/);
         assert.ok(
@@ -229,10 +235,10 @@ void describe('SqliteHandoverStore specifics', () => {
   });
 
   test('close is idempotent; a closed store rejects instead of throwing', async () => {
-    const store = await SqliteHandoverStore.open({ path: ':memory:' });
+    const store = await SqliteStore.open({ path: ':memory:' });
     await store.close();
     await store.close();
-    const pending = store.getHandover('x');
+    const pending = store.handovers.get('x');
     assert.ok(pending instanceof Promise);
     await assert.rejects(pending);
   });

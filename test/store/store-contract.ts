@@ -1,8 +1,8 @@
-// The HandoverStore contract, written against the port only so every adapter (SQLite today,
+// The Store contract, written against the port only so every adapter (SQLite today,
 // PostgreSQL next) runs the same suite. `makeStore` must return a migrated store over an EMPTY
 // database; the suite closes every store it gets.
 import { describe } from 'node:test';
-import type { HandoverStore } from '../../src/core/ports/store.ts';
+import type { Store } from '../../src/core/ports/store/index.ts';
 import { commitContract } from './contract/commit.ts';
 import { createContract } from './contract/create.ts';
 import { eventsContract } from './contract/events.ts';
@@ -10,10 +10,10 @@ import { listingContract } from './contract/listing.ts';
 import { outboxContract } from './contract/outbox.ts';
 import { transcriptContract } from './contract/transcript.ts';
 
-export type StoreFactory = () => Promise<HandoverStore>;
+export type StoreFactory = () => Promise<Store>;
 
 export function runStoreContract(name: string, makeStore: StoreFactory): void {
-  void describe(`HandoverStore contract: ${name}`, () => {
+  void describe(`Store contract: ${name}`, () => {
     createContract(makeStore);
     commitContract(makeStore);
     listingContract(makeStore);

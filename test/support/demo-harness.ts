@@ -1,5 +1,6 @@
 // Starts the demo exactly as `npm start` does (emulator + gateway + demo bot, via startDemo()), on
 // 127.0.0.1 port 0 with a throwaway SQLite file and short timers. `close()` stops and cleans up.
+import { FAST_ENGINE } from './fast-engine.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +26,7 @@ export async function startTestDemo(): Promise<DemoUnderTest> {
     tuning: {
       streamHeartbeatMs: 1000,
       streamGraceMs: 15_000,
-      providerRetry: { maxAttempts: 4, initialDelayMs: 20, maxDelayMs: 200 },
+      engine: FAST_ENGINE,
       sseKeepAliveMs: 2000,
     },
     logger: pino({ level: process.env.GH_TEST_LOG ?? 'silent' }),

@@ -1,6 +1,7 @@
 // Starts the real pieces on loopback for an end-to-end test: the Genesys guest-chat emulator, a
 // webhook receiver that verifies signatures with `standardwebhooks`, and the gateway (SQLite in a
 // temp dir). Everything is closed by `close()`.
+import { FAST_ENGINE } from './fast-engine.ts';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,11 @@ import { join } from 'node:path';
 import { parseConfig } from '../../src/config/load.ts';
 import type { HandoverEvent } from '../../src/core/model/events.ts';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/index.ts';
-import { startGateway, type GatewayTuning, type RunningGateway } from '../../src/main.ts';
+import {
+  startGateway,
+  type GatewayTuning,
+  type RunningGateway,
+} from '../../src/composition/start-gateway.ts';
 import { WebhookReceiver } from './webhook-receiver.ts';
 import { waitFor } from './wait-for.ts';
 import { pino } from 'pino';
@@ -108,7 +113,7 @@ export async function startHarness(
     streamGraceMs: 5000,
     webhookPollMs: 50,
     webhookRetry: { initialDelayMs: 50, maxDelayMs: 500 },
-    providerRetry: { maxAttempts: 4, initialDelayMs: 20, maxDelayMs: 200 },
+    engine: FAST_ENGINE,
     sseKeepAliveMs: 1000,
     ...opts.tuning,
   };

@@ -1,9 +1,7 @@
 // Dead letters: webhook events whose retry period ran out. Visible and replayable here and with the
-// `genesys-handover dead-letters` command.
+// `genesys-handover dead-letters` command (both through the core's DeadLetterService).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { GatewayError } from '../../core/errors.ts';
-import type { Clock } from '../../core/ports/clock.ts';
-import type { HandoverStore } from '../../core/ports/store.ts';
+import type { DeadLetterService } from '../../core/services/dead-letter-service.ts';
 import {
   deadLettersQuery,
   deadLettersResponse,
@@ -13,14 +11,8 @@ import {
 } from '../schemas.ts';
 
 export interface DeadLetterRoutesDeps {
-  readonly store: HandoverStore;
-  readonly clock: Clock;
-  /** Wakes the webhook dispatcher after a replay. */
-  readonly onReplay: () => void;
+  readonly deadLetters: DeadLetterService;
 }
-
-/** The store returns dead letters across endpoints; a key sees only its own, so read a wider window. */
-const SCAN_FACTOR = 10;
 
 export const deadLetterRoutes =
   (deps: DeadLetterRoutesDeps): FastifyPluginAsyncZod =>
@@ -38,20 +30,18 @@ export const deadLetterRoutes =
       },
       async (req) => {
         const { endpoint, limit } = req.query;
-        if (endpoint && !req.principal.mayUse(endpoint)) throw new GatewayError('FORBIDDEN');
-        const all = await deps.store.deadLetters(limit * SCAN_FACTOR);
-        const items = all
-          .filter(
-            (d) => req.principal.mayUse(d.event.endpointId) && (!endpoint || d.event.endpointId === endpoint),
-          )
-          .slice(0, limit)
-          .map((d) => ({
+        const items = await deps.deadLetters.list(req.principal, {
+          limit,
+          ...(endpoint === undefined ? {} : { endpoint }),
+        });
+        return {
+          items: items.map((d) => ({
             event: { ...d.event },
             attempts: d.attempts,
             lastError: d.lastError,
             deadAt: d.deadAt,
-          }));
-        return { items };
+          })),
+        };
       },
     );
 
@@ -73,28 +63,10 @@ export const deadLetterRoutes =
       },
       async (req) => {
         const { handoverId, eventId } = req.body;
-        if (eventId) {
-          const event = await deps.store.getEvent(eventId);
-          if (!event)
-            throw new GatewayError('VALIDATION_FAILED', {
-              details: [{ path: 'body.eventId', message: 'no such event' }],
-            });
-          if (!req.principal.mayUse(event.endpointId)) throw new GatewayError('FORBIDDEN');
-        } else if (handoverId) {
-          const rec = await deps.store.getHandover(handoverId);
-          if (!rec) throw new GatewayError('HANDOVER_NOT_FOUND');
-          if (!req.principal.mayUse(rec.handover.endpointId)) throw new GatewayError('FORBIDDEN');
-        } else if (req.principal.endpoints !== '*') {
-          throw new GatewayError('FORBIDDEN', {
-            message:
-              'Replaying every dead letter needs a key for all endpoints; name a handoverId or eventId.',
-          });
-        }
-        const replayed = await deps.store.replayDeadLetters(
-          { ...(eventId ? { eventId } : {}), ...(handoverId ? { handoverId } : {}) },
-          deps.clock.now().toISOString(),
-        );
-        if (replayed > 0) deps.onReplay();
+        const replayed = await deps.deadLetters.replay(req.principal, {
+          ...(eventId ? { eventId } : {}),
+          ...(handoverId ? { handoverId } : {}),
+        });
         return { replayed };
       },
     );

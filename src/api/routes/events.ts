@@ -1,17 +1,14 @@
 // GET /v1/handovers/{id}/events — Server-Sent Events, resumable with Last-Event-ID.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { isTerminal } from '../../core/model/handover.ts';
-import type { HandoverStore } from '../../core/ports/store.ts';
-import type { HandoverService } from '../../core/service/handover-service.ts';
-import type { EventBus } from '../../delivery/sse/event-bus.ts';
-import { SSE_HEADERS, streamHandoverEvents } from '../../delivery/sse/stream.ts';
+import type { EventFeed } from '../../core/services/event-feed.ts';
+import type { HandoverService } from '../../core/services/handover-service.ts';
+import { SSE_HEADERS, writeEventStream } from '../sse/write-event-stream.ts';
 import { errorResponse, handoverIdParams } from '../schemas.ts';
 import { authorisedHandover } from './handovers.ts';
 
 export interface EventRoutesDeps {
   readonly service: HandoverService;
-  readonly store: HandoverStore;
-  readonly bus: EventBus;
+  readonly feed: EventFeed;
   /** Aborted when the gateway shuts down, so open streams end and the server can close. */
   readonly shutdownSignal: AbortSignal;
   readonly keepAliveMs?: number;
@@ -41,15 +38,13 @@ export const eventRoutes =
         reply.hijack();
         const lastEventId = req.headers['last-event-id'];
         try {
-          await streamHandoverEvents({
-            store: deps.store,
-            bus: deps.bus,
+          await writeEventStream({
+            feed: deps.feed,
             handoverId: id,
             lastEventId: typeof lastEventId === 'string' ? lastEventId : undefined,
             res: reply.raw,
             signal: controller.signal,
             ...(deps.keepAliveMs === undefined ? {} : { keepAliveMs: deps.keepAliveMs }),
-            isFinished: async () => isTerminal((await deps.service.get(id)).state),
             logger: req.log,
           });
         } finally {

@@ -1,9 +1,9 @@
 // The bot-facing handover routes under /v1 (design §5).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { GatewayError } from '../../core/errors.ts';
-import type { HandoverService } from '../../core/service/handover-service.ts';
+import type { HandoverService } from '../../core/services/handover-service.ts';
 import type { ApiPrincipal } from '../auth.ts';
-import { compact } from '../compact.ts';
+import { dropUndefined } from '../drop-undefined.ts';
 import { presentHandover, presentTranscript } from '../presenters.ts';
 import {
   errorResponse,
@@ -59,9 +59,9 @@ export const handoverRoutes =
         const { phone, ...rest } = customer;
         const result = await service.start({
           endpointId: endpoint,
-          customer: compact({ ...rest, phoneNumber: phone }),
-          ...(settings ? { settings: compact(settings) } : {}),
-          ...(transcript ? { transcript: transcript.map((l) => compact(l)) } : {}),
+          customer: dropUndefined({ ...rest, phoneNumber: phone }),
+          ...(settings ? { settings: dropUndefined(settings) } : {}),
+          ...(transcript ? { transcript: transcript.map((l) => dropUndefined(l)) } : {}),
         });
         return reply.code(result.created ? 201 : 200).send(presentHandover(result.handover));
       },
@@ -192,14 +192,17 @@ export const handoverRoutes =
         schema: {
           summary:
             'The customer leaves: the chat is left at the contact center and the handover ends (customer_ended)',
+          description:
+            "The customer's pending messages are sent first, the chat is left at the contact center and a last read collects what the agent wrote. 200 with the ended handover when that finished in time; else 202 with the handover still closing (`closing` set) — handover.ended follows as an event.",
           security,
           params: handoverIdParams,
-          response: { 200: handoverResponse, ...errors },
+          response: { 200: handoverResponse, 202: handoverResponse, ...errors },
         },
       },
-      async (req) => {
+      async (req, reply) => {
         await authorised(req.principal, req.params.id);
-        return presentHandover(await service.end(req.params.id));
+        const { handover, completed } = await service.end(req.params.id);
+        return reply.code(completed ? 200 : 202).send(presentHandover(handover));
       },
     );
 

@@ -7,18 +7,19 @@ export type LifecycleInput =
   | { readonly kind: 'attached' }
   /** The provider refused to create the conversation (e.g. Genesys `chat.error.invalid.queue`). */
   | { readonly kind: 'start_failed'; readonly failure: Failure }
+  /** Something happened at the provider, read live or by a catch-up — always in provider order. */
+  | { readonly kind: 'provider_event'; readonly event: ProviderEvent }
+  /**
+   * An end was asked for (the bot's /end, an idle limit). The handover closes: pending messages go
+   * out, the provider conversation is left, a last catch-up runs — then `terminate` ends it.
+   */
   | {
-      readonly kind: 'provider_event';
-      readonly event: ProviderEvent;
-      /**
-       * Keep the cursor where it is: history before this event has not been read yet (a catch-up
-       * failed), so the next catch-up must start from the old cursor, even after a restart.
-       */
-      readonly holdCursor?: boolean;
+      readonly kind: 'end_requested';
+      readonly reason: EndReason;
+      readonly message?: string;
+      readonly at: string;
     }
-  /** The bot ended the handover (the customer leaves). */
-  | { readonly kind: 'customer_ended' }
-  /** The gateway ends the handover for its own reason (stream lost past grace, inactivity, expiry…). */
+  /** The handover ends now (a closing completed, the stream was lost past its grace, a refusal…). */
   | {
       readonly kind: 'terminate';
       readonly reason: EndReason;

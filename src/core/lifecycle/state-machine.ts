@@ -23,7 +23,7 @@ export interface Transition {
   readonly handover: Handover;
   readonly events: readonly PendingEvent[];
   readonly transcript: readonly TranscriptLineDraft[];
-  /** The provider message id of an echo of our own message, so the service can confirm the send. */
+  /** Our own message echoed by the provider: the engine confirms the matching pending send with it. */
   readonly ownEcho?: { readonly providerMessageId: string; readonly text: string };
 }
 
@@ -46,12 +46,24 @@ export function transition(handover: Handover, input: LifecycleInput): Transitio
         events: [{ type: 'handover.failed', data: { error: input.failure } }],
         transcript: [],
       };
-    case 'customer_ended':
-      return end(handover, 'customer_ended');
+    case 'end_requested':
+      if (handover.closing) return unchanged(handover);
+      return {
+        handover: {
+          ...handover,
+          closing: {
+            reason: input.reason,
+            requestedAt: input.at,
+            ...(input.message === undefined ? {} : { message: input.message }),
+          },
+        },
+        events: [],
+        transcript: [],
+      };
     case 'terminate':
       return end(handover, input.reason, input.message, input.failure);
     case 'provider_event':
-      return onProviderEvent(handover, input.event, input.holdCursor === true);
+      return onProviderEvent(handover, input.event);
   }
 }
 
@@ -78,7 +90,7 @@ function end(
   };
 }
 
-function onProviderEvent(handover: Handover, event: ProviderEvent, holdCursor: boolean): Transition {
+function onProviderEvent(handover: Handover, event: ProviderEvent): Transition {
   switch (event.type) {
     case 'participant':
       return onParticipant(handover, event.participant, event.state);
@@ -95,31 +107,26 @@ function onProviderEvent(handover: Handover, event: ProviderEvent, holdCursor: b
         transcript: [],
       };
     case 'message':
-      return onMessage(handover, event, holdCursor);
+      return onMessage(handover, event);
   }
 }
 
-function onMessage(
-  handover: Handover,
-  event: Extract<ProviderEvent, { type: 'message' }>,
-  holdCursor: boolean,
-): Transition {
-  const cursor = holdCursor ? handover : { ...handover, cursor: event.providerMessageId };
+function onMessage(handover: Handover, event: Extract<ProviderEvent, { type: 'message' }>): Transition {
   if (event.own) {
     // Our own message echoed (protocol §5.6): never delivered back to the bot (design §5).
     return {
-      handover: cursor,
+      handover,
       events: [],
       transcript: [],
       ownEcho: { providerMessageId: event.providerMessageId, text: event.text },
     };
   }
-  if (event.text.trim().length === 0) return { handover: cursor, events: [], transcript: [] };
+  if (event.text.trim().length === 0) return { handover, events: [], transcript: [] };
   const line = { text: event.text, at: event.at, providerMessageId: event.providerMessageId };
   if (event.participant.role === 'agent' && event.kind === 'text') {
     const agent = agentInfo(event.participant, handover);
     return {
-      handover: cursor,
+      handover,
       events: [
         {
           type: 'handover.agent_message',
@@ -133,10 +140,10 @@ function onMessage(
   }
   if (event.participant.role === 'customer') {
     // Another customer-side writer (not us) is not expected in guest chat; keep it in the transcript only.
-    return { handover: cursor, events: [], transcript: [{ ...line, role: 'customer' }] };
+    return { handover, events: [], transcript: [{ ...line, role: 'customer' }] };
   }
   return {
-    handover: cursor,
+    handover,
     events: [
       {
         type: 'handover.system_message',
@@ -157,13 +164,16 @@ function onParticipant(
   state: 'alerting' | 'connected' | 'disconnected',
 ): Transition {
   if (p.role === 'customer') {
-    // The customer leaving without the bot asking: the contact center closed the chat.
-    if (state !== 'disconnected') return unchanged(handover);
+    // The customer leaving without the bot asking: the contact center closed the chat. While the
+    // handover is closing, it is our own leave: the closing flow ends the handover with its reason.
+    if (state !== 'disconnected' || handover.closing) return unchanged(handover);
     return handover.agentEverJoined
       ? end(handover, 'agent_ended')
       : end(handover, 'provider_error', 'The contact center closed the chat before an agent joined.');
   }
   if (p.role !== 'agent') return unchanged(handover);
+  // While closing, agents leave because the customer left (our own leave): the end says it all.
+  if (handover.closing && state === 'disconnected') return unchanged(handover);
   const current = handover.agent;
   switch (state) {
     case 'alerting': {

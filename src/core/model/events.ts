@@ -25,9 +25,27 @@ export interface EventDataByType {
   'handover.agent_left': { agent: AgentInfo };
   'handover.transferred': { from?: AgentInfo; to: AgentInfo };
   'handover.system_message': { messageId: string; text: string; source: 'system' | 'notice' };
-  /** `error`: the provider's code and message when a provider failure ended it (reason provider_error). */
-  'handover.ended': { reason: EndReason; message?: string; error?: Failure };
-  'handover.failed': { error: Failure };
+  /**
+   * `error`: the provider's code and message when a provider failure ended it (reason provider_error).
+   * `undelivered`: the customer's messages accepted (202) that never reached the agent, in order.
+   */
+  'handover.ended': {
+    reason: EndReason;
+    message?: string;
+    error?: Failure;
+    undelivered?: UndeliveredMessage[];
+  };
+  'handover.failed': { error: Failure; undelivered?: UndeliveredMessage[] };
+}
+
+/** A customer message the handover ended without delivering (see docs/reliability.md). */
+export interface UndeliveredMessage {
+  /** The part id the 202 of POST /v1/handovers/{id}/messages returned. */
+  readonly id: string;
+  readonly order: number;
+  /** The Idempotency-Key of the request that created it, when the bot sent one. */
+  readonly clientMessageId?: string;
+  readonly text: string;
 }
 
 interface EventBase<T extends EventType> {

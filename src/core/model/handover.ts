@@ -54,6 +54,13 @@ export interface Failure {
   readonly message: string;
 }
 
+export interface Closing {
+  readonly reason: EndReason;
+  readonly message?: string;
+  readonly failure?: Failure;
+  readonly requestedAt: string;
+}
+
 export interface Handover {
   readonly id: string;
   readonly endpointId: string;
@@ -70,8 +77,12 @@ export interface Handover {
   readonly agentEverJoined: boolean;
   /** Last sequence number handed to an event of this handover (events are numbered 1, 2, 3 …). */
   readonly lastSeq: number;
-  /** Provider cursor: the id of the newest provider message seen, used to backfill after a drop. */
-  readonly cursor?: string;
+  /**
+   * Set when an end was asked for (the bot's /end, an idle limit): the handover stays unended while
+   * the customer's pending messages are sent, the provider conversation is left and a last catch-up
+   * runs; then it ends with this reason. Persisted, so a restart finishes the job.
+   */
+  readonly closing?: Closing;
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly endedAt?: string;

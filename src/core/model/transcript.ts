@@ -3,8 +3,11 @@
 export const SenderRoles = ['bot', 'customer', 'agent', 'system'] as const;
 export type SenderRole = (typeof SenderRoles)[number];
 
-/** Delivery state of a customer message on its way to the agent. */
-export type OutboundStatus = 'pending' | 'sent';
+/**
+ * Delivery state of a customer message on its way to the agent. `undelivered`: the handover ended
+ * before the message could reach the agent (the bot was told in `handover.ended`/`handover.failed`).
+ */
+export type OutboundStatus = 'pending' | 'sent' | 'undelivered';
 
 export interface TranscriptEntry {
   readonly id: string;

@@ -12,3 +12,10 @@ export const silentLogger: Logger = {
   warn: () => undefined,
   error: () => undefined,
 };
+
+/** A thrown value as a log field: name and message only (a cause could carry a URL with a token). */
+export function errorField(err: unknown): { name: string; message: string } {
+  return err instanceof Error
+    ? { name: err.name, message: err.message }
+    : { name: 'unknown', message: String(err) };
+}

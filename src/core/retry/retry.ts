@@ -1,6 +1,7 @@
 // Bounded retries of an async call on the Scheduler port: the backoff of `backoff.ts`, honouring
 // the other side's Retry-After. The caller says what is worth retrying (`classify`): a permanent
 // error (a 400, 401, 404) is thrown at once.
+import type { Clock } from '../ports/clock.ts';
 import type { Random, Scheduler } from '../ports/scheduler.ts';
 import { sleep } from '../ports/scheduler.ts';
 import { retryDelay, type BackoffPolicy } from './backoff.ts';
@@ -19,16 +20,26 @@ export interface RetryOptions {
   readonly random: Random;
   readonly signal: AbortSignal;
   readonly onRetry?: (err: unknown, failures: number, delayMs: number) => void;
+  /**
+   * Stop retrying once this much time has passed since the first attempt (the last wait is cut to
+   * end at the deadline, and one last attempt runs there). Needs `clock`.
+   */
+  readonly maxElapsed?: { readonly ms: number; readonly clock: Clock };
 }
 
 export async function retry<T>(fn: (attempt: number) => Promise<T>, opts: RetryOptions): Promise<T> {
+  const deadline = opts.maxElapsed ? opts.maxElapsed.clock.now().getTime() + opts.maxElapsed.ms : Infinity;
+  const now = (): number => opts.maxElapsed?.clock.now().getTime() ?? 0;
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn(attempt);
     } catch (err) {
       const verdict = opts.classify(err);
-      if (!verdict || attempt >= opts.maxAttempts || opts.signal.aborted) throw err;
-      const delay = retryDelay(attempt, opts.policy, opts.random, verdict.retryAfterMs);
+      if (!verdict || attempt >= opts.maxAttempts || opts.signal.aborted || now() >= deadline) throw err;
+      const delay = Math.min(
+        retryDelay(attempt, opts.policy, opts.random, verdict.retryAfterMs),
+        Math.max(0, deadline - now()),
+      );
       opts.onRetry?.(err, attempt, delay);
       await sleep(opts.scheduler, delay, opts.signal);
     }

@@ -4,11 +4,11 @@
 // run in parallel up to `concurrency`, so a receiver that is down only delays its own handovers.
 import type { HandoverEvent } from '../../core/model/events.ts';
 import type { Clock } from '../../core/ports/clock.ts';
-import type { HandoverStore, PendingDelivery } from '../../core/ports/store.ts';
-import { errorField, silentLogger, type DeliveryLogger } from '../logger.ts';
+import { errorField, silentLogger, type Logger } from '../../core/ports/logger.ts';
+import type { Random, Scheduler, TimerHandle } from '../../core/ports/scheduler.ts';
+import type { EventLog, PendingDelivery } from '../../core/ports/store/index.ts';
 import { postWebhook, type AttemptResult, type FetchLike } from './attempt.ts';
-import { planAfterFailure } from './retry-plan.ts';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './backoff.ts';
+import { DEFAULT_WEBHOOK_RETRY, planAfterFailure, type WebhookRetryPolicy } from './retry-plan.ts';
 import { WebhookSecret } from './secret.ts';
 import { signWebhook } from './sign.ts';
 
@@ -20,17 +20,22 @@ export interface WebhookTarget {
 
 export type DeliveryOutcomeKind = 'delivered' | 'retry' | 'dead';
 
+export type { WebhookRetryPolicy } from './retry-plan.ts';
+
 export interface WebhookDispatcherOptions {
-  readonly store: Pick<HandoverStore, 'dueDeliveries' | 'recordDelivery'>;
+  readonly events: Pick<EventLog, 'dueDeliveries' | 'recordDelivery'>;
   /** The endpoint's webhook; undefined when the endpoint has none (the event is retried, then dead-lettered). */
   readonly resolveTarget: (endpointId: string) => WebhookTarget | undefined;
   readonly clock: Clock;
+  readonly scheduler: Scheduler;
+  /** [0, 1) source for jitter. */
+  readonly random: Random;
   /** Default: the global fetch. */
   readonly fetch?: FetchLike;
-  readonly logger?: DeliveryLogger;
+  readonly logger?: Logger;
   /** Per-attempt HTTP timeout, in ms. Default 10 000. */
   readonly timeoutMs?: number;
-  readonly retry?: Partial<RetryPolicy>;
+  readonly retry?: Partial<WebhookRetryPolicy>;
   /** How often the outbox is polled when nobody calls `kick()`, in ms. Default 500. */
   readonly pollIntervalMs?: number;
   /** Attempts in flight at once (each for a different handover). Default 8. */
@@ -39,13 +44,11 @@ export interface WebhookDispatcherOptions {
   readonly stopTimeoutMs?: number;
   /** Observes each recorded outcome (metrics, tests). Exceptions it throws are logged and ignored. */
   readonly onOutcome?: (outcome: DeliveryOutcomeKind, event: HandoverEvent) => void;
-  /** [0, 1) source for jitter. Default Math.random. */
-  readonly random?: () => number;
 }
 
 export class WebhookDispatcher {
   readonly #o: Required<Omit<WebhookDispatcherOptions, 'onOutcome' | 'retry' | 'stopTimeoutMs'>> & {
-    readonly retry: RetryPolicy;
+    readonly retry: WebhookRetryPolicy;
     readonly stopTimeoutMs: number;
     readonly onOutcome: WebhookDispatcherOptions['onOutcome'];
   };
@@ -63,18 +66,19 @@ export class WebhookDispatcher {
   constructor(options: WebhookDispatcherOptions) {
     const timeoutMs = options.timeoutMs ?? 10_000;
     this.#o = {
-      store: options.store,
+      events: options.events,
+      scheduler: options.scheduler,
       resolveTarget: options.resolveTarget,
       clock: options.clock,
       fetch: options.fetch ?? ((url, init) => fetch(url, init)),
       logger: options.logger ?? silentLogger,
       timeoutMs,
-      retry: { ...DEFAULT_RETRY_POLICY, ...stripUndefined(options.retry ?? {}) },
+      retry: { ...DEFAULT_WEBHOOK_RETRY, ...stripUndefined(options.retry ?? {}) },
       pollIntervalMs: options.pollIntervalMs ?? 500,
       concurrency: options.concurrency ?? 8,
       stopTimeoutMs: options.stopTimeoutMs ?? timeoutMs,
       onOutcome: options.onOutcome,
-      random: options.random ?? Math.random,
+      random: options.random,
     };
     if (!(this.#o.concurrency >= 1)) throw new RangeError('concurrency must be at least 1');
     if (!(this.#o.pollIntervalMs > 0)) throw new RangeError('pollIntervalMs must be positive');
@@ -113,7 +117,10 @@ export class WebhookDispatcher {
     this.#running = false;
     this.kick();
     await this.#loop;
-    const drained = await settlesWithin(Promise.allSettled(this.#inFlight.values()), this.#o.stopTimeoutMs);
+    const drained = await this.#settlesWithin(
+      Promise.allSettled(this.#inFlight.values()),
+      this.#o.stopTimeoutMs,
+    );
     if (!drained) {
       this.#o.logger.warn(
         { inFlight: this.#inFlight.size },
@@ -122,7 +129,7 @@ export class WebhookDispatcher {
     }
     this.#shutdown.abort();
     // Aborted fetches settle at once; the bound only guards against a store call that hangs.
-    await settlesWithin(Promise.allSettled(this.#inFlight.values()), 1_000);
+    await this.#settlesWithin(Promise.allSettled(this.#inFlight.values()), 1_000);
   }
 
   async #run(): Promise<void> {
@@ -140,14 +147,15 @@ export class WebhookDispatcher {
     const free = this.#o.concurrency - this.#inFlight.size;
     if (free <= 0) return;
     this.#settledDuringPoll = new Set();
-    // Ask for enough rows that `free` of them can belong to handovers not already in flight.
-    const due = await this.#o.store.dueDeliveries(
+    // Only what can be sent now: handovers already in flight are skipped by the store, so no row is
+    // claimed (PostgreSQL) that this instance will not send at once.
+    const due = await this.#o.events.dueDeliveries(
       this.#o.clock.now().toISOString(),
-      this.#o.concurrency + this.#inFlight.size,
+      free,
+      new Set(this.#inFlight.keys()),
     );
-    let started = 0;
     for (const pending of due) {
-      if (started >= free || !this.#running) break;
+      if (!this.#running) break;
       const { handoverId, id } = pending.event;
       if (this.#inFlight.has(handoverId) || this.#settledDuringPoll.has(id)) continue;
       const attempt = this.#deliver(pending).finally(() => {
@@ -156,7 +164,6 @@ export class WebhookDispatcher {
         this.kick(); // the handover's next event may be due now
       });
       this.#inFlight.set(handoverId, attempt);
-      started += 1;
     }
   }
 
@@ -167,9 +174,9 @@ export class WebhookDispatcher {
       return;
     }
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, this.#o.pollIntervalMs);
+      const timer: TimerHandle = this.#o.scheduler.after(this.#o.pollIntervalMs, resolve);
       this.#wake = () => {
-        clearTimeout(timer);
+        timer.cancel();
         resolve();
       };
     });
@@ -192,7 +199,7 @@ export class WebhookDispatcher {
       if (!result.ok && result.cancelled) return;
       const at = this.#o.clock.now();
       if (result.ok) {
-        await this.#o.store.recordDelivery(event.id, { kind: 'delivered', at: at.toISOString() });
+        await this.#o.events.recordDelivery(event.id, { kind: 'delivered', at: at.toISOString() });
         this.#o.logger.debug(
           { ...log, status: result.status, attempt: pending.attempts + 1 },
           'webhook delivered',
@@ -211,7 +218,7 @@ export class WebhookDispatcher {
       });
       const fields = { ...log, reason: result.reason, attempt: pending.attempts + 1 };
       if (plan.kind === 'dead') {
-        await this.#o.store.recordDelivery(event.id, {
+        await this.#o.events.recordDelivery(event.id, {
           kind: 'dead',
           at: at.toISOString(),
           error: `${result.reason} (${plan.why})`,
@@ -220,7 +227,7 @@ export class WebhookDispatcher {
         this.#notify('dead', event);
       } else {
         const nextAttemptAt = plan.nextAttemptAt.toISOString();
-        await this.#o.store.recordDelivery(event.id, {
+        await this.#o.events.recordDelivery(event.id, {
           kind: 'retry',
           at: at.toISOString(),
           nextAttemptAt,
@@ -268,6 +275,18 @@ export class WebhookDispatcher {
     });
   }
 
+  async #settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+    let timer: TimerHandle | undefined;
+    const timedOut = new Promise<false>((resolve) => {
+      timer = this.#o.scheduler.after(ms, () => resolve(false));
+    });
+    try {
+      return await Promise.race([p.then(() => true as const), timedOut]);
+    } finally {
+      timer?.cancel();
+    }
+  }
+
   #notify(outcome: DeliveryOutcomeKind, event: HandoverEvent): void {
     try {
       this.#o.onOutcome?.(outcome, event);
@@ -279,16 +298,4 @@ export class WebhookDispatcher {
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([p.then(() => true as const), timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -18,9 +18,6 @@ export {
   isRetryableStatus,
 } from './errors.ts';
 export type { GuestChatErrorCode, GenesysApiErrorInit } from './errors.ts';
-export { parseRetryAfter } from './retry-after.ts';
-export { retryDelayFor } from './retry.ts';
-export type { RetryDelayOptions } from './retry.ts';
 export {
   GENESYS_REGIONS,
   apiBaseUrlForEnvironment,
@@ -58,8 +55,6 @@ export type {
 } from './stream/events.ts';
 export { parseFrame } from './stream/parse-frame.ts';
 export type { FrameContext } from './stream/parse-frame.ts';
-export { backoffCeiling, fullJitterDelay, DEFAULT_BACKOFF } from './stream/backoff.ts';
-export type { BackoffOptions } from './stream/backoff.ts';
 export { MemberDirectory } from './members/member-directory.ts';
 export type { MemberProfile, ResolveOptions } from './members/member-directory.ts';
 export { MemberStateTracker } from './members/member-state-tracker.ts';

@@ -19,6 +19,11 @@ export interface PostgresOptions {
    * (10 s by default). Default 60 000.
    */
   readonly claimTtlMs?: number;
+  /**
+   * This instance's name on outbox claims. A stable name (the host, a StatefulSet pod) lets a
+   * restarted instance take back what its previous life claimed. Default: random per store.
+   */
+  readonly instanceId?: string;
 }
 
 export const DEFAULT_POOL_SIZE = 10;

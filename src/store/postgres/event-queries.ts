@@ -1,6 +1,7 @@
 // SQL on the events table: the append-only, per-handover numbered log that SSE replays from.
 import type { HandoverEvent } from '../../core/model/events.ts';
-import { EVENT_COLUMNS, eventValues, rowToEvent } from './event-row.ts';
+import { postgresDialect } from '../sql/dialect.ts';
+import { EVENT_COLUMNS, EVENT_COLUMN_LIST, eventValues, rowToEvent } from '../sql/event-row.ts';
 import type { Sql } from './transaction.ts';
 
 export class EventQueries {
@@ -14,7 +15,7 @@ export class EventQueries {
   async insert(event: HandoverEvent): Promise<void> {
     await this.#sql.query(
       `INSERT INTO events (${EVENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)`,
-      eventValues(event),
+      EVENT_COLUMN_LIST.map((c) => eventValues(event)[c]),
     );
   }
 
@@ -23,11 +24,11 @@ export class EventQueries {
       `SELECT ${EVENT_COLUMNS} FROM events WHERE handover_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
       [handoverId, afterSeq, limit],
     );
-    return rows.map(rowToEvent);
+    return rows.map((row) => rowToEvent(row, postgresDialect));
   }
 
   async get(id: string): Promise<HandoverEvent | undefined> {
     const { rows } = await this.#sql.query(`SELECT ${EVENT_COLUMNS} FROM events WHERE id = $1`, [id]);
-    return rows[0] === undefined ? undefined : rowToEvent(rows[0]);
+    return rows[0] === undefined ? undefined : rowToEvent(rows[0], postgresDialect);
   }
 }

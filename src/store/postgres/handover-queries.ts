@@ -3,60 +3,44 @@
 import { z } from 'zod';
 import { HandoverStates } from '../../core/model/handover.ts';
 import type { Handover, HandoverState } from '../../core/model/handover.ts';
-import type { ProviderRef } from '../../core/ports/provider.ts';
-import type { HandoverRecord } from '../../core/ports/store.ts';
+import type { ChangeSet, HandoverRecord, NewHandover } from '../../core/ports/store/index.ts';
 import type { HandoverFilter } from '../handover-filter.ts';
 import { parseRow } from '../parse-row.ts';
+import { postgresDialect } from '../sql/dialect.ts';
 import {
   HANDOVER_COLUMNS,
-  JSONB_COLUMNS,
+  HANDOVER_JSON_COLUMNS,
+  HANDOVER_WRITTEN,
   handoverValues,
   providerRefValue,
   rowToHandover,
   rowToRecord,
-} from './handover-row.ts';
+} from '../sql/handover-row.ts';
 import type { Sql } from './transaction.ts';
 
 const stateCountRow = z.object({ state: z.enum(HandoverStates), n: z.number().int() });
 
 const TERMINAL = `('ended', 'failed')`;
 
-/** Every column written from a Handover; JSONB ones are cast in the SQL. */
-const WRITTEN = [
-  'id',
-  'endpoint_id',
-  'user_id',
-  'session_id',
-  'customer',
-  'settings',
-  'state',
-  'end_reason',
-  'failure',
-  'agent',
-  'pending_agent_id',
-  'agent_ever_joined',
-  'last_seq',
-  'provider_cursor',
-  'created_at',
-  'updated_at',
-  'ended_at',
-  'version',
-] as const;
 /** created_at is immutable and id is the key: an update writes the rest. */
-const UPDATED = WRITTEN.filter((c) => c !== 'id' && c !== 'created_at');
+const UPDATED = HANDOVER_WRITTEN.filter((c) => c !== 'id' && c !== 'created_at');
 
 /** `$n`, cast to JSONB where the column is JSON. */
 const placeholder = (column: string, n: number): string =>
-  JSONB_COLUMNS.has(column) ? `$${n}::jsonb` : `$${n}`;
+  HANDOVER_JSON_COLUMNS.has(column) ? `$${n}::jsonb` : `$${n}`;
 
-const INSERT_SQL = `INSERT INTO handovers (${WRITTEN.join(', ')}, provider_ref)
-  VALUES (${WRITTEN.map((c, i) => placeholder(c, i + 1)).join(', ')}, $${WRITTEN.length + 1}::jsonb)
+const RECORD_COLUMNS = `${HANDOVER_COLUMNS}, provider_ref, provider_cursor`;
+
+const INSERT_SQL = `INSERT INTO handovers (${HANDOVER_WRITTEN.join(', ')}, provider_ref, provider_cursor)
+  VALUES (${HANDOVER_WRITTEN.map((c, i) => placeholder(c, i + 1)).join(', ')},
+    $${HANDOVER_WRITTEN.length + 1}::jsonb, $${HANDOVER_WRITTEN.length + 2})
   ON CONFLICT (endpoint_id, user_id, session_id) WHERE state NOT IN ${TERMINAL} DO NOTHING`;
 
-// provider_ref is replaced only when given, never cleared.
+// The provider handle and cursor change only when given, never cleared.
 const UPDATE_SQL = `UPDATE handovers SET ${UPDATED.map((c, i) => `${c} = ${placeholder(c, i + 1)}`).join(', ')},
-  provider_ref = COALESCE($${UPDATED.length + 1}::jsonb, provider_ref)
-  WHERE id = $${UPDATED.length + 2} AND version = $${UPDATED.length + 3}`;
+  provider_ref = COALESCE($${UPDATED.length + 1}::jsonb, provider_ref),
+  provider_cursor = COALESCE($${UPDATED.length + 2}, provider_cursor)
+  WHERE id = $${UPDATED.length + 3} AND version = $${UPDATED.length + 4}`;
 
 export class HandoverQueries {
   readonly #sql: Sql;
@@ -66,11 +50,8 @@ export class HandoverQueries {
   }
 
   async get(id: string): Promise<HandoverRecord | undefined> {
-    const { rows } = await this.#sql.query(
-      `SELECT ${HANDOVER_COLUMNS}, provider_ref FROM handovers WHERE id = $1`,
-      [id],
-    );
-    return rows[0] === undefined ? undefined : rowToRecord(rows[0]);
+    const { rows } = await this.#sql.query(`SELECT ${RECORD_COLUMNS} FROM handovers WHERE id = $1`, [id]);
+    return rows[0] === undefined ? undefined : rowToRecord(rows[0], postgresDialect);
   }
 
   async exists(id: string): Promise<boolean> {
@@ -83,11 +64,11 @@ export class HandoverQueries {
     sessionId: string,
   ): Promise<HandoverRecord | undefined> {
     const { rows } = await this.#sql.query(
-      `SELECT ${HANDOVER_COLUMNS}, provider_ref FROM handovers
+      `SELECT ${RECORD_COLUMNS} FROM handovers
        WHERE endpoint_id = $1 AND user_id = $2 AND session_id = $3 AND state NOT IN ${TERMINAL}`,
       [endpointId, userId, sessionId],
     );
-    return rows[0] === undefined ? undefined : rowToRecord(rows[0]);
+    return rows[0] === undefined ? undefined : rowToRecord(rows[0], postgresDialect);
   }
 
   /**
@@ -95,11 +76,12 @@ export class HandoverQueries {
    * unique index is the arbiter, so of two racing inserts (two pools, two instances) the second
    * waits for the first to commit and then inserts nothing. Returns whether the row was written.
    */
-  async insertUnlessUnended(handover: Handover, providerRef: ProviderRef | undefined): Promise<boolean> {
-    const values = handoverValues(handover);
+  async insertUnlessUnended(change: NewHandover): Promise<boolean> {
+    const values = handoverValues(change.handover, postgresDialect);
     const result = await this.#sql.query(INSERT_SQL, [
-      ...WRITTEN.map((c) => values[c]),
-      providerRefValue(providerRef),
+      ...HANDOVER_WRITTEN.map((c) => values[c]),
+      providerRefValue(change.provider?.ref),
+      change.provider?.cursor ?? null,
     ]);
     return result.rowCount === 1;
   }
@@ -109,17 +91,14 @@ export class HandoverQueries {
    * A concurrent writer of the same row holds its lock until it commits; this UPDATE then re-reads
    * the row, sees the bumped version and matches nothing. Returns false when no row matched.
    */
-  async update(
-    handover: Handover,
-    expectedVersion: number,
-    providerRef: ProviderRef | undefined,
-  ): Promise<boolean> {
-    const values = handoverValues(handover);
+  async update(change: ChangeSet): Promise<boolean> {
+    const values = handoverValues(change.handover, postgresDialect);
     const result = await this.#sql.query(UPDATE_SQL, [
       ...UPDATED.map((c) => values[c]),
-      providerRefValue(providerRef),
-      handover.id,
-      expectedVersion,
+      providerRefValue(change.provider?.ref),
+      change.provider?.cursor ?? null,
+      change.handover.id,
+      change.expectedVersion,
     ]);
     return result.rowCount === 1;
   }
@@ -144,16 +123,16 @@ export class HandoverQueries {
        ORDER BY created_at DESC, id DESC LIMIT ${param(filter.limit)}`,
       params,
     );
-    return rows.map(rowToHandover);
+    return rows.map((row) => rowToHandover(row, postgresDialect));
   }
 
   /** Oldest first: the order in which a restarted gateway re-attaches them. */
   async listUnended(): Promise<HandoverRecord[]> {
     const { rows } = await this.#sql.query(
-      `SELECT ${HANDOVER_COLUMNS}, provider_ref FROM handovers WHERE state NOT IN ${TERMINAL}
+      `SELECT ${RECORD_COLUMNS} FROM handovers WHERE state NOT IN ${TERMINAL}
        ORDER BY created_at, id`,
     );
-    return rows.map(rowToRecord);
+    return rows.map((row) => rowToRecord(row, postgresDialect));
   }
 
   async countByState(): Promise<Record<HandoverState, number>> {

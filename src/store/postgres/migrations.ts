@@ -125,4 +125,16 @@ CREATE INDEX transcript_client_message ON transcript (handover_id, client_messag
   WHERE client_message_id IS NOT NULL;
 `,
   },
+  {
+    id: 5,
+    name: 'closing handovers and undelivered messages',
+    sql: `
+-- An asked-for end in progress (reason, time): persisted so a restart finishes it.
+ALTER TABLE handovers ADD COLUMN closing JSONB;
+-- outbound_status gains 'undelivered' (the handover ended before the message reached the agent).
+ALTER TABLE transcript DROP CONSTRAINT transcript_outbound_status_check;
+ALTER TABLE transcript ADD CONSTRAINT transcript_outbound_status_check
+  CHECK (outbound_status IN ('pending', 'sent', 'undelivered'));
+`,
+  },
 ];

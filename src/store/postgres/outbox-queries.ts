@@ -23,16 +23,15 @@
 // instance delivers the event again — at-least-once; the bot de-duplicates by event id.
 import { z } from 'zod';
 import type { HandoverEvent } from '../../core/model/events.ts';
-import type { DeadLetter, DeliveryOutcome, PendingDelivery } from '../../core/ports/store.ts';
+import type { DeadLetter, DeliveryOutcome, PendingDelivery } from '../../core/ports/store/index.ts';
 import { MAX_ERROR_LENGTH } from '../limits.ts';
 import { parseRow } from '../parse-row.ts';
 import { canonicalInstant } from '../timestamps.ts';
-import { EVENT_COLUMNS, rowToEvent } from './event-row.ts';
+import { postgresDialect } from '../sql/dialect.ts';
+import { eventColumnsOf, rowToEvent } from '../sql/event-row.ts';
 import type { Sql } from './transaction.ts';
 
-const EVENT_COLUMNS_OF_E = EVENT_COLUMNS.split(', ')
-  .map((c) => `e.${c}`)
-  .join(', ');
+const EVENT_COLUMNS_OF_E = eventColumnsOf('e');
 
 const pendingRow = z.object({
   attempts: z.number().int(),
@@ -46,7 +45,7 @@ const deadRow = z.object({
   dead_at: z.string(),
 });
 
-/** $1 now (canonical text), $2 limit, $3 this instance's id, $4 claim TTL in ms. */
+/** $1 now (canonical text), $2 limit, $3 this instance's id, $4 claim TTL in ms, $5 handovers to skip. */
 const CLAIM_DUE_SQL = `
 WITH head AS (
   SELECT DISTINCT ON (handover_id) event_id
@@ -59,6 +58,7 @@ picked AS (
   FROM outbox o JOIN head ON head.event_id = o.event_id
   WHERE o.status = 'pending'
     AND o.next_attempt_at <= $1
+    AND NOT (o.handover_id = ANY($5::text[]))
     AND (o.claimed_until IS NULL OR o.claimed_until <= now() OR o.claimed_by = $3)
     AND NOT EXISTS (
       SELECT 1 FROM outbox other
@@ -99,17 +99,24 @@ export class OutboxQueries {
   }
 
   /** Claims and returns the due heads for `owner` (see the file comment). */
-  async claimDue(now: string, limit: number, owner: string, claimTtlMs: number): Promise<PendingDelivery[]> {
+  async claimDue(
+    now: string,
+    limit: number,
+    owner: string,
+    claimTtlMs: number,
+    exclude: ReadonlySet<string>,
+  ): Promise<PendingDelivery[]> {
     const { rows } = await this.#sql.query(CLAIM_DUE_SQL, [
       canonicalInstant(now, 'now'),
       limit,
       owner,
       claimTtlMs,
+      [...exclude],
     ]);
     return rows.map((raw) => {
       const row = parseRow(pendingRow, raw, 'outbox');
       return {
-        event: rowToEvent(raw),
+        event: rowToEvent(raw, postgresDialect),
         attempts: row.attempts,
         nextAttemptAt: row.next_attempt_at,
         ...(row.first_attempt_at === null ? {} : { firstAttemptAt: row.first_attempt_at }),
@@ -158,6 +165,20 @@ export class OutboxQueries {
     return result.rowCount === 1;
   }
 
+  /**
+   * Start-up: takes back the claims of this instance's previous life (a `kill -9` left them), or —
+   * for a single-instance deployment — every claim, so no delivery waits out the claim time-out.
+   */
+  /** `owner`: an instance name, or `*` for every one. */
+  async releaseClaims(owner: string): Promise<number> {
+    const result = await this.#sql.query(
+      `UPDATE outbox SET ${CLEAR_CLAIM}
+       WHERE status = 'pending' AND claimed_by IS NOT NULL AND ($1::text = '*' OR claimed_by = $1)`,
+      [owner],
+    );
+    return result.rowCount ?? 0;
+  }
+
   async exists(eventId: string): Promise<boolean> {
     return ((await this.#sql.query('SELECT 1 FROM outbox WHERE event_id = $1', [eventId])).rowCount ?? 0) > 0;
   }
@@ -175,7 +196,7 @@ export class OutboxQueries {
     return rows.map((raw) => {
       const row = parseRow(deadRow, raw, 'outbox');
       return {
-        event: rowToEvent(raw),
+        event: rowToEvent(raw, postgresDialect),
         attempts: row.attempts,
         lastError: row.last_error ?? '',
         deadAt: row.dead_at,

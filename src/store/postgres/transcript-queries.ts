@@ -1,8 +1,8 @@
-// SQL on the transcript table. Rows map to entries with the shared ../transcript-row.ts: the
+// SQL on the transcript table. Rows map to entries with the shared ../sql/transcript-row.ts: the
 // table has the same columns and plain types as in SQLite.
 import { z } from 'zod';
 import type { TranscriptEntry } from '../../core/model/transcript.ts';
-import { TRANSCRIPT_COLUMNS, rowToTranscriptEntry, transcriptParams } from '../transcript-row.ts';
+import { TRANSCRIPT_COLUMNS, rowToTranscriptEntry, transcriptParams } from '../sql/transcript-row.ts';
 import { parseRow } from '../parse-row.ts';
 import type { Sql } from './transaction.ts';
 
@@ -48,14 +48,33 @@ export class TranscriptQueries {
     return result.rowCount === 1;
   }
 
-  /** Returns false when the handover has no outbound line with this id. */
-  async markSent(handoverId: string, entryId: string, providerMessageId: string): Promise<boolean> {
-    const result = await this.#sql.query(
-      `UPDATE transcript SET outbound_status = 'sent', provider_message_id = $1
-       WHERE id = $2 AND handover_id = $3 AND outbound_status IS NOT NULL`,
-      [providerMessageId, entryId, handoverId],
+  /**
+   * Settles a pending outbound line: `sent` with the provider's message id, or `undelivered`. A line
+   * no longer pending keeps what it has. False when the handover has no outbound line with this id.
+   */
+  async settle(
+    handoverId: string,
+    entryId: string,
+    outcome: { sent: string } | 'undelivered',
+  ): Promise<boolean> {
+    const result =
+      outcome === 'undelivered'
+        ? await this.#sql.query(
+            `UPDATE transcript SET outbound_status = 'undelivered'
+             WHERE id = $1 AND handover_id = $2 AND outbound_status = 'pending'`,
+            [entryId, handoverId],
+          )
+        : await this.#sql.query(
+            `UPDATE transcript SET outbound_status = 'sent', provider_message_id = $3
+             WHERE id = $1 AND handover_id = $2 AND outbound_status = 'pending'`,
+            [entryId, handoverId, outcome.sent],
+          );
+    if (result.rowCount === 1) return true;
+    const found = await this.#sql.query(
+      'SELECT 1 FROM transcript WHERE id = $1 AND handover_id = $2 AND outbound_status IS NOT NULL',
+      [entryId, handoverId],
     );
-    return result.rowCount === 1;
+    return (found.rowCount ?? 0) > 0;
   }
 
   async all(handoverId: string): Promise<TranscriptEntry[]> {

@@ -1,6 +1,7 @@
 // SQL on the events table: the append-only, per-handover numbered log that SSE replays from.
 import type { HandoverEvent } from '../../core/model/events.ts';
-import { EVENT_COLUMNS, eventParams, rowToEvent } from './event-row.ts';
+import { sqliteDialect } from '../sql/dialect.ts';
+import { EVENT_COLUMNS, EVENT_COLUMN_LIST, eventValues, rowToEvent } from '../sql/event-row.ts';
 import type { StatementCache } from './statements.ts';
 
 export class EventQueries {
@@ -14,21 +15,20 @@ export class EventQueries {
   insert(event: HandoverEvent): void {
     this.#sql
       .get(
-        `INSERT INTO events (${EVENT_COLUMNS})
-         VALUES (@id, @handover_id, @seq, @type, @endpoint_id, @user_id, @session_id, @occurred_at, @data)`,
+        `INSERT INTO events (${EVENT_COLUMNS}) VALUES (${EVENT_COLUMN_LIST.map((c) => `@${c}`).join(', ')})`,
       )
-      .run(eventParams(event));
+      .run(eventValues(event));
   }
 
   after(handoverId: string, afterSeq: number, limit: number): HandoverEvent[] {
     return this.#sql
       .get(`SELECT ${EVENT_COLUMNS} FROM events WHERE handover_id = ? AND seq > ? ORDER BY seq LIMIT ?`)
       .all(handoverId, afterSeq, limit)
-      .map(rowToEvent);
+      .map((row) => rowToEvent(row, sqliteDialect));
   }
 
   get(id: string): HandoverEvent | undefined {
     const row = this.#sql.get(`SELECT ${EVENT_COLUMNS} FROM events WHERE id = ?`).get(id);
-    return row === undefined ? undefined : rowToEvent(row);
+    return row === undefined ? undefined : rowToEvent(row, sqliteDialect);
   }
 }

@@ -2,22 +2,26 @@
 import { z } from 'zod';
 import { HandoverStates } from '../../core/model/handover.ts';
 import type { Handover, HandoverState } from '../../core/model/handover.ts';
-import type { ProviderRef } from '../../core/ports/provider.ts';
-import type { HandoverRecord } from '../../core/ports/store.ts';
+import type { ChangeSet, HandoverRecord, NewHandover } from '../../core/ports/store/index.ts';
 import type { HandoverFilter } from '../handover-filter.ts';
+import { parseRow } from '../parse-row.ts';
+import { sqliteDialect } from '../sql/dialect.ts';
 import {
   HANDOVER_COLUMNS,
-  handoverParams,
-  providerRefParam,
+  HANDOVER_WRITTEN,
+  handoverValues,
+  providerRefValue,
   rowToHandover,
   rowToRecord,
-} from './handover-row.ts';
-import { parseRow } from '../parse-row.ts';
+} from '../sql/handover-row.ts';
 import type { StatementCache } from './statements.ts';
 
 const stateCountRow = z.object({ state: z.enum(HandoverStates), n: z.number().int() });
 
 const TERMINAL = `('ended', 'failed')`;
+const RECORD_COLUMNS = `${HANDOVER_COLUMNS}, provider_ref, provider_cursor`;
+/** created_at is immutable and id is the key: an update writes the rest. */
+const UPDATED = HANDOVER_WRITTEN.filter((c) => c !== 'id' && c !== 'created_at');
 
 export class HandoverQueries {
   readonly #sql: StatementCache;
@@ -27,8 +31,8 @@ export class HandoverQueries {
   }
 
   get(id: string): HandoverRecord | undefined {
-    const row = this.#sql.get(`SELECT ${HANDOVER_COLUMNS}, provider_ref FROM handovers WHERE id = ?`).get(id);
-    return row === undefined ? undefined : rowToRecord(row);
+    const row = this.#sql.get(`SELECT ${RECORD_COLUMNS} FROM handovers WHERE id = ?`).get(id);
+    return row === undefined ? undefined : rowToRecord(row, sqliteDialect);
   }
 
   exists(id: string): boolean {
@@ -38,45 +42,44 @@ export class HandoverQueries {
   findUnended(endpointId: string, userId: string, sessionId: string): HandoverRecord | undefined {
     const row = this.#sql
       .get(
-        `SELECT ${HANDOVER_COLUMNS}, provider_ref FROM handovers
+        `SELECT ${RECORD_COLUMNS} FROM handovers
          WHERE endpoint_id = ? AND user_id = ? AND session_id = ? AND state NOT IN ${TERMINAL}`,
       )
       .get(endpointId, userId, sessionId);
-    return row === undefined ? undefined : rowToRecord(row);
+    return row === undefined ? undefined : rowToRecord(row, sqliteDialect);
   }
 
-  insert(handover: Handover, providerRef: ProviderRef | undefined): void {
+  insert(change: NewHandover): void {
     this.#sql
       .get(
-        `INSERT INTO handovers (id, endpoint_id, user_id, session_id, customer, settings, state, end_reason, failure,
-           agent, pending_agent_id, agent_ever_joined, last_seq, provider_cursor, created_at, updated_at, ended_at,
-           version, provider_ref)
-         VALUES (@id, @endpoint_id, @user_id, @session_id, @customer, @settings, @state, @end_reason, @failure,
-           @agent, @pending_agent_id, @agent_ever_joined, @last_seq, @provider_cursor, @created_at, @updated_at,
-           @ended_at, @version, @provider_ref)`,
+        `INSERT INTO handovers (${HANDOVER_WRITTEN.join(', ')}, provider_ref, provider_cursor)
+         VALUES (${HANDOVER_WRITTEN.map((c) => `@${c}`).join(', ')}, @provider_ref, @provider_cursor)`,
       )
-      .run({ ...handoverParams(handover), provider_ref: providerRef ? providerRefParam(providerRef) : null });
+      .run({
+        ...handoverValues(change.handover, sqliteDialect),
+        provider_ref: providerRefValue(change.provider?.ref),
+        provider_cursor: change.provider?.cursor ?? null,
+      });
   }
 
   /**
    * Writes the new state only if the stored version is `expectedVersion` (optimistic concurrency).
-   * `created_at` is immutable; `provider_ref` is replaced only when given, never cleared.
+   * `created_at` is immutable; the provider handle and cursor change only when given, never cleared.
    * Returns false when no row matched (stale version or unknown id).
    */
-  update(handover: Handover, expectedVersion: number, providerRef: ProviderRef | undefined): boolean {
+  update(change: ChangeSet): boolean {
     const result = this.#sql
       .get(
-        `UPDATE handovers SET endpoint_id = @endpoint_id, user_id = @user_id, session_id = @session_id,
-           customer = @customer, settings = @settings, state = @state, end_reason = @end_reason, failure = @failure,
-           agent = @agent, pending_agent_id = @pending_agent_id, agent_ever_joined = @agent_ever_joined,
-           last_seq = @last_seq, provider_cursor = @provider_cursor, updated_at = @updated_at, ended_at = @ended_at,
-           version = @version, provider_ref = COALESCE(@provider_ref, provider_ref)
+        `UPDATE handovers SET ${UPDATED.map((c) => `${c} = @${c}`).join(', ')},
+           provider_ref = COALESCE(@provider_ref, provider_ref),
+           provider_cursor = COALESCE(@provider_cursor, provider_cursor)
          WHERE id = @id AND version = @expected_version`,
       )
       .run({
-        ...handoverParams(handover),
-        provider_ref: providerRef ? providerRefParam(providerRef) : null,
-        expected_version: expectedVersion,
+        ...handoverValues(change.handover, sqliteDialect),
+        provider_ref: providerRefValue(change.provider?.ref),
+        provider_cursor: change.provider?.cursor ?? null,
+        expected_version: change.expectedVersion,
       });
     return result.changes === 1;
   }
@@ -104,18 +107,15 @@ export class HandoverQueries {
     return this.#sql
       .get(sql)
       .all(...params, filter.limit)
-      .map(rowToHandover);
+      .map((row) => rowToHandover(row, sqliteDialect));
   }
 
   /** Oldest first: the order in which a restarted gateway re-attaches them. */
   listUnended(): HandoverRecord[] {
     return this.#sql
-      .get(
-        `SELECT ${HANDOVER_COLUMNS}, provider_ref FROM handovers WHERE state NOT IN ${TERMINAL}
-         ORDER BY created_at, id`,
-      )
+      .get(`SELECT ${RECORD_COLUMNS} FROM handovers WHERE state NOT IN ${TERMINAL} ORDER BY created_at, id`)
       .all()
-      .map(rowToRecord);
+      .map((row) => rowToRecord(row, sqliteDialect));
   }
 
   countByState(): Record<HandoverState, number> {

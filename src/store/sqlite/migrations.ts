@@ -111,4 +111,45 @@ CREATE INDEX transcript_client_message ON transcript (handover_id, client_messag
   WHERE client_message_id IS NOT NULL;
 `,
   },
+  {
+    id: 5,
+    name: 'closing handovers and undelivered messages',
+    sql: `
+-- An asked-for end in progress (reason, time): persisted so a restart finishes it.
+ALTER TABLE handovers ADD COLUMN closing TEXT;
+-- outbound_status gains 'undelivered' (the handover ended before the message reached the agent).
+-- SQLite cannot change a CHECK constraint: the table is rebuilt with the same rows and indexes.
+CREATE TABLE transcript_v5 (
+  id TEXT PRIMARY KEY,
+  handover_id TEXT NOT NULL REFERENCES handovers (id),
+  position INTEGER NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('bot', 'customer', 'agent', 'system')),
+  text TEXT NOT NULL,
+  at TEXT NOT NULL,
+  sender_name TEXT,
+  provider_message_id TEXT,
+  outbound_status TEXT CHECK (outbound_status IN ('pending', 'sent', 'undelivered')),
+  outbound_order INTEGER,
+  outbound_kind TEXT CHECK (outbound_kind IN ('message', 'transcript', 'notice')),
+  client_message_id TEXT,
+  UNIQUE (handover_id, position),
+  CHECK ((outbound_status IS NULL) = (outbound_order IS NULL) AND (outbound_order IS NULL) = (outbound_kind IS NULL))
+);
+INSERT INTO transcript_v5 (id, handover_id, position, role, text, at, sender_name, provider_message_id,
+    outbound_status, outbound_order, outbound_kind, client_message_id)
+  SELECT id, handover_id, position, role, text, at, sender_name, provider_message_id,
+    outbound_status, outbound_order, outbound_kind, client_message_id
+  FROM transcript;
+DROP TABLE transcript;
+ALTER TABLE transcript_v5 RENAME TO transcript;
+CREATE UNIQUE INDEX transcript_provider_message ON transcript (handover_id, provider_message_id)
+  WHERE provider_message_id IS NOT NULL;
+CREATE UNIQUE INDEX transcript_outbound_order ON transcript (handover_id, outbound_order)
+  WHERE outbound_order IS NOT NULL;
+CREATE INDEX transcript_pending_outbound ON transcript (handover_id, outbound_order)
+  WHERE outbound_status = 'pending';
+CREATE INDEX transcript_client_message ON transcript (handover_id, client_message_id)
+  WHERE client_message_id IS NOT NULL;
+`,
+  },
 ];

@@ -9,16 +9,15 @@
 // as the head of its handover, i.e. it is then delivered AFTER later events already delivered.
 import { z } from 'zod';
 import type { HandoverEvent } from '../../core/model/events.ts';
-import type { DeadLetter, DeliveryOutcome, PendingDelivery } from '../../core/ports/store.ts';
+import type { DeadLetter, DeliveryOutcome, PendingDelivery } from '../../core/ports/store/index.ts';
 import { MAX_ERROR_LENGTH } from '../limits.ts';
 import { canonicalInstant } from '../timestamps.ts';
-import { EVENT_COLUMNS, rowToEvent } from './event-row.ts';
 import { parseRow } from '../parse-row.ts';
+import { sqliteDialect } from '../sql/dialect.ts';
+import { eventColumnsOf, rowToEvent } from '../sql/event-row.ts';
 import type { StatementCache } from './statements.ts';
 
-const EVENT_COLUMNS_OF_E = EVENT_COLUMNS.split(', ')
-  .map((c) => `e.${c}`)
-  .join(', ');
+const EVENT_COLUMNS_OF_E = eventColumnsOf('e');
 
 const pendingRow = z.object({
   attempts: z.number().int(),
@@ -49,22 +48,23 @@ export class OutboxQueries {
       .run(event.id, event.handoverId, event.seq, canonicalInstant(event.occurredAt, 'event.occurredAt'));
   }
 
-  due(now: string, limit: number): PendingDelivery[] {
+  /** The due heads, except those of handovers in `exclude` (one JSON parameter: one prepared statement). */
+  due(now: string, limit: number, exclude: ReadonlySet<string>): PendingDelivery[] {
     const rows = this.#sql
       .get(
         `SELECT ${EVENT_COLUMNS_OF_E}, o.attempts, o.next_attempt_at, o.first_attempt_at
          FROM (SELECT handover_id, MIN(seq) AS seq FROM outbox WHERE status = 'pending' GROUP BY handover_id) AS head
          JOIN outbox o ON o.handover_id = head.handover_id AND o.seq = head.seq
          JOIN events e ON e.id = o.event_id
-         WHERE o.next_attempt_at <= ?
+         WHERE o.next_attempt_at <= ? AND o.handover_id NOT IN (SELECT value FROM json_each(?))
          ORDER BY o.next_attempt_at, o.handover_id
          LIMIT ?`,
       )
-      .all(canonicalInstant(now, 'now'), limit);
+      .all(canonicalInstant(now, 'now'), JSON.stringify([...exclude]), limit);
     return rows.map((raw) => {
       const row = parseRow(pendingRow, raw, 'outbox');
       return {
-        event: rowToEvent(raw),
+        event: rowToEvent(raw, sqliteDialect),
         attempts: row.attempts,
         nextAttemptAt: row.next_attempt_at,
         ...(row.first_attempt_at === null ? {} : { firstAttemptAt: row.first_attempt_at }),
@@ -126,7 +126,7 @@ export class OutboxQueries {
     return rows.map((raw) => {
       const row = parseRow(deadRow, raw, 'outbox');
       return {
-        event: rowToEvent(raw),
+        event: rowToEvent(raw, sqliteDialect),
         attempts: row.attempts,
         lastError: row.last_error ?? '',
         deadAt: row.dead_at,

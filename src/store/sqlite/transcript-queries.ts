@@ -1,6 +1,6 @@
 // SQL on the transcript table.
 import type { TranscriptEntry } from '../../core/model/transcript.ts';
-import { TRANSCRIPT_COLUMNS, rowToTranscriptEntry, transcriptParams } from '../transcript-row.ts';
+import { TRANSCRIPT_COLUMNS, rowToTranscriptEntry, transcriptParams } from '../sql/transcript-row.ts';
 import type { StatementCache } from './statements.ts';
 
 export class TranscriptQueries {
@@ -30,15 +30,32 @@ export class TranscriptQueries {
     return result.changes === 1;
   }
 
-  /** Returns false when the handover has no outbound line with this id. */
-  markSent(handoverId: string, entryId: string, providerMessageId: string): boolean {
-    const result = this.#sql
-      .get(
-        `UPDATE transcript SET outbound_status = 'sent', provider_message_id = ?
-         WHERE id = ? AND handover_id = ? AND outbound_status IS NOT NULL`,
-      )
-      .run(providerMessageId, entryId, handoverId);
-    return result.changes === 1;
+  /**
+   * Settles a pending outbound line: `sent` with the provider's message id, or `undelivered`. A line
+   * no longer pending keeps what it has (a late confirmation after an echo, a send after the end).
+   * Returns false when the handover has no outbound line with this id at all.
+   */
+  settle(handoverId: string, entryId: string, outcome: { sent: string } | 'undelivered'): boolean {
+    const changed =
+      outcome === 'undelivered'
+        ? this.#sql
+            .get(
+              `UPDATE transcript SET outbound_status = 'undelivered'
+               WHERE id = ? AND handover_id = ? AND outbound_status = 'pending'`,
+            )
+            .run(entryId, handoverId).changes
+        : this.#sql
+            .get(
+              `UPDATE transcript SET outbound_status = 'sent', provider_message_id = ?
+               WHERE id = ? AND handover_id = ? AND outbound_status = 'pending'`,
+            )
+            .run(outcome.sent, entryId, handoverId).changes;
+    if (changed === 1) return true;
+    return (
+      this.#sql
+        .get('SELECT 1 FROM transcript WHERE id = ? AND handover_id = ? AND outbound_status IS NOT NULL')
+        .get(entryId, handoverId) !== undefined
+    );
   }
 
   all(handoverId: string): TranscriptEntry[] {

@@ -1,5 +1,5 @@
-// A DeliveryLogger that keeps every line, so tests can assert nothing secret was logged.
-import type { DeliveryLogger } from '../../../src/delivery/logger.ts';
+// A Logger that keeps every line, so tests can assert nothing secret was logged.
+import type { Logger } from '../../../src/core/ports/logger.ts';
 
 export interface LogLine {
   readonly level: 'debug' | 'info' | 'warn' | 'error';
@@ -7,7 +7,7 @@ export interface LogLine {
   readonly msg: string | undefined;
 }
 
-export class RecordingLogger implements DeliveryLogger {
+export class RecordingLogger implements Logger {
   readonly lines: LogLine[] = [];
   debug(obj: object, msg?: string): void {
     this.lines.push({ level: 'debug', obj, msg });

@@ -3,11 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import type { HandoverEvent } from '../../../src/core/model/events.ts';
 import type { Clock } from '../../../src/core/ports/clock.ts';
-import { SqliteHandoverStore } from '../../../src/store/sqlite/sqlite-handover-store.ts';
+import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.ts';
 import { makeHandover } from './fixtures.ts';
 
-export async function openMemoryStore(): Promise<SqliteHandoverStore> {
-  const store = new SqliteHandoverStore({ path: ':memory:' });
+export async function openMemoryStore(): Promise<SqliteStore> {
+  const store = new SqliteStore({ path: ':memory:' });
   await store.migrate();
   return store;
 }
@@ -22,11 +22,11 @@ export interface AppendSpec {
 
 /** Appends events to handovers, tracking each one's version and last seq. */
 export class EventWriter {
-  readonly #store: SqliteHandoverStore;
+  readonly #store: SqliteStore;
   readonly #clock: Clock;
   readonly #state = new Map<string, { version: number; lastSeq: number; endpointId: string }>();
 
-  constructor(store: SqliteHandoverStore, clock: Clock) {
+  constructor(store: SqliteStore, clock: Clock) {
     this.#store = store;
     this.#clock = clock;
   }
@@ -62,10 +62,10 @@ export class EventWriter {
     }
     const webhook = spec.webhook ?? true;
     if (prev === undefined) {
-      const { created } = await this.#store.createHandover({ handover, events, webhook });
+      const { created } = await this.#store.handovers.create({ handover, events, webhook });
       if (!created) throw new Error(`handover ${handoverId} already exists`);
     } else {
-      await this.#store.commit({ handover, expectedVersion: prev.version, events, webhook });
+      await this.#store.handovers.commit({ handover, expectedVersion: prev.version, events, webhook });
     }
     this.#state.set(handoverId, { version: handover.version, lastSeq: lastSeq + count, endpointId });
     return events;

@@ -12,8 +12,6 @@ import {
   GuestChatRequestError,
   isRetryableGuestChatError,
   isRetryableStatus,
-  parseRetryAfter,
-  retryDelayFor,
 } from '../../../src/providers/genesys-guest-chat/index.ts';
 
 const api = (status: number, extra: Partial<ConstructorParameters<typeof GenesysApiError>[0]> = {}) =>
@@ -77,32 +75,4 @@ test('network error message shows only the system error code', () => {
   const e = new GenesysNetworkError('createConversation', cause);
   assert.equal(e.message, 'Genesys createConversation failed: network error (ECONNREFUSED)');
   assert.equal(e.cause, cause);
-});
-
-test('Retry-After: delta-seconds', () => {
-  assert.equal(parseRetryAfter('42'), 42_000);
-  assert.equal(parseRetryAfter(' 0 '), 0);
-  assert.equal(parseRetryAfter('1.5'), 1500);
-});
-
-test('Retry-After: HTTP-date, relative to now, past dates clamp to 0', () => {
-  const now = Date.parse('2025-01-01T00:00:00Z');
-  assert.equal(parseRetryAfter('Wed, 01 Jan 2025 00:00:30 GMT', now), 30_000);
-  assert.equal(parseRetryAfter('Tue, 31 Dec 2024 23:59:00 GMT', now), 0);
-});
-
-test('Retry-After: absent or junk yields undefined', () => {
-  for (const v of [null, undefined, '', '   ', '-5', '12abc', 'soon', '1e3']) {
-    assert.equal(parseRetryAfter(v, 0), undefined, String(v));
-  }
-});
-
-test('retryDelayFor: Retry-After wins, else full-jitter backoff, undefined when not retryable', () => {
-  const o = { initialDelayMs: 100, maxDelayMs: 1000, random: () => 0.5 };
-  assert.equal(retryDelayFor(api(429, { retryAfterMs: 7000 }), 1, o), 7000);
-  assert.equal(retryDelayFor(api(503), 3, o), 200);
-  assert.equal(retryDelayFor(new GenesysTimeoutError('sendMessage', 10), 1, o), 50);
-  assert.equal(retryDelayFor(api(400), 1, o), undefined);
-  assert.equal(retryDelayFor(new GenesysAbortedError('sendMessage'), 1, o), undefined);
-  assert.equal(retryDelayFor(new Error('other'), 1, o), undefined);
 });

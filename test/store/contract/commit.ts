@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { describe, test } from 'node:test';
-import { VersionConflictError } from '../../../src/core/ports/store.ts';
-import type { HandoverStore } from '../../../src/core/ports/store.ts';
+import { VersionConflictError } from '../../../src/core/ports/store/index.ts';
+import type { Store } from '../../../src/core/ports/store/index.ts';
 import {
   SECRET_JWT,
   at,
@@ -17,12 +17,12 @@ import {
 import { useStore } from './use-store.ts';
 
 /** Everything a failed commit must have left untouched. */
-async function snapshot(store: HandoverStore, handoverId: string): Promise<unknown> {
+async function snapshot(store: Store, handoverId: string): Promise<unknown> {
   return {
-    record: await store.getHandover(handoverId),
-    events: await store.events(handoverId, 0, 100),
-    transcript: await store.transcript(handoverId),
-    due: await store.dueDeliveries(at(10_000), 100),
+    record: await store.handovers.get(handoverId),
+    events: await store.events.after(handoverId, 0, 100),
+    transcript: await store.transcript.all(handoverId),
+    due: await store.events.dueDeliveries(at(10_000), 100),
   };
 }
 
@@ -31,45 +31,50 @@ function assertNoSecret(err: unknown): void {
   if (err instanceof Error) assert.ok(!err.message.includes(SECRET_JWT));
 }
 
-export function commitContract(makeStore: () => Promise<HandoverStore>): void {
+export function commitContract(makeStore: () => Promise<Store>): void {
   void describe('commit', () => {
     const store = useStore(makeStore);
 
     test('writes the new state, events, outbox rows and transcript together', async () => {
       const h = makeHandover();
-      await store().createHandover({ handover: h, webhook: true });
+      await store().handovers.create({ handover: h, webhook: true });
       const queued = nextVersion(h, { state: 'queued', lastSeq: 1, updatedAt: at(1) });
       const event = makeEvent(queued, 1);
       const line = makeLine(h, { providerMessageId: 'm1' });
-      await store().commit({
+      await store().handovers.commit({
         handover: queued,
         expectedVersion: 1,
         webhook: true,
         events: [event],
         transcript: [line],
       });
-      assert.deepEqual((await store().getHandover(h.id))?.handover, queued);
-      assert.deepEqual(await store().events(h.id, 0, 10), [event]);
-      assert.deepEqual(await store().transcript(h.id), [line]);
+      assert.deepEqual((await store().handovers.get(h.id))?.handover, queued);
+      assert.deepEqual(await store().events.after(h.id, 0, 10), [event]);
+      assert.deepEqual(await store().transcript.all(h.id), [line]);
       assert.deepEqual(
-        (await store().dueDeliveries(at(100), 10)).map((d) => d.event),
+        (await store().events.dueDeliveries(at(100), 10)).map((d) => d.event),
         [event],
       );
     });
 
     test('webhook false: events are stored (SSE) but owe no delivery', async () => {
       const h = makeHandover();
-      await store().createHandover({ handover: h, webhook: false, events: [makeEvent(h, 1)] });
+      await store().handovers.create({ handover: h, webhook: false, events: [makeEvent(h, 1)] });
       const event = makeEvent(h, 2);
-      await store().commit({ handover: nextVersion(h), expectedVersion: 1, webhook: false, events: [event] });
-      assert.equal((await store().events(h.id, 0, 10)).length, 2);
-      assert.deepEqual(await store().dueDeliveries(at(100), 10), []);
+      await store().handovers.commit({
+        handover: nextVersion(h),
+        expectedVersion: 1,
+        webhook: false,
+        events: [event],
+      });
+      assert.equal((await store().events.after(h.id, 0, 10)).length, 2);
+      assert.deepEqual(await store().events.dueDeliveries(at(100), 10), []);
     });
 
     test('a stale expected version throws VersionConflictError and writes nothing', async () => {
       const h = makeHandover();
-      await store().createHandover({ handover: h, webhook: true, providerRef: makeProviderRef() });
-      await store().commit({
+      await store().handovers.create({ handover: h, webhook: true, provider: { ref: makeProviderRef() } });
+      await store().handovers.commit({
         handover: nextVersion(h, { state: 'queued' }),
         expectedVersion: 1,
         webhook: false,
@@ -77,11 +82,11 @@ export function commitContract(makeStore: () => Promise<HandoverStore>): void {
       const before = await snapshot(store(), h.id);
       const stale = nextVersion(h, { state: 'failed', updatedAt: at(9) });
       const err: unknown = await store()
-        .commit({
+        .handovers.commit({
           handover: stale,
           expectedVersion: 1,
           webhook: true,
-          providerRef: makeProviderRef('eyJ-another-secret'),
+          provider: { ref: makeProviderRef('eyJ-another-secret') },
           events: [makeEvent(h, 1)],
           transcript: [makeLine(h, { providerMessageId: 'm-stale' }), makeOutbound(h, 1)],
         })
@@ -93,52 +98,82 @@ export function commitContract(makeStore: () => Promise<HandoverStore>): void {
       assert.equal(err.handoverId, h.id);
       assertNoSecret(err);
       assert.deepEqual(await snapshot(store(), h.id), before);
-      assert.equal(await store().hasProviderMessage(h.id, 'm-stale'), false);
+      assert.equal(await store().transcript.hasProviderMessage(h.id, 'm-stale'), false);
     });
 
     test('two commits from the same version: one wins, the other conflicts', async () => {
       const h = makeHandover();
-      await store().createHandover({ handover: h, webhook: false });
+      await store().handovers.create({ handover: h, webhook: false });
       const results = await Promise.allSettled([
-        store().commit({ handover: nextVersion(h, { state: 'queued' }), expectedVersion: 1, webhook: false }),
-        store().commit({ handover: nextVersion(h, { state: 'failed' }), expectedVersion: 1, webhook: false }),
+        store().handovers.commit({
+          handover: nextVersion(h, { state: 'queued' }),
+          expectedVersion: 1,
+          webhook: false,
+        }),
+        store().handovers.commit({
+          handover: nextVersion(h, { state: 'failed' }),
+          expectedVersion: 1,
+          webhook: false,
+        }),
       ]);
       assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
       const rejected = results.find((r) => r.status === 'rejected');
       assert.ok(rejected?.reason instanceof VersionConflictError);
-      assert.equal((await store().getHandover(h.id))?.handover.version, 2);
+      assert.equal((await store().handovers.get(h.id))?.handover.version, 2);
     });
 
     test('version must be expectedVersion + 1', async () => {
       const h = makeHandover();
-      await store().createHandover({ handover: h, webhook: false });
+      await store().handovers.create({ handover: h, webhook: false });
       await assert.rejects(
-        store().commit({ handover: { ...h, version: 5 }, expectedVersion: 1, webhook: false }),
+        store().handovers.commit({ handover: { ...h, version: 5 }, expectedVersion: 1, webhook: false }),
       );
-      assert.equal((await store().getHandover(h.id))?.handover.version, 1);
+      assert.equal((await store().handovers.get(h.id))?.handover.version, 1);
     });
 
     test('an unknown handover is refused', async () => {
       const h = makeHandover();
-      await assert.rejects(store().commit({ handover: nextVersion(h), expectedVersion: 1, webhook: false }));
-      assert.equal(await store().getHandover(h.id), undefined);
+      await assert.rejects(
+        store().handovers.commit({ handover: nextVersion(h), expectedVersion: 1, webhook: false }),
+      );
+      assert.equal(await store().handovers.get(h.id), undefined);
     });
 
     test('sets the provider ref when given and keeps it when not', async () => {
       const h = makeHandover();
-      await store().createHandover({ handover: h, webhook: false });
+      await store().handovers.create({ handover: h, webhook: false });
       const ref = makeProviderRef();
       const v2 = nextVersion(h, { state: 'queued' });
-      await store().commit({ handover: v2, expectedVersion: 1, webhook: false, providerRef: ref });
-      assert.deepEqual((await store().getHandover(h.id))?.providerRef, ref);
-      await store().commit({ handover: nextVersion(v2), expectedVersion: 2, webhook: false });
-      assert.deepEqual(await store().getHandover(h.id), { handover: nextVersion(v2), providerRef: ref });
+      await store().handovers.commit({ handover: v2, expectedVersion: 1, webhook: false, provider: { ref } });
+      assert.deepEqual((await store().handovers.get(h.id))?.provider?.ref, ref);
+      await store().handovers.commit({ handover: nextVersion(v2), expectedVersion: 2, webhook: false });
+      assert.deepEqual(await store().handovers.get(h.id), { handover: nextVersion(v2), provider: { ref } });
+    });
+
+    test('moves the provider cursor when given and keeps it when not', async () => {
+      const h = makeHandover();
+      const ref = makeProviderRef();
+      await store().handovers.create({ handover: h, webhook: false, provider: { ref } });
+      const v2 = nextVersion(h);
+      await store().handovers.commit({
+        handover: v2,
+        expectedVersion: 1,
+        webhook: false,
+        provider: { cursor: 'm-7' },
+      });
+      assert.deepEqual((await store().handovers.get(h.id))?.provider, { ref, cursor: 'm-7' });
+      const v3 = nextVersion(v2);
+      await store().handovers.commit({ handover: v3, expectedVersion: 2, webhook: false });
+      assert.deepEqual((await store().handovers.get(h.id))?.provider, { ref, cursor: 'm-7' });
+      assert.deepEqual(await store().handovers.listUnended(), [
+        { handover: v3, provider: { ref, cursor: 'm-7' } },
+      ]);
     });
 
     test('a duplicate event id or seq fails the whole commit', async () => {
       const h = makeHandover();
       const first = makeEvent(h, 1);
-      await store().createHandover({ handover: h, webhook: true, events: [first] });
+      await store().handovers.create({ handover: h, webhook: true, events: [first] });
       const before = await snapshot(store(), h.id);
       const duplicates = [
         [makeEvent(h, 2, { id: first.id })],
@@ -148,13 +183,13 @@ export function commitContract(makeStore: () => Promise<HandoverStore>): void {
       for (const events of duplicates) {
         const line = makeLine(h, { providerMessageId: `m-${events[0]!.id}` });
         const err: unknown = await store()
-          .commit({
+          .handovers.commit({
             handover: nextVersion(h),
             expectedVersion: 1,
             webhook: true,
             events,
             transcript: [line],
-            providerRef: makeProviderRef(),
+            provider: { ref: makeProviderRef() },
           })
           .then(
             () => undefined,
@@ -168,10 +203,10 @@ export function commitContract(makeStore: () => Promise<HandoverStore>): void {
 
     test('confirming an unknown outbound line fails the whole commit', async () => {
       const h = makeHandover();
-      await store().createHandover({ handover: h, webhook: false, transcript: [makeOutbound(h, 1)] });
+      await store().handovers.create({ handover: h, webhook: false, transcript: [makeOutbound(h, 1)] });
       const before = await snapshot(store(), h.id);
       await assert.rejects(
-        store().commit({
+        store().handovers.commit({
           handover: nextVersion(h),
           expectedVersion: 1,
           webhook: false,

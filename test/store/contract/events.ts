@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { PendingEvent } from '../../../src/core/model/events.ts';
-import type { HandoverStore } from '../../../src/core/ports/store.ts';
+import type { Store } from '../../../src/core/ports/store/index.ts';
 import { makeEvent, makeHandover, nextVersion } from '../fixtures.ts';
 import { useStore } from './use-store.ts';
 
@@ -23,48 +23,53 @@ const everyKind: PendingEvent[] = [
   { type: 'handover.failed', data: { error: { code: 'chat.deployment.disabled', message: 'disabled' } } },
 ];
 
-export function eventsContract(makeStore: () => Promise<HandoverStore>): void {
+export function eventsContract(makeStore: () => Promise<Store>): void {
   void describe('events / getEvent', () => {
     const store = useStore(makeStore);
 
     test('every event type round-trips through events() and getEvent()', async () => {
       const h = makeHandover();
       const events = everyKind.map((pending, i) => makeEvent(h, i + 1, { pending }));
-      await store().createHandover({ handover: { ...h, lastSeq: events.length }, webhook: false, events });
-      assert.deepEqual(await store().events(h.id, 0, 100), events);
-      for (const e of events) assert.deepEqual(await store().getEvent(e.id), e);
+      await store().handovers.create({ handover: { ...h, lastSeq: events.length }, webhook: false, events });
+      assert.deepEqual(await store().events.after(h.id, 0, 100), events);
+      for (const e of events) assert.deepEqual(await store().events.get(e.id), e);
     });
 
     test('after a seq, in order, limited; other handovers never mix in', async () => {
       const h = makeHandover();
       const other = makeHandover();
-      await store().createHandover({
+      await store().handovers.create({
         handover: h,
         webhook: false,
         events: [makeEvent(h, 1), makeEvent(h, 2)],
       });
-      await store().createHandover({ handover: other, webhook: false, events: [makeEvent(other, 1)] });
+      await store().handovers.create({ handover: other, webhook: false, events: [makeEvent(other, 1)] });
       const later = [makeEvent(h, 5), makeEvent(h, 3), makeEvent(h, 4)];
-      await store().commit({ handover: nextVersion(h), expectedVersion: 1, webhook: false, events: later });
+      await store().handovers.commit({
+        handover: nextVersion(h),
+        expectedVersion: 1,
+        webhook: false,
+        events: later,
+      });
       assert.deepEqual(
-        (await store().events(h.id, 0, 100)).map((e) => e.seq),
+        (await store().events.after(h.id, 0, 100)).map((e) => e.seq),
         [1, 2, 3, 4, 5],
       );
       assert.deepEqual(
-        (await store().events(h.id, 2, 2)).map((e) => e.seq),
+        (await store().events.after(h.id, 2, 2)).map((e) => e.seq),
         [3, 4],
       );
-      assert.deepEqual(await store().events(h.id, 5, 10), []);
+      assert.deepEqual(await store().events.after(h.id, 5, 10), []);
       assert.deepEqual(
-        (await store().events(other.id, 0, 10)).map((e) => e.handoverId),
+        (await store().events.after(other.id, 0, 10)).map((e) => e.handoverId),
         [other.id],
       );
-      await assert.rejects(store().events(h.id, 0, 0));
+      await assert.rejects(store().events.after(h.id, 0, 0));
     });
 
     test('unknown ids: undefined and empty', async () => {
-      assert.equal(await store().getEvent('nope'), undefined);
-      assert.deepEqual(await store().events('nope', 0, 10), []);
+      assert.equal(await store().events.get('nope'), undefined);
+      assert.deepEqual(await store().events.after('nope', 0, 10), []);
     });
   });
 }

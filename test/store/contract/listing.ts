@@ -4,15 +4,15 @@ import { describe, test } from 'node:test';
 import { GatewayError } from '../../../src/core/errors.ts';
 import type { Handover } from '../../../src/core/model/handover.ts';
 import { HandoverStates } from '../../../src/core/model/handover.ts';
-import type { HandoverStore, ListQuery } from '../../../src/core/ports/store.ts';
+import type { Store, ListQuery } from '../../../src/core/ports/store/index.ts';
 import { at, makeHandover, makeProviderRef, nextVersion } from '../fixtures.ts';
 import { useStore } from './use-store.ts';
 
-async function allPages(store: HandoverStore, query: Omit<ListQuery, 'cursor'>): Promise<Handover[][]> {
+async function allPages(store: Store, query: Omit<ListQuery, 'cursor'>): Promise<Handover[][]> {
   const pages: Handover[][] = [];
   let cursor: string | undefined;
   do {
-    const page = await store.listHandovers({ ...query, ...(cursor === undefined ? {} : { cursor }) });
+    const page = await store.handovers.list({ ...query, ...(cursor === undefined ? {} : { cursor }) });
     pages.push([...page.items]);
     cursor = page.nextCursor;
     assert.ok(pages.length < 100, 'pagination does not terminate');
@@ -20,7 +20,7 @@ async function allPages(store: HandoverStore, query: Omit<ListQuery, 'cursor'>):
   return pages;
 }
 
-export function listingContract(makeStore: () => Promise<HandoverStore>): void {
+export function listingContract(makeStore: () => Promise<Store>): void {
   void describe('listHandovers / listUnended / countByState', () => {
     const store = useStore(makeStore);
 
@@ -29,7 +29,7 @@ export function listingContract(makeStore: () => Promise<HandoverStore>): void {
       const made = [0, 1, 2, 3, 3, 4, 5].map((minute, i) =>
         makeHandover({ createdAt: at(minute), endpointId: i % 2 === 0 ? 'ep-a' : 'ep-b', id: `h-${i}` }),
       );
-      for (const h of made) await store().createHandover({ handover: h, webhook: false });
+      for (const h of made) await store().handovers.create({ handover: h, webhook: false });
       return made;
     }
     const newestFirst = (hs: Handover[]): string[] =>
@@ -55,10 +55,10 @@ export function listingContract(makeStore: () => Promise<HandoverStore>): void {
 
     test('an exact last page carries no next cursor', async () => {
       await seed();
-      const page = await store().listHandovers({ limit: 7 });
+      const page = await store().handovers.list({ limit: 7 });
       assert.equal(page.items.length, 7);
       assert.equal(page.nextCursor, undefined);
-      assert.deepEqual(await store().listHandovers({ limit: 10 }), { items: page.items });
+      assert.deepEqual(await store().handovers.list({ limit: 10 }), { items: page.items });
     });
 
     test('filters by endpoints and by state, paging within the filter', async () => {
@@ -69,67 +69,71 @@ export function listingContract(makeStore: () => Promise<HandoverStore>): void {
         newestFirst(onA),
       );
       assert.equal(
-        (await store().listHandovers({ limit: 50, endpointIds: ['ep-a', 'ep-b'] })).items.length,
+        (await store().handovers.list({ limit: 50, endpointIds: ['ep-a', 'ep-b'] })).items.length,
         7,
       );
-      assert.deepEqual(await store().listHandovers({ limit: 50, endpointIds: [] }), { items: [] });
-      assert.deepEqual(await store().listHandovers({ limit: 50, endpointIds: ['ep-none'] }), { items: [] });
+      assert.deepEqual(await store().handovers.list({ limit: 50, endpointIds: [] }), { items: [] });
+      assert.deepEqual(await store().handovers.list({ limit: 50, endpointIds: ['ep-none'] }), { items: [] });
 
       const target = made[2]!;
-      await store().commit({
+      await store().handovers.commit({
         handover: nextVersion(target, { state: 'active' }),
         expectedVersion: 1,
         webhook: false,
       });
-      const active = await store().listHandovers({ limit: 50, state: 'active' });
+      const active = await store().handovers.list({ limit: 50, state: 'active' });
       assert.deepEqual(
         active.items.map((h) => h.id),
         [target.id],
       );
       assert.deepEqual(
-        (await store().listHandovers({ limit: 50, state: 'active', endpointIds: ['ep-b'] })).items,
+        (await store().handovers.list({ limit: 50, state: 'active', endpointIds: ['ep-b'] })).items,
         [],
       );
-      assert.equal((await store().listHandovers({ limit: 50, state: 'requested' })).items.length, 6);
+      assert.equal((await store().handovers.list({ limit: 50, state: 'requested' })).items.length, 6);
     });
 
     test('a forged cursor is a validation error; a bad limit is refused', async () => {
       await seed();
       for (const cursor of ['not-base64-json', Buffer.from('{"a":1}').toString('base64url')]) {
-        await assert.rejects(store().listHandovers({ limit: 2, cursor }), (err: unknown) => {
+        await assert.rejects(store().handovers.list({ limit: 2, cursor }), (err: unknown) => {
           assert.ok(err instanceof GatewayError);
           assert.equal(err.code, 'VALIDATION_FAILED');
           return true;
         });
       }
-      await assert.rejects(store().listHandovers({ limit: 0 }));
-      await assert.rejects(store().listHandovers({ limit: 1.5 }));
+      await assert.rejects(store().handovers.list({ limit: 0 }));
+      await assert.rejects(store().handovers.list({ limit: 1.5 }));
     });
 
     test('listUnended: every requested/queued/active/transferring handover, with its provider ref', async () => {
       const ref = makeProviderRef();
       const states = ['requested', 'queued', 'active', 'transferring', 'ended', 'failed'] as const;
       const made = states.map((state, i) => makeHandover({ state, createdAt: at(i) }));
-      for (const h of made) await store().createHandover({ handover: h, webhook: false, providerRef: ref });
-      const unended = await store().listUnended();
+      for (const h of made)
+        await store().handovers.create({ handover: h, webhook: false, provider: { ref } });
+      const unended = await store().handovers.listUnended();
       assert.deepEqual(
         unended.map((r) => r.handover.state),
         ['requested', 'queued', 'active', 'transferring'],
       );
-      for (const r of unended) assert.deepEqual(r.providerRef, ref);
+      for (const r of unended) assert.deepEqual(r.provider?.ref, ref);
     });
 
     test('countByState: every state, zero when none', async () => {
-      assert.deepEqual(await store().countByState(), Object.fromEntries(HandoverStates.map((s) => [s, 0])));
+      assert.deepEqual(
+        await store().handovers.countByState(),
+        Object.fromEntries(HandoverStates.map((s) => [s, 0])),
+      );
       const a = makeHandover();
-      await store().createHandover({ handover: a, webhook: false });
-      await store().createHandover({ handover: makeHandover(), webhook: false });
-      await store().commit({
+      await store().handovers.create({ handover: a, webhook: false });
+      await store().handovers.create({ handover: makeHandover(), webhook: false });
+      await store().handovers.commit({
         handover: nextVersion(a, { state: 'ended' }),
         expectedVersion: 1,
         webhook: false,
       });
-      assert.deepEqual(await store().countByState(), {
+      assert.deepEqual(await store().handovers.countByState(), {
         requested: 1,
         queued: 0,
         active: 0,

@@ -4,11 +4,11 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Handover } from '../../../src/core/model/handover.ts';
 import type { HandoverEvent } from '../../../src/core/model/events.ts';
-import type { HandoverStore } from '../../../src/core/ports/store.ts';
+import type { Store } from '../../../src/core/ports/store/index.ts';
 import { at, makeEvent, makeHandover } from '../fixtures.ts';
 import { useStore } from './use-store.ts';
 
-export function outboxContract(makeStore: () => Promise<HandoverStore>): void {
+export function outboxContract(makeStore: () => Promise<Store>): void {
   void describe('webhook outbox', () => {
     const store = useStore(makeStore);
 
@@ -16,17 +16,17 @@ export function outboxContract(makeStore: () => Promise<HandoverStore>): void {
     async function withEvents(count: number): Promise<{ h: Handover; events: HandoverEvent[] }> {
       const h = makeHandover();
       const events = Array.from({ length: count }, (_, i) => makeEvent(h, i + 1));
-      await store().createHandover({ handover: { ...h, lastSeq: count }, webhook: true, events });
+      await store().handovers.create({ handover: { ...h, lastSeq: count }, webhook: true, events });
       return { h, events };
     }
     const dueIds = async (now: string): Promise<string[]> =>
-      (await store().dueDeliveries(now, 100)).map((d) => d.event.id);
+      (await store().events.dueDeliveries(now, 100)).map((d) => d.event.id);
 
     test('only the oldest undelivered event of each handover, once it is due', async () => {
       const a = await withEvents(3);
       const b = await withEvents(2);
       assert.deepEqual(await dueIds(at(0)), []);
-      const due = await store().dueDeliveries(at(1), 100);
+      const due = await store().events.dueDeliveries(at(1), 100);
       assert.deepEqual(
         due.map((d) => d.event).sort((x, y) => x.id.localeCompare(y.id)),
         [a.events[0], b.events[0]].sort((x, y) => x!.id.localeCompare(y!.id)),
@@ -36,14 +36,14 @@ export function outboxContract(makeStore: () => Promise<HandoverStore>): void {
         assert.equal(d.nextAttemptAt, at(1));
         assert.equal(d.firstAttemptAt, undefined);
       }
-      await store().recordDelivery(a.events[0]!.id, { kind: 'delivered', at: at(2) });
+      await store().events.recordDelivery(a.events[0]!.id, { kind: 'delivered', at: at(2) });
       assert.deepEqual(new Set(await dueIds(at(5))), new Set([a.events[1]!.id, b.events[0]!.id]));
     });
 
     test('a retrying handover waits in order, and never blocks another', async () => {
       const slow = await withEvents(2);
       const fast = await withEvents(2);
-      await store().recordDelivery(slow.events[0]!.id, {
+      await store().events.recordDelivery(slow.events[0]!.id, {
         kind: 'retry',
         at: at(2),
         nextAttemptAt: at(30),
@@ -51,10 +51,10 @@ export function outboxContract(makeStore: () => Promise<HandoverStore>): void {
       });
       // slow's second event must not overtake its first; fast flows.
       assert.deepEqual(await dueIds(at(10)), [fast.events[0]!.id]);
-      await store().recordDelivery(fast.events[0]!.id, { kind: 'delivered', at: at(10) });
+      await store().events.recordDelivery(fast.events[0]!.id, { kind: 'delivered', at: at(10) });
       assert.deepEqual(await dueIds(at(10)), [fast.events[1]!.id]);
 
-      const retried = await store().dueDeliveries(at(30), 100);
+      const retried = await store().events.dueDeliveries(at(30), 100);
       const slowHead = retried.find((d) => d.event.handoverId === slow.h.id);
       assert.deepEqual(slowHead, {
         event: slow.events[0],
@@ -62,54 +62,71 @@ export function outboxContract(makeStore: () => Promise<HandoverStore>): void {
         nextAttemptAt: at(30),
         firstAttemptAt: at(2),
       });
-      await store().recordDelivery(slow.events[0]!.id, {
+      await store().events.recordDelivery(slow.events[0]!.id, {
         kind: 'retry',
         at: at(30),
         nextAttemptAt: at(40),
         error: 'again',
       });
-      const again = (await store().dueDeliveries(at(40), 100)).find((d) => d.event.handoverId === slow.h.id);
+      const again = (await store().events.dueDeliveries(at(40), 100)).find(
+        (d) => d.event.handoverId === slow.h.id,
+      );
       assert.ok(again, 'the retried event is due again');
       assert.equal(again.attempts, 2);
       assert.equal(again.firstAttemptAt, at(2));
     });
 
+    test('handovers whose delivery is in flight are skipped, so every row returned can be sent', async () => {
+      const a = await withEvents(2);
+      const b = await withEvents(1);
+      const c = await withEvents(1);
+      const due = await store().events.dueDeliveries(at(10), 1, new Set([a.h.id, b.h.id]));
+      assert.deepEqual(
+        due.map((d) => d.event.id),
+        [c.events[0]!.id],
+      );
+      assert.deepEqual(
+        new Set(await dueIds(at(10))),
+        new Set([a.events[0]!.id, b.events[0]!.id, c.events[0]!.id]),
+      );
+    });
+
     test('limit caps the batch; earliest due first', async () => {
       const hs = [await withEvents(1), await withEvents(1), await withEvents(1)];
-      await store().recordDelivery(hs[0]!.events[0]!.id, {
+      await store().events.recordDelivery(hs[0]!.events[0]!.id, {
         kind: 'retry',
         at: at(1),
         nextAttemptAt: at(9),
         error: 'x',
       });
-      const batch = await store().dueDeliveries(at(20), 2);
+      const batch = await store().events.dueDeliveries(at(20), 2);
       assert.equal(batch.length, 2);
       assert.ok(!batch.some((d) => d.event.id === hs[0]!.events[0]!.id), 'the later-due event came first');
-      await assert.rejects(store().dueDeliveries(at(20), 0));
+      await assert.rejects(store().events.dueDeliveries(at(20), 0));
     });
 
     test('dead letter: listed with its error; later events of the handover flow again', async () => {
       const { h, events } = await withEvents(3);
-      await store().recordDelivery(events[0]!.id, {
+      await store().events.recordDelivery(events[0]!.id, {
         kind: 'retry',
         at: at(1),
         nextAttemptAt: at(2),
         error: 'HTTP 500',
       });
-      await store().recordDelivery(events[0]!.id, { kind: 'dead', at: at(3), error: 'HTTP 410 gone' });
-      assert.deepEqual(await store().deadLetters(10), [
+      await store().events.recordDelivery(events[0]!.id, { kind: 'dead', at: at(3), error: 'HTTP 410 gone' });
+      assert.deepEqual(await store().events.deadLetters(10), [
         { event: events[0], attempts: 2, lastError: 'HTTP 410 gone', deadAt: at(3) },
       ]);
       assert.deepEqual(await dueIds(at(5)), [events[1]!.id]);
-      await store().recordDelivery(events[1]!.id, { kind: 'delivered', at: at(5) });
+      await store().events.recordDelivery(events[1]!.id, { kind: 'delivered', at: at(5) });
 
       // Replayed: due now, attempts reset, and again the head of its handover.
-      assert.equal(await store().replayDeadLetters({ handoverId: h.id }, at(6)), 1);
-      assert.deepEqual(await store().deadLetters(10), []);
-      assert.deepEqual(await store().dueDeliveries(at(6), 10), [
+      assert.equal(await store().events.replayDeadLetters({ handoverId: h.id }, at(6)), 1);
+      assert.deepEqual(await store().events.deadLetters(10), []);
+      assert.deepEqual(await store().events.dueDeliveries(at(6), 10), [
         { event: events[0], attempts: 0, nextAttemptAt: at(6) },
       ]);
-      await store().recordDelivery(events[0]!.id, { kind: 'delivered', at: at(7) });
+      await store().events.recordDelivery(events[0]!.id, { kind: 'delivered', at: at(7) });
       assert.deepEqual(await dueIds(at(7)), [events[2]!.id]);
     });
 
@@ -117,18 +134,18 @@ export function outboxContract(makeStore: () => Promise<HandoverStore>): void {
       const a = await withEvents(1);
       const b = await withEvents(1);
       for (const { events } of [a, b]) {
-        await store().recordDelivery(events[0]!.id, { kind: 'dead', at: at(2), error: 'boom' });
+        await store().events.recordDelivery(events[0]!.id, { kind: 'dead', at: at(2), error: 'boom' });
       }
-      assert.equal(await store().replayDeadLetters({ eventId: 'unknown' }, at(3)), 0);
-      assert.equal(await store().replayDeadLetters({ eventId: a.events[0]!.id }, at(3)), 1);
+      assert.equal(await store().events.replayDeadLetters({ eventId: 'unknown' }, at(3)), 0);
+      assert.equal(await store().events.replayDeadLetters({ eventId: a.events[0]!.id }, at(3)), 1);
       assert.deepEqual(
-        (await store().deadLetters(10)).map((d) => d.event.id),
+        (await store().events.deadLetters(10)).map((d) => d.event.id),
         [b.events[0]!.id],
       );
       assert.deepEqual(await dueIds(at(3)), [a.events[0]!.id]);
-      assert.equal(await store().replayDeadLetters({ eventId: a.events[0]!.id }, at(3)), 0);
+      assert.equal(await store().events.replayDeadLetters({ eventId: a.events[0]!.id }, at(3)), 0);
       assert.equal(
-        await store().replayDeadLetters({ handoverId: a.h.id, eventId: b.events[0]!.id }, at(3)),
+        await store().events.replayDeadLetters({ handoverId: a.h.id, eventId: b.events[0]!.id }, at(3)),
         0,
       );
     });
@@ -136,10 +153,10 @@ export function outboxContract(makeStore: () => Promise<HandoverStore>): void {
     test('replay with an empty filter puts every dead letter back', async () => {
       const hs = [await withEvents(1), await withEvents(1)];
       for (const { events } of hs) {
-        await store().recordDelivery(events[0]!.id, { kind: 'dead', at: at(2), error: 'boom' });
+        await store().events.recordDelivery(events[0]!.id, { kind: 'dead', at: at(2), error: 'boom' });
       }
-      assert.equal(await store().replayDeadLetters({}, at(4)), 2);
-      assert.deepEqual(await store().deadLetters(10), []);
+      assert.equal(await store().events.replayDeadLetters({}, at(4)), 2);
+      assert.deepEqual(await store().events.deadLetters(10), []);
       assert.deepEqual(new Set(await dueIds(at(4))), new Set(hs.map(({ events }) => events[0]!.id)));
     });
 
@@ -147,38 +164,38 @@ export function outboxContract(makeStore: () => Promise<HandoverStore>): void {
       const hs = [await withEvents(1), await withEvents(1), await withEvents(1)];
       const deaths = [at(9), at(3), at(6)];
       for (const [i, { events }] of hs.entries()) {
-        await store().recordDelivery(events[0]!.id, { kind: 'dead', at: deaths[i]!, error: `e${i}` });
+        await store().events.recordDelivery(events[0]!.id, { kind: 'dead', at: deaths[i]!, error: `e${i}` });
       }
       assert.deepEqual(
-        (await store().deadLetters(2)).map((d) => d.lastError),
+        (await store().events.deadLetters(2)).map((d) => d.lastError),
         ['e1', 'e2'],
       );
     });
 
     test('a settled delivery ignores late outcomes; an unknown event is refused', async () => {
       const { events } = await withEvents(2);
-      await store().recordDelivery(events[0]!.id, { kind: 'delivered', at: at(2) });
-      await store().recordDelivery(events[0]!.id, {
+      await store().events.recordDelivery(events[0]!.id, { kind: 'delivered', at: at(2) });
+      await store().events.recordDelivery(events[0]!.id, {
         kind: 'retry',
         at: at(3),
         nextAttemptAt: at(4),
         error: 'late',
       });
-      await store().recordDelivery(events[0]!.id, { kind: 'dead', at: at(3), error: 'late' });
-      assert.deepEqual(await store().deadLetters(10), []);
+      await store().events.recordDelivery(events[0]!.id, { kind: 'dead', at: at(3), error: 'late' });
+      assert.deepEqual(await store().events.deadLetters(10), []);
       assert.deepEqual(await dueIds(at(10)), [events[1]!.id]);
-      await assert.rejects(store().recordDelivery('no-such-event', { kind: 'delivered', at: at(2) }));
+      await assert.rejects(store().events.recordDelivery('no-such-event', { kind: 'delivered', at: at(2) }));
     });
 
     test('timestamps in another ISO form compare by instant, not by text', async () => {
       const { events } = await withEvents(1);
       // 12:30+01:00 is 11:30Z: before the event's due time (12:01Z), though it sorts after it as text.
-      assert.deepEqual(await store().dueDeliveries('2026-01-01T12:30:00+01:00', 10), []);
+      assert.deepEqual(await store().events.dueDeliveries('2026-01-01T12:30:00+01:00', 10), []);
       assert.deepEqual(
-        (await store().dueDeliveries('2026-01-01T13:01:00+01:00', 10)).map((d) => d.event.id),
+        (await store().events.dueDeliveries('2026-01-01T13:01:00+01:00', 10)).map((d) => d.event.id),
         [events[0]!.id],
       );
-      await assert.rejects(store().dueDeliveries('yesterday-ish', 10));
+      await assert.rejects(store().events.dueDeliveries('yesterday-ish', 10));
     });
   });
 }

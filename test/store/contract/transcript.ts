@@ -1,11 +1,11 @@
 // transcript, dedupe by provider message id, outbound lines and their confirmation.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { HandoverStore } from '../../../src/core/ports/store.ts';
+import type { Store } from '../../../src/core/ports/store/index.ts';
 import { at, makeHandover, makeLine, makeOutbound, nextVersion } from '../fixtures.ts';
 import { useStore } from './use-store.ts';
 
-export function transcriptContract(makeStore: () => Promise<HandoverStore>): void {
+export function transcriptContract(makeStore: () => Promise<Store>): void {
   void describe('transcript', () => {
     const store = useStore(makeStore);
 
@@ -16,17 +16,17 @@ export function transcriptContract(makeStore: () => Promise<HandoverStore>): voi
         makeLine(h, { text: 'b2', at: at(2), id: 'a' }),
         makeLine(h, { text: 'b3', at: at(2), id: 'm' }),
       ];
-      await store().createHandover({ handover: h, webhook: false, transcript: lines });
+      await store().handovers.create({ handover: h, webhook: false, transcript: lines });
       const early = makeLine(h, { text: 'early (bot transcript replayed)', at: at(1) });
       const late = makeLine(h, { text: 'late', at: at(3) });
-      await store().commit({
+      await store().handovers.commit({
         handover: nextVersion(h),
         expectedVersion: 1,
         webhook: false,
         transcript: [late, early],
       });
       assert.deepEqual(
-        (await store().transcript(h.id)).map((l) => l.text),
+        (await store().transcript.all(h.id)).map((l) => l.text),
         ['early (bot transcript replayed)', 'b1', 'b2', 'b3', 'late'],
       );
     });
@@ -34,9 +34,9 @@ export function transcriptContract(makeStore: () => Promise<HandoverStore>): voi
     test('a provider message is stored once, across commits and within one', async () => {
       const h = makeHandover();
       const original = makeLine(h, { providerMessageId: 'pm-1', text: 'first copy' });
-      await store().createHandover({ handover: h, webhook: false, transcript: [original] });
+      await store().handovers.create({ handover: h, webhook: false, transcript: [original] });
       const v2 = nextVersion(h);
-      await store().commit({
+      await store().handovers.commit({
         handover: v2,
         expectedVersion: 1,
         webhook: false,
@@ -47,20 +47,20 @@ export function transcriptContract(makeStore: () => Promise<HandoverStore>): voi
         ],
       });
       assert.deepEqual(
-        (await store().transcript(h.id)).map((l) => l.text),
+        (await store().transcript.all(h.id)).map((l) => l.text),
         ['first copy', 'new'],
       );
-      assert.equal(await store().hasProviderMessage(h.id, 'pm-1'), true);
-      assert.equal(await store().hasProviderMessage(h.id, 'pm-2'), true);
-      assert.equal(await store().hasProviderMessage(h.id, 'pm-3'), false);
+      assert.equal(await store().transcript.hasProviderMessage(h.id, 'pm-1'), true);
+      assert.equal(await store().transcript.hasProviderMessage(h.id, 'pm-2'), true);
+      assert.equal(await store().transcript.hasProviderMessage(h.id, 'pm-3'), false);
     });
 
     test('outbound lines are found by the Idempotency-Key of the request that created them', async () => {
       const h = makeHandover();
       const other = makeHandover();
-      await store().createHandover({ handover: h, webhook: false });
-      await store().createHandover({ handover: other, webhook: false });
-      await store().commit({
+      await store().handovers.create({ handover: h, webhook: false });
+      await store().handovers.create({ handover: other, webhook: false });
+      await store().handovers.commit({
         handover: nextVersion(h),
         expectedVersion: 1,
         webhook: false,
@@ -70,7 +70,7 @@ export function transcriptContract(makeStore: () => Promise<HandoverStore>): voi
           makeOutbound(h, 3, { clientMessageId: 'key-2' }),
         ],
       });
-      const found = await store().outboundByClientMessageId(h.id, 'key-1');
+      const found = await store().transcript.outboundByClientMessageId(h.id, 'key-1');
       assert.deepEqual(
         found.map((l) => [l.text, l.clientMessageId]),
         [
@@ -78,28 +78,28 @@ export function transcriptContract(makeStore: () => Promise<HandoverStore>): voi
           ['second part', 'key-1'],
         ],
       );
-      assert.deepEqual(await store().outboundByClientMessageId(other.id, 'key-1'), []);
-      assert.equal(await store().maxOutboundOrder(h.id), 3);
-      assert.equal(await store().maxOutboundOrder(other.id), 0);
-      assert.deepEqual(await store().outboundByClientMessageId(h.id, 'unknown'), []);
+      assert.deepEqual(await store().transcript.outboundByClientMessageId(other.id, 'key-1'), []);
+      assert.equal(await store().transcript.maxOutboundOrder(h.id), 3);
+      assert.equal(await store().transcript.maxOutboundOrder(other.id), 0);
+      assert.deepEqual(await store().transcript.outboundByClientMessageId(h.id, 'unknown'), []);
     });
 
     test('lines without a provider message id are never merged; ids are per handover', async () => {
       const h = makeHandover();
       const other = makeHandover();
-      await store().createHandover({
+      await store().handovers.create({
         handover: h,
         webhook: false,
         transcript: [makeLine(h, { text: 'same' }), makeLine(h, { text: 'same' })],
       });
-      await store().createHandover({
+      await store().handovers.create({
         handover: other,
         webhook: false,
         transcript: [makeLine(other, { providerMessageId: 'pm-1' })],
       });
-      assert.equal((await store().transcript(h.id)).length, 2);
-      assert.equal(await store().hasProviderMessage(h.id, 'pm-1'), false);
-      assert.equal(await store().hasProviderMessage(other.id, 'pm-1'), true);
+      assert.equal((await store().transcript.all(h.id)).length, 2);
+      assert.equal(await store().transcript.hasProviderMessage(h.id, 'pm-1'), false);
+      assert.equal(await store().transcript.hasProviderMessage(other.id, 'pm-1'), true);
     });
 
     test('pendingOutbound in send order; a confirmed line leaves it, marked sent with its id', async () => {
@@ -110,51 +110,85 @@ export function transcriptContract(makeStore: () => Promise<HandoverStore>): voi
         makeOutbound(h, 2, { at: at(2) }),
       ];
       const inbound = makeLine(h, { providerMessageId: 'pm-agent' });
-      await store().createHandover({ handover: h, webhook: false, transcript: [...parts, inbound] });
+      await store().handovers.create({ handover: h, webhook: false, transcript: [...parts, inbound] });
       assert.deepEqual(
-        (await store().pendingOutbound(h.id)).map((l) => l.outbound?.order),
+        (await store().transcript.pendingOutbound(h.id)).map((l) => l.outbound?.order),
         [1, 2, 3],
       );
       const first = parts[1]!;
-      await store().commit({
+      await store().handovers.commit({
         handover: nextVersion(h),
         expectedVersion: 1,
         webhook: false,
         sent: [{ entryId: first.id, providerMessageId: 'pm-sent-1' }],
       });
       assert.deepEqual(
-        (await store().pendingOutbound(h.id)).map((l) => l.outbound?.order),
+        (await store().transcript.pendingOutbound(h.id)).map((l) => l.outbound?.order),
         [2, 3],
       );
-      const stored = (await store().transcript(h.id)).find((l) => l.id === first.id);
+      const stored = (await store().transcript.all(h.id)).find((l) => l.id === first.id);
       assert.deepEqual(stored, {
         ...first,
         providerMessageId: 'pm-sent-1',
         outbound: { status: 'sent', order: 1, kind: 'message' },
       });
       // The provider echoes our own message back: recognised as already stored.
-      assert.equal(await store().hasProviderMessage(h.id, 'pm-sent-1'), true);
+      assert.equal(await store().transcript.hasProviderMessage(h.id, 'pm-sent-1'), true);
+    });
+
+    test('a line is settled once: a later sent or undelivered mark leaves it as it is', async () => {
+      const h = makeHandover();
+      const [a, b] = [makeOutbound(h, 1), makeOutbound(h, 2)];
+      await store().handovers.create({ handover: h, webhook: false, transcript: [a, b] });
+      await store().handovers.commit({
+        handover: nextVersion(h),
+        expectedVersion: 1,
+        webhook: false,
+        sent: [{ entryId: a.id, providerMessageId: 'pm-a' }],
+        undelivered: [b.id],
+      });
+      // A late confirmation of the undelivered line and a second one of the sent line change nothing.
+      await store().handovers.commit({
+        handover: nextVersion(nextVersion(h)),
+        expectedVersion: 2,
+        webhook: false,
+        sent: [
+          { entryId: a.id, providerMessageId: 'pm-other' },
+          { entryId: b.id, providerMessageId: 'pm-late' },
+        ],
+        undelivered: [a.id],
+      });
+      const lines = await store().transcript.all(h.id);
+      assert.deepEqual(
+        lines.map((l) => [l.id, l.outbound?.status, l.providerMessageId]),
+        [
+          [a.id, 'sent', 'pm-a'],
+          [b.id, 'undelivered', undefined],
+        ],
+      );
+      assert.deepEqual(await store().transcript.pendingOutbound(h.id), []);
+      assert.equal(await store().transcript.hasProviderMessage(h.id, 'pm-late'), false);
     });
 
     test('an inbound (non-outbound) line cannot be confirmed as sent', async () => {
       const h = makeHandover();
       const inbound = makeLine(h);
-      await store().createHandover({ handover: h, webhook: false, transcript: [inbound] });
+      await store().handovers.create({ handover: h, webhook: false, transcript: [inbound] });
       await assert.rejects(
-        store().commit({
+        store().handovers.commit({
           handover: nextVersion(h),
           expectedVersion: 1,
           webhook: false,
           sent: [{ entryId: inbound.id, providerMessageId: 'x' }],
         }),
       );
-      assert.equal((await store().getHandover(h.id))?.handover.version, 1);
+      assert.equal((await store().handovers.get(h.id))?.handover.version, 1);
     });
 
     test('unknown handover: empty transcript, nothing pending', async () => {
-      assert.deepEqual(await store().transcript('nope'), []);
-      assert.deepEqual(await store().pendingOutbound('nope'), []);
-      assert.equal(await store().hasProviderMessage('nope', 'pm'), false);
+      assert.deepEqual(await store().transcript.all('nope'), []);
+      assert.deepEqual(await store().transcript.pendingOutbound('nope'), []);
+      assert.equal(await store().transcript.hasProviderMessage('nope', 'pm'), false);
     });
   });
 }

@@ -1,9 +1,9 @@
 // A fresh store per test, closed after it, so no test sees another's rows.
 import { afterEach, beforeEach } from 'node:test';
-import type { HandoverStore } from '../../../src/core/ports/store.ts';
+import type { Store } from '../../../src/core/ports/store/index.ts';
 
-export function useStore(makeStore: () => Promise<HandoverStore>): () => HandoverStore {
-  let store: HandoverStore | undefined;
+export function useStore(makeStore: () => Promise<Store>): () => Store {
+  let store: Store | undefined;
   beforeEach(async () => {
     store = await makeStore();
   });

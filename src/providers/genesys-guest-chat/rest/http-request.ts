@@ -9,7 +9,7 @@ import {
   GenesysResponseError,
   GenesysTimeoutError,
 } from '../errors.ts';
-import { parseRetryAfter } from '../retry-after.ts';
+import { parseRetryAfter } from '../../../core/retry/retry-after.ts';
 import { ErrorBodySchema } from '../wire/error-body.ts';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -158,7 +158,7 @@ function apiError(
     genesysCode: body?.code,
     genesysMessage: redact(body?.message, jwt),
     correlationId: headerCorrelationId ?? body?.contextId,
-    retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
+    retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), Date.now()),
     messageParams:
       body?.messageParams &&
       Object.fromEntries(Object.entries(body.messageParams).map(([k, v]) => [k, redact(v, jwt) ?? ''])),

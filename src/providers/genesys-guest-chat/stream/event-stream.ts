@@ -7,7 +7,7 @@
 // The eventStreamUri embeds the JWT (§2.3): it is never logged and never put into an error.
 import WebSocket from 'ws';
 import { GenesysAbortedError, GenesysStreamError } from '../errors.ts';
-import { fullJitterDelay, type BackoffOptions } from './backoff.ts';
+import { fullJitterDelay, type BackoffPolicy } from '../../../core/retry/backoff.ts';
 import type { GuestChatEvent, IgnoredFrameReason } from './events.ts';
 import { parseFrame, type FrameContext } from './parse-frame.ts';
 
@@ -84,8 +84,8 @@ export interface GuestChatEventStreamOptions {
   readonly connectTimeoutMs?: number;
   /** After `close()`, how long to wait for the close handshake before terminating, ms. Default 1000. */
   readonly closeTimeoutMs?: number;
-  /** Reconnect delays (see backoff.ts for defaults: 250 ms initial, ×2, 10 s max, full jitter). */
-  readonly backoff?: BackoffOptions;
+  /** Reconnect delays: full-jitter backoff (core/retry/backoff.ts). Default 250 ms initial, ×2, 10 s max. */
+  readonly backoff?: BackoffPolicy;
   /** Largest accepted frame, bytes. Default 1 MiB (messages are ≤ 4,000 characters, §12). */
   readonly maxFrameBytes?: number;
   /** Random source in [0, 1) for jitter. Default `Math.random`. */
@@ -115,6 +115,9 @@ export const STREAM_DEFAULTS = {
   closeTimeoutMs: 1_000,
   maxFrameBytes: 1024 * 1024,
 } as const;
+
+/** Reconnect backoff unless the options give one: 250 ms doubling to 10 s, full jitter. */
+const RECONNECT_BACKOFF: BackoffPolicy = { initialDelayMs: 250, maxDelayMs: 10_000 };
 
 export class GuestChatEventStream {
   readonly #opts: GuestChatEventStreamOptions;
@@ -316,7 +319,12 @@ export class GuestChatEventStream {
       return;
     }
     this.#attempt++;
-    const delayMs = Math.min(fullJitterDelay(this.#attempt, this.#opts.backoff, this.#opts.random), left);
+    const jitter = fullJitterDelay(
+      this.#attempt,
+      this.#opts.backoff ?? RECONNECT_BACKOFF,
+      this.#opts.random ?? Math.random,
+    );
+    const delayMs = Math.min(jitter, left);
     this.#setState({ state: 'reconnecting', attempt: this.#attempt, reopened: false, delayMs, reason });
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = undefined;

@@ -1,0 +1,34 @@
+// The one place that picks the store adapter named by the configuration and opens it (migrated,
+// ready to use) — for the gateway and for admin commands that work on the same data.
+import { hostname } from 'node:os';
+import type { GatewayConfig } from '../config/schema.ts';
+import type { Store } from '../core/ports/store/index.ts';
+import { PostgresStore } from '../store/postgres/postgres-store.ts';
+import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
+
+export interface OpenStoreOptions {
+  /** `gateway`: this process delivers webhooks (takes back its claims at start-up). `admin`: a command beside it. */
+  readonly role: 'gateway' | 'admin';
+  readonly instanceId?: string;
+}
+
+export async function openStore(config: GatewayConfig, options: OpenStoreOptions): Promise<Store> {
+  const settings = config.store;
+  const instanceId = options.instanceId ?? config.server.instanceId ?? hostname();
+  if (settings.kind === 'sqlite') return SqliteStore.open({ path: settings.path });
+  const store = await PostgresStore.open({
+    connectionString: settings.url,
+    poolSize: settings.poolSize,
+    instanceId,
+    ...(settings.schema === undefined ? {} : { schema: settings.schema }),
+  });
+  if (options.role === 'gateway') {
+    try {
+      await store.releaseClaims(settings.singleInstance ? 'all' : 'own');
+    } catch (err) {
+      await store.close().catch(() => undefined);
+      throw err;
+    }
+  }
+  return store;
+}

@@ -1,0 +1,63 @@
+// Builds the provider of each configured endpoint: a guest-chat client per endpoint, sharing one
+// circuit breaker per Genesys environment (API base URL).
+import type { Logger as PinoLogger } from 'pino';
+import type { EndpointConfig, GatewayConfig } from '../config/schema.ts';
+import type { HandoverProvider } from '../core/ports/provider.ts';
+import type { GatewayMetrics } from '../observability/metrics.ts';
+import { CircuitBreaker } from '../providers/genesys-guest-chat/adapter/circuit-breaker.ts';
+import { GuestChatProvider } from '../providers/genesys-guest-chat/adapter/guest-chat-provider.ts';
+import { resolveBaseUrl } from '../providers/genesys-guest-chat/regions.ts';
+
+export interface ProviderTuning {
+  /** Guest-chat event stream: expected heartbeat and the server's disconnect grace, ms. */
+  readonly streamHeartbeatMs?: number;
+  readonly streamGraceMs?: number;
+  readonly circuitBreaker?: { failureThreshold?: number; cooldownMs?: number };
+}
+
+export function buildProviders(
+  config: GatewayConfig,
+  deps: { readonly metrics: GatewayMetrics; readonly logger: PinoLogger; readonly tuning: ProviderTuning },
+): Map<string, HandoverProvider> {
+  const { metrics, logger, tuning } = deps;
+  const breakers = new Map<string, CircuitBreaker>();
+  const breakerFor = (baseUrl: string): CircuitBreaker => {
+    let b = breakers.get(baseUrl);
+    if (!b) {
+      metrics.circuitOpen.set({ environment: baseUrl }, 0);
+      b = new CircuitBreaker({
+        ...tuning.circuitBreaker,
+        onStateChange: (open) => {
+          metrics.circuitOpen.set({ environment: baseUrl }, open ? 1 : 0);
+          logger.warn(
+            { environment: baseUrl, open },
+            open ? 'Genesys environment failing: circuit open' : 'circuit closed',
+          );
+        },
+      });
+      breakers.set(baseUrl, b);
+    }
+    return b;
+  };
+  const baseUrlOf = (e: EndpointConfig): string =>
+    resolveBaseUrl(
+      e.genesys.baseUrl
+        ? { baseUrl: e.genesys.baseUrl }
+        : { environment: e.genesys.environment ?? 'mypurecloud.com' },
+    );
+  return new Map<string, HandoverProvider>(
+    config.endpoints.map((e) => [
+      e.id,
+      new GuestChatProvider({
+        baseUrl: baseUrlOf(e),
+        breaker: breakerFor(baseUrlOf(e)),
+        organizationId: e.genesys.organizationId,
+        deploymentId: e.genesys.deploymentId,
+        onCall: (operation, status) => metrics.providerCalls.inc({ operation, status }),
+        logger: logger.child({ component: 'guest-chat-stream', endpoint: e.id }),
+        ...(tuning.streamHeartbeatMs === undefined ? {} : { heartbeatIntervalMs: tuning.streamHeartbeatMs }),
+        ...(tuning.streamGraceMs === undefined ? {} : { disconnectGraceMs: tuning.streamGraceMs }),
+      }),
+    ]),
+  );
+}

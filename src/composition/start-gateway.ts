@@ -1,0 +1,193 @@
+// The composition root: the only place that picks adapters and wires them (design §2). Everything
+// else receives its collaborators as constructor arguments.
+import { randomUUID } from 'node:crypto';
+import type { Logger as PinoLogger } from 'pino';
+import { buildApi } from '../api/app.ts';
+import { ApiKeyAuthenticator } from '../api/auth.ts';
+import type { EndpointConfig, GatewayConfig } from '../config/schema.ts';
+import { HandoverEngine, type EngineLimits } from '../core/engine/handover-engine.ts';
+import { isTerminal } from '../core/model/handover.ts';
+import type { EndpointPolicy } from '../core/model/endpoint-policy.ts';
+import type { Clock } from '../core/ports/clock.ts';
+import type { EventNotifier } from '../core/ports/notifier.ts';
+import type { Random, Scheduler } from '../core/ports/scheduler.ts';
+import type { Store } from '../core/ports/store/index.ts';
+import { DeadLetterService } from '../core/services/dead-letter-service.ts';
+import { EventFeed } from '../core/services/event-feed.ts';
+import { HandoverService } from '../core/services/handover-service.ts';
+import { InProcessNotifier } from '../delivery/in-process-notifier.ts';
+import { WebhookDispatcher, type WebhookRetryPolicy } from '../delivery/webhook/dispatcher.ts';
+import { GatewayMetrics } from '../observability/metrics.ts';
+import { systemClock, systemRandom, systemScheduler } from '../time/system-time.ts';
+import { createLogger } from './logger.ts';
+import { openStore } from './open-store.ts';
+import { packageVersion } from './package-version.ts';
+import { buildProviders, type ProviderTuning } from './providers.ts';
+
+/** Knobs tests and the demo turn; production uses the defaults and the configuration. */
+export interface GatewayTuning extends ProviderTuning {
+  /** The engine's limits and retry policies (defaults: DEFAULT_ENGINE_LIMITS and the configuration). */
+  readonly engine?: Partial<EngineLimits>;
+  readonly webhookPollMs?: number;
+  readonly webhookRetry?: Partial<WebhookRetryPolicy>;
+  readonly sseKeepAliveMs?: number;
+  readonly clock?: Clock;
+  readonly scheduler?: Scheduler;
+  readonly random?: Random;
+}
+
+export interface RunningGateway {
+  readonly url: string;
+  readonly engine: HandoverEngine;
+  readonly store: Store;
+  readonly metrics: GatewayMetrics;
+  /** Graceful stop, bounded by `server.shutdownTimeoutSeconds`: no new work, streams closed, store closed. */
+  close(): Promise<void>;
+}
+
+export async function startGateway(
+  config: GatewayConfig,
+  opts: { logger?: PinoLogger; tuning?: GatewayTuning } = {},
+): Promise<RunningGateway> {
+  const tuning = opts.tuning ?? {};
+  const logger = opts.logger ?? createLogger(config.server.logLevel);
+  const clock = tuning.clock ?? systemClock;
+  const scheduler = tuning.scheduler ?? systemScheduler;
+  const random = tuning.random ?? systemRandom;
+  const store = await openStore(config, { role: 'gateway' });
+
+  const metrics = new GatewayMetrics(() => store.handovers.countByState());
+  const policies = new Map(config.endpoints.map((e) => [e.id, toPolicy(e)]));
+  const webhooks = new Map(config.endpoints.map((e) => [e.id, e.webhook]));
+  const providers = buildProviders(config, { metrics, logger, tuning });
+  const budgetMs = config.server.shutdownTimeoutSeconds * 1000;
+
+  const dispatcher = new WebhookDispatcher({
+    events: store.events,
+    clock,
+    scheduler,
+    random,
+    logger: logger.child({ component: 'webhooks' }),
+    timeoutMs: config.webhooks.timeoutSeconds * 1000,
+    stopTimeoutMs: Math.min(config.webhooks.timeoutSeconds * 1000, budgetMs * 0.3),
+    retry: {
+      maxAgeMs: config.webhooks.maxAgeSeconds * 1000,
+      maxDelayMs: config.webhooks.maxRetryDelaySeconds * 1000,
+      ...tuning.webhookRetry,
+    },
+    ...(tuning.webhookPollMs === undefined ? {} : { pollIntervalMs: tuning.webhookPollMs }),
+    resolveTarget: (endpointId) => {
+      const hook = webhooks.get(endpointId);
+      return hook ? { url: hook.url, secrets: hook.secrets } : undefined;
+    },
+    onOutcome: (outcome) => metrics.webhookDeliveries.inc({ outcome }),
+  });
+
+  // After each commit with events: SSE followers wake, and so does the webhook dispatcher.
+  const bus = new InProcessNotifier();
+  const notifier: EventNotifier = {
+    publish: (handoverId) => {
+      bus.publish(handoverId);
+      dispatcher.kick();
+    },
+    subscribe: (handoverId, listener) => bus.subscribe(handoverId, listener),
+  };
+
+  const engine = new HandoverEngine({
+    store,
+    endpoint: (id) => policies.get(id),
+    provider: (id) => providers.get(id),
+    notifier,
+    clock,
+    ids: { next: randomUUID },
+    scheduler,
+    random,
+    logger: logger.child({ component: 'handovers' }),
+    limits: {
+      flushOnEndMs: config.handovers.flushOnEndSeconds * 1000,
+      startTimeoutMs: config.handovers.startTimeoutSeconds * 1000,
+      ...tuning.engine,
+    },
+  });
+  const service = new HandoverService({
+    store,
+    engine,
+    endpoint: (id) => policies.get(id),
+    provider: (id) => providers.get(id),
+    clock,
+    ids: { next: randomUUID },
+    scheduler,
+    endWaitMs: config.handovers.endWaitSeconds * 1000,
+  });
+  const feed = new EventFeed({
+    events: store.events,
+    notifier,
+    isFinished: async (id) => isTerminal((await service.get(id)).state),
+  });
+  const deadLetters = new DeadLetterService({
+    events: store.events,
+    handovers: store.handovers,
+    clock,
+    onReplay: () => dispatcher.kick(),
+  });
+
+  const shutdown = new AbortController();
+  let ready = false;
+  const api = await buildApi({
+    service,
+    feed,
+    deadLetters,
+    auth: new ApiKeyAuthenticator(config.apiKeys),
+    metrics,
+    logger: logger.child({ component: 'api' }),
+    shutdownSignal: shutdown.signal,
+    ready: () => ready,
+    version: packageVersion(),
+    ...(tuning.sseKeepAliveMs === undefined ? {} : { sseKeepAliveMs: tuning.sseKeepAliveMs }),
+  });
+  const address = await api.listen({ host: config.server.host, port: config.server.port });
+  dispatcher.start();
+  const resumed = await engine.resume();
+  ready = true;
+  logger.info({ resumed, endpoints: config.endpoints.length }, 'gateway ready');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: address.replace('[::1]', 'localhost'),
+    engine,
+    store,
+    metrics,
+    close: () =>
+      (closing ??= (async () => {
+        ready = false;
+        // SSE streams end; new requests get 503 SHUTTING_DOWN while sends in flight finish.
+        shutdown.abort();
+        await Promise.all([engine.shutdown(budgetMs * 0.6), dispatcher.stop()]);
+        await api.close();
+        await store.close();
+      })()),
+  };
+}
+
+function toPolicy(e: EndpointConfig): EndpointPolicy {
+  const { language, priority } = e.defaults;
+  return {
+    id: e.id,
+    queue: e.queue,
+    defaults: {
+      skills: e.defaults.skills,
+      customAttributes: e.defaults.customAttributes,
+      ...(language === undefined ? {} : { language }),
+      ...(priority === undefined ? {} : { priority }),
+    },
+    guestDisplayName: e.guestDisplayName,
+    webhook: e.webhook !== undefined,
+    sessionDurationMs: e.sessionDurationSeconds * 1000,
+    notices: {
+      customerAway: e.notices.customerAway,
+      customerBack: e.notices.customerBack,
+      inactivity: e.notices.inactivity,
+    },
+    ...(e.inactivityGraceSeconds === undefined ? {} : { inactivityGraceMs: e.inactivityGraceSeconds * 1000 }),
+  };
+}

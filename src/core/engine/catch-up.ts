@@ -1,0 +1,104 @@
+// Reading what happened at the provider, in provider order, into the handover. Used by the live
+// stream (one event at a time), by a catch-up after a gap (guest chat does not replay events missed
+// while the socket was down, protocol §9.7) and by the last read before an end.
+//
+// The cursor is the newest provider message committed in order; it only moves with a message that
+// is committed in the same unit, so it never passes what was not read (issue 8).
+import type {
+  HandoverProvider,
+  ParticipantState,
+  Participant,
+  ProviderEvent,
+  ProviderRef,
+} from '../ports/provider.ts';
+import type { TranscriptRepository } from '../ports/store/index.ts';
+import type { HandoverUnits } from './handover-units.ts';
+
+type MessageEvent = Extract<ProviderEvent, { type: 'message' }>;
+
+/** History messages committed per unit during a catch-up. */
+const HISTORY_BATCH = 50;
+
+export interface ReadContext {
+  readonly id: string;
+  readonly units: HandoverUnits;
+  readonly transcript: Pick<TranscriptRepository, 'hasProviderMessage'>;
+}
+
+/**
+ * Commits provider events in the order given, in one unit. Messages are de-duplicated by provider
+ * message id (a catch-up overlaps the live stream by design; a webhook may come twice); a message
+ * already stored does not move the cursor (it may be older than the cursor).
+ */
+export async function applyInOrder(ctx: ReadContext, events: readonly ProviderEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await ctx.units.run(ctx.id, async (draft) => {
+    const seen = new Set<string>();
+    for (const event of events) {
+      if (event.type === 'message') {
+        if (seen.has(event.providerMessageId)) continue;
+        seen.add(event.providerMessageId);
+        if (await ctx.transcript.hasProviderMessage(ctx.id, event.providerMessageId)) continue;
+        draft.apply({ kind: 'provider_event', event });
+        draft.moveCursor(event.providerMessageId);
+      } else {
+        draft.apply({ kind: 'provider_event', event });
+      }
+    }
+  });
+}
+
+export interface CatchUpContext extends ReadContext {
+  readonly provider: HandoverProvider;
+  readonly ref: ProviderRef;
+  readonly signal: AbortSignal;
+  readonly now: () => string;
+}
+
+/**
+ * One complete read of the provider: joins first, then the messages after the cursor (all pages),
+ * then the leaves — so an agent who joined and wrote during the gap is announced before their
+ * messages, and one who wrote and left ends the chat after them. Transitions are idempotent, so a
+ * retried or repeated read applies nothing twice.
+ */
+export async function catchUp(ctx: CatchUpContext): Promise<void> {
+  const members = await ctx.provider.participants(ctx.ref, ctx.signal);
+  await applyInOrder(
+    ctx,
+    participantEvents(members, (s) => s !== 'disconnected', ctx.now()),
+  );
+  const live = await ctx.units.read(ctx.id);
+  let batch: MessageEvent[] = [];
+  for await (const m of ctx.provider.history(ctx.ref, live?.record.provider?.cursor, ctx.signal)) {
+    batch.push({ type: 'message', ...m });
+    if (batch.length >= HISTORY_BATCH) {
+      await applyInOrder(ctx, batch);
+      batch = [];
+    }
+  }
+  await applyInOrder(ctx, batch);
+  await applyInOrder(
+    ctx,
+    participantEvents(members, (s) => s === 'disconnected', ctx.now()),
+  );
+}
+
+/** Re-reads the participants (the truth after live hints arrived during a gap): joins, then leaves. */
+export async function readParticipants(ctx: CatchUpContext): Promise<void> {
+  const members = await ctx.provider.participants(ctx.ref, ctx.signal);
+  const at = ctx.now();
+  await applyInOrder(ctx, [
+    ...participantEvents(members, (s) => s !== 'disconnected', at),
+    ...participantEvents(members, (s) => s === 'disconnected', at),
+  ]);
+}
+
+function participantEvents(
+  members: readonly { participant: Participant; state: ParticipantState }[],
+  wanted: (state: ParticipantState) => boolean,
+  at: string,
+): ProviderEvent[] {
+  return members
+    .filter((m) => wanted(m.state))
+    .map(({ participant, state }) => ({ type: 'participant', participant, state, at }));
+}

@@ -1,0 +1,450 @@
+// The engine: what keeps live handovers moving in this process. It owns the parts — the unit of
+// work (HandoverUnits), the provider sessions, the outbound sender, the closer, the idle sweeper —
+// and is the only place they meet: each part reports an outcome (a commit, a refusal, a lost stream)
+// and the engine decides what follows. No part calls another sideways.
+import { GatewayError } from '../errors.ts';
+import { isTerminal, type EndReason, type Failure } from '../model/handover.ts';
+import type { EndpointPolicy } from '../model/endpoint-policy.ts';
+import type { Clock, IdGenerator } from '../ports/clock.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { EventNotifier } from '../ports/notifier.ts';
+import type { HandoverProvider, ProviderRef } from '../ports/provider.ts';
+import type { Random, Scheduler } from '../ports/scheduler.ts';
+import type { Store } from '../ports/store/index.ts';
+import type { BackoffPolicy } from '../retry/backoff.ts';
+import { retry } from '../retry/retry.ts';
+import { ActivityMonitor, type ActivityLimits, type Expiry } from './activity-monitor.ts';
+import { Closer } from './closer.ts';
+import { errorCode, retryableProviderError, toFailure } from './errors.ts';
+import { HandoverUnits, type Committed } from './handover-units.ts';
+import { IdleSweeper } from './idle-sweeper.ts';
+import { OutboundSender } from './outbound-sender.ts';
+import { ProviderSession } from './provider-session.ts';
+import { settlesWithin } from './within.ts';
+
+/** Genesys guidance: send a typing pulse at most once every 3 s (protocol §5.7). */
+export const TYPING_THROTTLE_MS = 3000;
+
+/** The engine's limits and retry policies; every field has a documented default (docs/reliability.md). */
+export interface EngineLimits {
+  /** How often inactivity and session limits are checked, ms. Default 1,000. */
+  readonly sweepIntervalMs: number;
+  /** A requested end waits this long for the customer's pending messages to be sent, ms. Default 10,000. */
+  readonly flushOnEndMs: number;
+  /** A failure end (stream lost) waits this long for a last read of the provider, ms. Default 10,000. */
+  readonly lastReadMs: number;
+  /**
+   * Creating the provider conversation is retried this long (a 5xx, a 429, an open circuit breaker
+   * waiting for its trial) before the handover fails, ms. Default 60,000.
+   */
+  readonly startTimeoutMs: number;
+  /** Provider calls: start, send, leave. Default 250 ms doubling to 15 s; Retry-After honoured up to 60 s. */
+  readonly providerRetry: BackoffPolicy;
+  /** A failing catch-up, retried while the handover lives. Default 250 ms doubling to 30 s. */
+  readonly catchUpRetry: BackoffPolicy;
+}
+
+export const DEFAULT_ENGINE_LIMITS: EngineLimits = {
+  sweepIntervalMs: 1_000,
+  flushOnEndMs: 10_000,
+  lastReadMs: 10_000,
+  startTimeoutMs: 60_000,
+  providerRetry: { initialDelayMs: 250, maxDelayMs: 15_000, maxRetryAfterMs: 60_000 },
+  catchUpRetry: { initialDelayMs: 250, maxDelayMs: 30_000, maxRetryAfterMs: 60_000 },
+};
+
+export interface HandoverEngineDeps {
+  readonly store: Pick<Store, 'handovers' | 'transcript'>;
+  readonly endpoint: (endpointId: string) => EndpointPolicy | undefined;
+  readonly provider: (endpointId: string) => HandoverProvider | undefined;
+  readonly notifier: EventNotifier;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly scheduler: Scheduler;
+  readonly random: Random;
+  readonly logger: Logger;
+  readonly limits?: Partial<EngineLimits>;
+}
+
+export class HandoverEngine {
+  readonly units: HandoverUnits;
+  readonly #d: HandoverEngineDeps;
+  readonly #limits: EngineLimits;
+  readonly #sender: OutboundSender;
+  readonly #closer: Closer;
+  readonly #activity = new ActivityMonitor();
+  readonly #sweeper: IdleSweeper;
+  readonly #sessions = new Map<string, ProviderSession>();
+  readonly #bringingUp = new Map<string, Promise<void>>();
+  readonly #typingAt = new Map<string, number>();
+  /** Endpoint of each tracked handover, for the idle limits the sweeper checks synchronously. */
+  readonly #endpointIds = new Map<string, string>();
+  readonly #stop = new AbortController();
+  #accepting = true;
+  #stopping: Promise<void> | undefined;
+
+  constructor(deps: HandoverEngineDeps) {
+    this.#d = deps;
+    this.#limits = { ...DEFAULT_ENGINE_LIMITS, ...deps.limits };
+    const { scheduler, random, clock, logger } = deps;
+    this.units = new HandoverUnits({
+      store: deps.store,
+      clock,
+      ids: deps.ids,
+      webhookOf: (endpointId) => deps.endpoint(endpointId)?.webhook ?? false,
+      onCommitted: (c) => this.#onCommitted(c),
+    });
+    this.#sender = new OutboundSender({
+      units: this.units,
+      transcript: deps.store.transcript,
+      providerOf: deps.provider,
+      scheduler,
+      random,
+      logger,
+      policy: this.#limits.providerRetry,
+      onRefused: (id, failure) => void this.#onSendRefused(id, failure),
+    });
+    this.#closer = new Closer({
+      units: this.units,
+      sender: this.#sender,
+      providerOf: deps.provider,
+      catchUp: (id, provider, ref) => this.#sessionFor(id, provider, ref).catchUpNow(),
+      clock,
+      scheduler,
+      random,
+      logger,
+      policy: this.#limits.providerRetry,
+      signal: this.#stop.signal,
+      flushMs: this.#limits.flushOnEndMs,
+      lastReadMs: this.#limits.lastReadMs,
+    });
+    this.#sweeper = new IdleSweeper({
+      activity: this.#activity,
+      clock,
+      scheduler,
+      intervalMs: this.#limits.sweepIntervalMs,
+      limitsOf: (id) => this.#limitsOf(id),
+      onDue: (expiry) => this.#endIdle(expiry),
+    });
+  }
+
+  /** False once shutdown began: the API answers 503 SHUTTING_DOWN. */
+  get accepting(): boolean {
+    return this.#accepting;
+  }
+
+  /** Handovers with a live provider session in this process. */
+  get liveCount(): number {
+    return this.#sessions.size;
+  }
+
+  /** Brings a handover up: creates the provider conversation if needed, attaches, catches up. */
+  activate(id: string): void {
+    if (this.#bringingUp.has(id) || this.#sessions.has(id) || !this.#accepting) return;
+    this.units.track(id);
+    const started = this.#bringUp(id)
+      .catch((err: unknown) => {
+        if (!this.#stop.signal.aborted)
+          this.#d.logger.error({ handoverId: id, code: errorCode(err) }, 'handover could not be brought up');
+      })
+      .finally(() => this.#bringingUp.delete(id));
+    this.#bringingUp.set(id, started);
+  }
+
+  /** After a restart: every handover not yet ended comes back up (closing ones finish closing). */
+  async resume(): Promise<number> {
+    const open = await this.#d.store.handovers.listUnended();
+    for (const rec of open) this.activate(rec.handover.id);
+    this.#sweeper.start();
+    return open.length;
+  }
+
+  /**
+   * Asks a handover to end (the bot's /end, an idle limit): persists the request, then closes it
+   * (closer.ts). Resolves when the handover has ended — the caller bounds the wait.
+   */
+  async requestEnd(id: string, reason: EndReason, notice?: string): Promise<void> {
+    await this.units.run(id, (d) => {
+      if (isTerminal(d.handover.state) || d.handover.closing) return;
+      d.apply({ kind: 'end_requested', reason, at: d.now });
+      if (notice) d.appendOutbound([notice], 'notice');
+    });
+    const bringingUp = this.#bringingUp.get(id);
+    if (bringingUp) await bringingUp; // a conversation being created is left properly, not orphaned
+    await this.#closer.close(id);
+  }
+
+  /** The customer showed a sign of life (a message, typing, presence back). */
+  noteCustomer(id: string): void {
+    const now = this.#d.clock.now().getTime();
+    this.#activity.customer(id, now);
+    this.#activity.message(id, now);
+  }
+
+  /** Forwards a customer typing pulse, at most once per TYPING_THROTTLE_MS per handover. */
+  async forwardTyping(id: string): Promise<boolean> {
+    const live = await this.units.read(id);
+    if (!live) throw new GatewayError('HANDOVER_NOT_FOUND');
+    const { handover, provider: link } = live.record;
+    if (isTerminal(handover.state)) throw new GatewayError('HANDOVER_NOT_ACTIVE');
+    const provider = this.#d.provider(handover.endpointId);
+    const now = this.#d.clock.now().getTime();
+    const last = this.#typingAt.get(id);
+    if (!link || !provider || handover.state === 'requested' || handover.closing) return false;
+    if (last !== undefined && now - last < TYPING_THROTTLE_MS) return false;
+    this.#typingAt.set(id, now);
+    this.noteCustomer(id);
+    try {
+      await provider.typing(link.ref, this.#stop.signal);
+      return true;
+    } catch (err) {
+      // Typing is a hint: a failed pulse is logged, never surfaced as a failed request.
+      this.#d.logger.warn({ handoverId: id, code: errorCode(err) }, 'typing pulse failed');
+      return false;
+    }
+  }
+
+  /**
+   * Graceful stop, bounded by `budgetMs`: no new work; the sends in flight may finish (so their
+   * outcome is committed); then every wait, catch-up and retry is cut, the streams close and the
+   * queued units settle. Only what was read in order is persisted: an interrupted catch-up leaves the
+   * cursor at its gap, an interrupted end stays `closing` — the next start resumes both.
+   */
+  shutdown(budgetMs = 8_000): Promise<void> {
+    this.#stopping ??= (async () => {
+      this.#accepting = false;
+      this.#sweeper.stop();
+      const { scheduler, clock } = this.#d;
+      const deadline = clock.now().getTime() + budgetMs;
+      const left = (): number => Math.max(0, deadline - clock.now().getTime());
+      await settlesWithin(scheduler, this.#sender.pause(), left() / 2);
+      this.#stop.abort(new GatewayError('SHUTTING_DOWN'));
+      await settlesWithin(scheduler, this.#sender.stopAll(), left());
+      await settlesWithin(
+        scheduler,
+        Promise.allSettled([...this.#sessions.values()].map((s) => s.close())),
+        left(),
+      );
+      await settlesWithin(scheduler, Promise.allSettled([...this.#bringingUp.values()]), left());
+      await settlesWithin(scheduler, this.units.idle(), left());
+    })();
+    return this.#stopping;
+  }
+
+  // ---- Bring-up ----------------------------------------------------------------------------------
+
+  async #bringUp(id: string): Promise<void> {
+    const live = await this.units.read(id);
+    if (!live || isTerminal(live.record.handover.state)) return;
+    const handover = live.record.handover;
+    const provider = this.#d.provider(handover.endpointId);
+    if (!provider) {
+      await this.#terminate(id, {
+        reason: 'provider_error',
+        message: 'The endpoint is no longer configured.',
+      });
+      return;
+    }
+    let ref = live.record.provider?.ref;
+    if (handover.closing) {
+      // A restart in the middle of an end: finish it (no need to attach the stream for that).
+      void this.#closer.close(id);
+      return;
+    }
+    // After a restart we cannot know whether a send in flight at the crash reached the provider.
+    if (ref) this.#sender.markUncertain(id);
+    if (!ref) {
+      try {
+        ref = await retry(
+          () =>
+            provider.start(
+              { endpointId: handover.endpointId, customer: handover.customer, settings: handover.settings },
+              this.#stop.signal,
+            ),
+          {
+            policy: this.#limits.providerRetry,
+            maxAttempts: Infinity,
+            maxElapsed: { ms: this.#limits.startTimeoutMs, clock: this.#d.clock },
+            classify: retryableProviderError,
+            scheduler: this.#d.scheduler,
+            random: this.#d.random,
+            signal: this.#stop.signal,
+            onRetry: (err, failures, delayMs) =>
+              this.#d.logger.warn(
+                { handoverId: id, code: errorCode(err), failures, delayMs },
+                'start failed; retrying',
+              ),
+          },
+        );
+      } catch (err) {
+        if (this.#stop.signal.aborted) return;
+        await this.units.run(id, (d) => d.apply({ kind: 'start_failed', failure: toFailure(err) }));
+        return;
+      }
+      const created = ref;
+      // Persisted before anything else, so a restart re-attaches instead of creating a second chat.
+      await this.units.run(id, (d) => d.linkProvider(created));
+      if ((await this.units.read(id))?.record.handover.closing) return; // ended meanwhile: requestEnd closes it
+    }
+    const session = this.#sessionFor(id, provider, ref);
+    try {
+      await session.attach();
+    } catch (err) {
+      if (this.#stop.signal.aborted) return;
+      await this.#closer.fail(
+        id,
+        {
+          reason: 'provider_error',
+          message: 'The contact-center event stream could not be opened.',
+          failure: toFailure(err),
+        },
+        { lastRead: false },
+      );
+      return;
+    }
+    await this.#trackActivity(id);
+    this.#sender.wake(id);
+  }
+
+  /** The handover's session; one without a stream when none is attached (a closing after a restart). */
+  #sessionFor(id: string, provider: HandoverProvider, ref: ProviderRef): ProviderSession {
+    let session = this.#sessions.get(id);
+    if (!session) {
+      session = new ProviderSession(id, provider, ref, {
+        units: this.units,
+        transcript: this.#d.store.transcript,
+        clock: this.#d.clock,
+        scheduler: this.#d.scheduler,
+        random: this.#d.random,
+        logger: this.#d.logger,
+        policy: this.#limits.catchUpRetry,
+        signal: this.#stop.signal,
+        onLost: (hid, reason) => void this.#onLost(hid, reason),
+        onRefused: (hid, err) => void this.#onReadRefused(hid, toFailure(err)),
+      });
+      this.#sessions.set(id, session);
+    }
+    return session;
+  }
+
+  // ---- Outcomes of the parts ---------------------------------------------------------------------
+
+  #onCommitted(c: Committed): void {
+    const id = c.after.record.handover.id;
+    const before = c.before.record.handover;
+    const after = c.after.record.handover;
+    if (c.events.length > 0) this.#d.notifier.publish(id);
+    const now = this.#d.clock.now().getTime();
+    for (const e of c.events) if (e.type === 'handover.agent_message') this.#activity.message(id, now);
+    if (before.state !== after.state) this.#activity.agentConnected(id, after.state === 'active', now);
+    if (isTerminal(after.state)) {
+      if (!isTerminal(before.state)) void this.#detach(id);
+      return;
+    }
+    const linked = c.after.record.provider?.ref !== c.before.record.provider?.ref;
+    if (c.appendedOutbound > 0 || before.state !== after.state || linked) this.#sender.wake(id);
+  }
+
+  async #onSendRefused(id: string, failure: Failure): Promise<void> {
+    const live = await this.units.read(id);
+    if (!live || live.record.handover.closing || isTerminal(live.record.handover.state)) return;
+    // A refused send may be the chat having ended a moment ago (the agent left; the events are on
+    // their way): read the provider first, so the handover ends with the true reason.
+    const provider = this.#d.provider(live.record.handover.endpointId);
+    const ref = live.record.provider?.ref;
+    if (provider && ref)
+      await settlesWithin(
+        this.#d.scheduler,
+        this.#sessionFor(id, provider, ref).catchUpNow(),
+        this.#limits.lastReadMs,
+      );
+    await this.#closer.fail(
+      id,
+      { reason: 'provider_error', message: 'A message could not be delivered to the agent.', failure },
+      { lastRead: false },
+    );
+  }
+
+  async #onLost(id: string, reason: string | undefined): Promise<void> {
+    if ((await this.units.read(id))?.record.handover.closing) return; // our own leave; the closer runs
+    await this.#closer.fail(
+      id,
+      {
+        reason: 'provider_error',
+        message: `The contact-center connection was lost${reason ? `: ${reason}` : ''}.`,
+      },
+      { lastRead: true },
+    );
+  }
+
+  async #onReadRefused(id: string, failure: Failure): Promise<void> {
+    if ((await this.units.read(id))?.record.handover.closing) return; // the closer goes on without the read
+    await this.#closer.fail(
+      id,
+      { reason: 'provider_error', message: 'The contact center refused to resume the chat.', failure },
+      { lastRead: false },
+    );
+  }
+
+  async #terminate(id: string, end: { reason: EndReason; message: string }): Promise<void> {
+    await this.units.run(id, (d) => d.apply({ kind: 'terminate', ...end }));
+  }
+
+  async #detach(id: string): Promise<void> {
+    const session = this.#sessions.get(id);
+    this.#sessions.delete(id);
+    this.#typingAt.delete(id);
+    this.#endpointIds.delete(id);
+    this.#activity.forget(id);
+    await this.#sender.stop(id);
+    await session?.close();
+    this.units.untrack(id);
+  }
+
+  // ---- Idle endings -----------------------------------------------------------------------------
+
+  /** The inactivity grace or the session duration ran out. */
+  async #endIdle({ handoverId, reason }: Expiry): Promise<void> {
+    if (!this.#accepting) return;
+    const policy = await this.#policyOf(handoverId);
+    const grace = policy?.inactivityGraceMs;
+    const notice =
+      reason === 'customer_abandoned' && policy && grace !== undefined
+        ? policy.notices.inactivity.replace('{minutes}', String(Math.round((grace / 60_000) * 10) / 10))
+        : undefined;
+    this.#d.logger.info({ handoverId, reason }, 'ending an idle handover');
+    await this.requestEnd(handoverId, reason, notice);
+  }
+
+  /** Starts the activity clocks from the stored transcript, so a restart does not reset them. */
+  async #trackActivity(id: string): Promise<void> {
+    const live = await this.units.read(id);
+    if (!live) return;
+    const lines = await this.#d.store.transcript.all(id);
+    const created = Date.parse(live.record.handover.createdAt);
+    const last = (pred: (role: string) => boolean): number =>
+      lines.reduce((max, l) => (pred(l.role) ? Math.max(max, Date.parse(l.at)) : max), created);
+    this.#endpointIds.set(id, live.record.handover.endpointId);
+    this.#activity.track(
+      id,
+      last((r) => r === 'customer' || r === 'agent'),
+      last((r) => r === 'customer'),
+    );
+    this.#activity.agentConnected(id, live.record.handover.state === 'active', this.#d.clock.now().getTime());
+  }
+
+  async #policyOf(id: string): Promise<EndpointPolicy | undefined> {
+    const endpointId = this.#endpointIds.get(id) ?? (await this.units.read(id))?.record.handover.endpointId;
+    return endpointId === undefined ? undefined : this.#d.endpoint(endpointId);
+  }
+
+  #limitsOf(id: string): ActivityLimits | undefined {
+    const endpointId = this.#endpointIds.get(id);
+    const p = endpointId === undefined ? undefined : this.#d.endpoint(endpointId);
+    if (!p) return undefined;
+    return {
+      sessionDurationMs: p.sessionDurationMs,
+      ...(p.inactivityGraceMs === undefined ? {} : { inactivityGraceMs: p.inactivityGraceMs }),
+    };
+  }
+}

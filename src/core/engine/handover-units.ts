@@ -1,0 +1,122 @@
+// The one way a handover changes: a unit of work. For one handover at a time (a keyed queue, not a
+// global lock — design §2), it loads the handover once, hands a draft to the task, and commits once:
+// state + transcript + events + outbox + provider link, in one transaction.
+//
+// Tasks do no provider I/O: they decide from the stored state (and may read the store). A task may
+// run twice — on a version conflict (another writer, e.g. another instance) the unit reloads and
+// runs it again — so it must not have side effects outside the draft.
+//
+// Live handovers (tracked by the engine) are kept in memory after each commit, so the hot paths —
+// a customer message on its way to the provider, an agent message on its way to the outbox — do not
+// read the handover again and again (issue 9: at most twice, and once).
+import { GatewayError } from '../errors.ts';
+import { isTerminal } from '../model/handover.ts';
+import type { HandoverEvent } from '../model/events.ts';
+import { KeyedQueue } from '../concurrency/keyed-queue.ts';
+import type { Clock, IdGenerator } from '../ports/clock.ts';
+import type { Store } from '../ports/store/index.ts';
+import { VersionConflictError } from '../ports/store/index.ts';
+import { HandoverDraft, type LiveState } from './handover-draft.ts';
+
+export interface Committed {
+  readonly before: LiveState;
+  readonly after: LiveState;
+  readonly events: readonly HandoverEvent[];
+  /** Outbound lines the change added. */
+  readonly appendedOutbound: number;
+}
+
+export interface HandoverUnitsDeps {
+  readonly store: Pick<Store, 'handovers' | 'transcript'>;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  /** Whether the endpoint's events also go to a webhook (else SSE only). */
+  readonly webhookOf: (endpointId: string) => boolean;
+  /** After every commit, in commit order per handover (the engine reacts: wake the sender, detach…). */
+  readonly onCommitted: (committed: Committed) => void;
+}
+
+/** How often a unit re-runs its task after a version conflict before giving up. */
+const CONFLICT_ATTEMPTS = 3;
+
+export class HandoverUnits {
+  readonly #d: HandoverUnitsDeps;
+  readonly #queue = new KeyedQueue();
+  readonly #tracked = new Set<string>();
+  readonly #live = new Map<string, LiveState>();
+
+  constructor(deps: HandoverUnitsDeps) {
+    this.#d = deps;
+  }
+
+  /** Keep this handover in memory from now on (it is live in this process). */
+  track(id: string): void {
+    this.#tracked.add(id);
+  }
+
+  untrack(id: string): void {
+    this.#tracked.delete(id);
+    this.#live.delete(id);
+  }
+
+  /**
+   * Runs `task` after every unit queued before it for the same handover, then commits what the
+   * draft collected (nothing when it changed nothing). Throws HANDOVER_NOT_FOUND for an unknown id.
+   */
+  run<T>(id: string, task: (draft: HandoverDraft) => T | Promise<T>): Promise<T> {
+    return this.#queue.run(id, async () => {
+      for (let attempt = 1; ; attempt++) {
+        const before = await this.#load(id);
+        if (!before) throw new GatewayError('HANDOVER_NOT_FOUND');
+        const draft = new HandoverDraft(before, { now: this.#d.clock.now().toISOString(), ids: this.#d.ids });
+        const result = await task(draft);
+        const built = draft.build(this.#d.webhookOf(before.record.handover.endpointId));
+        if (!built) return result;
+        try {
+          await this.#d.store.handovers.commit(built.change);
+        } catch (err) {
+          this.#live.delete(id);
+          if (err instanceof VersionConflictError && attempt < CONFLICT_ATTEMPTS) continue;
+          if (err instanceof VersionConflictError)
+            throw new GatewayError('INTERNAL', { message: 'The handover kept changing concurrently.' });
+          throw err;
+        }
+        if (this.#tracked.has(id)) this.#live.set(id, built.next);
+        this.#d.onCommitted({
+          before,
+          after: built.next,
+          events: built.events,
+          appendedOutbound: built.appendedOutbound,
+        });
+        return result;
+      }
+    });
+  }
+
+  /**
+   * The handover as last committed, outside the queue (a snapshot: a unit may be changing it). From
+   * memory for a tracked handover, else from the store.
+   */
+  read(id: string): Promise<LiveState | undefined> {
+    return this.#load(id);
+  }
+
+  /** Resolves when every unit queued so far has settled. */
+  idle(): Promise<void> {
+    return this.#queue.idle();
+  }
+
+  async #load(id: string): Promise<LiveState | undefined> {
+    const cached = this.#live.get(id);
+    if (cached) return cached;
+    const { handovers, transcript } = this.#d.store;
+    const record = await handovers.get(id);
+    if (!record) return undefined;
+    const ended = isTerminal(record.handover.state);
+    const pending = ended ? [] : await transcript.pendingOutbound(id);
+    const lastOrder = ended ? 0 : await transcript.maxOutboundOrder(id);
+    const state: LiveState = { record, pending, lastOrder };
+    if (this.#tracked.has(id)) this.#live.set(id, state);
+    return state;
+  }
+}

@@ -1,0 +1,228 @@
+// Sends the customer's persisted messages to the agent: strictly in order per handover, one at a
+// time, retried for as long as the handover lives (giving up would lose them), and — through
+// reconciliation (reconcile.ts) — exactly once as far as the provider's history can tell.
+//
+// It runs outside the handover's unit queue: a slow or failing provider never delays the 202 of the
+// next customer message, which depends on the local commit only (issue 8).
+import { isTerminal } from '../model/handover.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { HandoverProvider } from '../ports/provider.ts';
+import { sleep, type Random, type Scheduler } from '../ports/scheduler.ts';
+import type { TranscriptRepository } from '../ports/store/index.ts';
+import { retryDelay, type BackoffPolicy } from '../retry/backoff.ts';
+import { errorCode, isPermanentProviderError, retryableProviderError, toFailure } from './errors.ts';
+import type { HandoverUnits } from './handover-units.ts';
+import type { Failure } from '../model/handover.ts';
+import { matchOwnMessages } from './reconcile.ts';
+
+export interface OutboundSenderDeps {
+  readonly units: HandoverUnits;
+  readonly transcript: Pick<TranscriptRepository, 'all'>;
+  readonly providerOf: (endpointId: string) => HandoverProvider | undefined;
+  readonly scheduler: Scheduler;
+  readonly random: Random;
+  readonly logger: Logger;
+  readonly policy: BackoffPolicy;
+  /** The provider refused a send for good (4xx): the engine decides what that means for the handover. */
+  readonly onRefused: (handoverId: string, failure: Failure) => void;
+}
+
+interface Loop {
+  /** Set when work may have arrived while the loop was deciding to stop. */
+  wake: boolean;
+  stopped: boolean;
+  /** A provider call is in flight (pause lets it finish; a backoff wait is cut short). */
+  calling: boolean;
+  readonly abort: AbortController;
+  done: Promise<void>;
+}
+
+export class OutboundSender {
+  readonly #d: OutboundSenderDeps;
+  readonly #loops = new Map<string, Loop>();
+  /** Handovers whose last send may or may not have reached the provider. */
+  readonly #uncertain = new Set<string>();
+  /** Resolved whenever a handover's queue is found empty (or its loop stops). */
+  readonly #drainWaiters = new Map<string, (() => void)[]>();
+  #paused = false;
+
+  constructor(deps: OutboundSenderDeps) {
+    this.#d = deps;
+  }
+
+  /** Before the next send, check the provider's history (after a restart or an unknown outcome). */
+  markUncertain(handoverId: string): void {
+    this.#uncertain.add(handoverId);
+  }
+
+  /** There may be something to send: starts the handover's send loop unless it runs already. */
+  wake(handoverId: string): void {
+    if (this.#paused) return;
+    const running = this.#loops.get(handoverId);
+    if (running && !running.stopped) {
+      running.wake = true;
+      return;
+    }
+    const loop: Loop = {
+      wake: false,
+      stopped: false,
+      calling: false,
+      abort: new AbortController(),
+      done: Promise.resolve(),
+    };
+    this.#loops.set(handoverId, loop);
+    loop.done = this.#run(handoverId, loop)
+      .catch((err: unknown) => {
+        this.#d.logger.error({ handoverId, code: errorCode(err) }, 'outbound send loop failed');
+      })
+      .finally(() => {
+        if (this.#loops.get(handoverId) === loop) this.#loops.delete(handoverId);
+        this.#resolveDrained(handoverId);
+      });
+  }
+
+  /** Resolves once the handover has nothing left to send (or its sending stopped). */
+  drained(handoverId: string): Promise<void> {
+    if (!this.#loops.has(handoverId)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const list = this.#drainWaiters.get(handoverId) ?? [];
+      list.push(resolve);
+      this.#drainWaiters.set(handoverId, list);
+    });
+  }
+
+  /** Stops sending for a handover: aborts the send in flight and waits for the loop to end. */
+  async stop(handoverId: string): Promise<void> {
+    const loop = this.#loops.get(handoverId);
+    this.#uncertain.delete(handoverId);
+    if (!loop) return;
+    loop.stopped = true;
+    loop.abort.abort(new Error('sending stopped'));
+    await loop.done;
+  }
+
+  /** Shutdown, step 1: start no new send; resolves when the sends in flight have settled. */
+  async pause(): Promise<void> {
+    this.#paused = true;
+    for (const loop of this.#loops.values()) {
+      loop.stopped = true;
+      if (!loop.calling) loop.abort.abort(new Error('sending paused'));
+    }
+    await Promise.allSettled([...this.#loops.values()].map((l) => l.done));
+  }
+
+  /** Shutdown, step 2: aborts whatever is still in flight. */
+  async stopAll(): Promise<void> {
+    await Promise.allSettled([...this.#loops.keys()].map((id) => this.stop(id)));
+  }
+
+  async #run(id: string, loop: Loop): Promise<void> {
+    const { units, logger } = this.#d;
+    let failures = 0;
+    while (!loop.stopped) {
+      loop.wake = false;
+      const live = await units.read(id);
+      const handover = live?.record.handover;
+      const link = live?.record.provider;
+      const head = live?.pending[0];
+      const provider = handover ? this.#d.providerOf(handover.endpointId) : undefined;
+      if (
+        !live ||
+        !handover ||
+        !link ||
+        !head ||
+        !provider ||
+        handover.state === 'requested' ||
+        isTerminal(handover.state)
+      ) {
+        if (woken(loop)) continue;
+        return;
+      }
+      let failure: unknown;
+      loop.calling = true;
+      try {
+        if (this.#uncertain.has(id)) {
+          const claimed = await this.#reconcile(id, provider, link.ref, loop.abort.signal);
+          this.#uncertain.delete(id);
+          if (claimed > 0) continue;
+        }
+        // Until its confirmation is committed, a send's outcome is unknown (a crash right after the
+        // provider answered must not send it twice).
+        this.#uncertain.add(id);
+        const sent = await provider.send(
+          link.ref,
+          head.text,
+          head.outbound?.kind === 'notice' ? 'notice' : 'text',
+          loop.abort.signal,
+        );
+        await units.run(id, (d) => d.markSent(head.id, sent.providerMessageId));
+        this.#uncertain.delete(id);
+        failures = 0;
+        continue;
+      } catch (err) {
+        failure = err;
+      } finally {
+        loop.calling = false;
+      }
+      if (stopped(loop)) return;
+      if (isPermanentProviderError(failure)) {
+        this.#uncertain.delete(id);
+        this.#d.onRefused(id, toFailure(failure));
+        return;
+      }
+      failures += 1;
+      const delay = retryDelay(
+        failures,
+        this.#d.policy,
+        this.#d.random,
+        retryableProviderError(failure)?.retryAfterMs,
+      );
+      logger.warn(
+        { handoverId: id, code: errorCode(failure), failures, delayMs: delay },
+        'send failed; retrying',
+      );
+      try {
+        await sleep(this.#d.scheduler, delay, loop.abort.signal);
+      } catch {
+        return;
+      }
+    }
+  }
+
+  /** Confirms pending lines whose message the provider has already (see reconcile.ts). */
+  async #reconcile(
+    id: string,
+    provider: HandoverProvider,
+    ref: Parameters<HandoverProvider['history']>[0],
+    signal: AbortSignal,
+  ): Promise<number> {
+    const claimed = new Set(
+      (await this.#d.transcript.all(id)).flatMap((e) => (e.providerMessageId ? [e.providerMessageId] : [])),
+    );
+    const own: { providerMessageId: string; text: string }[] = [];
+    for await (const m of provider.history(ref, undefined, signal)) if (m.own) own.push(m);
+    const count = await this.#d.units.run(id, (d) => {
+      let n = 0;
+      for (const match of matchOwnMessages(d.pending, claimed, own))
+        if (d.markSent(match.entryId, match.providerMessageId)) n += 1;
+      return n;
+    });
+    if (count > 0)
+      this.#d.logger.info(
+        { handoverId: id, claimed: count },
+        'messages found at the provider; not sent again',
+      );
+    return count;
+  }
+
+  #resolveDrained(id: string): void {
+    const waiters = this.#drainWaiters.get(id);
+    this.#drainWaiters.delete(id);
+    for (const resolve of waiters ?? []) resolve();
+  }
+}
+
+// Functions, not property reads: TypeScript would keep a narrowing of `loop.wake`/`loop.stopped`
+// across the awaits in between, where other code flips them.
+const woken = (loop: Loop): boolean => loop.wake;
+const stopped = (loop: Loop): boolean => loop.stopped;

@@ -1,0 +1,40 @@
+// The event log (what SSE reads, by seq) and the webhook outbox (what the dispatcher delivers, in
+// order per handover). Events and outbox rows are written only by HandoverRepository.commit.
+import type { HandoverEvent } from '../../model/events.ts';
+
+/** A webhook delivery waiting in the outbox. */
+export interface PendingDelivery {
+  readonly event: HandoverEvent;
+  readonly attempts: number;
+  readonly nextAttemptAt: string;
+  readonly firstAttemptAt?: string;
+}
+
+export type DeliveryOutcome =
+  | { readonly kind: 'delivered'; readonly at: string }
+  | { readonly kind: 'retry'; readonly at: string; readonly nextAttemptAt: string; readonly error: string }
+  | { readonly kind: 'dead'; readonly at: string; readonly error: string };
+
+export interface DeadLetter {
+  readonly event: HandoverEvent;
+  readonly attempts: number;
+  readonly lastError: string;
+  readonly deadAt: string;
+}
+
+export interface EventLog {
+  /** Events of a handover with seq > afterSeq, in order (SSE and resume). */
+  after(handoverId: string, afterSeq: number, limit: number): Promise<HandoverEvent[]>;
+  get(eventId: string): Promise<HandoverEvent | undefined>;
+
+  /**
+   * Webhook outbox: for each handover with undelivered events, its OLDEST undelivered event, if due
+   * by `now` (so one slow handover never blocks another, and order per handover holds). Handovers in
+   * `exclude` (their delivery is in flight) are skipped, so every row returned can be sent at once.
+   */
+  dueDeliveries(now: string, limit: number, exclude?: ReadonlySet<string>): Promise<PendingDelivery[]>;
+  recordDelivery(eventId: string, outcome: DeliveryOutcome): Promise<void>;
+  deadLetters(limit: number): Promise<DeadLetter[]>;
+  /** Puts dead-lettered events of a handover (or one event) back into the outbox, due now. */
+  replayDeadLetters(filter: { eventId?: string; handoverId?: string }, now: string): Promise<number>;
+}

@@ -1,0 +1,79 @@
+// Handovers and their one write path. `commit` writes a handover's new state with everything that
+// goes with it — transcript lines, events and their webhook outbox rows, sent/undelivered marks, the
+// provider link — in ONE transaction, all or nothing. That is how "persisted before acknowledged" and
+// "an event is never lost between state change and delivery" are kept (design §2).
+import type { HandoverEvent } from '../../model/events.ts';
+import type { Handover, HandoverState } from '../../model/handover.ts';
+import type { TranscriptEntry } from '../../model/transcript.ts';
+import type { ProviderRef } from '../provider.ts';
+
+/**
+ * Where a handover stands at its provider: the secret conversation handle and the cursor (the newest
+ * provider message read in order, from which a catch-up reads on). Kept apart from the domain model:
+ * the provider sessions move the cursor, the state machine never sees it.
+ */
+export interface ProviderLink {
+  readonly ref: ProviderRef;
+  readonly cursor?: string;
+}
+
+export interface HandoverRecord {
+  readonly handover: Handover;
+  /** Absent until the provider created the conversation. A secret: never logged, never returned by the API. */
+  readonly provider?: ProviderLink;
+}
+
+export interface ChangeSet {
+  /** The new handover state; its `version` must be `expectedVersion + 1`. */
+  readonly handover: Handover;
+  readonly expectedVersion: number;
+  /** Sets the provider handle and/or moves the cursor; an absent field keeps the stored value. */
+  readonly provider?: { readonly ref?: ProviderRef; readonly cursor?: string };
+  readonly events?: readonly HandoverEvent[];
+  /** Whether these events also go to the webhook outbox (false: the endpoint has no webhook; SSE only). */
+  readonly webhook: boolean;
+  /** New transcript lines. A line whose (handoverId, providerMessageId) exists already is skipped. */
+  readonly transcript?: readonly TranscriptEntry[];
+  /** Outbound lines now confirmed sent. A line no longer pending keeps what it has. */
+  readonly sent?: readonly { readonly entryId: string; readonly providerMessageId: string }[];
+  /** Outbound lines that will never be sent (the handover ended first). Only pending lines change. */
+  readonly undelivered?: readonly string[];
+}
+
+/** The first write of a handover: its state (version 1) and its first lines and events. */
+export type NewHandover = Omit<ChangeSet, 'expectedVersion' | 'sent' | 'undelivered'>;
+
+export class VersionConflictError extends Error {
+  constructor(readonly handoverId: string) {
+    super(`handover ${handoverId} was changed concurrently`);
+    this.name = 'VersionConflictError';
+  }
+}
+
+export interface ListQuery {
+  readonly endpointIds?: readonly string[];
+  readonly state?: HandoverState;
+  readonly limit: number;
+  /** Opaque cursor from a previous page. */
+  readonly cursor?: string;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly nextCursor?: string;
+}
+
+export interface HandoverRepository {
+  /**
+   * Inserts a new handover (state `requested`) with its first events and transcript, unless an
+   * unended handover exists for the same (endpointId, userId, sessionId): then returns that one.
+   */
+  create(change: NewHandover): Promise<{ created: boolean; record: HandoverRecord }>;
+  /** Throws VersionConflictError when the stored version is not `expectedVersion`. */
+  commit(change: ChangeSet): Promise<void>;
+  get(id: string): Promise<HandoverRecord | undefined>;
+  list(query: ListQuery): Promise<Page<Handover>>;
+  /** Every handover not yet ended or failed (closing ones included): re-attached after a restart. */
+  listUnended(): Promise<HandoverRecord[]>;
+  countByState(): Promise<Record<HandoverState, number>>;
+}

@@ -1,0 +1,232 @@
+// The Store port on PostgreSQL, for several gateway instances sharing one database. Same contract as
+// the SQLite store (the shared suite in test/store runs against both); what differs is how
+// concurrency is held: every write is one transaction on one pooled connection; the partial unique
+// index decides which of two racing starts wins; commit's UPDATE … WHERE version = expected is the
+// optimistic check (row locks make a concurrent writer wait, then miss); and webhook deliveries are
+// claimed per instance (outbox-queries.ts). Server errors leave the store sanitised (errors.ts).
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import type {
+  ChangeSet,
+  EventLog,
+  HandoverRecord,
+  HandoverRepository,
+  NewHandover,
+  Store,
+  TranscriptRepository,
+} from '../../core/ports/store/index.ts';
+import { VersionConflictError } from '../../core/ports/store/index.ts';
+import { assertBelongs, assertNextVersion } from '../change-set.ts';
+import { toHandoverFilter } from '../handover-filter.ts';
+import { assertLimit } from '../limits.ts';
+import { toPage } from '../page-cursor.ts';
+import { DEFAULT_CLAIM_TTL_MS, createPool } from './connection.ts';
+import type { PostgresOptions } from './connection.ts';
+import { guarded } from './errors.ts';
+import { EventQueries } from './event-queries.ts';
+import { HandoverQueries } from './handover-queries.ts';
+import { applyMigrations } from './migrate.ts';
+import { postgresMigrations } from './migrations.ts';
+import { OutboxQueries } from './outbox-queries.ts';
+import { inTransaction } from './transaction.ts';
+import type { Sql } from './transaction.ts';
+import { TranscriptQueries } from './transcript-queries.ts';
+
+export type PostgresStoreOptions = PostgresOptions;
+
+/** How often a create retries when the handover it lost to ended before it could be read. */
+const CREATE_ATTEMPTS = 3;
+
+/** The query modules bound to one connection (a transaction) or to the pool (single statements). */
+class Queries {
+  readonly handovers: HandoverQueries;
+  readonly events: EventQueries;
+  readonly transcript: TranscriptQueries;
+  readonly outbox: OutboxQueries;
+
+  constructor(sql: Sql) {
+    this.handovers = new HandoverQueries(sql);
+    this.events = new EventQueries(sql);
+    this.transcript = new TranscriptQueries(sql);
+    this.outbox = new OutboxQueries(sql);
+  }
+}
+
+export class PostgresStore implements Store {
+  readonly handovers: HandoverRepository;
+  readonly transcript: TranscriptRepository;
+  readonly events: EventLog;
+  readonly #pool: pg.Pool;
+  readonly #schema: string | undefined;
+  readonly #q: Queries;
+  /** This instance's name on outbox claims (options.instanceId, else random). */
+  readonly #owner: string;
+  readonly #claimTtlMs: number;
+  #closing: Promise<void> | undefined;
+
+  /** Builds the pool (no connection yet); call `migrate()` before anything else. */
+  constructor(options: PostgresStoreOptions) {
+    const ttl = options.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS;
+    if (!Number.isSafeInteger(ttl) || ttl < 1) throw new RangeError('claimTtlMs must be a positive integer');
+    this.#claimTtlMs = ttl;
+    this.#owner = options.instanceId ?? randomUUID();
+    this.#schema = options.schema;
+    this.#pool = createPool(options);
+    this.#q = new Queries(this.#pool);
+    const q = this.#q;
+    const write = <T>(work: (tx: Queries) => Promise<T>): Promise<T> =>
+      inTransaction(this.#pool, (client) => work(new Queries(client)));
+
+    this.handovers = {
+      create: (change) => this.#create(change, write),
+      commit: async (change) => {
+        assertBelongs(change);
+        assertNextVersion(change);
+        await guarded('commit', () =>
+          write(async (tx) => {
+            if (!(await tx.handovers.update(change))) {
+              if (!(await tx.handovers.exists(change.handover.id)))
+                throw new Error(`handover ${change.handover.id} does not exist`);
+              throw new VersionConflictError(change.handover.id);
+            }
+            await append(tx, change);
+          }),
+        );
+      },
+      get: (id) => guarded('getHandover', () => q.handovers.get(id)),
+      list: async (query) => {
+        const filter = toHandoverFilter(query);
+        if (!filter) return { items: [] };
+        return toPage(await guarded('listHandovers', () => q.handovers.list(filter)), query.limit);
+      },
+      listUnended: () => guarded('listUnended', () => q.handovers.listUnended()),
+      countByState: () => guarded('countByState', () => q.handovers.countByState()),
+    };
+
+    this.transcript = {
+      all: (handoverId) => guarded('transcript', () => q.transcript.all(handoverId)),
+      hasProviderMessage: (handoverId, providerMessageId) =>
+        guarded('hasProviderMessage', () => q.transcript.hasProviderMessage(handoverId, providerMessageId)),
+      maxOutboundOrder: (handoverId) =>
+        guarded('maxOutboundOrder', () => q.transcript.maxOutboundOrder(handoverId)),
+      outboundByClientMessageId: (handoverId, clientMessageId) =>
+        guarded('outboundByClientMessageId', () =>
+          q.transcript.byClientMessageId(handoverId, clientMessageId),
+        ),
+      pendingOutbound: (handoverId) =>
+        guarded('pendingOutbound', () => q.transcript.pendingOutbound(handoverId)),
+    };
+
+    this.events = {
+      after: async (handoverId, afterSeq, limit) => {
+        assertLimit(limit, 'limit');
+        return guarded('events', () => q.events.after(handoverId, afterSeq, limit));
+      },
+      get: (eventId) => guarded('getEvent', () => q.events.get(eventId)),
+      // With a claim: each returned event is held for this instance for `claimTtlMs` (see
+      // outbox-queries.ts), so other instances polling the same outbox skip it.
+      dueDeliveries: async (now, limit, exclude = new Set()) => {
+        assertLimit(limit, 'limit');
+        return guarded('dueDeliveries', () =>
+          q.outbox.claimDue(now, limit, this.#owner, this.#claimTtlMs, exclude),
+        );
+      },
+      // An outcome for an event no longer pending (delivered, dead) is ignored; an unknown event throws.
+      recordDelivery: (eventId, outcome) =>
+        guarded('recordDelivery', async () => {
+          // One UPDATE: its own transaction. `exists` only tells which error to report.
+          if (!(await q.outbox.record(eventId, outcome)) && !(await q.outbox.exists(eventId)))
+            throw new Error(`no outbox entry for event ${eventId}`);
+        }),
+      deadLetters: async (limit) => {
+        assertLimit(limit, 'limit');
+        return guarded('deadLetters', () => q.outbox.deadLetters(limit));
+      },
+      replayDeadLetters: (filter, now) => guarded('replayDeadLetters', () => q.outbox.replay(filter, now)),
+    };
+  }
+
+  /** Connects and migrates: the usual way to get a ready store. */
+  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+    const store = new PostgresStore(options);
+    try {
+      await store.migrate();
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+    return store;
+  }
+
+  migrate(): Promise<void> {
+    return guarded('migrate', async () => {
+      await applyMigrations(this.#pool, postgresMigrations, this.#schema);
+    });
+  }
+
+  /**
+   * A gateway starting: webhook claims of this instance's previous life (same `instanceId`), or —
+   * `all`, for a single-instance deployment — every claim, are released, so no delivery waits out
+   * the claim time-out after a `kill -9` (issue 8). Returns how many rows were released.
+   */
+  releaseClaims(scope: 'own' | 'all'): Promise<number> {
+    return guarded('releaseClaims', () => this.#q.outbox.releaseClaims(scope === 'all' ? '*' : this.#owner));
+  }
+
+  /** Idempotent: waits for the pool to close its connections. */
+  close(): Promise<void> {
+    this.#closing ??= this.#pool.end();
+    return this.#closing;
+  }
+
+  async #create(
+    change: NewHandover,
+    write: <T>(work: (tx: Queries) => Promise<T>) => Promise<T>,
+  ): Promise<{ created: boolean; record: HandoverRecord }> {
+    assertBelongs(change);
+    const { endpointId, customer, id } = change.handover;
+    for (let attempt = 1; ; attempt += 1) {
+      const outcome = await guarded('createHandover', () =>
+        write(async (tx) => {
+          // Fast path; also makes a start for a customer with an unended handover return it even
+          // when the new handover would itself be ended (the SQLite store checks first, too).
+          const existing = await tx.handovers.findUnended(endpointId, customer.userId, customer.sessionId);
+          if (existing) return { created: false, record: existing };
+          if (await tx.handovers.insertUnlessUnended(change)) {
+            await append(tx, change);
+            const record = await tx.handovers.get(id);
+            if (!record) throw new Error(`handover ${id} vanished inside its own transaction`);
+            return { created: true, record };
+          }
+          // Lost the race: another transaction inserted and committed one meanwhile. Nothing was
+          // written here, so committing this transaction writes nothing either; under READ
+          // COMMITTED this next statement sees the winner.
+          const winner = await tx.handovers.findUnended(endpointId, customer.userId, customer.sessionId);
+          return winner ? { created: false, record: winner } : undefined;
+        }),
+      );
+      if (outcome) return outcome;
+      // The winner ended between the conflict and the read: start over, the slot is free again.
+      if (attempt >= CREATE_ATTEMPTS) throw new Error(`createHandover of ${id} kept losing races`);
+    }
+  }
+}
+
+/** Events (+ outbox rows), transcript lines and outbound settlements of a change, in its transaction. */
+async function append(
+  q: Queries,
+  change: NewHandover & Partial<Pick<ChangeSet, 'sent' | 'undelivered'>>,
+): Promise<void> {
+  const id = change.handover.id;
+  for (const event of change.events ?? []) {
+    await q.events.insert(event);
+    if (change.webhook) await q.outbox.enqueue(event);
+  }
+  for (const entry of change.transcript ?? []) await q.transcript.append(entry);
+  for (const { entryId, providerMessageId } of change.sent ?? [])
+    if (!(await q.transcript.settle(id, entryId, { sent: providerMessageId })))
+      throw new Error(`handover ${id} has no outbound transcript line ${entryId}`);
+  for (const entryId of change.undelivered ?? [])
+    if (!(await q.transcript.settle(id, entryId, 'undelivered')))
+      throw new Error(`handover ${id} has no outbound transcript line ${entryId}`);
+}

@@ -1,0 +1,177 @@
+// The embedded store: the Store port on one SQLite file (or `:memory:`). better-sqlite3 is
+// synchronous; every method runs its work inside a Promise executor, so a thrown error becomes a
+// rejection and callers use the same async contract as the PostgreSQL adapter. Each write is one
+// IMMEDIATE transaction: it takes the write lock up front, so two processes on one file serialise
+// instead of failing with SQLITE_BUSY half-way through.
+import type Database from 'better-sqlite3';
+import type {
+  ChangeSet,
+  EventLog,
+  HandoverRepository,
+  NewHandover,
+  Store,
+  TranscriptRepository,
+} from '../../core/ports/store/index.ts';
+import { VersionConflictError } from '../../core/ports/store/index.ts';
+import { assertBelongs, assertNextVersion } from '../change-set.ts';
+import { toHandoverFilter } from '../handover-filter.ts';
+import { assertLimit } from '../limits.ts';
+import { toPage } from '../page-cursor.ts';
+import { openDatabase, type SqliteOptions } from './connection.ts';
+import { EventQueries } from './event-queries.ts';
+import { HandoverQueries } from './handover-queries.ts';
+import { applyMigrations } from './migrate.ts';
+import { sqliteMigrations } from './migrations.ts';
+import { OutboxQueries } from './outbox-queries.ts';
+import { StatementCache } from './statements.ts';
+import { TranscriptQueries } from './transcript-queries.ts';
+
+export type SqliteStoreOptions = SqliteOptions;
+
+export class SqliteStore implements Store {
+  readonly handovers: HandoverRepository;
+  readonly transcript: TranscriptRepository;
+  readonly events: EventLog;
+  readonly #db: Database.Database;
+
+  /** Opens (and creates) the database; call `migrate()` before anything else. */
+  constructor(options: SqliteStoreOptions) {
+    this.#db = openDatabase(options);
+    const sql = new StatementCache(this.#db);
+    const handovers = new HandoverQueries(sql);
+    const events = new EventQueries(sql);
+    const transcript = new TranscriptQueries(sql);
+    const outbox = new OutboxQueries(sql);
+    const write = <T>(work: () => T): T => this.#db.transaction(work).immediate();
+
+    /** Events (+ outbox rows), transcript lines and outbound settlements of a change, in its transaction. */
+    const append = (change: NewHandover & Partial<Pick<ChangeSet, 'sent' | 'undelivered'>>): void => {
+      const id = change.handover.id;
+      for (const event of change.events ?? []) {
+        events.insert(event);
+        if (change.webhook) outbox.enqueue(event);
+      }
+      for (const entry of change.transcript ?? []) transcript.append(entry);
+      for (const { entryId, providerMessageId } of change.sent ?? [])
+        if (!transcript.settle(id, entryId, { sent: providerMessageId }))
+          throw new Error(`handover ${id} has no outbound transcript line ${entryId}`);
+      for (const entryId of change.undelivered ?? [])
+        if (!transcript.settle(id, entryId, 'undelivered'))
+          throw new Error(`handover ${id} has no outbound transcript line ${entryId}`);
+    };
+
+    this.handovers = {
+      create: (change) =>
+        run(() => {
+          assertBelongs(change);
+          const { handover } = change;
+          return write(() => {
+            // Under the write lock nobody can insert between this check and the INSERT; the partial
+            // unique index still guards the rule for writers that skip the check.
+            const existing = handovers.findUnended(
+              handover.endpointId,
+              handover.customer.userId,
+              handover.customer.sessionId,
+            );
+            if (existing) return { created: false, record: existing };
+            handovers.insert(change);
+            append(change);
+            const record = handovers.get(handover.id);
+            if (!record) throw new Error(`handover ${handover.id} vanished inside its own transaction`);
+            return { created: true, record };
+          });
+        }),
+      commit: (change) =>
+        run(() => {
+          assertBelongs(change);
+          assertNextVersion(change);
+          write(() => {
+            if (!handovers.update(change)) {
+              if (!handovers.exists(change.handover.id))
+                throw new Error(`handover ${change.handover.id} does not exist`);
+              throw new VersionConflictError(change.handover.id);
+            }
+            append(change);
+          });
+        }),
+      get: (id) => run(() => handovers.get(id)),
+      list: (query) =>
+        run(() => {
+          const filter = toHandoverFilter(query);
+          return filter ? toPage(handovers.list(filter), query.limit) : { items: [] };
+        }),
+      listUnended: () => run(() => handovers.listUnended()),
+      countByState: () => run(() => handovers.countByState()),
+    };
+
+    this.transcript = {
+      all: (handoverId) => run(() => transcript.all(handoverId)),
+      hasProviderMessage: (handoverId, providerMessageId) =>
+        run(() => transcript.hasProviderMessage(handoverId, providerMessageId)),
+      outboundByClientMessageId: (handoverId, clientMessageId) =>
+        run(() => transcript.byClientMessageId(handoverId, clientMessageId)),
+      maxOutboundOrder: (handoverId) => run(() => transcript.maxOutboundOrder(handoverId)),
+      pendingOutbound: (handoverId) => run(() => transcript.pendingOutbound(handoverId)),
+    };
+
+    this.events = {
+      after: (handoverId, afterSeq, limit) =>
+        run(() => {
+          assertLimit(limit, 'limit');
+          return events.after(handoverId, afterSeq, limit);
+        }),
+      get: (eventId) => run(() => events.get(eventId)),
+      dueDeliveries: (now, limit, exclude = new Set()) =>
+        run(() => {
+          assertLimit(limit, 'limit');
+          return outbox.due(now, limit, exclude);
+        }),
+      // An outcome for an event no longer pending (delivered, dead) is ignored; an unknown event throws.
+      recordDelivery: (eventId, outcome) =>
+        run(() => {
+          write(() => {
+            if (!outbox.record(eventId, outcome) && !outbox.exists(eventId))
+              throw new Error(`no outbox entry for event ${eventId}`);
+          });
+        }),
+      deadLetters: (limit) =>
+        run(() => {
+          assertLimit(limit, 'limit');
+          return outbox.deadLetters(limit);
+        }),
+      replayDeadLetters: (filter, now) => run(() => write(() => outbox.replay(filter, now))),
+    };
+  }
+
+  /** Opens and migrates: the usual way to get a ready store. */
+  static async open(options: SqliteStoreOptions): Promise<SqliteStore> {
+    const store = new SqliteStore(options);
+    try {
+      await store.migrate();
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+    return store;
+  }
+
+  migrate(): Promise<void> {
+    return run(() => {
+      applyMigrations(this.#db, sqliteMigrations, () => new Date());
+    });
+  }
+
+  /** Idempotent. */
+  close(): Promise<void> {
+    return run(() => {
+      if (this.#db.open) this.#db.close();
+    });
+  }
+}
+
+/** Runs synchronous work as a Promise: a throw becomes a rejection, never a synchronous exception. */
+function run<T>(work: () => T): Promise<T> {
+  return new Promise((resolve) => {
+    resolve(work());
+  });
+}
