@@ -6,7 +6,7 @@
 // next customer message, which depends on the local commit only (issue 8).
 import { isTerminal } from '../model/handover.ts';
 import type { Logger } from '../ports/logger.ts';
-import type { HandoverProvider } from '../ports/provider.ts';
+import { ProviderError, type HandoverProvider } from '../ports/provider.ts';
 import { sleep, type Random, type Scheduler } from '../ports/scheduler.ts';
 import type { TranscriptRepository } from '../ports/store/index.ts';
 import { retryDelay, type BackoffPolicy } from '../retry/backoff.ts';
@@ -165,6 +165,8 @@ export class OutboundSender {
         loop.calling = false;
       }
       if (stopped(loop)) return;
+      // A 429 is a refusal before any work: the message certainly did not arrive, no history check.
+      if (failure instanceof ProviderError && failure.details.status === 429) this.#uncertain.delete(id);
       if (isPermanentProviderError(failure)) {
         this.#uncertain.delete(id);
         this.#d.onRefused(id, toFailure(failure));

@@ -1,0 +1,374 @@
+// A scripted contact center: the provider port over an in-memory conversation model that a test (or
+// a demo) drives by hand — an agent joins, writes, types, transfers, ends; the stream drops, comes
+// back, is lost; calls fail or take time. Shipped as a real module, like the in-memory store, so the
+// core's unit tests run the engine exactly as production does, on virtual time, in milliseconds.
+//
+// Its rules mirror what the core relies on from a real provider: history is ordered and includes
+// our own messages (flagged `own`); a live event is delivered only while the stream is up (events
+// while it is down are in the history, never replayed — guest chat §9.7); the customer leaving ends
+// the chat for everybody; a send to an ended chat is refused for good.
+import type { Clock } from '../../core/ports/clock.ts';
+import {
+  ProviderError,
+  type Attachment,
+  type AttachmentHandlers,
+  type HandoverProvider,
+  type HistoryMessage,
+  type Participant,
+  type ParticipantState,
+  type ProviderRef,
+  type ProviderStartRequest,
+  type SentMessage,
+} from '../../core/ports/provider.ts';
+import { sleep, type Scheduler } from '../../core/ports/scheduler.ts';
+
+export const SCRIPTED_KIND = 'scripted';
+
+export type ScriptedOperation = 'start' | 'attach' | 'history' | 'participants' | 'send' | 'typing' | 'end';
+
+/** What a scripted failure looks like: retryable (a 5xx/429, optionally with Retry-After) or permanent (a 4xx). */
+export type ScriptedFailure =
+  | { readonly kind: 'retryable'; readonly retryAfterMs?: number; readonly status?: number }
+  | { readonly kind: 'permanent'; readonly code?: string; readonly status?: number };
+
+interface Member {
+  readonly participant: Participant;
+  state: ParticipantState;
+}
+
+export interface ScriptedMessage {
+  readonly providerMessageId: string;
+  readonly participant: Participant;
+  readonly text: string;
+  readonly kind: 'text' | 'notice';
+  readonly own: boolean;
+  readonly at: string;
+}
+
+/** One conversation at the scripted contact center, and the agent-side controls of a test. */
+export class ScriptedConversation {
+  readonly id: string;
+  readonly request: ProviderStartRequest;
+  readonly customer: Participant;
+  readonly messages: ScriptedMessage[] = [];
+  readonly #members = new Map<string, Member>();
+  readonly #provider: ScriptedProvider;
+  #handlers: AttachmentHandlers | undefined;
+  #streamUp = false;
+  #agents = 0;
+
+  constructor(provider: ScriptedProvider, id: string, request: ProviderStartRequest) {
+    this.#provider = provider;
+    this.id = id;
+    this.request = request;
+    this.customer = { id: `${id}-customer`, role: 'customer', displayName: request.customer.displayName };
+    this.#members.set(this.customer.id, { participant: this.customer, state: 'connected' });
+  }
+
+  get ended(): boolean {
+    return this.#members.get(this.customer.id)?.state === 'disconnected';
+  }
+
+  get attached(): boolean {
+    return this.#handlers !== undefined;
+  }
+
+  get streamUp(): boolean {
+    return this.#streamUp;
+  }
+
+  /** Texts the customer (our gateway) sent, in order — what the agent saw. */
+  customerTexts(): string[] {
+    return this.messages.filter((m) => m.own && m.kind === 'text').map((m) => m.text);
+  }
+
+  /** Notices the gateway sent (presence, inactivity), in order. */
+  notices(): string[] {
+    return this.messages.filter((m) => m.own && m.kind === 'notice').map((m) => m.text);
+  }
+
+  participants(): { participant: Participant; state: ParticipantState }[] {
+    return [...this.#members.values()].map((m) => ({ participant: m.participant, state: m.state }));
+  }
+
+  /** A new agent is offered the chat (ALERTING); returns the agent. */
+  offerAgent(displayName = `Agent ${this.#agents + 1}`): Participant {
+    this.#agents += 1;
+    const agent: Participant = { id: `${this.id}-agent-${this.#agents}`, role: 'agent', displayName };
+    this.#setState(agent, 'alerting');
+    return agent;
+  }
+
+  /** An agent answers (CONNECTED): offered before, or a new one. */
+  agentJoins(agentOrName?: Participant | string): Participant {
+    const agent = typeof agentOrName === 'object' ? agentOrName : this.offerAgent(agentOrName);
+    this.#setState(agent, 'connected');
+    return agent;
+  }
+
+  agentWrites(text: string, agent = this.#connectedAgent()): ScriptedMessage {
+    return this.#record(agent, text, 'text', false);
+  }
+
+  /** A text from a workflow/bot participant (system message). */
+  systemWrites(text: string): ScriptedMessage {
+    return this.#record({ id: `${this.id}-workflow`, role: 'system' }, text, 'text', false);
+  }
+
+  agentTypes(agent = this.#connectedAgent()): void {
+    this.#emit({ type: 'typing', participant: agent, own: false, at: this.#now() });
+  }
+
+  /** The connected agent hands over to a new one: new agent ALERTING, old DISCONNECTED, new CONNECTED. */
+  transfer(toName?: string): Participant {
+    const from = this.#connectedAgent();
+    const to = this.offerAgent(toName);
+    this.#setState(from, 'disconnected');
+    this.#setState(to, 'connected');
+    return to;
+  }
+
+  /** The agent ends the chat: the agent and then the customer are disconnected. */
+  agentEnds(agent = this.#connectedAgent()): void {
+    this.#setState(agent, 'disconnected');
+    this.#setState(this.customer, 'disconnected');
+  }
+
+  /** The socket drops: the attachment reconnects; events meanwhile go to the history only. */
+  dropStream(): void {
+    if (!this.#streamUp) return;
+    this.#streamUp = false;
+    this.#handlers?.onState('reconnecting', { reason: 'socket-closed' });
+  }
+
+  /** The socket is back: the attachment reports `open` (the core catches up). */
+  restoreStream(): void {
+    if (this.#streamUp || !this.#handlers) return;
+    this.#streamUp = true;
+    this.#handlers.onState('open');
+  }
+
+  /** The stream stayed down past the provider's grace: final. */
+  loseStream(reason = 'grace-exceeded'): void {
+    this.#streamUp = false;
+    const handlers = this.#handlers;
+    this.#handlers = undefined;
+    handlers?.onState('lost', { reason });
+  }
+
+  /** An event could not be read (a lookup failed): the core catches up. */
+  resync(): void {
+    this.#handlers?.onState('resync', { reason: 'member lookup failed' });
+  }
+
+  // ---- the provider side -------------------------------------------------------------------------
+
+  attachHandlers(handlers: AttachmentHandlers): void {
+    this.#handlers = handlers;
+    this.#streamUp = true;
+    handlers.onState('open');
+  }
+
+  detachHandlers(): void {
+    this.#handlers = undefined;
+    this.#streamUp = false;
+  }
+
+  customerSends(text: string, kind: 'text' | 'notice'): ScriptedMessage {
+    if (this.ended)
+      throw new ProviderError('The chat has ended.', {
+        code: 'scripted.conversation.ended',
+        status: 400,
+        retryable: false,
+      });
+    return this.#record(this.customer, text, kind, true);
+  }
+
+  customerLeaves(): void {
+    if (this.ended) return;
+    for (const m of this.#members.values())
+      if (m.participant.role === 'agent' && m.state !== 'disconnected')
+        this.#setState(m.participant, 'disconnected');
+    this.#setState(this.customer, 'disconnected');
+  }
+
+  #connectedAgent(): Participant {
+    for (const m of this.#members.values())
+      if (m.participant.role === 'agent' && m.state === 'connected') return m.participant;
+    throw new Error(`no agent is connected to ${this.id}`);
+  }
+
+  #record(participant: Participant, text: string, kind: 'text' | 'notice', own: boolean): ScriptedMessage {
+    const message: ScriptedMessage = {
+      providerMessageId: `${this.id}-m${this.messages.length + 1}`,
+      participant,
+      text,
+      kind,
+      own,
+      at: this.#now(),
+    };
+    this.messages.push(message);
+    this.#emit({ type: 'message', ...message });
+    return message;
+  }
+
+  #setState(participant: Participant, state: ParticipantState): void {
+    const member = this.#members.get(participant.id);
+    if (member) member.state = state;
+    else this.#members.set(participant.id, { participant, state });
+    this.#emit({ type: 'participant', participant, state, at: this.#now() });
+  }
+
+  #emit(event: Parameters<AttachmentHandlers['onEvent']>[0]): void {
+    if (this.#streamUp) this.#handlers?.onEvent(event);
+  }
+
+  #now(): string {
+    return this.#provider.clock.now().toISOString();
+  }
+}
+
+export interface ScriptedProviderOptions {
+  readonly clock: Clock;
+  readonly scheduler: Scheduler;
+  readonly maxMessageLength?: number;
+}
+
+export class ScriptedProvider implements HandoverProvider {
+  readonly kind = SCRIPTED_KIND;
+  readonly maxMessageLength: number;
+  readonly clock: Clock;
+  readonly #scheduler: Scheduler;
+  readonly #conversations = new Map<string, ScriptedConversation>();
+  readonly #failures = new Map<ScriptedOperation, ScriptedFailure[]>();
+  readonly #latency = new Map<ScriptedOperation, number>();
+  /** Calls made, by operation: what a test asserts about (e.g. "no history read happened"). */
+  readonly calls = new Map<ScriptedOperation, number>();
+
+  constructor(options: ScriptedProviderOptions) {
+    this.clock = options.clock;
+    this.#scheduler = options.scheduler;
+    this.maxMessageLength = options.maxMessageLength ?? 4_000;
+  }
+
+  /** The next `count` calls of `operation` fail like this. */
+  failNext(operation: ScriptedOperation, failure: ScriptedFailure, count = 1): void {
+    const list = this.#failures.get(operation) ?? [];
+    for (let i = 0; i < count; i++) list.push(failure);
+    this.#failures.set(operation, list);
+  }
+
+  /** Every call of `operation` takes this long (on the scheduler) before it acts; 0 clears it. */
+  latency(operation: ScriptedOperation, ms: number): void {
+    this.#latency.set(operation, ms);
+  }
+
+  clearFailures(operation?: ScriptedOperation): void {
+    if (operation) this.#failures.delete(operation);
+    else this.#failures.clear();
+  }
+
+  conversations(): ScriptedConversation[] {
+    return [...this.#conversations.values()];
+  }
+
+  /** The conversation created for this customer user id. */
+  conversationOf(userId: string): ScriptedConversation {
+    const found = this.conversations().find((c) => c.request.customer.userId === userId);
+    if (!found) throw new Error(`no scripted conversation for user ${userId}`);
+    return found;
+  }
+
+  async start(req: ProviderStartRequest, signal: AbortSignal): Promise<ProviderRef> {
+    await this.#call('start', signal);
+    const id = `conv-${this.#conversations.size + 1}`;
+    this.#conversations.set(id, new ScriptedConversation(this, id, req));
+    return { kind: SCRIPTED_KIND, data: { conversationId: id } };
+  }
+
+  async attach(ref: ProviderRef, handlers: AttachmentHandlers, signal: AbortSignal): Promise<Attachment> {
+    await this.#call('attach', signal);
+    const conversation = this.#conversation(ref);
+    conversation.attachHandlers(handlers);
+    return {
+      close: () => {
+        conversation.detachHandlers();
+        return Promise.resolve();
+      },
+    };
+  }
+
+  async *history(
+    ref: ProviderRef,
+    after: string | undefined,
+    signal: AbortSignal,
+  ): AsyncIterable<HistoryMessage> {
+    await this.#call('history', signal);
+    const messages = this.#conversation(ref).messages;
+    const start = after === undefined ? 0 : messages.findIndex((m) => m.providerMessageId === after) + 1;
+    for (const m of messages.slice(start)) yield m;
+  }
+
+  async participants(
+    ref: ProviderRef,
+    signal: AbortSignal,
+  ): Promise<{ participant: Participant; state: ParticipantState }[]> {
+    await this.#call('participants', signal);
+    return this.#conversation(ref).participants();
+  }
+
+  async send(
+    ref: ProviderRef,
+    text: string,
+    kind: 'text' | 'notice',
+    signal: AbortSignal,
+  ): Promise<SentMessage> {
+    await this.#call('send', signal);
+    const m = this.#conversation(ref).customerSends(text, kind);
+    return { providerMessageId: m.providerMessageId, at: m.at };
+  }
+
+  async typing(ref: ProviderRef, signal: AbortSignal): Promise<void> {
+    await this.#call('typing', signal);
+    this.#conversation(ref);
+  }
+
+  async end(ref: ProviderRef, signal: AbortSignal): Promise<void> {
+    await this.#call('end', signal);
+    this.#conversation(ref).customerLeaves();
+  }
+
+  #conversation(ref: ProviderRef): ScriptedConversation {
+    const id = ref.data.conversationId;
+    const conversation = typeof id === 'string' ? this.#conversations.get(id) : undefined;
+    if (!conversation)
+      throw new ProviderError('No such conversation.', {
+        code: 'scripted.not_found',
+        status: 404,
+        retryable: false,
+      });
+    return conversation;
+  }
+
+  /** Counts the call, waits its latency, then fails it if a failure is scripted. */
+  async #call(operation: ScriptedOperation, signal: AbortSignal): Promise<void> {
+    this.calls.set(operation, (this.calls.get(operation) ?? 0) + 1);
+    const latency = this.#latency.get(operation) ?? 0;
+    if (latency > 0) await sleep(this.#scheduler, latency, signal);
+    if (signal.aborted) throw signal.reason;
+    const failure = this.#failures.get(operation)?.shift();
+    if (!failure) return;
+    throw failure.kind === 'retryable'
+      ? new ProviderError(`scripted ${operation} failure`, {
+          code: 'scripted.unavailable',
+          status: failure.status ?? 503,
+          retryable: true,
+          ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
+        })
+      : new ProviderError(`scripted ${operation} refusal`, {
+          code: failure.code ?? 'scripted.refused',
+          status: failure.status ?? 400,
+          retryable: false,
+        });
+  }
+}
