@@ -108,7 +108,7 @@ export class CoreRig {
 
   static async start(options: CoreRigOptions = {}): Promise<CoreRig> {
     const rig = new CoreRig(options);
-    await rig.#boot();
+    rig.#boot();
     await rig.engine.resume();
     return rig;
   }
@@ -197,11 +197,11 @@ export class CoreRig {
   /** A new process on the same store and contact center: resumes every unended handover. */
   async restart(): Promise<number> {
     this.crash();
-    await this.#boot();
+    this.#boot();
     return this.engine.resume();
   }
 
-  async #boot(): Promise<void> {
+  #boot(): void {
     const life = { scheduler: new LifeScheduler(this.time), dead: false };
     this.#life = life;
     const base = lifeStore(this.store, () => life.dead);
