@@ -1,4 +1,5 @@
 // Keeps a command alive until SIGINT/SIGTERM, then runs its graceful stop (bounded, exit code 0).
+// `timeoutMs` is a safety net above the stop's own bound: reaching it is a bug, reported with exit 1.
 export async function runUntilSignal(
   stop: () => Promise<void>,
   opts: { timeoutMs?: number } = {},

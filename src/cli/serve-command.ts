@@ -21,6 +21,10 @@ export function serveCommand(): Command {
       if (!config) return;
       const gateway = await startGateway(config);
       process.stdout.write(`gateway: ${gateway.url}\n`);
-      await runUntilSignal(() => gateway.close());
+      // The gateway's own stop is bounded by server.shutdownTimeoutSeconds; the hard limit here only
+      // catches a bug (it exits 1 and says so).
+      await runUntilSignal(() => gateway.close(), {
+        timeoutMs: config.server.shutdownTimeoutSeconds * 1000 + 5_000,
+      });
     });
 }

@@ -231,6 +231,9 @@ export class DemoBot {
         session.add('notice', event.data.text);
         return;
       case 'handover.ended':
+        // The gateway lists what the agent never got: the customer should know, not guess.
+        for (const lost of event.data.undelivered ?? [])
+          session.add('notice', `This message did not reach the agent: “${lost.text}”`);
         this.#finish(session, handoverId, event.data.reason);
         return;
       case 'handover.failed':

@@ -56,7 +56,12 @@ export const handoverEventSchema = z.discriminatedUnion('type', [
   z.object({
     ...base,
     type: z.literal('handover.ended'),
-    data: z.object({ reason: endReasonSchema, message: z.string().optional() }),
+    data: z.object({
+      reason: endReasonSchema,
+      message: z.string().optional(),
+      /** Customer messages that never reached the agent (the handover ended first). */
+      undelivered: z.array(z.object({ id: z.string(), text: z.string() })).optional(),
+    }),
   }),
   z.object({
     ...base,

@@ -66,3 +66,24 @@ export async function seeText(
 export async function count(page: Page, selector: string, text: string | RegExp): Promise<number> {
   return page.locator(selector, { hasText: text }).count();
 }
+
+/**
+ * Waits until exactly `n` elements match (bounded), then returns the count — for "the second
+ * bubble arrived": `seeText` returns on the FIRST match, so a count right after it races the second.
+ */
+export async function seeCount(
+  page: Page,
+  selector: string,
+  text: string | RegExp,
+  n: number,
+  timeout = WAIT_MS,
+): Promise<number> {
+  const locator = page.locator(selector, { hasText: text });
+  const deadline = Date.now() + timeout;
+  let seen = await locator.count();
+  while (seen !== n && Date.now() < deadline) {
+    await page.waitForTimeout(50);
+    seen = await locator.count();
+  }
+  return seen;
+}

@@ -11,6 +11,7 @@ import {
   ROOT,
   WAIT_MS,
   count,
+  seeCount,
   launchChromium,
   seeText,
   startTestDemo,
@@ -163,8 +164,8 @@ describe('customer web chat and agent console', () => {
         await customer.reload();
         await seeText(customer, '#status', 'Alice Moreau');
         await seeText(customer, '#timeline .item-agent', 'Let me check that for you.');
-        assert.equal(await customer.locator('#timeline li[data-id]').count(), before);
-        assert.equal(await count(customer, '#timeline .item-customer', 'My order is late'), 1);
+        assert.equal(await seeCount(customer, '#timeline li[data-id]', /./, before), before);
+        assert.equal(await seeCount(customer, '#timeline .item-customer', 'My order is late', 1), 1);
         await assertNoDuplicateItems(customer);
         assert.equal(
           await customer.getByLabel('Your name').inputValue(),
@@ -202,8 +203,7 @@ describe('customer web chat and agent console', () => {
         await seeText(customer, '#status', 'chatting with the demo bot');
         assert.equal(await customer.getByRole('button', { name: 'End chat with agent' }).isHidden(), true);
         await send(customer, 'hours?');
-        await seeText(customer, '#timeline .item-bot', 'Monday to Friday', WAIT_MS);
-        assert.equal(await count(customer, '#timeline .item-bot', 'Monday to Friday'), 2);
+        assert.equal(await seeCount(customer, '#timeline .item-bot', 'Monday to Friday', 2, WAIT_MS), 2);
 
         // --- The word "agent" hands over again; this time the customer ends --------------------------
         await send(customer, 'I need an agent again');

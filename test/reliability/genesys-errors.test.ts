@@ -160,6 +160,55 @@ describe('transient Genesys errors', () => {
   });
 });
 
+describe('the circuit breaker and new handovers (issue 8, defect 8)', () => {
+  let rig: Rig;
+  before(async () => {
+    rig = await Rig.start();
+  });
+  after(async () => {
+    await rig.close();
+  });
+
+  test('a handover started while the breaker is open waits for its trial and is queued, not failed; messages get 202 at once', async () => {
+    const active = await rig.start();
+    const gauge = async () =>
+      (await rig.metric('genesys_handover_genesys_circuit_open')).reduce(
+        (max, m) => Math.max(max, m.value),
+        0,
+      );
+    // A short outage: enough 503s to open the breaker (5 in a row), gone before its 10 s cooldown ends.
+    await rig.fault({ kind: 'http-error', status: 503, count: 6, retryAfterSeconds: 1 });
+    const started = await rig.api('POST', '/v1/handovers', {
+      endpoint: 'support',
+      customer: { userId: 'u-breaker', sessionId: 's-breaker', displayName: 'Breaker Customer' },
+    });
+    assert.equal(started.status, 201);
+    await waitFor(async () => (await gauge()) === 1, { what: 'the breaker open', timeoutMs: 20_000 });
+    // While it is open: a customer message is accepted at once (the 202 needs only the local commit).
+    const during = await rig.api(
+      'POST',
+      `/v1/handovers/${active.id}/messages`,
+      { text: 'while open' },
+      { 'idempotency-key': 'breaker-1' },
+    );
+    assert.equal(during.status, 202, JSON.stringify(during.body));
+    assert.equal(await gauge(), 1, 'still open when the 202 came');
+    const queued = await waitFor(
+      async () => {
+        const h = await rig.handover(started.body.id);
+        return h.state === 'queued' || h.state === 'failed' ? h : undefined;
+      },
+      { what: 'the new handover settled', timeoutMs: 40_000 },
+    );
+    assert.equal(queued.state, 'queued', JSON.stringify(queued));
+    assert.ok(!rig.eventTypes(started.body.id).includes('handover.failed'));
+    await waitFor(async () => (await rig.customerTexts(active.convId)).includes('while open'), {
+      what: 'the message sent once the breaker closed',
+      timeoutMs: 30_000,
+    });
+  });
+});
+
 describe('permanent Genesys errors', () => {
   let rig: Rig;
   before(async () => {

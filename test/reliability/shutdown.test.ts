@@ -17,6 +17,35 @@ after(async () => {
 
 const EXIT_BOUND_MS = 20_000;
 
+test('defect 7: SIGTERM while Genesys is slow (delays longer than the request timeout) still exits 0 within its limit', async () => {
+  const hs: OpenHandover[] = [];
+  for (let i = 0; i < 3; i++) hs.push(await rig.start());
+  for (const h of hs) {
+    // Sends, catch-ups and leaves of every chat hang far longer than any bound of the stop.
+    await rig.fault({ kind: 'delay', delayMs: 25_000, count: 10, conversationId: h.convId });
+    await rig.fault({ kind: 'drop-streams', conversationId: h.convId });
+  }
+  for (const [i, h] of hs.entries()) await rig.customerSays(h, `slow h${i} c:1`, `slow-${i}-1`);
+  void rig.api('POST', `/v1/handovers/${hs[0]!.id}/end`); // an end in progress too
+  await new Promise((r) => setTimeout(r, 500));
+  const exit = await rig.gw.sigterm(30_000);
+  assert.equal(exit.signal, null, rig.gw.tail());
+  assert.equal(exit.code, 0, rig.gw.tail());
+  assert.doesNotMatch(rig.gw.output(), /shutdown took longer/);
+  await rig.emu('DELETE', '/emulator/v1/faults');
+  await rig.gw.restart();
+  // Nothing accepted is lost: the next life sends what the stop interrupted, and finishes the end.
+  for (const [i, h] of hs.entries())
+    await waitFor(async () => (await rig.customerTexts(h.convId)).includes(`slow h${i} c:1`), {
+      what: `h${i}: the accepted message sent after the restart`,
+      timeoutMs: 40_000,
+    });
+  await waitFor(async () => (await rig.handover(hs[0]!.id)).state === 'ended', {
+    what: 'the interrupted end finished',
+    timeoutMs: 40_000,
+  });
+});
+
 test('SIGTERM mid-traffic: 503 SHUTTING_DOWN for new work, exit 0 in bounded time, nothing lost or doubled', async () => {
   const hs: OpenHandover[] = [];
   for (let i = 0; i < 3; i++) hs.push(await rig.start());

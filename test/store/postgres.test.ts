@@ -427,6 +427,62 @@ void describe('PostgresStore: several instances on one database', () => {
     });
   });
 
+  test('a restarted instance takes back the claims of its previous life at once (issue 8, defect 9)', async () => {
+    const schema = freshSchema();
+    await withStores(async (open) => {
+      const first = await open({ schema, instanceId: 'gw-1' });
+      const other = await open({ schema, instanceId: 'gw-2' });
+      const hs = [makeHandover(), makeHandover()];
+      for (const h of hs)
+        await first.handovers.create({
+          handover: { ...h, lastSeq: 1 },
+          webhook: true,
+          events: [makeEvent(h, 1)],
+        });
+      assert.equal((await first.events.dueDeliveries(at(100), 10)).length, 2);
+      await first.close(); // kill -9: the claims stay behind for 60 s
+      assert.deepEqual(await other.events.dueDeliveries(at(100), 10), [], 'held by the dead instance');
+      const second = await open({ schema, instanceId: 'gw-1' });
+      assert.equal(await second.releaseClaims('own'), 2);
+      assert.equal(
+        (await other.events.dueDeliveries(at(100), 10)).length,
+        2,
+        'released: due for every instance',
+      );
+      // One instance on the database: every claim goes, whoever held it.
+      const third = await open({ schema, instanceId: 'gw-3' });
+      assert.equal(await third.releaseClaims('all'), 2);
+      assert.equal((await third.events.dueDeliveries(at(100), 10)).length, 2);
+    });
+  });
+
+  test('only what is sent is claimed: handovers in flight are skipped, the limit is exact', async () => {
+    const schema = freshSchema();
+    await withStores(async (open) => {
+      const store = await open({ schema, instanceId: 'gw-1' });
+      const hs = Array.from({ length: 5 }, () => makeHandover());
+      for (const h of hs)
+        await store.handovers.create({
+          handover: { ...h, lastSeq: 1 },
+          webhook: true,
+          events: [makeEvent(h, 1)],
+        });
+      const inFlight = new Set([hs[0]!.id, hs[1]!.id]);
+      const due = await store.events.dueDeliveries(at(100), 2, inFlight);
+      assert.equal(due.length, 2);
+      for (const d of due) assert.ok(!inFlight.has(d.event.handoverId));
+      const pool = new pg.Pool({ connectionString: url });
+      try {
+        const { rows } = await pool.query(
+          `SELECT count(*)::int AS n FROM ${schema}.outbox WHERE claimed_by IS NOT NULL`,
+        );
+        assert.equal((rows[0] as { n: number }).n, 2, 'claims = rows handed out');
+      } finally {
+        await pool.end();
+      }
+    });
+  });
+
   test('a recorded retry releases the claim: the next attempt is due for every instance', async () => {
     const schema = freshSchema();
     await withStores(async (open) => {

@@ -12,7 +12,10 @@ const BIN = new URL('../../bin/genesys-handover.js', import.meta.url).pathname;
 const MAX_OUTPUT = 256 * 1024;
 
 export interface GatewayProcessOptions {
-  /** The gateway configuration without `server` and `store` (filled in: 127.0.0.1, a fixed free port, a temp SQLite file). */
+  /**
+   * The gateway configuration. `server.host`, `server.port` and `server.logLevel` are filled in
+   * (127.0.0.1, a fixed free port); `store` defaults to a temp SQLite file.
+   */
   readonly config: Record<string, unknown>;
   /** Extra environment of the child (e.g. `GH__…` overrides). */
   readonly env?: Readonly<Record<string, string>>;
@@ -65,13 +68,14 @@ export class GatewayProcess {
     this.dbPath = join(dir, 'gateway.db');
     this.configPath = join(dir, 'gateway.json');
     const config = {
+      store: { kind: 'sqlite', path: this.dbPath },
       ...opts.config,
       server: {
+        ...(opts.config.server as Record<string, unknown> | undefined),
         host: '127.0.0.1',
         port,
         logLevel: opts.logLevel ?? process.env.GH_TEST_LOG ?? 'warn',
       },
-      store: { kind: 'sqlite', path: this.dbPath },
     };
     writeFileSync(this.configPath, JSON.stringify(config, null, 2));
   }

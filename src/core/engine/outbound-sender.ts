@@ -165,8 +165,8 @@ export class OutboundSender {
         loop.calling = false;
       }
       if (stopped(loop)) return;
-      // A 429 is a refusal before any work: the message certainly did not arrive, no history check.
-      if (failure instanceof ProviderError && failure.details.status === 429) this.#uncertain.delete(id);
+      // Refused before any work (a 429, an open circuit): the message certainly did not arrive.
+      if (failure instanceof ProviderError && failure.details.notProcessed === true) this.#uncertain.delete(id);
       if (isPermanentProviderError(failure)) {
         this.#uncertain.delete(id);
         this.#d.onRefused(id, toFailure(failure));

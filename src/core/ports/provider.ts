@@ -118,6 +118,12 @@ export class ProviderError extends Error {
       /** Retrying the same call may succeed (429, 5xx, network). */
       readonly retryable: boolean;
       readonly retryAfterMs?: number;
+      /**
+       * The call never reached the provider (refused locally, e.g. by an open circuit breaker), or
+       * the provider refused it before doing anything (a 429): its outcome is certain — nothing
+       * happened — so a send need not be looked for in the history before it is retried.
+       */
+      readonly notProcessed?: boolean;
       readonly cause?: unknown;
     },
   ) {

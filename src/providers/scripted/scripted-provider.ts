@@ -364,6 +364,7 @@ export class ScriptedProvider implements HandoverProvider {
           status: failure.status ?? 503,
           retryable: true,
           ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
+          ...(failure.status === 429 ? { notProcessed: true } : {}),
         })
       : new ProviderError(`scripted ${operation} refusal`, {
           code: failure.code ?? 'scripted.refused',

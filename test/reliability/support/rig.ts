@@ -22,6 +22,10 @@ export interface RigOptions {
   /** Route the gateway to the emulator through a TcpProxy the test can cut. */
   readonly viaProxy?: boolean;
   readonly env?: Readonly<Record<string, string>>;
+  /** The `handovers` section (end wait, flush limit, start timeout). */
+  readonly handovers?: Record<string, unknown>;
+  /** The `server` section's extra fields (e.g. shutdownTimeoutSeconds). */
+  readonly server?: Record<string, unknown>;
 }
 
 export interface HttpResult {
@@ -80,6 +84,8 @@ export class Rig {
       gw = await GatewayProcess.start({
         config: {
           webhooks: { timeoutSeconds: 2, maxAgeSeconds: 3600, maxRetryDelaySeconds: 1, ...opts.webhooks },
+          ...(opts.handovers ? { handovers: opts.handovers } : {}),
+          ...(opts.server ? { server: opts.server } : {}),
           apiKeys: [{ name: 'bot', key: API_KEY, endpoints: ['*'] }],
           endpoints,
         },
@@ -220,6 +226,16 @@ export class Rig {
       },
       { what: `customer message ${text} accepted`, timeoutMs, intervalMs: 100 },
     );
+  }
+
+  /** Events of a handover the receiver got (de-duplicated by event id), in order. */
+  eventTypes(handoverId: string): string[] {
+    return this.receiver.events(handoverId).map((e) => e.type);
+  }
+
+  /** The handover.ended event the bot received, if any. */
+  endedEvent(handoverId: string): any {
+    return this.receiver.events(handoverId).find((e) => e.type === 'handover.ended');
   }
 
   /** The metric lines with this name, as `{labels} value` pairs. */

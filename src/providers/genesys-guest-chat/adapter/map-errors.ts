@@ -2,6 +2,7 @@
 // `chat.error.invalid.queue`), the HTTP status, retryability and Retry-After.
 import { ProviderError } from '../../../core/ports/provider.ts';
 import { GenesysApiError, isGuestChatError } from '../errors.ts';
+import { CircuitOpenError } from './circuit-breaker.ts';
 
 export function toProviderError(err: unknown): ProviderError {
   if (err instanceof ProviderError) return err;
@@ -11,6 +12,19 @@ export function toProviderError(err: unknown): ProviderError {
       status: err.status,
       retryable: err.isRetryable,
       ...(err.retryAfterMs === undefined ? {} : { retryAfterMs: err.retryAfterMs }),
+      // A 429 is refused before any work (protocol §11.3).
+      ...(err.status === 429 ? { notProcessed: true } : {}),
+      cause: err,
+    });
+  }
+  if (isGuestChatError(err) && err.cause instanceof CircuitOpenError) {
+    // The breaker refused the call before it left: wait for its trial (issue 8) — a start or a
+    // send waits out the cooldown instead of failing as a network error.
+    return new ProviderError(err.cause.message, {
+      code: 'guest-chat.circuit_open',
+      retryable: true,
+      retryAfterMs: err.cause.retryInMs,
+      notProcessed: true,
       cause: err,
     });
   }
