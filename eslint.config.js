@@ -1,10 +1,47 @@
 // Lint rules: typescript-eslint's strict type-checked set. no-floating-promises matters most in
 // this codebase: a forgotten promise in an event-stream handler loses a message silently.
 import js from '@eslint/js';
+import boundaries from 'eslint-plugin-boundaries';
 import tseslint from 'typescript-eslint';
 
+// The layers of design §2, enforced: core/ depends on nothing outside it (no package, no node:
+// module); api/ only on core/; each adapter (store, delivery, a provider, time) only on core/ and
+// itself — never on another adapter; the emulator and the demo bot stand alone; only the
+// composition root and the CLI see everything.
+const layers = [
+  { type: 'core', pattern: 'src/core' },
+  { type: 'api', pattern: 'src/api' },
+  { type: 'store', pattern: 'src/store' },
+  { type: 'delivery', pattern: 'src/delivery' },
+  { type: 'provider', pattern: 'src/providers/*', capture: ['name'] },
+  { type: 'time', pattern: 'src/time' },
+  { type: 'observability', pattern: 'src/observability' },
+  { type: 'config', pattern: 'src/config' },
+  { type: 'emulator', pattern: 'src/emulator' },
+  { type: 'demo-bot', pattern: 'src/demo-bot' },
+  { type: 'composition', pattern: 'src/composition' },
+  { type: 'cli', pattern: 'src/cli' },
+];
+const may = (from, to) => ({
+  from: { element: { type: from } },
+  allow: { to: { element: { types: { anyOf: to } } } },
+});
+
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'coverage/**', 'test-results/**', 'bench/results/**', 'src/web/**/*.js', 'src/emulator/console/**/*.js', 'bin/**', 'scripts/**/*.mjs', 'eslint.config.js'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'data/**',
+      'coverage/**',
+      'test-results/**',
+      'bench/results/**',
+      'src/web/**/*.js',
+      'src/emulator/console/**/*.js',
+      'bin/**',
+      'scripts/**/*.mjs',
+      'eslint.config.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -12,11 +49,76 @@ export default tseslint.config(
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
-      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true },
+      ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-extraneous-class': 'off',
       '@typescript-eslint/no-confusing-void-expression': 'off',
       '@typescript-eslint/no-unnecessary-condition': ['error', { allowConstantLoopConditions: true }],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    plugins: { boundaries },
+    settings: { 'boundaries/elements': layers },
+    rules: {
+      'boundaries/dependencies': [
+        'error',
+        {
+          default: 'disallow',
+          policies: [
+            may('core', ['core']),
+            may('api', ['api', 'core', 'observability']),
+            may('store', ['store', 'core']),
+            may('delivery', ['delivery', 'core']),
+            {
+              from: { element: { type: 'provider', captured: { name: '*' } } },
+              allow: { to: { element: { types: { anyOf: ['core'] } } } },
+            },
+            {
+              from: { element: { type: 'provider', captured: { name: '*' } } },
+              allow: {
+                to: { element: { type: 'provider', captured: { name: '{{ from.captured.name }}' } } },
+              },
+            },
+            may('time', ['time', 'core']),
+            may('observability', ['observability', 'core']),
+            may('config', ['config']),
+            may('emulator', ['emulator']),
+            may('demo-bot', ['demo-bot']),
+            may(
+              'composition',
+              layers.map((l) => l.type),
+            ),
+            may('cli', ['cli', 'composition', 'config', 'core', 'emulator', 'demo-bot', 'time']),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The core is pure: no package and no Node.js module (not even node:crypto) — only core files.
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ regex: '^[^.]', message: 'core/ imports nothing but core/ (design §2): use a port.' }],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'setTimeout', message: 'Time is a port in core/: use the Scheduler.' },
+        { name: 'setInterval', message: 'Time is a port in core/: use the Scheduler.' },
+        { name: 'setImmediate', message: 'Time is a port in core/: use the Scheduler.' },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: 'Chance is a port in core/: inject a Random.' },
+        { object: 'Date', property: 'now', message: 'Time is a port in core/: use the Clock.' },
+      ],
     },
   },
   {
@@ -30,7 +132,14 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/no-unsafe-call': 'off',
-      '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [{ from: 'package', name: ['test', 'describe', 'it', 'suite'], package: 'node:test' }] }],
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', name: ['test', 'describe', 'it', 'suite'], package: 'node:test' },
+          ],
+        },
+      ],
     },
   },
 );

@@ -187,5 +187,3 @@ export const errorResponse = z.object({
     details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   }),
 });
-
-export const eventTypes = z.enum(EventTypes);

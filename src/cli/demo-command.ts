@@ -7,8 +7,6 @@ import { z } from 'zod';
 import { runUntilSignal } from './run-until-signal.ts';
 import { startDemo } from './start-demo.ts';
 
-export { DEMO_ENDPOINT } from './start-demo.ts';
-
 const port = z.coerce.number().int().min(0).max(65_535);
 
 const flagsSchema = z.object({

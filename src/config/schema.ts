@@ -225,4 +225,3 @@ export function crossCheck(raw: unknown): string[] {
 
 export type GatewayConfig = z.infer<typeof configSchema>;
 export type EndpointConfig = z.infer<typeof endpointSchema>;
-export type ApiKeyConfig = z.infer<typeof apiKeySchema>;

@@ -60,7 +60,3 @@ export class GatewayError extends Error {
     };
   }
 }
-
-export function isGatewayError(err: unknown): err is GatewayError {
-  return err instanceof GatewayError;
-}

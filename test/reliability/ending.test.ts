@@ -78,7 +78,7 @@ describe('ends (gateway child process)', () => {
     assert.deepEqual(rig.agentTexts(h.id), ['your ticket is 4711']);
     const all = rig.eventTypes(h.id);
     assert.ok(all.indexOf('handover.agent_message') < all.indexOf('handover.ended'), all.join(','));
-    assert.equal(all.at(-1), 'handover.ended', `${types.join(',')}`);
+    assert.equal(all.at(-1), 'handover.ended', types.join(','));
   });
 
   test('defect 5: when the agent ends first, messages still waiting are reported undelivered', async () => {

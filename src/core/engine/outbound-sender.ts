@@ -166,7 +166,8 @@ export class OutboundSender {
       }
       if (stopped(loop)) return;
       // Refused before any work (a 429, an open circuit): the message certainly did not arrive.
-      if (failure instanceof ProviderError && failure.details.notProcessed === true) this.#uncertain.delete(id);
+      if (failure instanceof ProviderError && failure.details.notProcessed === true)
+        this.#uncertain.delete(id);
       if (isPermanentProviderError(failure)) {
         this.#uncertain.delete(id);
         this.#d.onRefused(id, toFailure(failure));

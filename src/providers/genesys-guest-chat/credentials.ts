@@ -16,8 +16,3 @@ export interface GuestSession extends GuestCredentials {
   /** WebSocket URI to open verbatim, no headers (§8). Contains the JWT. */
   readonly eventStreamUri: string;
 }
-
-/** A log-safe view of a session: ids only. */
-export function describeSession(session: GuestCredentials): { conversationId: string; memberId: string } {
-  return { conversationId: session.conversationId, memberId: session.memberId };
-}

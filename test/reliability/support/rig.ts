@@ -26,6 +26,8 @@ export interface RigOptions {
   readonly handovers?: Record<string, unknown>;
   /** The `server` section's extra fields (e.g. shutdownTimeoutSeconds). */
   readonly server?: Record<string, unknown>;
+  /** The `store` section (default: a SQLite file in the gateway's temp dir). */
+  readonly store?: Record<string, unknown>;
 }
 
 export interface HttpResult {
@@ -86,6 +88,7 @@ export class Rig {
           webhooks: { timeoutSeconds: 2, maxAgeSeconds: 3600, maxRetryDelaySeconds: 1, ...opts.webhooks },
           ...(opts.handovers ? { handovers: opts.handovers } : {}),
           ...(opts.server ? { server: opts.server } : {}),
+          ...(opts.store ? { store: opts.store } : {}),
           apiKeys: [{ name: 'bot', key: API_KEY, endpoints: ['*'] }],
           endpoints,
         },
@@ -297,7 +300,11 @@ export async function call(
 
 /** `prefix:1 … prefix:n` → the sequence numbers, to check once-and-in-order. */
 export function seqs(texts: readonly string[], prefix: string): number[] {
-  return texts.flatMap((t) => (t.startsWith(prefix) ? [Number(t.slice(prefix.length))] : []));
+  // The number is the digits right after the prefix (a long message carries text after them).
+  return texts.flatMap((t) => {
+    const digits = t.startsWith(prefix) ? /^\d+/.exec(t.slice(prefix.length)) : null;
+    return digits ? [Number(digits[0])] : [];
+  });
 }
 
 export function range(n: number): number[] {

@@ -48,5 +48,3 @@ export const CreateConversationResponseSchema = z.object({
   eventStreamUri: z.string().regex(/^wss?:\/\//i, 'must be a ws:// or wss:// URI'),
   member: z.object({ id: Id, role: optional(MemberRoleSchema) }),
 });
-
-export type CreateConversationResponse = z.output<typeof CreateConversationResponseSchema>;

@@ -11,5 +11,3 @@ export const ErrorBodySchema = z.object({
   messageParams: optional(z.record(z.string(), z.string())),
   contextId: optional(z.string()),
 });
-
-export type ErrorBody = z.output<typeof ErrorBodySchema>;

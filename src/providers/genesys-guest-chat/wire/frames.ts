@@ -63,8 +63,3 @@ export const FrameHeadSchema = z.object({
   topicName: optional(z.string()),
   metadata: optional(z.object({ type: optional(z.string()) })),
 });
-
-export type MessageFrame = z.output<typeof MessageFrameSchema>;
-export type TypingFrame = z.output<typeof TypingFrameSchema>;
-export type MemberChangeFrame = z.output<typeof MemberChangeFrameSchema>;
-export type ChannelMetadataFrame = z.output<typeof ChannelMetadataFrameSchema>;

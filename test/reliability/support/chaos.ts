@@ -1,0 +1,399 @@
+// The seeded chaos run (issues 4 and 8): 40+ concurrent handovers exchange messages both ways — some
+// long, split into parts — while the emulator drops event streams, answers guest calls with
+// 429/5xx or late (some delays longer than the gateway's 16 s request timeout), the webhook receiver
+// fails and recovers, some chats are ended by the customer (the bot's /end) or by the agent in the
+// middle of the traffic, and the gateway (a child process) is killed with SIGKILL — sometimes twice,
+// the second time during the recovery — or stopped with SIGTERM during a Genesys slowdown and
+// restarted. After a quiet period in which everything drains, for every handover:
+//   - every customer message the gateway accepted (202) reached the agent exactly once, in order —
+//     or the handover ended before it could, and `handover.ended` lists it as undelivered; a message
+//     listed undelivered is one the agent really never got;
+//   - every agent message reached the bot's webhook exactly once, in order, with `seq` gap-free;
+//   - ended chats ended with the right reason, the others are still active;
+//   - every SIGTERM exited 0.
+//
+// Reproduce a run with its seed: CHAOS_SEED=<seed> npm test -- test/reliability/chaos
+// Narrow the faults while debugging: CHAOS_FAULTS=drop,http,delay,slow,webhook,kill,term,end
+import assert from 'node:assert/strict';
+import { waitFor } from '../../support/wait-for.ts';
+import { OK, type Behaviour } from './flaky-receiver.ts';
+import { Rig, seqs, type OpenHandover } from './rig.ts';
+
+/** How long faults are injected while the traffic runs. */
+const CHAOS_MS = 70_000;
+/** Upper bound of the quiet period in which everything must drain. */
+const DRAIN_MS = 120_000;
+const MESSAGES_EACH_WAY = 10;
+/** Over the guest-chat limit of 4,000 characters: split into two parts. */
+const LONG_PADDING = ' lorem'.repeat(750);
+
+/** mulberry32: a small seeded PRNG, so a failing run can be replayed with its seed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface ChaosOptions {
+  /** A label for the summary line (the store). */
+  readonly name: string;
+  /** The gateway's `store` section (default: the rig's SQLite file). */
+  readonly store?: Record<string, unknown>;
+}
+
+type EndPlan = { readonly by: 'customer' | 'agent'; readonly atStep: number } | undefined;
+
+export async function runChaos(options: ChaosOptions): Promise<void> {
+  const SEED = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
+  const FAULT_KINDS = new Set(
+    (process.env.CHAOS_FAULTS ?? 'drop,http,delay,slow,webhook,kill,term,end').split(','),
+  );
+  const random = prng(SEED);
+  const between = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const shuffle = <T>(items: T[]): T[] => {
+    for (let k = items.length - 1; k > 0; k--) {
+      const j = Math.floor(random() * (k + 1));
+      [items[k], items[j]] = [items[j]!, items[k]!];
+    }
+    return items;
+  };
+  const customerText = (i: number, n: number, long: boolean) =>
+    `chaos h${i} c:${n}${long ? LONG_PADDING : ''}`;
+  const agentText = (i: number, n: number) => `chaos h${i} a:${n}`;
+
+  const rig = await Rig.start({
+    // Short receiver backoff so the quiet period is short; a long retry period so nothing is dead-lettered.
+    webhooks: { timeoutSeconds: 2, maxAgeSeconds: 3600, maxRetryDelaySeconds: 2 },
+    ...(options.store ? { store: options.store } : {}),
+  });
+  try {
+    const count = between(40, 48);
+    process.stdout.write(
+      `# chaos ${options.name} seed=${SEED} handovers=${count} faults=${[...FAULT_KINDS].join(',')}\n`,
+    );
+
+    // ---- set-up, without faults: every handover active with an agent ------------------------------
+    const hs: OpenHandover[] = [];
+    for (let i = 0; i < count; i += 8)
+      hs.push(...(await Promise.all(Array.from({ length: Math.min(8, count - i) }, () => rig.start()))));
+
+    // ---- traffic: each handover runs a random interleaving of both directions; some end early ------
+    const accepted = hs.map(() => 0); // customer messages the gateway acknowledged (202)
+    const written = hs.map(() => 0); // agent messages written at the emulator
+    const plans: EndPlan[] = hs.map(() => {
+      if (!FAULT_KINDS.has('end')) return undefined;
+      const r = random();
+      const atStep = between(4, 2 * MESSAGES_EACH_WAY - 2);
+      return r < 0.2 ? { by: 'customer', atStep } : r < 0.4 ? { by: 'agent', atStep } : undefined;
+    });
+    const scriptErrors: string[] = [];
+    const stepMs = CHAOS_MS / (2 * MESSAGES_EACH_WAY);
+    const traffic = hs.map(async (h, i) => {
+      const steps = shuffle([
+        ...Array<'c' | 'a'>(MESSAGES_EACH_WAY).fill('c'),
+        ...Array<'c' | 'a'>(MESSAGES_EACH_WAY).fill('a'),
+      ]);
+      const pauses = steps.map(() => Math.floor(stepMs * (0.3 + 1.4 * random())));
+      const longs = steps.map(() => random() < 0.1);
+      const plan = plans[i];
+      try {
+        for (const [k, step] of steps.entries()) {
+          await sleep(pauses[k]!);
+          if (plan?.atStep === k) {
+            await endChat(rig, h, plan.by);
+            return;
+          }
+          if (step === 'c') {
+            const n = accepted[i]! + 1;
+            // A careful bot: same Idempotency-Key on every retry until the gateway answers 202.
+            await rig.customerSays(h, customerText(i, n, longs[k]!), `chaos-${SEED}-${i}-${n}`, 180_000);
+            accepted[i] = n;
+          } else {
+            const n = written[i]! + 1;
+            await rig.agentSays(h, agentText(i, n));
+            written[i] = n;
+          }
+        }
+      } catch (err) {
+        scriptErrors.push(`h${i}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    });
+    const progress = { trafficDone: false };
+    const trafficDone = (): boolean => progress.trafficDone;
+    const allTraffic = Promise.all(traffic).finally(() => (progress.trafficDone = true));
+
+    // ---- faults, at random, while the traffic runs ------------------------------------------------
+    const faults: Record<string, number> = {};
+    const note = (kind: string) => (faults[kind] = (faults[kind] ?? 0) + 1);
+    const webhookRestores = new Set<NodeJS.Timeout>();
+    const exits: { code: number | null; signal: NodeJS.Signals | null }[] = [];
+    // Stop times: 3–4 random points, at least 10 s apart, inside the chaos window.
+    const stopAt: number[] = [];
+    if (FAULT_KINDS.has('kill') || FAULT_KINDS.has('term')) {
+      const wanted = between(3, 4);
+      for (let tries = 0; stopAt.length < wanted && tries < 100; tries++) {
+        const t = between(3_000, CHAOS_MS - 5_000);
+        if (stopAt.every((k) => Math.abs(k - t) >= 10_000)) stopAt.push(t);
+      }
+      stopAt.sort((a, b) => a - b);
+    }
+    const burst = async (conversationId: string | undefined, n: number) => {
+      const status = pick([429, 503, 503, 504] as const);
+      await rig.fault({
+        kind: 'http-error',
+        status,
+        count: n,
+        retryAfterSeconds: 1,
+        ...(conversationId ? { conversationId } : {}),
+      });
+      note(`http${status}`);
+    };
+    const stopGateway = async () => {
+      const canTerm = FAULT_KINDS.has('term');
+      const canKill = FAULT_KINDS.has('kill');
+      if (canTerm && (!canKill || random() < 0.35)) {
+        // A SIGTERM during a Genesys slowdown: some chats' calls hang past the request timeout.
+        if (FAULT_KINDS.has('slow'))
+          for (let k = between(2, 5); k > 0; k--)
+            await rig.fault({
+              kind: 'delay',
+              delayMs: between(17_000, 20_000),
+              count: 2,
+              conversationId: pick(hs).convId,
+            });
+        const exit = await rig.gw.sigterm(60_000);
+        exits.push(exit);
+        note('term');
+      } else {
+        await rig.gw.kill9();
+        note('kill');
+      }
+      // Often Genesys is having a bad moment too when the gateway comes back (re-attach, backfill).
+      if (FAULT_KINDS.has('http') && random() < 0.7)
+        for (let k = between(1, 4); k > 0; k--) await burst(pick(hs).convId, between(1, 4));
+      await sleep(between(200, 2000));
+      await rig.gw.restart();
+      if (canKill && random() < 0.4) {
+        // A second kill during the recovery (re-attach, catch-ups, reconciliation in progress).
+        await sleep(between(300, 1500));
+        await rig.gw.kill9();
+        note('kill-during-recovery');
+        await sleep(between(200, 1000));
+        await rig.gw.restart();
+      }
+    };
+    const chaosStart = Date.now();
+    const kinds = (['drop', 'http', 'delay', 'slow', 'webhook'] as const).filter((k) => FAULT_KINDS.has(k));
+    while (!trafficDone() && Date.now() - chaosStart < CHAOS_MS + 90_000) {
+      await Promise.race([sleep(between(800, 3000)), allTraffic]);
+      if (trafficDone()) break;
+      const elapsed = Date.now() - chaosStart;
+      if (stopAt.length > 0 && elapsed >= stopAt[0]!) {
+        stopAt.shift();
+        await stopGateway();
+        continue;
+      }
+      if (kinds.length === 0) continue;
+      const conv = random() < 0.5 ? pick(hs).convId : undefined;
+      const scope = conv ? { conversationId: conv } : {};
+      switch (pick(kinds)) {
+        case 'drop':
+          // A network blip often hits REST too: the calls after the reconnect (backfill, members) fail.
+          if (FAULT_KINDS.has('http') && random() < 0.5) await burst(conv, between(1, 3));
+          await rig.fault({ kind: 'drop-streams', ...scope });
+          note('drop');
+          break;
+        case 'http': {
+          const status = pick([429, 429, 503, 503, 500, 504] as const);
+          await rig.fault({
+            kind: 'http-error',
+            status,
+            count: between(1, 4),
+            retryAfterSeconds: 1,
+            ...scope,
+          });
+          note(`http${status}`);
+          break;
+        }
+        case 'delay':
+          await rig.fault({ kind: 'delay', delayMs: between(200, 2500), count: between(1, 3), ...scope });
+          note('delay');
+          break;
+        case 'slow':
+          // Longer than the gateway's 16 s request timeout: the call's outcome is unknown.
+          await rig.fault({
+            kind: 'delay',
+            delayMs: between(17_000, 19_000),
+            count: 1,
+            conversationId: pick(hs).convId,
+          });
+          note('slow');
+          break;
+        case 'webhook': {
+          const behaviour: Behaviour = pick<Behaviour>([
+            { kind: 'status', status: 503 },
+            { kind: 'status', status: 500 },
+            { kind: 'reset' },
+            { kind: 'slow', delayMs: 2500 },
+          ]);
+          rig.receiver.policy = () => behaviour;
+          const timer = setTimeout(
+            () => {
+              webhookRestores.delete(timer);
+              rig.receiver.policy = () => OK;
+            },
+            between(1000, 5000),
+          );
+          webhookRestores.add(timer);
+          note(`webhook-${behaviour.kind === 'status' ? String(behaviour.status) : behaviour.kind}`);
+          break;
+        }
+      }
+    }
+    await allTraffic;
+
+    // ---- quiet period: faults stop, everything drains (bounded) -----------------------------------
+    for (const t of webhookRestores) clearTimeout(t);
+    rig.receiver.policy = () => OK;
+    await rig.emu('DELETE', '/emulator/v1/faults');
+    if (!rig.gw.running) await rig.gw.restart();
+    const customerAt = new Map<number, number[]>();
+    const agentAt = new Map<number, number[]>();
+    const collect = async () => {
+      for (const [i, h] of hs.entries()) {
+        customerAt.set(i, seqs(await rig.customerTexts(h.convId), `chaos h${i} c:`));
+        agentAt.set(i, seqs(rig.agentTexts(h.id), `chaos h${i} a:`));
+      }
+    };
+    const undeliveredOf = (i: number): number[] => {
+      const ended = rig.endedEvent(hs[i]!.id);
+      const list = (ended?.data?.undelivered ?? []) as { text: string }[];
+      return seqs(
+        list.map((u) => u.text),
+        `chaos h${i} c:`,
+      );
+    };
+    const settled = (i: number): boolean => {
+      const plan = plans[i];
+      const got = new Set([...(customerAt.get(i) ?? []), ...undeliveredOf(i)]).size;
+      const agentOk = new Set(agentAt.get(i)).size >= written[i]!;
+      return (
+        got >= accepted[i]! && agentOk && (plan === undefined || rig.endedEvent(hs[i]!.id) !== undefined)
+      );
+    };
+    const drained = async () => {
+      await collect();
+      return hs.every((_, i) => settled(i));
+    };
+    await waitFor(drained, { what: 'everything drained', timeoutMs: DRAIN_MS, intervalMs: 500 }).catch(
+      () => undefined, // judged below, with the counts
+    );
+    await sleep(1000); // late duplicates would show up now
+    await collect();
+
+    // ---- verdict ----------------------------------------------------------------------------------
+    let sent = 0;
+    let delivered = 0;
+    let lost = 0;
+    let duplicated = 0;
+    let misordered = 0;
+    let undelivered = 0;
+    let seqGaps = 0;
+    const problems: string[] = [];
+    const judge = (what: string, got: readonly number[], expected: readonly number[]) => {
+      sent += expected.length;
+      const unique = new Set(got);
+      delivered += expected.filter((n) => unique.has(n)).length;
+      const missing = expected.filter((n) => !unique.has(n));
+      const dups = got.length - unique.size;
+      const ordered = got.every((n, k) => k === 0 || n > got[k - 1]!);
+      lost += missing.length;
+      duplicated += dups;
+      if (!ordered) misordered += 1;
+      if (missing.length || dups || !ordered)
+        problems.push(`${what}: got [${got.join(',')}] expected [${expected.join(',')}]`);
+    };
+    const states: Record<string, number> = {};
+    for (const [i, h] of hs.entries()) {
+      const atAgent = customerAt.get(i) ?? [];
+      const reported = undeliveredOf(i);
+      undelivered += reported.length;
+      // A message reported undelivered is one the agent never got — and it is not lost.
+      for (const n of reported)
+        if (atAgent.includes(n)) problems.push(`h${i}: c:${n} reported undelivered but the agent has it`);
+      const expectAtAgent = Array.from({ length: accepted[i]! }, (_, k) => k + 1).filter(
+        (n) => !reported.includes(n),
+      );
+      judge(`h${i} customer→agent`, atAgent, expectAtAgent);
+      judge(
+        `h${i} agent→bot`,
+        agentAt.get(i) ?? [],
+        Array.from({ length: written[i]! }, (_, k) => k + 1),
+      );
+      const eventSeqs = rig.receiver.events(h.id).map((e) => e.seq);
+      if (!eventSeqs.every((s, k) => s === k + 1)) {
+        seqGaps += 1;
+        problems.push(`h${i}: event seqs [${eventSeqs.join(',')}]`);
+      }
+      const state = String((await rig.handover(h.id).catch(() => ({ state: 'unknown' }))).state);
+      states[state] = (states[state] ?? 0) + 1;
+      const plan = plans[i];
+      const endReason = rig.endedEvent(h.id)?.data?.reason as string | undefined;
+      if (plan === undefined && state !== 'active')
+        problems.push(`h${i}: state ${state} (${endReason ?? '-'})`);
+      if (plan !== undefined) {
+        const want = plan.by === 'customer' ? 'customer_ended' : 'agent_ended';
+        if (state !== 'ended' || endReason !== want)
+          problems.push(`h${i}: ${state} ${endReason ?? '-'}, wanted ${want}`);
+      }
+    }
+    const badExits = exits.filter((e) => e.code !== 0 || e.signal !== null);
+    const faultCount = Object.values(faults).reduce((a, b) => a + b, 0);
+    process.stdout.write(
+      `chaos ${options.name} seed=${SEED} handovers=${count} sent=${sent} delivered=${delivered} ` +
+        `undelivered=${undelivered} faults=${faultCount} lost=${lost} duplicated=${duplicated} ` +
+        `misordered=${misordered} seq-gaps=${seqGaps} bad-exits=${badExits.length}\n`,
+    );
+    process.stdout.write(
+      `# chaos faults ${JSON.stringify(faults)} webhook redeliveries (same event id, de-duplicated)=${rig.receiver.redeliveries()} ` +
+        `gateway starts=${rig.gw.starts} states=${JSON.stringify(states)}\n`,
+    );
+    const detail = [...scriptErrors, ...problems].slice(0, 20).join('\n');
+    assert.equal(scriptErrors.length, 0, `bot/agent scripts failed:\n${detail}\n${rig.gw.tail(3000)}`);
+    assert.equal(lost, 0, `lost messages (seed ${SEED}):\n${detail}`);
+    assert.equal(duplicated, 0, `duplicated messages (seed ${SEED}):\n${detail}`);
+    assert.equal(misordered, 0, `misordered messages (seed ${SEED}):\n${detail}`);
+    assert.equal(seqGaps, 0, `seq gaps (seed ${SEED}):\n${detail}`);
+    assert.deepEqual(badExits, [], `a SIGTERM did not exit 0 (seed ${SEED}):\n${rig.gw.tail(3000)}`);
+    assert.deepEqual(rig.receiver.rejected, [], 'every delivery verified');
+    assert.deepEqual(problems, [], `seed ${SEED}`);
+  } finally {
+    await rig.close();
+  }
+}
+
+/** The customer (through the bot) or the agent (in the emulator) ends the chat; retried while the gateway is down. */
+async function endChat(rig: Rig, h: OpenHandover, by: 'customer' | 'agent'): Promise<void> {
+  if (by === 'agent') {
+    const res = await rig.emu('POST', `/emulator/v1/conversations/${h.convId}/agent/leave`);
+    if (res.status >= 300) throw new Error(`agent leave refused: ${res.status} ${JSON.stringify(res.body)}`);
+    return;
+  }
+  await waitFor(
+    async () => {
+      const res = await rig.api('POST', `/v1/handovers/${h.id}/end`);
+      if (res.status === 200 || res.status === 202) return true;
+      if (res.status === 0 || res.status >= 500) return undefined;
+      throw new Error(`end refused: ${res.status} ${JSON.stringify(res.body)}`);
+    },
+    { what: `end of ${h.name}`, timeoutMs: 180_000, intervalMs: 200 },
+  );
+}
