@@ -38,6 +38,7 @@ export class HandoverDraft {
   readonly #events: PendingEvent[] = [];
   readonly #lines: TranscriptEntry[] = [];
   readonly #sent = new Map<string, string>();
+  readonly #attempted = new Map<string, string>();
   #pending: TranscriptEntry[];
   #lastOrder: number;
   #ref: ProviderRef | undefined;
@@ -131,6 +132,15 @@ export class HandoverDraft {
     return true;
   }
 
+  /** A send of this pending line starts now (persisted before the call: see TranscriptEntry). */
+  markAttempt(entryId: string): void {
+    const index = this.#pending.findIndex((l) => l.id === entryId);
+    const line = this.#pending[index];
+    if (!line?.outbound) return;
+    this.#pending[index] = { ...line, outbound: { ...line.outbound, attemptedAt: this.#now } };
+    this.#attempted.set(entryId, this.#now);
+  }
+
   linkProvider(ref: ProviderRef): void {
     this.#ref = ref;
   }
@@ -151,6 +161,7 @@ export class HandoverDraft {
       events.length > 0 ||
       this.#lines.length > 0 ||
       this.#sent.size > 0 ||
+      this.#attempted.size > 0 ||
       undelivered.length > 0 ||
       this.#ref !== undefined ||
       this.#cursor !== undefined;
@@ -173,6 +184,9 @@ export class HandoverDraft {
         ? { sent: [...this.#sent].map(([entryId, providerMessageId]) => ({ entryId, providerMessageId })) }
         : {}),
       ...(undelivered.length ? { undelivered: undelivered.map((l) => l.id) } : {}),
+      ...(this.#attempted.size
+        ? { attempted: [...this.#attempted].map(([entryId, at]) => ({ entryId, at })) }
+        : {}),
       ...(provider
         ? {
             provider: {

@@ -96,6 +96,7 @@ export class HandoverEngine {
     });
     this.#sender = new OutboundSender({
       units: this.units,
+      clock,
       transcript: deps.store.transcript,
       providerOf: deps.provider,
       scheduler,
@@ -251,8 +252,6 @@ export class HandoverEngine {
       void this.#closer.close(id);
       return;
     }
-    // After a restart we cannot know whether a send in flight at the crash reached the provider.
-    if (ref) this.#sender.markUncertain(id);
     if (!ref) {
       try {
         ref = await retry(

@@ -4,7 +4,15 @@
 //
 // It runs outside the handover's unit queue: a slow or failing provider never delays the 202 of the
 // next customer message, which depends on the local commit only (issue 8).
+//
+// Each send is marked on its line before the call (`attemptedAt`, persisted). A send whose outcome is
+// unknown is looked for in the provider's history before the line is sent again. When no answer came
+// at all — a timeout, a dropped connection, a previous life of the process that stopped during the
+// call — the provider may still be working on it, so the look happens only once the provider's
+// `maxSendMs` has passed since the send started: a message the provider stores late must not go out
+// twice. (An answer, even a 5xx, means the provider is done with the request.)
 import { isTerminal } from '../model/handover.ts';
+import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import { ProviderError, type HandoverProvider } from '../ports/provider.ts';
 import { sleep, type Random, type Scheduler } from '../ports/scheduler.ts';
@@ -17,6 +25,7 @@ import { matchOwnMessages } from './reconcile.ts';
 
 export interface OutboundSenderDeps {
   readonly units: HandoverUnits;
+  readonly clock: Clock;
   readonly transcript: Pick<TranscriptRepository, 'all'>;
   readonly providerOf: (endpointId: string) => HandoverProvider | undefined;
   readonly scheduler: Scheduler;
@@ -42,17 +51,16 @@ export class OutboundSender {
   readonly #loops = new Map<string, Loop>();
   /** Handovers whose last send may or may not have reached the provider. */
   readonly #uncertain = new Set<string>();
+  /** The line this process is sending, per handover (an `attemptedAt` of another line is a previous life's). */
+  readonly #attemptedHere = new Map<string, string>();
+  /** Handovers whose unknown send got no answer at all: wait `maxSendMs` before looking for it. */
+  readonly #unanswered = new Set<string>();
   /** Resolved whenever a handover's queue is found empty (or its loop stops). */
   readonly #drainWaiters = new Map<string, (() => void)[]>();
   #paused = false;
 
   constructor(deps: OutboundSenderDeps) {
     this.#d = deps;
-  }
-
-  /** Before the next send, check the provider's history (after a restart or an unknown outcome). */
-  markUncertain(handoverId: string): void {
-    this.#uncertain.add(handoverId);
   }
 
   /** There may be something to send: starts the handover's send loop unless it runs already. */
@@ -95,6 +103,7 @@ export class OutboundSender {
   async stop(handoverId: string): Promise<void> {
     const loop = this.#loops.get(handoverId);
     this.#uncertain.delete(handoverId);
+    this.#attemptedHere.delete(handoverId);
     if (!loop) return;
     loop.stopped = true;
     loop.abort.abort(new Error('sending stopped'));
@@ -138,16 +147,30 @@ export class OutboundSender {
         if (woken(loop)) continue;
         return;
       }
+      // A send started by a previous life of the process: its outcome is unknown.
+      const attemptedAt = head.outbound?.attemptedAt;
+      if (attemptedAt !== undefined && this.#attemptedHere.get(id) !== head.id) {
+        this.#uncertain.add(id);
+        this.#unanswered.add(id);
+      }
       let failure: unknown;
       loop.calling = true;
       try {
         if (this.#uncertain.has(id)) {
+          if (attemptedAt !== undefined && this.#unanswered.has(id)) {
+            // Wait until a send in progress at the provider must have ended, so its message shows.
+            const settled = Date.parse(attemptedAt) + provider.maxSendMs - this.#d.clock.now().getTime();
+            if (settled > 0) await sleep(this.#d.scheduler, settled, loop.abort.signal);
+          }
           const claimed = await this.#reconcile(id, provider, link.ref, loop.abort.signal);
           this.#uncertain.delete(id);
+          this.#unanswered.delete(id);
           if (claimed > 0) continue;
         }
         // Until its confirmation is committed, a send's outcome is unknown (a crash right after the
-        // provider answered must not send it twice).
+        // provider answered must not send it twice): the attempt is on the line first.
+        await units.run(id, (d) => d.markAttempt(head.id));
+        this.#attemptedHere.set(id, head.id);
         this.#uncertain.add(id);
         const sent = await provider.send(
           link.ref,
@@ -157,6 +180,7 @@ export class OutboundSender {
         );
         await units.run(id, (d) => d.markSent(head.id, sent.providerMessageId));
         this.#uncertain.delete(id);
+        this.#attemptedHere.delete(id);
         failures = 0;
         continue;
       } catch (err) {
@@ -168,6 +192,9 @@ export class OutboundSender {
       // Refused before any work (a 429, an open circuit): the message certainly did not arrive.
       if (failure instanceof ProviderError && failure.details.notProcessed === true)
         this.#uncertain.delete(id);
+      // No answer at all (a timeout, a dropped connection): the provider may still be working on it.
+      else if (!(failure instanceof ProviderError) || failure.details.status === undefined)
+        this.#unanswered.add(id);
       if (isPermanentProviderError(failure)) {
         this.#uncertain.delete(id);
         this.#d.onRefused(id, toFailure(failure));

@@ -28,5 +28,11 @@ export interface TranscriptEntry {
     readonly order: number;
     /** 'transcript' entries are the bot conversation replayed for the agent at start. */
     readonly kind: 'message' | 'transcript' | 'notice';
+    /**
+     * When a send of this line last started (persisted before the call). After a restart, a send
+     * started less than the provider's `maxSendMs` ago may still land: it is waited for and looked
+     * for in the history before the line is sent again.
+     */
+    readonly attemptedAt?: string;
   };
 }

@@ -105,6 +105,12 @@ export interface HandoverProvider {
   end(ref: ProviderRef, signal: AbortSignal): Promise<void>;
   /** Largest text one message may carry (guest chat: 4,000 characters, protocol §6.9). */
   readonly maxMessageLength: number;
+  /**
+   * The longest a send can be in progress at the provider (its timeout), ms. A send whose outcome is
+   * unknown is looked for in the history only once this long has passed since it started, so a
+   * message the provider stores late is not sent twice.
+   */
+  readonly maxSendMs: number;
 }
 
 /** A failure the provider reports, classified so the core can retry or give up. */

@@ -26,10 +26,15 @@ export const SCRIPTED_KIND = 'scripted';
 
 export type ScriptedOperation = 'start' | 'attach' | 'history' | 'participants' | 'send' | 'typing' | 'end';
 
-/** What a scripted failure looks like: retryable (a 5xx/429, optionally with Retry-After) or permanent (a 4xx). */
+/**
+ * What a scripted failure looks like: retryable (a 5xx/429, optionally with Retry-After), permanent
+ * (a 4xx), or no answer at all (a timeout; for a send, the provider may still store the message
+ * `storedAfterMs` later — the request went on without the caller).
+ */
 export type ScriptedFailure =
   | { readonly kind: 'retryable'; readonly retryAfterMs?: number; readonly status?: number }
-  | { readonly kind: 'permanent'; readonly code?: string; readonly status?: number };
+  | { readonly kind: 'permanent'; readonly code?: string; readonly status?: number }
+  | { readonly kind: 'no-answer'; readonly storedAfterMs?: number };
 
 interface Member {
   readonly participant: Participant;
@@ -232,11 +237,14 @@ export interface ScriptedProviderOptions {
   readonly clock: Clock;
   readonly scheduler: Scheduler;
   readonly maxMessageLength?: number;
+  readonly maxSendMs?: number;
 }
 
 export class ScriptedProvider implements HandoverProvider {
   readonly kind = SCRIPTED_KIND;
   readonly maxMessageLength: number;
+  /** Sends take their scripted latency; none is in flight longer than this (options.maxSendMs, default 10 s). */
+  readonly maxSendMs: number;
   readonly clock: Clock;
   readonly #scheduler: Scheduler;
   readonly #conversations = new Map<string, ScriptedConversation>();
@@ -249,6 +257,7 @@ export class ScriptedProvider implements HandoverProvider {
     this.clock = options.clock;
     this.#scheduler = options.scheduler;
     this.maxMessageLength = options.maxMessageLength ?? 4_000;
+    this.maxSendMs = options.maxSendMs ?? 10_000;
   }
 
   /** The next `count` calls of `operation` fail like this. */
@@ -323,8 +332,11 @@ export class ScriptedProvider implements HandoverProvider {
     kind: 'text' | 'notice',
     signal: AbortSignal,
   ): Promise<SentMessage> {
-    await this.#call('send', signal);
-    const m = this.#conversation(ref).customerSends(text, kind);
+    const conversation = this.#conversation(ref);
+    await this.#call('send', signal, (storedAfterMs) =>
+      this.#scheduler.after(storedAfterMs, () => conversation.customerSends(text, kind)),
+    );
+    const m = conversation.customerSends(text, kind);
     return { providerMessageId: m.providerMessageId, at: m.at };
   }
 
@@ -351,13 +363,24 @@ export class ScriptedProvider implements HandoverProvider {
   }
 
   /** Counts the call, waits its latency, then fails it if a failure is scripted. */
-  async #call(operation: ScriptedOperation, signal: AbortSignal): Promise<void> {
+  async #call(
+    operation: ScriptedOperation,
+    signal: AbortSignal,
+    goesOn?: (storedAfterMs: number) => void,
+  ): Promise<void> {
     this.calls.set(operation, (this.calls.get(operation) ?? 0) + 1);
     const latency = this.#latency.get(operation) ?? 0;
     if (latency > 0) await sleep(this.#scheduler, latency, signal);
     if (signal.aborted) throw signal.reason;
     const failure = this.#failures.get(operation)?.shift();
     if (!failure) return;
+    if (failure.kind === 'no-answer') {
+      if (failure.storedAfterMs !== undefined) goesOn?.(failure.storedAfterMs);
+      throw new ProviderError(`scripted ${operation}: no answer`, {
+        code: 'scripted.timeout',
+        retryable: true,
+      });
+    }
     throw failure.kind === 'retryable'
       ? new ProviderError(`scripted ${operation} failure`, {
           code: 'scripted.unavailable',

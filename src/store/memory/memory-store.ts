@@ -275,7 +275,7 @@ export class MemoryStore implements Store {
         throw new Error(`handover ${id} has no outbound transcript line ${entryId}`);
   }
 
-  #apply(change: NewHandover & Partial<Pick<ChangeSet, 'sent' | 'undelivered'>>): void {
+  #apply(change: NewHandover & Partial<Pick<ChangeSet, 'sent' | 'undelivered' | 'attempted'>>): void {
     const id = change.handover.id;
     const events = this.#eventsByHandover.get(id) ?? [];
     for (const e of change.events ?? []) {
@@ -305,6 +305,12 @@ export class MemoryStore implements Store {
     for (const { entryId, providerMessageId } of change.sent ?? [])
       this.#settle(lines, entryId, providerMessageId);
     for (const entryId of change.undelivered ?? []) this.#settle(lines, entryId, undefined);
+    for (const { entryId, at } of change.attempted ?? []) {
+      const index = lines.findIndex((l) => l.id === entryId);
+      const line = lines[index];
+      if (line?.outbound?.status === 'pending')
+        lines[index] = { ...line, outbound: { ...line.outbound, attemptedAt: at } };
+    }
   }
 
   /** Only a pending line changes: a late confirmation or give-up leaves a settled line as it is. */

@@ -135,6 +135,8 @@ ALTER TABLE handovers ADD COLUMN closing JSONB;
 ALTER TABLE transcript DROP CONSTRAINT transcript_outbound_status_check;
 ALTER TABLE transcript ADD CONSTRAINT transcript_outbound_status_check
   CHECK (outbound_status IN ('pending', 'sent', 'undelivered'));
+-- When a send of the line last started (a restart waits out a send that may still be in flight).
+ALTER TABLE transcript ADD COLUMN outbound_attempted_at TEXT COLLATE "C";
 `,
   },
 ];

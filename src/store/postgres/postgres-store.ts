@@ -215,7 +215,7 @@ export class PostgresStore implements Store {
 /** Events (+ outbox rows), transcript lines and outbound settlements of a change, in its transaction. */
 async function append(
   q: Queries,
-  change: NewHandover & Partial<Pick<ChangeSet, 'sent' | 'undelivered'>>,
+  change: NewHandover & Partial<Pick<ChangeSet, 'sent' | 'undelivered' | 'attempted'>>,
 ): Promise<void> {
   const id = change.handover.id;
   for (const event of change.events ?? []) {
@@ -229,4 +229,5 @@ async function append(
   for (const entryId of change.undelivered ?? [])
     if (!(await q.transcript.settle(id, entryId, 'undelivered')))
       throw new Error(`handover ${id} has no outbound transcript line ${entryId}`);
+  for (const { entryId, at } of change.attempted ?? []) await q.transcript.markAttempt(id, entryId, at);
 }

@@ -19,6 +19,7 @@ const INSERT_COLUMNS = [
   'outbound_status',
   'outbound_order',
   'outbound_kind',
+  'outbound_attempted_at',
   'client_message_id',
 ] as const;
 
@@ -52,6 +53,15 @@ export class TranscriptQueries {
    * Settles a pending outbound line: `sent` with the provider's message id, or `undelivered`. A line
    * no longer pending keeps what it has. False when the handover has no outbound line with this id.
    */
+  /** A send of a pending line starts (only a pending line changes). */
+  async markAttempt(handoverId: string, entryId: string, at: string): Promise<void> {
+    await this.#sql.query(
+      `UPDATE transcript SET outbound_attempted_at = $3
+       WHERE id = $1 AND handover_id = $2 AND outbound_status = 'pending'`,
+      [entryId, handoverId, at],
+    );
+  }
+
   async settle(
     handoverId: string,
     entryId: string,

@@ -6,7 +6,7 @@ import type { TranscriptEntry } from '../../core/model/transcript.ts';
 import { parseRow } from '../parse-row.ts';
 
 export const TRANSCRIPT_COLUMNS = `id, handover_id, role, text, at, sender_name, provider_message_id,
-  outbound_status, outbound_order, outbound_kind, client_message_id`;
+  outbound_status, outbound_order, outbound_kind, outbound_attempted_at, client_message_id`;
 
 const transcriptRowSchema = z.object({
   id: z.string(),
@@ -19,6 +19,7 @@ const transcriptRowSchema = z.object({
   outbound_status: z.enum(['pending', 'sent', 'undelivered']).nullable(),
   outbound_order: z.number().int().nullable(),
   outbound_kind: z.enum(['message', 'transcript', 'notice']).nullable(),
+  outbound_attempted_at: z.string().nullable(),
   client_message_id: z.string().nullable(),
 });
 
@@ -35,6 +36,7 @@ export function transcriptParams(entry: TranscriptEntry): Record<string, string 
     outbound_status: entry.outbound?.status ?? null,
     outbound_order: entry.outbound?.order ?? null,
     outbound_kind: entry.outbound?.kind ?? null,
+    outbound_attempted_at: entry.outbound?.attemptedAt ?? null,
     client_message_id: entry.clientMessageId ?? null,
   };
 }
@@ -52,6 +54,15 @@ export function rowToTranscriptEntry(raw: unknown): TranscriptEntry {
     ...(row.provider_message_id === null ? {} : { providerMessageId: row.provider_message_id }),
     ...(row.client_message_id === null ? {} : { clientMessageId: row.client_message_id }),
     // The table's CHECK keeps the three together; a partial triple cannot come back.
-    ...(status === null || order === null || kind === null ? {} : { outbound: { status, order, kind } }),
+    ...(status === null || order === null || kind === null
+      ? {}
+      : {
+          outbound: {
+            status,
+            order,
+            kind,
+            ...(row.outbound_attempted_at === null ? {} : { attemptedAt: row.outbound_attempted_at }),
+          },
+        }),
   };
 }

@@ -117,7 +117,8 @@ CREATE INDEX transcript_client_message ON transcript (handover_id, client_messag
     sql: `
 -- An asked-for end in progress (reason, time): persisted so a restart finishes it.
 ALTER TABLE handovers ADD COLUMN closing TEXT;
--- outbound_status gains 'undelivered' (the handover ended before the message reached the agent).
+-- outbound_status gains 'undelivered' (the handover ended before the message reached the agent);
+-- outbound_attempted_at: when a send of the line last started (a restart waits out a send in flight).
 -- SQLite cannot change a CHECK constraint: the table is rebuilt with the same rows and indexes.
 CREATE TABLE transcript_v5 (
   id TEXT PRIMARY KEY,
@@ -131,6 +132,7 @@ CREATE TABLE transcript_v5 (
   outbound_status TEXT CHECK (outbound_status IN ('pending', 'sent', 'undelivered')),
   outbound_order INTEGER,
   outbound_kind TEXT CHECK (outbound_kind IN ('message', 'transcript', 'notice')),
+  outbound_attempted_at TEXT,
   client_message_id TEXT,
   UNIQUE (handover_id, position),
   CHECK ((outbound_status IS NULL) = (outbound_order IS NULL) AND (outbound_order IS NULL) = (outbound_kind IS NULL))

@@ -45,7 +45,9 @@ export class SqliteStore implements Store {
     const write = <T>(work: () => T): T => this.#db.transaction(work).immediate();
 
     /** Events (+ outbox rows), transcript lines and outbound settlements of a change, in its transaction. */
-    const append = (change: NewHandover & Partial<Pick<ChangeSet, 'sent' | 'undelivered'>>): void => {
+    const append = (
+      change: NewHandover & Partial<Pick<ChangeSet, 'sent' | 'undelivered' | 'attempted'>>,
+    ): void => {
       const id = change.handover.id;
       for (const event of change.events ?? []) {
         events.insert(event);
@@ -58,6 +60,7 @@ export class SqliteStore implements Store {
       for (const entryId of change.undelivered ?? [])
         if (!transcript.settle(id, entryId, 'undelivered'))
           throw new Error(`handover ${id} has no outbound transcript line ${entryId}`);
+      for (const { entryId, at } of change.attempted ?? []) transcript.markAttempt(id, entryId, at);
     };
 
     this.handovers = {

@@ -19,11 +19,11 @@ export class TranscriptQueries {
     const result = this.#sql
       .get(
         `INSERT INTO transcript (id, handover_id, position, role, text, at, sender_name, provider_message_id,
-           outbound_status, outbound_order, outbound_kind, client_message_id)
+           outbound_status, outbound_order, outbound_kind, outbound_attempted_at, client_message_id)
          VALUES (@id, @handover_id,
            (SELECT COALESCE(MAX(position), 0) + 1 FROM transcript WHERE handover_id = @handover_id),
            @role, @text, @at, @sender_name, @provider_message_id, @outbound_status, @outbound_order, @outbound_kind,
-           @client_message_id)
+           @outbound_attempted_at, @client_message_id)
          ON CONFLICT (handover_id, provider_message_id) WHERE provider_message_id IS NOT NULL DO NOTHING`,
       )
       .run(transcriptParams(entry));
@@ -56,6 +56,16 @@ export class TranscriptQueries {
         .get('SELECT 1 FROM transcript WHERE id = ? AND handover_id = ? AND outbound_status IS NOT NULL')
         .get(entryId, handoverId) !== undefined
     );
+  }
+
+  /** A send of a pending line starts (only a pending line changes). */
+  markAttempt(handoverId: string, entryId: string, at: string): void {
+    this.#sql
+      .get(
+        `UPDATE transcript SET outbound_attempted_at = ?
+         WHERE id = ? AND handover_id = ? AND outbound_status = 'pending'`,
+      )
+      .run(at, entryId, handoverId);
   }
 
   all(handoverId: string): TranscriptEntry[] {

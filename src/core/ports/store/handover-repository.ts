@@ -38,10 +38,12 @@ export interface ChangeSet {
   readonly sent?: readonly { readonly entryId: string; readonly providerMessageId: string }[];
   /** Outbound lines that will never be sent (the handover ended first). Only pending lines change. */
   readonly undelivered?: readonly string[];
+  /** A send of these pending lines starts now (the time is kept on the line). */
+  readonly attempted?: readonly { readonly entryId: string; readonly at: string }[];
 }
 
 /** The first write of a handover: its state (version 1) and its first lines and events. */
-export type NewHandover = Omit<ChangeSet, 'expectedVersion' | 'sent' | 'undelivered'>;
+export type NewHandover = Omit<ChangeSet, 'expectedVersion' | 'sent' | 'undelivered' | 'attempted'>;
 
 export class VersionConflictError extends Error {
   constructor(readonly handoverId: string) {

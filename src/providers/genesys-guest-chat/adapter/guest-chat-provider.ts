@@ -35,6 +35,13 @@ export interface GuestChatProviderOptions {
   readonly deploymentId: string;
   /** REST timeout per call, ms. Default 16 000 (the official SDK's, protocol §12). */
   readonly timeoutMs?: number;
+  /**
+   * Timeout of a message send, ms. Default 60 000. Longer than other calls on purpose: sends go out
+   * one at a time in order, so the next one waits for this outcome anyway, and a send abandoned
+   * while Genesys is still processing it could reach the agent twice — the history check before a
+   * re-send cannot see a message Genesys has not stored yet.
+   */
+  readonly sendTimeoutMs?: number;
   /** Expected heartbeat period of the event stream, ms. Default 30 000 (§9.5). */
   readonly heartbeatIntervalMs?: number;
   /** How long Genesys keeps a guest without a socket, ms. Default 120 000 (§9.7). */
@@ -46,9 +53,14 @@ export interface GuestChatProviderOptions {
   readonly logger?: StreamLogger;
 }
 
+const DEFAULT_SEND_TIMEOUT_MS = 60_000;
+
 export class GuestChatProvider implements HandoverProvider {
   readonly kind = GUEST_CHAT_KIND;
   readonly maxMessageLength = MAX_MESSAGE_BODY_LENGTH;
+  get maxSendMs(): number {
+    return this.#opts.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
+  }
   readonly #opts: GuestChatProviderOptions;
   readonly #client: GuestChatRestClient;
   /** Directories of attached conversations, so history and participants reuse resolved members. */
@@ -216,6 +228,7 @@ export class GuestChatProvider implements HandoverProvider {
       const m = await this.#client.sendMessage(session, text, {
         bodyType: kind === 'notice' ? 'notice' : 'standard',
         signal,
+        timeoutMs: this.#opts.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS,
       });
       return { providerMessageId: m.id, at: m.timestamp };
     } catch (err) {
