@@ -4,6 +4,7 @@ import type { FaultInjector } from './faults.ts';
 import type { EventStreamHub } from './hub.ts';
 import type { JwtSigner } from './jwt.ts';
 import type { TokenStore } from './oauth/token-store.ts';
+import type { IntegrationStore } from './open-messaging/integration.ts';
 import type { ResolvedOptions } from './options.ts';
 import type { Router } from './routing.ts';
 import type { ConversationStore } from './store.ts';
@@ -18,6 +19,8 @@ export interface EmulatorContext {
   readonly faults: FaultInjector;
   /** OAuth access tokens of the platform API (§1). */
   readonly tokens: TokenStore;
+  /** Open Messaging integrations (§2). */
+  readonly integrations: IntegrationStore;
   /** `http://host:port` once listening. */
   readonly baseUrl: () => string;
 }

@@ -22,6 +22,7 @@ import { registerStreamRoute } from './http/stream-route.ts';
 import { EventStreamHub } from './hub.ts';
 import { JwtSigner } from './jwt.ts';
 import { TokenStore } from './oauth/token-store.ts';
+import { IntegrationStore } from './open-messaging/integration.ts';
 import { resolveOptions, type EmulatorOptions } from './options.ts';
 import { Router } from './routing.ts';
 import { ConversationStore } from './store.ts';
@@ -31,6 +32,7 @@ export { DEFAULT_QUEUES } from './queues.ts';
 export type { AutoAgentOptions, DeploymentConfig, EmulatorOptions } from './options.ts';
 export type { OAuthClientConfig } from './oauth/oauth-clients.ts';
 export { DEFAULT_OAUTH_CLIENT } from './oauth/oauth-clients.ts';
+export type { ArchitectOptions, OpenIntegrationConfig } from './open-messaging/options.ts';
 export { DEFAULT_OPTIONS } from './options.ts';
 
 export interface RunningEmulator {
@@ -98,8 +100,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       tokenLifetimeSeconds: resolved.tokenLifetimeSeconds,
       requestsPerMinute: resolved.tokenRequestsPerMinute,
     }),
+    integrations: new IntegrationStore(resolved.integrationProvisioningMs),
     baseUrl: () => baseUrl,
   };
+  for (const configured of resolved.openIntegrations) {
+    ctx.integrations.create(
+      {
+        name: configured.name,
+        outboundNotificationWebhookUrl: configured.outboundNotificationWebhookUrl,
+        outboundNotificationWebhookSignatureSecretToken:
+          configured.outboundNotificationWebhookSignatureSecretToken,
+        webhookHeaders: configured.webhookHeaders,
+      },
+      'emulator',
+      { ...(configured.id !== undefined ? { id: configured.id } : {}), ready: true },
+    );
+  }
 
   installErrorHandling(app, resolved.bodyLimitBytes);
   installBodyParser(app);
@@ -132,6 +148,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         autoAgent?.close();
         faults.close();
         feed.close();
+        ctx.integrations.close();
         chat.close();
         hub.shutdown();
         await app.close();

@@ -1,5 +1,10 @@
 // Options of startEmulator() with their defaults. Units are in the names (…Ms, …Seconds).
 import { resolveOAuthOptions, type OAuthOptions, type ResolvedOAuthOptions } from './oauth/options.ts';
+import {
+  resolveOpenMessagingOptions,
+  type OpenMessagingOptions,
+  type ResolvedOpenMessagingOptions,
+} from './open-messaging/options.ts';
 import { DEFAULT_QUEUES, type QueueConfig } from './queues.ts';
 
 export interface DeploymentConfig {
@@ -19,7 +24,7 @@ export interface AutoAgentOptions {
   readonly replyDelayMs?: number;
 }
 
-export interface EmulatorOptions extends OAuthOptions {
+export interface EmulatorOptions extends OAuthOptions, OpenMessagingOptions {
   /** Interface to bind. Default `127.0.0.1`. */
   readonly host?: string;
   /** TCP port; `0` (default) picks a free one. */
@@ -44,7 +49,7 @@ export interface EmulatorOptions extends OAuthOptions {
   readonly logger?: boolean;
 }
 
-export interface ResolvedOptions extends ResolvedOAuthOptions {
+export interface ResolvedOptions extends ResolvedOAuthOptions, ResolvedOpenMessagingOptions {
   readonly host: string;
   readonly port: number;
   readonly heartbeatIntervalMs: number;
@@ -95,6 +100,7 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
   }
   return {
     ...resolveOAuthOptions(options, positive),
+    ...resolveOpenMessagingOptions(options, positive),
     host: options.host ?? DEFAULT_OPTIONS.host,
     port: positive('port', options.port ?? DEFAULT_OPTIONS.port, 0),
     heartbeatIntervalMs: positive(

@@ -11,7 +11,7 @@ let emulator: RunningEmulator;
 let sdk: ReturnType<typeof platformSdkFor>;
 
 before(async () => {
-  emulator = await startTestEmulator();
+  emulator = await startTestEmulator({ integrationProvisioningMs: 20 });
   sdk = platformSdkFor(emulator);
 });
 after(() => emulator.close());
@@ -35,4 +35,46 @@ test('a wrong secret rejects the login with status 401 and the invalid_client bo
   });
   // Log in again so later tests run with a valid token.
   await sdk.client.loginClientCredentialsGrant('emulator-client', 'emulator-secret');
+});
+
+let integrationId = '';
+
+test('postConversationsMessagingIntegrationsOpen creates an integration; GET reads it until Completed (§2)', async () => {
+  const created = await sdk.conversations.postConversationsMessagingIntegrationsOpen({
+    name: 'SDK gateway',
+    outboundNotificationWebhookUrl: 'http://127.0.0.1:9/webhook',
+    outboundNotificationWebhookSignatureSecretToken: 'sdk-secret-0123456789',
+    webhookHeaders: { 'X-Gateway': 'sdk' },
+  });
+  assert.equal(created.createStatus, 'Initiated');
+  assert.equal(created.name, 'SDK gateway');
+  integrationId = created.id;
+  let status: string | undefined = created.createStatus;
+  for (let i = 0; i < 500 && status !== 'Completed'; i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    status = (await sdk.conversations.getConversationsMessagingIntegrationsOpenIntegrationId(integrationId))
+      .createStatus;
+  }
+  assert.equal(status, 'Completed');
+  const listed = await sdk.conversations.getConversationsMessagingIntegrationsOpen({ pageSize: 10 });
+  assert.ok(listed.entities?.some((i) => i.id === integrationId));
+  const patched = await sdk.conversations.patchConversationsMessagingIntegrationsOpenIntegrationId(
+    integrationId,
+    {
+      name: 'SDK gateway (renamed)',
+    },
+  );
+  assert.equal(patched.name, 'SDK gateway (renamed)');
+});
+
+test('a short secret is rejected with the parsed ErrorBody (§2)', async () => {
+  const error = await rejection(
+    sdk.conversations.postConversationsMessagingIntegrationsOpen({
+      name: 'Too short',
+      outboundNotificationWebhookUrl: 'http://127.0.0.1:9/webhook',
+      outboundNotificationWebhookSignatureSecretToken: 'short',
+    }),
+  );
+  assert.equal(error.status, 400);
+  assert.equal(error.code, 'bad.request');
 });

@@ -59,3 +59,37 @@ export function assertErrorBody(result: HttpResult, status: number, code: string
   assert.ok(Array.isArray(body.details));
   return body;
 }
+
+export const INTEGRATIONS = '/api/v2/conversations/messaging/integrations/open';
+
+export function integrationBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    name: 'Bot gateway',
+    outboundNotificationWebhookUrl: 'http://127.0.0.1:9/webhook',
+    outboundNotificationWebhookSignatureSecretToken: 'a-secret-of-16ch',
+    ...overrides,
+  };
+}
+
+/** Polls GET integration until createStatus is Completed (bounded). */
+export async function waitCompleted(emulator: RunningEmulator, token: string, id: string): Promise<void> {
+  for (let i = 0; i < 500; i += 1) {
+    const got = await platform(emulator, token, 'GET', `${INTEGRATIONS}/${id}`);
+    if ((got.body as { createStatus?: string }).createStatus === 'Completed') return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`integration ${id} never completed`);
+}
+
+/** Creates an integration through the API and waits until it is Completed. */
+export async function createIntegration(
+  emulator: RunningEmulator,
+  token: string,
+  overrides: Record<string, unknown> = {},
+): Promise<{ id: string }> {
+  const created = await platform(emulator, token, 'POST', INTEGRATIONS, integrationBody(overrides));
+  assert.equal(created.status, 200, created.text);
+  const id = (created.body as { id: string }).id;
+  await waitCompleted(emulator, token, id);
+  return { id };
+}

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from '../context.ts';
 import { EMULATOR_ORGANIZATION } from '../platform/organization.ts';
+import { registerIntegrationRoutes } from './integration-routes.ts';
 import { authenticatePlatform, callerOf } from './platform-auth.ts';
 
 export async function registerPlatformRoutes(app: FastifyInstance, ctx: EmulatorContext): Promise<void> {
@@ -23,6 +24,7 @@ export async function registerPlatformRoutes(app: FastifyInstance, ctx: Emulator
         OAuthClient: { id: caller.clientId, name: caller.clientId, organization },
       };
     });
+    registerIntegrationRoutes(scope, ctx);
     done();
   });
 }
