@@ -28,6 +28,7 @@ import { IntegrationStore } from './open-messaging/integration.ts';
 import { OutboundBridge } from './open-messaging/outbound-bridge.ts';
 import { OpenSessions } from './open-messaging/sessions.ts';
 import { WebhookSender } from './open-messaging/webhook-sender.ts';
+import { UserDirectory } from './platform/users.ts';
 import { resolveOptions, type EmulatorOptions } from './options.ts';
 import { Router } from './routing.ts';
 import { ConversationStore } from './store.ts';
@@ -120,6 +121,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     integrations,
     inbound: new InboundService({ chat, router, integrations, sessions, options: resolved }),
     webhooks,
+    conversationViews: { rejectDisconnectType: resolved.rejectDisconnectType, acwOf: () => undefined },
+    users: new UserDirectory(router, store, () => baseUrl),
     baseUrl: () => baseUrl,
   };
   for (const configured of resolved.openIntegrations) {

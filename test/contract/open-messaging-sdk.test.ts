@@ -161,3 +161,37 @@ test('an inbound message without text or content is rejected with the §3.1 vali
   assert.equal(error.status, 400);
   assert.match(String(error.message), /should have required property 'content'/);
 });
+
+test('getConversationsMessage, getUser and patchConversationsMessageParticipantAttributes (§5, §6, §4.6)', async () => {
+  const conversation = await sdk.conversations.getConversationsMessage(conversationId);
+  const participants = conversation.participants ?? [];
+  const customer = participants.find((p) => p.purpose === 'customer');
+  const agent = participants.find((p) => p.purpose === 'agent');
+  assert.equal(customer?.state, 'connected');
+  assert.deepEqual(customer.attributes, { hg_queue: 'Sales', hg_language: 'Italian', hg_priority: '3' });
+  assert.equal(agent?.state, 'connected');
+  assert.equal(agent.conversationRoutingData?.priority, 3);
+  const user = await sdk.users.getUser(agent.user!.id!);
+  assert.equal(user.name, 'Dana Rossi');
+  assert.ok(user.images?.[0]?.imageUri);
+  const attributes = await sdk.conversations.patchConversationsMessageParticipantAttributes(
+    conversationId,
+    customer.id!,
+    {
+      body: { attributes: { hg_note: 'vip' } },
+    },
+  );
+  assert.equal(attributes.attributes?.hg_note, 'vip');
+});
+
+test('patchConversationsMessageParticipant {state:"disconnected"} ends the conversation (§5)', async () => {
+  const before = await sdk.conversations.getConversationsMessage(conversationId);
+  const customer = before.participants?.find((p) => p.purpose === 'customer');
+  const result = await sdk.conversations.patchConversationsMessageParticipant(conversationId, customer!.id!, {
+    body: { state: 'disconnected' },
+  });
+  assert.equal(result, undefined);
+  const after = await sdk.conversations.getConversationsMessage(conversationId);
+  assert.ok(after.participants?.every((p) => p.state === 'disconnected'));
+  assert.equal(after.participants?.find((p) => p.purpose === 'agent')?.disconnectType, 'peer');
+});

@@ -8,6 +8,9 @@ export const agentChoiceSchema = z.strictObject({
   displayName: z.string().trim().min(1).max(200).optional(),
 });
 
+/** accept / reject: the alerting agent's member id; default the one being offered the chat. */
+export const alertingAgentSchema = z.strictObject({ agentId: z.string().min(1).optional() });
+
 export const agentMessageSchema = z.strictObject({
   body: z.string().max(MAX_MESSAGE_LENGTH),
   bodyType: z.enum(['standard', 'notice']).optional(),
