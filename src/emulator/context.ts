@@ -9,6 +9,7 @@ import type { IntegrationStore } from './open-messaging/integration.ts';
 import type { WebhookSender } from './open-messaging/webhook-sender.ts';
 import type { ViewContext } from './open-messaging/conversation-view.ts';
 import type { UserDirectory } from './platform/users.ts';
+import type { ChannelRegistry } from './notifications/channels.ts';
 import type { ResolvedOptions } from './options.ts';
 import type { Router } from './routing.ts';
 import type { ConversationStore } from './store.ts';
@@ -33,6 +34,8 @@ export interface EmulatorContext {
   readonly conversationViews: ViewContext;
   /** Agents as Genesys users (§4.6). */
   readonly users: UserDirectory;
+  /** Notification channels and their subscriptions (§4.6). */
+  readonly channels: ChannelRegistry;
   /** `http://host:port` once listening. */
   readonly baseUrl: () => string;
 }

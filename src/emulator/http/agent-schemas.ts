@@ -59,6 +59,13 @@ export const faultSchema = z.discriminatedUnion('kind', [
     count: z.number().int().min(1).max(10_000).default(1),
     integrationId: z.string().min(1).optional(),
   }),
+  // OM doc §4.6: close notification sockets (of one channel, or all). `drop`: no close frame, like a
+  // network failure; `socket-closing`: v2.system.socket_closing first, then a normal close.
+  z.strictObject({
+    kind: z.literal('drop-notification-sockets'),
+    channelId: z.string().min(1).optional(),
+    mode: z.enum(['drop', 'socket-closing']).default('drop'),
+  }),
   z.strictObject({
     kind: z.literal('webhook-reorder'),
     count: z.number().int().min(2).max(100).default(2),
