@@ -10,6 +10,7 @@ import type { WebhookSender } from './open-messaging/webhook-sender.ts';
 import type { ViewContext } from './open-messaging/conversation-view.ts';
 import type { UserDirectory } from './platform/users.ts';
 import type { ChannelRegistry } from './notifications/channels.ts';
+import type { AttachmentStore } from './open-messaging/attachments.ts';
 import type { ResolvedOptions } from './options.ts';
 import type { Router } from './routing.ts';
 import type { ConversationStore } from './store.ts';
@@ -36,6 +37,8 @@ export interface EmulatorContext {
   readonly users: UserDirectory;
   /** Notification channels and their subscriptions (§4.6). */
   readonly channels: ChannelRegistry;
+  /** Files agents attached to Open Messaging messages (§4.1). */
+  readonly attachments: AttachmentStore;
   /** `http://host:port` once listening. */
   readonly baseUrl: () => string;
 }

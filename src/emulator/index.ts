@@ -9,9 +9,11 @@ import { AutoAgent } from './auto-agent.ts';
 import { ChatService } from './chat-service.ts';
 import type { EmulatorContext } from './context.ts';
 import { FaultInjector } from './faults.ts';
+import { registerAgentAttachmentRoutes } from './http/agent-attachment-routes.ts';
 import { registerAgentRoutes } from './http/agent-routes.ts';
 import { installBodyParser } from './http/body-parser.ts';
 import { CONSOLE_PATH, registerConsoleRoute } from './http/console-route.ts';
+import { registerDownloadRoutes } from './http/download-routes.ts';
 import { frameworkErrorHandler, installErrorHandling } from './http/error-handler.ts';
 import { installFaultHook, registerFaultRoutes } from './http/fault-routes.ts';
 import { registerFeedRoute } from './http/feed-route.ts';
@@ -113,6 +115,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     conversationViews: platform.conversationViews,
     users: platform.users,
     channels: platform.channels,
+    attachments: platform.attachments,
     baseUrl: () => baseUrl,
   };
 
@@ -124,9 +127,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   registerMediaRoutes(app, ctx);
   registerStreamRoute(app, ctx);
   registerAgentRoutes(app, ctx);
+  registerAgentAttachmentRoutes(app, ctx);
   registerFaultRoutes(app, ctx);
   registerWebhookDeliveryRoutes(app, ctx);
   registerNotificationSocketRoute(app, ctx, platform.notificationHub);
+  registerDownloadRoutes(app, ctx);
   registerFeedRoute(app, ctx, feed);
   registerOAuthRoutes(app, ctx);
   await registerPlatformRoutes(app, ctx);

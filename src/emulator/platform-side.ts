@@ -9,6 +9,7 @@ import { ChannelRegistry } from './notifications/channels.ts';
 import { ConversationNotifier } from './notifications/conversation-notifier.ts';
 import type { NotificationFrame } from './notifications/frames.ts';
 import { TokenStore } from './oauth/token-store.ts';
+import { AttachmentStore } from './open-messaging/attachments.ts';
 import type { ViewContext } from './open-messaging/conversation-view.ts';
 import { InboundService } from './open-messaging/inbound-service.ts';
 import { IntegrationStore } from './open-messaging/integration.ts';
@@ -28,6 +29,8 @@ export interface PlatformSide {
   readonly conversationViews: ViewContext;
   readonly users: UserDirectory;
   readonly channels: ChannelRegistry;
+  /** Files agents attached (§4.1 download URLs). */
+  readonly attachments: AttachmentStore;
   /** Sockets of notification channels, keyed by channel id. */
   readonly notificationHub: EventStreamHub<NotificationFrame>;
   close(): Promise<void>;
@@ -98,6 +101,7 @@ export function buildPlatformSide(deps: PlatformDeps): PlatformSide {
     conversationViews,
     users: new UserDirectory(router, store, deps.baseUrl),
     channels,
+    attachments: new AttachmentStore(deps.baseUrl),
     notificationHub,
     close: async () => {
       await webhooks.close();

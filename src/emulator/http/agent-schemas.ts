@@ -16,6 +16,26 @@ export const agentMessageSchema = z.strictObject({
   bodyType: z.enum(['standard', 'notice']).optional(),
 });
 
+/** An agent's file for an Open Messaging chat, base64 in JSON (what the console's file picker sends). */
+export const agentAttachmentSchema = z.strictObject({
+  filename: z
+    .string()
+    .trim()
+    .min(1)
+    .max(255)
+    .refine(
+      (name) => !['/', '\\', '\u0000'].some((c) => name.includes(c)),
+      'must be a file name, not a path',
+    ),
+  mime: z.string().regex(/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i, 'must be a MIME type like image/png'),
+  contentBase64: z
+    .string()
+    .min(1)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64'),
+  /** Text sent with the file in the same message (absent: attachment only, §4.1). */
+  text: z.string().max(MAX_MESSAGE_LENGTH).optional(),
+});
+
 export const mediaRequestCreateSchema = z.strictObject({
   types: z.array(z.enum(['COBROWSE', 'SCREENSHARE'])).min(1),
   name: z.string().max(200).optional(),
