@@ -4,10 +4,12 @@ import type { FaultInjector } from './faults.ts';
 import type { EventStreamHub } from './hub.ts';
 import type { JwtSigner } from './jwt.ts';
 import type { ResolvedOptions } from './options.ts';
+import type { PlatformSide } from './platform-side.ts';
 import type { Router } from './routing.ts';
 import type { ConversationStore } from './store.ts';
 
-export interface EmulatorContext {
+/** The guest-chat side's parts plus the platform side's (OAuth, Open Messaging, Notifications). */
+export interface EmulatorContext extends Omit<PlatformSide, 'close' | 'notificationHub'> {
   readonly options: ResolvedOptions;
   readonly store: ConversationStore;
   readonly hub: EventStreamHub;

@@ -1,5 +1,7 @@
-// Public entry of the Genesys guest-chat emulator: startEmulator() builds one self-contained
-// instance (own state, own port) and returns a handle to close it.
+// Public entry of the Genesys emulator — the guest-chat API and the platform side (OAuth, Open
+// Messaging, Notifications) on one port, with one set of queues, agents, agent API and console:
+// startEmulator() builds one self-contained instance (own state, own port) and returns a handle to
+// close it.
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify from 'fastify';
 import { AgentFeed } from './agent-feed.ts';
@@ -7,25 +9,35 @@ import { AutoAgent } from './auto-agent.ts';
 import { ChatService } from './chat-service.ts';
 import type { EmulatorContext } from './context.ts';
 import { FaultInjector } from './faults.ts';
+import { registerAgentAttachmentRoutes } from './http/agent-attachment-routes.ts';
 import { registerAgentRoutes } from './http/agent-routes.ts';
 import { installBodyParser } from './http/body-parser.ts';
 import { CONSOLE_PATH, registerConsoleRoute } from './http/console-route.ts';
+import { registerDownloadRoutes } from './http/download-routes.ts';
 import { frameworkErrorHandler, installErrorHandling } from './http/error-handler.ts';
 import { installFaultHook, registerFaultRoutes } from './http/fault-routes.ts';
 import { registerFeedRoute } from './http/feed-route.ts';
 import { registerGuestRoutes } from './http/guest-routes.ts';
 import { registerMediaRoutes } from './http/media-routes.ts';
+import { registerNotificationSocketRoute } from './http/notification-socket-route.ts';
+import { registerOAuthRoutes } from './http/oauth-routes.ts';
 import { AGENT_PREFIX } from './http/paths.ts';
+import { registerPlatformRoutes } from './http/platform-routes.ts';
 import { registerStreamRoute } from './http/stream-route.ts';
+import { registerWebhookDeliveryRoutes } from './http/webhook-delivery-routes.ts';
 import { EventStreamHub } from './hub.ts';
 import { JwtSigner } from './jwt.ts';
 import { resolveOptions, type EmulatorOptions } from './options.ts';
+import { buildPlatformSide } from './platform-side.ts';
 import { Router } from './routing.ts';
 import { ConversationStore } from './store.ts';
 
 export type { AgentConfig, QueueConfig } from './queues.ts';
 export { DEFAULT_QUEUES } from './queues.ts';
 export type { AutoAgentOptions, DeploymentConfig, EmulatorOptions } from './options.ts';
+export type { OAuthClientConfig } from './oauth/oauth-clients.ts';
+export { DEFAULT_OAUTH_CLIENT } from './oauth/oauth-clients.ts';
+export type { ArchitectOptions, OpenIntegrationConfig } from './open-messaging/options.ts';
 export { DEFAULT_OPTIONS } from './options.ts';
 
 export interface RunningEmulator {
@@ -80,6 +92,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const faults = new FaultInjector();
   const autoAgent = resolved.autoAgent ? new AutoAgent(chat, resolved.autoAgent) : undefined;
   const feed = new AgentFeed(store, hub);
+  const platform = buildPlatformSide({
+    options: resolved,
+    chat,
+    router,
+    store,
+    faults,
+    baseUrl: () => baseUrl,
+  });
+  const { close: closePlatform, notificationHub, ...platformParts } = platform;
   const ctx: EmulatorContext = {
     options: resolved,
     store,
@@ -88,6 +109,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     chat,
     jwt: new JwtSigner(resolved.jwtLifetimeSeconds),
     faults,
+    ...platformParts,
     baseUrl: () => baseUrl,
   };
 
@@ -99,8 +121,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   registerMediaRoutes(app, ctx);
   registerStreamRoute(app, ctx);
   registerAgentRoutes(app, ctx);
+  registerAgentAttachmentRoutes(app, ctx);
   registerFaultRoutes(app, ctx);
+  registerWebhookDeliveryRoutes(app, ctx);
+  registerNotificationSocketRoute(app, ctx, notificationHub);
+  registerDownloadRoutes(app, ctx);
   registerFeedRoute(app, ctx, feed);
+  registerOAuthRoutes(app, ctx);
+  await registerPlatformRoutes(app, ctx);
   await registerConsoleRoute(app);
 
   await app.listen({ host: resolved.host, port: resolved.port });
@@ -119,6 +147,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       closing ??= (async () => {
         autoAgent?.close();
         faults.close();
+        await closePlatform();
         feed.close();
         chat.close();
         hub.shutdown();

@@ -1,4 +1,16 @@
 // Options of startEmulator() with their defaults. Units are in the names (…Ms, …Seconds).
+import { resolveOAuthOptions, type OAuthOptions, type ResolvedOAuthOptions } from './oauth/options.ts';
+import { numericOptions, positive } from './option-checks.ts';
+import {
+  resolveNotificationOptions,
+  type NotificationOptions,
+  type ResolvedNotificationOptions,
+} from './notifications/options.ts';
+import {
+  resolveOpenMessagingOptions,
+  type OpenMessagingOptions,
+  type ResolvedOpenMessagingOptions,
+} from './open-messaging/options.ts';
 import { DEFAULT_QUEUES, type QueueConfig } from './queues.ts';
 
 export interface DeploymentConfig {
@@ -18,7 +30,7 @@ export interface AutoAgentOptions {
   readonly replyDelayMs?: number;
 }
 
-export interface EmulatorOptions {
+export interface EmulatorOptions extends OAuthOptions, OpenMessagingOptions, NotificationOptions {
   /** Interface to bind. Default `127.0.0.1`. */
   readonly host?: string;
   /** TCP port; `0` (default) picks a free one. */
@@ -43,7 +55,8 @@ export interface EmulatorOptions {
   readonly logger?: boolean;
 }
 
-export interface ResolvedOptions {
+export interface ResolvedOptions
+  extends ResolvedOAuthOptions, ResolvedOpenMessagingOptions, ResolvedNotificationOptions {
   readonly host: string;
   readonly port: number;
   readonly heartbeatIntervalMs: number;
@@ -69,11 +82,6 @@ export const DEFAULT_OPTIONS = {
 } as const;
 
 export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
-  const positive = (name: string, value: number, min = 1): number => {
-    if (!Number.isFinite(value) || value < min)
-      throw new RangeError(`emulator option ${name} must be a number ≥ ${min}`);
-    return value;
-  };
   const autoAgent = options.autoAgent
     ? {
         acceptDelayMs: positive('autoAgent.acceptDelayMs', options.autoAgent.acceptDelayMs, 0),
@@ -90,30 +98,27 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     if (names.has(queue.name)) throw new RangeError(`emulator queue "${queue.name}" is configured twice`);
     names.add(queue.name);
   }
+  const defaultQueue = options.architect?.defaultQueue;
+  if (defaultQueue !== undefined && !names.has(defaultQueue))
+    throw new RangeError(
+      `emulator option architect.defaultQueue names no configured queue: "${defaultQueue}"`,
+    );
   return {
+    ...resolveOAuthOptions(options),
+    ...resolveOpenMessagingOptions(options),
+    ...resolveNotificationOptions(options),
+    ...numericOptions(options, DEFAULT_OPTIONS, {
+      port: 0,
+      heartbeatIntervalMs: 1,
+      disconnectGraceMs: 1,
+      jwtLifetimeSeconds: 1,
+      agentCapacity: 1,
+      bodyLimitBytes: 1024,
+    }),
     host: options.host ?? DEFAULT_OPTIONS.host,
-    port: positive('port', options.port ?? DEFAULT_OPTIONS.port, 0),
-    heartbeatIntervalMs: positive(
-      'heartbeatIntervalMs',
-      options.heartbeatIntervalMs ?? DEFAULT_OPTIONS.heartbeatIntervalMs,
-    ),
-    disconnectGraceMs: positive(
-      'disconnectGraceMs',
-      options.disconnectGraceMs ?? DEFAULT_OPTIONS.disconnectGraceMs,
-    ),
     autoAgent,
     queues,
     deployments: options.deployments ?? {},
-    jwtLifetimeSeconds: positive(
-      'jwtLifetimeSeconds',
-      options.jwtLifetimeSeconds ?? DEFAULT_OPTIONS.jwtLifetimeSeconds,
-    ),
-    agentCapacity: positive('agentCapacity', options.agentCapacity ?? DEFAULT_OPTIONS.agentCapacity),
-    bodyLimitBytes: positive(
-      'bodyLimitBytes',
-      options.bodyLimitBytes ?? DEFAULT_OPTIONS.bodyLimitBytes,
-      1024,
-    ),
     logger: options.logger ?? false,
   };
 }

@@ -1,11 +1,12 @@
 // The guest REST API (§5): create, members, messages, typing, leave. Media requests live in
 // media-routes.ts. Every handler authenticates first (except create), then validates, then acts.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from '../context.ts';
 import { GuestApiError, guestErrors } from '../errors.ts';
 import { pageHistory } from '../history.ts';
 import { looksLikeJwt } from '../jwt.ts';
 import { findMember, type Member } from '../model.ts';
+import { pageOf } from '../platform/listing.ts';
 import { memberInfo, webChatMessage, webChatTyping } from '../views.ts';
 import { authenticate, type GuestSession } from './guest-auth.ts';
 import {
@@ -16,17 +17,11 @@ import {
   parseSendBody,
 } from './guest-schemas.ts';
 import { GUEST_PREFIX } from './paths.ts';
+import { wsBase } from './ws-base.ts';
 
 type ConversationParams = { Params: { conversationId: string } };
 type MemberParams = { Params: { conversationId: string; memberId: string } };
 type MessageParams = { Params: { conversationId: string; messageId: string } };
-
-/** The eventStreamUri host: the one the client used (works behind port mappings), else the bound address. */
-function streamBase(ctx: EmulatorContext, request: FastifyRequest): string {
-  const host = request.headers.host;
-  if (host !== undefined && /^[A-Za-z0-9.\-[\]:]+$/.test(host)) return `ws://${host}`;
-  return ctx.baseUrl().replace(/^http/, 'ws');
-}
 
 /** §10: a guest may act (send, type, leave) only as itself; unknown member → 404, someone else → 403. */
 function requireSelf(session: GuestSession, memberId: string): Member {
@@ -86,14 +81,14 @@ export function registerGuestRoutes(app: FastifyInstance, ctx: EmulatorContext):
     const jwt = ctx.jwt.mint({
       organizationId: conversation.organizationId,
       conversationId: conversation.id,
-      deploymentId: conversation.deploymentId,
+      deploymentId: body.deploymentId,
       memberId: conversation.customerId,
     });
     // §6.4: production returned only {id} as member (§5.1, S11).
     return reply.send({
       id: conversation.id,
       jwt,
-      eventStreamUri: `${streamBase(ctx, request)}/v1/token/${jwt}`,
+      eventStreamUri: `${wsBase(ctx, request)}/v1/token/${jwt}`,
       member: { id: conversation.customerId },
     });
   });
@@ -106,23 +101,13 @@ export function registerGuestRoutes(app: FastifyInstance, ctx: EmulatorContext):
     const pageNumber = query.pageNumber ?? 1;
     const exclude = query.excludeDisconnectedMembers ?? false;
     const members = session.conversation.members.filter((m) => !exclude || m.state !== 'DISCONNECTED');
-    const total = members.length;
-    const pageCount = Math.ceil(total / pageSize);
-    const base = `${GUEST_PREFIX}/${session.conversation.id}/members`;
-    const uri = (n: number): string =>
-      `${base}?pageSize=${pageSize}&pageNumber=${n}${exclude ? '&excludeDisconnectedMembers=true' : ''}`;
-    return {
-      entities: members.slice((pageNumber - 1) * pageSize, pageNumber * pageSize).map(memberInfo),
+    const page = pageOf(members, {
       pageSize,
       pageNumber,
-      total,
-      pageCount,
-      firstUri: uri(1),
-      selfUri: uri(pageNumber),
-      lastUri: uri(Math.max(1, pageCount)),
-      ...(pageNumber < pageCount ? { nextUri: uri(pageNumber + 1) } : {}),
-      ...(pageNumber > 1 ? { previousUri: uri(Math.min(pageNumber - 1, Math.max(1, pageCount))) } : {}),
-    };
+      basePath: `${GUEST_PREFIX}/${session.conversation.id}/members`,
+      extraQuery: exclude ? '&excludeDisconnectedMembers=true' : '',
+    });
+    return { ...page, entities: page.entities.map(memberInfo) };
   });
 
   // §5.2 one member — any member of the own conversation (§10: used to resolve agents).
