@@ -32,13 +32,9 @@ import { buildPlatformSide } from './platform-side.ts';
 import { Router } from './routing.ts';
 import { ConversationStore } from './store.ts';
 
-export type { AgentConfig, QueueConfig } from './queues.ts';
-export { DEFAULT_QUEUES } from './queues.ts';
-export type { AutoAgentOptions, DeploymentConfig, EmulatorOptions } from './options.ts';
-export type { OAuthClientConfig } from './oauth/oauth-clients.ts';
-export { DEFAULT_OAUTH_CLIENT } from './oauth/oauth-clients.ts';
-export type { ArchitectOptions, OpenIntegrationConfig } from './open-messaging/options.ts';
-export { DEFAULT_OPTIONS } from './options.ts';
+export type { QueueConfig } from './queues.ts';
+export type { EmulatorOptions } from './options.ts';
+export type { OpenIntegrationConfig } from './open-messaging/options.ts';
 
 export interface RunningEmulator {
   /** Base URL, e.g. `http://127.0.0.1:43817` — the SDK's `config.basePath`. */

@@ -6,9 +6,9 @@ import platformClient from 'purecloud-platform-client-v2';
 import type { RunningEmulator } from '../../src/emulator/index.ts';
 
 export type PlatformSdk = typeof platformClient;
-export type ConversationsApi = InstanceType<PlatformSdk['ConversationsApi']>;
-export type NotificationsApi = InstanceType<PlatformSdk['NotificationsApi']>;
-export type UsersApi = InstanceType<PlatformSdk['UsersApi']>;
+type ConversationsApi = InstanceType<PlatformSdk['ConversationsApi']>;
+type NotificationsApi = InstanceType<PlatformSdk['NotificationsApi']>;
+type UsersApi = InstanceType<PlatformSdk['UsersApi']>;
 
 export function platformSdkFor(emulator: RunningEmulator) {
   const client = platformClient.ApiClient.instance;
