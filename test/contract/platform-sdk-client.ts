@@ -6,9 +6,6 @@ import platformClient from 'purecloud-platform-client-v2';
 import type { RunningEmulator } from '../../src/emulator/index.ts';
 
 export type PlatformSdk = typeof platformClient;
-type ConversationsApi = InstanceType<PlatformSdk['ConversationsApi']>;
-type NotificationsApi = InstanceType<PlatformSdk['NotificationsApi']>;
-type UsersApi = InstanceType<PlatformSdk['UsersApi']>;
 
 export function platformSdkFor(emulator: RunningEmulator) {
   const client = platformClient.ApiClient.instance;
