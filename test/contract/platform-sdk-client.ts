@@ -5,7 +5,7 @@
 import platformClient from 'purecloud-platform-client-v2';
 import type { RunningEmulator } from '../../src/emulator/index.ts';
 
-export type PlatformSdk = typeof platformClient;
+type PlatformSdk = typeof platformClient;
 
 export function platformSdkFor(emulator: RunningEmulator) {
   const client = platformClient.ApiClient.instance;
