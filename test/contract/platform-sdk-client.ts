@@ -5,8 +5,6 @@
 import platformClient from 'purecloud-platform-client-v2';
 import type { RunningEmulator } from '../../src/emulator/index.ts';
 
-type PlatformSdk = typeof platformClient;
-
 export function platformSdkFor(emulator: RunningEmulator) {
   const client = platformClient.ApiClient.instance;
   // Never let the SDK's config-file watcher change the gateway under the test.
