@@ -28,7 +28,7 @@ import { errorCode, retryableProviderError } from './errors.ts';
 import type { HandoverUnits } from './handover-units.ts';
 import type { OutboundSender } from './outbound-sender.ts';
 import type { CatchUpOutcome } from './provider-session.ts';
-import { settlesWithin } from './within.ts';
+import { settlesWithin } from './settles-within.ts';
 
 export interface CloserDeps {
   readonly units: HandoverUnits;

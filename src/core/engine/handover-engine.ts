@@ -20,7 +20,7 @@ import { HandoverUnits, type Committed } from './handover-units.ts';
 import { IdleSweeper } from './idle-sweeper.ts';
 import { OutboundSender } from './outbound-sender.ts';
 import { ProviderSession } from './provider-session.ts';
-import { settlesWithin } from './within.ts';
+import { settlesWithin } from './settles-within.ts';
 
 /** Genesys guidance: send a typing pulse at most once every 3 s (protocol §5.7). */
 export const TYPING_THROTTLE_MS = 3000;

@@ -13,7 +13,7 @@ import { formatBotTranscript, type BotTranscriptLine } from '../text/bot-transcr
 import { splitMessage } from '../text/split-message.ts';
 import type { HandoverDraft } from '../engine/handover-draft.ts';
 import type { HandoverEngine } from '../engine/handover-engine.ts';
-import { settlesWithin } from '../engine/within.ts';
+import { settlesWithin } from '../engine/settles-within.ts';
 
 export interface StartInput {
   readonly endpointId: string;
