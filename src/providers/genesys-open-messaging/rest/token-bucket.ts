@@ -1,0 +1,155 @@
+// Keeps one OAuth token's calls under Genesys' per-token rate limit (protocol §1.4:
+// `client.credentials.token.rate.per.minute` = 300 requests/minute by default) and parks every
+// caller after a 429 for as long as Genesys asked. One bucket is shared by all calls of a client.
+//
+// The guarantee is "at most `requestsPerMinute` in ANY 60 s window": a bucket of capacity B
+// refilled at (L − B) per minute lets through at most B + (L − B) = L in a window. Waiters are
+// served first come, first served; timers run on the injected Scheduler.
+import type { Clock } from '../../../core/ports/clock.ts';
+import type { Scheduler, TimerHandle } from '../../../core/ports/scheduler.ts';
+import { OpenMessagingAbortedError, OpenMessagingConfigError } from '../errors.ts';
+
+export interface TokenBucketOptions {
+  /** Requests allowed in any 60 s window. Default 300 (§1.4). */
+  readonly requestsPerMinute?: number;
+  /** Requests that may go at once after a quiet spell. Default `max(1, floor(requestsPerMinute / 15))` (20). Must be below `requestsPerMinute`. */
+  readonly burst?: number;
+  readonly scheduler: Scheduler;
+  readonly clock: Clock;
+}
+
+export const DEFAULT_REQUESTS_PER_MINUTE = 300;
+
+const MINUTE_MS = 60_000;
+// Float refills may land a hair under a whole token.
+const EPSILON = 1e-9;
+
+interface Waiter {
+  readonly resolve: () => void;
+  readonly reject: (err: Error) => void;
+  readonly signal: AbortSignal;
+  readonly onAbort: () => void;
+}
+
+export class TokenBucket {
+  readonly requestsPerMinute: number;
+  readonly burst: number;
+  readonly #perMs: number;
+  readonly #scheduler: Scheduler;
+  readonly #clock: Clock;
+  #tokens: number;
+  #updatedAt: number;
+  #pausedUntil = 0;
+  #timer: TimerHandle | undefined;
+  readonly #queue: Waiter[] = [];
+
+  constructor(options: TokenBucketOptions) {
+    this.requestsPerMinute = options.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE;
+    this.burst = options.burst ?? Math.max(1, Math.floor(this.requestsPerMinute / 15));
+    if (!Number.isInteger(this.requestsPerMinute) || this.requestsPerMinute < 2) {
+      throw new OpenMessagingConfigError('requestsPerMinute must be an integer >= 2');
+    }
+    if (!Number.isInteger(this.burst) || this.burst < 1 || this.burst >= this.requestsPerMinute) {
+      throw new OpenMessagingConfigError('burst must be an integer in 1..requestsPerMinute-1');
+    }
+    this.#perMs = (this.requestsPerMinute - this.burst) / MINUTE_MS;
+    this.#scheduler = options.scheduler;
+    this.#clock = options.clock;
+    this.#tokens = this.burst;
+    this.#updatedAt = this.#now();
+  }
+
+  /** Callers waiting for a token. */
+  get waiting(): number {
+    return this.#queue.length;
+  }
+
+  /** Resolves when this call may go; rejects with OpenMessagingAbortedError when `signal` fires first. */
+  take(signal: AbortSignal, operation: string): Promise<void> {
+    if (signal.aborted) return Promise.reject(new OpenMessagingAbortedError(operation));
+    if (this.#queue.length === 0 && this.#tryTake()) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        signal,
+        onAbort: () => {
+          const i = this.#queue.indexOf(waiter);
+          if (i >= 0) this.#queue.splice(i, 1);
+          reject(new OpenMessagingAbortedError(operation));
+        },
+      };
+      signal.addEventListener('abort', waiter.onAbort, { once: true });
+      this.#queue.push(waiter);
+      this.#schedule();
+    });
+  }
+
+  /**
+   * Nobody goes for `ms` (Genesys answered 429 with Retry-After, §1.4), and the bucket restarts
+   * empty: after a 429 the budget of this window is evidently spent. A longer pause already in
+   * force is kept.
+   */
+  pauseFor(ms: number): void {
+    const until = this.#now() + Math.max(0, ms);
+    if (until <= this.#pausedUntil) return;
+    this.#pausedUntil = until;
+    this.#tokens = 0;
+    this.#updatedAt = until;
+    this.#timer?.cancel();
+    this.#timer = undefined;
+    if (this.#queue.length > 0) this.#schedule();
+  }
+
+  /** Rejects every waiter (the client is closing). */
+  close(operation = 'close'): void {
+    this.#timer?.cancel();
+    this.#timer = undefined;
+    for (const w of this.#queue.splice(0)) {
+      w.signal.removeEventListener('abort', w.onAbort);
+      w.reject(new OpenMessagingAbortedError(operation));
+    }
+  }
+
+  #now(): number {
+    return this.#clock.now().getTime();
+  }
+
+  #refill(now: number): void {
+    if (now <= this.#updatedAt) return;
+    this.#tokens = Math.min(this.burst, this.#tokens + (now - this.#updatedAt) * this.#perMs);
+    this.#updatedAt = now;
+  }
+
+  #tryTake(): boolean {
+    const now = this.#now();
+    if (now < this.#pausedUntil) return false;
+    this.#refill(now);
+    if (this.#tokens < 1 - EPSILON) return false;
+    this.#tokens = Math.max(0, this.#tokens - 1);
+    return true;
+  }
+
+  #schedule(): void {
+    if (this.#timer !== undefined) return;
+    const now = this.#now();
+    const from = Math.max(now, this.#pausedUntil);
+    this.#refill(from);
+    const missing = Math.max(0, 1 - this.#tokens);
+    const delay = from - now + Math.ceil(missing / this.#perMs);
+    this.#timer = this.#scheduler.after(delay, () => {
+      this.#timer = undefined;
+      this.#drain();
+    });
+  }
+
+  #drain(): void {
+    while (this.#queue.length > 0 && this.#tryTake()) {
+      const w = this.#queue.shift();
+      if (w === undefined) break;
+      w.signal.removeEventListener('abort', w.onAbort);
+      w.resolve();
+    }
+    if (this.#queue.length > 0) this.#schedule();
+  }
+}
