@@ -25,6 +25,8 @@ export const OpenMessagingErrorCodes = {
   NOTIFICATIONS_CAPACITY: 'OM_NOTIFICATIONS_CAPACITY',
   /** A notification channel could not be created, connected or subscribed. */
   NOTIFICATIONS_FAILED: 'OM_NOTIFICATIONS_FAILED',
+  /** Genesys refused topics (`state: Rejected`, e.g. a missing permission, §10 q11). */
+  SUBSCRIPTION_REJECTED: 'OM_SUBSCRIPTION_REJECTED',
 } as const;
 
 export type OpenMessagingErrorCode = (typeof OpenMessagingErrorCodes)[keyof typeof OpenMessagingErrorCodes];
@@ -241,6 +243,32 @@ export class NotificationsChannelError extends OpenMessagingError {
     super(`Genesys notification channel failed: ${reason}${status === undefined ? '' : ` (HTTP ${status})`}`);
     this.reason = reason;
     this.status = status;
+  }
+}
+
+/**
+ * Genesys answered a subscription with `state: "Rejected"` for some topics (§4.6; the permission a
+ * client-credentials token needs for conversation detail topics is [U], §10 q11). Permanent until
+ * the OAuth client's role changes.
+ */
+export class NotificationsSubscriptionError extends OpenMessagingError {
+  readonly code = OpenMessagingErrorCodes.SUBSCRIPTION_REJECTED;
+  override readonly name = 'NotificationsSubscriptionError';
+  readonly isRetryable = false;
+  /** The refused topics with Genesys' reason and missing permissions. */
+  readonly rejected: readonly {
+    readonly topic: string;
+    readonly reason: string | undefined;
+    readonly missingPermissions: readonly string[];
+  }[];
+
+  constructor(rejected: NotificationsSubscriptionError['rejected']) {
+    const permissions = [...new Set(rejected.flatMap((r) => r.missingPermissions))];
+    super(
+      `Genesys refused ${rejected.length} notification topic(s)` +
+        (permissions.length > 0 ? `; missing permissions: ${permissions.join(', ')}` : ''),
+    );
+    this.rejected = rejected;
   }
 }
 

@@ -22,3 +22,8 @@ export function checkRequest<S extends z.ZodType>(operation: string, schema: S, 
 }
 
 export const seg = encodeURIComponent;
+
+/** `yyyy-MM-ddTHH:mm:ss.mmmZ` (§3.1); an invalid Date yields a value the request schema refuses. */
+export function wireTime(date: Date): string {
+  return Number.isNaN(date.getTime()) ? 'invalid date' : date.toISOString();
+}

@@ -17,7 +17,7 @@ import {
   type ReceiptReasonCode,
 } from '../wire/inbound.ts';
 import type { ApiTransport } from './api-transport.ts';
-import { checkRequest, seg, type CallOptions } from './call-options.ts';
+import { checkRequest, seg, wireTime, type CallOptions } from './call-options.ts';
 
 /** The customer as the agent sees them (§3.1 `channel.from`). */
 export interface CustomerIdentity {
@@ -106,7 +106,7 @@ export class InboundApi {
     const body = checkRequest('sendInboundMessage', InboundMessageRequestSchema, {
       channel: {
         from: fromRecipient(input.customer),
-        time: (input.time ?? this.#clock.now()).toISOString(),
+        time: wireTime(input.time ?? this.#clock.now()),
         ...(input.messageId === undefined ? {} : { messageId: input.messageId }),
         ...(customAttributes === undefined ? {} : { metadata: { customAttributes } }),
       },
@@ -136,7 +136,7 @@ export class InboundApi {
   ): Promise<void> {
     const { time, ...call } = options;
     const body = checkRequest('sendInboundTyping', InboundEventRequestSchema, {
-      channel: { from: fromRecipient(customer), time: (time ?? this.#clock.now()).toISOString() },
+      channel: { from: fromRecipient(customer), time: wireTime(time ?? this.#clock.now()) },
       events: [{ eventType: 'Typing' }],
     });
     await this.#transport.call({
@@ -153,7 +153,7 @@ export class InboundApi {
   async sendReceipt(input: InboundReceiptInput, options: CallOptions): Promise<void> {
     const body = checkRequest('sendInboundReceipt', InboundReceiptRequestSchema, {
       id: input.messageId,
-      channel: { to: { id: input.customerId }, time: (input.time ?? this.#clock.now()).toISOString() },
+      channel: { to: { id: input.customerId }, time: wireTime(input.time ?? this.#clock.now()) },
       status: input.status,
       ...(input.reasons === undefined ? {} : { reasons: input.reasons }),
       ...(input.isFinalReceipt === undefined ? {} : { isFinalReceipt: input.isFinalReceipt }),

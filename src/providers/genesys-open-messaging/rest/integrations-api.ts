@@ -63,7 +63,7 @@ export class IntegrationsApi {
   }
 
   /** `POST …/open` — creation is asynchronous: poll `getIntegration` until `createStatus` is `Completed`. */
-  createIntegration(input: CreateIntegrationInput, options: CallOptions): Promise<OpenIntegration> {
+  async createIntegration(input: CreateIntegrationInput, options: CallOptions): Promise<OpenIntegration> {
     const body = checkRequest('createIntegration', OpenIntegrationRequestSchema, {
       name: input.name,
       outboundNotificationWebhookUrl: input.webhookUrl,

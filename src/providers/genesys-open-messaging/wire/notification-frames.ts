@@ -46,9 +46,14 @@ export const DISCONNECT_TYPES = [
 ] as const;
 export type KnownDisconnectType = (typeof DISCONNECT_TYPES)[number];
 
+/** §4.6: epoch ms. An ISO string is tolerated; anything that is not a real instant is refused. */
+const EventTimeSchema = z
+  .union([z.number(), z.string().transform((s) => Date.parse(s))])
+  .refine((ms) => Number.isInteger(ms) && ms >= 0 && ms <= 8.64e15, 'a time (epoch ms)');
+
 /** Fields shared by the conversation detail events we read. */
 export const DetailEventBodySchema = z.object({
-  eventTime: z.number(),
+  eventTime: EventTimeSchema,
   conversationId: Id,
   participantId: optional(z.string()),
   sessionId: optional(z.string()),
