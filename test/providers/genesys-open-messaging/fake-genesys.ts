@@ -111,13 +111,13 @@ export class FakeGenesys {
     );
   }
 
-  /** Sends `frame` on every socket of channels subscribed to `topic` (or of `channelId`). */
+  /** Sends `frame` (JSON; a string is sent as is) on every socket of channels subscribed to `topic` (or of `channelId`). */
   push(frame: unknown, where: { topic: string } | { channelId: string }): number {
     let sent = 0;
     for (const ch of this.channels.values()) {
       if ('topic' in where ? !ch.topics.has(where.topic) : ch.id !== where.channelId) continue;
       for (const ws of ch.sockets) {
-        ws.send(JSON.stringify(frame));
+        ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
         sent++;
       }
     }
