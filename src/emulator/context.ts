@@ -3,6 +3,8 @@ import type { ChatService } from './chat-service.ts';
 import type { FaultInjector } from './faults.ts';
 import type { EventStreamHub } from './hub.ts';
 import type { JwtSigner } from './jwt.ts';
+import type { TokenStore } from './oauth/token-store.ts';
+import type { IntegrationStore } from './open-messaging/integration.ts';
 import type { ResolvedOptions } from './options.ts';
 import type { Router } from './routing.ts';
 import type { ConversationStore } from './store.ts';
@@ -15,6 +17,10 @@ export interface EmulatorContext {
   readonly chat: ChatService;
   readonly jwt: JwtSigner;
   readonly faults: FaultInjector;
+  /** OAuth access tokens of the platform API (§1). */
+  readonly tokens: TokenStore;
+  /** Open Messaging integrations (§2). */
+  readonly integrations: IntegrationStore;
   /** `http://host:port` once listening. */
   readonly baseUrl: () => string;
 }

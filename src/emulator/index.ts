@@ -15,10 +15,14 @@ import { installFaultHook, registerFaultRoutes } from './http/fault-routes.ts';
 import { registerFeedRoute } from './http/feed-route.ts';
 import { registerGuestRoutes } from './http/guest-routes.ts';
 import { registerMediaRoutes } from './http/media-routes.ts';
+import { registerOAuthRoutes } from './http/oauth-routes.ts';
 import { AGENT_PREFIX } from './http/paths.ts';
+import { registerPlatformRoutes } from './http/platform-routes.ts';
 import { registerStreamRoute } from './http/stream-route.ts';
 import { EventStreamHub } from './hub.ts';
 import { JwtSigner } from './jwt.ts';
+import { TokenStore } from './oauth/token-store.ts';
+import { IntegrationStore } from './open-messaging/integration.ts';
 import { resolveOptions, type EmulatorOptions } from './options.ts';
 import { Router } from './routing.ts';
 import { ConversationStore } from './store.ts';
@@ -26,6 +30,9 @@ import { ConversationStore } from './store.ts';
 export type { AgentConfig, QueueConfig } from './queues.ts';
 export { DEFAULT_QUEUES } from './queues.ts';
 export type { AutoAgentOptions, DeploymentConfig, EmulatorOptions } from './options.ts';
+export type { OAuthClientConfig } from './oauth/oauth-clients.ts';
+export { DEFAULT_OAUTH_CLIENT } from './oauth/oauth-clients.ts';
+export type { ArchitectOptions, OpenIntegrationConfig } from './open-messaging/options.ts';
 export { DEFAULT_OPTIONS } from './options.ts';
 
 export interface RunningEmulator {
@@ -88,8 +95,27 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     chat,
     jwt: new JwtSigner(resolved.jwtLifetimeSeconds),
     faults,
+    tokens: new TokenStore({
+      clients: resolved.oauthClients,
+      tokenLifetimeSeconds: resolved.tokenLifetimeSeconds,
+      requestsPerMinute: resolved.tokenRequestsPerMinute,
+    }),
+    integrations: new IntegrationStore(resolved.integrationProvisioningMs),
     baseUrl: () => baseUrl,
   };
+  for (const configured of resolved.openIntegrations) {
+    ctx.integrations.create(
+      {
+        name: configured.name,
+        outboundNotificationWebhookUrl: configured.outboundNotificationWebhookUrl,
+        outboundNotificationWebhookSignatureSecretToken:
+          configured.outboundNotificationWebhookSignatureSecretToken,
+        webhookHeaders: configured.webhookHeaders,
+      },
+      'emulator',
+      { ...(configured.id !== undefined ? { id: configured.id } : {}), ready: true },
+    );
+  }
 
   installErrorHandling(app, resolved.bodyLimitBytes);
   installBodyParser(app);
@@ -101,6 +127,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   registerAgentRoutes(app, ctx);
   registerFaultRoutes(app, ctx);
   registerFeedRoute(app, ctx, feed);
+  registerOAuthRoutes(app, ctx);
+  await registerPlatformRoutes(app, ctx);
   await registerConsoleRoute(app);
 
   await app.listen({ host: resolved.host, port: resolved.port });
@@ -120,6 +148,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         autoAgent?.close();
         faults.close();
         feed.close();
+        ctx.integrations.close();
         chat.close();
         hub.shutdown();
         await app.close();

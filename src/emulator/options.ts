@@ -1,4 +1,10 @@
 // Options of startEmulator() with their defaults. Units are in the names (…Ms, …Seconds).
+import { resolveOAuthOptions, type OAuthOptions, type ResolvedOAuthOptions } from './oauth/options.ts';
+import {
+  resolveOpenMessagingOptions,
+  type OpenMessagingOptions,
+  type ResolvedOpenMessagingOptions,
+} from './open-messaging/options.ts';
 import { DEFAULT_QUEUES, type QueueConfig } from './queues.ts';
 
 export interface DeploymentConfig {
@@ -18,7 +24,7 @@ export interface AutoAgentOptions {
   readonly replyDelayMs?: number;
 }
 
-export interface EmulatorOptions {
+export interface EmulatorOptions extends OAuthOptions, OpenMessagingOptions {
   /** Interface to bind. Default `127.0.0.1`. */
   readonly host?: string;
   /** TCP port; `0` (default) picks a free one. */
@@ -43,7 +49,7 @@ export interface EmulatorOptions {
   readonly logger?: boolean;
 }
 
-export interface ResolvedOptions {
+export interface ResolvedOptions extends ResolvedOAuthOptions, ResolvedOpenMessagingOptions {
   readonly host: string;
   readonly port: number;
   readonly heartbeatIntervalMs: number;
@@ -68,12 +74,14 @@ export const DEFAULT_OPTIONS = {
   replyDelayMs: 250,
 } as const;
 
+/** Checks one numeric option; the error names it. */
+export function positive(name: string, value: number, min = 1): number {
+  if (!Number.isFinite(value) || value < min)
+    throw new RangeError(`emulator option ${name} must be a number ≥ ${min}`);
+  return value;
+}
+
 export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
-  const positive = (name: string, value: number, min = 1): number => {
-    if (!Number.isFinite(value) || value < min)
-      throw new RangeError(`emulator option ${name} must be a number ≥ ${min}`);
-    return value;
-  };
   const autoAgent = options.autoAgent
     ? {
         acceptDelayMs: positive('autoAgent.acceptDelayMs', options.autoAgent.acceptDelayMs, 0),
@@ -91,6 +99,8 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     names.add(queue.name);
   }
   return {
+    ...resolveOAuthOptions(options, positive),
+    ...resolveOpenMessagingOptions(options, positive),
     host: options.host ?? DEFAULT_OPTIONS.host,
     port: positive('port', options.port ?? DEFAULT_OPTIONS.port, 0),
     heartbeatIntervalMs: positive(

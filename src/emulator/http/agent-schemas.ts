@@ -24,6 +24,8 @@ export const conversationListQuerySchema = z.object({
 
 export const faultSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('drop-streams'), conversationId: z.string().min(1).optional() }),
+  // §1.4: every access token (of one OAuth client, or all) expires now; the next API call is 401.
+  z.strictObject({ kind: z.literal('expire-tokens'), clientId: z.string().min(1).optional() }),
   z.strictObject({
     kind: z.literal('http-error'),
     status: z.union([z.literal(429), z.literal(500), z.literal(503), z.literal(504)]),

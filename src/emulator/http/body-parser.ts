@@ -2,11 +2,14 @@
 // - the official SDK sends `Content-Type: application/json` with an empty body (typing POST, GET,
 //   DELETE) and fastify's parser rejects that;
 // - every parse failure must become an ErrorBody, not fastify's own error format.
+// The OAuth token endpoint is the exception: it takes a form body (§1.2) and answers OAuth errors.
 import type { FastifyInstance } from 'fastify';
 import { EmulatorApiError, GuestApiError } from '../errors.ts';
-import { isAgentApi } from './paths.ts';
+import { oauthErrors } from '../oauth/oauth-error.ts';
+import { isAgentApi, isOAuthTokenPath } from './paths.ts';
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
+const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 
 export function installBodyParser(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
@@ -18,6 +21,18 @@ export function installBodyParser(app: FastifyInstance): void {
       return;
     }
     const contentType = request.headers['content-type'];
+    if (isOAuthTokenPath(request.url)) {
+      // §1.2: the SDK sends `grant_type=client_credentials` as a form (its content type may be absent).
+      if (contentType !== undefined && !FORM_TYPE.test(contentType)) {
+        done(
+          oauthErrors.invalidRequest('Send the token request as application/x-www-form-urlencoded.'),
+          undefined,
+        );
+        return;
+      }
+      done(null, Object.fromEntries(new URLSearchParams(text)));
+      return;
+    }
     // A body without a content type is read as JSON (curl users forget the header); any other type is refused.
     if (contentType !== undefined && !JSON_TYPE.test(contentType)) {
       done(

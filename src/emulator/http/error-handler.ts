@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { EmulatorApiError, GuestApiError, guestErrors } from '../errors.ts';
+import { OAuthError } from '../oauth/oauth-error.ts';
 import { isAgentApi, isGuestApi } from './paths.ts';
 
 export const CORRELATION_HEADER = 'inin-correlation-id';
@@ -66,7 +67,7 @@ export function frameworkErrorHandler(
 function sendError(
   request: FastifyRequest,
   reply: FastifyReply,
-  error: GuestApiError | EmulatorApiError,
+  error: GuestApiError | EmulatorApiError | OAuthError,
 ): void {
   if (
     error.status >= 500 &&
@@ -74,7 +75,7 @@ function sendError(
   ) {
     request.log.error({ err: error }, 'emulator request failed');
   }
-  if (error instanceof EmulatorApiError) {
+  if (error instanceof EmulatorApiError || error instanceof OAuthError) {
     void reply.code(error.status).type('application/json').send(error.toBody());
     return;
   }
@@ -90,8 +91,9 @@ function toKnownError(
   error: unknown,
   agentApi: boolean,
   bodyLimitBytes: number,
-): GuestApiError | EmulatorApiError {
-  if (error instanceof GuestApiError || error instanceof EmulatorApiError) return error;
+): GuestApiError | EmulatorApiError | OAuthError {
+  if (error instanceof GuestApiError || error instanceof EmulatorApiError || error instanceof OAuthError)
+    return error;
   const fastifyError = error as Partial<FastifyError>;
   const status = typeof fastifyError.statusCode === 'number' ? fastifyError.statusCode : 500;
   if (status === 413) {

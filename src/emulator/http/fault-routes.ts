@@ -13,6 +13,7 @@ export function registerFaultRoutes(app: FastifyInstance, ctx: EmulatorContext):
       // Not a graceful end: sockets die without a close frame, as on a network failure (§9.7).
       return { dropped: ctx.hub.drop(spec.conversationId) };
     }
+    if (spec.kind === 'expire-tokens') return { expired: ctx.tokens.expire(spec.clientId) };
     const fault = ctx.faults.add(spec);
     return reply.code(201).send({ fault });
   });

@@ -6,6 +6,7 @@ import { GuestApiError, guestErrors } from '../errors.ts';
 import { pageHistory } from '../history.ts';
 import { looksLikeJwt } from '../jwt.ts';
 import { findMember, type Member } from '../model.ts';
+import { pageOf } from '../platform/listing.ts';
 import { memberInfo, webChatMessage, webChatTyping } from '../views.ts';
 import { authenticate, type GuestSession } from './guest-auth.ts';
 import {
@@ -106,23 +107,13 @@ export function registerGuestRoutes(app: FastifyInstance, ctx: EmulatorContext):
     const pageNumber = query.pageNumber ?? 1;
     const exclude = query.excludeDisconnectedMembers ?? false;
     const members = session.conversation.members.filter((m) => !exclude || m.state !== 'DISCONNECTED');
-    const total = members.length;
-    const pageCount = Math.ceil(total / pageSize);
-    const base = `${GUEST_PREFIX}/${session.conversation.id}/members`;
-    const uri = (n: number): string =>
-      `${base}?pageSize=${pageSize}&pageNumber=${n}${exclude ? '&excludeDisconnectedMembers=true' : ''}`;
-    return {
-      entities: members.slice((pageNumber - 1) * pageSize, pageNumber * pageSize).map(memberInfo),
+    const page = pageOf(members, {
       pageSize,
       pageNumber,
-      total,
-      pageCount,
-      firstUri: uri(1),
-      selfUri: uri(pageNumber),
-      lastUri: uri(Math.max(1, pageCount)),
-      ...(pageNumber < pageCount ? { nextUri: uri(pageNumber + 1) } : {}),
-      ...(pageNumber > 1 ? { previousUri: uri(Math.min(pageNumber - 1, Math.max(1, pageCount))) } : {}),
-    };
+      basePath: `${GUEST_PREFIX}/${session.conversation.id}/members`,
+      extraQuery: exclude ? '&excludeDisconnectedMembers=true' : '',
+    });
+    return { ...page, entities: page.entities.map(memberInfo) };
   });
 
   // §5.2 one member — any member of the own conversation (§10: used to resolve agents).

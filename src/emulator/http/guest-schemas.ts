@@ -2,7 +2,10 @@
 // failures onto Genesys' error codes (§5.1, §5.6, §11.1). Unknown body properties are ignored
 // (§4 — the SDK passes bodies through and samples add extra fields); null counts as absent.
 import { z } from 'zod';
-import { GuestApiError, guestErrors } from '../errors.ts';
+import { GuestApiError } from '../errors.ts';
+import { absent, boolParam, intParam, stringParam } from './query-params.ts';
+
+export { parseQuery } from './query-params.ts';
 
 const optionalString = z.string().nullish();
 
@@ -60,24 +63,6 @@ export const patchMediaRequestSchema = z.object({
   state: z.enum(['PENDING', 'ACCEPTED', 'DECLINED', 'TIMEDOUT', 'CANCELLED', 'ERRORED']),
 });
 
-// ---- queries: §4 — the SDK sends every declared parameter, unset ones as empty values ------------
-
-const absent = (v: unknown): unknown => (v === '' ? undefined : v);
-const intParam = (min: number, max: number) =>
-  z.preprocess(
-    absent,
-    z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(min).max(max)).optional(),
-  );
-const boolParam = z.preprocess(
-  absent,
-  z
-    .string()
-    .regex(/^(true|false)$/i)
-    .transform((v) => v.toLowerCase() === 'true')
-    .optional(),
-);
-const stringParam = z.preprocess(absent, z.string().optional());
-
 /** §5.5 history query. */
 export const historyQuerySchema = z.object({
   after: stringParam,
@@ -95,15 +80,6 @@ export const membersQuerySchema = z.object({
   pageNumber: intParam(1, 1_000_000),
   excludeDisconnectedMembers: boolParam,
 });
-
-export function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.infer<T> {
-  const result = schema.safeParse(query ?? {});
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const name = String(issue?.path[0] ?? 'query');
-  const raw = (query as Record<string, unknown> | undefined)?.[name];
-  throw guestErrors.invalidQuery(name, Array.isArray(raw) ? raw.join(',') : String(raw));
-}
 
 // ---- body error mapping -----------------------------------------------------------------------
 

@@ -1,0 +1,142 @@
+// Options of the Open Messaging side (§2–§6). Units are in the names; [U] facts of the protocol doc
+// are options whose default is documented in docs/emulator.md.
+import { checkSecret, checkWebhookUrl } from './integration-schemas.ts';
+
+/** An integration that exists from the start (already `Completed`), e.g. for demos. */
+export interface OpenIntegrationConfig {
+  /** Default: a random UUID. Give one so a gateway configuration can name it. */
+  readonly id?: string;
+  readonly name: string;
+  readonly outboundNotificationWebhookUrl: string;
+  readonly outboundNotificationWebhookSignatureSecretToken: string;
+  readonly webhookHeaders?: Readonly<Record<string, string>>;
+}
+
+/** The "Architect" stand-in: what the Inbound Message flow reads and does (§6). */
+export interface ArchitectOptions {
+  /** Participant attribute naming the queue (name or id). Default `hg_queue`. */
+  readonly queueAttribute?: string;
+  /** Participant attribute naming the language (e.g. "German"). Default `hg_language`. */
+  readonly languageAttribute?: string;
+  /** Participant attribute with comma-separated skill names. Default `hg_skills`. */
+  readonly skillsAttribute?: string;
+  /** Participant attribute with an integer priority. Default `hg_priority`. */
+  readonly priorityAttribute?: string;
+  /** Queue used when the attribute is absent or names no queue. Default: the first configured queue. */
+  readonly defaultQueue?: string;
+  /** Name of the flow (its `workflow` participant). Default `Emulator Inbound Message Flow`. */
+  readonly flowName?: string;
+  /** *Send Response* texts sent before Transfer to ACD (webhook `originatingEntity:"Bot"`). Default none. */
+  readonly responses?: readonly string[];
+}
+
+export interface OpenMessagingOptions {
+  /** Integrations that exist from the start. Default none. */
+  readonly openIntegrations?: readonly OpenIntegrationConfig[];
+  /** Time an API-created integration stays `createStatus: "Initiated"` (§2). Default 1,000 ms. */
+  readonly integrationProvisioningMs?: number;
+  /** Refuse webhook URLs that are not HTTPS on port 443 (what Genesys requires, §2). Default false. */
+  readonly requireHttpsWebhooks?: boolean;
+  /** Longest inbound `text` (§3.5 [U]). Default 4,000 characters. */
+  readonly maxInboundTextLength?: number;
+  /** Answer a repeated `channel.messageId` of the same customer with the first answer (§3.5, §10.1 [U]). Default false. */
+  readonly dedupeInboundMessageIds?: boolean;
+  readonly architect?: ArchitectOptions;
+  /** Webhook answer timeout (§4.5). Default 10,000 ms. */
+  readonly webhookTimeoutMs?: number;
+  /** Retries after a timeout, 429 or 5xx (§4.5). Default 5. */
+  readonly webhookRetries?: number;
+  /** Pause between webhook attempts (§4.5). Default 5,000 ms. */
+  readonly webhookRetryDelayMs?: number;
+  /** Typing event duration on the webhook (§4.2). Default 5,000 ms. */
+  readonly typingDurationMs?: number;
+  /** Largest agent attachment (§2: 25 MB). Default 26,214,400 bytes. */
+  readonly attachmentMaxBytes?: number;
+}
+
+export interface ResolvedOpenMessagingOptions {
+  readonly openIntegrations: readonly OpenIntegrationConfig[];
+  readonly integrationProvisioningMs: number;
+  readonly requireHttpsWebhooks: boolean;
+  readonly maxInboundTextLength: number;
+  readonly dedupeInboundMessageIds: boolean;
+  readonly architect: Required<Omit<ArchitectOptions, 'defaultQueue'>> & { readonly defaultQueue?: string };
+  readonly webhookTimeoutMs: number;
+  readonly webhookRetries: number;
+  readonly webhookRetryDelayMs: number;
+  readonly typingDurationMs: number;
+  readonly attachmentMaxBytes: number;
+}
+
+export const DEFAULT_OPEN_MESSAGING_OPTIONS = {
+  integrationProvisioningMs: 1_000,
+  maxInboundTextLength: 4_000,
+  webhookTimeoutMs: 10_000,
+  webhookRetries: 5,
+  webhookRetryDelayMs: 5_000,
+  typingDurationMs: 5_000,
+  attachmentMaxBytes: 25 * 1024 * 1024,
+  architect: {
+    queueAttribute: 'hg_queue',
+    languageAttribute: 'hg_language',
+    skillsAttribute: 'hg_skills',
+    priorityAttribute: 'hg_priority',
+    flowName: 'Emulator Inbound Message Flow',
+  },
+} as const;
+
+export function resolveOpenMessagingOptions(
+  options: OpenMessagingOptions,
+  positive: (name: string, value: number, min?: number) => number,
+): ResolvedOpenMessagingOptions {
+  const d = DEFAULT_OPEN_MESSAGING_OPTIONS;
+  const architect = options.architect ?? {};
+  const ids = new Set<string>();
+  for (const integration of options.openIntegrations ?? []) {
+    try {
+      checkWebhookUrl(integration.outboundNotificationWebhookUrl, options.requireHttpsWebhooks ?? false);
+      checkSecret(integration.outboundNotificationWebhookSignatureSecretToken);
+    } catch (error) {
+      throw new RangeError(`emulator integration "${integration.name}": ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    if (integration.id !== undefined) {
+      if (ids.has(integration.id))
+        throw new RangeError(`emulator integration "${integration.id}" is configured twice`);
+      ids.add(integration.id);
+    }
+  }
+  return {
+    openIntegrations: options.openIntegrations ?? [],
+    integrationProvisioningMs: positive(
+      'integrationProvisioningMs',
+      options.integrationProvisioningMs ?? d.integrationProvisioningMs,
+      0,
+    ),
+    requireHttpsWebhooks: options.requireHttpsWebhooks ?? false,
+    maxInboundTextLength: positive(
+      'maxInboundTextLength',
+      options.maxInboundTextLength ?? d.maxInboundTextLength,
+    ),
+    dedupeInboundMessageIds: options.dedupeInboundMessageIds ?? false,
+    architect: {
+      queueAttribute: architect.queueAttribute ?? d.architect.queueAttribute,
+      languageAttribute: architect.languageAttribute ?? d.architect.languageAttribute,
+      skillsAttribute: architect.skillsAttribute ?? d.architect.skillsAttribute,
+      priorityAttribute: architect.priorityAttribute ?? d.architect.priorityAttribute,
+      flowName: architect.flowName ?? d.architect.flowName,
+      responses: architect.responses ?? [],
+      ...(architect.defaultQueue !== undefined ? { defaultQueue: architect.defaultQueue } : {}),
+    },
+    webhookTimeoutMs: positive('webhookTimeoutMs', options.webhookTimeoutMs ?? d.webhookTimeoutMs),
+    webhookRetries: positive('webhookRetries', options.webhookRetries ?? d.webhookRetries, 0),
+    webhookRetryDelayMs: positive(
+      'webhookRetryDelayMs',
+      options.webhookRetryDelayMs ?? d.webhookRetryDelayMs,
+      0,
+    ),
+    typingDurationMs: positive('typingDurationMs', options.typingDurationMs ?? d.typingDurationMs),
+    attachmentMaxBytes: positive('attachmentMaxBytes', options.attachmentMaxBytes ?? d.attachmentMaxBytes),
+  };
+}

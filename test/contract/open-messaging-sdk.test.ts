@@ -1,0 +1,80 @@
+// Contract: Genesys' official platform SDK (purecloud-platform-client-v2 262.x) drives the emulator's
+// Open Messaging side exactly as a production client would: OAuth (§1), integrations (§2), inbound
+// messages, events and receipts (§3), conversations and participants (§5), users, notifications (§4.6).
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { RunningEmulator } from '../../src/emulator/index.ts';
+import { startTestEmulator } from '../emulator/helpers.ts';
+import { platformSdkFor, rejection } from './platform-sdk-client.ts';
+
+let emulator: RunningEmulator;
+let sdk: ReturnType<typeof platformSdkFor>;
+
+before(async () => {
+  emulator = await startTestEmulator({ integrationProvisioningMs: 20 });
+  sdk = platformSdkFor(emulator);
+});
+after(() => emulator.close());
+
+test('loginClientCredentialsGrant gets a token from /login/oauth/token (§1.1–§1.3)', async () => {
+  const auth = await sdk.client.loginClientCredentialsGrant('emulator-client', 'emulator-secret');
+  assert.equal(typeof auth.accessToken, 'string');
+  assert.ok(auth.accessToken.length > 40);
+  // The SDK stores now + expires_in·1000 (86,399 s by default).
+  assert.ok(auth.tokenExpiryTime > Date.now() + 86_000_000);
+});
+
+test('a wrong secret rejects the login with status 401 and the invalid_client body (§1.4)', async () => {
+  const error = await rejection(sdk.client.loginClientCredentialsGrant('emulator-client', 'wrong-secret'));
+  const response = error.response as { status: number; data: unknown };
+  assert.equal(response.status, 401);
+  assert.deepEqual(response.data, {
+    error: 'invalid_client',
+    description: 'authentication failed',
+    error_description: 'authentication failed',
+  });
+  // Log in again so later tests run with a valid token.
+  await sdk.client.loginClientCredentialsGrant('emulator-client', 'emulator-secret');
+});
+
+let integrationId = '';
+
+test('postConversationsMessagingIntegrationsOpen creates an integration; GET reads it until Completed (§2)', async () => {
+  const created = await sdk.conversations.postConversationsMessagingIntegrationsOpen({
+    name: 'SDK gateway',
+    outboundNotificationWebhookUrl: 'http://127.0.0.1:9/webhook',
+    outboundNotificationWebhookSignatureSecretToken: 'sdk-secret-0123456789',
+    webhookHeaders: { 'X-Gateway': 'sdk' },
+  });
+  assert.equal(created.createStatus, 'Initiated');
+  assert.equal(created.name, 'SDK gateway');
+  integrationId = created.id;
+  let status: string | undefined = created.createStatus;
+  for (let i = 0; i < 500 && status !== 'Completed'; i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    status = (await sdk.conversations.getConversationsMessagingIntegrationsOpenIntegrationId(integrationId))
+      .createStatus;
+  }
+  assert.equal(status, 'Completed');
+  const listed = await sdk.conversations.getConversationsMessagingIntegrationsOpen({ pageSize: 10 });
+  assert.ok(listed.entities?.some((i) => i.id === integrationId));
+  const patched = await sdk.conversations.patchConversationsMessagingIntegrationsOpenIntegrationId(
+    integrationId,
+    {
+      name: 'SDK gateway (renamed)',
+    },
+  );
+  assert.equal(patched.name, 'SDK gateway (renamed)');
+});
+
+test('a short secret is rejected with the parsed ErrorBody (§2)', async () => {
+  const error = await rejection(
+    sdk.conversations.postConversationsMessagingIntegrationsOpen({
+      name: 'Too short',
+      outboundNotificationWebhookUrl: 'http://127.0.0.1:9/webhook',
+      outboundNotificationWebhookSignatureSecretToken: 'short',
+    }),
+  );
+  assert.equal(error.status, 400);
+  assert.equal(error.code, 'bad.request');
+});
