@@ -1,6 +1,12 @@
 // The chat lifecycle: every state change of an emulated conversation goes through here, so that
-// history, member states and event-stream frames can never disagree. Event sequences follow §9.6.
+// history, member states and event-stream frames can never disagree. Event sequences follow §9.6 of
+// the guest-chat doc; Open Messaging conversations (OM doc §3, §6) use the same states and members,
+// and their own projections (webhook, notifications, platform views) follow the observers below.
 import { randomUUID } from 'node:crypto';
+import { newAgentMember, type AgentDirectory } from './agent-member.ts';
+import type { AgentChoice, ChatObserver, CreateInput, OpenCreateInput, TypingEvent } from './chat-types.ts';
+import { newConversation } from './conversation-factory.ts';
+import { ConversationTimers } from './conversation-timers.ts';
 import { EmulatorApiError, guestErrors } from './errors.ts';
 import { memberChangeFrame, messageFrame, typingFrame } from './frames.ts';
 import type { EventStreamHub, StreamSocket } from './hub.ts';
@@ -9,52 +15,24 @@ import {
   connectedAgent,
   customerOf,
   isActive,
+  type Attachment,
   type BodyType,
   type ChatMessage,
   type Conversation,
+  type DisconnectCause,
   type EndReason,
   type Member,
   type MemberState,
-  type RoutingRequest,
 } from './model.ts';
-import { byRoutingOrder, slugify, type Router } from './routing.ts';
+import { byRoutingOrder } from './routing.ts';
 import type { ConversationStore } from './store.ts';
 
-export interface CreateInput {
-  readonly organizationId: string;
-  readonly deploymentId: string;
-  readonly routing: RoutingRequest;
-  readonly customer: Omit<Member, 'id' | 'role' | 'state' | 'joinDate' | 'leaveDate' | 'agentKey'>;
-}
+export type { AgentChoice, ChatObserver, CreateInput, OpenCreateInput, TypingEvent } from './chat-types.ts';
 
-/** Who should act as the agent: a named one (configured or ad hoc) or, when absent, whoever routing picks. */
-export interface AgentChoice {
-  readonly displayName?: string | undefined;
-}
-
-/** Things other parts (auto-agent) react to. All optional; called synchronously after the state change. */
-export interface ChatObserver {
-  queued?(conversation: Conversation): void;
-  agentAlerting?(conversation: Conversation, agent: Member): void;
-  customerMessage?(conversation: Conversation, message: ChatMessage): void;
-  ended?(conversation: Conversation): void;
-  /** An agent's load went down (a chat ended or was transferred away): waiting chats may now be served. */
-  capacityFreed?(): void;
-}
-
-export interface TypingEvent {
-  readonly id: string;
-  readonly senderId: string;
-  readonly timestamp: string;
-}
-
-export interface ChatServiceDeps {
+export interface ChatServiceDeps extends AgentDirectory {
   readonly store: ConversationStore;
   readonly hub: EventStreamHub;
-  readonly router: Router;
   readonly disconnectGraceMs: number;
-  /** URL of the generated avatar for an agent slug (the emulator serves it itself). */
-  readonly avatarUrl: (slug: string) => string;
 }
 
 const now = (): string => new Date().toISOString();
@@ -63,7 +41,7 @@ export class ChatService {
   readonly #deps: ChatServiceDeps;
   readonly #observers: ChatObserver[] = [];
   /** Per-conversation timer: grace period without a socket, or closing sockets after the end. */
-  readonly #timers = new Map<string, NodeJS.Timeout>();
+  readonly #timers = new ConversationTimers();
   readonly #waiting = new Set<string>();
 
   constructor(deps: ChatServiceDeps) {
@@ -75,26 +53,7 @@ export class ChatService {
   }
 
   create(input: CreateInput): Conversation {
-    const timestamp = now();
-    const customer: Member = {
-      ...input.customer,
-      id: randomUUID(),
-      role: 'CUSTOMER',
-      state: 'ALERTING',
-      joinDate: timestamp,
-    };
-    const conversation: Conversation = {
-      id: randomUUID(),
-      organizationId: input.organizationId,
-      deploymentId: input.deploymentId,
-      routing: input.routing,
-      createdAt: timestamp,
-      customerId: customer.id,
-      phase: 'awaiting-stream',
-      members: [customer],
-      messages: [],
-      mediaRequests: [],
-    };
+    const conversation = newConversation({ ...input, kind: 'guest-chat', phase: 'awaiting-stream' });
     this.#deps.store.add(conversation);
     // A guest that never attaches its stream is dropped like one whose stream went away (§9.7).
     this.#startGrace(conversation);
@@ -109,25 +68,53 @@ export class ChatService {
       this.#scheduleEndedClose(conversation);
       return;
     }
-    this.#clearTimer(conversation.id);
+    this.#timers.clear(conversation.id);
     if (conversation.phase !== 'awaiting-stream') return; // re-open: no replay of missed events (§9.7)
 
     // §9.6 step 1: customer CONNECTED + its member-join; then the ACD member while queued (step 2).
     this.#setState(conversation, customerOf(conversation), 'CONNECTED');
     this.#record(conversation, conversation.customerId, '', 'member-join');
-    const acd: Member = {
+    this.#enqueue(conversation);
+  }
+
+  /**
+   * OM doc §3.1, §6: the first inbound message of a customer creates the conversation (customer
+   * CONNECTED + join, the message), the inbound flow runs as a `WORKFLOW` member (its Send Response
+   * texts, then it leaves), and Transfer to ACD queues the conversation. No event stream is involved.
+   */
+  createOpenMessaging(input: OpenCreateInput): { conversation: Conversation; message: ChatMessage } {
+    const conversation = newConversation({
+      kind: 'open-messaging',
+      organizationId: input.organizationId,
+      integrationId: input.integrationId,
+      routing: input.routing,
+      customer: input.customer,
+      phase: 'queued',
+    });
+    const customer = customerOf(conversation);
+    this.#deps.store.add(conversation);
+    this.#setState(conversation, customer, 'CONNECTED');
+    this.#record(conversation, customer.id, '', 'member-join');
+    const message = this.customerMessage(
+      conversation,
+      input.firstMessage.body,
+      'standard',
+      input.firstMessage.attachments,
+    );
+    const flow: Member = {
       id: randomUUID(),
-      role: 'ACD',
+      role: 'WORKFLOW',
       state: 'CONNECTED',
-      displayName: conversation.routing.queue,
+      displayName: input.flow.name,
       joinDate: now(),
+      connectedDate: now(),
     };
-    conversation.members.push(acd);
-    this.#publishState(conversation, acd);
-    conversation.phase = 'queued';
-    conversation.queuedAt = performance.now();
-    this.#waiting.add(conversation.id);
-    for (const o of this.#observers) o.queued?.(conversation);
+    conversation.members.push(flow);
+    this.#publishState(conversation, flow);
+    for (const text of input.flow.responses) this.#record(conversation, flow.id, text, 'standard');
+    this.#setState(conversation, flow, 'DISCONNECTED', 'routed');
+    this.#enqueue(conversation);
+    return { conversation, message };
   }
 
   /** Called by the hub when the conversation's last socket closed. */
@@ -147,9 +134,14 @@ export class ChatService {
 
   // ---- guest side (REST §5.6–§5.8) -------------------------------------------------------------
 
-  customerMessage(conversation: Conversation, body: string, bodyType: BodyType): ChatMessage {
+  customerMessage(
+    conversation: Conversation,
+    body: string,
+    bodyType: BodyType,
+    attachments: readonly Attachment[] = [],
+  ): ChatMessage {
     this.#requireActive(conversation);
-    const message = this.#record(conversation, conversation.customerId, body, bodyType);
+    const message = this.#record(conversation, conversation.customerId, body, bodyType, attachments);
     for (const o of this.#observers) o.customerMessage?.(conversation, message);
     return message;
   }
@@ -177,7 +169,7 @@ export class ChatService {
         'An agent is already alerting or connected; use /transfer to change agents.',
       );
     }
-    const agent = this.#newAgentMember(conversation, choice, new Set());
+    const agent = newAgentMember(this.#deps, conversation, choice, new Set());
     conversation.members.push(agent);
     this.#publishState(conversation, agent);
     conversation.phase = 'alerting';
@@ -200,15 +192,39 @@ export class ChatService {
     return agent;
   }
 
+  /**
+   * The alerting agent declines: it goes DISCONNECTED and the chat is back in the queue (it keeps its
+   * age, so it is served next). OM doc §4.6: Genesys reports this as `user.end` like a real end.
+   */
+  rejectAgent(conversation: Conversation, agentId: string): Member {
+    const agent = conversation.members.find((m) => m.id === agentId);
+    if (conversation.phase === 'ended' || agent?.state !== 'ALERTING') {
+      throw new EmulatorApiError(
+        409,
+        'agent_not_alerting',
+        'That agent is not being offered this chat any more.',
+      );
+    }
+    conversation.phase = 'queued';
+    this.#waiting.add(conversation.id);
+    this.#setState(conversation, agent, 'DISCONNECTED', 'reject');
+    return agent;
+  }
+
   /** Offer and accept at once (what the agent API's join does). */
   joinAgent(conversation: Conversation, choice: AgentChoice): Member {
     const agent = this.offerAgent(conversation, choice);
     return this.acceptAgent(conversation, agent.id);
   }
 
-  agentMessage(conversation: Conversation, body: string, bodyType: BodyType): ChatMessage {
+  agentMessage(
+    conversation: Conversation,
+    body: string,
+    bodyType: BodyType,
+    attachments: readonly Attachment[] = [],
+  ): ChatMessage {
     const agent = this.#requireConnectedAgent(conversation);
-    return this.#record(conversation, agent.id, body, bodyType);
+    return this.#record(conversation, agent.id, body, bodyType, attachments);
   }
 
   agentTyping(conversation: Conversation): TypingEvent {
@@ -219,7 +235,7 @@ export class ChatService {
   /** §9.6 step 7: the agent ends the chat: agent DISCONNECTED + member-leave, then the customer DISCONNECTED. */
   agentLeave(conversation: Conversation): void {
     const agent = this.#requireConnectedAgent(conversation);
-    this.#setState(conversation, agent, 'DISCONNECTED');
+    this.#setState(conversation, agent, 'DISCONNECTED', 'self');
     this.#record(conversation, agent.id, '', 'member-leave');
     this.#disconnectRest(conversation);
     this.#end(conversation, 'agent-left');
@@ -231,10 +247,15 @@ export class ChatService {
    */
   transfer(conversation: Conversation, choice: AgentChoice): { from: Member; to: Member } {
     const from = this.#requireConnectedAgent(conversation);
-    const to = this.#newAgentMember(conversation, choice, new Set(from.agentKey ? [from.agentKey] : []));
+    const to = newAgentMember(
+      this.#deps,
+      conversation,
+      choice,
+      new Set(from.agentKey ? [from.agentKey] : []),
+    );
     conversation.members.push(to);
     this.#publishState(conversation, to);
-    this.#setState(conversation, from, 'DISCONNECTED');
+    this.#setState(conversation, from, 'DISCONNECTED', 'transfer');
     this.#record(conversation, from.id, '', 'member-leave');
     this.#connectAgent(conversation, to);
     return { from, to };
@@ -242,65 +263,48 @@ export class ChatService {
 
   /** Shutdown: stop every timer this service owns. */
   close(): void {
-    for (const timer of this.#timers.values()) clearTimeout(timer);
-    this.#timers.clear();
+    this.#timers.close();
   }
 
   // ---- internals ------------------------------------------------------------------------------
+
+  /** §9.6 step 2: the ACD member stands for the queue while the chat waits. */
+  #enqueue(conversation: Conversation): void {
+    const acd: Member = {
+      id: randomUUID(),
+      role: 'ACD',
+      state: 'CONNECTED',
+      displayName: conversation.routing.queue,
+      joinDate: now(),
+      connectedDate: now(),
+    };
+    conversation.members.push(acd);
+    this.#publishState(conversation, acd);
+    conversation.phase = 'queued';
+    conversation.queuedAt = performance.now();
+    this.#waiting.add(conversation.id);
+    for (const o of this.#observers) o.queued?.(conversation);
+  }
 
   #connectAgent(conversation: Conversation, agent: Member): void {
     this.#setState(conversation, agent, 'CONNECTED');
     this.#record(conversation, agent.id, '', 'member-join');
     for (const acd of conversation.members) {
       if (acd.role === 'ACD' && acd.state !== 'DISCONNECTED')
-        this.#setState(conversation, acd, 'DISCONNECTED');
+        this.#setState(conversation, acd, 'DISCONNECTED', 'routed');
     }
     conversation.phase = 'connected';
     this.#waiting.delete(conversation.id);
   }
 
-  #newAgentMember(conversation: Conversation, choice: AgentChoice, exclude: ReadonlySet<string>): Member {
-    const { router, avatarUrl } = this.#deps;
-    const name = choice.displayName?.trim();
-    let key: string;
-    let displayName: string;
-    let avatarImageUrl: string;
-    if (name) {
-      const configured = router.agentByName(name);
-      key = configured?.key ?? `adhoc:${name.toLowerCase()}`;
-      displayName = configured?.name ?? name;
-      avatarImageUrl = configured?.avatarImageUrl ?? avatarUrl(configured?.avatarSlug ?? slugify(name));
-      if (exclude.has(key)) {
-        throw new EmulatorApiError(409, 'same_agent', `${displayName} is already handling this chat.`);
-      }
-    } else {
-      const picked = router.pick(conversation, exclude);
-      if (!picked) {
-        throw new EmulatorApiError(
-          409,
-          'no_agent_available',
-          `No agent of queue "${conversation.routing.queue}" with the requested skills/language has free capacity.`,
-        );
-      }
-      key = picked.key;
-      displayName = picked.name;
-      avatarImageUrl = picked.avatarImageUrl ?? avatarUrl(picked.avatarSlug);
-    }
-    router.reserve(key);
-    return {
-      id: randomUUID(),
-      role: 'AGENT',
-      state: 'ALERTING',
-      displayName,
-      avatarImageUrl,
-      joinDate: now(),
-      agentKey: key,
-    };
-  }
-
   #endByCustomer(conversation: Conversation, reason: EndReason): void {
     const customer = customerOf(conversation);
-    this.#setState(conversation, customer, 'DISCONNECTED');
+    this.#setState(
+      conversation,
+      customer,
+      'DISCONNECTED',
+      reason === 'customer-abandoned' ? 'timeout' : 'self',
+    );
     this.#record(conversation, customer.id, '', 'member-leave');
     this.#disconnectRest(conversation);
     this.#end(conversation, reason);
@@ -311,24 +315,27 @@ export class ChatService {
     const customer = customerOf(conversation);
     for (const member of conversation.members) {
       if (member !== customer && member.state !== 'DISCONNECTED')
-        this.#setState(conversation, member, 'DISCONNECTED');
+        this.#setState(conversation, member, 'DISCONNECTED', 'peer');
     }
-    if (customer.state !== 'DISCONNECTED') this.#setState(conversation, customer, 'DISCONNECTED');
+    if (customer.state !== 'DISCONNECTED') this.#setState(conversation, customer, 'DISCONNECTED', 'peer');
   }
 
   #end(conversation: Conversation, reason: EndReason): void {
     conversation.phase = 'ended';
     conversation.endReason = reason;
     this.#waiting.delete(conversation.id);
-    this.#clearTimer(conversation.id);
-    this.#scheduleEndedClose(conversation);
+    this.#timers.clear(conversation.id);
+    // Only guest chats have event-stream sockets to close (§9.7).
+    if (conversation.kind === 'guest-chat') this.#scheduleEndedClose(conversation);
     for (const o of this.#observers) o.ended?.(conversation);
   }
 
-  #setState(conversation: Conversation, member: Member, state: MemberState): void {
+  #setState(conversation: Conversation, member: Member, state: MemberState, cause?: DisconnectCause): void {
     member.state = state;
+    if (state === 'CONNECTED') member.connectedDate = now();
     if (state === 'DISCONNECTED') {
       member.leaveDate = now();
+      if (cause !== undefined) member.disconnectCause = cause;
       if (member.role === 'AGENT' && member.agentKey !== undefined) {
         this.#deps.router.release(member.agentKey);
         for (const o of this.#observers) o.capacityFreed?.();
@@ -339,13 +346,29 @@ export class ChatService {
 
   #publishState(conversation: Conversation, member: Member): void {
     this.#deps.hub.publish(conversation.id, memberChangeFrame(conversation.id, member, now()));
+    for (const o of this.#observers) o.memberChanged?.(conversation, member);
   }
 
-  #record(conversation: Conversation, senderId: string, body: string, bodyType: BodyType): ChatMessage {
-    const message: ChatMessage = { id: randomUUID(), senderId, body, bodyType, timestamp: now() };
+  #record(
+    conversation: Conversation,
+    senderId: string,
+    body: string,
+    bodyType: BodyType,
+    attachments: readonly Attachment[] = [],
+  ): ChatMessage {
+    const message: ChatMessage = {
+      id: randomUUID(),
+      senderId,
+      body,
+      bodyType,
+      timestamp: now(),
+      ...(attachments.length > 0 ? { attachments } : {}),
+    };
     conversation.messages.push(message);
     // §9.2: everybody on the stream gets it, the sender included (echo).
     this.#deps.hub.publish(conversation.id, messageFrame(conversation.id, message));
+    const sender = conversation.members.find((m) => m.id === senderId);
+    if (sender) for (const o of this.#observers) o.messageRecorded?.(conversation, message, sender);
     return message;
   }
 
@@ -353,6 +376,8 @@ export class ChatService {
     const typing: TypingEvent = { id: randomUUID(), senderId, timestamp: now() };
     // §9.3 / §10: typing is echoed too, and never stored in history.
     this.#deps.hub.publish(conversation.id, typingFrame(conversation.id, typing));
+    const sender = conversation.members.find((m) => m.id === senderId);
+    if (sender) for (const o of this.#observers) o.typing?.(conversation, typing, sender);
     return typing;
   }
 
@@ -388,7 +413,7 @@ export class ChatService {
   }
 
   #startGrace(conversation: Conversation): void {
-    this.#setTimer(conversation.id, this.#deps.disconnectGraceMs, () => {
+    this.#timers.set(conversation.id, this.#deps.disconnectGraceMs, () => {
       if (conversation.phase !== 'ended' && this.#deps.hub.count(conversation.id) === 0) {
         this.#endByCustomer(conversation, 'customer-abandoned');
       }
@@ -398,24 +423,8 @@ export class ChatService {
   /** Genesys' socket behaviour at the end is unknown (§9.7 [U]); the emulator closes them after the grace period. */
   #scheduleEndedClose(conversation: Conversation): void {
     if (this.#timers.has(conversation.id)) return;
-    this.#setTimer(conversation.id, this.#deps.disconnectGraceMs, () => {
+    this.#timers.set(conversation.id, this.#deps.disconnectGraceMs, () => {
       this.#deps.hub.close(conversation.id, 1000, 'conversation ended');
     });
-  }
-
-  #setTimer(conversationId: string, ms: number, fn: () => void): void {
-    this.#clearTimer(conversationId);
-    const timer = setTimeout(() => {
-      this.#timers.delete(conversationId);
-      fn();
-    }, ms);
-    timer.unref();
-    this.#timers.set(conversationId, timer);
-  }
-
-  #clearTimer(conversationId: string): void {
-    const timer = this.#timers.get(conversationId);
-    if (timer) clearTimeout(timer);
-    this.#timers.delete(conversationId);
   }
 }

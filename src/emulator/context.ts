@@ -4,6 +4,7 @@ import type { FaultInjector } from './faults.ts';
 import type { EventStreamHub } from './hub.ts';
 import type { JwtSigner } from './jwt.ts';
 import type { TokenStore } from './oauth/token-store.ts';
+import type { InboundService } from './open-messaging/inbound-service.ts';
 import type { IntegrationStore } from './open-messaging/integration.ts';
 import type { ResolvedOptions } from './options.ts';
 import type { Router } from './routing.ts';
@@ -21,6 +22,8 @@ export interface EmulatorContext {
   readonly tokens: TokenStore;
   /** Open Messaging integrations (§2). */
   readonly integrations: IntegrationStore;
+  /** Open Messaging inbound messages, events and receipts (§3). */
+  readonly inbound: InboundService;
   /** `http://host:port` once listening. */
   readonly baseUrl: () => string;
 }

@@ -22,7 +22,9 @@ import { registerStreamRoute } from './http/stream-route.ts';
 import { EventStreamHub } from './hub.ts';
 import { JwtSigner } from './jwt.ts';
 import { TokenStore } from './oauth/token-store.ts';
+import { InboundService } from './open-messaging/inbound-service.ts';
 import { IntegrationStore } from './open-messaging/integration.ts';
+import { OpenSessions } from './open-messaging/sessions.ts';
 import { resolveOptions, type EmulatorOptions } from './options.ts';
 import { Router } from './routing.ts';
 import { ConversationStore } from './store.ts';
@@ -87,6 +89,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const faults = new FaultInjector();
   const autoAgent = resolved.autoAgent ? new AutoAgent(chat, resolved.autoAgent) : undefined;
   const feed = new AgentFeed(store, hub);
+  const integrations = new IntegrationStore(resolved.integrationProvisioningMs);
+  const sessions = new OpenSessions(store);
   const ctx: EmulatorContext = {
     options: resolved,
     store,
@@ -100,7 +104,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       tokenLifetimeSeconds: resolved.tokenLifetimeSeconds,
       requestsPerMinute: resolved.tokenRequestsPerMinute,
     }),
-    integrations: new IntegrationStore(resolved.integrationProvisioningMs),
+    integrations,
+    inbound: new InboundService({ chat, router, integrations, sessions, options: resolved }),
     baseUrl: () => baseUrl,
   };
   for (const configured of resolved.openIntegrations) {

@@ -1,6 +1,10 @@
-// The emulator's domain model: what a Genesys guest chat looks like from the inside.
-// Field names follow the wire models of the protocol doc (§6.5 WebChatMemberInfo, §6.7 WebChatMessage)
-// so that the REST views are thin projections.
+// The emulator's domain model: what a Genesys chat looks like from the inside. Guest chats and Open
+// Messaging conversations share it (same queues, agents, agent API and console); the two APIs are
+// projections. Field names follow the guest wire models (guest-chat doc §6.5 WebChatMemberInfo, §6.7
+// WebChatMessage) so that the guest views stay thin.
+
+/** Which Genesys surface created the conversation. */
+export type ConversationKind = 'guest-chat' | 'open-messaging';
 
 /** §7.1 member roles. */
 export type MemberRole = 'CUSTOMER' | 'AGENT' | 'ACD' | 'WORKFLOW';
@@ -16,7 +20,8 @@ export type BodyType = (typeof BODY_TYPES)[number];
  * Lifecycle of an emulated chat (the guest API has no conversation state field, §5.10; clients infer it
  * from member states, so this is the emulator's own bookkeeping):
  * - `awaiting-stream`: created, no event stream attached yet — not routed, not active (§1 step 3, §10).
- * - `queued`: stream attached, waiting for an agent (ACD member CONNECTED).
+ *   Guest chats only: an Open Messaging conversation is routed as soon as its first message arrives.
+ * - `queued`: stream attached (guest) or flow done (OM), waiting for an agent (ACD member CONNECTED).
  * - `alerting`: an agent is being offered the chat.
  * - `connected`: an agent is CONNECTED.
  * - `ended`: the customer member is DISCONNECTED; every further send is refused (§9.6 step 7).
@@ -26,10 +31,38 @@ export type ConversationPhase = 'awaiting-stream' | 'queued' | 'alerting' | 'con
 /** Why a chat ended — reported by the agent API so tests can assert on it. */
 export type EndReason = 'customer-left' | 'agent-left' | 'customer-abandoned';
 
+/**
+ * Why a member went DISCONNECTED, in the emulator's words; the platform views translate it into
+ * Genesys' `disconnectType` (OM doc §4.6): `self` = it ended itself (client), `peer` = the other side
+ * ended, `transfer` = an agent handed the chat to another, `reject` = an alerting agent declined,
+ * `routed` = the flow / ACD handed the chat on, `timeout` = the guest's stream stayed away.
+ */
+export type DisconnectCause = 'self' | 'peer' | 'transfer' | 'reject' | 'routed' | 'timeout';
+
+/** A file on a message (OM doc §3.1 inbound `content[].attachment`, §4.1 outbound). */
+export interface Attachment {
+  readonly id: string;
+  readonly mediaType: 'Image' | 'Video' | 'Audio' | 'File' | 'Link';
+  readonly url: string;
+  readonly mime: string;
+  readonly filename?: string;
+  readonly contentSizeBytes?: number;
+  readonly sha256?: string;
+}
+
+/** A delivery receipt the customer side reported for an agent or bot message (OM doc §3.3). */
+export interface DeliveryReceipt {
+  readonly status: 'Delivered' | 'Failed';
+  readonly reasons?: readonly { readonly code?: string; readonly message: string }[];
+  readonly time: string;
+}
+
 export interface Member {
   readonly id: string;
   readonly role: MemberRole;
   state: MemberState;
+  /** The customer's address at its channel (Open Messaging: `channel.from.id`, OM doc §3.5). */
+  address?: string;
   displayName?: string;
   firstName?: string;
   lastName?: string;
@@ -39,7 +72,10 @@ export interface Member {
   customFields?: Record<string, string>;
   authenticatedGuest?: boolean;
   joinDate: string;
+  /** When the member last became CONNECTED (agents: when they answered). */
+  connectedDate?: string;
   leaveDate?: string;
+  disconnectCause?: DisconnectCause;
   /** For AGENT members: the configured agent they stand for (routing capacity is counted per agent). */
   agentKey?: string;
 }
@@ -50,6 +86,10 @@ export interface ChatMessage {
   readonly body: string;
   readonly bodyType: BodyType;
   readonly timestamp: string;
+  /** Open Messaging only; guest chats carry text alone. */
+  readonly attachments?: readonly Attachment[];
+  /** Open Messaging: the latest receipt for an agent or bot message. */
+  delivery?: DeliveryReceipt;
 }
 
 export type MediaRequestType = 'COBROWSE' | 'SCREENSHARE';
@@ -74,8 +114,12 @@ export interface RoutingRequest {
 
 export interface Conversation {
   readonly id: string;
+  readonly kind: ConversationKind;
   readonly organizationId: string;
-  readonly deploymentId: string;
+  /** Guest chat: the web chat deployment. */
+  readonly deploymentId?: string;
+  /** Open Messaging: the integration the customer writes through (OM doc §3). */
+  readonly integrationId?: string;
   readonly routing: RoutingRequest;
   readonly createdAt: string;
   readonly customerId: string;

@@ -98,6 +98,9 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     if (names.has(queue.name)) throw new RangeError(`emulator queue "${queue.name}" is configured twice`);
     names.add(queue.name);
   }
+  const defaultQueue = options.architect?.defaultQueue;
+  if (defaultQueue !== undefined && !names.has(defaultQueue))
+    throw new RangeError(`emulator option architect.defaultQueue names no configured queue: "${defaultQueue}"`);
   return {
     ...resolveOAuthOptions(options, positive),
     ...resolveOpenMessagingOptions(options, positive),

@@ -79,6 +79,7 @@ function agentMemberView(member: Member): Record<string, unknown> {
     ...(member.avatarImageUrl !== undefined ? { avatarImageUrl: member.avatarImageUrl } : {}),
     joinDate: member.joinDate,
     ...(member.leaveDate !== undefined ? { leaveDate: member.leaveDate } : {}),
+    ...(member.disconnectCause !== undefined ? { disconnectCause: member.disconnectCause } : {}),
   };
 }
 
@@ -89,8 +90,10 @@ export function conversationSummary(
   const customer = conversation.members.find((m) => m.id === conversation.customerId);
   return {
     id: conversation.id,
+    kind: conversation.kind,
     organizationId: conversation.organizationId,
-    deploymentId: conversation.deploymentId,
+    ...(conversation.deploymentId !== undefined ? { deploymentId: conversation.deploymentId } : {}),
+    ...(conversation.integrationId !== undefined ? { integrationId: conversation.integrationId } : {}),
     state: conversation.phase,
     ...(conversation.endReason !== undefined ? { endReason: conversation.endReason } : {}),
     createdAt: conversation.createdAt,
@@ -121,6 +124,8 @@ export function conversationDetail(
       body: m.body,
       bodyType: m.bodyType,
       timestamp: m.timestamp,
+      ...(m.attachments !== undefined ? { attachments: m.attachments } : {}),
+      ...(m.delivery !== undefined ? { delivery: m.delivery } : {}),
     })),
     mediaRequests: conversation.mediaRequests.map((r) => mediaRequestView(conversation.id, r)),
   };

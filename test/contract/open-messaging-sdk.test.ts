@@ -78,3 +78,65 @@ test('a short secret is rejected with the parsed ErrorBody (§2)', async () => {
   assert.equal(error.status, 400);
   assert.equal(error.code, 'bad.request');
 });
+
+let conversationId = '';
+
+test('postConversationsMessageInboundOpenMessage with prefetchConversationId and customAttributes (§3.1, §6)', async () => {
+  // §1 / P1: SDK 262 types channel.metadata as {subType} only; custom attributes need a widened type.
+  const body = {
+    channel: {
+      messageId: 'sdk-msg-1',
+      from: { id: 'sdk-customer-1', idType: 'Opaque', nickname: 'Alex', firstName: 'Alex', lastName: 'Doe' },
+      time: new Date().toISOString(),
+      metadata: { customAttributes: { hg_queue: 'Sales', hg_language: 'Italian', hg_priority: '3' } },
+    },
+    text: 'Hello from the SDK',
+  } as unknown as Parameters<typeof sdk.conversations.postConversationsMessageInboundOpenMessage>[1];
+  const answer = await sdk.conversations.postConversationsMessageInboundOpenMessage(integrationId, body, {
+    prefetchConversationId: true,
+  });
+  assert.equal(answer.type, 'Text');
+  assert.equal(answer.text, 'Hello from the SDK');
+  assert.equal(answer.channel.messageId, 'sdk-msg-1');
+  assert.equal(typeof answer.conversationId, 'string');
+  conversationId = answer.conversationId!;
+});
+
+test('postConversationsMessageInboundOpenEvent (typing, §3.2)', async () => {
+  const answer = await sdk.conversations.postConversationsMessageInboundOpenEvent(integrationId, {
+    channel: { from: { id: 'sdk-customer-1', idType: 'Opaque' }, time: new Date().toISOString() },
+    events: [{ eventType: 'Typing' }],
+  });
+  assert.equal(answer.type, 'Event');
+  assert.deepEqual(answer.events, [{ eventType: 'Typing' }]);
+});
+
+test('postConversationsMessageInboundOpenReceipt for an agent message (§3.3)', async () => {
+  const agent = (path: string, payload: unknown) =>
+    fetch(`${emulator.url}/emulator/v1/conversations/${conversationId}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(payload),
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, any> }));
+  assert.equal((await agent('/agent/join', {})).status, 200);
+  const sent = await agent('/agent/messages', { body: 'Hello, Dana here.' });
+  const answer = await sdk.conversations.postConversationsMessageInboundOpenReceipt(integrationId, {
+    id: sent.body.message.id as string,
+    channel: { to: { id: 'sdk-customer-1' }, time: new Date().toISOString() },
+    status: 'Delivered',
+    isFinalReceipt: true,
+  });
+  assert.equal(answer.type, 'Receipt');
+  assert.equal(answer.status, 'Delivered');
+  assert.equal(answer.direction, 'Outbound');
+});
+
+test('an inbound message without text or content is rejected with the §3.1 validation text', async () => {
+  const error = await rejection(
+    sdk.conversations.postConversationsMessageInboundOpenMessage(integrationId, {
+      channel: { from: { id: 'sdk-customer-2', idType: 'Opaque' }, time: new Date().toISOString() },
+    }),
+  );
+  assert.equal(error.status, 400);
+  assert.match(String(error.message), /should have required property 'content'/);
+});

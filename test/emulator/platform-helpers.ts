@@ -93,3 +93,38 @@ export async function createIntegration(
   await waitCompleted(emulator, token, id);
   return { id };
 }
+
+export const inboundPath = (integrationId: string, kind: 'message' | 'event' | 'receipt'): string =>
+  `/api/v2/conversations/messages/${integrationId}/inbound/open/${kind}`;
+
+/** An `OpenInboundNormalizedMessage` (§3.1) from `fromId`, with optional custom attributes. */
+export function inboundMessage(
+  fromId: string,
+  text: string,
+  options: { attributes?: Record<string, string>; messageId?: string; extra?: Record<string, unknown> } = {},
+): Record<string, unknown> {
+  return {
+    channel: {
+      from: { id: fromId, idType: 'Opaque', nickname: 'Alex', firstName: 'Alex', lastName: 'Doe' },
+      time: new Date().toISOString(),
+      ...(options.messageId !== undefined ? { messageId: options.messageId } : {}),
+      ...(options.attributes !== undefined ? { metadata: { customAttributes: options.attributes } } : {}),
+    },
+    text,
+    ...options.extra,
+  };
+}
+
+/** Sends a customer message; returns the answer body. */
+export async function sendInbound(
+  emulator: RunningEmulator,
+  token: string,
+  integrationId: string,
+  body: Record<string, unknown>,
+  prefetch = true,
+): Promise<Record<string, any>> {
+  const path = `${inboundPath(integrationId, 'message')}${prefetch ? '?prefetchConversationId=true' : ''}`;
+  const result = await platform(emulator, token, 'POST', path, body);
+  assert.equal(result.status, 200, result.text);
+  return result.body as Record<string, any>;
+}

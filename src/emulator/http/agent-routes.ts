@@ -6,6 +6,7 @@ import { avatarSvg, isAvatarSlug } from '../avatars.ts';
 import type { EmulatorContext } from '../context.ts';
 import { EmulatorApiError } from '../errors.ts';
 import { isActive, type Conversation } from '../model.ts';
+import { queueId } from '../platform/ids.ts';
 import { conversationDetail, conversationSummary, mediaRequestView } from '../views.ts';
 import {
   agentChoiceSchema,
@@ -113,6 +114,8 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: EmulatorContext):
 
   app.get(`${AGENT_PREFIX}/queues`, () => ({
     entities: ctx.router.queueNames().map((name) => ({
+      // The platform id of the queue (Open Messaging routing data and custom attributes use it).
+      id: queueId(name),
       name,
       agents: ctx.router.agentsOf(name).map((a) => ({
         name: a.name,

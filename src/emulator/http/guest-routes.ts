@@ -87,7 +87,7 @@ export function registerGuestRoutes(app: FastifyInstance, ctx: EmulatorContext):
     const jwt = ctx.jwt.mint({
       organizationId: conversation.organizationId,
       conversationId: conversation.id,
-      deploymentId: conversation.deploymentId,
+      deploymentId: body.deploymentId,
       memberId: conversation.customerId,
     });
     // §6.4: production returned only {id} as member (§5.1, S11).

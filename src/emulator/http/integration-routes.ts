@@ -13,9 +13,9 @@ import { INTEGRATIONS_PATH, openIntegrationView } from '../open-messaging/integr
 import type { Integration } from '../open-messaging/integration.ts';
 import { platformErrors } from '../platform/errors.ts';
 import { nameBasedId } from '../platform/ids.ts';
+import { parsePlatformBody } from '../platform/body.ts';
 import { pageOf } from '../platform/listing.ts';
 import { callerOf } from './platform-auth.ts';
-import { parsePlatformBody } from './platform-body.ts';
 import { intParam, parseQuery, stringParam } from './query-params.ts';
 
 type IdParams = { Params: { integrationId: string } };

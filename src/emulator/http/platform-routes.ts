@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from '../context.ts';
 import { EMULATOR_ORGANIZATION } from '../platform/organization.ts';
+import { registerInboundRoutes } from './inbound-routes.ts';
 import { registerIntegrationRoutes } from './integration-routes.ts';
 import { authenticatePlatform, callerOf } from './platform-auth.ts';
 
@@ -25,6 +26,7 @@ export async function registerPlatformRoutes(app: FastifyInstance, ctx: Emulator
       };
     });
     registerIntegrationRoutes(scope, ctx);
+    registerInboundRoutes(scope, ctx);
     done();
   });
 }

@@ -2,7 +2,7 @@
 // object → 400 bad.request "malformed syntax" (§6); a missing or mistyped field → 400 bad.request
 // naming the field in the message and in `details[0].fieldName`.
 import type { z } from 'zod';
-import { platformErrors } from '../platform/errors.ts';
+import { platformErrors } from './errors.ts';
 
 export function parsePlatformBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
