@@ -66,3 +66,20 @@ export async function injectFault(
   if (!res.ok) throw new Error(`fault ${JSON.stringify(fault)} refused: ${res.status} ${await res.text()}`);
   return res.json();
 }
+
+/** The emulator's agent/test API under /emulator/v1 (JSON in, JSON out). */
+export async function emulatorApi(
+  emulator: RunningEmulator,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${emulator.url}/emulator/v1${path}`, {
+    method,
+    ...(body === undefined
+      ? {}
+      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text === '' ? undefined : JSON.parse(text) };
+}
