@@ -2,27 +2,16 @@
 // SDK's 18-entry list, login at `https://login.{env}`, API at `https://api.{env}`. Emulator: one
 // explicit base URL, laid out like the official SDK's `setGateway({path_params_login: 'login'})`
 // (token at `{base}/login/oauth/token`, API at `{base}/api/v2/...`), or two explicit base URLs.
+import { GENESYS_REGIONS } from '../genesys-guest-chat/regions.ts';
 import { OpenMessagingConfigError } from './errors.ts';
 
-/** SDK region key → environment domain (§1.1, `purecloud-platform-client-v2` 262 `PureCloudRegionHosts`). */
+/**
+ * SDK region key → environment domain (§1.1, `purecloud-platform-client-v2` 262 `PureCloudRegionHosts`):
+ * the guest-chat SDK's 17 regions (one platform, one list — reused, not copied) plus `eusc_de_east_1`,
+ * new in the platform SDK.
+ */
 export const GENESYS_CLOUD_REGIONS = {
-  us_east_1: 'mypurecloud.com',
-  eu_west_1: 'mypurecloud.ie',
-  ap_southeast_2: 'mypurecloud.com.au',
-  ap_northeast_1: 'mypurecloud.jp',
-  eu_central_1: 'mypurecloud.de',
-  us_west_2: 'usw2.pure.cloud',
-  ca_central_1: 'cac1.pure.cloud',
-  ap_northeast_2: 'apne2.pure.cloud',
-  eu_west_2: 'euw2.pure.cloud',
-  ap_south_1: 'aps1.pure.cloud',
-  us_east_2: 'use2.us-gov-pure.cloud',
-  sa_east_1: 'sae1.pure.cloud',
-  me_central_1: 'mec1.pure.cloud',
-  ap_northeast_3: 'apne3.pure.cloud',
-  eu_central_2: 'euc2.pure.cloud',
-  mx_central_1: 'mxc1.pure.cloud',
-  ap_southeast_1: 'apse1.pure.cloud',
+  ...GENESYS_REGIONS,
   eusc_de_east_1: 'edee1.eusc-pure.cloud',
 } as const;
 

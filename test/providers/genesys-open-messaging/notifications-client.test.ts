@@ -54,6 +54,15 @@ function recorder() {
   };
 }
 
+/** A client already watching conversation `c1` on one channel. */
+async function watchingC1(notifications: Parameters<typeof setup>[0] = {}) {
+  const env = await setup(notifications);
+  const r = recorder();
+  await env.hub.watchConversation('c1', r.handlers, signal());
+  const ch = [...env.fake.channels.values()][0]!;
+  return { ...env, r, ch };
+}
+
 const detail = (conversationId: string, kind: string, body: Record<string, unknown> = {}) => ({
   topicName: `v2.detail.events.conversation.${conversationId}.${kind}`,
   version: '2',
@@ -174,9 +183,7 @@ describe('NotificationsClient (§4.6)', () => {
   });
 
   test('a channel that is gone (handshake refused): a new channel, topics moved there', async () => {
-    const { time, fake, hub } = await setup();
-    const r = recorder();
-    await hub.watchConversation('c1', r.handlers, signal());
+    const { time, fake, r } = await watchingC1();
     const old = [...fake.channels.keys()][0]!;
     fake.dropSockets();
     fake.channels.delete(old); // Genesys forgot it (expired, evicted)
@@ -189,10 +196,7 @@ describe('NotificationsClient (§4.6)', () => {
   });
 
   test('heartbeat watchdog on virtual time: heartbeats keep it alive, 75 s of silence reconnects', async () => {
-    const { time, fake, hub } = await setup();
-    const r = recorder();
-    await hub.watchConversation('c1', r.handlers, signal());
-    const ch = [...fake.channels.values()][0]!;
+    const { time, fake, hub, r, ch } = await watchingC1();
     for (let i = 1; i <= 4; i++) {
       await time.advance(30_000);
       fake.push(HEARTBEAT, { channelId: ch.id });
@@ -210,10 +214,7 @@ describe('NotificationsClient (§4.6)', () => {
   });
 
   test('v2.system.socket_closing: a new socket first, then the old one closed; topics PUT again', async () => {
-    const { fake, hub } = await setup();
-    const r = recorder();
-    await hub.watchConversation('c1', r.handlers, signal());
-    const ch = [...fake.channels.values()][0]!;
+    const { fake, r, ch } = await watchingC1();
     const [first] = [...ch.sockets];
     fake.push(
       { topicName: 'v2.system.socket_closing', eventBody: { message: 'closing' } },

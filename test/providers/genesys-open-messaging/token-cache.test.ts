@@ -44,6 +44,19 @@ function cache(time: VirtualTime, endpoint: ReturnType<typeof tokenEndpoint>, ex
   });
 }
 
+/** The first `get()`, answered with a token of `lifetimeMs`. */
+async function firstToken(
+  time: VirtualTime,
+  endpoint: ReturnType<typeof tokenEndpoint>,
+  tokens: TokenCache,
+  lifetimeMs = HOUR,
+): Promise<string> {
+  const first = tokens.get(signal());
+  await time.advance(0);
+  endpoint.answer(lifetimeMs);
+  return first;
+}
+
 describe('TokenCache (§1.3)', () => {
   test('single-flight: 20 concurrent callers cause one token request and share its token', async () => {
     const time = new VirtualTime();
@@ -65,10 +78,7 @@ describe('TokenCache (§1.3)', () => {
     const time = new VirtualTime();
     const endpoint = tokenEndpoint();
     const tokens = cache(time, endpoint);
-    const first = tokens.get(signal());
-    await time.advance(0);
-    endpoint.answer(HOUR);
-    assert.equal(await first, 'token-1');
+    assert.equal(await firstToken(time, endpoint, tokens), 'token-1');
 
     await time.advance(HOUR - 60_000 - 1);
     assert.equal(endpoint.pending.length, 0, 'not yet');
@@ -86,10 +96,7 @@ describe('TokenCache (§1.3)', () => {
     const time = new VirtualTime();
     const endpoint = tokenEndpoint();
     const tokens = cache(time, endpoint);
-    const first = tokens.get(signal());
-    await time.advance(0);
-    endpoint.answer(300_000);
-    await first;
+    await firstToken(time, endpoint, tokens, 300_000);
     await time.advance(240_000);
     assert.equal(endpoint.pending.length, 1);
     endpoint.answer(10_000);
@@ -105,10 +112,7 @@ describe('TokenCache (§1.3)', () => {
     const endpoint = tokenEndpoint();
     const errors: unknown[] = [];
     const tokens = cache(time, endpoint, { onRefreshError: (e: unknown) => errors.push(e) });
-    const first = tokens.get(signal());
-    await time.advance(0);
-    endpoint.answer(HOUR);
-    await first;
+    await firstToken(time, endpoint, tokens);
     await time.advance(HOUR - 60_000);
     endpoint.fail(new OpenMessagingApiError({ operation: 'requestToken', status: 503 }));
     await time.advance(0);
@@ -127,10 +131,7 @@ describe('TokenCache (§1.3)', () => {
     const time = new VirtualTime();
     const endpoint = tokenEndpoint();
     const tokens = cache(time, endpoint);
-    const first = tokens.get(signal());
-    await time.advance(0);
-    endpoint.answer(HOUR);
-    assert.equal(await first, 'token-1');
+    assert.equal(await firstToken(time, endpoint, tokens), 'token-1');
     await time.advance(HOUR - 60_000); // the refresh is sent and left unanswered
     assert.equal(endpoint.pending.length, 1);
     await time.advance(60_000); // now past expiry
@@ -149,10 +150,7 @@ describe('TokenCache (§1.3)', () => {
     const time = new VirtualTime();
     const endpoint = tokenEndpoint();
     const tokens = cache(time, endpoint);
-    const first = tokens.get(signal());
-    await time.advance(0);
-    endpoint.answer();
-    const old = await first;
+    const old = await firstToken(time, endpoint, tokens);
     tokens.invalidate(old);
     tokens.invalidate(old);
     const again = [tokens.get(signal()), tokens.get(signal())];

@@ -2,16 +2,11 @@
 // OAuth client and silently evicts the oldest when a 21st is created (§4.6) — which would be one of
 // our own live channels. Every channel the client creates holds a permit until it is dropped, so
 // a renewal (new channel first, old one after) waits while another renewal uses the spare permit.
-import { OpenMessagingAbortedError } from '../errors.ts';
+import { WaitQueue } from '../support/wait-queue.ts';
 
 export class Semaphore {
   #free: number;
-  readonly #waiters: {
-    grant: () => void;
-    reject: (e: Error) => void;
-    signal: AbortSignal;
-    onAbort: () => void;
-  }[] = [];
+  readonly #queue = new WaitQueue();
 
   constructor(permits: number) {
     this.#free = permits;
@@ -21,42 +16,15 @@ export class Semaphore {
     return this.#free;
   }
 
-  /** Resolves with a one-shot release function. */
-  acquire(signal: AbortSignal, operation: string): Promise<() => void> {
-    if (signal.aborted) return Promise.reject(new OpenMessagingAbortedError(operation));
-    const release = this.#releaser();
-    if (this.#free > 0) {
-      this.#free--;
-      return Promise.resolve(release);
-    }
-    return new Promise((resolve, reject) => {
-      const waiter = {
-        grant: () => resolve(release),
-        reject,
-        signal,
-        onAbort: () => {
-          const i = this.#waiters.indexOf(waiter);
-          if (i >= 0) this.#waiters.splice(i, 1);
-          reject(new OpenMessagingAbortedError(operation));
-        },
-      };
-      signal.addEventListener('abort', waiter.onAbort, { once: true });
-      this.#waiters.push(waiter);
-    });
-  }
-
-  #releaser(): () => void {
+  /** Resolves with a one-shot release function; a released permit goes to the oldest waiter. */
+  async acquire(signal: AbortSignal, operation: string): Promise<() => void> {
+    if (this.#free > 0 && this.#queue.size === 0) this.#free--;
+    else await this.#queue.wait(signal, operation);
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      const next = this.#waiters.shift();
-      if (next === undefined) {
-        this.#free++;
-        return;
-      }
-      next.signal.removeEventListener('abort', next.onAbort);
-      next.grant();
+      if (!this.#queue.wakeNext()) this.#free++;
     };
   }
 }

@@ -8,6 +8,7 @@
 import type { Clock } from '../../../core/ports/clock.ts';
 import type { Scheduler, TimerHandle } from '../../../core/ports/scheduler.ts';
 import { OpenMessagingAbortedError, OpenMessagingConfigError } from '../errors.ts';
+import { WaitQueue } from '../support/wait-queue.ts';
 
 export interface TokenBucketOptions {
   /** Requests allowed in any 60 s window. Default 300 (§1.4). */
@@ -24,13 +25,6 @@ const MINUTE_MS = 60_000;
 // Float refills may land a hair under a whole token.
 const EPSILON = 1e-9;
 
-interface Waiter {
-  readonly resolve: () => void;
-  readonly reject: (err: Error) => void;
-  readonly signal: AbortSignal;
-  readonly onAbort: () => void;
-}
-
 export class TokenBucket {
   readonly requestsPerMinute: number;
   readonly burst: number;
@@ -41,7 +35,7 @@ export class TokenBucket {
   #updatedAt: number;
   #pausedUntil = 0;
   #timer: TimerHandle | undefined;
-  readonly #queue: Waiter[] = [];
+  readonly #queue = new WaitQueue();
 
   constructor(options: TokenBucketOptions) {
     this.requestsPerMinute = options.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE;
@@ -61,28 +55,16 @@ export class TokenBucket {
 
   /** Callers waiting for a token. */
   get waiting(): number {
-    return this.#queue.length;
+    return this.#queue.size;
   }
 
   /** Resolves when this call may go; rejects with OpenMessagingAbortedError when `signal` fires first. */
   take(signal: AbortSignal, operation: string): Promise<void> {
     if (signal.aborted) return Promise.reject(new OpenMessagingAbortedError(operation));
-    if (this.#queue.length === 0 && this.#tryTake()) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = {
-        resolve,
-        reject,
-        signal,
-        onAbort: () => {
-          const i = this.#queue.indexOf(waiter);
-          if (i >= 0) this.#queue.splice(i, 1);
-          reject(new OpenMessagingAbortedError(operation));
-        },
-      };
-      signal.addEventListener('abort', waiter.onAbort, { once: true });
-      this.#queue.push(waiter);
-      this.#schedule();
-    });
+    if (this.#queue.size === 0 && this.#tryTake()) return Promise.resolve();
+    const waiting = this.#queue.wait(signal, operation);
+    this.#schedule();
+    return waiting;
   }
 
   /**
@@ -98,17 +80,14 @@ export class TokenBucket {
     this.#updatedAt = until;
     this.#timer?.cancel();
     this.#timer = undefined;
-    if (this.#queue.length > 0) this.#schedule();
+    if (this.#queue.size > 0) this.#schedule();
   }
 
   /** Rejects every waiter (the client is closing). */
   close(operation = 'close'): void {
     this.#timer?.cancel();
     this.#timer = undefined;
-    for (const w of this.#queue.splice(0)) {
-      w.signal.removeEventListener('abort', w.onAbort);
-      w.reject(new OpenMessagingAbortedError(operation));
-    }
+    this.#queue.rejectAll(operation);
   }
 
   #now(): number {
@@ -144,12 +123,7 @@ export class TokenBucket {
   }
 
   #drain(): void {
-    while (this.#queue.length > 0 && this.#tryTake()) {
-      const w = this.#queue.shift();
-      if (w === undefined) break;
-      w.signal.removeEventListener('abort', w.onAbort);
-      w.resolve();
-    }
-    if (this.#queue.length > 0) this.#schedule();
+    while (this.#queue.size > 0 && this.#tryTake()) this.#queue.wakeNext();
+    if (this.#queue.size > 0) this.#schedule();
   }
 }
