@@ -6,6 +6,7 @@ import type { JwtSigner } from './jwt.ts';
 import type { TokenStore } from './oauth/token-store.ts';
 import type { InboundService } from './open-messaging/inbound-service.ts';
 import type { IntegrationStore } from './open-messaging/integration.ts';
+import type { WebhookSender } from './open-messaging/webhook-sender.ts';
 import type { ResolvedOptions } from './options.ts';
 import type { Router } from './routing.ts';
 import type { ConversationStore } from './store.ts';
@@ -24,6 +25,8 @@ export interface EmulatorContext {
   readonly integrations: IntegrationStore;
   /** Open Messaging inbound messages, events and receipts (§3). */
   readonly inbound: InboundService;
+  /** Outbound webhook calls and their delivery records (§4). */
+  readonly webhooks: WebhookSender;
   /** `http://host:port` once listening. */
   readonly baseUrl: () => string;
 }

@@ -1,10 +1,15 @@
-// Fault injection for reliability tests: answer the next N guest REST calls with an error status or
-// after a delay. (Dropping event streams is immediate and lives in the hub.) Faults are consumed
-// first-in first-out; a fault may be limited to one conversation.
+// Fault injection for reliability tests: answer the next N guest (or platform) REST calls with an
+// error status or after a delay, and disturb the next N Open Messaging webhook calls (duplicates,
+// delays, reordering — OM doc §4.5 promises none of order or exactly-once). Immediate faults
+// (dropping sockets, expiring tokens) do not queue here. Faults are consumed first-in first-out; a
+// fault may be limited to one conversation (REST) or one integration (webhook).
 import { randomUUID } from 'node:crypto';
 import { GuestApiError } from './errors.ts';
 
 export type HttpFaultStatus = 429 | 500 | 503 | 504;
+
+/** Which REST surface a fault hits; absent means the guest API (the only one before Open Messaging). */
+export type FaultApi = 'guest-chat' | 'platform';
 
 export type FaultSpec =
   | {
@@ -12,13 +17,34 @@ export type FaultSpec =
       readonly status: HttpFaultStatus;
       readonly count: number;
       readonly retryAfterSeconds: number;
+      readonly api?: FaultApi | undefined;
       readonly conversationId?: string | undefined;
     }
   | {
       readonly kind: 'delay';
       readonly delayMs: number;
       readonly count: number;
+      readonly api?: FaultApi | undefined;
       readonly conversationId?: string | undefined;
+    }
+  | {
+      readonly kind: 'webhook-duplicate';
+      readonly count: number;
+      readonly integrationId?: string | undefined;
+    }
+  | {
+      readonly kind: 'webhook-delay';
+      readonly delayMs: number;
+      readonly count: number;
+      readonly integrationId?: string | undefined;
+    }
+  | {
+      readonly kind: 'webhook-reorder';
+      /** How many webhook calls are held and then sent newest first (≥ 2). */
+      readonly count: number;
+      /** Held calls are released after this long even if fewer arrived. */
+      readonly maxHoldMs: number;
+      readonly integrationId?: string | undefined;
     };
 
 export type PendingFault = FaultSpec & { readonly id: string; remaining: number };
@@ -44,10 +70,8 @@ export class FaultInjector {
   }
 
   /** Consumes one use of the first fault that applies to this call. */
-  take(conversationId: string | undefined): PendingFault | undefined {
-    const index = this.#pending.findIndex(
-      (f) => f.conversationId === undefined || f.conversationId === conversationId,
-    );
+  take(applies: (fault: PendingFault) => boolean): PendingFault | undefined {
+    const index = this.#pending.findIndex(applies);
     if (index < 0) return undefined;
     const fault = this.#pending[index];
     if (!fault) return undefined;

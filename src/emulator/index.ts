@@ -19,12 +19,15 @@ import { registerOAuthRoutes } from './http/oauth-routes.ts';
 import { AGENT_PREFIX } from './http/paths.ts';
 import { registerPlatformRoutes } from './http/platform-routes.ts';
 import { registerStreamRoute } from './http/stream-route.ts';
+import { registerWebhookDeliveryRoutes } from './http/webhook-delivery-routes.ts';
 import { EventStreamHub } from './hub.ts';
 import { JwtSigner } from './jwt.ts';
 import { TokenStore } from './oauth/token-store.ts';
 import { InboundService } from './open-messaging/inbound-service.ts';
 import { IntegrationStore } from './open-messaging/integration.ts';
+import { OutboundBridge } from './open-messaging/outbound-bridge.ts';
 import { OpenSessions } from './open-messaging/sessions.ts';
+import { WebhookSender } from './open-messaging/webhook-sender.ts';
 import { resolveOptions, type EmulatorOptions } from './options.ts';
 import { Router } from './routing.ts';
 import { ConversationStore } from './store.ts';
@@ -91,6 +94,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const feed = new AgentFeed(store, hub);
   const integrations = new IntegrationStore(resolved.integrationProvisioningMs);
   const sessions = new OpenSessions(store);
+  const webhooks = new WebhookSender(
+    {
+      timeoutMs: resolved.webhookTimeoutMs,
+      retries: resolved.webhookRetries,
+      retryDelayMs: resolved.webhookRetryDelayMs,
+    },
+    faults,
+  );
+  // Subscribes itself to the chat service: agent/bot messages and agent typing become webhook calls.
+  new OutboundBridge(chat, integrations, webhooks, resolved.typingDurationMs);
   const ctx: EmulatorContext = {
     options: resolved,
     store,
@@ -106,6 +119,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }),
     integrations,
     inbound: new InboundService({ chat, router, integrations, sessions, options: resolved }),
+    webhooks,
     baseUrl: () => baseUrl,
   };
   for (const configured of resolved.openIntegrations) {
@@ -131,6 +145,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   registerStreamRoute(app, ctx);
   registerAgentRoutes(app, ctx);
   registerFaultRoutes(app, ctx);
+  registerWebhookDeliveryRoutes(app, ctx);
   registerFeedRoute(app, ctx, feed);
   registerOAuthRoutes(app, ctx);
   await registerPlatformRoutes(app, ctx);
@@ -152,6 +167,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       closing ??= (async () => {
         autoAgent?.close();
         faults.close();
+        await webhooks.close();
         feed.close();
         ctx.integrations.close();
         chat.close();

@@ -100,7 +100,9 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
   }
   const defaultQueue = options.architect?.defaultQueue;
   if (defaultQueue !== undefined && !names.has(defaultQueue))
-    throw new RangeError(`emulator option architect.defaultQueue names no configured queue: "${defaultQueue}"`);
+    throw new RangeError(
+      `emulator option architect.defaultQueue names no configured queue: "${defaultQueue}"`,
+    );
   return {
     ...resolveOAuthOptions(options, positive),
     ...resolveOpenMessagingOptions(options, positive),

@@ -5,16 +5,23 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { RunningEmulator } from '../../src/emulator/index.ts';
 import { startTestEmulator } from '../emulator/helpers.ts';
+import { OmWebhookReceiver } from '../emulator/om-webhook-receiver.ts';
 import { platformSdkFor, rejection } from './platform-sdk-client.ts';
 
+const WEBHOOK_SECRET = 'sdk-secret-0123456789';
 let emulator: RunningEmulator;
 let sdk: ReturnType<typeof platformSdkFor>;
+let receiver: OmWebhookReceiver;
 
 before(async () => {
+  receiver = await new OmWebhookReceiver(WEBHOOK_SECRET).start();
   emulator = await startTestEmulator({ integrationProvisioningMs: 20 });
   sdk = platformSdkFor(emulator);
 });
-after(() => emulator.close());
+after(async () => {
+  await emulator.close();
+  await receiver.close();
+});
 
 test('loginClientCredentialsGrant gets a token from /login/oauth/token (§1.1–§1.3)', async () => {
   const auth = await sdk.client.loginClientCredentialsGrant('emulator-client', 'emulator-secret');
@@ -42,8 +49,8 @@ let integrationId = '';
 test('postConversationsMessagingIntegrationsOpen creates an integration; GET reads it until Completed (§2)', async () => {
   const created = await sdk.conversations.postConversationsMessagingIntegrationsOpen({
     name: 'SDK gateway',
-    outboundNotificationWebhookUrl: 'http://127.0.0.1:9/webhook',
-    outboundNotificationWebhookSignatureSecretToken: 'sdk-secret-0123456789',
+    outboundNotificationWebhookUrl: receiver.url,
+    outboundNotificationWebhookSignatureSecretToken: WEBHOOK_SECRET,
     webhookHeaders: { 'X-Gateway': 'sdk' },
   });
   assert.equal(created.createStatus, 'Initiated');
@@ -129,6 +136,20 @@ test('postConversationsMessageInboundOpenReceipt for an agent message (§3.3)', 
   assert.equal(answer.type, 'Receipt');
   assert.equal(answer.status, 'Delivered');
   assert.equal(answer.direction, 'Outbound');
+
+  // The agent's message reached the webhook receiver: §4.1 envelope, §4.4 signature checked with node:crypto.
+  const [call] = await receiver.waitFor((b) => b.id === sent.body.message.id);
+  assert.ok(call?.signatureValid);
+  assert.equal(call.headers['x-gateway'], 'sdk');
+  assert.equal(call.body.text, 'Hello, Dana here.');
+  assert.equal(call.body.conversationId, conversationId);
+  assert.equal(call.body.originatingEntity, 'Human');
+  assert.deepEqual(call.body.channel.to, { id: 'sdk-customer-1', idType: 'Opaque' });
+  assert.deepEqual(call.body.channel.from, {
+    nickname: 'SDK gateway (renamed)',
+    id: integrationId,
+    idType: 'Opaque',
+  });
 });
 
 test('an inbound message without text or content is rejected with the §3.1 validation text', async () => {

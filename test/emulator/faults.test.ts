@@ -82,3 +82,22 @@ test('close() does not wait for a pending delay fault', async () => {
   await other.close();
   await pending;
 });
+
+test('api "platform" faults hit the OAuth and platform routes, not the guest API', async () => {
+  await agentApi(emulator, 'POST', '/faults', {
+    kind: 'http-error',
+    status: 503,
+    api: 'platform',
+    retryAfterSeconds: 2,
+  });
+  const guest = await createChat(emulator);
+  assert.ok(guest.id);
+  const token = await http(emulator, 'POST', '/login/oauth/token', {
+    raw: 'grant_type=client_credentials&client_id=emulator-client&client_secret=emulator-secret',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  assert.equal(token.status, 503);
+  assert.equal(token.headers.get('retry-after'), '2');
+  assert.equal((token.body as { code: string }).code, 'service.unavailable');
+  assert.deepEqual((await agentApi(emulator, 'GET', '/faults')).body, { pending: [] });
+});

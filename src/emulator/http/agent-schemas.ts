@@ -22,6 +22,9 @@ export const conversationListQuerySchema = z.object({
   state: z.enum(['awaiting-stream', 'queued', 'alerting', 'connected', 'ended']).optional(),
 });
 
+/** REST faults hit the guest API unless `api: "platform"` (OAuth token endpoint and `/api/v2/...`). */
+const faultApi = z.enum(['guest-chat', 'platform']).optional();
+
 export const faultSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('drop-streams'), conversationId: z.string().min(1).optional() }),
   // §1.4: every access token (of one OAuth client, or all) expires now; the next API call is 401.
@@ -31,13 +34,33 @@ export const faultSchema = z.discriminatedUnion('kind', [
     status: z.union([z.literal(429), z.literal(500), z.literal(503), z.literal(504)]),
     count: z.number().int().min(1).max(10_000).default(1),
     retryAfterSeconds: z.number().int().min(0).max(3600).default(1),
+    api: faultApi,
     conversationId: z.string().min(1).optional(),
   }),
   z.strictObject({
     kind: z.literal('delay'),
     delayMs: z.number().int().min(1).max(120_000),
     count: z.number().int().min(1).max(10_000).default(1),
+    api: faultApi,
     conversationId: z.string().min(1).optional(),
+  }),
+  // OM doc §4.5: at-least-once, no ordering guarantee — the webhook sender can be made to show both.
+  z.strictObject({
+    kind: z.literal('webhook-duplicate'),
+    count: z.number().int().min(1).max(10_000).default(1),
+    integrationId: z.string().min(1).optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('webhook-delay'),
+    delayMs: z.number().int().min(1).max(120_000),
+    count: z.number().int().min(1).max(10_000).default(1),
+    integrationId: z.string().min(1).optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('webhook-reorder'),
+    count: z.number().int().min(2).max(100).default(2),
+    maxHoldMs: z.number().int().min(1).max(120_000).default(2000),
+    integrationId: z.string().min(1).optional(),
   }),
 ]);
 

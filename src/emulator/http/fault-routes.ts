@@ -1,10 +1,17 @@
-// Fault injection API: POST adds a fault (or drops streams right away), GET lists pending faults,
-// DELETE clears them. Applied to guest REST calls by an onRequest hook (see installFaultHook).
+// Fault injection API: POST adds a fault (or acts right away: drop streams, expire tokens), GET lists
+// pending faults, DELETE clears them. REST faults are applied by an onRequest hook (installFaultHook);
+// webhook faults by the webhook sender.
 import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from '../context.ts';
-import { faultError } from '../faults.ts';
+import { faultError, type FaultApi } from '../faults.ts';
 import { faultSchema, parseAgentBody } from './agent-schemas.ts';
-import { AGENT_PREFIX, conversationIdOfGuestPath, isGuestApi } from './paths.ts';
+import {
+  AGENT_PREFIX,
+  conversationIdOfGuestPath,
+  conversationIdOfPlatformPath,
+  isGuestApi,
+  isPlatformApi,
+} from './paths.ts';
 
 export function registerFaultRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   app.post(`${AGENT_PREFIX}/faults`, (request, reply) => {
@@ -26,9 +33,23 @@ export function registerFaultRoutes(app: FastifyInstance, ctx: EmulatorContext):
 /** Runs before authentication, like a rate limiter in front of the service would. */
 export function installFaultHook(app: FastifyInstance, ctx: EmulatorContext): void {
   app.addHook('onRequest', async (request) => {
-    if (!isGuestApi(request.url)) return;
-    const fault = ctx.faults.take(conversationIdOfGuestPath(request.url));
-    if (!fault) return;
+    const api: FaultApi | undefined = isGuestApi(request.url)
+      ? 'guest-chat'
+      : isPlatformApi(request.url)
+        ? 'platform'
+        : undefined;
+    if (api === undefined) return;
+    const conversationId =
+      api === 'guest-chat'
+        ? conversationIdOfGuestPath(request.url)
+        : conversationIdOfPlatformPath(request.url);
+    const fault = ctx.faults.take(
+      (f) =>
+        (f.kind === 'http-error' || f.kind === 'delay') &&
+        (f.api ?? 'guest-chat') === api &&
+        (f.conversationId === undefined || f.conversationId === conversationId),
+    );
+    if (!fault || (fault.kind !== 'delay' && fault.kind !== 'http-error')) return;
     if (fault.kind === 'delay') {
       await ctx.faults.sleep(fault.delayMs);
       return;

@@ -44,3 +44,14 @@ export function conversationIdOfGuestPath(url: string): string | undefined {
     return match[1];
   }
 }
+
+/** The conversation id in a platform conversation path (`/api/v2/conversations/messages/{id}…`), if any. */
+export function conversationIdOfPlatformPath(url: string): string | undefined {
+  const match = /^\/api\/v2\/conversations\/messages\/([^/?#]+)(\/[^?#]*)?/.exec(url);
+  if (!match?.[1] || (match[2] ?? '').startsWith('/inbound/')) return undefined;
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    return match[1];
+  }
+}
