@@ -101,7 +101,35 @@ describe('OAuth against the emulator (§1)', () => {
     }
   });
 
-  test("the emulator's per-token limit (3/min here): 429 with Retry-After is honoured before the call goes again", async () => {
+  test('a 429 with Retry-After (emulator fault): nothing is sent before it has passed, then the call succeeds', async () => {
+    const time = new VirtualTime();
+    const { client, sent } = clientFor(emulator, { scheduler: time, clock: time, random: () => 0 });
+    const apiCalls = () => sent.filter((r) => r.path.startsWith('/api/'));
+    try {
+      await client.integrations.getIntegration(INTEGRATION_ID, { signal: signal() }); // token in hand
+      await injectFault(emulator, {
+        kind: 'http-error',
+        status: 429,
+        retryAfterSeconds: 7,
+        count: 1,
+        api: 'platform',
+      });
+      const call = client.integrations.getIntegration(INTEGRATION_ID, { signal: signal() });
+      await waitFor(() => apiCalls().length === 2, { what: 'the 429' });
+      await time.advance(6_999);
+      assert.equal(apiCalls().length, 2, 'Retry-After honoured');
+      await time.advance(1);
+      assert.equal((await call).id, INTEGRATION_ID);
+      assert.deepEqual(
+        apiCalls().map((r) => r.status),
+        [200, 429, 200],
+      );
+    } finally {
+      await client.close();
+    }
+  });
+
+  test("the emulator's own per-token limit (3/min here) answers 429 with Retry-After; the client waits it out", async () => {
     const time = new VirtualTime();
     const { client, sent } = clientFor(emulator, {
       credentials: { clientId: 'limited', clientSecret: 'limited-secret-01234' },
@@ -109,17 +137,16 @@ describe('OAuth against the emulator (§1)', () => {
       clock: time,
       random: () => 0,
     });
+    const apiCalls = () => sent.filter((r) => r.path.startsWith('/api/')).length;
     try {
       for (let i = 0; i < 3; i++)
         await client.integrations.getIntegration(INTEGRATION_ID, { signal: signal() });
       const fourth = client.integrations.getIntegration(INTEGRATION_ID, { signal: signal() });
       await waitFor(() => sent.some((r) => r.status === 429), { what: 'a 429' });
-      const apiCalls = () => sent.filter((r) => r.path.startsWith('/api/')).length;
       const before429 = apiCalls();
-      // The emulator said "Retry-After: n" (n ≤ 60 s); nothing is sent before n seconds of (virtual) time.
       await time.advance(999);
-      assert.equal(apiCalls(), before429);
-      // The emulator's window is real time: let the retry meet a fresh token (so it is not limited again).
+      assert.equal(apiCalls(), before429, 'nothing before Retry-After (≥ 1 s)');
+      // The emulator counts in real time: a fresh token starts a fresh window for the retry.
       await injectFault(emulator, { kind: 'expire-tokens', clientId: 'limited' });
       await time.advanceUntil(() => apiCalls() > before429, 61_000, 1_000);
       assert.equal((await fourth).id, INTEGRATION_ID);

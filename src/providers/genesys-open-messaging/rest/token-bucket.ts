@@ -68,15 +68,15 @@ export class TokenBucket {
   }
 
   /**
-   * Nobody goes for `ms` (Genesys answered 429 with Retry-After, §1.4), and the bucket restarts
-   * empty: after a 429 the budget of this window is evidently spent. A longer pause already in
-   * force is kept.
+   * Nobody goes for `ms` (Genesys answered 429 with Retry-After, §1.4). When it has passed, one call
+   * goes at once and the rest follow at the sustained rate: after a 429 the window's budget is
+   * evidently spent, so no burst. A longer pause already in force is kept.
    */
   pauseFor(ms: number): void {
     const until = this.#now() + Math.max(0, ms);
     if (until <= this.#pausedUntil) return;
     this.#pausedUntil = until;
-    this.#tokens = 0;
+    this.#tokens = 1;
     this.#updatedAt = until;
     this.#timer?.cancel();
     this.#timer = undefined;
