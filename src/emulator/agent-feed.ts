@@ -5,7 +5,7 @@
 // name the sender's role and display name (§9.4 frames carry ids only).
 import type { Frame, MessageFrame, TypingFrame } from './frames.ts';
 import type { EventStreamHub } from './hub.ts';
-import { findMember, type BodyType, type Conversation, type MemberRole } from './model.ts';
+import { findMember, type Attachment, type BodyType, type Conversation, type MemberRole } from './model.ts';
 import type { ConversationStore } from './store.ts';
 import { conversationSummary } from './views.ts';
 
@@ -26,6 +26,7 @@ export type FeedEvent =
         readonly body: string;
         readonly bodyType: BodyType;
         readonly timestamp: string;
+        readonly attachments?: readonly Attachment[];
       };
     }
   | {
@@ -76,6 +77,8 @@ export class AgentFeed {
     switch (frame.metadata.type) {
       case 'message': {
         const message = (frame as MessageFrame).eventBody;
+        // Frames carry text only (guest-chat §9.2); an Open Messaging file is on the stored message.
+        const attachments = conversation.messages.findLast((m) => m.id === message.id)?.attachments;
         this.#emit({
           type: 'message',
           conversationId,
@@ -85,6 +88,7 @@ export class AgentFeed {
             body: message.body,
             bodyType: message.bodyType,
             timestamp: message.timestamp,
+            ...(attachments !== undefined ? { attachments } : {}),
           },
         });
         // A join/leave changes who is on the chat; the summary follows.

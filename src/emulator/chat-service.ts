@@ -223,18 +223,18 @@ export class ChatService {
     bodyType: BodyType,
     attachments: readonly Attachment[] = [],
   ): ChatMessage {
-    const agent = this.#requireConnectedAgent(conversation);
+    const agent = this.requireConnectedAgent(conversation);
     return this.#record(conversation, agent.id, body, bodyType, attachments);
   }
 
   agentTyping(conversation: Conversation): TypingEvent {
-    const agent = this.#requireConnectedAgent(conversation);
+    const agent = this.requireConnectedAgent(conversation);
     return this.#typing(conversation, agent.id);
   }
 
   /** §9.6 step 7: the agent ends the chat: agent DISCONNECTED + member-leave, then the customer DISCONNECTED. */
   agentLeave(conversation: Conversation): void {
-    const agent = this.#requireConnectedAgent(conversation);
+    const agent = this.requireConnectedAgent(conversation);
     this.#setState(conversation, agent, 'DISCONNECTED', 'self');
     this.#record(conversation, agent.id, '', 'member-leave');
     this.#disconnectRest(conversation);
@@ -246,7 +246,7 @@ export class ChatService {
    * member-leave; new agent CONNECTED + member-join.
    */
   transfer(conversation: Conversation, choice: AgentChoice): { from: Member; to: Member } {
-    const from = this.#requireConnectedAgent(conversation);
+    const from = this.requireConnectedAgent(conversation);
     const to = newAgentMember(
       this.#deps,
       conversation,
@@ -398,7 +398,8 @@ export class ChatService {
     }
   }
 
-  #requireConnectedAgent(conversation: Conversation): Member {
+  /** The connected agent; 409 when the chat has ended or no agent is connected. */
+  requireConnectedAgent(conversation: Conversation): Member {
     if (conversation.phase === 'ended') {
       throw new EmulatorApiError(409, 'conversation_ended', 'The conversation has ended.');
     }

@@ -1,7 +1,9 @@
-// The event-stream hub: which WebSockets are attached to which conversation, heartbeats, ping/pong,
-// and fault-injected drops. It knows nothing about chat semantics; the chat service tells it what to
-// publish and learns from it when a conversation's last socket went away (§9.7 grace period).
-import { heartbeatFrame, pongFrame, type Frame } from './frames.ts';
+// The event-stream hub: which WebSockets are attached to which key (a guest chat's conversation, or
+// a notification channel), heartbeats, ping/pong, and fault-injected drops. It knows nothing about
+// chat semantics; the chat service tells it what to publish and learns from it when a conversation's
+// last socket went away (§9.7 grace period). Both Genesys sockets share the `channel.metadata`
+// heartbeat and pong frames (guest-chat doc §9.5, OM doc §4.6).
+import { heartbeatFrame, pongFrame, type Frame, type MetadataFrame } from './frames.ts';
 
 /** The part of a `ws` WebSocket the hub uses (kept structural so any ws-compatible socket fits). */
 export interface StreamSocket {
@@ -20,12 +22,12 @@ export interface HubEvents {
   readonly onLastDetached: (conversationId: string) => void;
 }
 
-/** Sees every conversation frame the hub publishes, whether or not a guest socket is attached. */
-export type FrameTap = (conversationId: string, frame: Frame) => void;
+/** Sees every frame the hub publishes, whether or not a socket is attached. */
+export type FrameTap<F = Frame> = (key: string, frame: F) => void;
 
-export class EventStreamHub {
+export class EventStreamHub<F extends object = Frame> {
   readonly #sockets = new Map<string, Set<StreamSocket>>();
-  readonly #taps = new Set<FrameTap>();
+  readonly #taps = new Set<FrameTap<F>>();
   readonly #heartbeats = new Map<StreamSocket, NodeJS.Timeout>();
   readonly #heartbeatIntervalMs: number;
   readonly #events: HubEvents;
@@ -57,7 +59,7 @@ export class EventStreamHub {
     socket.on('close', () => this.#detach(conversationId, socket));
   }
 
-  publish(conversationId: string, frame: Frame): void {
+  publish(conversationId: string, frame: F): void {
     // Taps first: the agent feed must see the customer's typing even while the guest has no socket.
     for (const tap of this.#taps) tap(conversationId, frame);
     const set = this.#sockets.get(conversationId);
@@ -66,7 +68,7 @@ export class EventStreamHub {
   }
 
   /** The agent feed listens here (the console's live view); returns the unsubscribe function. */
-  tap(listener: FrameTap): () => void {
+  tap(listener: FrameTap<F>): () => void {
     this.#taps.add(listener);
     return () => this.#taps.delete(listener);
   }
@@ -121,7 +123,14 @@ export class EventStreamHub {
     }
   }
 
-  #send(socket: StreamSocket, frame: Frame): void {
+  /** To the sockets of one key only, bypassing the taps (e.g. a channel's `v2.system.socket_closing`). */
+  sendTo(conversationId: string, frame: F): number {
+    const victims = this.#socketsOf(conversationId);
+    for (const socket of victims) this.#send(socket, frame);
+    return victims.length;
+  }
+
+  #send(socket: StreamSocket, frame: F | MetadataFrame): void {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
   }
 }

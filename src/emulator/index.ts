@@ -1,5 +1,7 @@
-// Public entry of the Genesys guest-chat emulator: startEmulator() builds one self-contained
-// instance (own state, own port) and returns a handle to close it.
+// Public entry of the Genesys emulator — the guest-chat API and the platform side (OAuth, Open
+// Messaging, Notifications) on one port, with one set of queues, agents, agent API and console:
+// startEmulator() builds one self-contained instance (own state, own port) and returns a handle to
+// close it.
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify from 'fastify';
 import { AgentFeed } from './agent-feed.ts';
@@ -7,14 +9,17 @@ import { AutoAgent } from './auto-agent.ts';
 import { ChatService } from './chat-service.ts';
 import type { EmulatorContext } from './context.ts';
 import { FaultInjector } from './faults.ts';
+import { registerAgentAttachmentRoutes } from './http/agent-attachment-routes.ts';
 import { registerAgentRoutes } from './http/agent-routes.ts';
 import { installBodyParser } from './http/body-parser.ts';
 import { CONSOLE_PATH, registerConsoleRoute } from './http/console-route.ts';
+import { registerDownloadRoutes } from './http/download-routes.ts';
 import { frameworkErrorHandler, installErrorHandling } from './http/error-handler.ts';
 import { installFaultHook, registerFaultRoutes } from './http/fault-routes.ts';
 import { registerFeedRoute } from './http/feed-route.ts';
 import { registerGuestRoutes } from './http/guest-routes.ts';
 import { registerMediaRoutes } from './http/media-routes.ts';
+import { registerNotificationSocketRoute } from './http/notification-socket-route.ts';
 import { registerOAuthRoutes } from './http/oauth-routes.ts';
 import { AGENT_PREFIX } from './http/paths.ts';
 import { registerPlatformRoutes } from './http/platform-routes.ts';
@@ -22,13 +27,8 @@ import { registerStreamRoute } from './http/stream-route.ts';
 import { registerWebhookDeliveryRoutes } from './http/webhook-delivery-routes.ts';
 import { EventStreamHub } from './hub.ts';
 import { JwtSigner } from './jwt.ts';
-import { TokenStore } from './oauth/token-store.ts';
-import { InboundService } from './open-messaging/inbound-service.ts';
-import { IntegrationStore } from './open-messaging/integration.ts';
-import { OutboundBridge } from './open-messaging/outbound-bridge.ts';
-import { OpenSessions } from './open-messaging/sessions.ts';
-import { WebhookSender } from './open-messaging/webhook-sender.ts';
 import { resolveOptions, type EmulatorOptions } from './options.ts';
+import { buildPlatformSide } from './platform-side.ts';
 import { Router } from './routing.ts';
 import { ConversationStore } from './store.ts';
 
@@ -92,18 +92,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const faults = new FaultInjector();
   const autoAgent = resolved.autoAgent ? new AutoAgent(chat, resolved.autoAgent) : undefined;
   const feed = new AgentFeed(store, hub);
-  const integrations = new IntegrationStore(resolved.integrationProvisioningMs);
-  const sessions = new OpenSessions(store);
-  const webhooks = new WebhookSender(
-    {
-      timeoutMs: resolved.webhookTimeoutMs,
-      retries: resolved.webhookRetries,
-      retryDelayMs: resolved.webhookRetryDelayMs,
-    },
+  const platform = buildPlatformSide({
+    options: resolved,
+    chat,
+    router,
+    store,
     faults,
-  );
-  // Subscribes itself to the chat service: agent/bot messages and agent typing become webhook calls.
-  new OutboundBridge(chat, integrations, webhooks, resolved.typingDurationMs);
+    baseUrl: () => baseUrl,
+  });
   const ctx: EmulatorContext = {
     options: resolved,
     store,
@@ -112,29 +108,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     chat,
     jwt: new JwtSigner(resolved.jwtLifetimeSeconds),
     faults,
-    tokens: new TokenStore({
-      clients: resolved.oauthClients,
-      tokenLifetimeSeconds: resolved.tokenLifetimeSeconds,
-      requestsPerMinute: resolved.tokenRequestsPerMinute,
-    }),
-    integrations,
-    inbound: new InboundService({ chat, router, integrations, sessions, options: resolved }),
-    webhooks,
+    tokens: platform.tokens,
+    integrations: platform.integrations,
+    inbound: platform.inbound,
+    webhooks: platform.webhooks,
+    conversationViews: platform.conversationViews,
+    users: platform.users,
+    channels: platform.channels,
+    attachments: platform.attachments,
     baseUrl: () => baseUrl,
   };
-  for (const configured of resolved.openIntegrations) {
-    ctx.integrations.create(
-      {
-        name: configured.name,
-        outboundNotificationWebhookUrl: configured.outboundNotificationWebhookUrl,
-        outboundNotificationWebhookSignatureSecretToken:
-          configured.outboundNotificationWebhookSignatureSecretToken,
-        webhookHeaders: configured.webhookHeaders,
-      },
-      'emulator',
-      { ...(configured.id !== undefined ? { id: configured.id } : {}), ready: true },
-    );
-  }
 
   installErrorHandling(app, resolved.bodyLimitBytes);
   installBodyParser(app);
@@ -144,8 +127,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   registerMediaRoutes(app, ctx);
   registerStreamRoute(app, ctx);
   registerAgentRoutes(app, ctx);
+  registerAgentAttachmentRoutes(app, ctx);
   registerFaultRoutes(app, ctx);
   registerWebhookDeliveryRoutes(app, ctx);
+  registerNotificationSocketRoute(app, ctx, platform.notificationHub);
+  registerDownloadRoutes(app, ctx);
   registerFeedRoute(app, ctx, feed);
   registerOAuthRoutes(app, ctx);
   await registerPlatformRoutes(app, ctx);
@@ -167,9 +153,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       closing ??= (async () => {
         autoAgent?.close();
         faults.close();
-        await webhooks.close();
+        await platform.close();
         feed.close();
-        ctx.integrations.close();
         chat.close();
         hub.shutdown();
         await app.close();

@@ -1,6 +1,11 @@
 // Options of startEmulator() with their defaults. Units are in the names (…Ms, …Seconds).
 import { resolveOAuthOptions, type OAuthOptions, type ResolvedOAuthOptions } from './oauth/options.ts';
 import {
+  resolveNotificationOptions,
+  type NotificationOptions,
+  type ResolvedNotificationOptions,
+} from './notifications/options.ts';
+import {
   resolveOpenMessagingOptions,
   type OpenMessagingOptions,
   type ResolvedOpenMessagingOptions,
@@ -24,7 +29,7 @@ export interface AutoAgentOptions {
   readonly replyDelayMs?: number;
 }
 
-export interface EmulatorOptions extends OAuthOptions, OpenMessagingOptions {
+export interface EmulatorOptions extends OAuthOptions, OpenMessagingOptions, NotificationOptions {
   /** Interface to bind. Default `127.0.0.1`. */
   readonly host?: string;
   /** TCP port; `0` (default) picks a free one. */
@@ -49,7 +54,8 @@ export interface EmulatorOptions extends OAuthOptions, OpenMessagingOptions {
   readonly logger?: boolean;
 }
 
-export interface ResolvedOptions extends ResolvedOAuthOptions, ResolvedOpenMessagingOptions {
+export interface ResolvedOptions
+  extends ResolvedOAuthOptions, ResolvedOpenMessagingOptions, ResolvedNotificationOptions {
   readonly host: string;
   readonly port: number;
   readonly heartbeatIntervalMs: number;
@@ -106,6 +112,7 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
   return {
     ...resolveOAuthOptions(options, positive),
     ...resolveOpenMessagingOptions(options, positive),
+    ...resolveNotificationOptions(options, positive),
     host: options.host ?? DEFAULT_OPTIONS.host,
     port: positive('port', options.port ?? DEFAULT_OPTIONS.port, 0),
     heartbeatIntervalMs: positive(

@@ -69,6 +69,11 @@ export class Router {
     return this.#queues.get(queue) ?? [];
   }
 
+  /** Every configured agent once, in configuration order. */
+  agents(): readonly Agent[] {
+    return [...this.#agents.values()];
+  }
+
   agentByName(name: string): Agent | undefined {
     return this.#agents.get(name.trim().toLowerCase());
   }

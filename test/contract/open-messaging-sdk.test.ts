@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { RunningEmulator } from '../../src/emulator/index.ts';
 import { startTestEmulator } from '../emulator/helpers.ts';
+import { NotificationClient } from '../emulator/notification-client.ts';
 import { OmWebhookReceiver } from '../emulator/om-webhook-receiver.ts';
 import { platformSdkFor, rejection } from './platform-sdk-client.ts';
 
@@ -15,7 +16,11 @@ let receiver: OmWebhookReceiver;
 
 before(async () => {
   receiver = await new OmWebhookReceiver(WEBHOOK_SECRET).start();
-  emulator = await startTestEmulator({ integrationProvisioningMs: 20 });
+  emulator = await startTestEmulator({
+    integrationProvisioningMs: 20,
+    notificationHeartbeatIntervalMs: 50,
+    acwDurationMs: 10,
+  });
   sdk = platformSdkFor(emulator);
 });
 after(async () => {
@@ -160,4 +165,125 @@ test('an inbound message without text or content is rejected with the §3.1 vali
   );
   assert.equal(error.status, 400);
   assert.match(String(error.message), /should have required property 'content'/);
+});
+
+test('getConversationsMessage, getUser and patchConversationsMessageParticipantAttributes (§5, §6, §4.6)', async () => {
+  const conversation = await sdk.conversations.getConversationsMessage(conversationId);
+  const participants = conversation.participants ?? [];
+  const customer = participants.find((p) => p.purpose === 'customer');
+  const agent = participants.find((p) => p.purpose === 'agent');
+  assert.equal(customer?.state, 'connected');
+  assert.deepEqual(customer.attributes, { hg_queue: 'Sales', hg_language: 'Italian', hg_priority: '3' });
+  assert.equal(agent?.state, 'connected');
+  assert.equal(agent.conversationRoutingData?.priority, 3);
+  const user = await sdk.users.getUser(agent.user!.id!);
+  assert.equal(user.name, 'Dana Rossi');
+  assert.ok(user.images?.[0]?.imageUri);
+  const attributes = await sdk.conversations.patchConversationsMessageParticipantAttributes(
+    conversationId,
+    customer.id!,
+    {
+      body: { attributes: { hg_note: 'vip' } },
+    },
+  );
+  assert.equal(attributes.attributes?.hg_note, 'vip');
+});
+
+test('patchConversationsMessageParticipant {state:"disconnected"} ends the conversation (§5)', async () => {
+  const before = await sdk.conversations.getConversationsMessage(conversationId);
+  const customer = before.participants?.find((p) => p.purpose === 'customer');
+  const result = await sdk.conversations.patchConversationsMessageParticipant(conversationId, customer!.id!, {
+    body: { state: 'disconnected' },
+  });
+  assert.equal(result, undefined);
+  const after = await sdk.conversations.getConversationsMessage(conversationId);
+  assert.ok(after.participants?.every((p) => p.state === 'disconnected'));
+  assert.equal(after.participants?.find((p) => p.purpose === 'agent')?.disconnectType, 'peer');
+});
+
+test('notification channel and subscriptions through the SDK; every frame shape on a raw ws client (§4.6)', async () => {
+  const channel = await sdk.notifications.postNotificationsChannels();
+  assert.match(channel.id!, /^streaming-0-/);
+  assert.ok(channel.connectUri?.startsWith('ws://'));
+  assert.ok(channel.expires);
+  const socket = await NotificationClient.open(channel.connectUri!);
+  try {
+    const body = {
+      channel: { from: { id: 'sdk-customer-3', idType: 'Opaque' }, time: new Date().toISOString() },
+      text: 'Notify me',
+    } as Parameters<typeof sdk.conversations.postConversationsMessageInboundOpenMessage>[1];
+    const answer = await sdk.conversations.postConversationsMessageInboundOpenMessage(integrationId, body, {
+      prefetchConversationId: true,
+    });
+    const id = answer.conversationId!;
+    const topic = (event: string) => `v2.detail.events.conversation.${id}.${event}`;
+    const put = await sdk.notifications.putNotificationsChannelSubscriptions(channel.id!, [
+      { id: topic('user.start') },
+    ]);
+    assert.deepEqual(put.entities, [{ id: topic('user.start'), state: 'Permitted' }]);
+    const posted = await sdk.notifications.postNotificationsChannelSubscriptions(
+      channel.id!,
+      [
+        { id: topic('user.end') },
+        { id: topic('customer.end') },
+        { id: topic('acw') },
+        { id: 'v2.not.a.topic' },
+      ],
+      { ignoreErrors: true },
+    );
+    assert.deepEqual(
+      posted.entities?.map((e) => `${e.id}:${e.state}`),
+      [
+        `${topic('user.start')}:Permitted`,
+        `${topic('user.end')}:Permitted`,
+        `${topic('customer.end')}:Permitted`,
+        `${topic('acw')}:Permitted`,
+        'v2.not.a.topic:Rejected',
+      ],
+    );
+    const listed = await sdk.notifications.getNotificationsChannelSubscriptions(channel.id!);
+    assert.equal(listed.entities?.length, 4);
+    const channels = await sdk.notifications.getNotificationsChannels({ includechannels: 'oauthclient' });
+    assert.ok(channels.entities?.some((c) => c.id === channel.id));
+
+    const agent = (path: string) =>
+      fetch(`${emulator.url}/emulator/v1/conversations/${id}${path}`, { method: 'POST' }).then(
+        (r) => r.status,
+      );
+    assert.equal(await agent('/agent/join'), 200);
+    assert.equal(await agent('/agent/leave'), 200);
+    await socket.waitFor((f) => f.topicName === topic('acw'), 'acw');
+
+    const [heartbeat] = await socket.waitFor((f) => f.topicName === 'channel.metadata', 'heartbeat');
+    assert.deepEqual(heartbeat, {
+      topicName: 'channel.metadata',
+      eventBody: { message: 'WebSocket Heartbeat' },
+    });
+    for (const event of ['user.start', 'user.end', 'customer.end', 'acw']) {
+      const frame = socket.frames.find((f) => f.topicName === topic(event));
+      assert.ok(frame, event);
+      assert.deepEqual(Object.keys(frame).sort(), ['eventBody', 'metadata', 'topicName', 'version']);
+      assert.equal(frame.version, '2');
+      assert.equal(typeof frame.metadata?.CorrelationId, 'string');
+      assert.equal(frame.eventBody.conversationId, id);
+      assert.equal(frame.eventBody.mediaType, 'MESSAGE');
+      assert.equal(frame.eventBody.messageType, 'OPEN');
+    }
+    assert.equal(
+      socket.frames.find((f) => f.topicName === topic('user.end'))?.eventBody.disconnectType,
+      'CLIENT',
+    );
+    assert.equal(
+      socket.frames.find((f) => f.topicName === topic('customer.end'))?.eventBody.disconnectType,
+      'PEER',
+    );
+
+    assert.equal(await sdk.notifications.deleteNotificationsChannelSubscriptions(channel.id!), undefined);
+    assert.deepEqual(
+      (await sdk.notifications.getNotificationsChannelSubscriptions(channel.id!)).entities,
+      [],
+    );
+  } finally {
+    await socket.close();
+  }
 });

@@ -313,11 +313,11 @@ describe('demo bot page API', () => {
       await waitFor(() => lastStatus(sse).mode === 'queued', { what: 'queued' });
       const emu = sut.demo.emulator.url;
       const conv = await waitFor(async () => {
-        const list = await (await fetch(`${emu}/emulator/v1/conversations`)).json();
+        const list = (await (await fetch(`${emu}/emulator/v1/conversations`)).json());
         return (list.entities as any[]).find((c) => c.customer.displayName === 'Petra Presence');
       });
       const notices = async (): Promise<string[]> => {
-        const c = await (await fetch(`${emu}/emulator/v1/conversations/${conv.id}`)).json();
+        const c = (await (await fetch(`${emu}/emulator/v1/conversations/${conv.id}`)).json());
         return (c.messages as any[]).filter((m) => m.bodyType === 'notice').map((m) => m.body);
       };
       // A quick reconnect (a reload) is not leaving.

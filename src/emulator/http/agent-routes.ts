@@ -5,12 +5,13 @@ import type { FastifyInstance } from 'fastify';
 import { avatarSvg, isAvatarSlug } from '../avatars.ts';
 import type { EmulatorContext } from '../context.ts';
 import { EmulatorApiError } from '../errors.ts';
-import { isActive, type Conversation } from '../model.ts';
+import { alertingAgent, isActive, type Conversation, type Member } from '../model.ts';
 import { queueId } from '../platform/ids.ts';
 import { conversationDetail, conversationSummary, mediaRequestView } from '../views.ts';
 import {
   agentChoiceSchema,
   agentMessageSchema,
+  alertingAgentSchema,
   conversationListQuerySchema,
   emptyBodySchema,
   mediaRequestCreateSchema,
@@ -19,6 +20,13 @@ import {
 import { AGENT_PREFIX } from './paths.ts';
 
 type IdParams = { Params: { id: string } };
+
+const agentView = (agent: Member) => ({
+  id: agent.id,
+  displayName: agent.displayName,
+  avatarImageUrl: agent.avatarImageUrl,
+  state: agent.state,
+});
 
 export function registerAgentRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   const load = (id: string): Conversation => {
@@ -53,15 +61,29 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: EmulatorContext):
     const conversation = load(request.params.id);
     const choice = parseAgentBody(agentChoiceSchema, request.body);
     const agent = ctx.chat.joinAgent(conversation, choice);
-    return {
-      agent: {
-        id: agent.id,
-        displayName: agent.displayName,
-        avatarImageUrl: agent.avatarImageUrl,
-        state: agent.state,
-      },
-      conversation: summary(conversation),
-    };
+    return { agent: agentView(agent), conversation: summary(conversation) };
+  });
+
+  // Offer and answer separately (join does both): the agent is ALERTING until it accepts or rejects.
+  app.post<IdParams>(`${AGENT_PREFIX}/conversations/:id/agent/offer`, (request) => {
+    const conversation = load(request.params.id);
+    const agent = ctx.chat.offerAgent(conversation, parseAgentBody(agentChoiceSchema, request.body));
+    return { agent: agentView(agent), conversation: summary(conversation) };
+  });
+
+  app.post<IdParams>(`${AGENT_PREFIX}/conversations/:id/agent/accept`, (request) => {
+    const conversation = load(request.params.id);
+    const { agentId } = parseAgentBody(alertingAgentSchema, request.body);
+    const agent = ctx.chat.acceptAgent(conversation, agentId ?? alertingAgent(conversation)?.id ?? '');
+    return { agent: agentView(agent), conversation: summary(conversation) };
+  });
+
+  // The alerting agent declines: the chat goes back to the queue (OM doc §4.6: Genesys still says user.end).
+  app.post<IdParams>(`${AGENT_PREFIX}/conversations/:id/agent/reject`, (request) => {
+    const conversation = load(request.params.id);
+    const { agentId } = parseAgentBody(alertingAgentSchema, request.body);
+    const agent = ctx.chat.rejectAgent(conversation, agentId ?? alertingAgent(conversation)?.id ?? '');
+    return { agent: agentView(agent), conversation: summary(conversation) };
   });
 
   app.post<IdParams>(`${AGENT_PREFIX}/conversations/:id/agent/messages`, (request) => {

@@ -8,9 +8,32 @@ export const agentChoiceSchema = z.strictObject({
   displayName: z.string().trim().min(1).max(200).optional(),
 });
 
+/** accept / reject: the alerting agent's member id; default the one being offered the chat. */
+export const alertingAgentSchema = z.strictObject({ agentId: z.string().min(1).optional() });
+
 export const agentMessageSchema = z.strictObject({
   body: z.string().max(MAX_MESSAGE_LENGTH),
   bodyType: z.enum(['standard', 'notice']).optional(),
+});
+
+/** An agent's file for an Open Messaging chat, base64 in JSON (what the console's file picker sends). */
+export const agentAttachmentSchema = z.strictObject({
+  filename: z
+    .string()
+    .trim()
+    .min(1)
+    .max(255)
+    .refine(
+      (name) => !['/', '\\', '\u0000'].some((c) => name.includes(c)),
+      'must be a file name, not a path',
+    ),
+  mime: z.string().regex(/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i, 'must be a MIME type like image/png'),
+  contentBase64: z
+    .string()
+    .min(1)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64'),
+  /** Text sent with the file in the same message (absent: attachment only, §4.1). */
+  text: z.string().max(MAX_MESSAGE_LENGTH).optional(),
 });
 
 export const mediaRequestCreateSchema = z.strictObject({
@@ -55,6 +78,13 @@ export const faultSchema = z.discriminatedUnion('kind', [
     delayMs: z.number().int().min(1).max(120_000),
     count: z.number().int().min(1).max(10_000).default(1),
     integrationId: z.string().min(1).optional(),
+  }),
+  // OM doc §4.6: close notification sockets (of one channel, or all). `drop`: no close frame, like a
+  // network failure; `socket-closing`: v2.system.socket_closing first, then a normal close.
+  z.strictObject({
+    kind: z.literal('drop-notification-sockets'),
+    channelId: z.string().min(1).optional(),
+    mode: z.enum(['drop', 'socket-closing']).default('drop'),
   }),
   z.strictObject({
     kind: z.literal('webhook-reorder'),

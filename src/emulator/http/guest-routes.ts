@@ -1,6 +1,6 @@
 // The guest REST API (§5): create, members, messages, typing, leave. Media requests live in
 // media-routes.ts. Every handler authenticates first (except create), then validates, then acts.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from '../context.ts';
 import { GuestApiError, guestErrors } from '../errors.ts';
 import { pageHistory } from '../history.ts';
@@ -17,17 +17,11 @@ import {
   parseSendBody,
 } from './guest-schemas.ts';
 import { GUEST_PREFIX } from './paths.ts';
+import { wsBase } from './ws-base.ts';
 
 type ConversationParams = { Params: { conversationId: string } };
 type MemberParams = { Params: { conversationId: string; memberId: string } };
 type MessageParams = { Params: { conversationId: string; messageId: string } };
-
-/** The eventStreamUri host: the one the client used (works behind port mappings), else the bound address. */
-function streamBase(ctx: EmulatorContext, request: FastifyRequest): string {
-  const host = request.headers.host;
-  if (host !== undefined && /^[A-Za-z0-9.\-[\]:]+$/.test(host)) return `ws://${host}`;
-  return ctx.baseUrl().replace(/^http/, 'ws');
-}
 
 /** §10: a guest may act (send, type, leave) only as itself; unknown member → 404, someone else → 403. */
 function requireSelf(session: GuestSession, memberId: string): Member {
@@ -94,7 +88,7 @@ export function registerGuestRoutes(app: FastifyInstance, ctx: EmulatorContext):
     return reply.send({
       id: conversation.id,
       jwt,
-      eventStreamUri: `${streamBase(ctx, request)}/v1/token/${jwt}`,
+      eventStreamUri: `${wsBase(ctx, request)}/v1/token/${jwt}`,
       member: { id: conversation.customerId },
     });
   });

@@ -5,7 +5,10 @@ import type { EmulatorContext } from '../context.ts';
 import { EMULATOR_ORGANIZATION } from '../platform/organization.ts';
 import { registerInboundRoutes } from './inbound-routes.ts';
 import { registerIntegrationRoutes } from './integration-routes.ts';
+import { registerMessageConversationRoutes } from './message-conversation-routes.ts';
+import { registerNotificationRoutes } from './notification-routes.ts';
 import { authenticatePlatform, callerOf } from './platform-auth.ts';
+import { registerUserRoutes } from './user-routes.ts';
 
 export async function registerPlatformRoutes(app: FastifyInstance, ctx: EmulatorContext): Promise<void> {
   await app.register((scope, _opts, done) => {
@@ -27,6 +30,9 @@ export async function registerPlatformRoutes(app: FastifyInstance, ctx: Emulator
     });
     registerIntegrationRoutes(scope, ctx);
     registerInboundRoutes(scope, ctx);
+    registerMessageConversationRoutes(scope, ctx);
+    registerUserRoutes(scope, ctx);
+    registerNotificationRoutes(scope, ctx);
     done();
   });
 }

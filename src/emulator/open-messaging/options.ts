@@ -52,7 +52,35 @@ export interface OpenMessagingOptions {
   readonly typingDurationMs?: number;
   /** Largest agent attachment (§2: 25 MB). Default 26,214,400 bytes. */
   readonly attachmentMaxBytes?: number;
+  /**
+   * `disconnectType` of an agent who rejected (declined) an offered conversation, as the participant
+   * shows it (`user.end` upper-cases it, §4.6). Genesys' value is unknown [U]; the forum report (W9)
+   * says filtering on TRANSFER does not catch a reject, so the default is `client` — a reject looks
+   * like a real end unless the client checks that the agent was never connected.
+   */
+  readonly rejectDisconnectType?: ParticipantDisconnectType;
 }
+
+/** §4.6 / SDK `MessageMediaParticipant.disconnectType`. */
+export const PARTICIPANT_DISCONNECT_TYPES = [
+  'endpoint',
+  'client',
+  'system',
+  'timeout',
+  'transfer',
+  'transfer.conference',
+  'transfer.consult',
+  'transfer.forward',
+  'transfer.noanswer',
+  'transfer.notavailable',
+  'transport.failure',
+  'error',
+  'peer',
+  'other',
+  'spam',
+  'uncallable',
+] as const;
+export type ParticipantDisconnectType = (typeof PARTICIPANT_DISCONNECT_TYPES)[number];
 
 export interface ResolvedOpenMessagingOptions {
   readonly openIntegrations: readonly OpenIntegrationConfig[];
@@ -66,6 +94,7 @@ export interface ResolvedOpenMessagingOptions {
   readonly webhookRetryDelayMs: number;
   readonly typingDurationMs: number;
   readonly attachmentMaxBytes: number;
+  readonly rejectDisconnectType: ParticipantDisconnectType;
 }
 
 export const DEFAULT_OPEN_MESSAGING_OPTIONS = {
@@ -76,6 +105,7 @@ export const DEFAULT_OPEN_MESSAGING_OPTIONS = {
   webhookRetryDelayMs: 5_000,
   typingDurationMs: 5_000,
   attachmentMaxBytes: 25 * 1024 * 1024,
+  rejectDisconnectType: 'client',
   architect: {
     queueAttribute: 'hg_queue',
     languageAttribute: 'hg_language',
@@ -138,5 +168,15 @@ export function resolveOpenMessagingOptions(
     ),
     typingDurationMs: positive('typingDurationMs', options.typingDurationMs ?? d.typingDurationMs),
     attachmentMaxBytes: positive('attachmentMaxBytes', options.attachmentMaxBytes ?? d.attachmentMaxBytes),
+    rejectDisconnectType: disconnectTypeOption(options.rejectDisconnectType ?? d.rejectDisconnectType),
   };
+}
+
+function disconnectTypeOption(value: string): ParticipantDisconnectType {
+  const known = PARTICIPANT_DISCONNECT_TYPES.find((t) => t === value);
+  if (known === undefined)
+    throw new RangeError(
+      `emulator option rejectDisconnectType must be one of ${PARTICIPANT_DISCONNECT_TYPES.join(', ')}`,
+    );
+  return known;
 }
