@@ -85,7 +85,7 @@ export {
 export type { ConversationDetailKind } from './notifications/topics.ts';
 export { parseNotificationFrame } from './notifications/parse-frame.ts';
 export type { IgnoredFrameReason, NotificationFrame } from './notifications/parse-frame.ts';
-export { assessUserEnd, isTransferDisconnect, TRANSFER_DISCONNECT_TYPES } from './notifications/user-end.ts';
+export { assessUserEnd, isTransferDisconnect } from './notifications/user-end.ts';
 export type { UserEndAssessment, UserEndOutcome } from './notifications/user-end.ts';
 export { WebhookVerifier, MIN_WEBHOOK_SECRET_LENGTH } from './webhook/webhook-verifier.ts';
 export type { WebhookOutcome, WebhookVerifierOptions } from './webhook/webhook-verifier.ts';

@@ -164,13 +164,38 @@ describe('the user.end pitfall (§4.6, W9): assessUserEnd', () => {
         .outcome,
       'transferred',
     );
-    assert.equal(isTransferDisconnect('consult_transfer'), true);
+    for (const t of ['TRANSFER', 'CONSULT_TRANSFER', 'DND_TRANSFER', 'transfer.noanswer', 'transfer']) {
+      assert.equal(isTransferDisconnect(t), true, t);
+    }
     assert.equal(isTransferDisconnect('CLIENT'), false);
+    assert.equal(
+      assessUserEnd(
+        userEnd({ disconnectType: undefined }),
+        conv(agent('p-a1', 'disconnected', true, { disconnectType: 'transfer.consult' })),
+      ).outcome,
+      'transferred',
+      'the participant spelling counts too',
+    );
   });
-  test('customer gone: conversation-ended; read lags: still-active; unknown participant', () => {
-    const c = conv(agent('p-a1', 'disconnected', true));
-    c.participants[0] = { ...c.participants[0]!, state: 'disconnected' };
-    assert.equal(assessUserEnd(userEnd(), c).outcome, 'conversation-ended');
+  test('customer gone: the agent left first → agent-ended; the agent was let go (PEER) → conversation-ended', () => {
+    const gone = (a: ReturnType<typeof agent>) => {
+      const c = conv(a);
+      c.participants[0] = { ...c.participants[0]!, state: 'disconnected' };
+      return c;
+    };
+    // §3.5: an agent leaving ends the messaging conversation for the customer too.
+    assert.equal(assessUserEnd(userEnd(), gone(agent('p-a1', 'disconnected', true))).outcome, 'agent-ended');
+    assert.equal(
+      assessUserEnd(userEnd({ disconnectType: 'PEER' }), gone(agent('p-a1', 'disconnected', true))).outcome,
+      'conversation-ended',
+    );
+    assert.equal(
+      assessUserEnd(userEnd(), gone(agent('p-a1', 'disconnected', false))).outcome,
+      'conversation-ended',
+    );
+  });
+
+  test('read lags: still-active; unknown participant', () => {
     assert.equal(assessUserEnd(userEnd(), conv(agent('p-a1', 'connected', true))).outcome, 'still-active');
     assert.equal(
       assessUserEnd(userEnd({ participantId: 'nope', userId: 'nobody' }), conv()).outcome,

@@ -263,6 +263,10 @@ export class ChannelSlot {
         await this.#ctx.rest.replaceSubscriptions(live.channel.id, [...this.topics], { signal });
       await old?.close();
       this.#failures = 0;
+      // A drop while this reconnect ran (e.g. the old socket closed right after socket_closing)
+      // planned another reconnect: this one already did the job.
+      this.#reconnectTimer?.cancel();
+      this.#reconnectTimer = undefined;
       this.#ctx.onResubscribed(this, why);
     } catch (err) {
       if (this.#isClosed()) return;

@@ -6,29 +6,28 @@ import type { MessageConversation, Participant } from '../wire/conversation.ts';
 import type { UserEndEvent } from './events.ts';
 import { findCustomer } from '../rest/conversations-api.ts';
 
-/** §4.6 disconnect types that mean "moved elsewhere", not "ended". */
-export const TRANSFER_DISCONNECT_TYPES: ReadonlySet<string> = new Set([
-  'TRANSFER',
-  'CONFERENCE_TRANSFER',
-  'CONSULT_TRANSFER',
-  'FORWARD_TRANSFER',
-  'NO_ANSWER_TRANSFER',
-  'NOT_AVAILABLE_TRANSFER',
-  'DND_TRANSFER',
-]);
-
+/**
+ * Every "moved elsewhere" disconnect type, in both of Genesys' spellings: detail events say
+ * `TRANSFER`, `NO_ANSWER_TRANSFER`, `DND_TRANSFER`… (§4.6); conversation participants say
+ * `transfer`, `transfer.noanswer`, `transfer.consult`… (SDK `MessageMediaParticipant`).
+ */
 export function isTransferDisconnect(disconnectType: string | undefined): boolean {
-  return disconnectType !== undefined && TRANSFER_DISCONNECT_TYPES.has(disconnectType.toUpperCase());
+  return disconnectType !== undefined && /transfer/i.test(disconnectType);
+}
+
+/** `PEER` / `peer`: the other side left, this participant was let go. */
+function isPeerDisconnect(disconnectType: string | undefined): boolean {
+  return disconnectType?.toLowerCase() === 'peer';
 }
 
 export type UserEndOutcome =
-  /** The agent had been connected, left, and nobody took over: the agent ended the chat. */
+  /** The agent had been connected and left on its own: the agent ended the chat. */
   | 'agent-ended'
   /** The agent had been connected and another agent/queue has it now (or the disconnect type says transfer). */
   | 'transferred'
   /** The agent never connected (reject, no answer, requeue): the chat is still waiting for an agent. */
   | 'rejected'
-  /** The customer participant is gone: the conversation is over whatever the agent did. */
+  /** The customer side ended the conversation (the bot's PATCH, §5) and the agent was let go. */
   | 'conversation-ended'
   /** The participant is still active in the read: the read lags the event — read again shortly. */
   | 'still-active'
@@ -48,6 +47,7 @@ const isGone = (p: Participant): boolean => p.state !== undefined && GONE.has(p.
 
 export function assessUserEnd(event: UserEndEvent, conversation: MessageConversation): UserEndAssessment {
   const customer = findCustomer(conversation);
+  const customerGone = customer !== undefined && isGone(customer);
   const participant =
     conversation.participants.find((p) => p.id === event.participantId) ??
     (event.userId === undefined
@@ -55,17 +55,20 @@ export function assessUserEnd(event: UserEndEvent, conversation: MessageConversa
       : conversation.participants.findLast(
           (p) => p.user?.id === event.userId && p.purpose.toLowerCase() === 'agent',
         ));
-  if (customer !== undefined && isGone(customer)) return { outcome: 'conversation-ended', participant };
-  if (participant === undefined) return { outcome: 'unknown-participant', participant };
-  if (!isGone(participant)) return { outcome: 'still-active', participant };
+  const verdict = (outcome: UserEndOutcome): UserEndAssessment => ({ outcome, participant });
+  if (participant === undefined) return verdict(customerGone ? 'conversation-ended' : 'unknown-participant');
+  if (!isGone(participant)) return verdict(customerGone ? 'conversation-ended' : 'still-active');
 
+  const disconnectType = event.disconnectType ?? participant.disconnectType;
+  // §4.6 W9: a reject says CLIENT like a real end; only "never connected" tells them apart.
+  if (participant.connectedTime === undefined)
+    return verdict(customerGone ? 'conversation-ended' : 'rejected');
   const someoneElse = conversation.participants.some(
     (p) => p !== participant && ROUTING_PURPOSES.has(p.purpose.toLowerCase()) && !isGone(p),
   );
-  const wasConnected = participant.connectedTime !== undefined;
-  if (!wasConnected) return { outcome: 'rejected', participant };
-  if (someoneElse || isTransferDisconnect(event.disconnectType ?? participant.disconnectType)) {
-    return { outcome: 'transferred', participant };
-  }
-  return { outcome: 'agent-ended', participant };
+  if (isTransferDisconnect(disconnectType) || (someoneElse && !customerGone)) return verdict('transferred');
+  // When the agent leaves, Genesys ends a messaging conversation for the customer too (§3.5):
+  // a gone customer alone does not say who ended it; the agent's own disconnect type does.
+  if (customerGone && isPeerDisconnect(disconnectType)) return verdict('conversation-ended');
+  return verdict('agent-ended');
 }
