@@ -1,4 +1,4 @@
-// The emulator's agent API (same origin): list, join, write, type, transfer, leave.
+// The emulator's agent API (same origin): list, join, decline, write, attach, type, transfer, leave.
 const BASE = '/emulator/v1';
 
 async function call(method, path, body) {
@@ -20,6 +20,13 @@ export const agentApi = {
   conversations: () => call('GET', '/conversations'),
   conversation: (id) => call('GET', conv(id)),
   join: (id, displayName) => call('POST', `${conv(id)}/agent/join`, { displayName }),
+  /** Decline: the chat is offered to this agent, who rejects it — it goes back to the queue. */
+  decline: async (id, displayName) => {
+    const { agent } = await call('POST', `${conv(id)}/agent/offer`, { displayName });
+    return call('POST', `${conv(id)}/agent/reject`, { agentId: agent.id });
+  },
+  /** Open Messaging only: a file (base64) with optional text. */
+  attach: (id, file) => call('POST', `${conv(id)}/agent/attachments`, file),
   send: (id, body) => call('POST', `${conv(id)}/agent/messages`, { body }),
   typing: (id) => call('POST', `${conv(id)}/agent/typing`, {}),
   transfer: (id, displayName) => call('POST', `${conv(id)}/transfer`, displayName ? { displayName } : {}),

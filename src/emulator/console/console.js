@@ -1,9 +1,10 @@
-// The agent console: waiting chats per queue (with routing data and custom attributes), accept,
-// chat with typing both ways, transfer, end. Each browser tab is one agent (picked at the top).
+// The agent console: waiting chats per queue (guest chats and Open Messaging alike, with routing
+// data and custom attributes), accept or decline, chat with typing both ways, files (Open Messaging),
+// transfer, end. Each browser tab is one agent (picked at the top).
 // Live updates come from the emulator's agent feed (GET /emulator/v1/events, Server-Sent Events);
 // on every (re)connect the console reloads the list, so a dropped feed loses nothing.
 import { agentApi } from './api.js';
-import { customerName, el, routingList, transcriptLine, waitingCard } from './render.js';
+import { customerName, el, kindBadge, routingList, transcriptLine, waitingCard } from './render.js';
 
 const $ = (id) => document.getElementById(id);
 const TYPING_SHOWN_MS = 4000; // protocol guidance: a typing hint lasts ~4 s or until the message
@@ -64,7 +65,7 @@ function renderLists() {
     if (waiting.length === 0) section.append(el('p', 'empty', 'No chats waiting.'));
     else {
       const ul = el('ul', 'cards');
-      for (const c of waiting) ul.append(waitingCard(c, accept));
+      for (const c of waiting) ul.append(waitingCard(c, accept, decline));
       section.append(ul);
     }
     queues.append(section);
@@ -102,6 +103,19 @@ async function accept(c, button) {
   }
 }
 
+/** Offered and declined: the chat goes back to the queue (for Open Messaging, Genesys still says user.end). */
+async function decline(c, button) {
+  button.disabled = true;
+  try {
+    await agentApi.decline(c.id, state.me);
+    announce(`Declined the chat with ${customerName(c)}; it is back in the queue.`);
+  } catch (err) {
+    announce(`Could not decline: ${err.message}`);
+  } finally {
+    button.disabled = false;
+  }
+}
+
 // ---- the open chat -------------------------------------------------------------------------
 
 async function select(id, { focus } = {}) {
@@ -131,6 +145,7 @@ function renderChat() {
   noSelection.hidden = Boolean(c);
   if (!c) return;
   $('chat-title').textContent = customerName(c);
+  $('chat-kind').replaceChildren(kindBadge(c));
   routingList($('chat-routing'), c);
   const mine = isMine(c);
   const agent = connectedAgent(c);
@@ -149,6 +164,8 @@ function renderChat() {
   replyInput.disabled = !mine;
   $('reply').querySelector('button').disabled = !mine;
   $('end-chat').disabled = !mine;
+  // Files exist only on Open Messaging (guest chats carry text).
+  $('attach').hidden = !(mine && c.kind === 'open-messaging');
   const select = $('transfer-to');
   const previous = select.value;
   select.replaceChildren(new Option('Any available agent', ''));
@@ -192,6 +209,38 @@ $('reply').addEventListener('submit', async (e) => {
     announce(`Not sent: ${err.message}`);
   }
 });
+
+$('attach-file').addEventListener('change', async (e) => {
+  const input = e.target;
+  const file = input.files?.[0];
+  const id = state.selectedId;
+  if (!file || !id) return;
+  try {
+    const contentBase64 = await readBase64(file);
+    const { message } = await agentApi.attach(id, {
+      filename: file.name,
+      mime: file.type || 'application/octet-stream',
+      contentBase64,
+    });
+    const c = state.conversations.get(id);
+    if (c && state.selectedId === id)
+      appendLine({ ...message, senderName: state.me, senderRole: 'AGENT' }, c);
+  } catch (err) {
+    announce(`File not sent: ${err.message}`);
+  } finally {
+    input.value = '';
+  }
+});
+
+/** The file's bytes as base64 (the data: URL without its prefix). */
+function readBase64(file) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
+    reader.onerror = () => reject(reader.error ?? new Error('could not read the file'));
+    reader.readAsDataURL(file);
+  });
+}
 
 replyInput.addEventListener('input', () => {
   const id = state.selectedId;

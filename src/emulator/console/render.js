@@ -12,6 +12,12 @@ export function customerName(c) {
   return c.customer?.displayName ?? 'Customer';
 }
 
+/** Which Genesys surface the chat came through. */
+export function kindBadge(c) {
+  const om = c.kind === 'open-messaging';
+  return el('span', `kind ${om ? 'kind-om' : 'kind-guest'}`, om ? 'Open Messaging' : 'Guest chat');
+}
+
 /** Routing data and custom attributes as a description list. */
 export function routingList(dl, c) {
   dl.replaceChildren();
@@ -27,10 +33,11 @@ export function routingList(dl, c) {
   for (const [key, value] of Object.entries(c.customer?.customFields ?? {})) add(key, value);
 }
 
-export function waitingCard(c, onAccept) {
+export function waitingCard(c, onAccept, onDecline) {
   const li = el('li', 'card');
   li.dataset.conversationId = c.id;
-  const title = el('h4', 'card-title', customerName(c));
+  const title = el('h4', 'card-title', `${customerName(c)} `);
+  title.append(kindBadge(c));
   const since = el('time', 'since', `waiting since ${timeFormat.format(new Date(c.createdAt))}`);
   since.dateTime = c.createdAt;
   const dl = el('dl', 'routing compact');
@@ -39,7 +46,13 @@ export function waitingCard(c, onAccept) {
   accept.type = 'button';
   accept.setAttribute('aria-label', `Accept chat with ${customerName(c)}`);
   accept.addEventListener('click', () => onAccept(c, accept));
-  li.append(title, since, dl, accept);
+  const decline = el('button', 'decline secondary', 'Decline');
+  decline.type = 'button';
+  decline.setAttribute('aria-label', `Decline chat with ${customerName(c)}`);
+  decline.addEventListener('click', () => onDecline(c, decline));
+  const buttons = el('div', 'card-actions');
+  buttons.append(accept, decline);
+  li.append(title, since, dl, buttons);
   return li;
 }
 
@@ -61,7 +74,39 @@ export function transcriptLine(message, conversation) {
   const time = el('time', 'when', timeFormat.format(new Date(message.timestamp)));
   time.dateTime = message.timestamp;
   meta.append(time);
-  li.append(meta, el('p', 'text', message.body));
+  if (role === 'WORKFLOW') meta.append(el('span', 'bot-tag', 'flow'));
+  li.append(meta);
+  if (message.body !== '') li.append(el('p', 'text', message.body));
+  for (const attachment of message.attachments ?? []) li.append(attachmentView(attachment));
+  if (message.delivery) {
+    const failed = message.delivery.status === 'Failed';
+    const reason = failed ? message.delivery.reasons?.[0]?.message : undefined;
+    li.append(
+      el(
+        'p',
+        `delivery ${failed ? 'delivery-failed' : ''}`,
+        failed ? `Not delivered${reason ? `: ${reason}` : ''}` : 'Delivered',
+      ),
+    );
+  }
   if (message.bodyType === 'notice') li.classList.add('line-agent-notice');
   return li;
+}
+
+/** A file on a message: images as a small preview, anything else as a link (Open Messaging only). */
+export function attachmentView(attachment) {
+  const name = attachment.filename ?? attachment.url;
+  const link = el('a', 'attachment');
+  link.href = attachment.url;
+  link.target = '_blank';
+  link.rel = 'noopener noreferrer';
+  if (attachment.mediaType === 'Image') {
+    const img = el('img', 'attachment-image');
+    img.src = attachment.url;
+    img.alt = name;
+    link.append(img);
+  } else {
+    link.textContent = `File: ${name}`;
+  }
+  return link;
 }

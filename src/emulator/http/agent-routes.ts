@@ -48,6 +48,7 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: EmulatorContext):
     const entities = ctx.store
       .list()
       .filter((c) => query.state === undefined || c.phase === query.state)
+      .filter((c) => query.kind === undefined || c.kind === query.kind)
       .map(summary);
     return { entities, total: entities.length };
   });

@@ -43,6 +43,7 @@ export const mediaRequestCreateSchema = z.strictObject({
 
 export const conversationListQuerySchema = z.object({
   state: z.enum(['awaiting-stream', 'queued', 'alerting', 'connected', 'ended']).optional(),
+  kind: z.enum(['guest-chat', 'open-messaging']).optional(),
 });
 
 /** REST faults hit the guest API unless `api: "platform"` (OAuth token endpoint and `/api/v2/...`). */
