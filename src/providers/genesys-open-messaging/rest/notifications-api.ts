@@ -4,6 +4,7 @@
 // request — one conversation's missing permission must not break the others on the channel.
 import {
   ChannelTopicListingSchema,
+  NotificationChannelListingSchema,
   NotificationChannelSchema,
   type ChannelTopic,
   type NotificationChannel,
@@ -46,6 +47,22 @@ export class NotificationsApi implements NotificationsRest {
       schema: NotificationChannelSchema,
       ...options,
     });
+  }
+
+  /** `GET /api/v2/notifications/channels` — this token's channels (`includechannels=oauthclient`: the client's). */
+  async listChannels(
+    options: CallOptions & { readonly includeChannels?: 'token' | 'oauthclient' },
+  ): Promise<NotificationChannel[]> {
+    const { includeChannels, ...call } = options;
+    const res = await this.#transport.call({
+      operation: 'listNotificationChannels',
+      method: 'GET',
+      path: CHANNELS,
+      query: { includechannels: includeChannels },
+      schema: NotificationChannelListingSchema,
+      ...call,
+    });
+    return res.entities;
   }
 
   async listSubscriptions(channelId: string, options: CallOptions): Promise<ChannelTopic[]> {

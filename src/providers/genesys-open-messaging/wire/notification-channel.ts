@@ -12,6 +12,8 @@ export const NotificationChannelSchema = z.object({
 });
 export type NotificationChannel = z.output<typeof NotificationChannelSchema>;
 
+export const NotificationChannelListingSchema = z.object({ entities: list(NotificationChannelSchema) });
+
 export const ChannelTopicSchema = z.object({
   id: Id,
   state: optional(z.string()),
