@@ -7,9 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { RunningEmulator } from '../../../src/emulator/index.ts';
 import type {
-  ConversationDetailEvent,
   OpenMessagingClient,
-  WatchState,
   WebhookMessageEvent,
 } from '../../../src/providers/genesys-open-messaging/index.ts';
 import { waitFor } from '../../support/wait-for.ts';
@@ -17,12 +15,12 @@ import {
   clientFor,
   emulatorApi,
   injectFault,
-  INTEGRATION_ID,
   OM_CLIENT,
   startOmEmulator,
   WEBHOOK_SECRET,
 } from './emulator-harness.ts';
 import { startOmWebhookReceiver, type OmWebhookReceiver } from './om-webhook-receiver.ts';
+import { watchRecorder } from './watch-recorder.ts';
 
 const signal = () => new AbortController().signal;
 
@@ -32,19 +30,14 @@ let client: OpenMessagingClient;
 
 before(async () => {
   receiver = await startOmWebhookReceiver(WEBHOOK_SECRET);
-  emulator = await startOmEmulator({
-    webhookRetryDelayMs: 10,
-    acwDurationMs: 50,
-    architect: { responses: ['Thanks! Connecting you to an agent.'] },
-    openIntegrations: [
-      {
-        id: INTEGRATION_ID,
-        name: 'Gateway',
-        outboundNotificationWebhookUrl: receiver.url,
-        outboundNotificationWebhookSignatureSecretToken: WEBHOOK_SECRET,
-      },
-    ],
-  });
+  emulator = await startOmEmulator(
+    {
+      webhookRetryDelayMs: 10,
+      acwDurationMs: 50,
+      architect: { responses: ['Thanks! Connecting you to an agent.'] },
+    },
+    receiver.url,
+  );
   // Reconnects on real time here: a short backoff keeps the test quick.
   ({ client } = clientFor(emulator, {
     notifications: { reconnectBackoff: { initialDelayMs: 50, maxDelayMs: 200 } },
@@ -55,27 +48,6 @@ after(async () => {
   await emulator.close();
   await receiver.close();
 });
-
-function watcher() {
-  const events: ConversationDetailEvent[] = [];
-  const states: WatchState[] = [];
-  return {
-    events,
-    states,
-    handlers: {
-      onEvent: (e: ConversationDetailEvent) => events.push(e),
-      onState: (s: WatchState) => states.push(s),
-    },
-    next: <K extends ConversationDetailEvent['kind']>(kind: K, after = 0) =>
-      waitFor(
-        () =>
-          events
-            .slice(after)
-            .find((e): e is Extract<ConversationDetailEvent, { kind: K }> => e.kind === kind),
-        { what: kind },
-      ),
-  };
-}
 
 /** A new conversation for `customerId`, watched from its first message on. */
 async function startChat(customerId: string, customAttributes?: Record<string, string>) {
@@ -88,7 +60,7 @@ async function startChat(customerId: string, customAttributes?: Record<string, s
     { signal: signal() },
   );
   assert.ok(sent.conversationId);
-  const w = watcher();
+  const w = watchRecorder();
   const watch = await client.notifications.watchConversation(sent.conversationId, w.handlers, signal());
   return { conversationId: sent.conversationId, w, watch };
 }

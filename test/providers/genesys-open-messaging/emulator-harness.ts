@@ -17,13 +17,29 @@ export interface SentRequest {
   readonly status: number;
 }
 
-export async function startOmEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+/**
+ * An emulator with the OAuth client `OM_CLIENT` and the gateway's integration `INTEGRATION_ID`
+ * (webhook at `webhookUrl`, signed with `WEBHOOK_SECRET`) besides any in `options.openIntegrations`.
+ */
+export async function startOmEmulator(
+  options: EmulatorOptions = {},
+  webhookUrl = 'http://127.0.0.1:9/webhook',
+): Promise<RunningEmulator> {
   return startEmulator({
     host: '127.0.0.1',
     port: 0,
     oauthClients: [OM_CLIENT],
     integrationProvisioningMs: 20,
     ...options,
+    openIntegrations: [
+      {
+        id: INTEGRATION_ID,
+        name: 'Gateway',
+        outboundNotificationWebhookUrl: webhookUrl,
+        outboundNotificationWebhookSignatureSecretToken: WEBHOOK_SECRET,
+      },
+      ...(options.openIntegrations ?? []),
+    ],
   });
 }
 

@@ -6,29 +6,14 @@ import {
   OpenMessagingApiError,
   type OpenMessagingClient,
 } from '../../../src/providers/genesys-open-messaging/index.ts';
-import {
-  clientFor,
-  emulatorApi,
-  INTEGRATION_ID,
-  startOmEmulator,
-  WEBHOOK_SECRET,
-} from './emulator-harness.ts';
+import { clientFor, emulatorApi, startOmEmulator } from './emulator-harness.ts';
 
 const signal = () => new AbortController().signal;
 
 let emulator: RunningEmulator;
 let client: OpenMessagingClient;
 before(async () => {
-  emulator = await startOmEmulator({
-    openIntegrations: [
-      {
-        id: INTEGRATION_ID,
-        name: 'Gateway',
-        outboundNotificationWebhookUrl: 'http://127.0.0.1:9/webhook',
-        outboundNotificationWebhookSignatureSecretToken: WEBHOOK_SECRET,
-      },
-    ],
-  });
+  emulator = await startOmEmulator({});
   ({ client } = clientFor(emulator));
 });
 after(async () => {

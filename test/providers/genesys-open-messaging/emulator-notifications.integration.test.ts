@@ -6,18 +6,11 @@ import { after, before, describe, test } from 'node:test';
 import type { RunningEmulator } from '../../../src/emulator/index.ts';
 import {
   NotificationsCapacityError,
-  type ConversationDetailEvent,
   type OpenMessagingClient,
-  type WatchState,
 } from '../../../src/providers/genesys-open-messaging/index.ts';
 import { waitFor } from '../../support/wait-for.ts';
-import {
-  clientFor,
-  emulatorApi,
-  INTEGRATION_ID,
-  startOmEmulator,
-  WEBHOOK_SECRET,
-} from './emulator-harness.ts';
+import { clientFor, emulatorApi, startOmEmulator } from './emulator-harness.ts';
+import { watchRecorder } from './watch-recorder.ts';
 
 const signal = () => new AbortController().signal;
 
@@ -26,14 +19,6 @@ before(async () => {
   emulator = await startOmEmulator({
     maxChannelsPerClient: 3,
     channelLifetimeMs: 3_000,
-    openIntegrations: [
-      {
-        id: INTEGRATION_ID,
-        name: 'Gateway',
-        outboundNotificationWebhookUrl: 'http://127.0.0.1:9/webhook',
-        outboundNotificationWebhookSignatureSecretToken: WEBHOOK_SECRET,
-      },
-    ],
   });
 });
 after(() => emulator.close());
@@ -95,21 +80,14 @@ describe('notification channels against the emulator (§4.6)', () => {
     });
     try {
       const conversationId = await newConversation(client, 'renew-1');
-      const events: ConversationDetailEvent[] = [];
-      const states: WatchState[] = [];
-      await client.notifications.watchConversation(
-        conversationId,
-        { onEvent: (e) => events.push(e), onState: (s) => states.push(s) },
-        signal(),
-      );
+      const w = watchRecorder();
+      await client.notifications.watchConversation(conversationId, w.handlers, signal());
       await waitFor(() => client.notifications.stats.renewals >= 1, { what: 'a renewal', timeoutMs: 10_000 });
       await emulatorApi(emulator, 'POST', `/conversations/${conversationId}/agent/join`, {
         displayName: 'Rene Renewed',
       });
-      await waitFor(() => events.some((e) => e.kind === 'user.start'), {
-        what: 'user.start on the new channel',
-      });
-      assert.deepEqual(states, [], 'make-before-break: nothing lost, nothing to reconcile');
+      await w.next('user.start');
+      assert.deepEqual(w.states, [], 'make-before-break: nothing lost, nothing to reconcile');
     } finally {
       await client.close();
     }

@@ -28,14 +28,6 @@ before(async () => {
       { clientId: 'limited', clientSecret: 'limited-secret-01234' },
     ],
     tokenRequestsPerMinute: 3,
-    openIntegrations: [
-      {
-        id: INTEGRATION_ID,
-        name: 'Gateway',
-        outboundNotificationWebhookUrl: 'http://127.0.0.1:9/webhook',
-        outboundNotificationWebhookSignatureSecretToken: WEBHOOK_SECRET,
-      },
-    ],
   });
 });
 after(() => emulator.close());

@@ -30,26 +30,23 @@ let other: OpenMessagingClient;
 
 before(async () => {
   receiver = await startOmWebhookReceiver(WEBHOOK_SECRET);
-  emulator = await startOmEmulator({
-    webhookTimeoutMs: 2_000,
-    webhookRetryDelayMs: 10,
-    architect: { responses: ['Thanks! Connecting you to an agent.'] },
-    openIntegrations: [
-      {
-        id: INTEGRATION_ID,
-        name: 'Gateway',
-        outboundNotificationWebhookUrl: receiver.url,
-        outboundNotificationWebhookSignatureSecretToken: WEBHOOK_SECRET,
-      },
-      {
-        // Same receiver, but Genesys signs with another secret than the gateway knows.
-        id: OTHER_INTEGRATION,
-        name: 'Misconfigured',
-        outboundNotificationWebhookUrl: receiver.url,
-        outboundNotificationWebhookSignatureSecretToken: 'a-different-secret-42',
-      },
-    ],
-  });
+  emulator = await startOmEmulator(
+    {
+      webhookTimeoutMs: 2_000,
+      webhookRetryDelayMs: 10,
+      architect: { responses: ['Thanks! Connecting you to an agent.'] },
+      openIntegrations: [
+        {
+          // Same receiver, but Genesys signs with another secret than the gateway knows.
+          id: OTHER_INTEGRATION,
+          name: 'Misconfigured',
+          outboundNotificationWebhookUrl: receiver.url,
+          outboundNotificationWebhookSignatureSecretToken: 'a-different-secret-42',
+        },
+      ],
+    },
+    receiver.url,
+  );
   ({ client } = clientFor(emulator));
   ({ client: other } = clientFor(emulator, { integrationId: OTHER_INTEGRATION }));
 });

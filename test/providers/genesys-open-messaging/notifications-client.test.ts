@@ -4,13 +4,12 @@ import {
   NotificationsCapacityError,
   NotificationsSubscriptionError,
   OpenMessagingClient,
-  type ConversationDetailEvent,
   type NotificationsClientOptions,
-  type WatchState,
 } from '../../../src/providers/genesys-open-messaging/index.ts';
 import { VirtualTime } from '../../../src/time/virtual-time.ts';
 import { waitFor } from '../../support/wait-for.ts';
 import { CLIENT_ID, CLIENT_SECRET, FakeGenesys } from './fake-genesys.ts';
+import { watchRecorder } from './watch-recorder.ts';
 
 const signal = () => new AbortController().signal;
 const HEARTBEAT = { topicName: 'channel.metadata', eventBody: { message: 'WebSocket Heartbeat' } };
@@ -41,23 +40,10 @@ async function setup(notifications: NotificationsClientOptions extends infer O ?
   return { time, fake, client, hub: client.notifications };
 }
 
-function recorder() {
-  const events: ConversationDetailEvent[] = [];
-  const states: WatchState[] = [];
-  return {
-    events,
-    states,
-    handlers: {
-      onEvent: (e: ConversationDetailEvent) => events.push(e),
-      onState: (s: WatchState) => states.push(s),
-    },
-  };
-}
-
 /** A client already watching conversation `c1` on one channel. */
 async function watchingC1(notifications: Parameters<typeof setup>[0] = {}) {
   const env = await setup(notifications);
-  const r = recorder();
+  const r = watchRecorder();
   await env.hub.watchConversation('c1', r.handlers, signal());
   const ch = [...env.fake.channels.values()][0]!;
   return { ...env, r, ch };
@@ -75,7 +61,7 @@ describe('NotificationsClient (§4.6)', () => {
   test('lazy: no channel before the first watch; then one channel, one socket, the four topics, typed events', async () => {
     const { fake, hub } = await setup();
     assert.equal(fake.channels.size, 0);
-    const r = recorder();
+    const r = watchRecorder();
     await hub.watchConversation('c1', r.handlers, signal());
     assert.equal(fake.channels.size, 1);
     const ch = [...fake.channels.values()][0]!;
@@ -114,18 +100,18 @@ describe('NotificationsClient (§4.6)', () => {
     const { fake, hub } = await setup({ maxTopicsPerChannel: 8, maxChannels: 3 });
     const watches = [];
     for (const c of ['c1', 'c2', 'c3', 'c4'])
-      watches.push(await hub.watchConversation(c, recorder().handlers, signal()));
+      watches.push(await hub.watchConversation(c, watchRecorder().handlers, signal()));
     assert.equal(fake.channels.size, 2, 'two conversations per channel, two channels');
     for (const ch of fake.channels.values()) assert.equal(ch.topics.size, 8);
     await assert.rejects(
-      hub.watchConversation('c5', recorder().handlers, signal()),
+      hub.watchConversation('c5', watchRecorder().handlers, signal()),
       NotificationsCapacityError,
     );
     assert.equal(fake.channels.size, 2, 'the spare channel is not used for topics');
     assert.equal(hub.stats.topics, 16);
     await watches[1]!.close();
     assert.equal(hub.stats.topics, 12);
-    const five = await hub.watchConversation('c5', recorder().handlers, signal());
+    const five = await hub.watchConversation('c5', watchRecorder().handlers, signal());
     assert.equal(fake.channels.size, 2, 'the freed room is reused');
     await five.close();
     await five.close(); // idempotent
@@ -133,8 +119,8 @@ describe('NotificationsClient (§4.6)', () => {
 
   test('two watches of one conversation share the subscription; the last close unsubscribes', async () => {
     const { fake, hub } = await setup();
-    const a = recorder();
-    const b = recorder();
+    const a = watchRecorder();
+    const b = watchRecorder();
     const wa = await hub.watchConversation('c1', a.handlers, signal());
     const wb = await hub.watchConversation('c1', b.handlers, signal(), ['user.end']);
     assert.equal(fake.calls('POST', SUBS).length, 1);
@@ -152,8 +138,8 @@ describe('NotificationsClient (§4.6)', () => {
 
   test('a socket drop: interrupted, reconnect after the backoff, every topic PUT again, resubscribed', async () => {
     const { time, fake, hub } = await setup();
-    const r1 = recorder();
-    const r2 = recorder();
+    const r1 = watchRecorder();
+    const r2 = watchRecorder();
     await hub.watchConversation('c1', r1.handlers, signal());
     await hub.watchConversation('c2', r2.handlers, signal());
     const ch = [...fake.channels.values()][0]!;
@@ -233,7 +219,7 @@ describe('NotificationsClient (§4.6)', () => {
     // The fake sends no heartbeats; a day of silence would trip the watchdog.
     const { time, fake, hub } = await setup({ watchdogFactor: 0 });
     fake.channelExpires = () => new Date(time.nowMs + 86_400_000).toISOString();
-    const r = recorder();
+    const r = watchRecorder();
     await hub.watchConversation('c1', r.handlers, signal());
     const old = [...fake.channels.values()][0]!;
     // Renewal 10 min before expiry.
@@ -275,7 +261,9 @@ describe('NotificationsClient (§4.6)', () => {
         ),
       },
     }));
-    const err = await hub.watchConversation('c1', recorder().handlers, signal()).catch((e: unknown) => e);
+    const err = await hub
+      .watchConversation('c1', watchRecorder().handlers, signal())
+      .catch((e: unknown) => e);
     assert.ok(err instanceof NotificationsSubscriptionError, String(err));
     assert.deepEqual(
       err.rejected.map((r) => r.missingPermissions),
@@ -287,10 +275,10 @@ describe('NotificationsClient (§4.6)', () => {
 
   test('close(): sockets closed, no timer left', async () => {
     const { time, fake, client, hub } = await setup();
-    await hub.watchConversation('c1', recorder().handlers, signal());
+    await hub.watchConversation('c1', watchRecorder().handlers, signal());
     await client.close();
     await waitFor(() => fake.openSockets() === 0, { what: 'sockets closed' });
     assert.equal(time.pending, 0);
-    await assert.rejects(hub.watchConversation('c2', recorder().handlers, signal()));
+    await assert.rejects(hub.watchConversation('c2', watchRecorder().handlers, signal()));
   });
 });
