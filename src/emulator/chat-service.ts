@@ -101,16 +101,7 @@ export class ChatService {
       'standard',
       input.firstMessage.attachments,
     );
-    const flow: Member = {
-      id: randomUUID(),
-      role: 'WORKFLOW',
-      state: 'CONNECTED',
-      displayName: input.flow.name,
-      joinDate: now(),
-      connectedDate: now(),
-    };
-    conversation.members.push(flow);
-    this.#publishState(conversation, flow);
+    const flow = this.#addConnectedMember(conversation, 'WORKFLOW', input.flow.name);
     for (const text of input.flow.responses) this.#record(conversation, flow.id, text, 'standard');
     this.#setState(conversation, flow, 'DISCONNECTED', 'routed');
     this.#enqueue(conversation);
@@ -180,14 +171,7 @@ export class ChatService {
 
   /** §9.6 step 4: the alerting agent answers: CONNECTED + member-join, the ACD member leaves. */
   acceptAgent(conversation: Conversation, agentId: string): Member {
-    const agent = conversation.members.find((m) => m.id === agentId);
-    if (conversation.phase === 'ended' || agent?.state !== 'ALERTING') {
-      throw new EmulatorApiError(
-        409,
-        'agent_not_alerting',
-        'That agent is not being offered this chat any more.',
-      );
-    }
+    const agent = this.#alertingMember(conversation, agentId);
     this.#connectAgent(conversation, agent);
     return agent;
   }
@@ -197,14 +181,7 @@ export class ChatService {
    * age, so it is served next). OM doc §4.6: Genesys reports this as `user.end` like a real end.
    */
   rejectAgent(conversation: Conversation, agentId: string): Member {
-    const agent = conversation.members.find((m) => m.id === agentId);
-    if (conversation.phase === 'ended' || agent?.state !== 'ALERTING') {
-      throw new EmulatorApiError(
-        409,
-        'agent_not_alerting',
-        'That agent is not being offered this chat any more.',
-      );
-    }
+    const agent = this.#alertingMember(conversation, agentId);
     conversation.phase = 'queued';
     this.#waiting.add(conversation.id);
     this.#setState(conversation, agent, 'DISCONNECTED', 'reject');
@@ -270,20 +247,38 @@ export class ChatService {
 
   /** §9.6 step 2: the ACD member stands for the queue while the chat waits. */
   #enqueue(conversation: Conversation): void {
-    const acd: Member = {
-      id: randomUUID(),
-      role: 'ACD',
-      state: 'CONNECTED',
-      displayName: conversation.routing.queue,
-      joinDate: now(),
-      connectedDate: now(),
-    };
-    conversation.members.push(acd);
-    this.#publishState(conversation, acd);
+    this.#addConnectedMember(conversation, 'ACD', conversation.routing.queue);
     conversation.phase = 'queued';
     conversation.queuedAt = performance.now();
     this.#waiting.add(conversation.id);
     for (const o of this.#observers) o.queued?.(conversation);
+  }
+
+  /** A system member (flow or queue) that is CONNECTED from the moment it joins. */
+  #addConnectedMember(conversation: Conversation, role: 'ACD' | 'WORKFLOW', displayName: string): Member {
+    const member: Member = {
+      id: randomUUID(),
+      role,
+      state: 'CONNECTED',
+      displayName,
+      joinDate: now(),
+      connectedDate: now(),
+    };
+    conversation.members.push(member);
+    this.#publishState(conversation, member);
+    return member;
+  }
+
+  #alertingMember(conversation: Conversation, agentId: string): Member {
+    const agent = conversation.members.find((m) => m.id === agentId);
+    if (conversation.phase === 'ended' || agent?.state !== 'ALERTING') {
+      throw new EmulatorApiError(
+        409,
+        'agent_not_alerting',
+        'That agent is not being offered this chat any more.',
+      );
+    }
+    return agent;
   }
 
   #connectAgent(conversation: Conversation, agent: Member): void {

@@ -100,6 +100,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     faults,
     baseUrl: () => baseUrl,
   });
+  const { close: closePlatform, notificationHub, ...platformParts } = platform;
   const ctx: EmulatorContext = {
     options: resolved,
     store,
@@ -108,14 +109,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     chat,
     jwt: new JwtSigner(resolved.jwtLifetimeSeconds),
     faults,
-    tokens: platform.tokens,
-    integrations: platform.integrations,
-    inbound: platform.inbound,
-    webhooks: platform.webhooks,
-    conversationViews: platform.conversationViews,
-    users: platform.users,
-    channels: platform.channels,
-    attachments: platform.attachments,
+    ...platformParts,
     baseUrl: () => baseUrl,
   };
 
@@ -130,7 +124,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   registerAgentAttachmentRoutes(app, ctx);
   registerFaultRoutes(app, ctx);
   registerWebhookDeliveryRoutes(app, ctx);
-  registerNotificationSocketRoute(app, ctx, platform.notificationHub);
+  registerNotificationSocketRoute(app, ctx, notificationHub);
   registerDownloadRoutes(app, ctx);
   registerFeedRoute(app, ctx, feed);
   registerOAuthRoutes(app, ctx);
@@ -153,7 +147,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       closing ??= (async () => {
         autoAgent?.close();
         faults.close();
-        await platform.close();
+        await closePlatform();
         feed.close();
         chat.close();
         hub.shutdown();

@@ -1,5 +1,6 @@
 // Options of startEmulator() with their defaults. Units are in the names (…Ms, …Seconds).
 import { resolveOAuthOptions, type OAuthOptions, type ResolvedOAuthOptions } from './oauth/options.ts';
+import { numericOptions, positive } from './option-checks.ts';
 import {
   resolveNotificationOptions,
   type NotificationOptions,
@@ -80,13 +81,6 @@ export const DEFAULT_OPTIONS = {
   replyDelayMs: 250,
 } as const;
 
-/** Checks one numeric option; the error names it. */
-export function positive(name: string, value: number, min = 1): number {
-  if (!Number.isFinite(value) || value < min)
-    throw new RangeError(`emulator option ${name} must be a number ≥ ${min}`);
-  return value;
-}
-
 export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
   const autoAgent = options.autoAgent
     ? {
@@ -110,32 +104,21 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
       `emulator option architect.defaultQueue names no configured queue: "${defaultQueue}"`,
     );
   return {
-    ...resolveOAuthOptions(options, positive),
-    ...resolveOpenMessagingOptions(options, positive),
-    ...resolveNotificationOptions(options, positive),
+    ...resolveOAuthOptions(options),
+    ...resolveOpenMessagingOptions(options),
+    ...resolveNotificationOptions(options),
+    ...numericOptions(options, DEFAULT_OPTIONS, {
+      port: 0,
+      heartbeatIntervalMs: 1,
+      disconnectGraceMs: 1,
+      jwtLifetimeSeconds: 1,
+      agentCapacity: 1,
+      bodyLimitBytes: 1024,
+    }),
     host: options.host ?? DEFAULT_OPTIONS.host,
-    port: positive('port', options.port ?? DEFAULT_OPTIONS.port, 0),
-    heartbeatIntervalMs: positive(
-      'heartbeatIntervalMs',
-      options.heartbeatIntervalMs ?? DEFAULT_OPTIONS.heartbeatIntervalMs,
-    ),
-    disconnectGraceMs: positive(
-      'disconnectGraceMs',
-      options.disconnectGraceMs ?? DEFAULT_OPTIONS.disconnectGraceMs,
-    ),
     autoAgent,
     queues,
     deployments: options.deployments ?? {},
-    jwtLifetimeSeconds: positive(
-      'jwtLifetimeSeconds',
-      options.jwtLifetimeSeconds ?? DEFAULT_OPTIONS.jwtLifetimeSeconds,
-    ),
-    agentCapacity: positive('agentCapacity', options.agentCapacity ?? DEFAULT_OPTIONS.agentCapacity),
-    bodyLimitBytes: positive(
-      'bodyLimitBytes',
-      options.bodyLimitBytes ?? DEFAULT_OPTIONS.bodyLimitBytes,
-      1024,
-    ),
     logger: options.logger ?? false,
   };
 }

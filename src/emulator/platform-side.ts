@@ -22,18 +22,25 @@ import type { Router } from './routing.ts';
 import type { ConversationStore } from './store.ts';
 
 export interface PlatformSide {
+  /** OAuth access tokens of the platform API (OM §1). */
   readonly tokens: TokenStore;
+  /** Open Messaging integrations (OM §2). */
   readonly integrations: IntegrationStore;
+  /** Open Messaging inbound messages, events and receipts (OM §3). */
   readonly inbound: InboundService;
+  /** Outbound webhook calls and their delivery records (OM §4). */
   readonly webhooks: WebhookSender;
+  /** What the platform conversation views need beyond the conversation (OM §5). */
   readonly conversationViews: ViewContext;
+  /** Agents as Genesys users (OM §4.6). */
   readonly users: UserDirectory;
+  /** Notification channels and their subscriptions (OM §4.6). */
   readonly channels: ChannelRegistry;
   /** Files agents attached (§4.1 download URLs). */
   readonly attachments: AttachmentStore;
   /** Sockets of notification channels, keyed by channel id. */
   readonly notificationHub: EventStreamHub<NotificationFrame>;
-  close(): Promise<void>;
+  readonly close: () => Promise<void>;
 }
 
 export interface PlatformDeps {

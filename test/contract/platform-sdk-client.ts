@@ -30,12 +30,4 @@ export function platformSdkFor(emulator: RunningEmulator) {
   };
 }
 
-/** The SDK rejects with the parsed ErrorBody (API calls) or an axios error (token call); this awaits it. */
-export async function rejection(promise: Promise<unknown>): Promise<Record<string, unknown>> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Record<string, unknown>;
-  }
-  throw new Error('expected the SDK call to be rejected');
-}
+export { rejection } from './rejection.ts';

@@ -34,12 +34,4 @@ export function defaultHeaders(client: Sdk['ApiClient']): Record<string, string>
   return (client as unknown as { defaultHeaders: Record<string, string> }).defaultHeaders;
 }
 
-/** The SDK rejects with the parsed ErrorBody (or the extended response); this awaits the rejection. */
-export async function rejection(promise: Promise<unknown>): Promise<Record<string, unknown>> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Record<string, unknown>;
-  }
-  throw new Error('expected the SDK call to be rejected');
-}
+export { rejection } from './rejection.ts';

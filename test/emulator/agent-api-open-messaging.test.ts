@@ -4,16 +4,14 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { RunningEmulator } from '../../src/emulator/index.ts';
-import { agentApi, attachedChat, conversationView, startTestEmulator } from './helpers.ts';
-import { accessToken, createIntegration, inboundMessage, sendInbound } from './platform-helpers.ts';
+import { agentApi, attachedChat, conversationView } from './helpers.ts';
+import { inboundMessage, sendInbound, startOpenMessaging } from './platform-helpers.ts';
 
 let emulator: RunningEmulator;
 let token: string;
 let integrationId: string;
 before(async () => {
-  emulator = await startTestEmulator({ integrationProvisioningMs: 0 });
-  token = await accessToken(emulator);
-  ({ id: integrationId } = await createIntegration(emulator, token));
+  ({ emulator, token, integrationId } = await startOpenMessaging());
 });
 after(() => emulator.close());
 

@@ -15,24 +15,13 @@ import {
   startTestEmulator,
   type HttpResult,
 } from './helpers.ts';
+import { assertErrorBody } from './platform-helpers.ts';
 
 let emulator: RunningEmulator;
 before(async () => {
   emulator = await startTestEmulator();
 });
 after(() => emulator.close());
-
-/** Asserts a guest-API ErrorBody with the given status and code. */
-function assertErrorBody(result: HttpResult, status: number, code: string): void {
-  assert.equal(result.status, status, result.text);
-  const body = result.body as Record<string, unknown>;
-  assert.equal(body.code, code, result.text);
-  assert.equal(body.status, status);
-  assert.equal(typeof body.message, 'string');
-  assert.equal(body.contextId, result.headers.get('inin-correlation-id'));
-  assert.deepEqual(body.errors, []);
-  assert.ok(Array.isArray(body.details));
-}
 
 function assertAgentError(result: HttpResult, status: number, code: string): void {
   assert.equal(result.status, status, result.text);

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { RunningEmulator } from '../../src/emulator/index.ts';
+import { DETAIL_EVENTS } from '../../src/emulator/notifications/topics.ts';
 import { agentApi, startTestEmulator, UUID } from './helpers.ts';
 import { NotificationClient, type NotificationFrame } from './notification-client.ts';
 import {
@@ -14,6 +15,7 @@ import {
   inboundMessage,
   platform,
   sendInbound,
+  startOpenMessaging,
 } from './platform-helpers.ts';
 
 const CHANNELS = '/api/v2/notifications/channels';
@@ -23,17 +25,14 @@ let integrationId: string;
 const clients: NotificationClient[] = [];
 
 before(async () => {
-  emulator = await startTestEmulator({
-    integrationProvisioningMs: 0,
+  ({ emulator, token, integrationId } = await startOpenMessaging({
     notificationHeartbeatIntervalMs: 50,
     acwDurationMs: 20,
     oauthClients: [
       { clientId: 'emulator-client', clientSecret: 'emulator-secret' },
       { clientId: 'other-client', clientSecret: 'other-secret' },
     ],
-  });
-  token = await accessToken(emulator);
-  ({ id: integrationId } = await createIntegration(emulator, token));
+  }));
 });
 after(async () => {
   for (const c of clients) await c.close();
@@ -69,16 +68,6 @@ async function subscribe(channelId: string, topics: string[], method = 'PUT', qu
 
 const detail = (conversationId: string, event: string): string =>
   `v2.detail.events.conversation.${conversationId}.${event}`;
-const DETAIL_EVENTS = [
-  'user.start',
-  'user.end',
-  'customer.start',
-  'customer.end',
-  'acd.start',
-  'acd.end',
-  'acw',
-];
-
 /** A routed OM conversation, and a socket subscribed to all of its detail topics. */
 async function watchedConversation(fromId: string): Promise<{ id: string; client: NotificationClient }> {
   const answer = await sendInbound(emulator, token, integrationId, inboundMessage(fromId, 'hello'));

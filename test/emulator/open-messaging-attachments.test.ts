@@ -6,15 +6,14 @@ import { after, before, test } from 'node:test';
 import type { RunningEmulator } from '../../src/emulator/index.ts';
 import { SseClient } from '../support/sse-client.ts';
 import { waitFor } from '../support/wait-for.ts';
-import { agentApi, conversationView, createChat, http, startTestEmulator, UUID } from './helpers.ts';
+import { agentApi, conversationView, createChat, http, UUID } from './helpers.ts';
 import { OmWebhookReceiver } from './om-webhook-receiver.ts';
 import {
-  accessToken,
   assertErrorBody,
-  createIntegration,
   inboundMessage,
   platform,
   sendInbound,
+  startOpenMessaging,
 } from './platform-helpers.ts';
 
 const SECRET = 'attachment-secret-0123';
@@ -26,12 +25,10 @@ let integrationId: string;
 
 before(async () => {
   receiver = await new OmWebhookReceiver(SECRET).start();
-  emulator = await startTestEmulator({ integrationProvisioningMs: 0, attachmentMaxBytes: 1024 });
-  token = await accessToken(emulator);
-  ({ id: integrationId } = await createIntegration(emulator, token, {
-    outboundNotificationWebhookUrl: receiver.url,
-    outboundNotificationWebhookSignatureSecretToken: SECRET,
-  }));
+  ({ emulator, token, integrationId } = await startOpenMessaging(
+    { attachmentMaxBytes: 1024 },
+    { outboundNotificationWebhookUrl: receiver.url, outboundNotificationWebhookSignatureSecretToken: SECRET },
+  ));
 });
 after(async () => {
   await emulator.close();

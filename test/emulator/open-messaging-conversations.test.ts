@@ -4,23 +4,20 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { RunningEmulator } from '../../src/emulator/index.ts';
-import { agentApi, conversationView, createChat, startTestEmulator, UUID } from './helpers.ts';
+import { agentApi, conversationView, createChat, UUID } from './helpers.ts';
 import {
-  accessToken,
   assertErrorBody,
-  createIntegration,
   inboundMessage,
   platform,
   sendInbound,
+  startOpenMessaging,
 } from './platform-helpers.ts';
 
 let emulator: RunningEmulator;
 let token: string;
 let integrationId: string;
 before(async () => {
-  emulator = await startTestEmulator({ integrationProvisioningMs: 0 });
-  token = await accessToken(emulator);
-  ({ id: integrationId } = await createIntegration(emulator, token));
+  ({ emulator, token, integrationId } = await startOpenMessaging());
 });
 after(() => emulator.close());
 

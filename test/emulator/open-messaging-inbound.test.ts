@@ -15,18 +15,16 @@ import {
   inboundPath,
   platform,
   sendInbound,
+  startOpenMessaging,
 } from './platform-helpers.ts';
 
 let emulator: RunningEmulator;
 let token: string;
 let integrationId: string;
 before(async () => {
-  emulator = await startTestEmulator({
-    integrationProvisioningMs: 0,
+  ({ emulator, token, integrationId } = await startOpenMessaging({
     architect: { responses: ['Thanks! Connecting you to an agent.'] },
-  });
-  token = await accessToken(emulator);
-  ({ id: integrationId } = await createIntegration(emulator, token));
+  }));
 });
 after(() => emulator.close());
 

@@ -6,15 +6,15 @@ import { after, before, test } from 'node:test';
 import type { RunningEmulator } from '../../src/emulator/index.ts';
 import { hubSignature } from '../../src/emulator/open-messaging/signature.ts';
 import { waitFor } from '../support/wait-for.ts';
-import { agentApi, startTestEmulator, UUID } from './helpers.ts';
+import { agentApi, UUID } from './helpers.ts';
 import { OmWebhookReceiver, verifyHubSignature } from './om-webhook-receiver.ts';
 import {
-  accessToken,
   createIntegration,
   inboundMessage,
   INTEGRATIONS,
   platform,
   sendInbound,
+  startOpenMessaging,
 } from './platform-helpers.ts';
 
 const SECRET = 'webhook-secret-0123456789';
@@ -25,20 +25,20 @@ let integrationId: string;
 
 before(async () => {
   receiver = await new OmWebhookReceiver(SECRET).start();
-  emulator = await startTestEmulator({
-    integrationProvisioningMs: 0,
-    webhookTimeoutMs: 300,
-    webhookRetryDelayMs: 10,
-    typingDurationMs: 4000,
-    architect: { responses: ['You are in the queue.'] },
-  });
-  token = await accessToken(emulator);
-  ({ id: integrationId } = await createIntegration(emulator, token, {
-    name: 'Test Bot Platform',
-    outboundNotificationWebhookUrl: receiver.url,
-    outboundNotificationWebhookSignatureSecretToken: SECRET,
-    webhookHeaders: { 'X-Api-Key': 'key-123' },
-  }));
+  ({ emulator, token, integrationId } = await startOpenMessaging(
+    {
+      webhookTimeoutMs: 300,
+      webhookRetryDelayMs: 10,
+      typingDurationMs: 4000,
+      architect: { responses: ['You are in the queue.'] },
+    },
+    {
+      name: 'Test Bot Platform',
+      outboundNotificationWebhookUrl: receiver.url,
+      outboundNotificationWebhookSignatureSecretToken: SECRET,
+      webhookHeaders: { 'X-Api-Key': 'key-123' },
+    },
+  ));
 });
 after(async () => {
   await emulator.close();

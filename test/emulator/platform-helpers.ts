@@ -1,8 +1,8 @@
 // Helpers for tests of the emulator's platform side (OAuth, Open Messaging, Notifications): get a
 // token, call the platform API with it, assert Genesys' ErrorBody.
 import assert from 'node:assert/strict';
-import type { RunningEmulator } from '../../src/emulator/index.ts';
-import { http, type HttpResult } from './helpers.ts';
+import type { EmulatorOptions, RunningEmulator } from '../../src/emulator/index.ts';
+import { http, startTestEmulator, type HttpResult } from './helpers.ts';
 
 export const DEMO_CLIENT = { id: 'emulator-client', secret: 'emulator-secret' } as const;
 
@@ -47,7 +47,7 @@ export function platform(
   });
 }
 
-/** Asserts a platform ErrorBody (§1.4) with the given status and code; contextId = inin-correlation-id. */
+/** Asserts a Genesys ErrorBody (guest-chat §6.14, OM §1.4) with the given status and code; contextId = inin-correlation-id. */
 export function assertErrorBody(result: HttpResult, status: number, code: string): Record<string, unknown> {
   assert.equal(result.status, status, result.text);
   const body = result.body as Record<string, unknown>;
@@ -127,4 +127,21 @@ export async function sendInbound(
   const result = await platform(emulator, token, 'POST', path, body);
   assert.equal(result.status, 200, result.text);
   return result.body as Record<string, any>;
+}
+
+export interface OpenMessagingSetup {
+  readonly emulator: RunningEmulator;
+  readonly token: string;
+  readonly integrationId: string;
+}
+
+/** An emulator with instant integration provisioning, a token of the demo client and one integration. */
+export async function startOpenMessaging(
+  options: EmulatorOptions = {},
+  integration: Record<string, unknown> = {},
+): Promise<OpenMessagingSetup> {
+  const emulator = await startTestEmulator({ integrationProvisioningMs: 0, ...options });
+  const token = await accessToken(emulator);
+  const { id } = await createIntegration(emulator, token, integration);
+  return { emulator, token, integrationId: id };
 }

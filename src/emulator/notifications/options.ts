@@ -1,4 +1,5 @@
 // Options of the Notifications API side (OM doc §4.6). Units are in the names.
+import { numericOptions } from '../option-checks.ts';
 
 export interface NotificationOptions {
   /** Interval of the `channel.metadata` heartbeat on notification sockets. Default 30,000 ms. */
@@ -37,10 +38,7 @@ export const DEFAULT_NOTIFICATION_OPTIONS = {
   acwDurationMs: 1000,
 } as const;
 
-export function resolveNotificationOptions(
-  options: NotificationOptions,
-  positive: (name: string, value: number, min?: number) => number,
-): ResolvedNotificationOptions {
+export function resolveNotificationOptions(options: NotificationOptions): ResolvedNotificationOptions {
   const d = DEFAULT_NOTIFICATION_OPTIONS;
   const userStartOn = options.userStartOn ?? d.userStartOn;
   const allowed: readonly string[] = ['alerting', 'connected'];
@@ -48,20 +46,13 @@ export function resolveNotificationOptions(
   if (!allowed.includes(userStartOn))
     throw new RangeError('emulator option userStartOn must be "alerting" or "connected"');
   return {
-    notificationHeartbeatIntervalMs: positive(
-      'notificationHeartbeatIntervalMs',
-      options.notificationHeartbeatIntervalMs ?? d.notificationHeartbeatIntervalMs,
-    ),
-    channelLifetimeMs: positive('channelLifetimeMs', options.channelLifetimeMs ?? d.channelLifetimeMs),
-    maxChannelsPerClient: positive(
-      'maxChannelsPerClient',
-      options.maxChannelsPerClient ?? d.maxChannelsPerClient,
-    ),
-    maxTopicsPerChannel: positive(
-      'maxTopicsPerChannel',
-      options.maxTopicsPerChannel ?? d.maxTopicsPerChannel,
-    ),
+    ...numericOptions(options, d, {
+      notificationHeartbeatIntervalMs: 1,
+      channelLifetimeMs: 1,
+      maxChannelsPerClient: 1,
+      maxTopicsPerChannel: 1,
+      acwDurationMs: 0,
+    }),
     userStartOn,
-    acwDurationMs: positive('acwDurationMs', options.acwDurationMs ?? d.acwDurationMs, 0),
   };
 }

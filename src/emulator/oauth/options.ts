@@ -1,4 +1,5 @@
 // Options of the OAuth side (§1). Units are in the names.
+import { numericOptions, positive } from '../option-checks.ts';
 import { DEFAULT_OAUTH_CLIENT, type OAuthClientConfig } from './oauth-clients.ts';
 
 export interface OAuthOptions {
@@ -21,10 +22,7 @@ export const DEFAULT_OAUTH_OPTIONS = {
   tokenRequestsPerMinute: 300,
 } as const;
 
-export function resolveOAuthOptions(
-  options: OAuthOptions,
-  positive: (name: string, value: number, min?: number) => number,
-): ResolvedOAuthOptions {
+export function resolveOAuthOptions(options: OAuthOptions): ResolvedOAuthOptions {
   const clients = options.oauthClients ?? [DEFAULT_OAUTH_CLIENT];
   const ids = new Set<string>();
   for (const client of clients) {
@@ -41,13 +39,6 @@ export function resolveOAuthOptions(
   }
   return {
     oauthClients: clients,
-    tokenLifetimeSeconds: positive(
-      'tokenLifetimeSeconds',
-      options.tokenLifetimeSeconds ?? DEFAULT_OAUTH_OPTIONS.tokenLifetimeSeconds,
-    ),
-    tokenRequestsPerMinute: positive(
-      'tokenRequestsPerMinute',
-      options.tokenRequestsPerMinute ?? DEFAULT_OAUTH_OPTIONS.tokenRequestsPerMinute,
-    ),
+    ...numericOptions(options, DEFAULT_OAUTH_OPTIONS, { tokenLifetimeSeconds: 1, tokenRequestsPerMinute: 1 }),
   };
 }

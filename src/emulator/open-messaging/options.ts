@@ -1,5 +1,6 @@
 // Options of the Open Messaging side (§2–§6). Units are in the names; [U] facts of the protocol doc
 // are options whose default is documented in docs/emulator.md.
+import { numericOptions } from '../option-checks.ts';
 import { checkSecret, checkWebhookUrl } from './integration-schemas.ts';
 
 /** An integration that exists from the start (already `Completed`), e.g. for demos. */
@@ -115,10 +116,7 @@ export const DEFAULT_OPEN_MESSAGING_OPTIONS = {
   },
 } as const;
 
-export function resolveOpenMessagingOptions(
-  options: OpenMessagingOptions,
-  positive: (name: string, value: number, min?: number) => number,
-): ResolvedOpenMessagingOptions {
+export function resolveOpenMessagingOptions(options: OpenMessagingOptions): ResolvedOpenMessagingOptions {
   const d = DEFAULT_OPEN_MESSAGING_OPTIONS;
   const architect = options.architect ?? {};
   const ids = new Set<string>();
@@ -138,17 +136,17 @@ export function resolveOpenMessagingOptions(
     }
   }
   return {
+    ...numericOptions(options, d, {
+      integrationProvisioningMs: 0,
+      maxInboundTextLength: 1,
+      webhookTimeoutMs: 1,
+      webhookRetries: 0,
+      webhookRetryDelayMs: 0,
+      typingDurationMs: 1,
+      attachmentMaxBytes: 1,
+    }),
     openIntegrations: options.openIntegrations ?? [],
-    integrationProvisioningMs: positive(
-      'integrationProvisioningMs',
-      options.integrationProvisioningMs ?? d.integrationProvisioningMs,
-      0,
-    ),
     requireHttpsWebhooks: options.requireHttpsWebhooks ?? false,
-    maxInboundTextLength: positive(
-      'maxInboundTextLength',
-      options.maxInboundTextLength ?? d.maxInboundTextLength,
-    ),
     dedupeInboundMessageIds: options.dedupeInboundMessageIds ?? false,
     architect: {
       queueAttribute: architect.queueAttribute ?? d.architect.queueAttribute,
@@ -159,15 +157,6 @@ export function resolveOpenMessagingOptions(
       responses: architect.responses ?? [],
       ...(architect.defaultQueue !== undefined ? { defaultQueue: architect.defaultQueue } : {}),
     },
-    webhookTimeoutMs: positive('webhookTimeoutMs', options.webhookTimeoutMs ?? d.webhookTimeoutMs),
-    webhookRetries: positive('webhookRetries', options.webhookRetries ?? d.webhookRetries, 0),
-    webhookRetryDelayMs: positive(
-      'webhookRetryDelayMs',
-      options.webhookRetryDelayMs ?? d.webhookRetryDelayMs,
-      0,
-    ),
-    typingDurationMs: positive('typingDurationMs', options.typingDurationMs ?? d.typingDurationMs),
-    attachmentMaxBytes: positive('attachmentMaxBytes', options.attachmentMaxBytes ?? d.attachmentMaxBytes),
     rejectDisconnectType: disconnectTypeOption(options.rejectDisconnectType ?? d.rejectDisconnectType),
   };
 }
