@@ -9,10 +9,8 @@ import type { BackoffPolicy } from '../../core/retry/backoff.ts';
 import { systemClock, systemRandom, systemScheduler } from '../../time/system-time.ts';
 import { OpenMessagingConfigError, OpenMessagingError } from './errors.ts';
 import type { UserEndEvent } from './notifications/events.ts';
-import {
-  NotificationsClient,
-  type NotificationsClientOptions,
-} from './notifications/notifications-client.ts';
+import { NotificationsClient } from './notifications/notifications-client.ts';
+import type { NotificationsClientOptions } from './notifications/options.ts';
 import { assessUserEnd, type UserEndAssessment } from './notifications/user-end.ts';
 import { TokenCache } from './oauth/token-cache.ts';
 import { requestClientCredentialsToken, type ClientCredentials } from './oauth/token-request.ts';

@@ -59,11 +59,12 @@ export type { OpenIntegration, OpenIntegrationListing } from './wire/integration
 export type { NotificationChannel, ChannelTopic } from './wire/notification-channel.ts';
 export { DISCONNECT_TYPES } from './wire/notification-frames.ts';
 export type { KnownDisconnectType } from './wire/notification-frames.ts';
-export { NotificationsClient, NOTIFICATIONS_DEFAULTS } from './notifications/notifications-client.ts';
+export { NotificationsClient } from './notifications/notifications-client.ts';
+export { NOTIFICATIONS_DEFAULTS } from './notifications/options.ts';
+export type { NotificationsClientOptions } from './notifications/options.ts';
 export type {
   ConversationWatch,
   ConversationWatchHandlers,
-  NotificationsClientOptions,
   NotificationsStats,
   WatchState,
 } from './notifications/notifications-client.ts';

@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
 import {
   NotificationsCapacityError,
+  NotificationsClient,
+  OpenMessagingConfigError,
+  type NotificationsRest,
   NotificationsSubscriptionError,
   OpenMessagingClient,
   type NotificationsClientOptions,
@@ -245,6 +248,17 @@ describe('NotificationsClient (§4.6)', () => {
     await waitFor(() => hub.stats.renewals === 2, { what: 'second renewal' });
   });
 
+  test('an `expires` already due by our clock (skew) is not trusted: 24 h are assumed, no renewal storm', async () => {
+    const { time, fake, hub } = await setup({ watchdogFactor: 0 });
+    fake.channelExpires = () => new Date(time.nowMs + 60_000).toISOString(); // within the 10-min margin
+    await hub.watchConversation('c1', watchRecorder().handlers, signal());
+    await time.advance(60_000);
+    assert.equal(fake.channels.size, 1);
+    assert.equal(hub.stats.renewals, 0);
+    await time.advance(86_400_000 - 600_000 - 60_000);
+    await waitFor(() => hub.stats.renewals === 1, { what: 'the renewal at 23 h 50 min' });
+  });
+
   test('a topic Genesys rejects: NotificationsSubscriptionError naming the permission; nothing stays subscribed', async () => {
     const { fake, hub } = await setup();
     fake.route('POST', SUBS, (req) => ({
@@ -271,6 +285,22 @@ describe('NotificationsClient (§4.6)', () => {
     );
     assert.equal(hub.stats.topics, 0);
     assert.equal(hub.stats.watches, 0);
+  });
+
+  test('limits that cannot work are configuration errors', () => {
+    const rest = {} as NotificationsRest;
+    for (const bad of [
+      { maxTopicsPerChannel: 3 }, // a conversation's four topics must fit one channel
+      { maxChannels: 1 }, // no spare for renewals
+      { channelLifetimeMs: 600_000 }, // renewal would be due at once
+      { connectTimeoutMs: 0 },
+    ]) {
+      assert.throws(
+        () => new NotificationsClient({ rest, ...bad }),
+        OpenMessagingConfigError,
+        JSON.stringify(bad),
+      );
+    }
   });
 
   test('close(): sockets closed, no timer left', async () => {

@@ -148,15 +148,23 @@ export class ChannelSlot {
     const release = await this.#ctx.channelPermits.acquire(signal, 'createNotificationChannel');
     try {
       const channel = await this.#ctx.rest.createChannel({ signal });
-      const expires = channel.expires === undefined ? Number.NaN : Date.parse(channel.expires);
-      const expiresAt = Number.isNaN(expires)
-        ? this.#ctx.now() + this.#ctx.settings.channelLifetimeMs
-        : expires;
-      return { channel, expiresAt, release };
+      return { channel, expiresAt: this.#expiryOf(channel), release };
     } catch (err) {
       release();
       throw err;
     }
+  }
+
+  /**
+   * When a new channel expires. `expires` is Genesys' clock; if it is absent, unreadable or already
+   * within the renewal margin by our clock (clock skew), 24 h (§4.6) are assumed — renewing at once
+   * would create channel after channel, and each one counts against the 20 of the OAuth client.
+   */
+  #expiryOf(channel: NotificationChannel): number {
+    const now = this.#ctx.now();
+    const expires = channel.expires === undefined ? Number.NaN : Date.parse(channel.expires);
+    if (expires - now > this.#ctx.settings.renewBeforeExpiryMs) return expires;
+    return now + this.#ctx.settings.channelLifetimeMs;
   }
 
   /** Makes `live` the slot's channel and plans its renewal. */

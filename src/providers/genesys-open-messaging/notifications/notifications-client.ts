@@ -6,22 +6,19 @@
 // (channel-slot.ts); watchers hear `interrupted` when events may be lost and `resubscribed` when
 // they should reconcile from the conversation — notifications are hints, the conversation read is
 // the truth (design §8). Frames are parsed with zod; unknown topics are counted and ignored.
-import type { Clock } from '../../../core/ports/clock.ts';
 import { silentLogger, type Logger } from '../../../core/ports/logger.ts';
-import type { Random, Scheduler } from '../../../core/ports/scheduler.ts';
-import type { BackoffPolicy } from '../../../core/retry/backoff.ts';
 import { systemClock, systemRandom, systemScheduler } from '../../../time/system-time.ts';
 import {
   NotificationsCapacityError,
   NotificationsSubscriptionError,
   OpenMessagingAbortedError,
-  OpenMessagingConfigError,
 } from '../errors.ts';
 import type { NotificationsRest } from '../rest/notifications-api.ts';
-import { ChannelSlot, type ResubscribeReason, type SlotSettings } from './channel-slot.ts';
-import { defaultWebSocketFactory, type SocketDownReason, type WebSocketFactory } from './channel-socket.ts';
+import { ChannelSlot, type ResubscribeReason } from './channel-slot.ts';
+import { defaultWebSocketFactory, type SocketDownReason } from './channel-socket.ts';
 import type { ConversationDetailEvent } from './events.ts';
 import { parseNotificationFrame, type IgnoredFrameReason } from './parse-frame.ts';
+import { resolveNotificationsOptions, type NotificationsClientOptions } from './options.ts';
 import { RecentKeys } from './recent-keys.ts';
 import { Semaphore } from './semaphore.ts';
 import {
@@ -29,53 +26,6 @@ import {
   conversationDetailTopics,
   type ConversationDetailKind,
 } from './topics.ts';
-
-export interface NotificationsClientOptions {
-  /** Channel and subscription REST calls (normally the client's `NotificationsApi`). */
-  readonly rest: NotificationsRest;
-  /** Topics per channel. Default 1000 (§4.6). */
-  readonly maxTopicsPerChannel?: number;
-  /** Channels per OAuth client, spare included. Default 20 (§4.6). At least 2. */
-  readonly maxChannels?: number;
-  /** Expected heartbeat period, ms. Default 30000 (guest-chat protocol §12, S19). */
-  readonly heartbeatIntervalMs?: number;
-  /** Silence of `watchdogFactor × heartbeatIntervalMs` counts as a dead socket. Default 2.5; 0 disables. */
-  readonly watchdogFactor?: number;
-  /** WebSocket handshake timeout, ms. Default 10000. */
-  readonly connectTimeoutMs?: number;
-  /** Close handshake before terminating, ms. Default 1000. */
-  readonly closeTimeoutMs?: number;
-  /** Renew a channel this long before it expires, ms. Default 600000 (10 min). */
-  readonly renewBeforeExpiryMs?: number;
-  /** Channel life assumed when Genesys sends no `expires`, ms. Default 86400000 (24 h, §4.6). */
-  readonly channelLifetimeMs?: number;
-  /** Reconnect backoff (full jitter). Default 500 ms initial, 30 s max. */
-  readonly reconnectBackoff?: BackoffPolicy;
-  /** Largest accepted frame, bytes. Default 1 MiB. */
-  readonly maxFrameBytes?: number;
-  /** How many recent events are remembered to drop repeats (renewal overlap). Default 4096. */
-  readonly recentEvents?: number;
-  readonly webSocketFactory?: WebSocketFactory;
-  readonly scheduler?: Scheduler;
-  readonly clock?: Clock;
-  readonly random?: Random;
-  /** Log lines carry channel ids, counts and reasons; never frame bodies or connect URIs. */
-  readonly logger?: Logger;
-}
-
-export const NOTIFICATIONS_DEFAULTS = {
-  maxTopicsPerChannel: 1000,
-  maxChannels: 20,
-  heartbeatIntervalMs: 30_000,
-  watchdogFactor: 2.5,
-  connectTimeoutMs: 10_000,
-  closeTimeoutMs: 1_000,
-  renewBeforeExpiryMs: 600_000,
-  channelLifetimeMs: 86_400_000,
-  reconnectBackoff: { initialDelayMs: 500, maxDelayMs: 30_000 },
-  maxFrameBytes: 1024 * 1024,
-  recentEvents: 4096,
-} as const;
 
 /** What a watcher hears besides events. */
 export type WatchState =
@@ -147,37 +97,18 @@ export class NotificationsClient {
   };
 
   constructor(options: NotificationsClientOptions) {
-    const d = NOTIFICATIONS_DEFAULTS;
+    const {
+      maxTopicsPerChannel,
+      maxChannels,
+      recentEvents,
+      slot: settings,
+    } = resolveNotificationsOptions(options);
     this.#rest = options.rest;
-    this.#maxTopics = options.maxTopicsPerChannel ?? d.maxTopicsPerChannel;
-    const maxChannels = options.maxChannels ?? d.maxChannels;
-    if (!Number.isInteger(this.#maxTopics) || this.#maxTopics < CONVERSATION_DETAIL_KINDS.length) {
-      throw new OpenMessagingConfigError(
-        `maxTopicsPerChannel must be an integer >= ${CONVERSATION_DETAIL_KINDS.length}`,
-      );
-    }
-    if (!Number.isInteger(maxChannels) || maxChannels < 2) {
-      throw new OpenMessagingConfigError(
-        'maxChannels must be an integer >= 2 (one is kept spare for renewals)',
-      );
-    }
+    this.#maxTopics = maxTopicsPerChannel;
     this.#maxSlots = maxChannels - 1;
     this.#logger = options.logger ?? silentLogger;
-    this.#recent = new RecentKeys(options.recentEvents ?? d.recentEvents);
+    this.#recent = new RecentKeys(recentEvents);
     const clock = options.clock ?? systemClock;
-    const heartbeatIntervalMs = options.heartbeatIntervalMs ?? d.heartbeatIntervalMs;
-    const settings: SlotSettings = {
-      connectTimeoutMs: options.connectTimeoutMs ?? d.connectTimeoutMs,
-      watchdogMs: heartbeatIntervalMs * (options.watchdogFactor ?? d.watchdogFactor),
-      closeTimeoutMs: options.closeTimeoutMs ?? d.closeTimeoutMs,
-      maxFrameBytes: options.maxFrameBytes ?? d.maxFrameBytes,
-      renewBeforeExpiryMs: options.renewBeforeExpiryMs ?? d.renewBeforeExpiryMs,
-      channelLifetimeMs: options.channelLifetimeMs ?? d.channelLifetimeMs,
-      reconnectBackoff: options.reconnectBackoff ?? d.reconnectBackoff,
-    };
-    if (!(settings.watchdogMs >= 0) || !(settings.connectTimeoutMs > 0) || !(settings.closeTimeoutMs > 0)) {
-      throw new OpenMessagingConfigError('notification timeouts must be positive (watchdog >= 0)');
-    }
     const permits = new Semaphore(maxChannels);
     this.#makeSlot = () =>
       new ChannelSlot({
