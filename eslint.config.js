@@ -13,6 +13,8 @@ const layers = [
   { type: 'api', pattern: 'src/api' },
   { type: 'store', pattern: 'src/store' },
   { type: 'delivery', pattern: 'src/delivery' },
+  // Shared facts of the Genesys Cloud platform (regions): any Genesys provider may use them.
+  { type: 'genesys-cloud', pattern: 'src/providers/genesys-cloud' },
   { type: 'provider', pattern: 'src/providers/*', capture: ['name'] },
   { type: 'time', pattern: 'src/time' },
   { type: 'observability', pattern: 'src/observability' },
@@ -75,8 +77,9 @@ export default tseslint.config(
             may('delivery', ['delivery', 'core']),
             {
               from: { element: { type: 'provider', captured: { name: '*' } } },
-              allow: { to: { element: { types: { anyOf: ['core'] } } } },
+              allow: { to: { element: { types: { anyOf: ['core', 'genesys-cloud'] } } } },
             },
+            may('genesys-cloud', ['genesys-cloud']),
             {
               from: { element: { type: 'provider', captured: { name: '*' } } },
               allow: {

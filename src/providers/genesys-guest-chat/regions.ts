@@ -1,26 +1,12 @@
 // Genesys Cloud environments and the API base URL rule (protocol §2.1, §2.2).
+import { GUEST_CHAT_REGIONS } from '../genesys-cloud/regions.ts';
 import { GuestChatConfigError } from './errors.ts';
 
-/** SDK region key → environment domain (protocol §2.2, JS SDK 18.0.0 `PureCloudRegionHosts`). */
-export const GENESYS_REGIONS = {
-  us_east_1: 'mypurecloud.com',
-  eu_west_1: 'mypurecloud.ie',
-  ap_southeast_2: 'mypurecloud.com.au',
-  ap_northeast_1: 'mypurecloud.jp',
-  eu_central_1: 'mypurecloud.de',
-  us_west_2: 'usw2.pure.cloud',
-  ca_central_1: 'cac1.pure.cloud',
-  ap_northeast_2: 'apne2.pure.cloud',
-  eu_west_2: 'euw2.pure.cloud',
-  ap_south_1: 'aps1.pure.cloud',
-  us_east_2: 'use2.us-gov-pure.cloud',
-  sa_east_1: 'sae1.pure.cloud',
-  me_central_1: 'mec1.pure.cloud',
-  ap_northeast_3: 'apne3.pure.cloud',
-  eu_central_2: 'euc2.pure.cloud',
-  mx_central_1: 'mxc1.pure.cloud',
-  ap_southeast_1: 'apse1.pure.cloud',
-} as const;
+/**
+ * The guest-chat SDK's 17 regions (protocol §2.2, JS SDK 18.0.0 `PureCloudRegionHosts`): the
+ * platform's list as it stood for guest chat (the platform SDK adds one since, see genesys-cloud/).
+ */
+export const GENESYS_REGIONS = GUEST_CHAT_REGIONS;
 
 export type GenesysRegionKey = keyof typeof GENESYS_REGIONS;
 export type GenesysEnvironment = (typeof GENESYS_REGIONS)[GenesysRegionKey];

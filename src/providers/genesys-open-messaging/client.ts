@@ -6,7 +6,6 @@ import type { Clock } from '../../core/ports/clock.ts';
 import { silentLogger, type Logger } from '../../core/ports/logger.ts';
 import type { Random, Scheduler } from '../../core/ports/scheduler.ts';
 import type { BackoffPolicy } from '../../core/retry/backoff.ts';
-import { systemClock, systemRandom, systemScheduler } from '../../time/system-time.ts';
 import { OpenMessagingConfigError, OpenMessagingError } from './errors.ts';
 import type { UserEndEvent } from './notifications/events.ts';
 import { NotificationsClient } from './notifications/notifications-client.ts';
@@ -55,9 +54,10 @@ export interface OpenMessagingClientOptions {
     NotificationsClientOptions,
     'rest' | 'scheduler' | 'clock' | 'random' | 'logger'
   >;
-  readonly scheduler?: Scheduler;
-  readonly clock?: Clock;
-  readonly random?: Random;
+  /** Time and chance, injected by the composition root (tests: VirtualTime). */
+  readonly scheduler: Scheduler;
+  readonly clock: Clock;
+  readonly random: Random;
   /** Gets error names/codes, channel ids and counts; never tokens, secrets or message texts. */
   readonly logger?: Logger;
 }
@@ -91,9 +91,7 @@ export class OpenMessagingClient {
     if (!(timeoutMs > 0)) throw new OpenMessagingConfigError('timeoutMs must be > 0');
     this.hosts = resolveHosts(options.target);
     this.integrationId = options.integrationId;
-    const scheduler = options.scheduler ?? systemScheduler;
-    const clock = options.clock ?? systemClock;
-    const random = options.random ?? systemRandom;
+    const { scheduler, clock, random } = options;
     const logger = options.logger ?? silentLogger;
     const http: HttpSettings = {
       fetch: options.fetch ?? ((input, init) => fetch(input, init)),

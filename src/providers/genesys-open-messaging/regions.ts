@@ -2,18 +2,10 @@
 // SDK's 18-entry list, login at `https://login.{env}`, API at `https://api.{env}`. Emulator: one
 // explicit base URL, laid out like the official SDK's `setGateway({path_params_login: 'login'})`
 // (token at `{base}/login/oauth/token`, API at `{base}/api/v2/...`), or two explicit base URLs.
-import { GENESYS_REGIONS } from '../genesys-guest-chat/regions.ts';
+import { GENESYS_CLOUD_REGIONS } from '../genesys-cloud/regions.ts';
 import { OpenMessagingConfigError } from './errors.ts';
 
-/**
- * SDK region key → environment domain (§1.1, `purecloud-platform-client-v2` 262 `PureCloudRegionHosts`):
- * the guest-chat SDK's 17 regions (one platform, one list — reused, not copied) plus `eusc_de_east_1`,
- * new in the platform SDK.
- */
-export const GENESYS_CLOUD_REGIONS = {
-  ...GENESYS_REGIONS,
-  eusc_de_east_1: 'edee1.eusc-pure.cloud',
-} as const;
+export { GENESYS_CLOUD_REGIONS };
 
 export type GenesysCloudRegionKey = keyof typeof GENESYS_CLOUD_REGIONS;
 export type GenesysCloudEnvironment = (typeof GENESYS_CLOUD_REGIONS)[GenesysCloudRegionKey];

@@ -14,6 +14,7 @@ import {
 import { VirtualTime } from '../../../src/time/virtual-time.ts';
 import { waitFor } from '../../support/wait-for.ts';
 import { authorized, CLIENT_ID, CLIENT_SECRET, FakeGenesys } from './fake-genesys.ts';
+import { SYSTEM_TIME } from '../../support/system-time.ts';
 
 const INTEGRATION = 'integ-1';
 const INBOUND = `/api/v2/conversations/messages/${INTEGRATION}/inbound/open`;
@@ -28,6 +29,7 @@ async function setup(extra: Partial<OpenMessagingClientOptions> = {}) {
   const fake = await FakeGenesys.start();
   cleanups.push(() => fake.close());
   const client = new OpenMessagingClient({
+    ...SYSTEM_TIME,
     target: { baseUrl: fake.url },
     credentials: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
     integrationId: INTEGRATION,
@@ -72,6 +74,7 @@ describe('OpenMessagingClient — OAuth and transport', () => {
     const fake = await FakeGenesys.start();
     cleanups.push(() => fake.close());
     const client = new OpenMessagingClient({
+      ...SYSTEM_TIME,
       target: { baseUrl: fake.url },
       credentials: { clientId: CLIENT_ID, clientSecret: 'wrong-secret-987654' },
       integrationId: INTEGRATION,

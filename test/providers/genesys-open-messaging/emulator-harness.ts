@@ -5,6 +5,7 @@ import {
   OpenMessagingClient,
   type OpenMessagingClientOptions,
 } from '../../../src/providers/genesys-open-messaging/index.ts';
+import { SYSTEM_TIME } from '../../support/system-time.ts';
 
 export const OM_CLIENT = { clientId: 'om-client', clientSecret: 'om-client-secret-0123' } as const;
 export const INTEGRATION_ID = '7b7a1f64-0000-4000-8000-0000000000aa';
@@ -50,6 +51,7 @@ export function clientFor(
 ): { client: OpenMessagingClient; sent: SentRequest[] } {
   const sent: SentRequest[] = [];
   const client = new OpenMessagingClient({
+    ...SYSTEM_TIME,
     target: { baseUrl: emulator.url },
     credentials: OM_CLIENT,
     integrationId: INTEGRATION_ID,

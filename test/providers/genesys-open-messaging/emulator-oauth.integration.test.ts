@@ -17,6 +17,7 @@ import {
   startOmEmulator,
   WEBHOOK_SECRET,
 } from './emulator-harness.ts';
+import { SYSTEM_TIME } from '../../support/system-time.ts';
 
 const signal = () => new AbortController().signal;
 
@@ -76,6 +77,7 @@ describe('OAuth against the emulator (§1)', () => {
 
   test('wrong secret: OpenMessagingAuthError (invalid_client), permanent, secret not in the message', async () => {
     const client = new OpenMessagingClient({
+      ...SYSTEM_TIME,
       target: { baseUrl: emulator.url },
       credentials: { clientId: OM_CLIENT.clientId, clientSecret: 'not-the-secret-4711' },
       integrationId: INTEGRATION_ID,

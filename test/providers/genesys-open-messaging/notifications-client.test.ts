@@ -13,6 +13,7 @@ import { VirtualTime } from '../../../src/time/virtual-time.ts';
 import { waitFor } from '../../support/wait-for.ts';
 import { CLIENT_ID, CLIENT_SECRET, FakeGenesys } from './fake-genesys.ts';
 import { watchRecorder } from './watch-recorder.ts';
+import { SYSTEM_TIME } from '../../support/system-time.ts';
 
 const signal = () => new AbortController().signal;
 const HEARTBEAT = { topicName: 'channel.metadata', eventBody: { message: 'WebSocket Heartbeat' } };
@@ -296,7 +297,7 @@ describe('NotificationsClient (§4.6)', () => {
       { connectTimeoutMs: 0 },
     ]) {
       assert.throws(
-        () => new NotificationsClient({ rest, ...bad }),
+        () => new NotificationsClient({ rest, ...SYSTEM_TIME, ...bad }),
         OpenMessagingConfigError,
         JSON.stringify(bad),
       );

@@ -7,7 +7,6 @@
 // they should reconcile from the conversation — notifications are hints, the conversation read is
 // the truth (design §8). Frames are parsed with zod; unknown topics are counted and ignored.
 import { silentLogger, type Logger } from '../../../core/ports/logger.ts';
-import { systemClock, systemRandom, systemScheduler } from '../../../time/system-time.ts';
 import {
   NotificationsCapacityError,
   NotificationsSubscriptionError,
@@ -108,14 +107,14 @@ export class NotificationsClient {
     this.#maxSlots = maxChannels - 1;
     this.#logger = options.logger ?? silentLogger;
     this.#recent = new RecentKeys(recentEvents);
-    const clock = options.clock ?? systemClock;
+    const clock = options.clock;
     const permits = new Semaphore(maxChannels);
     this.#makeSlot = () =>
       new ChannelSlot({
         rest: this.#rest,
-        scheduler: options.scheduler ?? systemScheduler,
+        scheduler: options.scheduler,
         now: () => clock.now().getTime(),
-        random: options.random ?? systemRandom,
+        random: options.random,
         logger: this.#logger,
         settings,
         factory: options.webSocketFactory ?? defaultWebSocketFactory,

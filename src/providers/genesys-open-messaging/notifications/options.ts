@@ -36,9 +36,10 @@ export interface NotificationsClientOptions {
   /** How many recent events are remembered to drop repeats (renewal overlap). Default 4096. */
   readonly recentEvents?: number;
   readonly webSocketFactory?: WebSocketFactory;
-  readonly scheduler?: Scheduler;
-  readonly clock?: Clock;
-  readonly random?: Random;
+  /** Time and chance, injected (tests: VirtualTime). */
+  readonly scheduler: Scheduler;
+  readonly clock: Clock;
+  readonly random: Random;
   /** Log lines carry channel ids, counts and reasons; never frame bodies or connect URIs. */
   readonly logger?: Logger;
 }
