@@ -272,10 +272,6 @@ export class NotificationsSubscriptionError extends OpenMessagingError {
   }
 }
 
-export function isOpenMessagingError(err: unknown): err is OpenMessagingError {
-  return err instanceof OpenMessagingError;
-}
-
 /** Unknown errors are not retried. */
 export function isRetryableOpenMessagingError(err: unknown): boolean {
   return err instanceof OpenMessagingError && err.isRetryable;

@@ -17,7 +17,6 @@ export const EntityRefSchema = z.object({
   name: optional(z.string()),
   selfUri: optional(z.string()),
 });
-export type EntityRef = z.output<typeof EntityRefSchema>;
 
 /** string → string maps: root `metadata`, `customAttributes`, participant `attributes` (§6). */
 export const StringMapSchema = z.record(z.string(), z.string());

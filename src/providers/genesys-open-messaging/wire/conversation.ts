@@ -4,9 +4,6 @@
 import { z } from 'zod';
 import { EntityRefSchema, Id, list, optional, StringMapSchema } from './common.ts';
 
-/** Lower-case on this endpoint (`customer`, `agent`, `acd`, `workflow`, `external`, …). */
-export const PARTICIPANT_PURPOSES = ['customer', 'agent', 'acd', 'workflow', 'user', 'external'] as const;
-
 /** `alerting`, `connected`, `disconnected`, `terminated`, … Unknown values are kept as strings. */
 export const ParticipantSchema = z.object({
   id: Id,

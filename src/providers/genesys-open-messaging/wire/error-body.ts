@@ -10,7 +10,6 @@ export const PlatformErrorBodySchema = z.object({
   status: optional(z.number()),
   contextId: optional(z.string()),
 });
-export type PlatformErrorBody = z.output<typeof PlatformErrorBodySchema>;
 
 /** §1.4: `401 {"error":"invalid_client","description":"authentication failed",...}`. */
 export const OAuthErrorBodySchema = z.object({
@@ -18,4 +17,3 @@ export const OAuthErrorBodySchema = z.object({
   error_description: optional(z.string()),
   description: optional(z.string()),
 });
-export type OAuthErrorBody = z.output<typeof OAuthErrorBodySchema>;

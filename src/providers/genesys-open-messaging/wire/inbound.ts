@@ -11,7 +11,6 @@ export type IdType = (typeof ID_TYPES)[number];
 
 /** §3.1: attachment `mediaType`. */
 export const MEDIA_TYPES = ['Image', 'Video', 'Audio', 'File', 'Link'] as const;
-export type MediaType = (typeof MEDIA_TYPES)[number];
 
 /** §3.3: the only statuses the receipt endpoint accepts (the contract enum is wider). */
 export const INBOUND_RECEIPT_STATUSES = ['Delivered', 'Failed'] as const;
@@ -52,7 +51,6 @@ export const FromRecipientSchema = z.object({
   image: HttpUrl.optional(),
   email: z.string().optional(),
 });
-export type FromRecipient = z.output<typeof FromRecipientSchema>;
 
 /** §3.1 `content[].attachment`: by URL; Genesys fetches it (≤ 25 MB, §2 operator notes). */
 export const InboundAttachmentSchema = z.object({
@@ -88,14 +86,12 @@ export const InboundMessageRequestSchema = z
     error: 'a message needs text or at least one attachment',
     path: ['text'],
   });
-export type InboundMessageRequest = z.output<typeof InboundMessageRequestSchema>;
 
 /** §3.2: the event endpoint takes `Typing` only; peers send just `{eventType}` [O S2, S7]. */
 export const InboundEventRequestSchema = z.object({
   channel: z.object({ from: FromRecipientSchema, time: WireTime }),
   events: z.array(z.object({ eventType: z.literal('Typing') })).min(1),
 });
-export type InboundEventRequest = z.output<typeof InboundEventRequestSchema>;
 
 /** §3.3: the delivery status of an agent's message (its Genesys id from the webhook). */
 export const InboundReceiptRequestSchema = z.object({
@@ -110,7 +106,6 @@ export const InboundReceiptRequestSchema = z.object({
     .optional(),
   isFinalReceipt: z.boolean().optional(),
 });
-export type InboundReceiptRequest = z.output<typeof InboundReceiptRequestSchema>;
 
 /** The echo channel of every inbound answer; nothing in it is relied on. */
 const EchoChannelSchema = z.object({
@@ -128,7 +123,6 @@ export const InboundMessageResponseSchema = z.object({
   conversationId: optional(Id),
   channel: optional(EchoChannelSchema),
 });
-export type InboundMessageResponse = z.output<typeof InboundMessageResponseSchema>;
 
 /** §3.2 `OpenEventNormalizedMessage`. */
 export const InboundEventResponseSchema = z.object({
@@ -136,7 +130,6 @@ export const InboundEventResponseSchema = z.object({
   channel: optional(EchoChannelSchema),
   events: list(z.object({ eventType: z.string() })),
 });
-export type InboundEventResponse = z.output<typeof InboundEventResponseSchema>;
 
 /** §3.3 `OpenReceiptNormalizedMessage`. */
 export const InboundReceiptResponseSchema = z.object({
@@ -144,4 +137,3 @@ export const InboundReceiptResponseSchema = z.object({
   status: optional(z.string()),
   channel: optional(EchoChannelSchema),
 });
-export type InboundReceiptResponse = z.output<typeof InboundReceiptResponseSchema>;

@@ -4,8 +4,6 @@
 import { z } from 'zod';
 import { EntityRefSchema, Id, listing, optional, StringMapSchema } from './common.ts';
 
-export const INTEGRATION_CREATE_STATUSES = ['Initiated', 'Completed', 'Error'] as const;
-
 // `outboundNotificationWebhookSignatureSecretToken` is deliberately not in the schema: zod strips it.
 export const OpenIntegrationSchema = z.object({
   id: Id,
@@ -35,4 +33,3 @@ export const OpenIntegrationRequestSchema = z.object({
   supportedContent: z.object({ id: Id }).optional(),
   messagingSetting: z.object({ id: Id }).optional(),
 });
-export type OpenIntegrationRequest = z.output<typeof OpenIntegrationRequestSchema>;

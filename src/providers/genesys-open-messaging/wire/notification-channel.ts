@@ -23,4 +23,3 @@ export const ChannelTopicSchema = z.object({
 export type ChannelTopic = z.output<typeof ChannelTopicSchema>;
 
 export const ChannelTopicListingSchema = z.object({ entities: list(ChannelTopicSchema) });
-export type ChannelTopicListing = z.output<typeof ChannelTopicListingSchema>;

@@ -19,32 +19,8 @@ export const ChannelMetadataFrameSchema = z.object({
   eventBody: optional(z.object({ message: optional(z.string()) })),
 });
 
-/** §4.6 `disconnectType` values [V P2]. Unknown values are kept as strings. */
-export const DISCONNECT_TYPES = [
-  'UNKNOWN',
-  'ENDPOINT',
-  'CLIENT',
-  'SYSTEM',
-  'TRANSFER',
-  'ERROR',
-  'PEER',
-  'OTHER',
-  'SPAM',
-  'TIMEOUT',
-  'TRANSPORT_FAILURE',
-  'CONFERENCE_TRANSFER',
-  'CONSULT_TRANSFER',
-  'FORWARD_TRANSFER',
-  'NO_ANSWER_TRANSFER',
-  'NOT_AVAILABLE_TRANSFER',
-  'UNCALLABLE',
-  'DND_ENDPOINT',
-  'DND_TRANSFER',
-  'INACTIVITY',
-  'SESSION_EXPIRED',
-  'TAKEOVER',
-] as const;
-export type KnownDisconnectType = (typeof DISCONNECT_TYPES)[number];
+// §4.6 `disconnectType` is a string: the known values (UNKNOWN, CLIENT, PEER, TRANSFER, …) are read by
+// notifications/user-end.ts; unknown values are kept as strings.
 
 /** §4.6: epoch ms. An ISO string is tolerated; anything that is not a real instant is refused. */
 const EventTimeSchema = z
@@ -68,7 +44,6 @@ export const DetailEventBodySchema = z.object({
   wrapupNotes: optional(z.string()),
   wrapupDurationMs: optional(z.number()),
 });
-export type DetailEventBody = z.output<typeof DetailEventBodySchema>;
 
 export const DetailEventFrameSchema = z.object({
   topicName: z.string().min(1),

@@ -9,4 +9,3 @@ export const TokenResponseSchema = z.object({
   // §1.3: 5 min – 48 h on real orgs; any positive number is accepted (the emulator may use seconds).
   expires_in: z.number().positive(),
 });
-export type TokenResponse = z.output<typeof TokenResponseSchema>;

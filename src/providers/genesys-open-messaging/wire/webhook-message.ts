@@ -7,16 +7,6 @@ import { Id, list, optional, StringMapSchema } from './common.ts';
 
 export const WEBHOOK_MESSAGE_TYPES = ['Text', 'Structured', 'Receipt', 'Event'] as const;
 
-/** §4.3: receipt statuses seen on the webhook (wider than what the inbound receipt takes). */
-export const WEBHOOK_RECEIPT_STATUSES = [
-  'Sent',
-  'Delivered',
-  'Read',
-  'Failed',
-  'Published',
-  'Removed',
-] as const;
-
 /** §4.1 `content[].attachment` — no `text` on agent attachments; `url` points at api-downloads. */
 export const WebhookAttachmentSchema = z.object({
   id: optional(z.string()),
