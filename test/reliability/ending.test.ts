@@ -53,7 +53,7 @@ describe('ends (gateway child process)', () => {
     await rig.customerSays(h, 'M1 lost to the outage', 'end-lost');
     const res = await rig.api('POST', `/v1/handovers/${h.id}/end`);
     assert.ok(res.status === 200 || res.status === 202, JSON.stringify(res.body));
-    const ended = await waitFor(() => rig.endedEvent(h.id), { what: 'handover.ended', timeoutMs: 90_000 });
+    const ended = await waitFor(() => rig.endedEvent(h.id), { what: 'handover.ended', timeoutMs: 150_000 });
     assert.equal(ended.data.reason, 'customer_ended');
     assert.deepEqual(
       ended.data.undelivered.map((u: { text: string }) => u.text),

@@ -33,6 +33,7 @@ describe('transient Genesys errors', () => {
 
   test('429 with Retry-After: the send is not retried before it, and is delivered once', async () => {
     const h = await rig.start();
+    await sleep(1_000); // the calls that follow an agent's join are over: the fault meets the send
     await rig.fault({
       kind: 'http-error',
       status: 429,

@@ -7,10 +7,12 @@
 //
 // Each send is marked on its line before the call (`attemptedAt`, persisted). A send whose outcome is
 // unknown is looked for in the provider's history before the line is sent again. When no answer came
-// at all — a timeout, a dropped connection, a previous life of the process that stopped during the
-// call — the provider may still be working on it, so the look happens only once the provider's
-// `maxSendMs` has passed since the send started: a message the provider stores late must not go out
-// twice. (An answer, even a 5xx, means the provider is done with the request.)
+// at all — a timeout, a connection lost mid-request, a previous life of the process that stopped
+// during the call — the provider may still be working on it: until its `sendSettleMs` has passed since
+// the send started, a miss in the history is read again rather than trusted, so a message the
+// provider stores late does not go out twice. An answer (even a 5xx) means the provider is done with
+// the request; a refusal before any work (a 429, an open circuit, a connection never made) needs no
+// look at all.
 import { isTerminal } from '../model/handover.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
@@ -21,7 +23,11 @@ import { retryDelay, type BackoffPolicy } from '../retry/backoff.ts';
 import { errorCode, isPermanentProviderError, retryableProviderError, toFailure } from './errors.ts';
 import type { HandoverUnits } from './handover-units.ts';
 import type { Failure } from '../model/handover.ts';
+import type { TranscriptEntry } from '../model/transcript.ts';
 import { matchOwnMessages } from './reconcile.ts';
+
+/** How often an unanswered send is looked for while the provider may still be working on it. */
+const SETTLE_POLL_MS = 1_000;
 
 export interface OutboundSenderDeps {
   readonly units: HandoverUnits;
@@ -53,7 +59,7 @@ export class OutboundSender {
   readonly #uncertain = new Set<string>();
   /** The line this process is sending, per handover (an `attemptedAt` of another line is a previous life's). */
   readonly #attemptedHere = new Map<string, string>();
-  /** Handovers whose unknown send got no answer at all: wait `maxSendMs` before looking for it. */
+  /** Handovers whose unknown send got no answer at all: read again until `sendSettleMs` has passed. */
   readonly #unanswered = new Set<string>();
   /** Resolved whenever a handover's queue is found empty (or its loop stops). */
   readonly #drainWaiters = new Map<string, (() => void)[]>();
@@ -157,12 +163,7 @@ export class OutboundSender {
       loop.calling = true;
       try {
         if (this.#uncertain.has(id)) {
-          if (attemptedAt !== undefined && this.#unanswered.has(id)) {
-            // Wait until a send in progress at the provider must have ended, so its message shows.
-            const settled = Date.parse(attemptedAt) + provider.maxSendMs - this.#d.clock.now().getTime();
-            if (settled > 0) await sleep(this.#d.scheduler, settled, loop.abort.signal);
-          }
-          const claimed = await this.#reconcile(id, provider, link.ref, loop.abort.signal);
+          const claimed = await this.#settle(id, head, provider, link.ref, loop.abort.signal);
           this.#uncertain.delete(id);
           this.#unanswered.delete(id);
           if (claimed > 0) continue;
@@ -216,6 +217,32 @@ export class OutboundSender {
       } catch {
         return;
       }
+    }
+  }
+
+  /**
+   * Looks for an uncertain send in the provider's history. One that got no answer may still be in
+   * progress at the provider: until `sendSettleMs` has passed since it started, a miss is read again
+   * (every SETTLE_POLL_MS) rather than taken as "not there" — the common case (it landed a moment
+   * ago) stays fast, and a late store is still found before the line is sent again.
+   */
+  async #settle(
+    id: string,
+    head: TranscriptEntry,
+    provider: HandoverProvider,
+    ref: Parameters<HandoverProvider['history']>[0],
+    signal: AbortSignal,
+  ): Promise<number> {
+    const attemptedAt = head.outbound?.attemptedAt;
+    const settledAt =
+      attemptedAt !== undefined && this.#unanswered.has(id)
+        ? Date.parse(attemptedAt) + provider.sendSettleMs
+        : 0;
+    for (;;) {
+      const claimed = await this.#reconcile(id, provider, ref, signal);
+      const left = settledAt - this.#d.clock.now().getTime();
+      if (claimed > 0 || left <= 0) return claimed;
+      await sleep(this.#d.scheduler, Math.min(SETTLE_POLL_MS, left), signal);
     }
   }
 

@@ -30,7 +30,7 @@ export interface TranscriptEntry {
     readonly kind: 'message' | 'transcript' | 'notice';
     /**
      * When a send of this line last started (persisted before the call). After a restart, a send
-     * started less than the provider's `maxSendMs` ago may still land: it is waited for and looked
+     * started less than the provider's `sendSettleMs` ago may still land: it is waited for and looked
      * for in the history before the line is sent again.
      */
     readonly attemptedAt?: string;

@@ -106,11 +106,11 @@ export interface HandoverProvider {
   /** Largest text one message may carry (guest chat: 4,000 characters, protocol §6.9). */
   readonly maxMessageLength: number;
   /**
-   * The longest a send can be in progress at the provider (its timeout), ms. A send whose outcome is
-   * unknown is looked for in the history only once this long has passed since it started, so a
-   * message the provider stores late is not sent twice.
+   * How long after it started a send that got no answer may still land at the provider, ms. Until
+   * then, a miss in the history is read again before the message is sent again (so a message the
+   * provider stores late does not go out twice).
    */
-  readonly maxSendMs: number;
+  readonly sendSettleMs: number;
 }
 
 /** A failure the provider reports, classified so the core can retry or give up. */

@@ -237,14 +237,14 @@ export interface ScriptedProviderOptions {
   readonly clock: Clock;
   readonly scheduler: Scheduler;
   readonly maxMessageLength?: number;
-  readonly maxSendMs?: number;
+  readonly sendSettleMs?: number;
 }
 
 export class ScriptedProvider implements HandoverProvider {
   readonly kind = SCRIPTED_KIND;
   readonly maxMessageLength: number;
-  /** Sends take their scripted latency; none is in flight longer than this (options.maxSendMs, default 10 s). */
-  readonly maxSendMs: number;
+  /** How long an unanswered send may still land (options.sendSettleMs, default 10 s). */
+  readonly sendSettleMs: number;
   readonly clock: Clock;
   readonly #scheduler: Scheduler;
   readonly #conversations = new Map<string, ScriptedConversation>();
@@ -257,7 +257,7 @@ export class ScriptedProvider implements HandoverProvider {
     this.clock = options.clock;
     this.#scheduler = options.scheduler;
     this.maxMessageLength = options.maxMessageLength ?? 4_000;
-    this.maxSendMs = options.maxSendMs ?? 10_000;
+    this.sendSettleMs = options.sendSettleMs ?? 10_000;
   }
 
   /** The next `count` calls of `operation` fail like this. */

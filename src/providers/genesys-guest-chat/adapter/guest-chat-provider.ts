@@ -58,9 +58,11 @@ const DEFAULT_SEND_TIMEOUT_MS = 60_000;
 export class GuestChatProvider implements HandoverProvider {
   readonly kind = GUEST_CHAT_KIND;
   readonly maxMessageLength = MAX_MESSAGE_BODY_LENGTH;
-  get maxSendMs(): number {
-    return this.#opts.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
-  }
+  /**
+   * Genesys stores a message while answering its request; one we stopped waiting for (our process
+   * died, the connection broke) is done — stored or dropped — within seconds [I].
+   */
+  readonly sendSettleMs = 5_000;
   readonly #opts: GuestChatProviderOptions;
   readonly #client: GuestChatRestClient;
   /** Directories of attached conversations, so history and participants reuse resolved members. */

@@ -1,7 +1,7 @@
 // Guest-chat client errors → the core's neutral ProviderError, keeping Genesys' own code (e.g.
 // `chat.error.invalid.queue`), the HTTP status, retryability and Retry-After.
 import { ProviderError } from '../../../core/ports/provider.ts';
-import { GenesysApiError, isGuestChatError } from '../errors.ts';
+import { GenesysApiError, GenesysNetworkError, isGuestChatError } from '../errors.ts';
 import { CircuitOpenError } from './circuit-breaker.ts';
 
 export function toProviderError(err: unknown): ProviderError {
@@ -14,6 +14,15 @@ export function toProviderError(err: unknown): ProviderError {
       ...(err.retryAfterMs === undefined ? {} : { retryAfterMs: err.retryAfterMs }),
       // A 429 is refused before any work (protocol §11.3).
       ...(err.status === 429 ? { notProcessed: true } : {}),
+      cause: err,
+    });
+  }
+  if (err instanceof GenesysNetworkError && neverSent(err)) {
+    // The connection could not be made: the request never reached Genesys — its outcome is certain.
+    return new ProviderError(err.message, {
+      code: `guest-chat.${err.code}`,
+      retryable: true,
+      notProcessed: true,
       cause: err,
     });
   }
@@ -49,4 +58,21 @@ export function isAlreadyGone(err: unknown): boolean {
     err.status === 400 &&
     (err.genesysCode === 'chat.error.conversation.state' || err.genesysCode === 'chat.error.member.state')
   );
+}
+
+/** Errors of the connect phase (undici wraps them as the fetch error's cause): nothing was sent. */
+const CONNECT_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+function neverSent(err: GenesysNetworkError): boolean {
+  const cause = err.cause;
+  const inner = cause instanceof Error && cause.cause instanceof Error ? cause.cause : cause;
+  const code = inner instanceof Error && 'code' in inner ? inner.code : undefined;
+  return typeof code === 'string' && CONNECT_ERRORS.has(code);
 }
