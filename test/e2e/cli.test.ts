@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { sleep } from '../support/sleep.ts';
 
 const bin = new URL('../../bin/genesys-handover.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'gh-cli-'));
@@ -25,7 +26,7 @@ async function waitForLine(output: () => string, re: RegExp, timeoutMs = 30_000)
     const m = re.exec(output());
     if (m) return m;
     if (Date.now() > deadline) throw new Error(`no line matching ${re} in:\n${output()}`);
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
   }
 }
 

@@ -19,8 +19,8 @@ import { waitFor } from '../support/wait-for.ts';
 import { FlakyReceiver } from './support/flaky-receiver.ts';
 import { Rig, call, range, seqs, type OpenHandover } from './support/rig.ts';
 import { TcpProxy } from './support/tcp-proxy.ts';
+import { sleep } from '../support/sleep.ts';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('stream drops and network cuts (gateway child process)', () => {
   let rig: Rig;

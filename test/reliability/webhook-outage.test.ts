@@ -9,8 +9,8 @@ import { runGatewayCli } from '../support/gateway-process.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { OK, type Behaviour } from './support/flaky-receiver.ts';
 import { Rig, range, seqs } from './support/rig.ts';
+import { sleep } from '../support/sleep.ts';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function assertGapFree(events: readonly HandoverEvent[], what: string): void {
   assert.deepEqual(

@@ -4,7 +4,6 @@
 // end. `npm test` starts a throwaway PostgreSQL and sets DATABASE_URL; without it this file FAILS.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { inspect } from 'node:util';
 import { after, describe, test } from 'node:test';
 import pg from 'pg';
@@ -27,6 +26,7 @@ import {
   nextVersion,
 } from './fixtures.ts';
 import { runStoreContract } from './store-contract.ts';
+import { sleep } from '../support/sleep.ts';
 
 const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) {

@@ -20,6 +20,7 @@ import { EventWriter, openMemoryStore } from '../../support/event-writer.ts';
 import { waitFor } from '../support/wait-for.ts';
 import type { SqliteStore } from '../../../src/store/sqlite/sqlite-store.ts';
 import { systemRandom, systemScheduler } from '../../../src/time/system-time.ts';
+import { sleep } from '../../support/sleep.ts';
 
 const secret = generateWebhookSecret();
 const FAR_FUTURE = '2999-01-01T00:00:00.000Z';
@@ -98,7 +99,7 @@ function assertNothingSecretLogged(h: Harness): void {
 
 test('events are delivered in order per handover, signed verifiably, one attempt per handover at a time', async () => {
   const rx = await receiver(async () => {
-    await new Promise((r) => setTimeout(r, 2)); // hold briefly so overlapping attempts would be seen
+    await sleep(2); // hold briefly so overlapping attempts would be seen
     return { status: 200 };
   });
   const h = await harness({ 'ep-1': { url: rx.url, secrets: [secret] } });

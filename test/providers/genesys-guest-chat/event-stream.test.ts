@@ -11,6 +11,7 @@ import {
 } from '../../../src/providers/genesys-guest-chat/index.ts';
 import { waitFor } from './helpers.ts';
 import { startWsServer, type TestWsServer } from './ws-server.ts';
+import { sleep } from '../../support/sleep.ts';
 
 const JWT = 'eyJ.stream-secret.sig';
 const CID = 'conv-ws';
@@ -203,7 +204,7 @@ describe('GuestChatEventStream', () => {
     assert.ok(attempts.length >= 2, `retried ${attempts.length} times`);
     for (const a of attempts) assert.ok(a.delayMs! <= 40);
     const n = states.length;
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
     assert.equal(states.length, n, 'nothing happens after lost');
   });
 
@@ -234,7 +235,7 @@ describe('GuestChatEventStream', () => {
     const { s, states } = stream(srv.url, { disconnectGraceMs: 2000, stableAfterMs: 50 });
     await s.open(signal());
     for (let i = 1; i <= 3; i++) {
-      await new Promise((r) => setTimeout(r, 120)); // longer than stableAfterMs
+      await sleep(120); // longer than stableAfterMs
       srv.connections.at(-1)!.socket.terminate();
       await waitFor(() => srv.connections.length === i + 1 && s.state === 'open', 3000, `reconnect ${i}`);
     }

@@ -18,6 +18,7 @@ import assert from 'node:assert/strict';
 import { waitFor } from '../../support/wait-for.ts';
 import { OK, type Behaviour } from './flaky-receiver.ts';
 import { Rig, seqs, type OpenHandover } from './rig.ts';
+import { sleep } from '../../support/sleep.ts';
 
 /** How long faults are injected while the traffic runs. */
 const CHAOS_MS = 70_000;
@@ -39,7 +40,6 @@ function prng(seed: number): () => number {
   };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface ChaosOptions {
   /** A label for the summary line (the store). */
