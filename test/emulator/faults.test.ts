@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { RunningEmulator } from '../../src/emulator/index.ts';
-import { agentApi, createChat, GUEST, http, startTestEmulator } from './helpers.ts';
 import { sleep } from '../support/sleep.ts';
+import { agentApi, createChat, GUEST, http, startTestEmulator } from './helpers.ts';
 
 let emulator: RunningEmulator;
 before(async () => {

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { waitFor } from '../support/wait-for.ts';
-import { Rig } from './support/rig.ts';
 import { sleep } from '../support/sleep.ts';
+import { Rig } from './support/rig.ts';
 
 describe('ends (gateway child process)', () => {
   let rig: Rig;

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { waitFor } from '../support/wait-for.ts';
-import { Rig, range, seqs, type HttpResult, type OpenHandover } from './support/rig.ts';
 import { sleep } from '../support/sleep.ts';
+import { Rig, range, seqs, type HttpResult, type OpenHandover } from './support/rig.ts';
 
 let rig: Rig;
 before(async () => {

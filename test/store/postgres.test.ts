@@ -15,6 +15,7 @@ import { postgresMigrations } from '../../src/store/postgres/migrations.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import type { PostgresStoreOptions } from '../../src/store/postgres/postgres-store.ts';
 import { sqliteMigrations } from '../../src/store/sqlite/migrations.ts';
+import { sleep } from '../support/sleep.ts';
 import {
   SECRET_JWT,
   at,
@@ -26,7 +27,6 @@ import {
   nextVersion,
 } from './fixtures.ts';
 import { runStoreContract } from './store-contract.ts';
-import { sleep } from '../support/sleep.ts';
 
 const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) {
