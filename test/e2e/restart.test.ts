@@ -88,10 +88,9 @@ test('a restart re-attaches, backfills what the agent wrote meanwhile, and keeps
 
   // SSE resumes after the last seen event id across the restart, without duplicates.
   const lastSeen = events[1]!;
-  const sse = new SseClient();
-  await sse.open(`${h.gateway.url}/v1/handovers/${id}/events`, {
-    authorization: 'Bearer test-key-0123456789abcdefghijkl',
-    'last-event-id': lastSeen.id,
+  const sse = await SseClient.open(`${h.gateway.url}/v1/handovers/${id}/events`, {
+    headers: { authorization: 'Bearer test-key-0123456789abcdefghijkl' },
+    lastEventId: lastSeen.id,
   });
   await waitFor(() => sse.handoverEvents().length >= events.length - 2, { what: 'resumed SSE backlog' });
   assert.deepEqual(

@@ -10,9 +10,9 @@ import { EventFeed } from '../../../src/core/services/event-feed.ts';
 import { InProcessNotifier } from '../../../src/delivery/in-process-notifier.ts';
 import { writeEventStream, type StreamResult } from '../../../src/api/sse/write-event-stream.ts';
 import type { SqliteStore } from '../../../src/store/sqlite/sqlite-store.ts';
-import { SseClient } from '../../delivery/support/sse-client.ts';
+import { SseClient } from '../../support/sse-client.ts';
 import { EventWriter, openMemoryStore } from '../../support/event-writer.ts';
-import { waitFor } from '../../delivery/support/wait-for.ts';
+import { waitFor } from '../../support/wait-for.ts';
 
 interface Harness {
   store: SqliteStore;
@@ -66,8 +66,9 @@ async function harness(options: HarnessOptions = {}): Promise<Harness> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   cleanup = async () => {
-    for (const c of clients) c.close();
-    await Promise.allSettled(clients.map((c) => c.done));
+    await Promise.all(clients.map((c) => c.close()));
+    // A stream that broke off (rather than ended or was closed) fails the test.
+    for (const c of clients) assert.equal(c.error, undefined, 'an SSE stream broke off');
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await store.close();
@@ -80,7 +81,7 @@ async function harness(options: HarnessOptions = {}): Promise<Harness> {
     results,
     url,
     connect: (id, lastEventId) => {
-      const c = SseClient.connect(url(id), lastEventId);
+      const c = SseClient.connect(url(id), lastEventId === undefined ? {} : { lastEventId });
       clients.push(c);
       return c;
     },
@@ -94,7 +95,7 @@ test('headers, retry hint and the backlog in order, framed with id and event typ
   const written = await h.writer.append('h-1', { count: 3, webhook: false });
   await h.writer.append('h-other', { count: 2 });
   const c = h.connect('h-1');
-  await waitFor(() => c.events().length === 3, 5_000, 'backlog');
+  await waitFor(() => c.events().length === 3, { timeoutMs: 5_000, what: 'backlog' });
   assert.equal(c.status, 200);
   const headers = c.headers;
   assert.ok(headers);
@@ -114,7 +115,7 @@ test('live events arrive after a publish, in order, with no gaps or duplicates u
   const h = await harness({ batchSize: 7 });
   await h.writer.append('h-1', { count: 2 });
   const c = h.connect('h-1');
-  await waitFor(() => c.events().length === 2, 5_000, 'backlog');
+  await waitFor(() => c.events().length === 2, { timeoutMs: 5_000, what: 'backlog' });
   // Commits and notifications race the stream's reads; the store by seq keeps it exact.
   for (let i = 0; i < 40; i++) {
     await h.writer.append('h-1', { count: 1 + (i % 3) });
@@ -122,7 +123,7 @@ test('live events arrive after a publish, in order, with no gaps or duplicates u
     if (i % 5 === 0) h.bus.publish('h-1'); // a duplicate notification changes nothing
   }
   const total = 2 + Array.from({ length: 40 }, (_, i) => 1 + (i % 3)).reduce((a, b) => a + b, 0);
-  await waitFor(() => c.events().length >= total, 5_000, 'live events');
+  await waitFor(() => c.events().length >= total, { timeoutMs: 5_000, what: 'live events' });
   assert.deepEqual(
     seqs(c),
     Array.from({ length: total }, (_, i) => i + 1),
@@ -135,18 +136,16 @@ test('resume with Last-Event-ID (event id or seq) sends only later events; an un
   const byId = h.connect('h-1', events[2]?.id);
   const bySeq = h.connect('h-1', '4');
   const unknown = h.connect('h-1', 'no-such-event');
-  await waitFor(
-    () => seqs(byId).length === 2 && seqs(bySeq).length === 1 && seqs(unknown).length === 5,
-    5_000,
-    'backlogs',
-  );
+  await waitFor(() => seqs(byId).length === 2 && seqs(bySeq).length === 1 && seqs(unknown).length === 5, {
+    timeoutMs: 5_000,
+    what: 'backlogs',
+  });
   await h.writer.append('h-1', { count: 1 });
   h.bus.publish('h-1');
-  await waitFor(
-    () => seqs(byId).length === 3 && seqs(bySeq).length === 2 && seqs(unknown).length === 6,
-    5_000,
-    'live',
-  );
+  await waitFor(() => seqs(byId).length === 3 && seqs(bySeq).length === 2 && seqs(unknown).length === 6, {
+    timeoutMs: 5_000,
+    what: 'live',
+  });
   assert.deepEqual(seqs(byId), [4, 5, 6]);
   assert.deepEqual(seqs(bySeq), [5, 6]);
   assert.deepEqual(seqs(unknown), [1, 2, 3, 4, 5, 6]);
@@ -156,14 +155,13 @@ test('a client disconnect ends the stream and releases its bus subscription and 
   const h = await harness({ keepAliveMs: 10 });
   await h.writer.append('h-1', { count: 1 });
   const c = h.connect('h-1');
-  await waitFor(
-    () => c.events().length === 1 && c.frames.some((f) => f.comment === 'keep-alive'),
-    5_000,
-    'event + keep-alive',
-  );
+  await waitFor(() => c.events().length === 1 && c.frames.some((f) => f.comment === 'keep-alive'), {
+    timeoutMs: 5_000,
+    what: 'event + keep-alive',
+  });
   assert.equal(h.bus.listenerCount('h-1'), 1);
-  c.close();
-  await waitFor(() => h.results.length === 1, 5_000, 'stream end');
+  await c.close();
+  await waitFor(() => h.results.length === 1, { timeoutMs: 5_000, what: 'stream end' });
   assert.deepEqual(h.results[0], { reason: 'closed', sent: 1 });
   assert.equal(h.bus.listenerCount(), 0);
 });
@@ -173,25 +171,25 @@ test('the stream closes after the terminal event; reconnecting after it gets 204
   const h = await harness({ finished });
   await h.writer.append('h-1', { count: 2 });
   const c = h.connect('h-1');
-  await waitFor(() => c.events().length === 2, 5_000, 'backlog');
+  await waitFor(() => c.events().length === 2, { timeoutMs: 5_000, what: 'backlog' });
   const [ended] = await h.writer.append('h-1', { terminal: true });
   finished.add('h-1');
   h.bus.publish('h-1');
-  await c.done;
+  await c.finished();
   assert.deepEqual(seqs(c), [1, 2, 3]);
   assert.equal(c.events()[2]?.type, 'handover.ended');
-  await waitFor(() => h.results.length === 1, 5_000, 'server side end');
+  await waitFor(() => h.results.length === 1, { timeoutMs: 5_000, what: 'server side end' });
   assert.deepEqual(h.results[0], { reason: 'finished', sent: 3 });
   assert.equal(h.bus.listenerCount(), 0);
 
   for (const lastId of [ended?.id, '3']) {
     const again = h.connect('h-1', lastId);
-    await again.done;
+    await again.finished();
     assert.equal(again.status, 204, `resume from ${lastId}`);
   }
   // A client that missed the end still gets it.
   const late = h.connect('h-1', '2');
-  await late.done;
+  await late.finished();
   assert.equal(late.status, 200);
   assert.deepEqual(seqs(late), [3]);
 });
@@ -209,20 +207,20 @@ test('a store failure before the first byte answers 500 INTERNAL; after it, the 
   });
   await h.writer.append('h-1', { count: 2 });
   const early = h.connect('h-1');
-  await early.done;
+  await early.finished();
   assert.equal(early.status, 500);
-  await waitFor(() => h.results.length === 1, 5_000, 'first stream end');
+  await waitFor(() => h.results.length === 1, { timeoutMs: 5_000, what: 'first stream end' });
   assert.deepEqual(h.results[0], { reason: 'error', sent: 0 });
 
   failAfter = 1;
   const late = h.connect('h-1');
-  await waitFor(() => late.events().length === 2, 5_000, 'backlog');
+  await waitFor(() => late.events().length === 2, { timeoutMs: 5_000, what: 'backlog' });
   await h.writer.append('h-1', { count: 1 });
   h.bus.publish('h-1');
-  await late.done;
+  await late.finished();
   assert.equal(late.status, 200);
   assert.deepEqual(seqs(late), [1, 2]);
-  await waitFor(() => h.results.length === 2, 5_000, 'second stream end');
+  await waitFor(() => h.results.length === 2, { timeoutMs: 5_000, what: 'second stream end' });
   assert.deepEqual(h.results[1], { reason: 'error', sent: 2 });
   assert.equal(h.bus.listenerCount(), 0);
 });
