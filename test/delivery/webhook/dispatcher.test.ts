@@ -13,17 +13,20 @@ import {
   type WebhookDispatcherOptions,
   type WebhookTarget,
 } from '../../../src/delivery/webhook/dispatcher.ts';
-import { ManualClock } from '../support/manual-clock.ts';
-import { Receiver, type Responder } from '../support/receiver.ts';
 import { RecordingLogger } from '../../support/recording-logger.ts';
 import { EventWriter, openMemoryStore } from '../../support/event-writer.ts';
-import { waitFor } from '../support/wait-for.ts';
+import { waitFor } from '../../support/wait-for.ts';
+import { OK, WebhookReceiver, type Answer, type Responder } from '../../support/webhook-receiver.ts';
 import type { SqliteStore } from '../../../src/store/sqlite/sqlite-store.ts';
 import { systemRandom, systemScheduler } from '../../../src/time/system-time.ts';
+import { VirtualTime } from '../../../src/time/virtual-time.ts';
 import { sleep } from '../../support/sleep.ts';
 
 const secret = generateWebhookSecret();
 const FAR_FUTURE = '2999-01-01T00:00:00.000Z';
+const OK_200: Answer = { kind: 'ok', status: 200 };
+/** Virtual time starting now, so the signatures' timestamps pass standardwebhooks' tolerance check. */
+const clockFromNow = (): VirtualTime => new VirtualTime(new Date());
 
 interface Harness {
   store: SqliteStore;
@@ -33,7 +36,7 @@ interface Harness {
   dispatcher: WebhookDispatcher;
 }
 
-let open: { store: SqliteStore; dispatchers: WebhookDispatcher[]; receivers: Receiver[] } | undefined;
+let open: { store: SqliteStore; dispatchers: WebhookDispatcher[]; receivers: WebhookReceiver[] } | undefined;
 beforeEach(() => {
   open = { store: undefined as unknown as SqliteStore, dispatchers: [], receivers: [] };
 });
@@ -46,8 +49,8 @@ afterEach(async () => {
   open = undefined;
 });
 
-async function receiver(respond?: Responder): Promise<Receiver> {
-  const r = await Receiver.start(respond);
+async function receiver(respond?: Responder): Promise<WebhookReceiver> {
+  const r = await WebhookReceiver.start(respond === undefined ? {} : { respond });
   open?.receivers.push(r);
   return r;
 }
@@ -100,7 +103,7 @@ function assertNothingSecretLogged(h: Harness): void {
 test('events are delivered in order per handover, signed verifiably, one attempt per handover at a time', async () => {
   const rx = await receiver(async () => {
     await sleep(2); // hold briefly so overlapping attempts would be seen
-    return { status: 200 };
+    return OK_200;
   });
   const h = await harness({ 'ep-1': { url: rx.url, secrets: [secret] } });
   const written = [
@@ -110,10 +113,10 @@ test('events are delivered in order per handover, signed verifiably, one attempt
   written.push(...(await h.writer.append('h-a', { count: 2 })));
   h.dispatcher.start();
   h.dispatcher.kick();
-  await waitFor(() => delivered(h).length === 10, 5_000, '10 deliveries');
+  await waitFor(() => delivered(h).length === 10, { timeoutMs: 5_000, what: '10 deliveries' });
 
   for (const id of ['h-a', 'h-b']) {
-    const reqs = rx.of(id);
+    const reqs = rx.attemptsOf(id);
     assert.deepEqual(
       reqs.map((r) => r.seq),
       id === 'h-a' ? [1, 2, 3, 4, 5, 6] : [1, 2, 3, 4],
@@ -131,21 +134,21 @@ test('events are delivered in order per handover, signed verifiably, one attempt
 });
 
 test('a receiver answering 500 is retried with the same webhook-id until it recovers, order kept', async () => {
-  const rx = await receiver((_req, index) => ({ status: index < 3 ? 500 : 204 }));
+  const rx = await receiver((_req, index) => (index < 3 ? { kind: 'status', status: 500 } : OK));
   const h = await harness({ 'ep-1': { url: rx.url, secrets: [secret] } });
   const events = await h.writer.append('h-a', { count: 3 });
   h.dispatcher.start();
-  await waitFor(() => delivered(h).length === 3, 5_000, '3 deliveries');
+  await waitFor(() => delivered(h).length === 3, { timeoutMs: 5_000, what: '3 deliveries' });
 
   assert.deepEqual(
-    rx.requests.map((r) => r.seq),
+    rx.attempts.map((r) => r.seq),
     [1, 1, 1, 1, 2, 3],
   );
   assert.deepEqual(
-    rx.requests.slice(0, 4).map((r) => r.headers['webhook-id']),
+    rx.attempts.slice(0, 4).map((r) => r.headers['webhook-id']),
     Array(4).fill(events[0]?.id),
   );
-  for (const req of rx.requests) assert.ok(verify(req));
+  for (const req of rx.attempts) assert.ok(verify(req));
   assert.deepEqual(
     h.outcomes.map((o) => o.outcome),
     ['retry', 'retry', 'retry', 'delivered', 'delivered', 'delivered'],
@@ -162,7 +165,7 @@ test('a hanging receiver for handover A does not delay handover B', async () => 
   const held = new Promise<void>((resolve) => (release = resolve));
   const slow = await receiver(async () => {
     await held;
-    return { status: 200 };
+    return OK_200;
   });
   const fast = await receiver();
   const h = await harness(
@@ -172,33 +175,39 @@ test('a hanging receiver for handover A does not delay handover B', async () => 
   await h.writer.append('h-a', { endpointId: 'ep-slow', count: 3 });
   await h.writer.append('h-b', { endpointId: 'ep-fast', count: 5 });
   h.dispatcher.start();
-  await waitFor(() => delivered(h).filter((e) => e.handoverId === 'h-b').length === 5, 5_000, 'B delivered');
-  assert.equal(slow.requests.length, 1);
-  assert.equal(slow.requests[0]?.answered, false, 'A is still being held while B completed');
+  await waitFor(() => delivered(h).filter((e) => e.handoverId === 'h-b').length === 5, {
+    timeoutMs: 5_000,
+    what: 'B delivered',
+  });
+  assert.equal(slow.attempts.length, 1);
+  assert.equal(slow.attempts[0]?.outcome, 'pending', 'A is still being held while B completed');
   assert.deepEqual(
-    fast.requests.map((r) => r.seq),
+    fast.attempts.map((r) => r.seq),
     [1, 2, 3, 4, 5],
   );
 
   release();
-  await waitFor(() => delivered(h).filter((e) => e.handoverId === 'h-a').length === 3, 5_000, 'A delivered');
+  await waitFor(() => delivered(h).filter((e) => e.handoverId === 'h-a').length === 3, {
+    timeoutMs: 5_000,
+    what: 'A delivered',
+  });
   assert.deepEqual(
-    slow.requests.map((r) => r.seq),
+    slow.attempts.map((r) => r.seq),
     [1, 2, 3],
   );
 });
 
 test('after maxAgeMs of failures an event is dead-lettered; a replay delivers it with the same id', async () => {
-  const clock = new ManualClock();
+  const clock = clockFromNow();
   let healthy = false;
-  const rx = await receiver(() => ({ status: healthy ? 200 : 500 }));
+  const rx = await receiver(() => (healthy ? OK_200 : { kind: 'status', status: 500 }));
   const h = await harness(
     { 'ep-1': { url: rx.url, secrets: [secret] } },
     { clock, retry: { initialDelayMs: 1_000, maxDelayMs: 2_000, maxAgeMs: 5_000 }, random: () => 0.999 },
   );
   const [event] = await h.writer.append('h-a');
   h.dispatcher.start();
-  await waitFor(() => h.outcomes.length === 1, 5_000, 'first failure');
+  await waitFor(() => h.outcomes.length === 1, { timeoutMs: 5_000, what: 'first failure' });
   assert.equal(h.outcomes[0]?.outcome, 'retry');
   // The fake clock has not moved: the retry is not due, so nothing else happens however often we poll.
   h.dispatcher.kick();
@@ -206,10 +215,13 @@ test('after maxAgeMs of failures an event is dead-lettered; a replay delivers it
   assert.equal(pending?.attempts, 1);
   assert.equal(pending.nextAttemptAt, new Date(clock.now().getTime() + 999).toISOString());
 
-  clock.advance(5_000); // the age limit since the first attempt has now passed
+  await clock.advance(5_000); // the age limit since the first attempt has now passed
   h.dispatcher.kick();
-  await waitFor(() => h.outcomes.some((o) => o.outcome === 'dead'), 5_000, 'dead-letter');
-  assert.equal(rx.requests.length, 2);
+  await waitFor(() => h.outcomes.some((o) => o.outcome === 'dead'), {
+    timeoutMs: 5_000,
+    what: 'dead-letter',
+  });
+  assert.equal(rx.attempts.length, 2);
   const dead = await h.store.events.deadLetters(10);
   assert.equal(dead.length, 1);
   const [letter] = dead;
@@ -221,17 +233,19 @@ test('after maxAgeMs of failures an event is dead-lettered; a replay delivers it
   healthy = true;
   assert.equal(await h.store.events.replayDeadLetters({ handoverId: 'h-a' }, clock.now().toISOString()), 1);
   h.dispatcher.kick();
-  await waitFor(() => delivered(h).length === 1, 5_000, 'replayed delivery');
-  assert.equal(rx.requests[2]?.headers['webhook-id'], event?.id);
-  assert.ok(verify(rx.requests[2]!));
+  await waitFor(() => delivered(h).length === 1, { timeoutMs: 5_000, what: 'replayed delivery' });
+  assert.equal(rx.attempts[2]?.headers['webhook-id'], event?.id);
+  assert.ok(verify(rx.attempts[2]!));
   assert.deepEqual(await h.store.events.deadLetters(10), []);
   assertNothingSecretLogged(h);
 });
 
 test('410 Gone dead-letters at once; Retry-After of a 503 sets the next attempt (capped)', async () => {
-  const clock = new ManualClock();
+  const clock = clockFromNow();
   const rx = await receiver((req) =>
-    req.handoverId === 'h-gone' ? { status: 410 } : { status: 503, headers: { 'retry-after': '30' } },
+    req.handoverId === 'h-gone'
+      ? { kind: 'status', status: 410 }
+      : { kind: 'status', status: 503, headers: { 'retry-after': '30' } },
   );
   const h = await harness(
     { 'ep-1': { url: rx.url, secrets: [secret] } },
@@ -240,7 +254,7 @@ test('410 Gone dead-letters at once; Retry-After of a 503 sets the next attempt 
   await h.writer.append('h-gone');
   await h.writer.append('h-busy');
   h.dispatcher.start();
-  await waitFor(() => h.outcomes.length === 2, 5_000, 'two outcomes');
+  await waitFor(() => h.outcomes.length === 2, { timeoutMs: 5_000, what: 'two outcomes' });
   const byHandover = Object.fromEntries(h.outcomes.map((o) => [o.event.handoverId, o.outcome]));
   assert.deepEqual(byHandover, { 'h-gone': 'dead', 'h-busy': 'retry' });
   const [busy] = await h.store.events.dueDeliveries(FAR_FUTURE, 10);
@@ -250,7 +264,7 @@ test('410 Gone dead-letters at once; Retry-After of a 503 sets the next attempt 
 
 test('timeouts, refused connections and a missing target are retried failures with secret-free reasons', async () => {
   const hang = await receiver(() => new Promise(() => undefined));
-  const closed = await Receiver.start();
+  const closed = await WebhookReceiver.start();
   const refusedUrl = closed.url;
   await closed.close();
   const h = await harness(
@@ -267,7 +281,10 @@ test('timeouts, refused connections and a missing target are retried failures wi
   await h.writer.append('h-none', { endpointId: 'ep-unknown' });
   await h.writer.append('h-bad', { endpointId: 'ep-bad-secret' });
   h.dispatcher.start();
-  await waitFor(async () => (await h.store.events.deadLetters(10)).length === 4, 5_000, '4 dead letters');
+  await waitFor(async () => (await h.store.events.deadLetters(10)).length === 4, {
+    timeoutMs: 5_000,
+    what: '4 dead letters',
+  });
   const reasons = Object.fromEntries(
     (await h.store.events.deadLetters(10)).map((d) => [d.event.handoverId, d.lastError]),
   );
@@ -277,7 +294,7 @@ test('timeouts, refused connections and a missing target are retried failures wi
   assert.match(reasons['h-bad'] ?? '', /webhook secret is invalid/);
   const all = JSON.stringify(reasons) + h.logger.text();
   assert.ok(!all.includes('token=abc') && !all.includes('whsec_short'));
-  assert.equal(hang.requests.length, 1); // the bad-secret endpoint was never called
+  assert.equal(hang.attempts.length, 1); // the bad-secret endpoint was never called
 });
 
 test('a failing store never stops the loop', async () => {
@@ -297,7 +314,10 @@ test('a failing store never stops the loop', async () => {
   );
   await h.writer.append('h-a', { count: 2 });
   h.dispatcher.start();
-  await waitFor(() => delivered(h).length === 2, 5_000, 'deliveries after store recovered');
+  await waitFor(() => delivered(h).length === 2, {
+    timeoutMs: 5_000,
+    what: 'deliveries after store recovered',
+  });
   assert.equal(h.logger.lines.filter((l) => l.level === 'error').length, 3);
 });
 
@@ -306,12 +326,12 @@ test('stop() waits for an in-flight attempt and its recording', async () => {
   const held = new Promise<void>((resolve) => (release = resolve));
   const rx = await receiver(async () => {
     await held;
-    return { status: 200 };
+    return OK_200;
   });
   const h = await harness({ 'ep-1': { url: rx.url, secrets: [secret] } });
   await h.writer.append('h-a');
   h.dispatcher.start();
-  await waitFor(() => rx.requests.length === 1, 5_000, 'request in flight');
+  await waitFor(() => rx.attempts.length === 1, { timeoutMs: 5_000, what: 'request in flight' });
   let stopped = 0;
   // Two callers (a signal handler and a teardown, say) both wait for the same drain.
   const stopping = [h.dispatcher.stop(), h.dispatcher.stop()].map((p) => p.then(() => (stopped += 1)));
@@ -333,7 +353,7 @@ test('stop() is bounded: a hanging attempt is aborted and left due, unrecorded',
   );
   await h.writer.append('h-a');
   h.dispatcher.start();
-  await waitFor(() => rx.requests.length === 1, 5_000, 'request in flight');
+  await waitFor(() => rx.attempts.length === 1, { timeoutMs: 5_000, what: 'request in flight' });
   await h.dispatcher.stop();
   assert.equal(h.dispatcher.inFlight, 0);
   assert.deepEqual(h.outcomes, []);
