@@ -55,6 +55,17 @@ async function receiver(respond?: Responder): Promise<WebhookReceiver> {
   return r;
 }
 
+/** A receiver that holds every answer (then 200) until `release()`. */
+async function heldReceiver(): Promise<{ rx: WebhookReceiver; release: () => void }> {
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const rx = await receiver(async () => {
+    await held;
+    return OK_200;
+  });
+  return { rx, release };
+}
+
 async function harness(
   targets: Record<string, WebhookTarget | undefined>,
   options: Partial<Omit<WebhookDispatcherOptions, 'events'>> & {
@@ -161,12 +172,7 @@ test('a receiver answering 500 is retried with the same webhook-id until it reco
 });
 
 test('a hanging receiver for handover A does not delay handover B', async () => {
-  let release: () => void = () => undefined;
-  const held = new Promise<void>((resolve) => (release = resolve));
-  const slow = await receiver(async () => {
-    await held;
-    return OK_200;
-  });
+  const { rx: slow, release } = await heldReceiver();
   const fast = await receiver();
   const h = await harness(
     { 'ep-slow': { url: slow.url, secrets: [secret] }, 'ep-fast': { url: fast.url, secrets: [secret] } },
@@ -322,12 +328,7 @@ test('a failing store never stops the loop', async () => {
 });
 
 test('stop() waits for an in-flight attempt and its recording', async () => {
-  let release: () => void = () => undefined;
-  const held = new Promise<void>((resolve) => (release = resolve));
-  const rx = await receiver(async () => {
-    await held;
-    return OK_200;
-  });
+  const { rx, release } = await heldReceiver();
   const h = await harness({ 'ep-1': { url: rx.url, secrets: [secret] } });
   await h.writer.append('h-a');
   h.dispatcher.start();
