@@ -97,6 +97,29 @@ export class EventStreamHub<F extends object = Frame> {
     return victims.length;
   }
 
+  /**
+   * Sends `frame` to the sockets open now and closes exactly those sockets `afterMs` later — a
+   * socket a client opened meanwhile (its replacement, make-before-break) is left alone.
+   */
+  warnThenClose(
+    conversationId: string,
+    frame: F,
+    afterMs: number,
+    code: number,
+    reason: string,
+  ): {
+    count: number;
+    timer: NodeJS.Timeout;
+  } {
+    const victims = this.#socketsOf(conversationId);
+    for (const socket of victims) this.#send(socket, frame);
+    const timer = setTimeout(() => {
+      for (const socket of victims) socket.close(code, reason);
+    }, afterMs);
+    timer.unref();
+    return { count: victims.length, timer };
+  }
+
   /** Shutdown: stop every heartbeat and terminate every socket so nothing keeps the process alive. */
   shutdown(): void {
     for (const timer of this.#heartbeats.values()) clearInterval(timer);

@@ -46,10 +46,9 @@ class PageClient {
   }
 
   async open(lastEventId?: string): Promise<SseClient> {
-    const sse = new SseClient();
-    await sse.open(new URL('/api/events', this.base).href, {
-      cookie: this.cookie,
-      ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
+    const sse = await SseClient.open(new URL('/api/events', this.base).href, {
+      headers: { cookie: this.cookie },
+      ...(lastEventId ? { lastEventId } : {}),
     });
     this.streams.push(sse);
     return sse;
@@ -60,14 +59,12 @@ class PageClient {
   }
 
   allText(): string {
-    return [...this.raw, ...this.streams.flatMap((s) => s.events.map((e) => e.data))].join('\n');
+    return [...this.raw, ...this.streams.flatMap((s) => s.frames.flatMap((f) => f.data ?? []))].join('\n');
   }
 }
 
-const items = (sse: SseClient): any[] =>
-  sse.events.filter((e) => e.event === 'item').map((e) => JSON.parse(e.data));
-const statuses = (sse: SseClient): any[] =>
-  sse.events.filter((e) => e.event === 'status').map((e) => JSON.parse(e.data));
+const items = (sse: SseClient): any[] => sse.events<any>('item');
+const statuses = (sse: SseClient): any[] => sse.events<any>('status');
 const hasItem = (sse: SseClient, kind: string, text: string | RegExp) =>
   items(sse).find(
     (i) => i.kind === kind && (typeof text === 'string' ? i.text.includes(text) : text.test(i.text)),
@@ -147,8 +144,7 @@ describe('demo bot page API', () => {
 
   test('the bot answers; a handover carries settings and transcript; both directions relay; reconnect resumes; the agent ends', async () => {
     const page = new PageClient(sut.demo.bot.url);
-    const agentFeed = new SseClient();
-    await agentFeed.open(`${sut.demo.emulator.url}/emulator/v1/events`, {});
+    const agentFeed = await SseClient.open(`${sut.demo.emulator.url}/emulator/v1/events`);
     try {
       await page.call('POST', '/api/session', {});
       const sse = await page.open();
@@ -191,8 +187,7 @@ describe('demo bot page API', () => {
 
       // Agent → customer: typing, then the message.
       await emu('POST', `/conversations/${conversation.id}/agent/typing`);
-      const typing = await waitFor(() => sse.events.find((e) => e.event === 'typing'), { what: 'typing' });
-      const hint = JSON.parse(typing.data);
+      const hint = await waitFor(() => sse.events<any>('typing')[0], { what: 'typing' });
       assert.equal(hint.agent.name, 'Bruno Schmidt');
       assert.ok(hint.expiresInMs > 0 && hint.expiresInMs <= 5000);
       await emu('POST', `/conversations/${conversation.id}/agent/messages`, {
@@ -208,10 +203,7 @@ describe('demo bot page API', () => {
       // Customer → agent: typing (seen on the agent feed) and the message.
       assert.equal((await page.call('POST', '/api/typing', {})).status, 202);
       await waitFor(
-        () =>
-          agentFeed.events.find(
-            (e) => e.event === 'typing' && JSON.parse(e.data).typing.senderName === 'Ada Lovelace',
-          ),
+        () => agentFeed.events<any>('typing').find((e) => e.typing.senderName === 'Ada Lovelace'),
         { what: 'customer typing at the agent' },
       );
       await page.call('POST', '/api/messages', { text: 'My parcel is lost' });

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { waitFor } from '../support/wait-for.ts';
 
 const bin = new URL('../../bin/genesys-handover.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'gh-cli-'));
@@ -19,14 +20,12 @@ function run(args: string[]): { child: ChildProcess; output: () => string; exite
   return { child, output: () => out, exited };
 }
 
-async function waitForLine(output: () => string, re: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const m = re.exec(output());
-    if (m) return m;
-    if (Date.now() > deadline) throw new Error(`no line matching ${re} in:\n${output()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+function waitForLine(output: () => string, re: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
+  return waitFor(() => re.exec(output()), { timeoutMs, intervalMs: 50, what: `a line matching ${re}` }).catch(
+    () => {
+      throw new Error(`no line matching ${re} in:\n${output()}`);
+    },
+  );
 }
 
 describe('genesys-handover command', () => {

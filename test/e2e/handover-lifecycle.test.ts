@@ -49,9 +49,8 @@ describe('a whole handover', () => {
       ],
     });
     assert.equal(started.state, 'requested');
-    const sse = new SseClient();
-    await sse.open(`${h.gateway.url}/v1/handovers/${started.id}/events`, {
-      authorization: 'Bearer test-key-0123456789abcdefghijkl',
+    const sse = await SseClient.open(`${h.gateway.url}/v1/handovers/${started.id}/events`, {
+      headers: { authorization: 'Bearer test-key-0123456789abcdefghijkl' },
     });
     assert.equal(sse.status, 200);
 
@@ -158,7 +157,7 @@ describe('a whole handover', () => {
     assert.ok(!seen.includes('handover.failed'));
 
     // SSE saw the same events in the same order, then the stream ended after handover.ended.
-    await sse.finished();
+    await sse.done;
     assert.deepEqual(
       sse.handoverEvents().map((e) => e.id),
       events.map((e) => e.id),

@@ -5,6 +5,7 @@ import type { HandoverEvent } from '../../src/core/model/events.ts';
 import { startHarness, type Harness } from '../support/gateway-harness.ts';
 import { SseClient } from '../support/sse-client.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { OK } from '../support/webhook-receiver.ts';
 
 let h: Harness;
 before(async () => {
@@ -35,7 +36,7 @@ test('a restart re-attaches, backfills what the agent wrote meanwhile, and keeps
   await h.api('POST', `/v1/handovers/${id}/messages`, { text: 'customer before restart' });
 
   // The webhook receiver is down across the restart: undelivered events must wait in the outbox.
-  h.receiver.failWith = 503;
+  h.receiver.respond = () => ({ kind: 'status', status: 503 });
   await h.restartGateway();
   // While the gateway was down the agent wrote; Genesys does not replay it (protocol §9.7).
   await h.emu('POST', `/emulator/v1/conversations/${conv.id}/agent/messages`, {
@@ -50,7 +51,7 @@ test('a restart re-attaches, backfills what the agent wrote meanwhile, and keeps
       what: 'backfilled message',
     },
   );
-  h.receiver.failWith = undefined;
+  h.receiver.respond = () => OK;
   await h.emu('POST', `/emulator/v1/conversations/${conv.id}/agent/messages`, { body: 'after the restart' });
   const events = await h.webhookEvents(
     id,
@@ -88,10 +89,9 @@ test('a restart re-attaches, backfills what the agent wrote meanwhile, and keeps
 
   // SSE resumes after the last seen event id across the restart, without duplicates.
   const lastSeen = events[1]!;
-  const sse = new SseClient();
-  await sse.open(`${h.gateway.url}/v1/handovers/${id}/events`, {
-    authorization: 'Bearer test-key-0123456789abcdefghijkl',
-    'last-event-id': lastSeen.id,
+  const sse = await SseClient.open(`${h.gateway.url}/v1/handovers/${id}/events`, {
+    headers: { authorization: 'Bearer test-key-0123456789abcdefghijkl' },
+    lastEventId: lastSeen.id,
   });
   await waitFor(() => sse.handoverEvents().length >= events.length - 2, { what: 'resumed SSE backlog' });
   assert.deepEqual(

@@ -15,13 +15,11 @@ after(async () => {
   await emulator.close();
 });
 
-const parsed = (feed: SseClient, type: string): any[] =>
-  feed.events.filter((e) => e.event === type).map((e) => JSON.parse(e.data));
+const parsed = (feed: SseClient, type: string): any[] => feed.events<any>(type);
 
 describe('agent feed', () => {
   test('streams conversation summaries, messages with sender role and name, and typing of both sides', async () => {
-    const feed = new SseClient();
-    await feed.open(`${emulator.url}/emulator/v1/events`, {});
+    const feed = await SseClient.open(`${emulator.url}/emulator/v1/events`);
     assert.equal(feed.status, 200);
     try {
       const chat = await createChat(emulator, {
@@ -107,8 +105,7 @@ describe('agent feed', () => {
     const chat = await createChat(emulator, { memberInfo: { displayName: 'No Socket' } });
     const stream = await StreamClient.open(chat.eventStreamUri);
     await stream.close(); // grace period starts; the chat stays active meanwhile
-    const feed = new SseClient();
-    await feed.open(`${emulator.url}/emulator/v1/events`, {});
+    const feed = await SseClient.open(`${emulator.url}/emulator/v1/events`);
     try {
       const typed = await http(emulator, 'POST', `${GUEST}/${chat.id}/members/${chat.member.id}/typing`, {
         jwt: chat.jwt,
@@ -124,11 +121,10 @@ describe('agent feed', () => {
 
   test('close() ends open feeds, so the emulator stops promptly', async () => {
     const own = await startTestEmulator();
-    const feed = new SseClient();
-    await feed.open(`${own.url}/emulator/v1/events`, {});
+    const feed = await SseClient.open(`${own.url}/emulator/v1/events`);
     const started = Date.now();
     await own.close();
-    await feed.finished();
+    await feed.done;
     assert.ok(Date.now() - started < 3000, 'closed within 3 s');
   });
 });

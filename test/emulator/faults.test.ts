@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { RunningEmulator } from '../../src/emulator/index.ts';
+import { sleep } from '../support/sleep.ts';
 import { agentApi, createChat, GUEST, http, startTestEmulator } from './helpers.ts';
 
 let emulator: RunningEmulator;
@@ -78,7 +79,7 @@ test('close() does not wait for a pending delay fault', async () => {
   const chat = await createChat(other);
   await agentApi(other, 'POST', '/faults', { kind: 'delay', delayMs: 120_000 });
   const pending = http(other, 'GET', `${GUEST}/${chat.id}/members`, { jwt: chat.jwt }).catch(() => undefined);
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  await sleep(20);
   await other.close();
   await pending;
 });

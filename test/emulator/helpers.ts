@@ -220,21 +220,6 @@ export async function attachedChat(
   return { chat, stream };
 }
 
-/** Polls `check` until it returns a value other than undefined (bounded). */
-export async function eventually<T>(
-  check: () => Promise<T | undefined>,
-  timeoutMs = 5000,
-  what = 'condition',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 export interface ConversationView {
   id: string;
   state: string;

@@ -48,8 +48,7 @@ const attach = (conversationId: string, body: Record<string, unknown>) =>
   agentApi(emulator, 'POST', `/conversations/${conversationId}/agent/attachments`, body);
 
 test('an agent file: download URL, webhook content without text (§4.1), agent and platform views', async () => {
-  const feed = new SseClient();
-  await feed.open(`${emulator.url}/emulator/v1/events`, {});
+  const feed = await SseClient.open(`${emulator.url}/emulator/v1/events`);
   try {
     const conversationId = await connectedChat('att-1');
     const sent = await attach(conversationId, {
@@ -108,12 +107,7 @@ test('an agent file: download URL, webhook content without text (§4.1), agent a
         name: 'pixel.png',
       },
     ]);
-    const fed = await waitFor(() =>
-      feed.events
-        .filter((e) => e.event === 'message')
-        .map((e) => JSON.parse(e.data))
-        .find((e) => e.message.id === message.id),
-    );
+    const fed = await waitFor(() => feed.events<any>('message').find((e) => e.message.id === message.id));
     assert.deepEqual(fed.message.attachments, [attachment]);
   } finally {
     await feed.close();

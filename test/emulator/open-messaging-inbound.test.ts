@@ -201,8 +201,7 @@ test('inbound attachments are accepted and shown to the agent', async () => {
 
 test('a typing event reaches the agent feed; without a conversation it is accepted and dropped (§3.2)', async () => {
   const answer = await sendInbound(emulator, token, integrationId, inboundMessage('cust-typing', 'x'));
-  const feed = new SseClient();
-  await feed.open(`${emulator.url}/emulator/v1/events`, {});
+  const feed = await SseClient.open(`${emulator.url}/emulator/v1/events`);
   try {
     const event = {
       channel: { from: { id: 'cust-typing', idType: 'Opaque' }, time: new Date().toISOString() },
@@ -216,9 +215,8 @@ test('a typing event reaches the agent feed; without a conversation it is accept
     ]);
     await waitFor(
       () =>
-        feed.events
-          .filter((e) => e.event === 'typing')
-          .map((e) => JSON.parse(e.data))
+        feed
+          .events<any>('typing')
           .find((e) => e.conversationId === answer.conversationId && e.typing.senderRole === 'CUSTOMER'),
       { what: 'customer typing on the agent feed' },
     );

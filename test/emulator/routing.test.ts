@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { QueueConfig } from '../../src/emulator/index.ts';
-import { agentApi, attachedChat, conversationView, eventually, startTestEmulator } from './helpers.ts';
+import { waitFor } from '../support/wait-for.ts';
+import { agentApi, attachedChat, conversationView, startTestEmulator } from './helpers.ts';
 
 const queues: QueueConfig[] = [
   {
@@ -61,9 +62,10 @@ test('with the only agent busy, the higher-priority chat is served first (auto-a
   try {
     const solo = { targetType: 'QUEUE', targetAddress: 'Solo' };
     const first = await attachedChat(emulator, { routingTarget: { ...solo, priority: 0 } });
-    await eventually(async () =>
-      (await conversationView(emulator, first.chat.id)).state === 'connected' ? true : undefined,
-    );
+    await waitFor(async () => (await conversationView(emulator, first.chat.id)).state === 'connected', {
+      timeoutMs: 5_000,
+      what: 'first chat connected',
+    });
     const low = await attachedChat(emulator, { routingTarget: { ...solo, priority: 1 } });
     const high = await attachedChat(emulator, { routingTarget: { ...solo, priority: 10 } });
     const queuesView = await agentApi(emulator, 'GET', '/queues');
@@ -79,14 +81,16 @@ test('with the only agent busy, the higher-priority chat is served first (auto-a
     assert.equal(soloView.agents[0]!.load, 1);
 
     await agentApi(emulator, 'POST', `/conversations/${first.chat.id}/agent/leave`);
-    await eventually(async () =>
-      (await conversationView(emulator, high.chat.id)).state === 'connected' ? true : undefined,
-    );
+    await waitFor(async () => (await conversationView(emulator, high.chat.id)).state === 'connected', {
+      timeoutMs: 5_000,
+      what: 'high chat connected',
+    });
     assert.equal((await conversationView(emulator, low.chat.id)).state, 'queued');
     await agentApi(emulator, 'POST', `/conversations/${high.chat.id}/agent/leave`);
-    await eventually(async () =>
-      (await conversationView(emulator, low.chat.id)).state === 'connected' ? true : undefined,
-    );
+    await waitFor(async () => (await conversationView(emulator, low.chat.id)).state === 'connected', {
+      timeoutMs: 5_000,
+      what: 'low chat connected',
+    });
     for (const s of [first, low, high]) await s.stream.close();
   } finally {
     await emulator.close();

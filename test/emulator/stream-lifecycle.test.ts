@@ -9,13 +9,13 @@ import {
   attachedChat,
   conversationView,
   createChat,
-  eventually,
   GUEST,
   http,
   kind,
   startTestEmulator,
   StreamClient,
 } from './helpers.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 let emulator: RunningEmulator;
 before(async () => {
@@ -27,9 +27,10 @@ test('re-opening the same eventStreamUri within the grace period keeps the chat,
   const { chat, stream } = await attachedChat(emulator);
   await agentApi(emulator, 'POST', `/conversations/${chat.id}/agent/join`, {});
   await stream.close();
-  await eventually(async () =>
-    (await conversationView(emulator, chat.id)).attachedStreams === 0 ? true : undefined,
-  );
+  await waitFor(async () => (await conversationView(emulator, chat.id)).attachedStreams === 0, {
+    timeoutMs: 5_000,
+    what: 'no stream attached',
+  });
 
   const missed = await agentApi(emulator, 'POST', `/conversations/${chat.id}/agent/messages`, {
     body: 'sent while you were away',
@@ -72,10 +73,13 @@ test('a guest without a stream for longer than the grace period is disconnected'
   const { chat, stream } = await attachedChat(emulator);
   await agentApi(emulator, 'POST', `/conversations/${chat.id}/agent/join`, {});
   await stream.close();
-  const view = await eventually(async () => {
-    const v = await conversationView(emulator, chat.id);
-    return v.state === 'ended' ? v : undefined;
-  });
+  const view = await waitFor(
+    async () => {
+      const v = await conversationView(emulator, chat.id);
+      return v.state === 'ended' ? v : undefined;
+    },
+    { timeoutMs: 5_000, what: 'conversation ended' },
+  );
   assert.equal(view.endReason, 'customer-abandoned');
   assert.ok(view.members.every((m) => m.state === 'DISCONNECTED'));
   assert.deepEqual(
@@ -91,10 +95,13 @@ test('a guest without a stream for longer than the grace period is disconnected'
 
 test('a chat whose stream is never attached is dropped after the grace period too', async () => {
   const chat = await createChat(emulator);
-  const view = await eventually(async () => {
-    const v = await conversationView(emulator, chat.id);
-    return v.state === 'ended' ? v : undefined;
-  });
+  const view = await waitFor(
+    async () => {
+      const v = await conversationView(emulator, chat.id);
+      return v.state === 'ended' ? v : undefined;
+    },
+    { timeoutMs: 5_000, what: 'conversation ended' },
+  );
   assert.equal(view.endReason, 'customer-abandoned');
 });
 

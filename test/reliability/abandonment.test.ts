@@ -6,9 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { waitFor } from '../support/wait-for.ts';
+import { sleep } from '../support/sleep.ts';
 import { Rig, type OpenHandover } from './support/rig.ts';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('abandonment, session duration and presence', () => {
   let rig: Rig;

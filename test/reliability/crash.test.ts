@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { waitFor } from '../support/wait-for.ts';
+import { sleep } from '../support/sleep.ts';
 import { Rig, range, seqs, type OpenHandover } from './support/rig.ts';
 
 let rig: Rig;
@@ -58,7 +59,7 @@ test('kill -9 mid-traffic, restart: every handover re-attached, both directions 
     await rig.agentSays(h, agentMsg(i, 5));
   }
   const botRetries = hs.map((h, i) => rig.customerSays(h, customerMsg(i, 4), `crash-${i}-4`));
-  await new Promise((r) => setTimeout(r, 500));
+  await sleep(500);
   assert.equal((await rig.api('GET', '/healthz')).status, 0, 'the gateway is down');
 
   await rig.gw.restart();
@@ -88,7 +89,7 @@ test('kill -9 mid-traffic, restart: every handover re-attached, both directions 
         `${String(err)}; got ${JSON.stringify(await rig.customerTexts(h.convId))}\n${rig.gw.tail()}`,
       );
     });
-    await new Promise((r) => setTimeout(r, 200)); // a late duplicate would show up now
+    await sleep(200); // a late duplicate would show up now
     assert.deepEqual(seqs(await rig.customerTexts(h.convId), `crash h${i} c:`), range(6), `h${i} customer`);
     assert.deepEqual(sent.slice(0, 6), range(6));
 

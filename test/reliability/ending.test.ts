@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { waitFor } from '../support/wait-for.ts';
+import { sleep } from '../support/sleep.ts';
 import { Rig } from './support/rig.ts';
 
 describe('ends (gateway child process)', () => {
@@ -115,7 +116,7 @@ describe('ends (gateway child process)', () => {
     const h = await rig.start();
     await rig.fault({ kind: 'delay', delayMs: 2_000, count: 1, conversationId: h.convId });
     const ending = rig.api('POST', `/v1/handovers/${h.id}/end`);
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     const late = await rig.api('POST', `/v1/handovers/${h.id}/messages`, { text: 'too late' });
     assert.equal(late.status, 409, JSON.stringify(late.body));
     assert.ok(['HANDOVER_ENDING', 'HANDOVER_NOT_ACTIVE'].includes(late.body.error.code));

@@ -7,9 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { waitFor } from '../support/wait-for.ts';
+import { sleep } from '../support/sleep.ts';
 import { Rig, range, seqs, type OpenHandover } from './support/rig.ts';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function customerSeqs(rig: Rig, h: OpenHandover, prefix: string, n: number): Promise<number[]> {
   await waitFor(async () => seqs(await rig.customerTexts(h.convId), prefix).length >= n, {

@@ -4,9 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { waitFor } from '../support/wait-for.ts';
+import { sleep } from '../support/sleep.ts';
 import { Rig, range, seqs } from './support/rig.ts';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('order and acceptance (gateway child process)', () => {
   let rig: Rig;

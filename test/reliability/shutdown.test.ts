@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { waitFor } from '../support/wait-for.ts';
+import { sleep } from '../support/sleep.ts';
 import { Rig, range, seqs, type HttpResult, type OpenHandover } from './support/rig.ts';
 
 let rig: Rig;
@@ -27,7 +28,7 @@ test('defect 7: SIGTERM while Genesys is slow (delays longer than the request ti
   }
   for (const [i, h] of hs.entries()) await rig.customerSays(h, `slow h${i} c:1`, `slow-${i}-1`);
   void rig.api('POST', `/v1/handovers/${hs[0]!.id}/end`); // an end in progress too
-  await new Promise((r) => setTimeout(r, 500));
+  await sleep(500);
   const exit = await rig.gw.sigterm(30_000);
   assert.equal(exit.signal, null, rig.gw.tail());
   assert.equal(exit.code, 0, rig.gw.tail());
@@ -78,7 +79,7 @@ test('SIGTERM mid-traffic: 503 SHUTTING_DOWN for new work, exit 0 in bounded tim
       probes.push(res);
       if (res.status === 202) accepted.get(h.id)!.push(n); // accepted = must arrive, whatever the timing
       if (res.status === 202) n += 1;
-      await new Promise((r) => setTimeout(r, 50));
+      await sleep(50);
     }
   })();
   const exit = await rig.gw.sigterm(30_000);
@@ -114,7 +115,7 @@ test('SIGTERM mid-traffic: 503 SHUTTING_DOWN for new work, exit 0 in bounded tim
       what: `h${i}: every accepted message at the agent`,
       timeoutMs: 30_000,
     });
-    await new Promise((r) => setTimeout(r, 300)); // a late duplicate would show up now
+    await sleep(300); // a late duplicate would show up now
     assert.deepEqual(seqs(await rig.customerTexts(h.convId), `sd h${i} c:`), want, `h${i}`);
     assert.deepEqual(want.slice(0, 3), range(3));
     assert.equal((await rig.handover(h.id)).state, 'active');

@@ -16,11 +16,10 @@ import { parseConfig } from '../../src/config/load.ts';
 import { startEmulator } from '../../src/emulator/index.ts';
 import { startGateway } from '../../src/composition/start-gateway.ts';
 import { waitFor } from '../support/wait-for.ts';
-import { FlakyReceiver } from './support/flaky-receiver.ts';
+import { WebhookReceiver } from '../support/webhook-receiver.ts';
+import { sleep } from '../support/sleep.ts';
 import { Rig, call, range, seqs, type OpenHandover } from './support/rig.ts';
 import { TcpProxy } from './support/tcp-proxy.ts';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('stream drops and network cuts (gateway child process)', () => {
   let rig: Rig;
@@ -180,7 +179,7 @@ describe('past the grace (short grace in the emulator and the gateway)', () => {
     const emulator = await startEmulator({ heartbeatIntervalMs: 200, disconnectGraceMs: 1500 });
     const proxy = await new TcpProxy(emulator.port).start();
     const secret = `whsec_${randomBytes(24).toString('base64')}`;
-    const receiver = await new FlakyReceiver(secret).start();
+    const receiver = await WebhookReceiver.start({ secret });
     const dir = mkdtempSync(join(tmpdir(), 'gh-grace-'));
     const key = 'grace-key-0123456789abcdefghijklm';
     const gateway = await startGateway(

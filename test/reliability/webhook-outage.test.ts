@@ -7,10 +7,9 @@ import { after, before, describe, test } from 'node:test';
 import type { HandoverEvent } from '../../src/core/model/events.ts';
 import { runGatewayCli } from '../support/gateway-process.ts';
 import { waitFor } from '../support/wait-for.ts';
-import { OK, type Behaviour } from './support/flaky-receiver.ts';
+import { OK, type Answer } from '../support/webhook-receiver.ts';
+import { sleep } from '../support/sleep.ts';
 import { Rig, range, seqs } from './support/rig.ts';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function assertGapFree(events: readonly HandoverEvent[], what: string): void {
   assert.deepEqual(
@@ -32,9 +31,9 @@ describe('a receiver that is down, slow or failing (within the retry period)', (
   test('one handover’s receiver fails (5xx, reset, slow) while another’s flows; both complete in order', async () => {
     const a = await rig.start();
     const b = await rig.start();
-    let failA: Behaviour | undefined;
-    rig.receiver.policy = (e) => (e.handoverId === a.id && failA ? failA : OK);
-    const outages: Behaviour[] = [
+    let failA: Answer | undefined;
+    rig.receiver.respond = (at) => (at.handoverId === a.id && failA ? failA : OK);
+    const outages: Answer[] = [
       { kind: 'status', status: 503 },
       { kind: 'reset' },
       { kind: 'slow', delayMs: 2500 }, // past the gateway's 1 s timeout
@@ -85,10 +84,10 @@ describe('a receiver that is down, slow or failing (within the retry period)', (
 
   test('the whole receiver down for a while: every handover catches up, in order, nothing dead', async () => {
     const hs = [await rig.start(), await rig.start(), await rig.start()];
-    rig.receiver.policy = () => ({ kind: 'reset' });
+    rig.receiver.respond = () => ({ kind: 'reset' });
     for (let i = 1; i <= 3; i++) for (const h of hs) await rig.agentSays(h, `down a:${i}`);
     await sleep(2500);
-    rig.receiver.policy = () => OK;
+    rig.receiver.respond = () => OK;
     for (const h of hs) {
       const t = await waitFor(
         () => {
@@ -120,7 +119,7 @@ describe('past the retry period: dead letters', () => {
     await waitFor(() => rig.receiver.events(c.id).some((e) => e.type === 'handover.agent_joined'), {
       what: 'c joined',
     });
-    rig.receiver.policy = (e) => (e.handoverId === c.id ? { kind: 'status', status: 503 } : OK);
+    rig.receiver.respond = (at) => (at.handoverId === c.id ? { kind: 'status', status: 503 } : OK);
     await rig.agentSays(c, 'dl a:1');
     await rig.agentSays(c, 'dl a:2');
     await rig.agentSays(d, 'other a:1');
@@ -151,7 +150,7 @@ describe('past the retry period: dead letters', () => {
     for (const item of listed) assert.ok(cliList.stdout.includes(item.event.id), cliList.stdout);
 
     // Dead letters do not block the handover: with the receiver healthy again, a new event flows.
-    rig.receiver.policy = () => OK;
+    rig.receiver.respond = () => OK;
     await rig.agentSays(c, 'dl a:3');
     await waitFor(() => rig.agentTexts(c.id).includes('dl a:3'), { what: 'a new event after the dead ones' });
 

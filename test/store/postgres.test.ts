@@ -4,7 +4,6 @@
 // end. `npm test` starts a throwaway PostgreSQL and sets DATABASE_URL; without it this file FAILS.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { inspect } from 'node:util';
 import { after, describe, test } from 'node:test';
 import pg from 'pg';
@@ -16,6 +15,7 @@ import { postgresMigrations } from '../../src/store/postgres/migrations.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import type { PostgresStoreOptions } from '../../src/store/postgres/postgres-store.ts';
 import { sqliteMigrations } from '../../src/store/sqlite/migrations.ts';
+import { sleep } from '../support/sleep.ts';
 import {
   SECRET_JWT,
   at,

@@ -62,7 +62,7 @@ export async function startHarness(
     ...opts.emulator,
   });
   const secret = `whsec_${randomBytes(24).toString('base64')}`;
-  const receiver = await new WebhookReceiver(secret).start();
+  const receiver = await WebhookReceiver.start({ secret });
   const config = parseConfig({
     server: { host: '127.0.0.1', port: 0, logLevel: 'silent' },
     store: opts.store ?? { path: join(dataDir, 'gateway.db') },

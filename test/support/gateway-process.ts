@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sleep } from './sleep.ts';
 
 const BIN = new URL('../../bin/genesys-handover.js', import.meta.url).pathname;
 const MAX_OUTPUT = 256 * 1024;
@@ -174,7 +175,7 @@ export class GatewayProcess {
         await this.#exited;
         throw new Error(`gateway did not print its URL in time:\n${this.tail()}`);
       }
-      await new Promise((r) => setTimeout(r, 25));
+      await sleep(25);
     }
   }
 

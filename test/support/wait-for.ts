@@ -1,4 +1,6 @@
 // Bounded polling for tests: resolves with the first truthy value, or fails with a description.
+import { sleep } from './sleep.ts';
+
 export async function waitFor<T>(
   probe: () => T | undefined | false | null | Promise<T | undefined | false | null>,
   opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
@@ -17,6 +19,6 @@ export async function waitFor<T>(
         `timed out waiting for ${opts.what ?? 'condition'}${last instanceof Error ? ` (last error: ${last.message})` : ''}`,
       );
     }
-    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 25));
+    await sleep(opts.intervalMs ?? 25);
   }
 }

@@ -163,10 +163,12 @@ export class OutboundSender {
       loop.calling = true;
       try {
         if (this.#uncertain.has(id)) {
-          const claimed = await this.#settle(id, head, provider, link.ref, loop.abort.signal);
+          await this.#settle(id, head, provider, link.ref, loop.abort.signal);
           this.#uncertain.delete(id);
           this.#unanswered.delete(id);
-          if (claimed > 0) continue;
+          // Read the queue again: while we looked, the line may have been confirmed (here, or by
+          // its echo on the stream) — sending the `head` read before the look could send it twice.
+          continue;
         }
         // Until its confirmation is committed, a send's outcome is unknown (a crash right after the
         // provider answered must not send it twice): the attempt is on the line first.
@@ -232,7 +234,7 @@ export class OutboundSender {
     provider: HandoverProvider,
     ref: Parameters<HandoverProvider['history']>[0],
     signal: AbortSignal,
-  ): Promise<number> {
+  ): Promise<void> {
     const attemptedAt = head.outbound?.attemptedAt;
     const settledAt =
       attemptedAt !== undefined && this.#unanswered.has(id)
@@ -240,8 +242,9 @@ export class OutboundSender {
         : 0;
     for (;;) {
       const claimed = await this.#reconcile(id, provider, ref, signal);
+      const stillPending = (await this.#d.units.read(id))?.pending[0]?.id === head.id;
       const left = settledAt - this.#d.clock.now().getTime();
-      if (claimed > 0 || left <= 0) return claimed;
+      if (claimed > 0 || !stillPending || left <= 0) return;
       await sleep(this.#d.scheduler, Math.min(SETTLE_POLL_MS, left), signal);
     }
   }

@@ -106,14 +106,11 @@ export class ChannelRegistry {
         n += this.#hub.drop(id);
         continue;
       }
-      n += this.#hub.sendTo(id, socketClosingFrame(id));
-      // Let the frame leave before the close frame.
-      const timer = setTimeout(() => {
-        this.#closeTimers.delete(timer);
-        this.#hub.close(id, 1000, 'socket closing');
-      }, 10);
-      timer.unref();
-      this.#closeTimers.add(timer);
+      // Let the frame leave before the close frame; only the sockets warned are closed (§4.6: the
+      // client's replacement socket, opened in between, stays).
+      const warned = this.#hub.warnThenClose(id, socketClosingFrame(id), 10, 1000, 'socket closing');
+      n += warned.count;
+      this.#closeTimers.add(warned.timer);
     }
     return n;
   }

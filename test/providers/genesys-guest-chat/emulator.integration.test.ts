@@ -17,7 +17,8 @@ import {
   type MessageEvent,
   type StreamStateChange,
 } from '../../../src/providers/genesys-guest-chat/index.ts';
-import { collect, waitFor } from './helpers.ts';
+import { waitFor } from '../../support/wait-for.ts';
+import { collect } from './helpers.ts';
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 
@@ -94,7 +95,7 @@ async function attach(
   cleanups.push(() => stream.close());
   await stream.open(signal());
   const waitEvent = (pred: (e: GuestChatEvent) => boolean, what: string) =>
-    waitFor(() => events.find(pred), WAIT_MS, what);
+    waitFor(() => events.find(pred), { timeoutMs: WAIT_MS, what });
   return { stream, events, states, waitEvent };
 }
 
@@ -288,7 +289,7 @@ describe('guest-chat client against the emulator', () => {
     assert.equal(gone.own, true);
     // Whether Genesys closes the socket now is unknown (§9.7); if it does, the stream ends without reconnecting.
     if (chat.stream.state !== 'open') {
-      await waitFor(() => chat.stream.state === 'closed', WAIT_MS, 'stream closed');
+      await waitFor(() => chat.stream.state === 'closed', { timeoutMs: WAIT_MS, what: 'stream closed' });
       assert.equal(chat.states.at(-1)!.reason, 'guest-disconnected');
     }
   });
@@ -312,17 +313,19 @@ describe('guest-chat client against the emulator', () => {
       conversationId: session.conversationId,
     });
     assert.equal(dropped.dropped, 1);
-    await waitFor(() => chat.states.some((c) => c.state === 'reconnecting'), WAIT_MS, 'reconnecting');
+    await waitFor(() => chat.states.some((c) => c.state === 'reconnecting'), {
+      timeoutMs: WAIT_MS,
+      what: 'reconnecting',
+    });
     const missed: string[] = [];
     for (const body of ['during drop 1', 'during drop 2', 'during drop 3']) {
       const r = await agentApi(`/conversations/${session.conversationId}/agent/messages`, { body });
       missed.push((r.message as { id: string }).id);
     }
-    const reopened = await waitFor(
-      () => chat.states.find((c) => c.state === 'open' && c.reopened),
-      WAIT_MS,
-      'reopened stream',
-    );
+    const reopened = await waitFor(() => chat.states.find((c) => c.state === 'open' && c.reopened), {
+      timeoutMs: WAIT_MS,
+      what: 'reopened stream',
+    });
     assert.equal(reopened.attempt, 1);
     assert.equal(chat.stream.stats.reconnects, 1);
     assert.equal(chat.states.find((c) => c.state === 'reconnecting')!.reason, 'socket-closed');
@@ -355,11 +358,10 @@ describe('guest-chat client against the emulator', () => {
   test('heartbeats keep the watchdog quiet on a healthy stream', async () => {
     const session = await createChat('Quiet Guest');
     const chat = await attach(session, { watchdogFactor: 2.5 });
-    await waitFor(
-      () => chat.events.filter((e) => e.kind === 'heartbeat').length >= 5,
-      WAIT_MS,
-      '5 heartbeats',
-    );
+    await waitFor(() => chat.events.filter((e) => e.kind === 'heartbeat').length >= 5, {
+      timeoutMs: WAIT_MS,
+      what: '5 heartbeats',
+    });
     assert.equal(chat.stream.stats.reconnects, 0);
     assert.ok(!chat.states.some((c) => c.state === 'reconnecting'));
   });
@@ -481,8 +483,7 @@ describe('guest-chat client against an emulator with a short disconnect grace', 
     await waitFor(
       async () =>
         (await c.getMember(session, session.memberId, { signal: signal() })).state === 'DISCONNECTED',
-      WAIT_MS,
-      'guest auto-disconnected after the grace',
+      { timeoutMs: WAIT_MS, what: 'guest auto-disconnected after the grace' },
     );
     await assert.rejects(
       c.sendMessage(session, 'anyone?', { signal: signal() }),
@@ -506,7 +507,10 @@ describe('guest-chat client against an emulator with a short disconnect grace', 
     // handshake is refused (lost: rejected) or the socket is accepted and closed again (the emulator
     // does this, with code 1000): the flapping must end within the client's grace, not loop forever.
     await second.open(signal()).catch(() => undefined);
-    await waitFor(() => second.state === 'lost' || second.state === 'closed', WAIT_MS, 'stream ends');
+    await waitFor(() => second.state === 'lost' || second.state === 'closed', {
+      timeoutMs: WAIT_MS,
+      what: 'stream ends',
+    });
     const end = states.at(-1)!;
     assert.ok(!events.some((e) => e.kind === 'member-change'), 'no replay of old member changes');
     assert.ok(

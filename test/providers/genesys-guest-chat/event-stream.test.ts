@@ -9,7 +9,8 @@ import {
   type GuestChatEventStreamOptions,
   type StreamStateChange,
 } from '../../../src/providers/genesys-guest-chat/index.ts';
-import { waitFor } from './helpers.ts';
+import { waitFor } from '../../support/wait-for.ts';
+import { sleep } from '../../support/sleep.ts';
 import { startWsServer, type TestWsServer } from './ws-server.ts';
 
 const JWT = 'eyJ.stream-secret.sig';
@@ -92,7 +93,7 @@ describe('GuestChatEventStream', () => {
     const { s, events, states } = stream(`${srv.url}/v1/token/${JWT}`);
     await s.open(signal());
     assert.equal(s.state, 'open');
-    await waitFor(() => events.length >= 5, 2000, '5 events');
+    await waitFor(() => events.length >= 5, { timeoutMs: 2000, what: '5 events' });
     const req = srv.connections[0]!.request;
     assert.equal(req.url, `/v1/token/${JWT}`);
     assert.equal(req.headers.authorization, undefined);
@@ -101,7 +102,7 @@ describe('GuestChatEventStream', () => {
       events.map((e) => (e.kind === 'heartbeat' ? 'heartbeat' : `${e.kind}:${e.own}`)),
       ['member-change:true', 'member-change:true', 'heartbeat', 'message:false', 'message:true'],
     );
-    await waitFor(() => s.stats.framesReceived === 8, 2000, '8 frames');
+    await waitFor(() => s.stats.framesReceived === 8, { timeoutMs: 2000, what: '8 frames' });
     assert.deepEqual(s.stats.ignoredFrames, {
       'invalid-json': 2,
       'unknown-kind': 1,
@@ -143,7 +144,7 @@ describe('GuestChatEventStream', () => {
       },
     });
     await s.open(signal());
-    await waitFor(() => seen.length === 2, 2000, 'both messages');
+    await waitFor(() => seen.length === 2, { timeoutMs: 2000, what: 'both messages' });
     assert.equal(s.state, 'open');
   });
 
@@ -152,7 +153,10 @@ describe('GuestChatEventStream', () => {
     const { s, states } = stream(srv.url);
     await s.open(signal());
     srv.connections[0]!.socket.terminate();
-    await waitFor(() => srv.connections.length === 2 && s.state === 'open', 3000, 'reconnect');
+    await waitFor(() => srv.connections.length === 2 && s.state === 'open', {
+      timeoutMs: 3000,
+      what: 'reconnect',
+    });
     const seq = states.map((c) => c.state);
     assert.deepEqual(seq, ['connecting', 'open', 'reconnecting', 'connecting', 'open']);
     const reconnecting = states[2]!;
@@ -167,7 +171,10 @@ describe('GuestChatEventStream', () => {
     const srv = await server(); // never sends anything
     const { s, states } = stream(srv.url, { heartbeatIntervalMs: 40, watchdogFactor: 2 });
     await s.open(signal());
-    await waitFor(() => srv.connections.length >= 2 && s.state === 'open', 3000, 'watchdog reconnect');
+    await waitFor(() => srv.connections.length >= 2 && s.state === 'open', {
+      timeoutMs: 3000,
+      what: 'watchdog reconnect',
+    });
     const drop = states.find((c) => c.state === 'reconnecting');
     assert.equal(drop?.reason, 'heartbeat-timeout');
     assert.equal(states.filter((c) => c.state === 'open').at(-1)!.reopened, true);
@@ -184,7 +191,10 @@ describe('GuestChatEventStream', () => {
     });
     const { s, events } = stream(srv.url, { heartbeatIntervalMs: 40, watchdogFactor: 2.5 });
     await s.open(signal());
-    await waitFor(() => events.filter((e) => e.kind === 'heartbeat').length >= 15, 5000, '15 heartbeats');
+    await waitFor(() => events.filter((e) => e.kind === 'heartbeat').length >= 15, {
+      timeoutMs: 5000,
+      what: '15 heartbeats',
+    });
     assert.equal(srv.connections.length, 1);
     assert.equal(s.stats.reconnects, 0);
   });
@@ -197,13 +207,13 @@ describe('GuestChatEventStream', () => {
     });
     await s.open(signal());
     await srv.close(); // connections refused from now on
-    await waitFor(() => s.state === 'lost', 3000, 'lost');
+    await waitFor(() => s.state === 'lost', { timeoutMs: 3000, what: 'lost' });
     assert.equal(states.at(-1)!.reason, 'grace-exceeded');
     const attempts = states.filter((c) => c.state === 'reconnecting');
     assert.ok(attempts.length >= 2, `retried ${attempts.length} times`);
     for (const a of attempts) assert.ok(a.delayMs! <= 40);
     const n = states.length;
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
     assert.equal(states.length, n, 'nothing happens after lost');
   });
 
@@ -218,7 +228,7 @@ describe('GuestChatEventStream', () => {
       backoff: { initialDelayMs: 10, maxDelayMs: 1000 },
     });
     await s.open(signal());
-    await waitFor(() => s.state === 'lost', 3000, 'lost');
+    await waitFor(() => s.state === 'lost', { timeoutMs: 3000, what: 'lost' });
     assert.equal(states.at(-1)!.reason, 'grace-exceeded');
     const attempts = states.filter((c) => c.state === 'reconnecting').map((c) => c.attempt);
     assert.deepEqual(
@@ -234,9 +244,12 @@ describe('GuestChatEventStream', () => {
     const { s, states } = stream(srv.url, { disconnectGraceMs: 2000, stableAfterMs: 50 });
     await s.open(signal());
     for (let i = 1; i <= 3; i++) {
-      await new Promise((r) => setTimeout(r, 120)); // longer than stableAfterMs
+      await sleep(120); // longer than stableAfterMs
       srv.connections.at(-1)!.socket.terminate();
-      await waitFor(() => srv.connections.length === i + 1 && s.state === 'open', 3000, `reconnect ${i}`);
+      await waitFor(() => srv.connections.length === i + 1 && s.state === 'open', {
+        timeoutMs: 3000,
+        what: `reconnect ${i}`,
+      });
     }
     assert.deepEqual(
       states.filter((c) => c.state === 'reconnecting').map((c) => c.attempt),
@@ -267,7 +280,10 @@ describe('GuestChatEventStream', () => {
     srv.rejectWith = 503;
     const { s, states } = stream(srv.url);
     const opened = s.open(signal());
-    await waitFor(() => states.filter((c) => c.state === 'reconnecting').length >= 2, 3000, 'two retries');
+    await waitFor(() => states.filter((c) => c.state === 'reconnecting').length >= 2, {
+      timeoutMs: 3000,
+      what: 'two retries',
+    });
     srv.rejectWith = undefined;
     await opened;
     assert.equal(s.state, 'open');
@@ -289,7 +305,10 @@ describe('GuestChatEventStream', () => {
     const ac = new AbortController();
     const a = stream(refused.url);
     const p = a.s.open(ac.signal);
-    await waitFor(() => a.states.some((c) => c.state === 'reconnecting'), 2000, 'a retry');
+    await waitFor(() => a.states.some((c) => c.state === 'reconnecting'), {
+      timeoutMs: 2000,
+      what: 'a retry',
+    });
     ac.abort();
     await assert.rejects(p, GenesysAbortedError);
     assert.equal(a.s.state, 'closed');
@@ -300,7 +319,7 @@ describe('GuestChatEventStream', () => {
     const b = stream(srv.url);
     await b.s.open(ac2.signal);
     ac2.abort();
-    await waitFor(() => b.s.state === 'closed', 2000, 'closed');
+    await waitFor(() => b.s.state === 'closed', { timeoutMs: 2000, what: 'closed' });
     assert.equal(b.states.at(-1)!.reason, 'aborted');
     const pre = new AbortController();
     pre.abort();
@@ -314,7 +333,7 @@ describe('GuestChatEventStream', () => {
     });
     const { s, states } = stream(srv.url);
     await s.open(signal());
-    await waitFor(() => s.state === 'closed', 2000, 'closed');
+    await waitFor(() => s.state === 'closed', { timeoutMs: 2000, what: 'closed' });
     assert.equal(states.at(-1)!.reason, 'guest-disconnected');
     assert.equal(srv.connections.length, 1);
   });
@@ -367,7 +386,7 @@ describe('GuestChatEventStream', () => {
     });
     await s.open(signal());
     srv.connections[0]!.socket.terminate();
-    await waitFor(() => s.state === 'reconnecting', 2000, 'reconnecting');
+    await waitFor(() => s.state === 'reconnecting', { timeoutMs: 2000, what: 'reconnecting' });
     const before = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     await s.close();
     const afterClose = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;

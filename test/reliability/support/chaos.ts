@@ -16,7 +16,8 @@
 // Narrow the faults while debugging: CHAOS_FAULTS=drop,http,delay,slow,webhook,kill,term,end
 import assert from 'node:assert/strict';
 import { waitFor } from '../../support/wait-for.ts';
-import { OK, type Behaviour } from './flaky-receiver.ts';
+import { OK, type Answer } from '../../support/webhook-receiver.ts';
+import { sleep } from '../../support/sleep.ts';
 import { Rig, seqs, type OpenHandover } from './rig.ts';
 
 /** How long faults are injected while the traffic runs. */
@@ -38,8 +39,6 @@ function prng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface ChaosOptions {
   /** A label for the summary line (the store). */
@@ -238,17 +237,17 @@ export async function runChaos(options: ChaosOptions): Promise<void> {
           note('slow');
           break;
         case 'webhook': {
-          const behaviour: Behaviour = pick<Behaviour>([
+          const behaviour: Answer = pick<Answer>([
             { kind: 'status', status: 503 },
             { kind: 'status', status: 500 },
             { kind: 'reset' },
             { kind: 'slow', delayMs: 2500 },
           ]);
-          rig.receiver.policy = () => behaviour;
+          rig.receiver.respond = () => behaviour;
           const timer = setTimeout(
             () => {
               webhookRestores.delete(timer);
-              rig.receiver.policy = () => OK;
+              rig.receiver.respond = () => OK;
             },
             between(1000, 5000),
           );
@@ -262,7 +261,7 @@ export async function runChaos(options: ChaosOptions): Promise<void> {
 
     // ---- quiet period: faults stop, everything drains (bounded) -----------------------------------
     for (const t of webhookRestores) clearTimeout(t);
-    rig.receiver.policy = () => OK;
+    rig.receiver.respond = () => OK;
     await rig.emu('DELETE', '/emulator/v1/faults');
     if (!rig.gw.running) await rig.gw.restart();
     const customerAt = new Map<number, number[]>();

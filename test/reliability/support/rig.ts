@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../../src/emulator/index.ts';
 import { GatewayProcess } from '../../support/gateway-process.ts';
 import { waitFor } from '../../support/wait-for.ts';
-import { FlakyReceiver } from './flaky-receiver.ts';
+import { WebhookReceiver } from '../../support/webhook-receiver.ts';
 import { TcpProxy } from './tcp-proxy.ts';
 
 export const API_KEY = 'reliability-key-0123456789abcdef';
@@ -47,13 +47,13 @@ let names = 0;
 
 export class Rig {
   readonly emulator: RunningEmulator;
-  readonly receiver: FlakyReceiver;
+  readonly receiver: WebhookReceiver;
   readonly gw: GatewayProcess;
   readonly proxy: TcpProxy | undefined;
 
   private constructor(
     emulator: RunningEmulator,
-    receiver: FlakyReceiver,
+    receiver: WebhookReceiver,
     gw: GatewayProcess,
     proxy: TcpProxy | undefined,
   ) {
@@ -66,7 +66,7 @@ export class Rig {
   static async start(opts: RigOptions = {}): Promise<Rig> {
     const emulator = await startEmulator({ heartbeatIntervalMs: 1000, ...opts.emulator });
     const secret = `whsec_${randomBytes(24).toString('base64')}`;
-    const receiver = await new FlakyReceiver(secret).start();
+    const receiver = await WebhookReceiver.start({ secret });
     const proxy = opts.viaProxy ? await new TcpProxy(emulator.port).start() : undefined;
     const baseUrl = proxy ? proxy.url : emulator.url;
     const endpoint = (fields: Record<string, unknown>) => ({

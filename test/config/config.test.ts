@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { ConfigError, loadConfigFile, parseConfig } from '../../src/config/load.ts';
+
+const valid = {
+  apiKeys: [{ name: 'bot', key: '${BOT_KEY}', endpoints: ['support'] }],
+  endpoints: [
+    {
+      id: 'support',
+      provider: 'genesys-guest-chat',
+      genesys: { environment: 'mypurecloud.de', organizationId: 'org', deploymentId: 'dep' },
+      queue: 'Support',
+      webhook: { url: 'https://bot.example/hook', secrets: ['${HOOK_SECRET}'] },
+    },
+  ],
+};
+const env = { BOT_KEY: 'k'.repeat(32), HOOK_SECRET: 'whsec_c2VjcmV0c2VjcmV0c2VjcmV0' };
+
+function problems(fn: () => unknown): readonly string[] {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, String(err));
+    return err.problems;
+  }
+  assert.fail('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  test('a valid config gets its defaults and resolves ${VAR} references', () => {
+    const cfg = parseConfig(valid, env);
+    assert.equal(cfg.server.port, 8080);
+    assert.deepEqual(cfg.store, { kind: 'sqlite', path: './data/genesys-handover.db' });
+    assert.equal(cfg.apiKeys[0]?.key, env.BOT_KEY);
+    assert.deepEqual(cfg.endpoints[0]?.webhook?.secrets, [env.HOOK_SECRET]);
+    assert.equal(cfg.endpoints[0].guestDisplayName, 'Customer');
+    assert.equal(cfg.endpoints[0].sessionDurationSeconds, 3600);
+  });
+
+  test('GH__ environment variables override values, endpoints addressed by id', () => {
+    const cfg = parseConfig(valid, {
+      ...env,
+      GH__server__port: '9090',
+      GH__endpoints__support__queue: 'Billing',
+      GH__endpoints__support__defaults__skills: '["a","b"]',
+    });
+    assert.equal(cfg.server.port, 9090);
+    assert.equal(cfg.endpoints[0]?.queue, 'Billing');
+    assert.deepEqual(cfg.endpoints[0].defaults.skills, ['a', 'b']);
+  });
+
+  test('every problem is listed at once', () => {
+    const bad = {
+      apiKeys: [{ name: 'bot', key: 'short', endpoints: ['nowhere'] }],
+      endpoints: [
+        {
+          id: 'a',
+          provider: 'genesys-guest-chat',
+          genesys: { environment: 'example.com', organizationId: 'o', deploymentId: 'd' },
+          queue: 'Q',
+        },
+        {
+          id: 'a',
+          provider: 'genesys-guest-chat',
+          genesys: {
+            baseUrl: 'http://127.0.0.1:1',
+            environment: 'mypurecloud.de',
+            organizationId: 'o',
+            deploymentId: 'd',
+          },
+          queue: '',
+          webhook: { url: 'ftp://x', secrets: ['nope'] },
+        },
+      ],
+      surprise: true,
+    };
+    const list = problems(() => parseConfig(bad, { GH__endpoints__zzz__queue: 'x' }));
+    const text = list.join('\n');
+    for (const expected of [
+      'apiKeys.0.key',
+      'endpoints.0.genesys.environment',
+      'endpoints.1.queue',
+      'endpoints.1.webhook.url',
+      'endpoints.1.webhook.secrets.0',
+      'exactly one of environment',
+      'duplicate endpoint id',
+      'unknown endpoint "nowhere"',
+      'surprise',
+      'GH__endpoints__zzz__queue',
+    ]) {
+      assert.ok(text.includes(expected), `missing "${expected}" in:\n${text}`);
+    }
+    assert.ok(list.length >= 9);
+  });
+
+  test('a missing ${VAR} is a problem, not an empty secret', () => {
+    const list = problems(() => parseConfig(valid, { BOT_KEY: env.BOT_KEY }));
+    assert.ok(list.some((p) => p.includes('HOOK_SECRET is not set')));
+  });
+
+  test('files: YAML and JSON; unreadable and unparsable files are reported', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gh-config-'));
+    try {
+      const yamlPath = join(dir, 'c.yaml');
+      writeFileSync(
+        yamlPath,
+        'apiKeys:\n  - name: bot\n    key: ${BOT_KEY}\n    endpoints: ["*"]\nendpoints:\n  - id: support\n    provider: genesys-guest-chat\n    genesys: { baseUrl: "http://127.0.0.1:8099", organizationId: o, deploymentId: d }\n    queue: Support\n',
+      );
+      assert.equal(loadConfigFile(yamlPath, env).endpoints[0]?.genesys.baseUrl, 'http://127.0.0.1:8099');
+      const jsonPath = join(dir, 'c.json');
+      writeFileSync(jsonPath, JSON.stringify(valid));
+      assert.equal(loadConfigFile(jsonPath, env).endpoints[0]?.id, 'support');
+      writeFileSync(join(dir, 'broken.json'), '{');
+      assert.match(problems(() => loadConfigFile(join(dir, 'broken.json'), env))[0] ?? '', /not valid JSON/);
+      assert.match(problems(() => loadConfigFile(join(dir, 'missing.yaml'), env))[0] ?? '', /cannot read/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+test('the example configuration in config/example.yaml is valid', () => {
+  const path = new URL('../../config/example.yaml', import.meta.url).pathname;
+  const cfg = loadConfigFile(path, {
+    BOT_API_KEY: 'b'.repeat(32),
+    GENESYS_ORG_ID: 'org',
+    GENESYS_DEPLOYMENT_ID: 'dep',
+    WEBHOOK_SECRET: 'whsec_c2VjcmV0c2VjcmV0c2VjcmV0',
+  });
+  assert.equal(cfg.endpoints.at(0)?.genesys.environment, 'mypurecloud.de');
+});
+
+test('store: SQLite by default (kind optional), or PostgreSQL with a URL', () => {
+  const sqlite = parseConfig({ ...valid, store: { path: '/tmp/x.db' } }, env);
+  assert.deepEqual(sqlite.store, { kind: 'sqlite', path: '/tmp/x.db' });
+  const pgCfg = parseConfig(
+    { ...valid, store: { kind: 'postgres', url: '${PG_URL}', schema: 'gh' } },
+    { ...env, PG_URL: 'postgres://u:p@127.0.0.1:5432/db' },
+  );
+  assert.deepEqual(pgCfg.store, {
+    kind: 'postgres',
+    url: 'postgres://u:p@127.0.0.1:5432/db',
+    schema: 'gh',
+    poolSize: 10,
+    singleInstance: true,
+  });
+  const list = problems(() => parseConfig({ ...valid, store: { kind: 'postgres', url: 'mysql://x' } }, env));
+  assert.ok(
+    list.some((p) => p.startsWith('store')),
+    list.join('\n'),
+  );
+});

@@ -1,0 +1,122 @@
+// The customer → agent direction on virtual time: the 202 depends only on the local commit; sends go
+// out in order, once, through failures, restarts and unknown outcomes (issue 8, defects 6 and 8).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CoreRig } from '../../support/core-rig.ts';
+
+test('a message is accepted at once while the handover catches up slowly or the provider fails', async () => {
+  const rig = await CoreRig.start();
+  const { id, conv } = await rig.activeHandover();
+  rig.provider.latency('history', 30_000);
+  rig.provider.failNext('send', { kind: 'retryable', status: 429, retryAfterMs: 3_000 }, 5);
+  conv.dropStream();
+  conv.restoreStream(); // a catch-up starts and takes 30 s
+  const at = rig.time.nowMs;
+  const parts = await rig.service.sendMessage(id, 'hello');
+  assert.equal(rig.time.nowMs, at, 'no virtual time passed before the 202');
+  assert.equal(parts[0]?.outbound?.status, 'pending');
+  await rig.until(() => conv.customerTexts().length === 1, 'sent after the 429s');
+  assert.deepEqual(conv.customerTexts(), ['hello']);
+});
+
+test('sends go out strictly in order across retries; Retry-After is honoured', async () => {
+  const rig = await CoreRig.start();
+  const { id, conv } = await rig.activeHandover();
+  rig.provider.failNext('send', { kind: 'retryable', retryAfterMs: 4_000 }, 2);
+  for (const text of ['one', 'two', 'three']) await rig.service.sendMessage(id, text);
+  await rig.advance(3_000);
+  assert.deepEqual(conv.customerTexts(), [], 'the first send waits out its Retry-After');
+  await rig.until(() => conv.customerTexts().length === 3, 'all three');
+  assert.deepEqual(conv.customerTexts(), ['one', 'two', 'three']);
+});
+
+test('a send whose answer was lost in a crash is found in the history, not sent twice', async () => {
+  const rig = await CoreRig.start();
+  const { id, conv } = await rig.activeHandover();
+  // Genesys is slow: the request goes on without us and the message lands 8 s after the call.
+  rig.provider.latency('send', 8_000);
+  await rig.service.sendMessage(id, 'only once');
+  await rig.advance(100);
+  rig.crash();
+  rig.provider.latency('send', 0);
+  await rig.restart();
+  await rig.until(
+    async () => (await rig.transcript(id)).find((l) => l.outbound)?.outbound?.status === 'sent',
+    'confirmed',
+  );
+  await rig.advance(20_000);
+  assert.deepEqual(conv.customerTexts(), ['only once']);
+});
+
+test('a send that got no answer and lands late is looked for again before it is sent again', async () => {
+  const rig = await CoreRig.start();
+  const { id, conv } = await rig.activeHandover();
+  // No answer; the provider stores the message 6 s later (within its sendSettleMs of 10 s).
+  rig.provider.failNext('send', { kind: 'no-answer', storedAfterMs: 6_000 });
+  await rig.service.sendMessage(id, 'late but once');
+  await rig.service.sendMessage(id, 'second');
+  await rig.until(() => conv.customerTexts().length === 2, 'both at the agent');
+  await rig.advance(20_000);
+  assert.deepEqual(conv.customerTexts(), ['late but once', 'second']);
+});
+
+test('a send that got no answer and never lands is sent again once the settle time has passed', async () => {
+  const rig = await CoreRig.start();
+  const { id, conv } = await rig.activeHandover();
+  rig.provider.failNext('send', { kind: 'no-answer' });
+  const at = rig.time.nowMs;
+  await rig.service.sendMessage(id, 'lost once');
+  await rig.until(() => conv.customerTexts().length === 1, 'sent again');
+  assert.ok(rig.time.nowMs - at >= 10_000, 'not before the provider could still store the first try');
+  await rig.advance(5_000);
+  assert.deepEqual(conv.customerTexts(), ['lost once']);
+});
+
+test('an Idempotency-Key makes a retried request return the first parts instead of new ones', async () => {
+  const rig = await CoreRig.start();
+  const { id, conv } = await rig.activeHandover();
+  const first = await rig.service.sendMessage(id, 'pay', 'k-1');
+  const again = await rig.service.sendMessage(id, 'pay', 'k-1');
+  assert.deepEqual(
+    again.map((p) => p.id),
+    first.map((p) => p.id),
+  );
+  await rig.until(() => conv.customerTexts().length === 1, 'sent');
+  await rig.advance(1_000);
+  assert.deepEqual(conv.customerTexts(), ['pay']);
+});
+
+test('the bot transcript goes first, then the messages accepted while the chat was being created', async () => {
+  const rig = await CoreRig.start();
+  rig.provider.latency('start', 5_000);
+  const { handover } = await rig.service.start({
+    endpointId: 'ep',
+    customer: { userId: 'u-early', sessionId: 's', displayName: 'Early' },
+    transcript: [{ role: 'customer', text: 'my router blinks' }],
+  });
+  await rig.service.sendMessage(handover.id, 'still there?');
+  await rig.until(() => rig.provider.conversations().length === 1, 'created');
+  const conv = rig.provider.conversationOf('u-early');
+  await rig.until(() => conv.customerTexts().length === 2, 'both sent');
+  assert.match(conv.customerTexts()[0] ?? '', /my router blinks/);
+  assert.equal(conv.customerTexts()[1], 'still there?');
+});
+
+test('a start waits through retryable failures (an open circuit) within its limit, then fails clearly', async () => {
+  const rig = await CoreRig.start({ limits: { startTimeoutMs: 20_000 } });
+  rig.provider.failNext('start', { kind: 'retryable', retryAfterMs: 10_000 }, 1);
+  const ok = await rig.startHandover('u-waits');
+  assert.equal((await rig.handover(ok.id)).state, 'queued');
+  assert.ok(rig.time.nowMs >= Date.parse('2030-01-01T09:00:10.000Z'), 'it waited for the trial');
+
+  rig.provider.failNext('start', { kind: 'retryable' }, 10_000);
+  const { handover } = await rig.service.start({
+    endpointId: 'ep',
+    customer: { userId: 'u-fails', sessionId: 's', displayName: 'F' },
+  });
+  await rig.until(async () => (await rig.handover(handover.id)).state === 'failed', 'failed', 60_000);
+  const failed = (await rig.events(handover.id)).find((e) => e.type === 'handover.failed');
+  assert.ok(failed?.type === 'handover.failed');
+  assert.equal(failed.data.error.code, 'scripted.unavailable');
+  rig.provider.clearFailures();
+});

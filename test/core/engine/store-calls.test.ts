@@ -1,0 +1,97 @@
+// One path per message (issue 9): the unit of work loads a handover once and live handovers are kept
+// in memory, so the hot paths do not read the handover row again and again. Counted on a store that
+// records every call, through the real API route for the customer side.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { pino } from 'pino';
+import { buildApi } from '../../../src/api/app.ts';
+import { ApiKeyAuthenticator } from '../../../src/api/auth.ts';
+import type { Store } from '../../../src/core/ports/store/index.ts';
+import { DeadLetterService } from '../../../src/core/services/dead-letter-service.ts';
+import { EventFeed } from '../../../src/core/services/event-feed.ts';
+import { GatewayMetrics } from '../../../src/observability/metrics.ts';
+import { CoreRig } from '../../support/core-rig.ts';
+
+/** Wraps a store so every call is counted by `part.method`. */
+function counting(store: Store, counts: Map<string, number>): Store {
+  const wrap = <T extends object>(name: string, part: T): T =>
+    new Proxy(part, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          const key = `${name}.${String(prop)}`;
+          counts.set(key, (counts.get(key) ?? 0) + 1);
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+  return {
+    handovers: wrap('handovers', store.handovers),
+    transcript: wrap('transcript', store.transcript),
+    events: wrap('events', store.events),
+    migrate: () => store.migrate(),
+    close: () => store.close(),
+  };
+}
+
+test('a customer message, POST …/messages to the provider send and its sent commit, reads the handover at most twice', async () => {
+  const counts = new Map<string, number>();
+  const rig = await CoreRig.start({ wrapStore: (s) => counting(s, counts) });
+  const { id, conv } = await rig.activeHandover();
+  const key = 'k'.repeat(32);
+  const app = await buildApi({
+    service: rig.service,
+    feed: new EventFeed({
+      events: rig.store.events,
+      notifier: rig.notifier,
+      isFinished: () => Promise.resolve(false),
+    }),
+    deadLetters: new DeadLetterService({
+      events: rig.store.events,
+      handovers: rig.store.handovers,
+      clock: rig.time,
+    }),
+    auth: new ApiKeyAuthenticator([{ name: 'bot', key, endpoints: ['*'] }]),
+    metrics: new GatewayMetrics(() => rig.store.handovers.countByState()),
+    logger: pino({ level: 'silent' }),
+    shutdownSignal: new AbortController().signal,
+    ready: () => true,
+    version: 'test',
+  });
+  await rig.advance(5_000);
+  counts.clear();
+  const res = await app.inject({
+    method: 'POST',
+    url: `/v1/handovers/${id}/messages`,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    payload: { text: 'counted' },
+  });
+  assert.equal(res.statusCode, 202);
+  await rig.until(async () => (await rig.transcript(id)).some((l) => l.outbound?.status === 'sent'), 'sent');
+  assert.deepEqual(conv.customerTexts(), ['counted']);
+  const reads = counts.get('handovers.get') ?? 0;
+  assert.ok(
+    reads <= 2,
+    `the handover was read ${reads} times: ${JSON.stringify(Object.fromEntries(counts))}`,
+  );
+  // The message; the send's start (so a restart waits out a send in flight); its confirmation.
+  assert.equal(counts.get('handovers.commit'), 3, JSON.stringify(Object.fromEntries(counts)));
+  await app.close();
+});
+
+test('an agent message, from the event stream to the outbox, reads the handover at most once', async () => {
+  const counts = new Map<string, number>();
+  const rig = await CoreRig.start({ wrapStore: (s) => counting(s, counts) });
+  const { id, conv } = await rig.activeHandover();
+  await rig.advance(5_000);
+  counts.clear();
+  conv.agentWrites('counted too');
+  await rig.until(async () => (await rig.agentTexts(id)).length === 1, 'delivered to the outbox');
+  const reads = counts.get('handovers.get') ?? 0;
+  assert.ok(
+    reads <= 1,
+    `the handover was read ${reads} times: ${JSON.stringify(Object.fromEntries(counts))}`,
+  );
+  assert.equal(counts.get('handovers.commit'), 1);
+});
