@@ -166,6 +166,8 @@ export class OutboundSender {
           await this.#settle(id, head, provider, link.ref, loop.abort.signal);
           this.#uncertain.delete(id);
           this.#unanswered.delete(id);
+          // This life has looked for the line's earlier attempt: it is no longer a previous life's.
+          this.#attemptedHere.set(id, head.id);
           // Read the queue again: while we looked, the line may have been confirmed (here, or by
           // its echo on the stream) — sending the `head` read before the look could send it twice.
           continue;

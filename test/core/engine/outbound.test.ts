@@ -48,6 +48,21 @@ test('a send whose answer was lost in a crash is found in the history, not sent 
   assert.deepEqual(conv.customerTexts(), ['only once']);
 });
 
+test('a send in flight at a crash that never landed is sent by the next life once the settle time passed', async () => {
+  const rig = await CoreRig.start();
+  const { id, conv } = await rig.activeHandover();
+  rig.provider.latency('send', 5_000);
+  rig.provider.failNext('send', { kind: 'no-answer' }); // the request is lost on its way
+  await rig.service.sendMessage(id, 'after the crash');
+  await rig.advance(100);
+  rig.crash();
+  rig.provider.latency('send', 0);
+  await rig.restart();
+  await rig.until(() => conv.customerTexts().length === 1, 'sent by the next life');
+  await rig.advance(10_000);
+  assert.deepEqual(conv.customerTexts(), ['after the crash']);
+});
+
 test('a send that got no answer and lands late is looked for again before it is sent again', async () => {
   const rig = await CoreRig.start();
   const { id, conv } = await rig.activeHandover();
