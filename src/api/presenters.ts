@@ -33,6 +33,7 @@ export function presentTranscript(entries: readonly TranscriptEntry[]): z.input<
       text: e.text,
       at: e.at,
       ...(e.senderName ? { senderName: e.senderName } : {}),
+      ...(e.attachments?.length ? { attachments: [...e.attachments] } : {}),
       ...(e.outbound ? { delivery: e.outbound.status } : {}),
     })),
   };

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { EndReasons, HandoverStates } from '../core/model/handover.ts';
 import { EventTypes } from '../core/model/events.ts';
 import { SenderRoles } from '../core/model/transcript.ts';
+import { MediaTypes, type MediaType } from '../core/model/attachment.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -55,7 +56,45 @@ export const startHandoverBody = z
   })
   .strict();
 
-export const sendMessageBody = z.object({ text: text(100_000) }).strict();
+/** Largest file Open Messaging takes by URL (§3.5: 25 MB). */
+const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
+
+const mediaTypeOfMime = (mime: string): MediaType => {
+  const top = mime.split('/')[0];
+  return top === 'image' || top === 'video' || top === 'audio' ? top : 'file';
+};
+
+export const attachmentBody = z
+  .object({
+    url: z
+      .url({ protocol: /^https?$/ })
+      .max(2048)
+      .describe('Where the agent side fetches the file (http or https); the gateway never downloads it.'),
+    mime: z
+      .string()
+      .regex(/^[\w.+-]+\/[\w.+-]+$/, 'a media type like image/png')
+      .max(255),
+    mediaType: z.enum(MediaTypes).optional().describe('Defaults from the mime type (image, video, audio, else file).'),
+    filename: text(255).optional(),
+    sizeBytes: z.number().int().min(0).max(MAX_ATTACHMENT_BYTES).optional(),
+  })
+  .strict()
+  .transform(({ mediaType, ...a }) => ({ ...a, mediaType: mediaType ?? mediaTypeOfMime(a.mime) }));
+
+export const sendMessageBody = z
+  .object({
+    text: z.string().trim().max(100_000).optional(),
+    attachments: z
+      .array(attachmentBody)
+      .max(10)
+      .optional()
+      .describe('Files by URL (Open Messaging endpoints only; guest chat answers 422 ATTACHMENTS_NOT_SUPPORTED).'),
+  })
+  .strict()
+  .refine((b) => (b.text?.length ?? 0) > 0 || (b.attachments?.length ?? 0) > 0, {
+    message: 'text or attachments is required',
+    path: ['text'],
+  });
 
 export const handoverIdParams = z.object({ id: z.uuid() });
 
@@ -128,6 +167,17 @@ export const transcriptResponse = z.object({
       text: z.string(),
       at: z.string(),
       senderName: z.string().optional(),
+      attachments: z
+        .array(
+          z.object({
+            url: z.string(),
+            mediaType: z.enum(MediaTypes),
+            mime: z.string().optional(),
+            filename: z.string().optional(),
+            sizeBytes: z.number().optional(),
+          }),
+        )
+        .optional(),
       delivery: z
         .enum(['pending', 'sent', 'undelivered'])
         .optional()

@@ -15,10 +15,16 @@ export const ErrorCodes = {
   ROUTE_NOT_FOUND: { status: 404, message: 'No such route.' },
   HANDOVER_NOT_ACTIVE: { status: 409, message: 'The handover has ended or failed; it takes no more input.' },
   HANDOVER_ENDING: { status: 409, message: 'The handover is ending; it takes no more input.' },
+  ATTACHMENTS_NOT_SUPPORTED: {
+    status: 422,
+    message: "This endpoint's contact-center path carries text only (guest chat); send a link as text instead.",
+  },
+  WEBHOOK_SIGNATURE_INVALID: { status: 401, message: 'The webhook signature is missing or does not match.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests.' },
   // Dependencies (5xx)
   PROVIDER_UNAVAILABLE: { status: 502, message: 'The contact-center provider could not be reached.' },
   SHUTTING_DOWN: { status: 503, message: 'The gateway is shutting down.' },
+  NOT_COMMITTED: { status: 503, message: 'The event could not be stored now; deliver it again.' },
   INTERNAL: { status: 500, message: 'An internal error occurred.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -6,6 +6,7 @@ import { EndReasons } from '../core/model/handover.ts';
 import type { AgentInfo, Closing, Customer, Failure, RoutingSettings } from '../core/model/handover.ts';
 import type { EventDataByType, EventType, UndeliveredMessage } from '../core/model/events.ts';
 import type { ProviderRef } from '../core/ports/provider.ts';
+import { MediaTypes, type Attachment } from '../core/model/attachment.ts';
 
 const optionalString = z.string().exactOptional();
 
@@ -47,7 +48,17 @@ export const providerRefSchema = z.object({
   data: z.record(z.string(), z.unknown()),
 }) satisfies z.ZodType<ProviderRef>;
 
-const messageIdAndText = { messageId: z.string(), text: z.string() };
+export const attachmentSchema = z.object({
+  url: z.string(),
+  mediaType: z.enum(MediaTypes),
+  mime: optionalString,
+  filename: optionalString,
+  sizeBytes: z.number().exactOptional(),
+}) satisfies z.ZodType<Attachment>;
+
+export const attachmentsSchema = z.array(attachmentSchema);
+
+const messageIdAndText = { messageId: z.string(), text: z.string(), attachments: attachmentsSchema.exactOptional() };
 
 const undeliveredSchema = z.object({
   id: z.string(),

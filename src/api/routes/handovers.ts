@@ -144,7 +144,12 @@ export const handoverRoutes =
       },
       async (req, reply) => {
         await authorised(req.principal, req.params.id);
-        const parts = await service.sendMessage(req.params.id, req.body.text, req.headers['idempotency-key']);
+        const { text = '', attachments } = req.body;
+        const parts = await service.sendMessage(
+          req.params.id,
+          { text, ...(attachments ? { attachments: attachments.map(dropUndefined) } : {}) },
+          req.headers['idempotency-key'],
+        );
         return reply.code(202).send({
           parts: parts.map((p) => ({ id: p.id, order: p.outbound?.order ?? 0, length: p.text.length })),
         });

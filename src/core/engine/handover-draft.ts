@@ -2,6 +2,7 @@
 // lifecycle inputs applied to it in order, the lines and marks to add — all turned into ONE change
 // set at the end (state + transcript + events + outbox + provider link). Pure: no I/O, no clock of
 // its own (the unit passes `now`), so the rules of a commit are unit-testable on plain data.
+import type { Attachment } from '../model/attachment.ts';
 import { isTerminal, type Handover } from '../model/handover.ts';
 import type { HandoverEvent, PendingEvent, UndeliveredMessage } from '../model/events.ts';
 import type { TranscriptEntry } from '../model/transcript.ts';
@@ -105,9 +106,14 @@ export class HandoverDraft {
   appendOutbound(
     texts: readonly string[],
     kind: 'message' | 'notice',
-    extra: { readonly senderName?: string; readonly clientMessageId?: string } = {},
+    extra: {
+      readonly senderName?: string;
+      readonly clientMessageId?: string;
+      /** Go with the last part (the text's parts come first, then the files). */
+      readonly attachments?: readonly Attachment[];
+    } = {},
   ): TranscriptEntry[] {
-    const lines: TranscriptEntry[] = texts.map((text) => ({
+    const lines: TranscriptEntry[] = texts.map((text, i) => ({
       id: this.#ids.next(),
       handoverId: this.id,
       role: kind === 'message' ? 'customer' : 'system',
@@ -116,6 +122,7 @@ export class HandoverDraft {
       ...(extra.senderName === undefined ? {} : { senderName: extra.senderName }),
       outbound: { status: 'pending', order: ++this.#lastOrder, kind },
       ...(extra.clientMessageId === undefined ? {} : { clientMessageId: extra.clientMessageId }),
+      ...(extra.attachments?.length && i === texts.length - 1 ? { attachments: extra.attachments } : {}),
     }));
     this.#lines.push(...lines);
     this.#pending.push(...lines);

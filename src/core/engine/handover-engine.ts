@@ -257,7 +257,13 @@ export class HandoverEngine {
         ref = await retry(
           () =>
             provider.start(
-              { endpointId: handover.endpointId, customer: handover.customer, settings: handover.settings },
+              {
+                handoverId: handover.id,
+                endpointId: handover.endpointId,
+                customer: handover.customer,
+                settings: handover.settings,
+                requestedAt: handover.createdAt,
+              },
               this.#stop.signal,
             ),
           {

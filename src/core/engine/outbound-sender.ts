@@ -179,8 +179,13 @@ export class OutboundSender {
         this.#uncertain.add(id);
         const sent = await provider.send(
           link.ref,
-          head.text,
-          head.outbound?.kind === 'notice' ? 'notice' : 'text',
+          {
+            id: head.id,
+            text: head.text,
+            kind: head.outbound?.kind === 'notice' ? 'notice' : 'text',
+            at: head.at,
+            ...(head.attachments?.length ? { attachments: head.attachments } : {}),
+          },
           loop.abort.signal,
         );
         await units.run(id, (d) => d.markSent(head.id, sent.providerMessageId));

@@ -13,7 +13,7 @@
 // past the gap meanwhile, so a shutdown or a crash at any point leaves the cursor at the gap.
 import type { Logger } from '../ports/logger.ts';
 import type {
-  Attachment,
+  Connection,
   AttachmentState,
   HandoverProvider,
   ProviderEvent,
@@ -59,7 +59,7 @@ export class ProviderSession {
   readonly #d: ProviderSessionDeps;
   readonly #abort = new AbortController();
   readonly #onStop = (): void => this.#abort.abort(this.#d.signal.reason);
-  #attachment: Attachment | undefined;
+  #attachment: Connection | undefined;
   #syncing = true;
   #buffer: ProviderEvent[] = [];
   #overflowed = false;
@@ -112,13 +112,16 @@ export class ProviderSession {
     return this.#abort.signal.aborted;
   }
 
-  #onEvent(event: ProviderEvent): void {
-    if (this.#stopped()) return;
+  /** Settles once the event is taken in order: committed, or held for the catch-up reading the gap. */
+  #onEvent(event: ProviderEvent): Promise<void> {
+    if (this.#stopped()) return Promise.resolve();
     if (this.#syncing) {
       this.#hold(event);
-      return;
+      return Promise.resolve();
     }
-    this.#chain = this.#chain.then(() => this.#commitLive(event));
+    const taken = this.#chain.then(() => this.#commitLive(event));
+    this.#chain = taken;
+    return taken;
   }
 
   #onState(state: AttachmentState, reason: string | undefined): void {

@@ -2,6 +2,7 @@
 // transcript lines). No I/O, no clock, no ids: the service adds those. Transitions are idempotent —
 // Genesys repeats member-change events with unchanged state (protocol §7.2, §9.6) — and a transfer
 // never ends a handover: an agent leaving while the customer stays connected is a transfer (§9.6 step 6).
+import type { Attachment } from '../model/attachment.ts';
 import type { PendingEvent } from '../model/events.ts';
 import { TYPING_EXPIRY_MS } from '../model/events.ts';
 import type { AgentInfo, Handover } from '../model/handover.ts';
@@ -17,6 +18,7 @@ export interface TranscriptLineDraft {
   readonly at: string;
   readonly senderName?: string;
   readonly providerMessageId?: string;
+  readonly attachments?: readonly Attachment[];
 }
 
 export interface Transition {
@@ -101,7 +103,10 @@ function onProviderEvent(handover: Handover, event: ProviderEvent): Transition {
         events: [
           {
             type: 'handover.agent_typing',
-            data: { agent: agentInfo(event.participant, handover), expiresInMs: TYPING_EXPIRY_MS },
+            data: {
+              agent: agentInfo(event.participant, handover),
+              expiresInMs: event.durationMs ?? TYPING_EXPIRY_MS,
+            },
           },
         ],
         transcript: [],
@@ -121,8 +126,9 @@ function onMessage(handover: Handover, event: Extract<ProviderEvent, { type: 'me
       ownEcho: { providerMessageId: event.providerMessageId, text: event.text },
     };
   }
-  if (event.text.trim().length === 0) return { handover, events: [], transcript: [] };
-  const line = { text: event.text, at: event.at, providerMessageId: event.providerMessageId };
+  const attachments = event.attachments?.length ? { attachments: event.attachments } : {};
+  if (event.text.trim().length === 0 && !attachments.attachments) return { handover, events: [], transcript: [] };
+  const line = { text: event.text, at: event.at, providerMessageId: event.providerMessageId, ...attachments };
   if (event.participant.role === 'agent' && event.kind === 'text') {
     const agent = agentInfo(event.participant, handover);
     return {
@@ -130,7 +136,7 @@ function onMessage(handover: Handover, event: Extract<ProviderEvent, { type: 'me
       events: [
         {
           type: 'handover.agent_message',
-          data: { messageId: event.providerMessageId, text: event.text, agent },
+          data: { messageId: event.providerMessageId, text: event.text, agent, ...attachments },
         },
       ],
       transcript: [
@@ -151,6 +157,7 @@ function onMessage(handover: Handover, event: Extract<ProviderEvent, { type: 'me
           messageId: event.providerMessageId,
           text: event.text,
           source: event.kind === 'notice' ? 'notice' : 'system',
+          ...attachments,
         },
       },
     ],

@@ -1,4 +1,5 @@
 // Events the bot receives (webhook and SSE). Names are a public surface (design §5): never rename.
+import type { Attachment } from './attachment.ts';
 import type { AgentInfo, EndReason, Failure } from './handover.ts';
 
 export const EventTypes = [
@@ -14,17 +15,31 @@ export const EventTypes = [
 ] as const;
 export type EventType = (typeof EventTypes)[number];
 
-/** How long a typing hint should be shown: Genesys guidance is ~4 s or until the agent's message (protocol §5.7). */
+/**
+ * How long a typing hint should be shown when the provider does not say: Genesys guidance is ~4 s
+ * or until the agent's message (guest chat protocol §5.7). Open Messaging says (`duration`, §4.2).
+ */
 export const TYPING_EXPIRY_MS = 4000;
 
 export interface EventDataByType {
   'handover.queued': { queue: string };
   'handover.agent_joined': { agent: AgentInfo };
-  'handover.agent_message': { messageId: string; text: string; agent: AgentInfo };
+  /** `text` may be empty when the agent sent only attachments. */
+  'handover.agent_message': {
+    messageId: string;
+    text: string;
+    agent: AgentInfo;
+    attachments?: readonly Attachment[];
+  };
   'handover.agent_typing': { agent: AgentInfo; expiresInMs: number };
   'handover.agent_left': { agent: AgentInfo };
   'handover.transferred': { from?: AgentInfo; to: AgentInfo };
-  'handover.system_message': { messageId: string; text: string; source: 'system' | 'notice' };
+  'handover.system_message': {
+    messageId: string;
+    text: string;
+    source: 'system' | 'notice';
+    attachments?: readonly Attachment[];
+  };
   /**
    * `error`: the provider's code and message when a provider failure ended it (reason provider_error).
    * `undelivered`: the customer's messages accepted (202) that never reached the agent, in order.

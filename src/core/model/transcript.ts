@@ -1,4 +1,5 @@
 // The transcript: everything said in a handover, both directions, with sender role and time.
+import type { Attachment } from './attachment.ts';
 
 export const SenderRoles = ['bot', 'customer', 'agent', 'system'] as const;
 export type SenderRole = (typeof SenderRoles)[number];
@@ -13,8 +14,11 @@ export interface TranscriptEntry {
   readonly id: string;
   readonly handoverId: string;
   readonly role: SenderRole;
+  /** May be empty when the line carries only attachments. */
   readonly text: string;
   readonly at: string;
+  /** Files sent with the line, by URL. */
+  readonly attachments?: readonly Attachment[];
   /** Display name of the sender where known (agent name, customer name). */
   readonly senderName?: string;
   /** The provider's message id, for de-duplication of inbound messages and reconciliation of outbound ones. */

@@ -1,5 +1,7 @@
-// The provider port: how the core talks to a contact center. Guest chat implements it today; Open
-// Messaging will implement it beside it. Everything here is provider-neutral.
+// The provider port: how the core talks to a contact center. Guest chat (a live event stream with a
+// readable history) and Open Messaging (events pushed to the gateway's webhook route, participants
+// from a notifications socket) implement it side by side. Everything here is provider-neutral.
+import type { Attachment } from '../model/attachment.ts';
 import type { Customer, RoutingSettings } from '../model/handover.ts';
 
 /**
@@ -12,10 +14,17 @@ export interface ProviderRef {
 }
 
 export interface ProviderStartRequest {
+  /**
+   * The handover the conversation is for: a provider keys the conversation on it where it must
+   * (Open Messaging: one customer id per handover, so a new handover never joins an old chat, §3.5).
+   */
+  readonly handoverId: string;
   /** The endpoint's provider settings, already validated by the config layer. */
   readonly endpointId: string;
   readonly customer: Customer;
   readonly settings: RoutingSettings;
+  /** When the bot asked for the handover: stable across retries of `start`. */
+  readonly requestedAt: string;
 }
 
 export type ParticipantRole = 'customer' | 'agent' | 'system';
@@ -40,18 +49,22 @@ export type ProviderEvent =
       readonly type: 'message';
       readonly providerMessageId: string;
       readonly participant: Participant;
+      /** May be empty when the message is attachments only. */
       readonly text: string;
       /** 'notice' = a system-ish text from a member (protocol §7.3). */
       readonly kind: 'text' | 'notice';
       /** Our own message echoed back by the provider (never delivered to the bot). */
       readonly own: boolean;
       readonly at: string;
+      readonly attachments?: readonly Attachment[];
     }
   | {
       readonly type: 'typing';
       readonly participant: Participant;
       readonly own: boolean;
       readonly at: string;
+      /** How long the hint holds, when the provider says (Open Messaging §4.2); else a default. */
+      readonly durationMs?: number;
     };
 
 /**
@@ -62,13 +75,18 @@ export type ProviderEvent =
 export type AttachmentState = 'open' | 'resync' | 'reconnecting' | 'lost' | 'closed';
 
 export interface AttachmentHandlers {
-  /** Called in arrival order; the caller serialises processing per handover. */
-  onEvent(event: ProviderEvent): void;
+  /**
+   * Called in arrival order; the caller serialises processing per handover. The promise settles once
+   * the event is committed (or deliberately dropped, like stale typing): a provider that must
+   * acknowledge what it received may wait for it.
+   */
+  onEvent(event: ProviderEvent): Promise<void>;
   /** `open` after every (re)connect and `resync`: the caller backfills history from its cursor then. `lost` is final. */
   onState(state: AttachmentState, detail?: { reason?: string }): void;
 }
 
-export interface Attachment {
+/** A live connection to a provider conversation (what `attach` returns). */
+export interface Connection {
   close(): Promise<void>;
 }
 
@@ -80,18 +98,74 @@ export interface SentMessage {
 export interface HistoryMessage {
   readonly providerMessageId: string;
   readonly participant: Participant;
+  /** May be empty when the message is attachments only. */
   readonly text: string;
   readonly kind: 'text' | 'notice';
   readonly own: boolean;
   readonly at: string;
+  readonly attachments?: readonly Attachment[];
+}
+
+/** What `send` takes: one outbound line. */
+export interface OutboundMessage {
+  /** Our line id: stable across retries, so a provider can use it as its message id. */
+  readonly id: string;
+  /** May be empty when the message is attachments only. */
+  readonly text: string;
+  readonly kind: 'text' | 'notice';
+  /** When the customer wrote it: stable across retries (Open Messaging keys a message on id + time, §3.5). */
+  readonly at: string;
+  readonly attachments?: readonly Attachment[];
+}
+
+/** What a provider can do beyond the basics; the API answers a clear 4xx for what it cannot. */
+export interface ProviderCapabilities {
+  /** The bot may send attachments (by URL) to the agent. */
+  readonly attachments: boolean;
+}
+
+/**
+ * One call to the gateway's webhook route for this provider, read. `refused`: answer the status
+ * (a bad signature: 401). `ignored`: answer 200 and change nothing (garbage, receipts, a
+ * conversation that is not ours — any other answer would make the provider retry or fail the chat).
+ * `events`: what the call carries for a handover, in order; the route answers 2xx only once they
+ * are committed (so a crash before the commit makes the provider deliver again).
+ */
+export type WebhookReading =
+  | { readonly kind: 'refused'; readonly status: number; readonly code: string; readonly detail: string }
+  | { readonly kind: 'ignored'; readonly detail: string }
+  | { readonly kind: 'events'; readonly handoverId: string; readonly events: readonly ProviderEvent[] };
+
+/**
+ * A provider whose events are pushed to the gateway over HTTP (Open Messaging's outbound webhook,
+ * §4.5): at least once, in no guaranteed order.
+ */
+export interface ProviderWebhook {
+  /**
+   * Verifies (signature on the raw bytes) and reads one call. Never rejects for bad input; may call
+   * the provider (e.g. to name the agent who wrote).
+   */
+  read(
+    rawBody: Buffer,
+    headers: Readonly<Record<string, string | readonly string[] | undefined>>,
+    signal: AbortSignal,
+  ): Promise<WebhookReading>;
+  /**
+   * How long the core holds this provider's events (pushed and attached) before committing them in
+   * provider-time order (`at`), ms: the disorder it repairs. 0 commits in arrival order.
+   */
+  readonly reorderWindowMs: number;
 }
 
 export interface HandoverProvider {
   readonly kind: string;
+  readonly capabilities: ProviderCapabilities;
+  /** Present when events arrive on the gateway's webhook route (not only on the attachment). */
+  readonly webhook?: ProviderWebhook;
   /** Create the conversation at the provider. The result is persisted before anything else happens. */
   start(req: ProviderStartRequest, signal: AbortSignal): Promise<ProviderRef>;
   /** Open the live event stream; resolves once it is open the first time. Reconnects by itself. */
-  attach(ref: ProviderRef, handlers: AttachmentHandlers, signal: AbortSignal): Promise<Attachment>;
+  attach(ref: ProviderRef, handlers: AttachmentHandlers, signal: AbortSignal): Promise<Connection>;
   /** Messages after the given provider message id (all of them when undefined), oldest first. */
   history(ref: ProviderRef, after: string | undefined, signal: AbortSignal): AsyncIterable<HistoryMessage>;
   /** Every participant with its current state: re-read after a reconnect so nothing is missed. */
@@ -99,10 +173,29 @@ export interface HandoverProvider {
     ref: ProviderRef,
     signal: AbortSignal,
   ): Promise<{ participant: Participant; state: ParticipantState }[]>;
-  send(ref: ProviderRef, text: string, kind: 'text' | 'notice', signal: AbortSignal): Promise<SentMessage>;
+  send(ref: ProviderRef, message: OutboundMessage, signal: AbortSignal): Promise<SentMessage>;
   typing(ref: ProviderRef, signal: AbortSignal): Promise<void>;
   /** The customer leaves the conversation. */
   end(ref: ProviderRef, signal: AbortSignal): Promise<void>;
+  /**
+   * Tells the provider an agent message reached the bot (`delivered`) or never will (`failed`, dead
+   * letter). Optional: providers without delivery receipts leave it out (Open Messaging §3.3).
+   */
+  acknowledge?(
+    ref: ProviderRef,
+    providerMessageId: string,
+    outcome: 'delivered' | 'failed',
+    signal: AbortSignal,
+  ): Promise<void>;
+  /**
+   * A start-up check of the provider's settings (credentials, the integration): what `/readyz`
+   * reports while it fails. Optional.
+   */
+  check?(signal: AbortSignal): Promise<void>;
+  /** Numbers for `/metrics` (e.g. notification channels, topics, token refreshes). Optional. */
+  stats?(): Readonly<Record<string, number>>;
+  /** Releases what the provider holds across conversations (sockets, timers). Optional. */
+  close?(): Promise<void>;
   /** Largest text one message may carry (guest chat: 4,000 characters, protocol §6.9). */
   readonly maxMessageLength: number;
   /**

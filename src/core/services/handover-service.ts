@@ -4,6 +4,7 @@
 import { GatewayError } from '../errors.ts';
 import { isTerminal, type Customer, type Handover } from '../model/handover.ts';
 import type { TranscriptEntry } from '../model/transcript.ts';
+import type { Attachment } from '../model/attachment.ts';
 import { resolveSettings, type EndpointPolicy, type RoutingOverrides } from '../model/endpoint-policy.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
 import type { HandoverProvider } from '../ports/provider.ts';
@@ -32,6 +33,12 @@ export interface HandoverServiceDeps {
   readonly scheduler: Scheduler;
   /** How long POST …/end waits for the handover to end before answering 202 (it ends later), ms. Default 10,000. */
   readonly endWaitMs?: number;
+}
+
+/** What the bot sends on the customer's behalf: text, files by URL, or both. */
+export interface CustomerMessage {
+  readonly text: string;
+  readonly attachments?: readonly Attachment[];
 }
 
 export class HandoverService {
@@ -111,11 +118,16 @@ export class HandoverService {
   }
 
   /**
-   * Persists the customer's message (split into parts ≤ the provider limit) before acknowledging it.
-   * With an idempotency key, a retried request (after a timeout or a crash) returns the parts the
-   * first one created instead of creating them again.
+   * Persists the customer's message (split into parts ≤ the provider limit; attachments go with the
+   * last part) before acknowledging it. With an idempotency key, a retried request (after a timeout
+   * or a crash) returns the parts the first one created instead of creating them again.
    */
-  async sendMessage(id: string, text: string, idempotencyKey?: string): Promise<TranscriptEntry[]> {
+  async sendMessage(
+    id: string,
+    input: string | CustomerMessage,
+    idempotencyKey?: string,
+  ): Promise<TranscriptEntry[]> {
+    const message = typeof input === 'string' ? { text: input } : input;
     this.#assertRunning();
     const entries = await this.#d.engine.units.run(id, async (d) => {
       if (idempotencyKey !== undefined) {
@@ -125,9 +137,18 @@ export class HandoverService {
       assertOpen(d);
       const provider = this.#d.provider(d.handover.endpointId);
       if (!provider) throw new GatewayError('UNKNOWN_ENDPOINT');
-      return d.appendOutbound(splitMessage(text, provider.maxMessageLength), 'message', {
+      const attachments = message.attachments ?? [];
+      if (attachments.length > 0 && !provider.capabilities.attachments)
+        throw new GatewayError('ATTACHMENTS_NOT_SUPPORTED');
+      // Attachments only: one part with no text carries them.
+      const parts =
+        message.text.length === 0 && attachments.length > 0
+          ? ['']
+          : splitMessage(message.text, provider.maxMessageLength);
+      return d.appendOutbound(parts, 'message', {
         senderName: d.handover.customer.displayName,
         ...(idempotencyKey === undefined ? {} : { clientMessageId: idempotencyKey }),
+        ...(attachments.length > 0 ? { attachments } : {}),
       });
     });
     this.#d.engine.noteCustomer(id);

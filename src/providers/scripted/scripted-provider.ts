@@ -10,9 +10,10 @@
 import type { Clock } from '../../core/ports/clock.ts';
 import {
   ProviderError,
-  type Attachment,
+  type Connection,
   type AttachmentHandlers,
   type HandoverProvider,
+  type OutboundMessage,
   type HistoryMessage,
   type Participant,
   type ParticipantState,
@@ -20,6 +21,7 @@ import {
   type ProviderStartRequest,
   type SentMessage,
 } from '../../core/ports/provider.ts';
+import type { Attachment } from '../../core/model/attachment.ts';
 import { sleep, type Scheduler } from '../../core/ports/scheduler.ts';
 
 export const SCRIPTED_KIND = 'scripted';
@@ -48,6 +50,7 @@ export interface ScriptedMessage {
   readonly kind: 'text' | 'notice';
   readonly own: boolean;
   readonly at: string;
+  readonly attachments?: readonly Attachment[];
 }
 
 /** One conversation at the scripted contact center, and the agent-side controls of a test. */
@@ -111,8 +114,8 @@ export class ScriptedConversation {
     return agent;
   }
 
-  agentWrites(text: string, agent = this.#connectedAgent()): ScriptedMessage {
-    return this.#record(agent, text, 'text', false);
+  agentWrites(text: string, agent = this.#connectedAgent(), attachments?: readonly Attachment[]): ScriptedMessage {
+    return this.#record(agent, text, 'text', false, attachments);
   }
 
   /** A text from a workflow/bot participant (system message). */
@@ -179,14 +182,14 @@ export class ScriptedConversation {
     this.#streamUp = false;
   }
 
-  customerSends(text: string, kind: 'text' | 'notice'): ScriptedMessage {
+  customerSends(text: string, kind: 'text' | 'notice', attachments?: readonly Attachment[]): ScriptedMessage {
     if (this.ended)
       throw new ProviderError('The chat has ended.', {
         code: 'scripted.conversation.ended',
         status: 400,
         retryable: false,
       });
-    return this.#record(this.customer, text, kind, true);
+    return this.#record(this.customer, text, kind, true, attachments);
   }
 
   customerLeaves(): void {
@@ -203,7 +206,13 @@ export class ScriptedConversation {
     throw new Error(`no agent is connected to ${this.id}`);
   }
 
-  #record(participant: Participant, text: string, kind: 'text' | 'notice', own: boolean): ScriptedMessage {
+  #record(
+    participant: Participant,
+    text: string,
+    kind: 'text' | 'notice',
+    own: boolean,
+    attachments?: readonly Attachment[],
+  ): ScriptedMessage {
     const message: ScriptedMessage = {
       providerMessageId: `${this.id}-m${this.messages.length + 1}`,
       participant,
@@ -211,6 +220,7 @@ export class ScriptedConversation {
       kind,
       own,
       at: this.#now(),
+      ...(attachments?.length ? { attachments } : {}),
     };
     this.messages.push(message);
     this.#emit({ type: 'message', ...message });
@@ -225,7 +235,7 @@ export class ScriptedConversation {
   }
 
   #emit(event: Parameters<AttachmentHandlers['onEvent']>[0]): void {
-    if (this.#streamUp) this.#handlers?.onEvent(event);
+    if (this.#streamUp) void this.#handlers?.onEvent(event);
   }
 
   #now(): string {
@@ -243,6 +253,7 @@ export interface ScriptedProviderOptions {
 export class ScriptedProvider implements HandoverProvider {
   readonly kind = SCRIPTED_KIND;
   readonly maxMessageLength: number;
+  readonly capabilities = { attachments: true };
   /** How long an unanswered send may still land (options.sendSettleMs, default 10 s). */
   readonly sendSettleMs: number;
   readonly clock: Clock;
@@ -295,7 +306,7 @@ export class ScriptedProvider implements HandoverProvider {
     return { kind: SCRIPTED_KIND, data: { conversationId: id } };
   }
 
-  async attach(ref: ProviderRef, handlers: AttachmentHandlers, signal: AbortSignal): Promise<Attachment> {
+  async attach(ref: ProviderRef, handlers: AttachmentHandlers, signal: AbortSignal): Promise<Connection> {
     await this.#call('attach', signal);
     const conversation = this.#conversation(ref);
     conversation.attachHandlers(handlers);
@@ -326,17 +337,12 @@ export class ScriptedProvider implements HandoverProvider {
     return this.#conversation(ref).participants();
   }
 
-  async send(
-    ref: ProviderRef,
-    text: string,
-    kind: 'text' | 'notice',
-    signal: AbortSignal,
-  ): Promise<SentMessage> {
+  async send(ref: ProviderRef, message: OutboundMessage, signal: AbortSignal): Promise<SentMessage> {
     const conversation = this.#conversation(ref);
     await this.#call('send', signal, (storedAfterMs) =>
-      this.#scheduler.after(storedAfterMs, () => conversation.customerSends(text, kind)),
+      this.#scheduler.after(storedAfterMs, () => conversation.customerSends(message.text, message.kind, message.attachments)),
     );
-    const m = conversation.customerSends(text, kind);
+    const m = conversation.customerSends(message.text, message.kind, message.attachments);
     return { providerMessageId: m.providerMessageId, at: m.at };
   }
 

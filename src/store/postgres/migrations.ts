@@ -139,4 +139,13 @@ ALTER TABLE transcript ADD CONSTRAINT transcript_outbound_status_check
 ALTER TABLE transcript ADD COLUMN outbound_attempted_at TEXT COLLATE "C";
 `,
   },
+  {
+    id: 6,
+    name: 'transcript attachments',
+    sql: `
+-- Files sent with a line, by URL (JSON array of {url, mediaType, mime?, filename?, sizeBytes?}).
+-- TEXT, not JSONB: the row codec is shared with SQLite (../sql/transcript-row.ts).
+ALTER TABLE transcript ADD COLUMN attachments TEXT;
+`,
+  },
 ];

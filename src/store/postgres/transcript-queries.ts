@@ -21,6 +21,7 @@ const INSERT_COLUMNS = [
   'outbound_kind',
   'outbound_attempted_at',
   'client_message_id',
+  'attachments',
 ] as const;
 
 export class TranscriptQueries {

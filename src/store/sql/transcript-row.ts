@@ -3,10 +3,11 @@
 import { z } from 'zod';
 import { SenderRoles } from '../../core/model/transcript.ts';
 import type { TranscriptEntry } from '../../core/model/transcript.ts';
+import { attachmentsSchema, checkColumn, parseJsonText } from '../json-columns.ts';
 import { parseRow } from '../parse-row.ts';
 
 export const TRANSCRIPT_COLUMNS = `id, handover_id, role, text, at, sender_name, provider_message_id,
-  outbound_status, outbound_order, outbound_kind, outbound_attempted_at, client_message_id`;
+  outbound_status, outbound_order, outbound_kind, outbound_attempted_at, client_message_id, attachments`;
 
 const transcriptRowSchema = z.object({
   id: z.string(),
@@ -21,6 +22,7 @@ const transcriptRowSchema = z.object({
   outbound_kind: z.enum(['message', 'transcript', 'notice']).nullable(),
   outbound_attempted_at: z.string().nullable(),
   client_message_id: z.string().nullable(),
+  attachments: z.string().nullable(),
 });
 
 /** Named parameters for INSERT; `position` is assigned by the INSERT itself. */
@@ -38,6 +40,7 @@ export function transcriptParams(entry: TranscriptEntry): Record<string, string 
     outbound_kind: entry.outbound?.kind ?? null,
     outbound_attempted_at: entry.outbound?.attemptedAt ?? null,
     client_message_id: entry.clientMessageId ?? null,
+    attachments: entry.attachments?.length ? JSON.stringify(entry.attachments) : null,
   };
 }
 
@@ -53,6 +56,15 @@ export function rowToTranscriptEntry(raw: unknown): TranscriptEntry {
     ...(row.sender_name === null ? {} : { senderName: row.sender_name }),
     ...(row.provider_message_id === null ? {} : { providerMessageId: row.provider_message_id }),
     ...(row.client_message_id === null ? {} : { clientMessageId: row.client_message_id }),
+    ...(row.attachments === null
+      ? {}
+      : {
+          attachments: checkColumn(
+            attachmentsSchema,
+            parseJsonText(row.attachments, 'transcript.attachments'),
+            'transcript.attachments',
+          ),
+        }),
     // The table's CHECK keeps the three together; a partial triple cannot come back.
     ...(status === null || order === null || kind === null
       ? {}

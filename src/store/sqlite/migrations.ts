@@ -154,4 +154,12 @@ CREATE INDEX transcript_client_message ON transcript (handover_id, client_messag
   WHERE client_message_id IS NOT NULL;
 `,
   },
+  {
+    id: 6,
+    name: 'transcript attachments',
+    sql: `
+-- Files sent with a line, by URL (JSON array of {url, mediaType, mime?, filename?, sizeBytes?}).
+ALTER TABLE transcript ADD COLUMN attachments TEXT;
+`,
+  },
 ];

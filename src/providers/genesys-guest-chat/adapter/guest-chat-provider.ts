@@ -3,10 +3,11 @@
 // events. Events carry member ids only (protocol §9.4), so each is resolved through a per-
 // conversation member directory (GET member, cached) before it reaches the core — in arrival order.
 import type {
-  Attachment,
+  Connection,
   AttachmentHandlers,
   HandoverProvider,
   HistoryMessage,
+  OutboundMessage,
   Participant,
   ParticipantRole,
   ParticipantState,
@@ -58,6 +59,8 @@ const DEFAULT_SEND_TIMEOUT_MS = 60_000;
 export class GuestChatProvider implements HandoverProvider {
   readonly kind = GUEST_CHAT_KIND;
   readonly maxMessageLength = MAX_MESSAGE_BODY_LENGTH;
+  /** Guest chat carries text only (protocol §5.6): the API refuses attachments for these endpoints. */
+  readonly capabilities = { attachments: false };
   /**
    * Genesys stores a message while answering its request; one we stopped waiting for (our process
    * died, the connection broke) is done — stored or dropped — within seconds [I].
@@ -112,7 +115,7 @@ export class GuestChatProvider implements HandoverProvider {
     }
   }
 
-  async attach(ref: ProviderRef, handlers: AttachmentHandlers, signal: AbortSignal): Promise<Attachment> {
+  async attach(ref: ProviderRef, handlers: AttachmentHandlers, signal: AbortSignal): Promise<Connection> {
     const session = fromProviderRef(ref);
     const directory = new MemberDirectory(this.#client, session);
     this.#directories.set(session.conversationId, directory);
@@ -144,7 +147,7 @@ export class GuestChatProvider implements HandoverProvider {
             if (!signal.aborted) handlers.onState('resync', { reason: 'member lookup failed' });
             return;
           }
-          if (mapped) handlers.onEvent(mapped);
+          if (mapped) await handlers.onEvent(mapped);
         }),
       onState: (change) =>
         inOrder(() => {
@@ -219,16 +222,11 @@ export class GuestChatProvider implements HandoverProvider {
     return out;
   }
 
-  async send(
-    ref: ProviderRef,
-    text: string,
-    kind: 'text' | 'notice',
-    signal: AbortSignal,
-  ): Promise<SentMessage> {
+  async send(ref: ProviderRef, message: OutboundMessage, signal: AbortSignal): Promise<SentMessage> {
     const session = fromProviderRef(ref);
     try {
-      const m = await this.#client.sendMessage(session, text, {
-        bodyType: kind === 'notice' ? 'notice' : 'standard',
+      const m = await this.#client.sendMessage(session, message.text, {
+        bodyType: message.kind === 'notice' ? 'notice' : 'standard',
         signal,
         timeoutMs: this.#opts.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS,
       });
