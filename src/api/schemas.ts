@@ -92,7 +92,7 @@ export const sendMessageBody = z
   })
   .strict()
   .refine((b) => (b.text?.length ?? 0) > 0 || (b.attachments?.length ?? 0) > 0, {
-    message: 'text or attachments is required',
+    error: 'text or attachments is required',
     path: ['text'],
   });
 
