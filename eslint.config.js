@@ -88,7 +88,7 @@ export default tseslint.config(
             },
             may('time', ['time', 'core']),
             may('observability', ['observability', 'core']),
-            may('config', ['config']),
+            may('config', ['config', 'genesys-cloud']),
             may('emulator', ['emulator']),
             may('demo-bot', ['demo-bot']),
             may(

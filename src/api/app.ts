@@ -10,6 +10,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { DeadLetterService } from '../core/services/dead-letter-service.ts';
 import type { EventFeed } from '../core/services/event-feed.ts';
+import type { HandoverEvent } from '../core/model/events.ts';
 import type { HandoverService } from '../core/services/handover-service.ts';
 import type { GatewayMetrics } from '../observability/metrics.ts';
 import type { ApiKeyAuthenticator } from './auth.ts';
@@ -17,6 +18,13 @@ import { installErrorHandling } from './error-handler.ts';
 import { deadLetterRoutes } from './routes/dead-letters.ts';
 import { eventRoutes } from './routes/events.ts';
 import { handoverRoutes } from './routes/handovers.ts';
+import { providerWebhookRoutes, type ProviderWebhookDeps } from './routes/provider-webhooks.ts';
+
+export interface Readiness {
+  readonly ready: boolean;
+  /** Why not, for people: e.g. an endpoint whose OAuth client Genesys refuses. No secrets. */
+  readonly problems: readonly string[];
+}
 
 export interface ApiDeps {
   readonly service: HandoverService;
@@ -26,10 +34,17 @@ export interface ApiDeps {
   readonly metrics: GatewayMetrics;
   readonly logger: FastifyBaseLogger;
   readonly shutdownSignal: AbortSignal;
-  /** Whether the gateway is ready to take work (store migrated, handovers resumed, not shutting down). */
-  readonly ready: () => boolean;
+  /**
+   * Whether the gateway is ready to take work (store migrated, handovers resumed, not shutting down,
+   * every endpoint's provider settings checked), and what is wrong when it is not.
+   */
+  readonly readiness: () => Readiness;
+  /** The contact centers' routes into the gateway (Open Messaging webhooks). */
+  readonly providerWebhooks: Omit<ProviderWebhookDeps, 'shutdownSignal'>;
   readonly version: string;
   readonly sseKeepAliveMs?: number;
+  /** Each event an SSE stream wrote (delivery receipts to the contact center). */
+  readonly onSseWritten?: (event: HandoverEvent) => void;
 }
 
 /** 1 MiB: a bot transcript of 1,000 lines fits; anything larger is a 413 BODY_TOO_LARGE. */
@@ -90,9 +105,12 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   app.get('/healthz', { schema: { hide: true } }, () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { hide: true } }, (_req, reply) =>
-    deps.ready() ? reply.send({ status: 'ready' }) : reply.code(503).send({ status: 'not_ready' }),
-  );
+  app.get('/readyz', { schema: { hide: true } }, (_req, reply) => {
+    const { ready, problems } = deps.readiness();
+    return ready
+      ? reply.send({ status: 'ready' })
+      : reply.code(503).send({ status: 'not_ready', ...(problems.length ? { problems } : {}) });
+  });
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) =>
     reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
   );
@@ -115,10 +133,14 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
           feed: deps.feed,
           shutdownSignal: deps.shutdownSignal,
           ...(deps.sseKeepAliveMs === undefined ? {} : { keepAliveMs: deps.sseKeepAliveMs }),
+          ...(deps.onSseWritten === undefined ? {} : { onWritten: deps.onSseWritten }),
         }),
       );
     },
     { prefix: '/v1' },
+  );
+  await app.register(
+    providerWebhookRoutes({ ...deps.providerWebhooks, shutdownSignal: deps.shutdownSignal }),
   );
   return app;
 }

@@ -1,14 +1,16 @@
 // Builds the provider of each configured endpoint: a guest-chat client per endpoint, sharing one
-// circuit breaker per Genesys environment (API base URL).
+// circuit breaker per Genesys environment (API base URL); an Open Messaging client per endpoint.
 import type { Logger as PinoLogger } from 'pino';
-import type { EndpointConfig, GatewayConfig } from '../config/schema.ts';
+import type { GatewayConfig, GuestChatEndpointConfig } from '../config/schema.ts';
 import type { HandoverProvider } from '../core/ports/provider.ts';
 import type { GatewayMetrics } from '../observability/metrics.ts';
 import { CircuitBreaker } from '../providers/genesys-guest-chat/adapter/circuit-breaker.ts';
 import { GuestChatProvider } from '../providers/genesys-guest-chat/adapter/guest-chat-provider.ts';
 import { resolveBaseUrl } from '../providers/genesys-guest-chat/regions.ts';
+import { openMessagingProvider, type OpenMessagingTuning, type Time } from './open-messaging-provider.ts';
 
 export interface ProviderTuning {
+  readonly openMessaging?: OpenMessagingTuning;
   /** Guest-chat event stream: expected heartbeat and the server's disconnect grace, ms. */
   readonly streamHeartbeatMs?: number;
   readonly streamGraceMs?: number;
@@ -17,9 +19,14 @@ export interface ProviderTuning {
 
 export function buildProviders(
   config: GatewayConfig,
-  deps: { readonly metrics: GatewayMetrics; readonly logger: PinoLogger; readonly tuning: ProviderTuning },
+  deps: {
+    readonly metrics: GatewayMetrics;
+    readonly logger: PinoLogger;
+    readonly tuning: ProviderTuning;
+    readonly time: Time;
+  },
 ): Map<string, HandoverProvider> {
-  const { metrics, logger, tuning } = deps;
+  const { metrics, logger, tuning, time } = deps;
   const breakers = new Map<string, CircuitBreaker>();
   const breakerFor = (baseUrl: string): CircuitBreaker => {
     let b = breakers.get(baseUrl);
@@ -39,25 +46,33 @@ export function buildProviders(
     }
     return b;
   };
-  const baseUrlOf = (e: EndpointConfig): string =>
+  const baseUrlOf = (e: GuestChatEndpointConfig): string =>
     resolveBaseUrl(
       e.genesys.baseUrl
         ? { baseUrl: e.genesys.baseUrl }
         : { environment: e.genesys.environment ?? 'mypurecloud.com' },
     );
+  const guestChat = (e: GuestChatEndpointConfig): HandoverProvider =>
+    new GuestChatProvider({
+      baseUrl: baseUrlOf(e),
+      breaker: breakerFor(baseUrlOf(e)),
+      organizationId: e.genesys.organizationId,
+      deploymentId: e.genesys.deploymentId,
+      onCall: (operation, status) => metrics.providerCalls.inc({ operation, status }),
+      logger: logger.child({ component: 'guest-chat-stream', endpoint: e.id }),
+      ...(tuning.streamHeartbeatMs === undefined ? {} : { heartbeatIntervalMs: tuning.streamHeartbeatMs }),
+      ...(tuning.streamGraceMs === undefined ? {} : { disconnectGraceMs: tuning.streamGraceMs }),
+    });
   return new Map<string, HandoverProvider>(
     config.endpoints.map((e) => [
       e.id,
-      new GuestChatProvider({
-        baseUrl: baseUrlOf(e),
-        breaker: breakerFor(baseUrlOf(e)),
-        organizationId: e.genesys.organizationId,
-        deploymentId: e.genesys.deploymentId,
-        onCall: (operation, status) => metrics.providerCalls.inc({ operation, status }),
-        logger: logger.child({ component: 'guest-chat-stream', endpoint: e.id }),
-        ...(tuning.streamHeartbeatMs === undefined ? {} : { heartbeatIntervalMs: tuning.streamHeartbeatMs }),
-        ...(tuning.streamGraceMs === undefined ? {} : { disconnectGraceMs: tuning.streamGraceMs }),
-      }),
+      e.provider === 'genesys-guest-chat'
+        ? guestChat(e)
+        : openMessagingProvider(e, {
+            logger,
+            time,
+            ...(tuning.openMessaging ? { tuning: tuning.openMessaging } : {}),
+          }),
     ]),
   );
 }

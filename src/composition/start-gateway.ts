@@ -15,6 +15,7 @@ import type { Store } from '../core/ports/store/index.ts';
 import { DeadLetterService } from '../core/services/dead-letter-service.ts';
 import { EventFeed } from '../core/services/event-feed.ts';
 import { HandoverService } from '../core/services/handover-service.ts';
+import { ReceiptService } from '../core/services/receipt-service.ts';
 import { InProcessNotifier } from '../delivery/in-process-notifier.ts';
 import { WebhookDispatcher, type WebhookRetryPolicy } from '../delivery/webhook/dispatcher.ts';
 import { GatewayMetrics } from '../observability/metrics.ts';
@@ -22,6 +23,7 @@ import { systemClock, systemRandom, systemScheduler } from '../time/system-time.
 import { createLogger } from './logger.ts';
 import { openStore } from './open-store.ts';
 import { packageVersion } from './package-version.ts';
+import { ProviderChecks } from './provider-checks.ts';
 import { buildProviders, type ProviderTuning } from './providers.ts';
 
 /** Knobs tests and the demo turn; production uses the defaults and the configuration. */
@@ -59,7 +61,11 @@ export async function startGateway(
   const metrics = new GatewayMetrics(() => store.handovers.countByState());
   const policies = new Map(config.endpoints.map((e) => [e.id, toPolicy(e)]));
   const webhooks = new Map(config.endpoints.map((e) => [e.id, e.webhook]));
-  const providers = buildProviders(config, { metrics, logger, tuning });
+  const providers = buildProviders(config, { metrics, logger, tuning, time: { clock, scheduler, random } });
+  metrics.observeProviders(function* () {
+    for (const [endpoint, provider] of providers)
+      if (provider.stats) yield { endpoint, stats: provider.stats() };
+  });
   const budgetMs = config.server.shutdownTimeoutSeconds * 1000;
 
   const dispatcher = new WebhookDispatcher({
@@ -80,7 +86,10 @@ export async function startGateway(
       const hook = webhooks.get(endpointId);
       return hook ? { url: hook.url, secrets: hook.secrets } : undefined;
     },
-    onOutcome: (outcome) => metrics.webhookDeliveries.inc({ outcome }),
+    onOutcome: (outcome, event) => {
+      metrics.webhookDeliveries.inc({ outcome });
+      if (outcome !== 'retry') void receipts.settled(event, outcome === 'delivered' ? 'delivered' : 'failed');
+    },
   });
 
   // After each commit with events: SSE followers wake, and so does the webhook dispatcher.
@@ -109,6 +118,17 @@ export async function startGateway(
       ...tuning.engine,
     },
   });
+  const shutdown = new AbortController();
+  const receipts = new ReceiptService({
+    units: engine.units,
+    provider: (id) => providers.get(id),
+    scheduler,
+    random,
+    logger: logger.child({ component: 'receipts' }),
+    policy: { initialDelayMs: 500, maxDelayMs: 5_000, maxRetryAfterMs: 10_000 },
+    signal: shutdown.signal,
+  });
+  const checks = new ProviderChecks({ providers, scheduler, logger: logger.child({ component: 'checks' }) });
   const service = new HandoverService({
     store,
     engine,
@@ -131,7 +151,6 @@ export async function startGateway(
     onReplay: () => dispatcher.kick(),
   });
 
-  const shutdown = new AbortController();
   let ready = false;
   const api = await buildApi({
     service,
@@ -141,12 +160,21 @@ export async function startGateway(
     metrics,
     logger: logger.child({ component: 'api' }),
     shutdownSignal: shutdown.signal,
-    ready: () => ready,
+    readiness: () => {
+      const problems = checks.problems();
+      return { ready: ready && problems.length === 0, problems };
+    },
+    providerWebhooks: {
+      webhookOf: (id) => providers.get(id)?.webhook,
+      accept: (endpointId, handoverId, events) => engine.acceptPushed(endpointId, handoverId, events),
+    },
+    onSseWritten: (event) => void receipts.settled(event, 'delivered'),
     version: packageVersion(),
     ...(tuning.sseKeepAliveMs === undefined ? {} : { sseKeepAliveMs: tuning.sseKeepAliveMs }),
   });
   const address = await api.listen({ host: config.server.host, port: config.server.port });
   dispatcher.start();
+  void checks.start();
   const resumed = await engine.resume();
   ready = true;
   logger.info({ resumed, endpoints: config.endpoints.length }, 'gateway ready');
@@ -162,7 +190,9 @@ export async function startGateway(
         ready = false;
         // SSE streams end; new requests get 503 SHUTTING_DOWN while sends in flight finish.
         shutdown.abort();
+        checks.stop();
         await Promise.all([engine.shutdown(budgetMs * 0.6), dispatcher.stop()]);
+        await Promise.allSettled([...providers.values()].map((p) => p.close?.()));
         await api.close();
         await store.close();
       })()),

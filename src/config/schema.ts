@@ -1,6 +1,7 @@
 // The gateway's configuration, validated with zod at start-up. A bad config stops start-up with
 // every problem listed (see load.ts). Durations are in seconds unless the name says otherwise.
 import { z } from 'zod';
+import { GENESYS_CLOUD_REGIONS } from '../providers/genesys-cloud/regions.ts';
 
 /** Region domains of Genesys Cloud (protocol doc §2.2). */
 export const GenesysRegions = [
@@ -51,12 +52,67 @@ const genesysGuestChat = z
     error: 'set exactly one of environment (a region domain) or baseUrl',
   });
 
-export const endpointSchema = z
+/** Genesys Cloud region keys and domains of the platform SDK (Open Messaging protocol §1.1). */
+const omRegion = z
+  .string()
+  .refine(
+    (r) => Object.hasOwn(GENESYS_CLOUD_REGIONS, r) || Object.values(GENESYS_CLOUD_REGIONS).includes(r as never),
+    { error: `a Genesys Cloud region key (e.g. eu_central_1) or domain (e.g. mypurecloud.de)` },
+  );
+
+/** Names of the participant attributes the Inbound Message flow reads (docs/open-messaging.md). */
+const attributeNames = z
+  .object({
+    queue: z.string().min(1).max(200).default('hg_queue'),
+    language: z.string().min(1).max(200).default('hg_language'),
+    skills: z.string().min(1).max(200).default('hg_skills'),
+    priority: z.string().min(1).max(200).default('hg_priority'),
+  })
+  .strict();
+
+const genesysOpenMessaging = z
+  .object({
+    /** A region key or domain; login at `https://login.<domain>`, API at `https://api.<domain>`. */
+    region: omRegion.optional(),
+    /** One origin for both, laid out like the emulator (`/login/oauth/token`, `/api/v2/…`). */
+    baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+    /** Or both spelled out. */
+    apiBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
+    loginBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
+    /** The OAuth client (client credentials grant, §1.2); use `${VAR}` references. */
+    clientId: z.string().min(1).max(200),
+    clientSecret: z.string().min(1).max(500),
+    /** The Open Messaging integration (Admin → Message → Platforms), §2. */
+    integrationId: z.string().min(1).max(100),
+    /** The integration's outbound webhook secret: signs what Genesys sends us (§4.4). Genesys wants > 15 characters. */
+    webhookSecret: z.string().min(16).max(500),
+    attributeNames: attributeNames.default({
+      queue: 'hg_queue',
+      language: 'hg_language',
+      skills: 'hg_skills',
+      priority: 'hg_priority',
+    }),
+    /** The text of the message that opens the Genesys conversation; `{name}` is the customer's display name. */
+    firstMessage: z.string().min(1).max(2000).default('{name} was handed over by the bot.'),
+    /** API calls in any 60 s for this OAuth client (§1.4); split it when endpoints share a client. */
+    requestsPerMinute: z.number().int().min(1).max(6000).default(300),
+  })
+  .strict()
+  .refine(
+    (g) =>
+      [g.region !== undefined, g.baseUrl !== undefined, g.apiBaseUrl !== undefined || g.loginBaseUrl !== undefined]
+        .filter(Boolean).length === 1 && (g.apiBaseUrl === undefined) === (g.loginBaseUrl === undefined),
+    { error: 'set exactly one of region, baseUrl, or both apiBaseUrl and loginBaseUrl' },
+  );
+
+/** What every endpoint has, whichever Genesys path it speaks. */
+const endpointBase = z
   .object({
     id,
-    provider: z.literal('genesys-guest-chat'),
-    genesys: genesysGuestChat,
-    /** Queue **name** (not its id): Genesys routes guest chats by name (protocol §5.1). */
+    /**
+     * Queue **name**: guest chat routes by it (protocol §5.1); Open Messaging hands it to the
+     * Architect flow as the queue attribute.
+     */
     queue: z.string().min(1).max(200),
     defaults: routingDefaults.default({ skills: [], customAttributes: {} }),
     /** Shown to the agent when the bot gives no customer display name. */
@@ -105,6 +161,11 @@ export const endpointSchema = z
       }),
   })
   .strict();
+
+export const endpointSchema = z.discriminatedUnion('provider', [
+  endpointBase.extend({ provider: z.literal('genesys-guest-chat'), genesys: genesysGuestChat }).strict(),
+  endpointBase.extend({ provider: z.literal('genesys-open-messaging'), genesys: genesysOpenMessaging }).strict(),
+]);
 
 export const apiKeySchema = z
   .object({
@@ -225,3 +286,5 @@ export function crossCheck(raw: unknown): string[] {
 
 export type GatewayConfig = z.infer<typeof configSchema>;
 export type EndpointConfig = z.infer<typeof endpointSchema>;
+export type GuestChatEndpointConfig = Extract<EndpointConfig, { provider: 'genesys-guest-chat' }>;
+export type OpenMessagingEndpointConfig = Extract<EndpointConfig, { provider: 'genesys-open-messaging' }>;

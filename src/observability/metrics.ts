@@ -40,4 +40,22 @@ export class GatewayMetrics {
       registers: [this.registry],
     });
   }
+
+  /**
+   * Numbers the providers keep (Open Messaging: notification channels and topics, token refreshes,
+   * rate-limit pauses), read at each scrape: `genesys_handover_provider{endpoint, stat}`.
+   */
+  observeProviders(read: () => Iterable<{ endpoint: string; stats: Readonly<Record<string, number>> }>): void {
+    new Gauge({
+      name: 'genesys_handover_provider',
+      help: "The providers' own numbers by endpoint (counters count since start).",
+      labelNames: ['endpoint', 'stat'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const { endpoint, stats } of read())
+          for (const [stat, value] of Object.entries(stats)) this.set({ endpoint, stat }, value);
+      },
+    });
+  }
 }

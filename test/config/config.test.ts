@@ -96,6 +96,56 @@ describe('configuration', () => {
     assert.ok(list.length >= 9);
   });
 
+  test('an Open Messaging endpoint: region or base URLs, credentials by reference, attribute names defaulted', () => {
+    const om = {
+      id: 'om',
+      provider: 'genesys-open-messaging',
+      genesys: {
+        region: 'eu_central_1',
+        clientId: '${OM_ID}',
+        clientSecret: '${OM_SECRET}',
+        integrationId: 'integration-1',
+        webhookSecret: '${OM_HOOK}',
+      },
+      queue: 'Support',
+    };
+    const omEnv = { ...env, OM_ID: 'client', OM_SECRET: 's3cr3t', OM_HOOK: 'x'.repeat(20) };
+    const cfg = parseConfig({ ...valid, endpoints: [...valid.endpoints, om] }, omEnv);
+    const ep = cfg.endpoints[1];
+    assert.ok(ep?.provider === 'genesys-open-messaging');
+    assert.equal(ep.genesys.clientSecret, 's3cr3t');
+    assert.deepEqual(ep.genesys.attributeNames, {
+      queue: 'hg_queue',
+      language: 'hg_language',
+      skills: 'hg_skills',
+      priority: 'hg_priority',
+    });
+    assert.equal(ep.genesys.requestsPerMinute, 300);
+
+    const bad = {
+      ...om,
+      genesys: {
+        ...om.genesys,
+        region: 'moon_1',
+        baseUrl: 'http://127.0.0.1:1',
+        apiBaseUrl: 'http://127.0.0.1:2',
+        webhookSecret: 'short',
+      },
+    };
+    const text = problems(() => parseConfig({ ...valid, endpoints: [...valid.endpoints, bad] }, omEnv)).join('\n');
+    for (const expected of [
+      'endpoints.1.genesys.region',
+      'endpoints.1.genesys.webhookSecret',
+      'exactly one of region, baseUrl, or both apiBaseUrl and loginBaseUrl',
+    ])
+      assert.ok(text.includes(expected), `missing "${expected}" in:\n${text}`);
+    assert.ok(!text.includes('s3cr3t'), 'a problem never repeats a secret');
+    const unknown = problems(() =>
+      parseConfig({ ...valid, endpoints: [{ ...om, provider: 'genesys-carrier-pigeon' }] }, omEnv),
+    ).join('\n');
+    assert.ok(unknown.includes('endpoints.0.provider'), unknown);
+  });
+
   test('a missing ${VAR} is a problem, not an empty secret', () => {
     const list = problems(() => parseConfig(valid, { BOT_KEY: env.BOT_KEY }));
     assert.ok(list.some((p) => p.includes('HOOK_SECRET is not set')));
@@ -109,7 +159,8 @@ describe('configuration', () => {
         yamlPath,
         'apiKeys:\n  - name: bot\n    key: ${BOT_KEY}\n    endpoints: ["*"]\nendpoints:\n  - id: support\n    provider: genesys-guest-chat\n    genesys: { baseUrl: "http://127.0.0.1:8099", organizationId: o, deploymentId: d }\n    queue: Support\n',
       );
-      assert.equal(loadConfigFile(yamlPath, env).endpoints[0]?.genesys.baseUrl, 'http://127.0.0.1:8099');
+      const loaded = loadConfigFile(yamlPath, env).endpoints[0];
+      assert.equal(loaded?.provider === 'genesys-guest-chat' ? loaded.genesys.baseUrl : undefined, 'http://127.0.0.1:8099');
       const jsonPath = join(dir, 'c.json');
       writeFileSync(jsonPath, JSON.stringify(valid));
       assert.equal(loadConfigFile(jsonPath, env).endpoints[0]?.id, 'support');
@@ -129,8 +180,13 @@ test('the example configuration in config/example.yaml is valid', () => {
     GENESYS_ORG_ID: 'org',
     GENESYS_DEPLOYMENT_ID: 'dep',
     WEBHOOK_SECRET: 'whsec_c2VjcmV0c2VjcmV0c2VjcmV0',
+    GENESYS_CLIENT_ID: 'client',
+    GENESYS_CLIENT_SECRET: 'secret',
+    GENESYS_INTEGRATION_ID: 'integration',
+    GENESYS_WEBHOOK_SECRET: 'a-webhook-secret-of-some-length',
   });
-  assert.equal(cfg.endpoints.at(0)?.genesys.environment, 'mypurecloud.de');
+  const first = cfg.endpoints.at(0);
+  assert.equal(first?.provider === 'genesys-guest-chat' ? first.genesys.environment : undefined, 'mypurecloud.de');
 });
 
 test('store: SQLite by default (kind optional), or PostgreSQL with a URL', () => {

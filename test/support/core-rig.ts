@@ -89,12 +89,14 @@ export interface CoreRigOptions {
   /** Wraps the store the engine sees (e.g. to count calls). */
   readonly wrapStore?: (store: Store) => Store;
   readonly endWaitMs?: number;
+  /** The scripted provider in push mode (agent messages and typing pushed, like Open Messaging). */
+  readonly push?: { readonly reorderWindowMs: number };
 }
 
 export class CoreRig {
   readonly time = new VirtualTime('2030-01-01T09:00:00.000Z');
   readonly store = new MemoryStore();
-  readonly provider = new ScriptedProvider({ clock: this.time, scheduler: this.time });
+  readonly provider: ScriptedProvider;
   readonly notifier = new InProcessNotifier();
   engine!: HandoverEngine;
   service!: HandoverService;
@@ -104,6 +106,11 @@ export class CoreRig {
 
   private constructor(options: CoreRigOptions) {
     this.#options = options;
+    this.provider = new ScriptedProvider({
+      clock: this.time,
+      scheduler: this.time,
+      ...(options.push ? { push: options.push } : {}),
+    });
   }
 
   static async start(options: CoreRigOptions = {}): Promise<CoreRig> {

@@ -1,6 +1,7 @@
 // GET /v1/handovers/{id}/events — Server-Sent Events, resumable with Last-Event-ID.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { EventFeed } from '../../core/services/event-feed.ts';
+import type { HandoverEvent } from '../../core/model/events.ts';
 import type { HandoverService } from '../../core/services/handover-service.ts';
 import { SSE_HEADERS, writeEventStream } from '../sse/write-event-stream.ts';
 import { errorResponse, handoverIdParams } from '../schemas.ts';
@@ -12,6 +13,8 @@ export interface EventRoutesDeps {
   /** Aborted when the gateway shuts down, so open streams end and the server can close. */
   readonly shutdownSignal: AbortSignal;
   readonly keepAliveMs?: number;
+  /** Each event an SSE stream wrote (delivery receipts to the contact center). */
+  readonly onWritten?: (event: HandoverEvent) => void;
 }
 
 export const eventRoutes =
@@ -45,6 +48,7 @@ export const eventRoutes =
             res: reply.raw,
             signal: controller.signal,
             ...(deps.keepAliveMs === undefined ? {} : { keepAliveMs: deps.keepAliveMs }),
+            ...(deps.onWritten === undefined ? {} : { onWritten: deps.onWritten }),
             logger: req.log,
           });
         } finally {

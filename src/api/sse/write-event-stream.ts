@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { GatewayError } from '../../core/errors.ts';
 import { errorField, silentLogger, type Logger } from '../../core/ports/logger.ts';
 import type { EventFeed } from '../../core/services/event-feed.ts';
+import type { HandoverEvent } from '../../core/model/events.ts';
 import { formatSseComment, formatSseEvent, formatSseRetry } from './format.ts';
 
 export interface WriteEventStreamOptions {
@@ -21,6 +22,8 @@ export interface WriteEventStreamOptions {
   /** Reconnection delay suggested to EventSource (`retry:`), in ms. Default 3 000. */
   readonly retryMs?: number;
   readonly logger?: Logger;
+  /** Each event once it is written to the socket (delivery receipts). Must not throw. */
+  readonly onWritten?: (event: HandoverEvent) => void;
 }
 
 export type StreamEndReason =
@@ -89,6 +92,7 @@ export async function writeEventStream(options: WriteEventStreamOptions): Promis
         if (isClosed()) return { reason: 'closed', sent };
         await write(formatSseEvent(event));
         sent += 1;
+        options.onWritten?.(event);
       }
     }
     return { reason: isClosed() ? 'closed' : 'finished', sent };

@@ -8,7 +8,7 @@ import type { EndpointPolicy } from '../model/endpoint-policy.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { EventNotifier } from '../ports/notifier.ts';
-import type { HandoverProvider, ProviderRef } from '../ports/provider.ts';
+import type { HandoverProvider, ProviderEvent, ProviderRef } from '../ports/provider.ts';
 import type { Random, Scheduler } from '../ports/scheduler.ts';
 import type { Store } from '../ports/store/index.ts';
 import type { BackoffPolicy } from '../retry/backoff.ts';
@@ -173,6 +173,28 @@ export class HandoverEngine {
     const bringingUp = this.#bringingUp.get(id);
     if (bringingUp) await bringingUp; // a conversation being created is left properly, not orphaned
     await this.#closer.close(id);
+  }
+
+  /**
+   * Events a provider pushed to the gateway for one handover (its webhook). `committed`: they are
+   * stored — answer the provider 2xx. `ignored`: the handover is not this endpoint's, unknown or
+   * over — answer 2xx too (a retry could never succeed). `not-ready`: this process has no session
+   * for it yet (its conversation is being created, the gateway is starting or stopping) — the
+   * provider should deliver again. Rejects with NotCommittedError (and store errors) when the
+   * events could not be committed: the provider should deliver again.
+   */
+  async acceptPushed(
+    endpointId: string,
+    id: string,
+    events: readonly ProviderEvent[],
+  ): Promise<'committed' | 'ignored' | 'not-ready'> {
+    const live = await this.units.read(id);
+    const handover = live?.record.handover;
+    if (!handover || handover.endpointId !== endpointId || isTerminal(handover.state)) return 'ignored';
+    const session = this.#sessions.get(id);
+    if (!session || !this.#accepting) return 'not-ready';
+    await session.push(events);
+    return 'committed';
   }
 
   /** The customer showed a sign of life (a message, typing, presence back). */

@@ -11,6 +11,12 @@
 //
 // A failing catch-up is retried with backoff for as long as the session lives; nothing is committed
 // past the gap meanwhile, so a shutdown or a crash at any point leaves the cursor at the gap.
+//
+// Pushed events (a provider's webhook, Open Messaging §4.5) take the same way in, and their caller
+// learns when they are committed: the route answers the provider 2xx only then, so a crash before
+// the commit makes the provider deliver again. A pushed event held during a catch-up settles when
+// that catch-up is done (it is in the history the catch-up read, or in the buffer it applied). For a
+// provider whose events arrive out of order, every event first waits in a reorder pen.
 import type { Logger } from '../ports/logger.ts';
 import type {
   Connection,
@@ -27,6 +33,7 @@ import type { BackoffPolicy } from '../retry/backoff.ts';
 import { retryDelay } from '../retry/backoff.ts';
 import { applyInOrder, catchUp, readParticipants, type CatchUpContext } from './catch-up.ts';
 import { errorCode, isPermanentProviderError, retryableProviderError } from './errors.ts';
+import { ReorderPen } from './reorder-pen.ts';
 import type { HandoverUnits } from './handover-units.ts';
 import type { ProviderError } from '../ports/provider.ts';
 
@@ -34,6 +41,28 @@ import type { ProviderError } from '../ports/provider.ts';
 const MAX_BUFFERED = 1_000;
 
 export type CatchUpOutcome = 'done' | 'refused' | 'stopped';
+
+/** A pushed event could not be committed (the session stopped, the provider refused a read). */
+export class NotCommittedError extends Error {
+  constructor(reason: string) {
+    super(`The event was not committed: ${reason}.`);
+    this.name = 'NotCommittedError';
+  }
+}
+
+interface Arrival {
+  readonly event: ProviderEvent;
+  /** Pushed to the gateway (the caller waits for the commit), not from the attachment. */
+  readonly pushed: boolean;
+}
+
+/** What became of an event on its way in. */
+type Taken = 'committed' | 'held' | 'dropped' | 'stopped';
+
+interface Waiter {
+  readonly resolve: () => void;
+  readonly reject: (err: Error) => void;
+}
 
 export interface ProviderSessionDeps {
   readonly units: HandoverUnits;
@@ -66,13 +95,19 @@ export class ProviderSession {
   #again = false;
   #catchingUp: Promise<CatchUpOutcome> | undefined;
   /** Live commits, one after the other in arrival order. */
-  #chain: Promise<void> = Promise.resolve();
+  #chain: Promise<unknown> = Promise.resolve();
+  /** Pushed events held during a catch-up: settled when it ends. */
+  #waiters: Waiter[] = [];
+  readonly #pen: ReorderPen<Arrival> | undefined;
 
   constructor(id: string, provider: HandoverProvider, ref: ProviderRef, deps: ProviderSessionDeps) {
     this.id = id;
     this.#provider = provider;
     this.#ref = ref;
     this.#d = deps;
+    const windowMs = provider.webhook?.reorderWindowMs ?? 0;
+    this.#pen =
+      windowMs > 0 ? new ReorderPen<Arrival>(windowMs, deps, (a) => this.#onEvent(a)) : undefined;
     if (deps.signal.aborted) this.#abort.abort(deps.signal.reason);
     else deps.signal.addEventListener('abort', this.#onStop, { once: true });
   }
@@ -81,9 +116,20 @@ export class ProviderSession {
   async attach(): Promise<void> {
     this.#attachment = await this.#provider.attach(
       this.#ref,
-      { onEvent: (e) => this.#onEvent(e), onState: (s, d) => this.#onState(s, d?.reason) },
+      {
+        onEvent: (event) => this.#admit({ event, pushed: false }).catch(() => undefined),
+        onState: (s, d) => this.#onState(s, d?.reason),
+      },
       this.#abort.signal,
     );
+  }
+
+  /**
+   * Events the provider pushed to the gateway for this handover, in the order given. Resolves once
+   * all are committed (duplicates count as committed); rejects with NotCommittedError otherwise.
+   */
+  async push(events: readonly ProviderEvent[]): Promise<void> {
+    await Promise.all(events.map((event) => this.#admit({ event, pushed: true })));
   }
 
   get live(): boolean {
@@ -101,6 +147,8 @@ export class ProviderSession {
   async close(): Promise<void> {
     this.#d.signal.removeEventListener('abort', this.#onStop);
     this.#abort.abort(new Error('session closed'));
+    this.#pen?.flush(); // releases into a stopped session: pushed events are refused, not left hanging
+    this.#settleWaiters('stopped');
     this.#buffer = [];
     const attachment = this.#attachment;
     this.#attachment = undefined;
@@ -112,16 +160,27 @@ export class ProviderSession {
     return this.#abort.signal.aborted;
   }
 
-  /** Settles once the event is taken in order: committed, or held for the catch-up reading the gap. */
-  #onEvent(event: ProviderEvent): Promise<void> {
-    if (this.#stopped()) return Promise.resolve();
-    if (this.#syncing) {
-      this.#hold(event);
-      return Promise.resolve();
-    }
-    const taken = this.#chain.then(() => this.#commitLive(event));
+  #admit(arrival: Arrival): Promise<void> {
+    return this.#pen ? this.#pen.admit(arrival) : this.#onEvent(arrival);
+  }
+
+  /**
+   * Takes an event in order: committed live, or held for the catch-up reading the gap. For an event
+   * from the attachment, settles once taken (a held one does not hold up the stream); for a pushed
+   * one, once committed — after the catch-up, when it was held.
+   */
+  #onEvent({ event, pushed }: Arrival): Promise<void> {
+    if (this.#stopped()) return pushed ? Promise.reject(new NotCommittedError('stopped')) : Promise.resolve();
+    const taken: Promise<Taken> = this.#syncing
+      ? Promise.resolve(this.#hold(event))
+      : this.#chain.then(() => this.#commitLive(event));
     this.#chain = taken;
-    return taken;
+    if (!pushed) return taken.then(() => undefined);
+    return taken.then((t) => {
+      if (t === 'committed' || t === 'dropped') return undefined;
+      if (t === 'stopped') throw new NotCommittedError('stopped');
+      return new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    });
   }
 
   #onState(state: AttachmentState, reason: string | undefined): void {
@@ -131,33 +190,44 @@ export class ProviderSession {
     else if (state === 'lost') this.#d.onLost(this.id, reason);
   }
 
-  async #commitLive(event: ProviderEvent): Promise<void> {
-    if (this.#stopped()) return;
-    if (this.#syncing) {
-      this.#hold(event); // a gap opened while this event waited its turn
-      return;
-    }
+  async #commitLive(event: ProviderEvent): Promise<Taken> {
+    if (this.#stopped()) return 'stopped';
+    if (this.#syncing) return this.#hold(event); // a gap opened while this event waited its turn
     try {
       await applyInOrder(this.#context(), [event]);
+      return 'committed';
     } catch (err) {
-      if (this.#stopped()) return;
+      if (this.#stopped()) return 'stopped';
       // Not committed: it is after the cursor, so the catch-up reads it again (typing aside).
       this.#d.logger.warn(
         { handoverId: this.id, code: errorCode(err) },
         'committing a live event failed; catching up',
       );
       void this.#requestCatchUp();
+      return event.type === 'typing' ? 'dropped' : 'held';
     }
   }
 
-  #hold(event: ProviderEvent): void {
-    if (event.type === 'typing') return; // a hint that is stale by the time the gap is read
+  #hold(event: ProviderEvent): Taken {
+    if (event.type === 'typing') return 'dropped'; // a hint that is stale by the time the gap is read
     if (this.#buffer.length >= MAX_BUFFERED) {
+      // The catch-up reads once more instead: what was dropped here is in the provider's history.
       this.#buffer = [];
       this.#overflowed = true;
-      return;
+      return 'held';
     }
     this.#buffer.push(event);
+    return 'held';
+  }
+
+  /** Pushed events held during the catch-up that just ended: committed with it, or not at all. */
+  #settleWaiters(outcome: CatchUpOutcome): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiters) {
+      if (outcome === 'done') w.resolve();
+      else w.reject(new NotCommittedError(outcome === 'refused' ? 'the provider refused a read' : 'stopped'));
+    }
   }
 
   #requestCatchUp(): Promise<CatchUpOutcome> {
@@ -166,8 +236,10 @@ export class ProviderSession {
       this.#again = true;
       return this.#catchingUp;
     }
-    const running = this.#catchUpLoop().finally(() => {
+    const running = this.#catchUpLoop().then((outcome) => {
       if (this.#catchingUp === running) this.#catchingUp = undefined;
+      this.#settleWaiters(outcome);
+      return outcome;
     });
     this.#catchingUp = running;
     return running;

@@ -138,7 +138,8 @@ export type WebhookReading =
 
 /**
  * A provider whose events are pushed to the gateway over HTTP (Open Messaging's outbound webhook,
- * §4.5): at least once, in no guaranteed order.
+ * §4.5): at least once, in no guaranteed order. Every pushed message must also be readable in
+ * `history` — that is how a catch-up finds what a push could not deliver (the gateway was down).
  */
 export interface ProviderWebhook {
   /**
@@ -188,8 +189,9 @@ export interface HandoverProvider {
     signal: AbortSignal,
   ): Promise<void>;
   /**
-   * A start-up check of the provider's settings (credentials, the integration): what `/readyz`
-   * reports while it fails. Optional.
+   * A start-up check of the provider's settings (credentials, the integration). Rejects with an
+   * error whose message says in plain words what is wrong — `/readyz` shows it, so no secrets.
+   * Optional.
    */
   check?(signal: AbortSignal): Promise<void>;
   /** Numbers for `/metrics` (e.g. notification channels, topics, token refreshes). Optional. */

@@ -7,6 +7,10 @@
 // our own messages (flagged `own`); a live event is delivered only while the stream is up (events
 // while it is down are in the history, never replayed — guest chat §9.7); the customer leaving ends
 // the chat for everybody; a send to an ended chat is refused for good.
+//
+// In push mode (`options.push`) it behaves like Open Messaging: agent messages and typing do not
+// come on the attachment but wait in the conversation's `pushed` list, for the test to deliver
+// through the gateway's push path in whatever order, as often as it likes (a webhook, §4.5).
 import type { Clock } from '../../core/ports/clock.ts';
 import {
   ProviderError,
@@ -18,15 +22,27 @@ import {
   type Participant,
   type ParticipantState,
   type ProviderRef,
+  type ProviderEvent,
   type ProviderStartRequest,
+  type ProviderWebhook,
   type SentMessage,
+  type WebhookReading,
 } from '../../core/ports/provider.ts';
+import { z } from 'zod';
 import type { Attachment } from '../../core/model/attachment.ts';
 import { sleep, type Scheduler } from '../../core/ports/scheduler.ts';
 
 export const SCRIPTED_KIND = 'scripted';
 
-export type ScriptedOperation = 'start' | 'attach' | 'history' | 'participants' | 'send' | 'typing' | 'end';
+export type ScriptedOperation =
+  | 'start'
+  | 'attach'
+  | 'history'
+  | 'participants'
+  | 'send'
+  | 'typing'
+  | 'end'
+  | 'acknowledge';
 
 /**
  * What a scripted failure looks like: retryable (a 5xx/429, optionally with Retry-After), permanent
@@ -59,6 +75,10 @@ export class ScriptedConversation {
   readonly request: ProviderStartRequest;
   readonly customer: Participant;
   readonly messages: ScriptedMessage[] = [];
+  /** Delivery receipts the gateway sent for agent messages, in order. */
+  readonly receipts: { providerMessageId: string; outcome: 'delivered' | 'failed' }[] = [];
+  /** Push mode: agent messages and typing waiting to be delivered by the test, oldest first. */
+  readonly pushed: ProviderEvent[] = [];
   readonly #members = new Map<string, Member>();
   readonly #provider: ScriptedProvider;
   #handlers: AttachmentHandlers | undefined;
@@ -234,8 +254,9 @@ export class ScriptedConversation {
     this.#emit({ type: 'participant', participant, state, at: this.#now() });
   }
 
-  #emit(event: Parameters<AttachmentHandlers['onEvent']>[0]): void {
-    if (this.#streamUp) void this.#handlers?.onEvent(event);
+  #emit(event: ProviderEvent): void {
+    if (this.#provider.webhook && event.type !== 'participant') this.pushed.push(event);
+    else if (this.#streamUp) void this.#handlers?.onEvent(event);
   }
 
   #now(): string {
@@ -248,12 +269,46 @@ export interface ScriptedProviderOptions {
   readonly scheduler: Scheduler;
   readonly maxMessageLength?: number;
   readonly sendSettleMs?: number;
+  /** Push mode: messages and typing are pushed (see the top of this file), reordered within this window. */
+  readonly push?: { readonly reorderWindowMs: number };
 }
+
+/** A scripted push: `{ "handoverId": …, "events": [ProviderEvent, …] }`, checked like any input. */
+const participantSchema = z.object({
+  id: z.string(),
+  role: z.enum(['customer', 'agent', 'system']),
+  displayName: z.string().optional(),
+  avatarUrl: z.string().optional(),
+});
+const pushedSchema = z.object({
+  handoverId: z.string().min(1),
+  events: z.array(
+    z.discriminatedUnion('type', [
+      z.object({
+        type: z.literal('message'),
+        providerMessageId: z.string(),
+        participant: participantSchema,
+        text: z.string(),
+        kind: z.enum(['text', 'notice']),
+        own: z.boolean(),
+        at: z.string(),
+      }),
+      z.object({
+        type: z.literal('typing'),
+        participant: participantSchema,
+        own: z.boolean(),
+        at: z.string(),
+        durationMs: z.number().optional(),
+      }),
+    ]),
+  ),
+});
 
 export class ScriptedProvider implements HandoverProvider {
   readonly kind = SCRIPTED_KIND;
   readonly maxMessageLength: number;
   readonly capabilities = { attachments: true };
+  readonly webhook?: ProviderWebhook;
   /** How long an unanswered send may still land (options.sendSettleMs, default 10 s). */
   readonly sendSettleMs: number;
   readonly clock: Clock;
@@ -269,6 +324,11 @@ export class ScriptedProvider implements HandoverProvider {
     this.#scheduler = options.scheduler;
     this.maxMessageLength = options.maxMessageLength ?? 4_000;
     this.sendSettleMs = options.sendSettleMs ?? 10_000;
+    if (options.push)
+      this.webhook = {
+        reorderWindowMs: options.push.reorderWindowMs,
+        read: (body) => Promise.resolve(readPush(body)),
+      };
   }
 
   /** The next `count` calls of `operation` fail like this. */
@@ -356,6 +416,16 @@ export class ScriptedProvider implements HandoverProvider {
     this.#conversation(ref).customerLeaves();
   }
 
+  async acknowledge(
+    ref: ProviderRef,
+    providerMessageId: string,
+    outcome: 'delivered' | 'failed',
+    signal: AbortSignal,
+  ): Promise<void> {
+    await this.#call('acknowledge', signal);
+    this.#conversation(ref).receipts.push({ providerMessageId, outcome });
+  }
+
   #conversation(ref: ProviderRef): ScriptedConversation {
     const id = ref.data.conversationId;
     const conversation = typeof id === 'string' ? this.#conversations.get(id) : undefined;
@@ -401,4 +471,27 @@ export class ScriptedProvider implements HandoverProvider {
           retryable: false,
         });
   }
+}
+
+function readPush(body: Buffer): WebhookReading {
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch {
+    return { kind: 'ignored', detail: 'not JSON' };
+  }
+  const parsed = pushedSchema.safeParse(json);
+  if (!parsed.success) return { kind: 'ignored', detail: 'not a scripted push' };
+  const events = parsed.data.events.map((e): ProviderEvent => {
+    const { displayName, avatarUrl, ...p } = e.participant;
+    const participant = {
+      ...p,
+      ...(displayName === undefined ? {} : { displayName }),
+      ...(avatarUrl === undefined ? {} : { avatarUrl }),
+    };
+    if (e.type === 'message') return { ...e, participant };
+    const { durationMs, ...rest } = e;
+    return { ...rest, participant, ...(durationMs === undefined ? {} : { durationMs }) };
+  });
+  return { kind: 'events', handoverId: parsed.data.handoverId, events };
 }

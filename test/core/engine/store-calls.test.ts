@@ -3,14 +3,9 @@
 // records every call, through the real API route for the customer side.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pino } from 'pino';
-import { buildApi } from '../../../src/api/app.ts';
-import { ApiKeyAuthenticator } from '../../../src/api/auth.ts';
 import type { Store } from '../../../src/core/ports/store/index.ts';
-import { DeadLetterService } from '../../../src/core/services/dead-letter-service.ts';
-import { EventFeed } from '../../../src/core/services/event-feed.ts';
-import { GatewayMetrics } from '../../../src/observability/metrics.ts';
 import { CoreRig } from '../../support/core-rig.ts';
+import { RIG_API_KEY, rigApi } from '../../support/rig-api.ts';
 
 /** Wraps a store so every call is counted by `part.method`. */
 function counting(store: Store, counts: Map<string, number>): Store {
@@ -39,32 +34,14 @@ test('a customer message, POST …/messages to the provider send and its sent co
   const counts = new Map<string, number>();
   const rig = await CoreRig.start({ wrapStore: (s) => counting(s, counts) });
   const { id, conv } = await rig.activeHandover();
-  const key = 'k'.repeat(32);
-  const app = await buildApi({
-    service: rig.service,
-    feed: new EventFeed({
-      events: rig.store.events,
-      notifier: rig.notifier,
-      isFinished: () => Promise.resolve(false),
-    }),
-    deadLetters: new DeadLetterService({
-      events: rig.store.events,
-      handovers: rig.store.handovers,
-      clock: rig.time,
-    }),
-    auth: new ApiKeyAuthenticator([{ name: 'bot', key, endpoints: ['*'] }]),
-    metrics: new GatewayMetrics(() => rig.store.handovers.countByState()),
-    logger: pino({ level: 'silent' }),
-    shutdownSignal: new AbortController().signal,
-    ready: () => true,
-    version: 'test',
-  });
+  const app = await rigApi(rig);
+
   await rig.advance(5_000);
   counts.clear();
   const res = await app.inject({
     method: 'POST',
     url: `/v1/handovers/${id}/messages`,
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${RIG_API_KEY}`, 'content-type': 'application/json' },
     payload: { text: 'counted' },
   });
   assert.equal(res.statusCode, 202);

@@ -1,0 +1,88 @@
+// Restores provider order of events that arrive out of it. Open Messaging pushes agent messages to
+// the gateway's webhook at least once and in no guaranteed order (protocol §4.5), and its
+// participant changes come on a separate socket (§4.6): an event is held here for a short window
+// after it arrived and released in provider-time order (`at`) with whatever else came meanwhile.
+// Disorder wider than the window is not repaired here: it is committed late (the transcript keeps
+// arrival order then) — docs/open-messaging.md says so.
+import type { Clock } from '../ports/clock.ts';
+import type { Scheduler, TimerHandle } from '../ports/scheduler.ts';
+
+interface Penned<T> {
+  readonly item: T;
+  readonly arrivedAt: number;
+  /** Arrival order: the tie-break (events of one call keep their order). */
+  readonly n: number;
+  readonly resolve: (settled: Promise<void>) => void;
+}
+
+export class ReorderPen<T extends { readonly event: { readonly at: string } }> {
+  readonly #windowMs: number;
+  readonly #scheduler: Scheduler;
+  readonly #clock: Clock;
+  readonly #release: (item: T) => Promise<void>;
+  #penned: Penned<T>[] = [];
+  #timer: TimerHandle | undefined;
+  #n = 0;
+
+  /** `release` takes events in the order to commit them; its promise settles with the commit. */
+  constructor(
+    windowMs: number,
+    time: { readonly scheduler: Scheduler; readonly clock: Clock },
+    release: (item: T) => Promise<void>,
+  ) {
+    this.#windowMs = windowMs;
+    this.#scheduler = time.scheduler;
+    this.#clock = time.clock;
+    this.#release = release;
+  }
+
+  /** Settles when the event is committed (or rejects when it could not be), after the window. */
+  admit(item: T): Promise<void> {
+    return new Promise<Promise<void>>((resolve) => {
+      this.#penned.push({ item, arrivedAt: this.#now(), n: this.#n++, resolve });
+      this.#arm();
+    }).then((settled) => settled);
+  }
+
+  /** Releases everything now (a shutdown): the caller decides what the releases do. */
+  flush(): void {
+    this.#timer?.cancel();
+    this.#timer = undefined;
+    this.#releaseWhere(() => true);
+  }
+
+  #now(): number {
+    return this.#clock.now().getTime();
+  }
+
+  #arm(): void {
+    if (this.#timer || this.#penned.length === 0) return;
+    const oldest = Math.min(...this.#penned.map((p) => p.arrivedAt));
+    this.#timer = this.#scheduler.after(Math.max(0, oldest + this.#windowMs - this.#now()), () => {
+      this.#timer = undefined;
+      const now = this.#now();
+      this.#releaseWhere((p) => p.arrivedAt + this.#windowMs <= now);
+      this.#arm();
+    });
+  }
+
+  /**
+   * Releases the due events, and with them every held event that happened no later than the newest
+   * due one (it is here already and belongs before it), oldest first.
+   */
+  #releaseWhere(due: (p: Penned<T>) => boolean): void {
+    const dueOnes = this.#penned.filter(due);
+    if (dueOnes.length === 0) return;
+    const horizon = Math.max(...dueOnes.map((p) => timeOf(p)));
+    const out = this.#penned.filter((p) => due(p) || timeOf(p) <= horizon);
+    this.#penned = this.#penned.filter((p) => !out.includes(p));
+    out.sort((a, b) => timeOf(a) - timeOf(b) || a.n - b.n);
+    for (const p of out) p.resolve(this.#release(p.item));
+  }
+}
+
+/** Provider time in ms; an unreadable time sorts as its arrival (it cannot be placed better). */
+function timeOf(p: Penned<{ readonly event: { readonly at: string } }>): number {
+  const t = Date.parse(p.item.event.at);
+  return Number.isNaN(t) ? p.arrivedAt : t;
+}

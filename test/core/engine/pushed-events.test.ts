@@ -1,0 +1,152 @@
+// Events a provider pushes to the gateway (Open Messaging's webhook, protocol §4.5: at least once,
+// in no guaranteed order): committed before the push is answered, in provider order within the
+// reorder window, once however often they come — on virtual time, with the scripted provider in
+// push mode.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ProviderEvent } from '../../../src/core/ports/provider.ts';
+import { NotCommittedError } from '../../../src/core/engine/provider-session.ts';
+import { CoreRig, ENDPOINT } from '../../support/core-rig.ts';
+
+const WINDOW_MS = 1_000;
+
+async function pushRig(): Promise<CoreRig> {
+  return CoreRig.start({ push: { reorderWindowMs: WINDOW_MS } });
+}
+
+/** Pushes and tracks when the push settles (as the webhook route would answer). */
+function push(rig: CoreRig, id: string, events: readonly ProviderEvent[]) {
+  const state: { outcome?: string; error?: unknown } = {};
+  const done = rig.engine.acceptPushed(ENDPOINT, id, events).then(
+    (o) => (state.outcome = o),
+    (err: unknown) => (state.error = err),
+  );
+  return { state, done };
+}
+
+test('pushed messages that arrive out of order are committed in provider order, then answered', async () => {
+  const rig = await pushRig();
+  const { id, conv } = await rig.activeHandover();
+  conv.agentWrites('one');
+  await rig.advance(10);
+  conv.agentWrites('two');
+  const [one, two] = conv.pushed.splice(0);
+  assert.ok(one && two);
+  const late = push(rig, id, [two]);
+  await rig.advance(300);
+  const early = push(rig, id, [one]);
+  await rig.advance(WINDOW_MS / 2);
+  assert.equal(late.state.outcome, undefined, 'not answered before the window has passed');
+  assert.deepEqual(await rig.agentTexts(id), [], 'nothing committed within the window');
+  await rig.advance(WINDOW_MS);
+  await Promise.all([late.done, early.done]);
+  assert.equal(late.state.outcome, 'committed');
+  assert.equal(early.state.outcome, 'committed');
+  assert.deepEqual(await rig.agentTexts(id), ['one', 'two']);
+});
+
+test('a push delivered twice is committed once; both deliveries are answered "committed"', async () => {
+  const rig = await pushRig();
+  const { id, conv } = await rig.activeHandover();
+  conv.agentWrites('only once');
+  const [message] = conv.pushed.splice(0);
+  assert.ok(message);
+  const first = push(rig, id, [message]);
+  await rig.advance(WINDOW_MS + 10);
+  const again = push(rig, id, [message]);
+  await rig.advance(WINDOW_MS + 10);
+  await Promise.all([first.done, again.done]);
+  assert.equal(first.state.outcome, 'committed');
+  assert.equal(again.state.outcome, 'committed');
+  assert.deepEqual(await rig.agentTexts(id), ['only once']);
+});
+
+test('pushes for an unknown, foreign or ended handover are ignored; before its session exists, not ready', async () => {
+  const rig = await pushRig();
+  const { id, conv } = await rig.activeHandover();
+  conv.agentWrites('hi');
+  const [message] = conv.pushed.splice(0);
+  assert.ok(message);
+  assert.equal(
+    await rig.engine.acceptPushed(ENDPOINT, '00000000-0000-4000-8000-999999999999', [message]),
+    'ignored',
+  );
+  assert.equal(await rig.engine.acceptPushed('other-endpoint', id, [message]), 'ignored');
+
+  rig.provider.latency('start', 5_000);
+  const { handover } = await rig.service.start({
+    endpointId: ENDPOINT,
+    customer: { userId: 'slow', sessionId: 's', displayName: 'Slow' },
+  });
+  await rig.advance(100);
+  assert.equal(await rig.engine.acceptPushed(ENDPOINT, handover.id, [message]), 'not-ready');
+
+  conv.agentEnds();
+  await rig.until(async () => (await rig.handover(id)).state === 'ended', 'ended');
+  assert.equal(await rig.engine.acceptPushed(ENDPOINT, id, [message]), 'ignored');
+});
+
+test('a push held during a catch-up is answered once the catch-up has committed it', async () => {
+  const rig = await pushRig();
+  const { id, conv } = await rig.activeHandover();
+  rig.provider.failNext('history', { kind: 'retryable', status: 503 }, 20);
+  conv.dropStream();
+  conv.restoreStream(); // a catch-up starts and fails for a while
+  conv.agentWrites('during the gap');
+  const [message] = conv.pushed.splice(0);
+  assert.ok(message);
+  const held = push(rig, id, [message]);
+  await rig.advance(5_000);
+  assert.equal(held.state.outcome, undefined, 'not answered while the catch-up has not read it');
+  assert.deepEqual(await rig.agentTexts(id), []);
+  rig.provider.clearFailures('history');
+  await rig.until(() => held.state.outcome !== undefined, 'answered');
+  assert.equal(held.state.outcome, 'committed');
+  assert.deepEqual(await rig.agentTexts(id), ['during the gap']);
+});
+
+test('a push still waiting when the gateway stops is refused (the provider delivers it again)', async () => {
+  const rig = await pushRig();
+  const { id, conv } = await rig.activeHandover();
+  conv.agentWrites('too late');
+  const [message] = conv.pushed.splice(0);
+  assert.ok(message);
+  const pending = push(rig, id, [message]);
+  await rig.advance(10);
+  await rig.shutdown(2_000);
+  await pending.done;
+  assert.ok(pending.state.error instanceof NotCommittedError, String(pending.state.error));
+  assert.deepEqual(await rig.agentTexts(id), []);
+  // After the restart the catch-up reads it from the history; the redelivery finds it there.
+  await rig.restart();
+  await rig.until(async () => (await rig.agentTexts(id)).length === 1, 'read after the restart');
+  const again = push(rig, id, [message]);
+  await rig.advance(WINDOW_MS + 10);
+  await again.done;
+  assert.equal(again.state.outcome, 'committed');
+  assert.deepEqual(await rig.agentTexts(id), ['too late']);
+});
+
+test('pushed typing carries its duration as the expiry; an agent attachment reaches the bot', async () => {
+  const rig = await pushRig();
+  const { id, conv } = await rig.activeHandover();
+  conv.agentTypes();
+  const [typing] = conv.pushed.splice(0);
+  assert.ok(typing?.type === 'typing');
+  const file = { url: 'https://files.example/a.png', mediaType: 'image' as const, mime: 'image/png' };
+  conv.agentWrites('', undefined, [file]);
+  const [message] = conv.pushed.splice(0);
+  assert.ok(message);
+  const pushed = push(rig, id, [{ ...typing, durationMs: 7_000 }, message]);
+  await rig.advance(WINDOW_MS + 10);
+  await pushed.done;
+  assert.equal(pushed.state.outcome, 'committed');
+  const events = await rig.events(id);
+  const typed = events.find((e) => e.type === 'handover.agent_typing');
+  assert.equal(typed?.type === 'handover.agent_typing' ? typed.data.expiresInMs : undefined, 7_000);
+  const said = events.find((e) => e.type === 'handover.agent_message');
+  assert.deepEqual(said?.type === 'handover.agent_message' ? said.data.attachments : undefined, [file]);
+  const line = (await rig.transcript(id)).find((l) => l.role === 'agent');
+  assert.deepEqual(line?.attachments, [file]);
+  assert.equal(line?.text, '');
+});

@@ -1,0 +1,38 @@
+// The real HTTP application over a CoreRig (virtual time, in-memory store, scripted provider), for
+// route tests with `app.inject` — the wiring start-gateway.ts does, minus the network and processes.
+import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import { buildApi } from '../../src/api/app.ts';
+import { ApiKeyAuthenticator } from '../../src/api/auth.ts';
+import { DeadLetterService } from '../../src/core/services/dead-letter-service.ts';
+import { EventFeed } from '../../src/core/services/event-feed.ts';
+import { GatewayMetrics } from '../../src/observability/metrics.ts';
+import { ENDPOINT, type CoreRig } from './core-rig.ts';
+
+export const RIG_API_KEY = 'k'.repeat(32);
+
+export function rigApi(rig: CoreRig): Promise<FastifyInstance> {
+  return buildApi({
+    service: rig.service,
+    feed: new EventFeed({
+      events: rig.store.events,
+      notifier: rig.notifier,
+      isFinished: () => Promise.resolve(false),
+    }),
+    deadLetters: new DeadLetterService({
+      events: rig.store.events,
+      handovers: rig.store.handovers,
+      clock: rig.time,
+    }),
+    auth: new ApiKeyAuthenticator([{ name: 'bot', key: RIG_API_KEY, endpoints: ['*'] }]),
+    metrics: new GatewayMetrics(() => rig.store.handovers.countByState()),
+    logger: pino({ level: 'silent' }),
+    shutdownSignal: new AbortController().signal,
+    readiness: () => ({ ready: true, problems: [] }),
+    providerWebhooks: {
+      webhookOf: (id) => (id === ENDPOINT ? rig.provider.webhook : undefined),
+      accept: (endpointId, handoverId, events) => rig.engine.acceptPushed(endpointId, handoverId, events),
+    },
+    version: 'test',
+  });
+}
