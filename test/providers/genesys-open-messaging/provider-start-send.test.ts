@@ -186,8 +186,8 @@ describe('send, typing, acknowledge, end', () => {
     assert.deepEqual(bodies(rig, 'event')[0].events, [{ eventType: 'Typing' }]);
     assert.equal(bodies(rig, 'event')[0].channel.from.id, 'hg-h-1');
 
-    await rig.provider.acknowledge!(ref, 'agent-msg-1', 'delivered', signal());
-    await rig.provider.acknowledge!(ref, 'agent-msg-2', 'failed', signal());
+    await rig.provider.acknowledge(ref, 'agent-msg-1', 'delivered', signal());
+    await rig.provider.acknowledge(ref, 'agent-msg-2', 'failed', signal());
     const [delivered, failed] = bodies(rig, 'receipt');
     assert.equal(delivered.id, 'agent-msg-1');
     assert.deepEqual(delivered.channel.to, { id: 'hg-h-1' });
