@@ -18,6 +18,8 @@ export class AgentProfiles {
   readonly #users: Pick<UsersApi, 'getAgentProfile'>;
   readonly #logger: Logger;
   readonly #profiles = new Map<string, Profile>();
+  /** Lookups in flight: events of several conversations about one agent share one call. */
+  readonly #pending = new Map<string, Promise<Profile | undefined>>();
 
   constructor(users: Pick<UsersApi, 'getAgentProfile'>, logger: Logger) {
     this.#users = users;
@@ -36,9 +38,19 @@ export class AgentProfiles {
     };
   }
 
-  async #profile(userId: string, signal: AbortSignal): Promise<Profile | undefined> {
+  #profile(userId: string, signal: AbortSignal): Promise<Profile | undefined> {
     const known = this.#profiles.get(userId);
-    if (known !== undefined) return known;
+    if (known !== undefined) return Promise.resolve(known);
+    let pending = this.#pending.get(userId);
+    if (pending === undefined) {
+      pending = this.#lookUp(userId, signal).finally(() => this.#pending.delete(userId));
+      this.#pending.set(userId, pending);
+    }
+    return pending;
+  }
+
+  /** Never rejects: a failed lookup is logged and answers nothing. */
+  async #lookUp(userId: string, signal: AbortSignal): Promise<Profile | undefined> {
     try {
       const { displayName, imageUrl } = await this.#users.getAgentProfile(userId, { signal });
       this.#remember(userId, { displayName, imageUrl });
