@@ -2,7 +2,7 @@
 // is the one the watch knows, else a (kept) conversation read — announced before its message.
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
-import { ProviderError, type WebhookReading } from '../../../src/core/ports/provider.ts';
+import { ProviderError, type ProviderEvent, type WebhookReading } from '../../../src/core/ports/provider.ts';
 import { OPEN_MESSAGING_KIND } from '../../../src/providers/genesys-open-messaging/index.ts';
 import { waitFor } from '../../support/wait-for.ts';
 import {
@@ -39,6 +39,19 @@ async function withAgent(opts: { connectedTime?: string } = {}) {
   rig.genesys.user('user-a1', 'Alice Agent', 'https://img.example/alice.png');
 }
 
+/** The events of a reading that must carry some. */
+function eventsOf(reading: WebhookReading): readonly ProviderEvent[] {
+  if (reading.kind !== 'events') assert.fail(`expected events, got ${JSON.stringify(reading)}`);
+  return reading.events;
+}
+
+/** The detail of a reading that must be `kind`. */
+function detailOf(reading: WebhookReading, kind: 'ignored' | 'refused'): string {
+  if (reading.kind === 'events' || reading.kind !== kind)
+    assert.fail(`expected ${kind}, got ${JSON.stringify(reading)}`);
+  return reading.detail;
+}
+
 const ref = { kind: OPEN_MESSAGING_KIND, data: { conversationId: 'conv-1', customerId: CUSTOMER } };
 
 describe('webhook.read: what is refused and what is ignored (§4.4, §4.5)', () => {
@@ -52,17 +65,12 @@ describe('webhook.read: what is refused and what is ignored (§4.4, §4.5)', () 
       detail: 'missing-signature',
     });
     const wrong = await read(webhookBody(CUSTOMER, { text: 'hi' }), 'another-secret-0123456');
-    assert.equal(wrong.kind, 'refused');
-    assert.equal(wrong.kind === 'refused' && wrong.detail, 'signature-mismatch');
+    assert.equal(detailOf(wrong, 'refused'), 'signature-mismatch');
   });
 
   test('garbage, receipts, foreign customers, the customer side typing, contentless messages: ignored (200)', async () => {
     await withAgent();
-    const ignored = async (body: unknown): Promise<string> => {
-      const reading = await read(body);
-      assert.equal(reading.kind, 'ignored', JSON.stringify(reading));
-      return reading.kind === 'ignored' ? reading.detail : '';
-    };
+    const ignored = async (body: unknown): Promise<string> => detailOf(await read(body), 'ignored');
     assert.match(await ignored('not json at all'), /unreadable/);
     assert.match(await ignored({ id: 'x', type: 'Text' }), /unreadable/);
     assert.match(
@@ -159,8 +167,7 @@ describe('webhook.read: messages and typing (§4.1, §4.2)', () => {
         ],
       }),
     );
-    assert.equal(file.kind, 'events');
-    const fileEvent = file.kind === 'events' ? file.events[0] : undefined;
+    const fileEvent = eventsOf(file)[0];
     assert.ok(fileEvent?.type === 'message');
     assert.equal(fileEvent.text, '');
     assert.deepEqual(fileEvent.attachments, [
@@ -176,9 +183,7 @@ describe('webhook.read: messages and typing (§4.1, §4.2)', () => {
     const flow = await read(
       webhookBody(CUSTOMER, { id: 'w3', text: 'Queue position 2', originatingEntity: 'Bot' }),
     );
-    assert.deepEqual(flow.kind === 'events' ? flow.events.map(describeEvent) : flow, [
-      'message:system:genesys-flow:Queue position 2',
-    ]);
+    assert.deepEqual(eventsOf(flow).map(describeEvent), ['message:system:genesys-flow:Queue position 2']);
 
     const typing = await read(
       webhookBody(CUSTOMER, {
@@ -187,8 +192,7 @@ describe('webhook.read: messages and typing (§4.1, §4.2)', () => {
         events: [{ eventType: 'Typing', typing: { type: 'On', duration: 5000 } }],
       }),
     );
-    assert.equal(typing.kind, 'events');
-    const typingEvent = typing.kind === 'events' ? typing.events[0] : undefined;
+    const typingEvent = eventsOf(typing)[0];
     assert.ok(typingEvent?.type === 'typing');
     assert.equal(typingEvent.participant.id, 'a1');
     assert.equal(typingEvent.durationMs, 5000);
@@ -208,11 +212,12 @@ describe('webhook.read: messages and typing (§4.1, §4.2)', () => {
         conversationId: 'conv-1',
       }),
     );
-    assert.equal(first.kind, 'events');
-    const events = first.kind === 'events' ? first.events : [];
+    const events = eventsOf(first);
     assert.deepEqual(events.map(describeEvent), ['agent:a1:connected', 'message:agent:a1:Are you there?']);
-    assert.equal(events[0]?.at, '2030-01-01T00:00:02.000Z', 'the agent connected before writing');
-    assert.equal(events[0]?.type === 'participant' && events[0].participant.displayName, 'Alice Agent');
+    const announced = events[0];
+    assert.ok(announced?.type === 'participant');
+    assert.equal(announced.at, '2030-01-01T00:00:02.000Z', 'the agent connected before writing');
+    assert.equal(announced.participant.displayName, 'Alice Agent');
 
     // A second call within a moment uses the same read, and still announces (the core drops repeats).
     const second = await read(
@@ -223,10 +228,7 @@ describe('webhook.read: messages and typing (§4.1, §4.2)', () => {
         events: [{ eventType: 'Typing', typing: { type: 'On', duration: 3000 } }],
       }),
     );
-    assert.deepEqual(second.kind === 'events' ? second.events.map(describeEvent) : second, [
-      'agent:a1:connected',
-      'typing:agent:a1',
-    ]);
+    assert.deepEqual(eventsOf(second).map(describeEvent), ['agent:a1:connected', 'typing:agent:a1']);
     assert.equal(rig.genesys.reads('conv-1').length, 1);
     assert.equal(rig.genesys.fake.calls('GET', '/api/v2/users/user-a1').length, 1, 'the profile is kept');
   });
@@ -238,7 +240,7 @@ describe('webhook.read: messages and typing (§4.1, §4.2)', () => {
     const early = await read(
       webhookBody(CUSTOMER, { id: 'w1', text: 'Hi', originatingEntity: 'Human', conversationId: 'conv-1' }),
     );
-    const events = early.kind === 'events' ? early.events : [];
+    const events = eventsOf(early);
     assert.deepEqual(events.map(describeEvent), ['agent:a1:connected', 'message:agent:a1:Hi']);
     // Connected "later" than the message by Genesys' clock: the announcement takes the message's time.
     assert.equal(events[0]?.at, '2030-01-01T00:00:10.000Z');
@@ -248,9 +250,7 @@ describe('webhook.read: messages and typing (§4.1, §4.2)', () => {
     const later = await read(
       webhookBody(CUSTOMER, { id: 'w2', text: 'Still here', originatingEntity: 'Human' }),
     );
-    assert.deepEqual(later.kind === 'events' ? later.events.map(describeEvent) : later, [
-      'message:agent:a1:Still here',
-    ]);
+    assert.deepEqual(eventsOf(later).map(describeEvent), ['message:agent:a1:Still here']);
     await connection.close();
   });
 
@@ -263,9 +263,7 @@ describe('webhook.read: messages and typing (§4.1, §4.2)', () => {
     assert.equal(typing.kind, 'ignored');
     // The conversation is unknown to Genesys (404): the message still reaches the bot.
     const lost = await read(webhookBody(CUSTOMER, { id: 'w1', text: 'hi', conversationId: 'conv-gone' }));
-    assert.deepEqual(lost.kind === 'events' ? lost.events.map(describeEvent) : lost, [
-      'message:agent:genesys-agent:hi',
-    ]);
+    assert.deepEqual(eventsOf(lost).map(describeEvent), ['message:agent:genesys-agent:hi']);
     // A 503 on the read: the route answers 5xx and Genesys delivers again (§4.5).
     rig.genesys.fake.route('GET', '/api/v2/conversations/messages/conv-busy', () => ({
       status: 503,
