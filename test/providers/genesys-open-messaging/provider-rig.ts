@@ -6,6 +6,7 @@ import type { AttachmentHandlers, AttachmentState, ProviderEvent } from '../../.
 import {
   OpenMessagingClient,
   OpenMessagingProvider,
+  type OpenMessagingClientOptions,
   type OpenMessagingProviderOptions,
 } from '../../../src/providers/genesys-open-messaging/index.ts';
 import { signWebhookBody } from '../../../src/providers/genesys-open-messaging/webhook/signature.ts';
@@ -207,7 +208,10 @@ export interface ProviderRig {
   close(): Promise<void>;
 }
 
-export async function providerRig(extra: Partial<OpenMessagingProviderOptions> = {}): Promise<ProviderRig> {
+export async function providerRig(
+  extra: Partial<OpenMessagingProviderOptions> = {},
+  clientOptions: Partial<OpenMessagingClientOptions> = {},
+): Promise<ProviderRig> {
   const time = new VirtualTime();
   const fake = await FakeGenesys.start();
   const genesys = new ScriptedGenesys(fake);
@@ -222,6 +226,7 @@ export async function providerRig(extra: Partial<OpenMessagingProviderOptions> =
     // Plenty of budget: these tests are about the adapter, not the rate limit.
     requestsPerMinute: 100_000,
     burst: 10_000,
+    ...clientOptions,
   });
   const provider = new OpenMessagingProvider({
     client,
