@@ -158,9 +158,11 @@ describe('the OM provider against the emulator', () => {
     );
     const file = messages[2];
     assert.ok(file?.type === 'message');
-    assert.equal(file.attachments?.[0]?.mediaType, 'image');
-    assert.equal(file.attachments?.[0]?.filename, 'receipt.png');
-    const download = await fetch(file.attachments![0]!.url);
+    const attachment = file.attachments?.[0];
+    assert.ok(attachment);
+    assert.equal(attachment.mediaType, 'image');
+    assert.equal(attachment.filename, 'receipt.png');
+    const download = await fetch(attachment.url);
     assert.equal(Buffer.from(await download.arrayBuffer()).toString(), 'png bytes');
     const typing = byKind('typing')[0];
     assert.ok(typing?.type === 'typing');
