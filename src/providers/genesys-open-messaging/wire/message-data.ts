@@ -23,9 +23,7 @@ export const NormalizedMessageSchema = z.object({
   /** `Text`, `Structured`, `Receipt`, `Event`. */
   type: z.string().min(1),
   text: optional(z.string()),
-  content: list(
-    z.object({ contentType: z.string().min(1), attachment: optional(ContentAttachmentSchema) }),
-  ),
+  content: list(z.object({ contentType: z.string().min(1), attachment: optional(ContentAttachmentSchema) })),
   /** `Human` (an agent) | `Bot` (a flow's Send Response, §6); absent on the customer's messages. */
   originatingEntity: optional(z.string()),
   direction: optional(z.string()),
