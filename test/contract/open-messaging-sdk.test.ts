@@ -189,6 +189,31 @@ test('getConversationsMessage, getUser and patchConversationsMessageParticipantA
   assert.equal(attributes.attributes?.hg_note, 'vip');
 });
 
+test('postConversationsMessageMessagesBulk and getConversationsMessageMessage read the texts behind the ids (§5)', async () => {
+  const conversation = await sdk.conversations.getConversationsMessage(conversationId);
+  const listed = (conversation.participants ?? []).flatMap((p) =>
+    (p.messages ?? []).map((m) => ({ purpose: p.purpose, id: m.messageId! })),
+  );
+  const listing = await sdk.conversations.postConversationsMessageMessagesBulk(conversationId, {
+    body: listed.map((m) => m.id),
+  });
+  const entities = listing.entities ?? [];
+  assert.deepEqual(
+    entities.map((m) => m.id),
+    listed.map((m) => m.id),
+  );
+  const customer = entities.find((m) => m.direction === 'inbound');
+  assert.equal(customer?.normalizedMessage?.text, 'Hello from the SDK');
+  assert.equal(customer.status, 'received');
+  const agent = entities.find((m) => m.normalizedMessage?.originatingEntity === 'Human');
+  assert.equal(agent?.normalizedMessage?.text, 'Hello, Dana here.');
+  assert.equal(agent.status, 'delivery-success');
+  assert.equal(agent.direction, 'outbound');
+  const one = await sdk.conversations.getConversationsMessageMessage(conversationId, agent.id!);
+  assert.equal(one.normalizedMessage?.text, 'Hello, Dana here.');
+  assert.equal(one.conversationId, conversationId);
+});
+
 test('patchConversationsMessageParticipant {state:"disconnected"} ends the conversation (§5)', async () => {
   const before = await sdk.conversations.getConversationsMessage(conversationId);
   const customer = before.participants?.find((p) => p.purpose === 'customer');

@@ -6,6 +6,7 @@ import { EMULATOR_ORGANIZATION } from '../platform/organization.ts';
 import { registerInboundRoutes } from './inbound-routes.ts';
 import { registerIntegrationRoutes } from './integration-routes.ts';
 import { registerMessageConversationRoutes } from './message-conversation-routes.ts';
+import { registerMessageDataRoutes } from './message-data-routes.ts';
 import { registerNotificationRoutes } from './notification-routes.ts';
 import { authenticatePlatform, callerOf } from './platform-auth.ts';
 import { registerUserRoutes } from './user-routes.ts';
@@ -31,6 +32,7 @@ export async function registerPlatformRoutes(app: FastifyInstance, ctx: Emulator
     registerIntegrationRoutes(scope, ctx);
     registerInboundRoutes(scope, ctx);
     registerMessageConversationRoutes(scope, ctx);
+    registerMessageDataRoutes(scope, ctx);
     registerUserRoutes(scope, ctx);
     registerNotificationRoutes(scope, ctx);
     done();

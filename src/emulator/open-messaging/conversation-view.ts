@@ -48,16 +48,25 @@ export function routingDataView(conversation: Conversation): Record<string, unkn
   };
 }
 
+/**
+ * SDK `MessageDetails.messageStatus` / `MessageData.status`: the customer's messages were received;
+ * agent and flow messages are sent until a receipt (§3.3) says delivered or failed.
+ */
+export function messageStatus(member: Member, message: ChatMessage): string {
+  if (member.role === 'CUSTOMER') return 'received';
+  if (message.delivery?.status === 'Delivered') return 'delivery-success';
+  if (message.delivery?.status === 'Failed') return 'delivery-failed';
+  return 'sent';
+}
+
+/** What a participant's `messages[]` and the message reads list: texts, not joins or leaves. */
+export function isListedMessage(message: ChatMessage): boolean {
+  return message.bodyType === 'standard' || message.bodyType === 'notice';
+}
+
 /** SDK `MessageDetails`: what the participant sent, with the delivery state of agent/bot messages. */
 function messageDetails(member: Member, message: ChatMessage): Record<string, unknown> {
-  const status =
-    member.role === 'CUSTOMER'
-      ? 'received'
-      : message.delivery?.status === 'Delivered'
-        ? 'delivery-success'
-        : message.delivery?.status === 'Failed'
-          ? 'delivery-failed'
-          : 'sent';
+  const status = messageStatus(member, message);
   const failure = message.delivery?.status === 'Failed' ? message.delivery.reasons?.[0] : undefined;
   return {
     messageId: message.id,
@@ -133,7 +142,7 @@ export function participantView(
         }
       : {}),
     messages: conversation.messages
-      .filter((m) => m.senderId === member.id && (m.bodyType === 'standard' || m.bodyType === 'notice'))
+      .filter((m) => m.senderId === member.id && isListedMessage(m))
       .map((m) => messageDetails(member, m)),
     // The messaging type of an Open Messaging participant (lower case like sms, webmessaging…) [I].
     type: 'open',

@@ -8,7 +8,7 @@ import type { Random, Scheduler } from '../../core/ports/scheduler.ts';
 import type { BackoffPolicy } from '../../core/retry/backoff.ts';
 import { OpenMessagingConfigError, OpenMessagingError } from './errors.ts';
 import type { UserEndEvent } from './notifications/events.ts';
-import { NotificationsClient } from './notifications/notifications-client.ts';
+import { NotificationsClient, type NotificationsStats } from './notifications/notifications-client.ts';
 import type { NotificationsClientOptions } from './notifications/options.ts';
 import { assessUserEnd, type UserEndAssessment } from './notifications/user-end.ts';
 import { TokenCache } from './oauth/token-cache.ts';
@@ -64,6 +64,18 @@ export interface OpenMessagingClientOptions {
 
 export const DEFAULT_TIMEOUT_MS = 16_000;
 
+export interface OpenMessagingClientStats {
+  /** Token requests sent (the first one and every refresh, §1.3). */
+  readonly tokenRequests: number;
+  /** Calls waiting for the per-token rate limit right now (§1.4). */
+  readonly rateLimitWaiting: number;
+  /** Times a 429 paused every call of the client (§1.4). */
+  readonly rateLimitPauses: number;
+  /** 429 answers received (each was sent again or failed, §1.4). */
+  readonly rateLimitedAnswers: number;
+  readonly notifications: NotificationsStats;
+}
+
 export class OpenMessagingClient {
   readonly hosts: OpenMessagingHosts;
   readonly integrationId: string;
@@ -81,6 +93,7 @@ export class OpenMessagingClient {
   readonly notifications: NotificationsClient;
   readonly #tokens: TokenCache;
   readonly #bucket: TokenBucket;
+  readonly #transport: ApiTransport;
 
   constructor(options: OpenMessagingClientOptions) {
     if (options.integrationId.trim() === '') throw new OpenMessagingConfigError('integrationId is required');
@@ -127,7 +140,7 @@ export class OpenMessagingClient {
       ...(options.requestsPerMinute === undefined ? {} : { requestsPerMinute: options.requestsPerMinute }),
       ...(options.burst === undefined ? {} : { burst: options.burst }),
     });
-    const transport = new ApiTransport({
+    const transport = (this.#transport = new ApiTransport({
       http,
       apiBaseUrl: this.hosts.apiBaseUrl,
       tokens: this.#tokens,
@@ -135,7 +148,7 @@ export class OpenMessagingClient {
       random,
       ...(options.rateLimitRetries === undefined ? {} : { rateLimitRetries: options.rateLimitRetries }),
       ...(options.rateLimitBackoff === undefined ? {} : { rateLimitBackoff: options.rateLimitBackoff }),
-    });
+    }));
     this.inbound = new InboundApi({ transport, integrationId: options.integrationId, clock });
     this.conversations = new ConversationsApi(transport);
     this.users = new UsersApi(transport);
@@ -159,6 +172,17 @@ export class OpenMessagingClient {
   /** Calls waiting for the rate limit right now. */
   get rateLimitWaiting(): number {
     return this.#bucket.waiting;
+  }
+
+  /** Counters of what all calls share, for metrics (no ids, no texts). */
+  get stats(): OpenMessagingClientStats {
+    return {
+      tokenRequests: this.#tokens.fetches,
+      rateLimitWaiting: this.#bucket.waiting,
+      rateLimitPauses: this.#bucket.pauses,
+      rateLimitedAnswers: this.#transport.rateLimitedAnswers,
+      notifications: this.notifications.stats,
+    };
   }
 
   /**

@@ -1,5 +1,8 @@
 // Public surface of the Genesys Open Messaging client (protocol: shared/reference/
 // genesys-open-messaging-protocol.md; developer doc: docs/open-messaging-client.md).
+export { OpenMessagingProvider } from './adapter/open-messaging-provider.ts';
+export type { OpenMessagingProviderOptions } from './adapter/options.ts';
+export { OPEN_MESSAGING_KIND } from './adapter/provider-ref.ts';
 export { OpenMessagingClient } from './client.ts';
 export type { OpenMessagingClientOptions } from './client.ts';
 export {

@@ -41,11 +41,17 @@ export class ApiTransport {
   readonly #opts: ApiTransportOptions;
   readonly #rateLimitRetries: number;
   readonly #policy: BackoffPolicy;
+  #rateLimited = 0;
 
   constructor(options: ApiTransportOptions) {
     this.#opts = options;
     this.#rateLimitRetries = options.rateLimitRetries ?? API_TRANSPORT_DEFAULTS.rateLimitRetries;
     this.#policy = options.rateLimitBackoff ?? API_TRANSPORT_DEFAULTS.rateLimitBackoff;
+  }
+
+  /** 429 answers Genesys gave so far (each one paused the bucket), for metrics. */
+  get rateLimitedAnswers(): number {
+    return this.#rateLimited;
   }
 
   async call<S extends z.ZodType | undefined>(call: ApiCall<S>): Promise<HttpResult<S>> {
@@ -69,6 +75,7 @@ export class ApiTransport {
           tokens.invalidate(token);
           continue;
         }
+        if (err.status === 429) this.#rateLimited++;
         if (err.status === 429 && rateLimited < this.#rateLimitRetries) {
           rateLimited++;
           bucket.pauseFor(retryDelay(rateLimited, this.#policy, this.#opts.random, err.retryAfterMs));

@@ -1,8 +1,9 @@
 // The conversation behind an Open Messaging chat (protocol §5, §6, §4.6): who takes part (read it
 // after every notification — notifications are hints, this read is the truth), ending it from the
-// bot side (there is no OM "disconnect" event, §5: disconnect the customer participant), and
-// participant data written after the first message.
-import { OpenMessagingResponseError } from '../errors.ts';
+// bot side (there is no OM "disconnect" event, §5: disconnect the customer participant),
+// participant data written after the first message, and the texts of the messages the read lists
+// (the read gives ids, times and files per participant; the bulk call gives the texts).
+import { OpenMessagingRequestError, OpenMessagingResponseError } from '../errors.ts';
 import {
   MessageConversationSchema,
   ParticipantAttributesSchema,
@@ -10,6 +11,7 @@ import {
   type Participant,
   type ParticipantAttributes,
 } from '../wire/conversation.ts';
+import { MAX_BULK_MESSAGE_IDS, TextMessageListingSchema, type MessageData } from '../wire/message-data.ts';
 import type { ApiTransport } from './api-transport.ts';
 import { seg, type CallOptions } from './call-options.ts';
 
@@ -38,6 +40,34 @@ export class ConversationsApi {
       schema: MessageConversationSchema,
       ...options,
     });
+  }
+
+  /**
+   * `POST …/{conversationId}/messages/bulk` with a JSON array of message ids (SDK
+   * `postConversationsMessageMessagesBulk`: at most 1,000 ids; "best practice is to limit to only the
+   * messages you need"). Answers the `MessageData` Genesys found, texts included: the texts are never
+   * put into an error. No ids → no call.
+   */
+  async getMessages(
+    conversationId: string,
+    messageIds: readonly string[],
+    options: CallOptions,
+  ): Promise<MessageData[]> {
+    if (messageIds.length === 0) return [];
+    if (messageIds.length > MAX_BULK_MESSAGE_IDS || messageIds.some((id) => id === '')) {
+      throw new OpenMessagingRequestError('getMessages', [
+        `(root): 1..${MAX_BULK_MESSAGE_IDS} non-empty message ids`,
+      ]);
+    }
+    const listing = await this.#transport.call({
+      operation: 'getMessages',
+      method: 'POST',
+      path: `${conversationPath(conversationId)}/messages/bulk`,
+      body: { json: messageIds },
+      schema: TextMessageListingSchema,
+      ...options,
+    });
+    return listing.entities;
   }
 
   /**

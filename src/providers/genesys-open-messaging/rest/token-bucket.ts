@@ -35,6 +35,7 @@ export class TokenBucket {
   #updatedAt: number;
   #pausedUntil = 0;
   #timer: TimerHandle | undefined;
+  #pauses = 0;
   readonly #queue = new WaitQueue();
 
   constructor(options: TokenBucketOptions) {
@@ -58,6 +59,11 @@ export class TokenBucket {
     return this.#queue.size;
   }
 
+  /** Pauses that held calls back (a 429 made everyone wait), for metrics. */
+  get pauses(): number {
+    return this.#pauses;
+  }
+
   /** Resolves when this call may go; rejects with OpenMessagingAbortedError when `signal` fires first. */
   take(signal: AbortSignal, operation: string): Promise<void> {
     if (signal.aborted) return Promise.reject(new OpenMessagingAbortedError(operation));
@@ -75,6 +81,7 @@ export class TokenBucket {
   pauseFor(ms: number): void {
     const until = this.#now() + Math.max(0, ms);
     if (until <= this.#pausedUntil) return;
+    this.#pauses++;
     this.#pausedUntil = until;
     this.#tokens = 1;
     this.#updatedAt = until;

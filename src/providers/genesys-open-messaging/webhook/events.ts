@@ -49,6 +49,8 @@ export interface WebhookTypingEvent extends WebhookEventBase {
   readonly origin: MessageOrigin;
   /** `typing.duration`, ms, when given. */
   readonly durationMs: number | undefined;
+  /** `Outbound` (the agent's, §4.2) as sent; anything else is not the agent typing. */
+  readonly direction: string | undefined;
 }
 
 /** A delivery receipt (§4.3); accepted and usually ignored by the gateway. */

@@ -60,7 +60,13 @@ function toEvent(m: WebhookMessage): WebhookEvent {
       const typing = m.events.find((e) => e.eventType === 'Typing');
       if (typing === undefined)
         return unsupported(`event types: ${m.events.map((e) => e.eventType).join(',')}`);
-      return { ...base, kind: 'typing', origin: origin(m), durationMs: typing.typing?.duration };
+      return {
+        ...base,
+        kind: 'typing',
+        origin: origin(m),
+        durationMs: typing.typing?.duration,
+        direction: m.direction,
+      };
     }
     case 'Text':
     case 'Structured': {

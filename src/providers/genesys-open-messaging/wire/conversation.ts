@@ -4,6 +4,27 @@
 import { z } from 'zod';
 import { EntityRefSchema, Id, list, optional, StringMapSchema } from './common.ts';
 
+/** SDK `MessageMedia`: a file on a message; `mediaType` is a MIME type here. */
+export const MessageMediaSchema = z.object({
+  id: optional(z.string()),
+  url: optional(z.string()),
+  mediaType: optional(z.string()),
+  contentLengthBytes: optional(z.number()),
+  name: optional(z.string()),
+});
+
+/**
+ * SDK `MessageDetails`: one message the participant sent — id, time, status and files, never the text
+ * (the bulk call reads texts, wire/message-data.ts).
+ */
+export const MessageDetailsSchema = z.object({
+  messageId: optional(z.string()),
+  messageTime: optional(z.string()),
+  messageStatus: optional(z.string()),
+  media: list(MessageMediaSchema),
+});
+export type MessageDetails = z.output<typeof MessageDetailsSchema>;
+
 /** `alerting`, `connected`, `disconnected`, `terminated`, … Unknown values are kept as strings. */
 export const ParticipantSchema = z.object({
   id: Id,
@@ -22,6 +43,7 @@ export const ParticipantSchema = z.object({
   queue: optional(EntityRefSchema),
   // §6: custom attributes of the first inbound message end up here on the customer participant.
   attributes: optional(StringMapSchema).transform((v) => v ?? {}),
+  messages: list(MessageDetailsSchema),
 });
 export type Participant = z.output<typeof ParticipantSchema>;
 

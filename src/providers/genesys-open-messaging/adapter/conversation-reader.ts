@@ -1,0 +1,79 @@
+// Conversation reads (`GET /api/v2/conversations/messages/{id}`, §5), kept for a moment. Every
+// handover shares the per-token limit of 300 calls a minute (§1.4), and a catch-up asks for the
+// participants and then the history back to back: both are answered from one read. Reads that must
+// see something that just happened (a notification, §4.6: "read the conversation, it is the truth")
+// are always new, and refresh what is kept. Time is the injected clock's.
+//
+// A read is kept only when it began after what is kept began (a slow older read never replaces a
+// newer one), and `forget` — called around our own sends — makes every read that began before it
+// unusable, so a history look right after a send never comes from a read taken before it.
+import type { Clock } from '../../../core/ports/clock.ts';
+import type { ConversationsApi } from '../rest/conversations-api.ts';
+import type { MessageConversation } from '../wire/conversation.ts';
+
+/** Entries are pruned by age once there are this many (reads in flight last at most a timeout). */
+const PRUNE_ABOVE = 256;
+const PRUNE_AGE_MS = 60_000;
+
+interface Kept {
+  /** Order in which reads began (and forgets happened). */
+  readonly seq: number;
+  readonly atMs: number;
+  /** Undefined: forgotten. */
+  readonly read: MessageConversation | undefined;
+}
+
+export interface ConversationReaderOptions {
+  readonly api: Pick<ConversationsApi, 'getConversation'>;
+  readonly clock: Clock;
+  /** How old a kept read may be for `recent`, ms. */
+  readonly maxAgeMs: number;
+  /** Every read that becomes the kept one (the provider updates what it knows of the conversation). */
+  readonly onRead: (read: MessageConversation) => void;
+}
+
+export class ConversationReader {
+  readonly #opts: ConversationReaderOptions;
+  readonly #kept = new Map<string, Kept>();
+  #seq = 0;
+
+  constructor(options: ConversationReaderOptions) {
+    this.#opts = options;
+  }
+
+  /** A read at most `maxAgeMs` old. */
+  async recent(conversationId: string, signal: AbortSignal): Promise<MessageConversation> {
+    const kept = this.#kept.get(conversationId);
+    if (kept?.read !== undefined && this.#now() - kept.atMs <= this.#opts.maxAgeMs) return kept.read;
+    return this.fresh(conversationId, signal);
+  }
+
+  /** A read that begins now. */
+  async fresh(conversationId: string, signal: AbortSignal): Promise<MessageConversation> {
+    const seq = ++this.#seq;
+    const atMs = this.#now();
+    const read = await this.#opts.api.getConversation(conversationId, { signal });
+    const kept = this.#kept.get(conversationId);
+    if (kept === undefined || kept.seq < seq) {
+      this.#keep(conversationId, { seq, atMs, read });
+      this.#opts.onRead(read);
+    }
+    return read;
+  }
+
+  /** Nothing read before now is used again (our own message may be missing from it). */
+  forget(conversationId: string): void {
+    this.#keep(conversationId, { seq: ++this.#seq, atMs: this.#now(), read: undefined });
+  }
+
+  #keep(conversationId: string, kept: Kept): void {
+    this.#kept.set(conversationId, kept);
+    if (this.#kept.size <= PRUNE_ABOVE) return;
+    const oldest = this.#now() - PRUNE_AGE_MS;
+    for (const [id, k] of this.#kept) if (k.atMs < oldest) this.#kept.delete(id);
+  }
+
+  #now(): number {
+    return this.#opts.clock.now().getTime();
+  }
+}

@@ -1,0 +1,123 @@
+// The history of an Open Messaging conversation, oldest first (the port's `history`). A conversation
+// read lists each participant's messages — id, time, files — but never a text (§5, SDK
+// MessageDetails); the texts come from the bulk call (SDK `postConversationsMessageMessagesBulk`),
+// asked only for the messages after the cursor and in batches, to spend few of the 300 calls a minute
+// (§1.4). Who wrote is the participant the message is listed under; the customer's messages are ours
+// (`own`: the core confirms its sends with them), a flow's Send Response (`originatingEntity: Bot`, §6)
+// is a system message, receipts and events are not messages.
+import type { Logger } from '../../../core/ports/logger.ts';
+import type { HistoryMessage, Participant } from '../../../core/ports/provider.ts';
+import type { ConversationsApi } from '../rest/conversations-api.ts';
+import type { MessageConversation, MessageDetails } from '../wire/conversation.ts';
+import type { MessageData } from '../wire/message-data.ts';
+import { fromGenesysAttachment, fromMessageMedia } from './attachments.ts';
+import { isAgent, isCustomer, type GenesysParticipant } from './participants.ts';
+
+/** Message ids per bulk call (the API takes 1,000; smaller answers keep each call quick). */
+export const HISTORY_BATCH_SIZE = 100;
+
+interface Listed {
+  readonly id: string;
+  readonly timeMs: number;
+  readonly time: string | undefined;
+  readonly by: GenesysParticipant;
+  readonly details: MessageDetails;
+}
+
+export interface HistoryDeps {
+  readonly api: Pick<ConversationsApi, 'getMessages'>;
+  readonly agent: (p: GenesysParticipant, signal: AbortSignal) => Promise<Participant>;
+  readonly logger: Logger;
+}
+
+export async function* readHistory(
+  deps: HistoryDeps,
+  read: MessageConversation,
+  after: string | undefined,
+  signal: AbortSignal,
+): AsyncIterable<HistoryMessage> {
+  const listed = listMessages(read);
+  // The cursor is a message we saw; one we cannot find any more (never ours) means "everything".
+  const cursor = after === undefined ? -1 : listed.findIndex((m) => m.id === after);
+  const rest = listed.slice(cursor + 1);
+  for (let i = 0; i < rest.length; i += HISTORY_BATCH_SIZE) {
+    const batch = rest.slice(i, i + HISTORY_BATCH_SIZE);
+    const found = new Map(
+      (
+        await deps.api.getMessages(
+          read.id,
+          batch.map((m) => m.id),
+          { signal },
+        )
+      ).map((d) => [d.id, d]),
+    );
+    const missing = batch.filter((m) => !found.has(m.id)).length;
+    if (missing > 0) deps.logger.warn({ missing }, 'listed messages missing from the bulk answer; skipped');
+    for (const m of batch) {
+      const data = found.get(m.id);
+      if (data === undefined) continue;
+      const message = await toHistoryMessage(deps, m, data, signal);
+      if (message !== undefined) yield message;
+    }
+  }
+}
+
+/** Every listed message once, in time order (a stable sort: ties keep the read's order). */
+function listMessages(read: MessageConversation): Listed[] {
+  const seen = new Set<string>();
+  const listed: Listed[] = [];
+  for (const by of read.participants) {
+    for (const details of by.messages) {
+      const id = details.messageId;
+      if (id === undefined || id === '' || seen.has(id)) continue;
+      seen.add(id);
+      const timeMs = details.messageTime === undefined ? Number.NaN : Date.parse(details.messageTime);
+      listed.push({ id, timeMs, time: details.messageTime, by, details });
+    }
+  }
+  // A message without a readable time goes last: it cannot be placed, and the cursor never passes it.
+  const key = (m: Listed): number => (Number.isFinite(m.timeMs) ? m.timeMs : Number.POSITIVE_INFINITY);
+  return listed.sort((a, b) => key(a) - key(b));
+}
+
+const MESSAGE_TYPES: ReadonlySet<string> = new Set(['text', 'structured']);
+
+async function toHistoryMessage(
+  deps: HistoryDeps,
+  m: Listed,
+  data: MessageData,
+  signal: AbortSignal,
+): Promise<HistoryMessage | undefined> {
+  const normalized = data.normalizedMessage;
+  if (normalized !== undefined && !MESSAGE_TYPES.has(normalized.type.toLowerCase())) return undefined;
+  const direction = (data.direction ?? normalized?.direction)?.toLowerCase();
+  const own = direction === 'inbound' || (direction === undefined && isCustomer(m.by));
+  const fromContent = (normalized?.content ?? []).flatMap((c) => {
+    const a =
+      c.attachment === undefined
+        ? undefined
+        : fromGenesysAttachment({ ...c.attachment, sizeBytes: c.attachment.contentSizeBytes });
+    return a === undefined ? [] : [a];
+  });
+  const attachments =
+    fromContent.length > 0
+      ? fromContent
+      : m.details.media.flatMap((media) => {
+          const a = fromMessageMedia(media);
+          return a === undefined ? [] : [a];
+        });
+  const participant: Participant = own
+    ? { id: m.by.id, role: 'customer' }
+    : isAgent(m.by) && normalized?.originatingEntity?.toLowerCase() !== 'bot'
+      ? await deps.agent(m.by, signal)
+      : { id: m.by.id, role: 'system', ...(m.by.name === undefined ? {} : { displayName: m.by.name }) };
+  return {
+    providerMessageId: data.id,
+    participant,
+    text: normalized?.text ?? data.textBody ?? '',
+    kind: 'text',
+    own,
+    at: data.timestamp ?? m.time ?? new Date(0).toISOString(),
+    ...(attachments.length > 0 ? { attachments } : {}),
+  };
+}
