@@ -8,6 +8,7 @@ import { BACK_TO_BOT } from '../../src/demo-bot/demo-bot.ts';
 import { GREETING, HELLO } from '../../src/demo-bot/replies.ts';
 import { startTestDemo, type DemoUnderTest } from '../support/demo-harness.ts';
 import { SseClient } from '../support/sse-client.ts';
+import { hasItem, items, lastStatus, PageClient, statuses } from './page-client.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 let sut: DemoUnderTest;
@@ -17,59 +18,6 @@ before(async () => {
 after(async () => {
   await sut.close();
 });
-
-/** What the browser does: one cookie jar, JSON calls, and the page's EventSource. */
-class PageClient {
-  cookie = '';
-  readonly streams: SseClient[] = [];
-  readonly raw: string[] = [];
-  constructor(private readonly base: string) {}
-
-  async call(
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<{ status: number; body: any; headers: Headers }> {
-    const res = await fetch(new URL(path, this.base), {
-      method,
-      headers: {
-        ...(this.cookie ? { cookie: this.cookie } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const setCookie = res.headers.get('set-cookie');
-    if (setCookie) this.cookie = setCookie.split(';')[0]!;
-    const text = await res.text();
-    this.raw.push(text, setCookie ?? '');
-    return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
-  }
-
-  async open(lastEventId?: string): Promise<SseClient> {
-    const sse = await SseClient.open(new URL('/api/events', this.base).href, {
-      headers: { cookie: this.cookie },
-      ...(lastEventId ? { lastEventId } : {}),
-    });
-    this.streams.push(sse);
-    return sse;
-  }
-
-  async close(): Promise<void> {
-    for (const s of this.streams) await s.close();
-  }
-
-  allText(): string {
-    return [...this.raw, ...this.streams.flatMap((s) => s.frames.flatMap((f) => f.data ?? []))].join('\n');
-  }
-}
-
-const items = (sse: SseClient): any[] => sse.events<any>('item');
-const statuses = (sse: SseClient): any[] => sse.events<any>('status');
-const hasItem = (sse: SseClient, kind: string, text: string | RegExp) =>
-  items(sse).find(
-    (i) => i.kind === kind && (typeof text === 'string' ? i.text.includes(text) : text.test(i.text)),
-  );
-const lastStatus = (sse: SseClient) => statuses(sse).at(-1);
 
 async function emu(method: string, path: string, body?: unknown): Promise<any> {
   const res = await fetch(`${sut.demo.emulator.url}/emulator/v1${path}`, {
