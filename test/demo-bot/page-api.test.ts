@@ -65,7 +65,7 @@ describe('demo bot page API', () => {
   test('bodies are validated: empty text, unknown fields, bad priority, duplicate attribute keys → 400', async () => {
     const page = new PageClient(sut.demo.bot.url);
     await page.call('POST', '/api/session', {});
-    const settings = { displayName: 'V', skills: [], customAttributes: [] };
+    const settings = { endpoint: 'demo', displayName: 'V', skills: [], customAttributes: [] };
     const bad: [string, string, unknown][] = [
       ['POST', '/api/messages', { text: '   ' }],
       ['POST', '/api/messages', { text: 'hi', extra: 1 }],
@@ -82,12 +82,27 @@ describe('demo bot page API', () => {
         },
       ],
       ['POST', '/api/handover', { now: true }],
+      ['PUT', '/api/settings', { ...settings, endpoint: undefined }],
+      ['PUT', '/api/settings', { ...settings, endpoint: ' ' }],
     ];
     for (const [method, path, body] of bad) {
       const res = await page.call(method, path, body);
       assert.equal(res.status, 400, `${method} ${path} ${JSON.stringify(body)}`);
       assert.equal(res.body.error.code, 'invalid_request');
     }
+  });
+
+  test('the session lists the contact centers; an unknown one is refused with unknown_endpoint', async () => {
+    const page = new PageClient(sut.demo.bot.url);
+    const session = await page.call('POST', '/api/session', {});
+    assert.deepEqual(session.body.endpoints, [{ id: 'demo', label: 'Guest chat' }]);
+    assert.equal(session.body.settings.endpoint, 'demo', 'the first endpoint is the default');
+    const settings = { endpoint: 'demo', displayName: 'V', skills: [], customAttributes: [] };
+    const unknown = await page.call('PUT', '/api/settings', { ...settings, endpoint: 'demo-om' });
+    assert.equal(unknown.status, 400);
+    assert.equal(unknown.body.error.code, 'unknown_endpoint');
+    assert.deepEqual(unknown.body.error.details, [{ path: 'endpoint', message: 'one of: demo' }]);
+    assert.equal((await page.call('PUT', '/api/settings', settings)).status, 200);
   });
 
   test('the bot answers; a handover carries settings and transcript; both directions relay; reconnect resumes; the agent ends', async () => {
@@ -101,6 +116,7 @@ describe('demo bot page API', () => {
       await waitFor(() => hasItem(sse, 'bot', HELLO), { what: 'hello answer' });
 
       const saved = await page.call('PUT', '/api/settings', {
+        endpoint: 'demo',
         displayName: 'Ada Lovelace',
         language: 'German',
         skills: ['escalation', 'escalation'],
@@ -207,7 +223,13 @@ describe('demo bot page API', () => {
     const page = new PageClient(sut.demo.bot.url);
     try {
       await page.call('POST', '/api/session', {});
-      await page.call('PUT', '/api/settings', { displayName: 'Quitter', skills: [], customAttributes: [] });
+      const saved = await page.call('PUT', '/api/settings', {
+        endpoint: 'demo',
+        displayName: 'Quitter',
+        skills: [],
+        customAttributes: [],
+      });
+      assert.equal(saved.status, 200);
       const sse = await page.open();
       assert.equal((await page.call('POST', '/api/handover', {})).status, 202);
       await waitFor(() => lastStatus(sse)?.mode === 'queued', { what: 'queued' });
@@ -237,13 +259,14 @@ describe('demo bot page API', () => {
     const bot = await startDemoBot({
       gatewayUrl: sut.demo.gateway.url,
       apiKey: sut.demo.apiKey,
-      endpoint: 'demo',
+      endpoints: [{ id: 'demo', label: 'Guest chat' }],
       awayAfterMs: 300,
     });
     const page = new PageClient(bot.url);
     try {
       await page.call('POST', '/api/session', {});
       await page.call('PUT', '/api/settings', {
+        endpoint: 'demo',
         displayName: 'Petra Presence',
         skills: [],
         customAttributes: [],
@@ -282,7 +305,7 @@ describe('demo bot page API', () => {
     const bot = await startDemoBot({
       gatewayUrl: 'http://127.0.0.1:9',
       apiKey: 'k'.repeat(30),
-      endpoint: 'demo',
+      endpoints: [{ id: 'demo', label: 'Guest chat' }],
     });
     const page = new PageClient(bot.url);
     try {
