@@ -86,7 +86,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     bot = await startDemoBot({
       gatewayUrl: gateway.url,
       apiKey,
-      endpoint: DEMO_ENDPOINT,
+      endpoints: [{ id: DEMO_ENDPOINT, label: 'Guest chat' }],
       host: options.host,
       port: options.chatPort,
       ...(options.botLogger ? { logger: options.botLogger } : {}),

@@ -5,6 +5,7 @@
 // A reload re-reads the timeline from here, which is why the history survives it without duplicates:
 // every item has a stable id and a per-session sequence number (the page's SSE event id).
 import { randomUUID } from 'node:crypto';
+import type { AttachmentView } from './attachments.ts';
 
 export type ItemKind = 'customer' | 'bot' | 'agent' | 'notice';
 
@@ -21,6 +22,8 @@ export interface TimelineItem {
   readonly at: string;
   /** For agent messages (and agent notices): who. */
   readonly agent?: AgentView;
+  /** Files an agent sent (only http(s) URLs); `text` may then be empty. */
+  readonly attachments?: readonly AttachmentView[];
 }
 
 /** What the page shows above the composer. */
@@ -32,6 +35,8 @@ export type HandoverStatus =
   | { readonly mode: 'transferring'; readonly agent?: AgentView };
 
 export interface RoutingChoice {
+  /** The gateway endpoint ("Contact center") the next handover goes to. */
+  readonly endpoint: string;
   readonly displayName: string;
   readonly language?: string;
   readonly skills: readonly string[];
@@ -52,13 +57,17 @@ export interface ActiveHandover {
   lastAgent?: AgentView;
 }
 
-export const DEFAULT_CHOICE: RoutingChoice = {
-  displayName: 'Web visitor',
-  language: 'English',
-  skills: [],
-  priority: 0,
-  customAttributes: {},
-};
+/** A new session's settings; `endpoint` is the bot's default contact center. */
+export function defaultChoice(endpoint: string): RoutingChoice {
+  return {
+    endpoint,
+    displayName: 'Web visitor',
+    language: 'English',
+    skills: [],
+    priority: 0,
+    customAttributes: {},
+  };
+}
 
 /** A timeline this long is plenty for a demo; older items are dropped so memory stays bounded. */
 const MAX_ITEMS = 500;
@@ -68,7 +77,7 @@ export class ChatSession {
   readonly id: string;
   /** Public id sent to the gateway as userId/sessionId — the cookie never leaves the bot server. */
   readonly customerId = randomUUID();
-  settings: RoutingChoice = DEFAULT_CHOICE;
+  settings: RoutingChoice;
   handover: ActiveHandover | undefined;
   lastSeen = Date.now();
   #status: HandoverStatus = { mode: 'bot' };
@@ -80,12 +89,21 @@ export class ChatSession {
   readonly #listeners = new Set<(update: PageUpdate) => void>();
   #tail: Promise<void> = Promise.resolve();
 
-  constructor(id: string) {
+  constructor(id: string, settings: RoutingChoice) {
     this.id = id;
+    this.settings = settings;
   }
 
   get status(): HandoverStatus {
     return this.#status;
+  }
+
+  /**
+   * A handover is being started or is running. The status counts too: while the start request is
+   * out, `handover` is not set yet but the settings it uses are already sent.
+   */
+  get inHandover(): boolean {
+    return this.handover !== undefined || this.#status.mode !== 'bot';
   }
 
   /** Page actions of one session run one after another (a message typed right after "agent" waits for the start). */
@@ -98,7 +116,12 @@ export class ChatSession {
     return result;
   }
 
-  add(kind: ItemKind, text: string, agent?: AgentView): TimelineItem {
+  add(
+    kind: ItemKind,
+    text: string,
+    agent?: AgentView,
+    attachments?: readonly AttachmentView[],
+  ): TimelineItem {
     const item: TimelineItem = {
       id: randomUUID(),
       seq: ++this.#seq,
@@ -106,6 +129,7 @@ export class ChatSession {
       text,
       at: new Date().toISOString(),
       ...(agent ? { agent } : {}),
+      ...(attachments?.length ? { attachments } : {}),
     };
     this.#items.push(item);
     if (this.#items.length > MAX_ITEMS) {

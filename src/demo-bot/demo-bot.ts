@@ -7,7 +7,9 @@
 //   4. show:   queued / agent joined / typing / message / transferred / left events → the customer;
 //   5. finish: handover.ended or handover.failed → the bot answers again. The customer may end first:
 //      POST …/end.
-import type { AgentView, ChatSession, RoutingChoice } from './chat-session.ts';
+import { attachmentViews } from './attachments.ts';
+import { defaultChoice, type AgentView, type ChatSession, type RoutingChoice } from './chat-session.ts';
+import type { DemoEndpoint } from './endpoints.ts';
 import { followHandoverEvents } from './event-follower.ts';
 import { GatewayHttpError, type GatewayClient } from './gateway-client.ts';
 import type { EndReason, GatewayAgent, GatewayEvent } from './gateway-contract.ts';
@@ -21,23 +23,30 @@ export interface BotLogger {
 
 export interface DemoBotDeps {
   readonly client: GatewayClient;
-  /** The gateway endpoint this bot's API key may use (e.g. `demo`). */
-  readonly endpoint: string;
+  /** The gateway endpoints this bot's API key may use (see `checkEndpoints`); the first is the default. */
+  readonly endpoints: readonly DemoEndpoint[];
   readonly logger: BotLogger;
   /** Reconnect delay of the event stream, ms. */
   readonly retryMs?: number;
 }
+
+/** Why a settings change was refused (the page API turns these into error codes). */
+export type SettingsRefusal = 'unknown_endpoint' | 'handover_in_progress';
 
 export const BACK_TO_BOT =
   'I am back. Anything else I can help you with? Type "agent" to talk to a person again.';
 
 export class DemoBot {
   readonly #deps: DemoBotDeps;
+  readonly #defaultEndpoint: string;
   readonly #following = new Set<Promise<void>>();
   readonly #stopAll = new AbortController();
 
   constructor(deps: DemoBotDeps) {
+    const first = deps.endpoints[0];
+    if (!first) throw new TypeError('the demo bot needs at least one endpoint');
     this.#deps = deps;
+    this.#defaultEndpoint = first.id;
   }
 
   /** A new browser session begins with the bot's greeting. */
@@ -45,8 +54,26 @@ export class DemoBot {
     session.add('bot', GREETING);
   }
 
-  updateSettings(session: ChatSession, choice: RoutingChoice): void {
+  /** The contact centers the page offers, default first. */
+  get endpoints(): readonly DemoEndpoint[] {
+    return this.#deps.endpoints;
+  }
+
+  /** A new session's settings: the default contact center and the form's defaults. */
+  initialSettings(): RoutingChoice {
+    return defaultChoice(this.#defaultEndpoint);
+  }
+
+  /**
+   * The form's settings, for the next handover. The contact center is fixed while a handover runs:
+   * the running one stays where it is, and a change now would silently apply only to the next one.
+   * Other fields may change (they only ever apply to the next handover). All or nothing.
+   */
+  updateSettings(session: ChatSession, choice: RoutingChoice): SettingsRefusal | undefined {
+    if (!this.#deps.endpoints.some((e) => e.id === choice.endpoint)) return 'unknown_endpoint';
+    if (choice.endpoint !== session.settings.endpoint && session.inHandover) return 'handover_in_progress';
     session.settings = choice;
+    return undefined;
   }
 
   /** The customer wrote something: the agent gets it during a handover, the bot answers otherwise. */
@@ -142,7 +169,7 @@ export class DemoBot {
     const { settings } = session;
     try {
       const handover = await this.#deps.client.start({
-        endpoint: this.#deps.endpoint,
+        endpoint: settings.endpoint,
         // userId/sessionId make the start idempotent: retrying after a timeout returns the same handover.
         customer: {
           userId: session.customerId,
@@ -161,7 +188,7 @@ export class DemoBot {
       session.handover = { id: handover.id, stop };
       this.#follow(session, handover.id, stop);
     } catch (err) {
-      this.#deps.logger.warn({ err: describe(err) }, 'handover start failed');
+      this.#deps.logger.warn({ endpoint: settings.endpoint, err: describe(err) }, 'handover start failed');
       session.setStatus({ mode: 'bot' });
       session.add('bot', 'Sorry, I could not reach an agent right now. Please try again in a moment.');
     }
@@ -210,7 +237,7 @@ export class DemoBot {
         session.agentTyping(agentView(event.data.agent), event.data.expiresInMs);
         return;
       case 'handover.agent_message':
-        session.add('agent', event.data.text, agentView(event.data.agent));
+        this.#agentMessage(session, handoverId, event.data);
         return;
       case 'handover.transferred': {
         const to = agentView(event.data.to);
@@ -240,6 +267,31 @@ export class DemoBot {
         this.#finish(session, handoverId, undefined, event.data.error.message);
         return;
     }
+  }
+
+  /**
+   * Text, files, or both. Files the page must not link to are dropped; the log counts them but never
+   * shows their URLs (a signed URL is as good as the file).
+   */
+  #agentMessage(
+    session: ChatSession,
+    handoverId: string,
+    data: Extract<GatewayEvent, { type: 'handover.agent_message' }>['data'],
+  ): void {
+    const agent = agentView(data.agent);
+    const sent = data.attachments ?? [];
+    const files = attachmentViews(sent);
+    if (files.length < sent.length)
+      this.#deps.logger.warn(
+        { handoverId, dropped: sent.length - files.length },
+        'agent attachments without an http(s) URL not shown',
+      );
+    if (data.text === '' && files.length === 0) {
+      if (sent.length > 0)
+        session.add('notice', `${agent.name} sent a file that cannot be shown here.`, agent);
+      return;
+    }
+    session.add('agent', data.text, agent, files);
   }
 
   /** The handover is over: say so, and the bot answers again. Idempotent per handover. */

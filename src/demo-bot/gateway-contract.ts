@@ -11,6 +11,21 @@ export const agentSchema = z.object({
 });
 export type GatewayAgent = z.infer<typeof agentSchema>;
 
+/**
+ * A file an agent sent, by URL (Open Messaging endpoints; guest chat has none). The gateway never
+ * downloads it. The URL is not checked here — the page view keeps only http(s) ones (attachments.ts) —
+ * so one odd attachment does not cost the customer the whole message. A media type this bot does not
+ * know yet (a newer gateway) is shown as a plain file.
+ */
+export const attachmentSchema = z.object({
+  url: z.string(),
+  mediaType: z.enum(['image', 'video', 'audio', 'file', 'link']).catch('file'),
+  mime: z.string().optional(),
+  filename: z.string().optional(),
+  sizeBytes: z.number().int().nonnegative().optional(),
+});
+export type GatewayAttachment = z.infer<typeof attachmentSchema>;
+
 export const endReasonSchema = z.enum([
   'agent_ended',
   'customer_ended',
@@ -35,7 +50,13 @@ export const handoverEventSchema = z.discriminatedUnion('type', [
   z.object({
     ...base,
     type: z.literal('handover.agent_message'),
-    data: z.object({ messageId: z.string(), text: z.string(), agent: agentSchema }),
+    /** `text` is empty when the agent sent only attachments. */
+    data: z.object({
+      messageId: z.string(),
+      text: z.string(),
+      agent: agentSchema,
+      attachments: z.array(attachmentSchema).optional(),
+    }),
   }),
   z.object({
     ...base,

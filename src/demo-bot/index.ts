@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyError } from 'fastify';
 import { DemoBot, type BotLogger } from './demo-bot.ts';
+import { checkEndpoints, type DemoEndpoint } from './endpoints.ts';
 import { GatewayClient } from './gateway-client.ts';
 import { PageApiError, registerPageRoutes } from './http/routes.ts';
 import { PresenceTracker } from './presence-tracker.ts';
@@ -12,9 +13,13 @@ import { SessionStore } from './session-store.ts';
 export interface DemoBotOptions {
   /** The gateway's base URL, e.g. `http://127.0.0.1:8080`. */
   readonly gatewayUrl: string;
-  /** A gateway API key allowed to use `endpoint`. Stays on this server. */
+  /** A gateway API key allowed to use every endpoint in `endpoints`. Stays on this server. */
   readonly apiKey: string;
-  readonly endpoint: string;
+  /**
+   * The contact centers the page offers under "Contact center" (at least one, unique ids); the
+   * first is every new session's default. With just one the page shows it without a choice.
+   */
+  readonly endpoints: readonly DemoEndpoint[];
   /** Default `127.0.0.1`. */
   readonly host?: string;
   /** Default 0 (a free port). */
@@ -40,7 +45,10 @@ const webRoot = fileURLToPath(new URL('../web/', import.meta.url));
 
 const silent: BotLogger = { info: () => undefined, warn: () => undefined };
 
-/** The page loads only its own files; avatars may come from the contact center (another origin). */
+/**
+ * The page loads only its own files; images may come from elsewhere: avatars and the thumbnails of
+ * agents' attachments live at the contact center or wherever the agent's file is.
+ */
 const CSP = [
   "default-src 'self'",
   "img-src 'self' http: https: data:",
@@ -56,7 +64,7 @@ export async function startDemoBot(options: DemoBotOptions): Promise<RunningDemo
   const logger = options.logger ?? silent;
   const bot = new DemoBot({
     client: new GatewayClient({ baseUrl: options.gatewayUrl, apiKey: options.apiKey }),
-    endpoint: options.endpoint,
+    endpoints: checkEndpoints(options.endpoints),
     logger,
     ...(options.retryMs !== undefined ? { retryMs: options.retryMs } : {}),
   });

@@ -1,7 +1,7 @@
 // The bot server's sessions, in memory (a real bot keeps them in its own store — Redis, a database).
 // Bounded: when full, the session idle the longest (and without an open page) is dropped first.
 import { randomBytes } from 'node:crypto';
-import { ChatSession } from './chat-session.ts';
+import { ChatSession, type RoutingChoice } from './chat-session.ts';
 
 export class SessionStore {
   readonly #sessions = new Map<string, ChatSession>();
@@ -17,9 +17,9 @@ export class SessionStore {
     return id === undefined ? undefined : this.#sessions.get(id);
   }
 
-  create(): ChatSession {
+  create(settings: RoutingChoice): ChatSession {
     // 24 random bytes: unguessable, so one browser cannot read another's conversation.
-    const session = new ChatSession(randomBytes(24).toString('base64url'));
+    const session = new ChatSession(randomBytes(24).toString('base64url'), settings);
     this.#sessions.set(session.id, session);
     if (this.#sessions.size > this.#max) this.#evictOne();
     return session;

@@ -21,6 +21,7 @@ async function call(method, path, body) {
   if (!res.ok) {
     const error = new Error(data?.error?.message ?? `request failed (${res.status})`);
     error.status = res.status;
+    error.code = data?.error?.code;
     error.details = data?.error?.details;
     throw error;
   }

@@ -16,6 +16,7 @@ const endButton = $('end-handover');
 
 const shown = new Set();
 let mode = 'bot';
+let settings;
 let typingTimer;
 let lastTypingSent = 0;
 
@@ -26,9 +27,19 @@ const HANDOVER_MODES = new Set(['connecting', 'queued', 'agent', 'transferring']
 function addItem(item) {
   if (shown.has(item.id)) return;
   shown.add(item.id);
-  timeline.append(timelineItem(item));
+  const li = timelineItem(item);
+  timeline.append(li);
   if (item.kind === 'agent') hideTyping();
   timeline.scrollTop = timeline.scrollHeight;
+  // A thumbnail grows the line once loaded: keep the newest line in view.
+  for (const img of li.querySelectorAll('img.file-thumb'))
+    img.addEventListener(
+      'load',
+      () => {
+        if (timeline.lastElementChild === li) timeline.scrollTop = timeline.scrollHeight;
+      },
+      { once: true },
+    );
 }
 
 function showTyping({ agent, expiresInMs }) {
@@ -51,6 +62,7 @@ function applyStatus(status) {
   renderStatus(statusBox, status);
   const inHandover = HANDOVER_MODES.has(mode);
   handoverButton.disabled = inHandover;
+  settings?.lock(inHandover);
   const endHadFocus = document.activeElement === endButton;
   endButton.hidden = !inHandover;
   if (mode !== 'agent') hideTyping();
@@ -110,11 +122,11 @@ endButton.addEventListener('click', () => {
   api.endHandover().catch((err) => flash(`Could not end the chat: ${err.message}`));
 });
 
-let settings;
-
 async function start() {
   const session = await api.session();
-  settings ??= initSettings(session.settings, (value) => api.saveSettings(value));
+  settings ??= initSettings(session.settings, session.endpoints, (value) => api.saveSettings(value));
+  // A restarted bot server may offer other contact centers.
+  settings.setEndpoints(session.endpoints);
   settings.load(session.settings);
   applyStatus(session.status);
   connect();

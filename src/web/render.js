@@ -1,5 +1,5 @@
 // DOM builders. Every text from the bot, the agent or the customer goes in through textContent —
-// never innerHTML — so nobody's message can inject markup.
+// never innerHTML — so nobody's message can inject markup. Links and image sources are http(s) only.
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -49,9 +49,68 @@ export function timelineItem(item) {
   const time = el('time', 'when', timeFormat.format(new Date(item.at)));
   time.dateTime = item.at;
   meta.append(time);
-  bubble.append(meta, el('p', 'text', item.text));
+  bubble.append(meta);
+  // An agent may send only files: no empty text paragraph then.
+  if (item.text !== '') bubble.append(el('p', 'text', item.text));
+  if (item.attachments?.length) bubble.append(fileList(item.attachments));
   li.append(bubble);
   return li;
+}
+
+/**
+ * An agent's files: images as a thumbnail, the rest as a named link. The URLs come from outside (the
+ * bot server keeps only http(s) ones, and the page checks again): never a script or data URL, and a
+ * new tab without a handle back to this page.
+ */
+function fileList(attachments) {
+  const list = el('ul', 'files');
+  for (const file of attachments) {
+    const href = httpHref(file.url);
+    if (!href) continue;
+    const link = el('a', `file file-${file.mediaType}`);
+    link.href = href;
+    link.target = '_blank';
+    link.rel = 'noopener noreferrer';
+    if (file.mediaType === 'image') {
+      const img = el('img', 'file-thumb');
+      img.src = href;
+      img.alt = file.name;
+      img.loading = 'lazy';
+      link.append(img);
+    } else {
+      link.append(el('span', 'file-name', file.name));
+    }
+    link.append(el('span', 'visually-hidden', ' (opens in a new tab)'));
+    const entry = el('li');
+    entry.append(link);
+    const about = fileFacts(file);
+    if (about) entry.append(el('span', 'file-facts', about));
+    list.append(entry);
+  }
+  return list;
+}
+
+/** "video · 3.2 MB": what kind and how big, when known (a link has neither). */
+function fileFacts(file) {
+  const facts = [];
+  if (file.mediaType === 'video' || file.mediaType === 'audio') facts.push(file.mediaType);
+  if (Number.isFinite(file.sizeBytes)) facts.push(formatSize(file.sizeBytes));
+  return facts.join(' · ');
+}
+
+function httpHref(text) {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function formatSize(bytes) {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(bytes < 10 * 1024 ? 1 : 0)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
 function botAvatar() {

@@ -1,12 +1,33 @@
-// The routing settings form: language, skills, priority and custom attributes (key/value rows).
-// Every change is saved to the bot server, which uses the settings when it hands the chat over.
+// The routing settings form: the contact center (which gateway endpoint the handover goes to),
+// language, skills, priority and custom attributes (key/value rows). Every change is saved to the bot
+// server, which uses the settings when it hands the chat over.
 const $ = (id) => document.getElementById(id);
 
-export function initSettings(initial, save) {
+export function initSettings(initial, endpoints, save) {
   const form = $('settings');
   const list = $('attributes');
   const template = $('attribute-row');
   const state = $('settings-state');
+  const endpoint = $('endpoint');
+  const only = $('endpoint-only');
+  const note = $('endpoint-note');
+  /** The contact center the server has: a refused change puts the select back to it. */
+  let savedEndpoint;
+
+  /** With one contact center there is nothing to pick: its name is shown as text. */
+  function setEndpoints(choices) {
+    endpoint.replaceChildren(...choices.map(({ id, label }) => new Option(label, id)));
+    const single = choices.length === 1;
+    endpoint.hidden = single;
+    only.hidden = !single;
+    only.textContent = single ? choices[0].label : '';
+  }
+
+  /** During a handover the contact center is fixed (the server refuses a change too). */
+  function lock(locked) {
+    endpoint.disabled = locked;
+    note.hidden = !locked || endpoint.hidden;
+  }
 
   function addRow(key = '', value = '') {
     const row = template.content.firstElementChild.cloneNode(true);
@@ -38,6 +59,8 @@ export function initSettings(initial, save) {
       .filter((r) => r.key !== '');
     const language = String(data.get('language') ?? '');
     return {
+      // Read from the select itself: a disabled control is left out of FormData.
+      endpoint: endpoint.value,
       displayName: String(data.get('displayName') ?? '').trim() || 'Web visitor',
       ...(language ? { language } : {}),
       skills: data.getAll('skills').map(String),
@@ -69,15 +92,19 @@ export function initSettings(initial, save) {
     state.dataset.state = 'saving';
     try {
       await save(value);
+      savedEndpoint = value.endpoint;
       state.textContent = 'Settings saved.';
       state.dataset.state = 'saved';
     } catch (err) {
+      if (err.code === 'handover_in_progress') endpoint.value = savedEndpoint;
       state.textContent = `Not saved: ${err.message}`;
       state.dataset.state = 'error';
     }
   }
 
   function load(value) {
+    savedEndpoint = value.endpoint;
+    endpoint.value = value.endpoint;
     form.elements.displayName.value = value.displayName;
     form.elements.language.value = value.language ?? '';
     for (const box of form.querySelectorAll('input[name="skills"]'))
@@ -93,6 +120,7 @@ export function initSettings(initial, save) {
     void submit();
   });
   $('add-attribute').addEventListener('click', () => addRow().querySelector('.attr-key').focus());
+  setEndpoints(endpoints);
   load(initial);
-  return { load };
+  return { load, setEndpoints, lock };
 }

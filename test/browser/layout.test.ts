@@ -89,6 +89,9 @@ describe('layout and accessibility', () => {
         await page.locator('#settings-panel summary').focus();
         await page.keyboard.press('Enter');
         await page.getByLabel('Your name').waitFor();
+        // One contact center: shown as text, nothing to pick.
+        await seeText(page, '#endpoint-only', 'Guest chat');
+        assert.equal(await page.locator('#endpoint').isHidden(), true);
         await assertControlsLabelled(page);
         await page.locator('#message').fill('help');
         await page.keyboard.press('Enter');

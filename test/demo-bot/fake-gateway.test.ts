@@ -1,86 +1,41 @@
 // The demo bot against a scripted fake gateway (node:http): what it sends — the key in the
-// Authorization header only, the start body, an Idempotency-Key reused across retries — and how it
-// reacts to events the real stack rarely produces (handover.failed, a system notice).
+// Authorization header only, the start body with the session's contact center, an Idempotency-Key
+// reused across retries, a link as plain text — and how it reacts to events the real stack rarely
+// produces (handover.failed, a system notice, an agent's attachments).
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { ChatSession } from '../../src/demo-bot/chat-session.ts';
 import { BACK_TO_BOT, DemoBot } from '../../src/demo-bot/demo-bot.ts';
 import { GatewayClient } from '../../src/demo-bot/gateway-client.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { FAKE_KEY as KEY, FakeGateway } from './fake-gateway.ts';
 
-const KEY = 'fake-key-0123456789abcdefghij';
-const H = '6f1c2a3b-0000-4000-8000-00000000beef';
+const ENDPOINTS = [
+  { id: 'demo', label: 'Guest chat' },
+  { id: 'demo-om', label: 'Web messaging' },
+];
 
-interface Seen {
-  method: string;
-  url: string;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-const seen: Seen[] = [];
-let failNextMessages = 0;
-let stream: ServerResponse | undefined;
-let seq = 0;
-
-const server = createServer((req, res) => {
-  let body = '';
-  req.on('data', (c: Buffer) => (body += c.toString()));
-  req.on('end', () => {
-    seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
-    if (req.headers.authorization !== `Bearer ${KEY}`) return void res.writeHead(401).end();
-    if (req.url === '/v1/handovers' && req.method === 'POST') {
-      return void res
-        .writeHead(201, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ id: H, state: 'requested', extra: 'ignored' }));
-    }
-    if (req.url === `/v1/handovers/${H}/events`) {
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      stream = res;
-      return;
-    }
-    if (req.url === `/v1/handovers/${H}/messages`) {
-      if (failNextMessages > 0) {
-        failNextMessages--;
-        return void res
-          .writeHead(503, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'try again' } }));
-      }
-      return void res.writeHead(202, { 'content-type': 'application/json' }).end('{"parts":[]}');
-    }
-    res.writeHead(404).end();
-  });
-});
-
-function emit(type: string, data: unknown): void {
-  seq++;
-  const event = { id: `e${seq}`, type, handoverId: H, seq, occurredAt: new Date().toISOString(), data };
-  stream!.write(`id: e${seq}\nevent: ${type}\ndata: ${JSON.stringify(event)}\n\n`);
-}
-
+let gateway: FakeGateway;
 let bot: DemoBot;
 before(async () => {
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
+  gateway = await FakeGateway.start();
   bot = new DemoBot({
-    client: new GatewayClient({ baseUrl: `http://127.0.0.1:${port}/`, apiKey: KEY }),
-    endpoint: 'demo',
+    client: new GatewayClient({ baseUrl: gateway.url, apiKey: KEY }),
+    endpoints: ENDPOINTS,
     logger: { info: () => undefined, warn: () => undefined },
     retryMs: 10,
   });
 });
 after(async () => {
   await bot.close();
-  stream?.end();
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
+  await gateway.close();
 });
 
 test('start body, message retries with one Idempotency-Key, notices, and handover.failed', async () => {
-  const session = new ChatSession('sid-not-sent-anywhere');
+  const session = new ChatSession('sid-not-sent-anywhere', bot.initialSettings());
   bot.greet(session);
   session.settings = {
+    endpoint: 'demo-om',
     displayName: 'Kim',
     language: 'English',
     skills: ['general'],
@@ -89,8 +44,9 @@ test('start body, message retries with one Idempotency-Key, notices, and handove
   };
   await bot.customerMessage(session, 'hi');
   await bot.customerMessage(session, 'agent');
-  const start = seen.find((s) => s.url === '/v1/handovers')!;
-  const body = JSON.parse(start.body);
+  const { seen } = gateway;
+  const [body] = gateway.bodies('/v1/handovers');
+  assert.equal(body.endpoint, 'demo-om', "the session's contact center");
   assert.deepEqual(body.customer, {
     userId: session.customerId,
     sessionId: session.customerId,
@@ -115,16 +71,21 @@ test('start body, message retries with one Idempotency-Key, notices, and handove
     !JSON.stringify(seen).includes('sid-not-sent-anywhere'),
     'the session cookie never leaves the bot',
   );
-  await waitFor(() => stream, { what: 'event stream opened' });
+  const H = gateway.started[0]!;
+  await waitFor(() => gateway.following(H), { what: 'event stream opened' });
 
-  emit('handover.queued', { queue: 'Support' });
-  emit('handover.system_message', { messageId: 'm1', text: 'All agents are busy.', source: 'notice' });
+  gateway.emit(H, 'handover.queued', { queue: 'Support' });
+  gateway.emit(H, 'handover.system_message', {
+    messageId: 'm1',
+    text: 'All agents are busy.',
+    source: 'notice',
+  });
   await waitFor(() => session.itemsAfter(0).find((i) => i.text === 'All agents are busy.'), {
     what: 'notice',
   });
   assert.deepEqual(session.status, { mode: 'queued', queue: 'Support' });
 
-  failNextMessages = 2;
+  gateway.failNextMessages = 2;
   await bot.customerMessage(session, 'are you there?');
   const sends = seen.filter((s) => s.url.endsWith('/messages'));
   assert.equal(sends.length, 3, 'two 503s, then accepted');
@@ -132,10 +93,87 @@ test('start body, message retries with one Idempotency-Key, notices, and handove
   assert.equal(keys.size, 1, 'every attempt carries the same Idempotency-Key');
   assert.ok(!session.itemsAfter(0).some((i) => i.text === 'This message did not reach the agent.'));
 
-  emit('handover.failed', { error: { code: 'chat.error.invalid.queue', message: 'no such queue' } });
+  gateway.emit(H, 'handover.failed', {
+    error: { code: 'chat.error.invalid.queue', message: 'no such queue' },
+  });
   await waitFor(() => session.itemsAfter(0).find((i) => i.text === BACK_TO_BOT), { what: 'bot back' });
   assert.ok(session.itemsAfter(0).some((i) => i.text.includes('could not be set up (no such queue)')));
   assert.deepEqual(session.status, { mode: 'bot' });
   assert.equal(session.handover, undefined);
   for (const s of seen) assert.equal(s.headers.authorization, `Bearer ${KEY}`);
+});
+
+test('the contact center: only offered ones, and fixed from the start request until the handover is over', () => {
+  const session = new ChatSession('sid', bot.initialSettings());
+  assert.equal(session.settings.endpoint, 'demo', 'the first endpoint is the default');
+  const choice = { ...session.settings, endpoint: 'demo-om' };
+  assert.equal(bot.updateSettings(session, { ...choice, endpoint: 'other' }), 'unknown_endpoint');
+  assert.equal(bot.updateSettings(session, choice), undefined);
+  assert.equal(session.settings.endpoint, 'demo-om');
+  // "Talk to an agent" pressed: the start request is out, no handover id yet.
+  session.setStatus({ mode: 'connecting' });
+  assert.equal(bot.updateSettings(session, { ...choice, endpoint: 'demo' }), 'handover_in_progress');
+  assert.equal(session.settings.endpoint, 'demo-om', 'a refused change changes nothing');
+  assert.equal(bot.updateSettings(session, { ...choice, displayName: 'Kim' }), undefined, 'other fields may');
+  assert.equal(session.settings.displayName, 'Kim');
+  session.setStatus({ mode: 'bot' });
+  assert.equal(bot.updateSettings(session, { ...choice, endpoint: 'demo' }), undefined);
+});
+
+test("a link the customer types is text; an agent's files become page items, unsafe URLs dropped", async () => {
+  const session = new ChatSession('sid', bot.initialSettings());
+  await bot.requestHandover(session);
+  const H = gateway.started.at(-1)!;
+  await waitFor(() => gateway.following(H), { what: 'event stream opened' });
+
+  await bot.customerMessage(session, 'Here it is: https://example.com/photo.png');
+  assert.deepEqual(gateway.bodies(`/v1/handovers/${H}/messages`), [
+    { text: 'Here it is: https://example.com/photo.png' },
+  ]);
+
+  const agent = { id: 'a1', displayName: 'Alice Moreau' };
+  gateway.emit(H, 'handover.agent_message', {
+    messageId: 'm1',
+    text: '',
+    agent,
+    attachments: [
+      { url: 'https://cdn.example.com/files/label%20scan.png', mediaType: 'image', mime: 'image/png' },
+      { url: 'javascript:alert(1)', mediaType: 'file', filename: 'evil.pdf' },
+      { url: 'https://cdn.example.com/x', mediaType: 'file', filename: 'invoice.pdf', sizeBytes: 20480 },
+      { url: 'https://example.com/track?id=7', mediaType: 'link' },
+      { url: 'http://example.com/new.bin', mediaType: 'hologram' },
+    ],
+  });
+  gateway.emit(H, 'handover.agent_message', {
+    messageId: 'm2',
+    text: '',
+    agent,
+    attachments: [{ url: 'data:text/html,<b>x</b>', mediaType: 'image' }],
+  });
+  gateway.emit(H, 'handover.agent_message', { messageId: 'm3', text: 'Anything else?', agent });
+  const last = await waitFor(() => session.itemsAfter(0).find((i) => i.text === 'Anything else?'));
+  assert.equal(last.attachments, undefined, 'a text-only message has no attachments field');
+
+  const files = session.itemsAfter(0).find((i) => i.kind === 'agent' && i.attachments)!;
+  assert.equal(files.text, '');
+  assert.deepEqual(files.attachments, [
+    {
+      url: 'https://cdn.example.com/files/label%20scan.png',
+      mediaType: 'image',
+      name: 'label scan.png',
+      mime: 'image/png',
+    },
+    { url: 'https://cdn.example.com/x', mediaType: 'file', name: 'invoice.pdf', sizeBytes: 20480 },
+    { url: 'https://example.com/track?id=7', mediaType: 'link', name: 'example.com/track' },
+    // A media type this bot does not know is a file.
+    { url: 'http://example.com/new.bin', mediaType: 'file', name: 'new.bin' },
+  ]);
+  assert.ok(
+    session
+      .itemsAfter(0)
+      .some((i) => i.kind === 'notice' && i.text === 'Alice Moreau sent a file that cannot be shown here.'),
+  );
+  assert.doesNotMatch(JSON.stringify(session.itemsAfter(0)), /javascript:|data:text/);
+  await bot.endHandover(session);
+  assert.equal(session.handover, undefined);
 });

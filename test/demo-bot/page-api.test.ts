@@ -8,6 +8,7 @@ import { BACK_TO_BOT } from '../../src/demo-bot/demo-bot.ts';
 import { GREETING, HELLO } from '../../src/demo-bot/replies.ts';
 import { startTestDemo, type DemoUnderTest } from '../support/demo-harness.ts';
 import { SseClient } from '../support/sse-client.ts';
+import { hasItem, items, lastStatus, PageClient, statuses } from './page-client.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 let sut: DemoUnderTest;
@@ -17,59 +18,6 @@ before(async () => {
 after(async () => {
   await sut.close();
 });
-
-/** What the browser does: one cookie jar, JSON calls, and the page's EventSource. */
-class PageClient {
-  cookie = '';
-  readonly streams: SseClient[] = [];
-  readonly raw: string[] = [];
-  constructor(private readonly base: string) {}
-
-  async call(
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<{ status: number; body: any; headers: Headers }> {
-    const res = await fetch(new URL(path, this.base), {
-      method,
-      headers: {
-        ...(this.cookie ? { cookie: this.cookie } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const setCookie = res.headers.get('set-cookie');
-    if (setCookie) this.cookie = setCookie.split(';')[0]!;
-    const text = await res.text();
-    this.raw.push(text, setCookie ?? '');
-    return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
-  }
-
-  async open(lastEventId?: string): Promise<SseClient> {
-    const sse = await SseClient.open(new URL('/api/events', this.base).href, {
-      headers: { cookie: this.cookie },
-      ...(lastEventId ? { lastEventId } : {}),
-    });
-    this.streams.push(sse);
-    return sse;
-  }
-
-  async close(): Promise<void> {
-    for (const s of this.streams) await s.close();
-  }
-
-  allText(): string {
-    return [...this.raw, ...this.streams.flatMap((s) => s.frames.flatMap((f) => f.data ?? []))].join('\n');
-  }
-}
-
-const items = (sse: SseClient): any[] => sse.events<any>('item');
-const statuses = (sse: SseClient): any[] => sse.events<any>('status');
-const hasItem = (sse: SseClient, kind: string, text: string | RegExp) =>
-  items(sse).find(
-    (i) => i.kind === kind && (typeof text === 'string' ? i.text.includes(text) : text.test(i.text)),
-  );
-const lastStatus = (sse: SseClient) => statuses(sse).at(-1);
 
 async function emu(method: string, path: string, body?: unknown): Promise<any> {
   const res = await fetch(`${sut.demo.emulator.url}/emulator/v1${path}`, {
@@ -117,7 +65,7 @@ describe('demo bot page API', () => {
   test('bodies are validated: empty text, unknown fields, bad priority, duplicate attribute keys → 400', async () => {
     const page = new PageClient(sut.demo.bot.url);
     await page.call('POST', '/api/session', {});
-    const settings = { displayName: 'V', skills: [], customAttributes: [] };
+    const settings = { endpoint: 'demo', displayName: 'V', skills: [], customAttributes: [] };
     const bad: [string, string, unknown][] = [
       ['POST', '/api/messages', { text: '   ' }],
       ['POST', '/api/messages', { text: 'hi', extra: 1 }],
@@ -134,12 +82,27 @@ describe('demo bot page API', () => {
         },
       ],
       ['POST', '/api/handover', { now: true }],
+      ['PUT', '/api/settings', { ...settings, endpoint: undefined }],
+      ['PUT', '/api/settings', { ...settings, endpoint: ' ' }],
     ];
     for (const [method, path, body] of bad) {
       const res = await page.call(method, path, body);
       assert.equal(res.status, 400, `${method} ${path} ${JSON.stringify(body)}`);
       assert.equal(res.body.error.code, 'invalid_request');
     }
+  });
+
+  test('the session lists the contact centers; an unknown one is refused with unknown_endpoint', async () => {
+    const page = new PageClient(sut.demo.bot.url);
+    const session = await page.call('POST', '/api/session', {});
+    assert.deepEqual(session.body.endpoints, [{ id: 'demo', label: 'Guest chat' }]);
+    assert.equal(session.body.settings.endpoint, 'demo', 'the first endpoint is the default');
+    const settings = { endpoint: 'demo', displayName: 'V', skills: [], customAttributes: [] };
+    const unknown = await page.call('PUT', '/api/settings', { ...settings, endpoint: 'demo-om' });
+    assert.equal(unknown.status, 400);
+    assert.equal(unknown.body.error.code, 'unknown_endpoint');
+    assert.deepEqual(unknown.body.error.details, [{ path: 'endpoint', message: 'one of: demo' }]);
+    assert.equal((await page.call('PUT', '/api/settings', settings)).status, 200);
   });
 
   test('the bot answers; a handover carries settings and transcript; both directions relay; reconnect resumes; the agent ends', async () => {
@@ -153,6 +116,7 @@ describe('demo bot page API', () => {
       await waitFor(() => hasItem(sse, 'bot', HELLO), { what: 'hello answer' });
 
       const saved = await page.call('PUT', '/api/settings', {
+        endpoint: 'demo',
         displayName: 'Ada Lovelace',
         language: 'German',
         skills: ['escalation', 'escalation'],
@@ -259,7 +223,13 @@ describe('demo bot page API', () => {
     const page = new PageClient(sut.demo.bot.url);
     try {
       await page.call('POST', '/api/session', {});
-      await page.call('PUT', '/api/settings', { displayName: 'Quitter', skills: [], customAttributes: [] });
+      const saved = await page.call('PUT', '/api/settings', {
+        endpoint: 'demo',
+        displayName: 'Quitter',
+        skills: [],
+        customAttributes: [],
+      });
+      assert.equal(saved.status, 200);
       const sse = await page.open();
       assert.equal((await page.call('POST', '/api/handover', {})).status, 202);
       await waitFor(() => lastStatus(sse)?.mode === 'queued', { what: 'queued' });
@@ -289,13 +259,14 @@ describe('demo bot page API', () => {
     const bot = await startDemoBot({
       gatewayUrl: sut.demo.gateway.url,
       apiKey: sut.demo.apiKey,
-      endpoint: 'demo',
+      endpoints: [{ id: 'demo', label: 'Guest chat' }],
       awayAfterMs: 300,
     });
     const page = new PageClient(bot.url);
     try {
       await page.call('POST', '/api/session', {});
       await page.call('PUT', '/api/settings', {
+        endpoint: 'demo',
         displayName: 'Petra Presence',
         skills: [],
         customAttributes: [],
@@ -334,7 +305,7 @@ describe('demo bot page API', () => {
     const bot = await startDemoBot({
       gatewayUrl: 'http://127.0.0.1:9',
       apiKey: 'k'.repeat(30),
-      endpoint: 'demo',
+      endpoints: [{ id: 'demo', label: 'Guest chat' }],
     });
     const page = new PageClient(bot.url);
     try {

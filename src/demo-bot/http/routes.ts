@@ -1,10 +1,11 @@
 // The page ↔ bot server API (JSON, same origin, session cookie). The page never talks to the gateway:
 // the bot server holds the API key and decides what the page may see.
-//   POST /api/session        create or resume the browser's session → { settings, status }
+//   POST /api/session        create or resume the browser's session → { settings, status, endpoints }
 //   GET  /api/events         SSE: timeline items, status, agent typing (see page-stream.ts)
 //   POST /api/messages       { text } → 202; the bot answers, or the agent gets it during a handover
 //   POST /api/typing         → 202; relayed to the agent during a handover
-//   PUT  /api/settings       routing settings of the form → 200 { settings }
+//   PUT  /api/settings       routing settings of the form → 200 { settings }; 400 unknown_endpoint;
+//                            409 handover_in_progress (the contact center is fixed during a handover)
 //   POST /api/handover       "Talk to an agent" → 202
 //   POST /api/handover/end   "End chat with agent" → 202
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -48,11 +49,16 @@ export function registerPageRoutes(
     parse(emptyBody, request.body);
     let session = sessions.get(readSessionId(request));
     if (!session) {
-      session = sessions.create();
+      session = sessions.create(bot.initialSettings());
       bot.greet(session);
       setSessionCookie(reply, session.id);
     }
-    return { settings: toSettingsBody(session.settings), status: session.status };
+    return {
+      settings: toSettingsBody(session.settings),
+      status: session.status,
+      // Ids and labels only: what the "Contact center" choice lists.
+      endpoints: bot.endpoints.map(({ id, label }) => ({ id, label })),
+    };
   });
 
   app.get('/api/events', (request, reply) => {
@@ -87,7 +93,17 @@ export function registerPageRoutes(
   app.put('/api/settings', (request) => {
     const session = sessionOf(request);
     const body = parse(settingsBody, request.body);
-    bot.updateSettings(session, toChoice(body));
+    const refused = bot.updateSettings(session, toChoice(body));
+    if (refused === 'unknown_endpoint')
+      throw new PageApiError(400, 'unknown_endpoint', 'This contact center is not offered.', [
+        { path: 'endpoint', message: `one of: ${bot.endpoints.map((e) => e.id).join(', ')}` },
+      ]);
+    if (refused === 'handover_in_progress')
+      throw new PageApiError(
+        409,
+        'handover_in_progress',
+        'The contact center cannot change during a chat with an agent; end that chat first.',
+      );
     return { settings: toSettingsBody(session.settings) };
   });
 
@@ -128,6 +144,7 @@ function parse<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
 
 function toChoice(body: SettingsBody): RoutingChoice {
   return {
+    endpoint: body.endpoint,
     displayName: body.displayName,
     ...(body.language !== undefined ? { language: body.language } : {}),
     skills: [...new Set(body.skills)],
@@ -138,6 +155,7 @@ function toChoice(body: SettingsBody): RoutingChoice {
 
 function toSettingsBody(choice: RoutingChoice): SettingsBody {
   return {
+    endpoint: choice.endpoint,
     displayName: choice.displayName,
     ...(choice.language !== undefined ? { language: choice.language } : {}),
     skills: [...choice.skills],

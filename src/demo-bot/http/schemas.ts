@@ -7,6 +7,11 @@ export const messageBody = z.strictObject({ text: z.string().trim().min(1).max(2
 const short = z.string().trim().min(1).max(100);
 
 export const settingsBody = z.strictObject({
+  /**
+   * The contact center's endpoint id. Only its shape is checked here: whether the bot offers it is
+   * the bot's answer (`unknown_endpoint`), the list being the bot's configuration.
+   */
+  endpoint: z.string().trim().min(1).max(64),
   displayName: short,
   language: short.optional(),
   skills: z.array(short).max(10),
