@@ -192,7 +192,7 @@ export async function startGateway(
         shutdown.abort();
         checks.stop();
         await Promise.all([engine.shutdown(budgetMs * 0.6), dispatcher.stop()]);
-        await Promise.allSettled([...providers.values()].map((p) => p.close?.()));
+        await Promise.allSettled([...providers.values()].flatMap((p) => (p.close ? [p.close()] : [])));
         await api.close();
         await store.close();
       })()),

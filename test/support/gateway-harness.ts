@@ -15,10 +15,15 @@ import {
   type RunningGateway,
 } from '../../src/composition/start-gateway.ts';
 import { WebhookReceiver } from './webhook-receiver.ts';
+import { freePort } from './gateway-process.ts';
 import { waitFor } from './wait-for.ts';
 import { pino } from 'pino';
 
 export const API_KEY = 'test-key-0123456789abcdefghijkl';
+/** The Open Messaging endpoint and its integration at the emulator (webhook → this gateway). */
+export const OM_ENDPOINT = 'support-om';
+export const OM_INTEGRATION = '2f6d6c1e-8a43-4c8e-9a51-0b5e7d9c1a01';
+export const OM_WEBHOOK_SECRET = 'e2e-open-messaging-webhook-secret';
 export const OTHER_KEY = 'other-key-0123456789abcdefghijk';
 
 export interface Harness {
@@ -50,24 +55,40 @@ export async function startHarness(
     emulator?: EmulatorOptions;
     tuning?: GatewayTuning;
     endpointExtra?: Record<string, unknown>;
+    omEndpointExtra?: Record<string, unknown>;
     /** The `store` config section; default: SQLite in a temp dir. */
     store?: Record<string, unknown>;
   } = {},
 ): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gh-e2e-'));
+  // The gateway's port is chosen first: the emulator's integration posts to its webhook route.
+  const port = await freePort();
   const emulator = await startEmulator({
     heartbeatIntervalMs: 200,
     disconnectGraceMs: 5000,
     deployments: { 'dep-disabled': { disabled: true } },
+    openIntegrations: [
+      {
+        id: OM_INTEGRATION,
+        name: 'genesys-handover e2e',
+        outboundNotificationWebhookUrl: `http://127.0.0.1:${port}/genesys/open-messaging/${OM_ENDPOINT}`,
+        outboundNotificationWebhookSignatureSecretToken: OM_WEBHOOK_SECRET,
+      },
+    ],
+    webhookRetryDelayMs: 500,
+    notificationHeartbeatIntervalMs: 200,
+    typingDurationMs: 3_000,
+    // The Inbound Message flow greets the customer (Architect Send Response, OM §6): a system message.
+    architect: { responses: ['Thanks for waiting, an agent will be with you shortly.'] },
     ...opts.emulator,
   });
   const secret = `whsec_${randomBytes(24).toString('base64')}`;
   const receiver = await WebhookReceiver.start({ secret });
   const config = parseConfig({
-    server: { host: '127.0.0.1', port: 0, logLevel: 'silent' },
+    server: { host: '127.0.0.1', port, logLevel: 'silent' },
     store: opts.store ?? { path: join(dataDir, 'gateway.db') },
     apiKeys: [
-      { name: 'bot', key: API_KEY, endpoints: ['support', 'broken-queue', 'disabled'] },
+      { name: 'bot', key: API_KEY, endpoints: ['support', 'broken-queue', 'disabled', OM_ENDPOINT] },
       { name: 'other', key: OTHER_KEY, endpoints: ['other'] },
     ],
     endpoints: [
@@ -85,6 +106,27 @@ export async function startHarness(
         guestDisplayName: 'Web visitor',
         webhook: { url: receiver.url, secrets: [secret] },
         ...opts.endpointExtra,
+      },
+      {
+        id: OM_ENDPOINT,
+        provider: 'genesys-open-messaging',
+        genesys: {
+          baseUrl: emulator.url,
+          clientId: 'emulator-client',
+          clientSecret: 'emulator-secret',
+          integrationId: OM_INTEGRATION,
+          webhookSecret: OM_WEBHOOK_SECRET,
+        },
+        queue: 'Support',
+        defaults: {
+          language: 'English',
+          skills: ['general'],
+          priority: 2,
+          customAttributes: { brand: 'acme' },
+        },
+        guestDisplayName: 'Web visitor',
+        webhook: { url: receiver.url, secrets: [secret] },
+        ...opts.omEndpointExtra,
       },
       {
         id: 'broken-queue',
@@ -115,6 +157,7 @@ export async function startHarness(
     webhookRetry: { initialDelayMs: 50, maxDelayMs: 500 },
     engine: FAST_ENGINE,
     sseKeepAliveMs: 1000,
+    openMessaging: { reorderWindowMs: 200, notificationHeartbeatMs: 200 },
     ...opts.tuning,
   };
   const logger = pino({ level: process.env.GH_TEST_LOG ?? 'silent' });

@@ -36,7 +36,7 @@ const params = z.object({ endpointId: z.string().min(1).max(64) });
 
 export const providerWebhookRoutes =
   (deps: ProviderWebhookDeps): FastifyPluginAsyncZod =>
-  async (app) => {
+  (app) => {
     // Bytes, whatever the content type says: the signature is over exactly what was sent (§4.4).
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_req, body, done) => {
@@ -77,6 +77,7 @@ export const providerWebhookRoutes =
           .send(new GatewayError('NOT_COMMITTED').toJSON());
       },
     );
+    return Promise.resolve();
   };
 
 /** The outcome, or `not-ready` once the signal fires first (the commit goes on; a redelivery finds it). */

@@ -148,5 +148,5 @@ test('pushed typing carries its duration as the expiry; an agent attachment reac
   assert.deepEqual(said?.type === 'handover.agent_message' ? said.data.attachments : undefined, [file]);
   const line = (await rig.transcript(id)).find((l) => l.role === 'agent');
   assert.deepEqual(line?.attachments, [file]);
-  assert.equal(line?.text, '');
+  assert.equal(line.text, '');
 });
