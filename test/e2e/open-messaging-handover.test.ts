@@ -245,8 +245,8 @@ describe('Open Messaging handover end to end', () => {
       { what: 'the bot’s files at the agent' },
     );
     assert.equal(atAgent[0]?.body, 'Here is my invoice');
-    assert.equal(atAgent[0]?.attachments?.[0]?.url, file.url);
-    assert.equal(atAgent[1]?.attachments?.[0]?.url, 'https://files.example.com/photo.png');
+    assert.equal(atAgent[0]?.attachments?.at(0)?.url, file.url);
+    assert.equal(atAgent[1]?.attachments?.at(0)?.url, 'https://files.example.com/photo.png');
 
     const up = await h.emu('POST', `/emulator/v1/conversations/${conv.id}/agent/attachments`, {
       filename: 'steps.txt',
@@ -257,10 +257,11 @@ describe('Open Messaging handover end to end', () => {
     const events = await h.webhookEvents(id, hasType('handover.agent_message'), 'agent file');
     const msg = events.find((e) => e.type === 'handover.agent_message');
     assert.ok(msg?.type === 'handover.agent_message');
-    const [attachment] = msg.data.attachments ?? [];
-    assert.equal(attachment?.filename, 'steps.txt');
-    assert.equal(attachment?.mediaType, 'file');
-    const download = await fetch(attachment?.url ?? '');
+    const attachment = msg.data.attachments?.at(0);
+    assert.ok(attachment);
+    assert.equal(attachment.filename, 'steps.txt');
+    assert.equal(attachment.mediaType, 'file');
+    const download = await fetch(attachment.url);
     assert.equal(await download.text(), '1. unplug 2. wait');
     const transcript = await h.api('GET', `/v1/handovers/${id}/transcript`);
     assert.ok(
