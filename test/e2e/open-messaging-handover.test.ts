@@ -244,9 +244,12 @@ describe('Open Messaging handover end to end', () => {
       },
       { what: 'the bot’s files at the agent' },
     );
-    assert.equal(atAgent[0]?.body, 'Here is my invoice');
-    assert.equal(atAgent[0]?.attachments?.at(0)?.url, file.url);
-    assert.equal(atAgent[1]?.attachments?.at(0)?.url, 'https://files.example.com/photo.png');
+    const urls = atAgent.map((m) => m.attachments?.map((a) => a.url));
+    assert.deepEqual(urls, [[file.url], ['https://files.example.com/photo.png']]);
+    assert.deepEqual(
+      atAgent.map((m) => m.body),
+      ['Here is my invoice', ''],
+    );
 
     const up = await h.emu('POST', `/emulator/v1/conversations/${conv.id}/agent/attachments`, {
       filename: 'steps.txt',
