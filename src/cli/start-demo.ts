@@ -1,7 +1,9 @@
-// startDemo(): what `genesys-handover demo` runs — the emulator, the gateway with a ready `demo`
-// endpoint, and the demo bot with the customer web chat — as one reusable function, so the browser
-// tests start exactly what a newcomer gets from `npm start`.
+// startDemo(): what `genesys-handover demo` runs — the emulator, the gateway with two ready endpoints
+// (`demo` on guest chat, `demo-om` on Open Messaging, both played by the emulator), and the demo bot
+// with the customer web chat — as one reusable function, so the browser tests start exactly what a
+// newcomer gets from `npm start`.
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import type { Logger as PinoLogger } from 'pino';
 import { parseConfig } from '../config/load.ts';
 import { startDemoBot, type RunningDemoBot } from '../demo-bot/index.ts';
@@ -10,6 +12,11 @@ import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../em
 import { startGateway, type GatewayTuning, type RunningGateway } from '../composition/start-gateway.ts';
 
 export const DEMO_ENDPOINT = 'demo';
+/** The same demo on Genesys Open Messaging (the emulator's integration posts to the gateway). */
+export const DEMO_OM_ENDPOINT = 'demo-om';
+const DEMO_OM_INTEGRATION = '5e1d0c7a-9b8f-4e2d-a6c3-d0e0f1a2b3c4';
+/** The integration's webhook secret: a demo value (Genesys wants more than 15 characters, OM §2). */
+const DEMO_OM_WEBHOOK_SECRET = 'genesys-handover-demo-webhook';
 
 export interface DemoOptions {
   readonly host: string;
@@ -43,23 +50,39 @@ export interface RunningDemo {
 }
 
 export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
+  // The gateway's port is known before the emulator starts: its Open Messaging integration posts there.
+  const gatewayPort = options.port === 0 ? await freePort(options.host) : options.port;
   const emulator = await startEmulator({
     ...options.emulator,
     host: options.host,
     port: options.emulatorPort,
+    openIntegrations: [
+      {
+        id: DEMO_OM_INTEGRATION,
+        name: 'genesys-handover demo',
+        outboundNotificationWebhookUrl: `${httpUrl(options.host, gatewayPort)}/genesys/open-messaging/${DEMO_OM_ENDPOINT}`,
+        outboundNotificationWebhookSignatureSecretToken: DEMO_OM_WEBHOOK_SECRET,
+      },
+    ],
+    // The Inbound Message flow greets the customer while they wait (Architect Send Response, OM §6).
+    architect: { responses: ['Thanks for waiting, an agent will be with you shortly.'] },
     ...(options.autoAgent ? { autoAgent: { acceptDelayMs: 2000, replyDelayMs: 1200 } } : {}),
   });
   const apiKey = options.apiKey ?? `demo_${randomBytes(18).toString('base64url')}`;
   const webhookSecret = options.webhookUrl
     ? (options.webhookSecret ?? `whsec_${randomBytes(24).toString('base64')}`)
     : undefined;
+  const webhook =
+    options.webhookUrl && webhookSecret
+      ? { webhook: { url: options.webhookUrl, secrets: [webhookSecret] } }
+      : {};
   let gateway: RunningGateway | undefined;
   let bot: RunningDemoBot | undefined;
   try {
     const config = parseConfig({
-      server: { host: options.host, port: options.port, logLevel: options.logLevel },
+      server: { host: options.host, port: gatewayPort, logLevel: options.logLevel },
       store: { path: options.data },
-      apiKeys: [{ name: 'demo', key: apiKey, endpoints: [DEMO_ENDPOINT] }],
+      apiKeys: [{ name: 'demo', key: apiKey, endpoints: [DEMO_ENDPOINT, DEMO_OM_ENDPOINT] }],
       endpoints: [
         {
           id: DEMO_ENDPOINT,
@@ -72,9 +95,27 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
             customAttributes: { source: 'genesys-handover demo' },
           },
           guestDisplayName: 'Demo customer',
-          ...(options.webhookUrl && webhookSecret
-            ? { webhook: { url: options.webhookUrl, secrets: [webhookSecret] } }
-            : {}),
+          ...webhook,
+        },
+        {
+          id: DEMO_OM_ENDPOINT,
+          provider: 'genesys-open-messaging',
+          genesys: {
+            baseUrl: emulator.url,
+            // The emulator's demo OAuth client (docs/emulator.md).
+            clientId: 'emulator-client',
+            clientSecret: 'emulator-secret',
+            integrationId: DEMO_OM_INTEGRATION,
+            webhookSecret: DEMO_OM_WEBHOOK_SECRET,
+          },
+          queue: 'Support',
+          defaults: {
+            language: 'english',
+            skills: [],
+            customAttributes: { source: 'genesys-handover demo' },
+          },
+          guestDisplayName: 'Demo customer',
+          ...webhook,
         },
       ],
     });
@@ -86,7 +127,10 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     bot = await startDemoBot({
       gatewayUrl: gateway.url,
       apiKey,
-      endpoints: [{ id: DEMO_ENDPOINT, label: 'Guest chat' }],
+      endpoints: [
+        { id: DEMO_ENDPOINT, label: 'Guest chat' },
+        { id: DEMO_OM_ENDPOINT, label: 'Open Messaging' },
+      ],
       host: options.host,
       port: options.chatPort,
       ...(options.botLogger ? { logger: options.botLogger } : {}),
@@ -102,6 +146,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     `gateway: ${gateway.url}`,
     `emulator: ${emulator.url}`,
     `endpoint: ${DEMO_ENDPOINT}`,
+    `endpoint: ${DEMO_OM_ENDPOINT}`,
     `api key: ${apiKey}`,
     ...(webhookSecret ? [`webhook secret: ${webhookSecret}`] : []),
     `chat: ${bot.url}`,
@@ -127,4 +172,23 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       return closing;
     },
   };
+}
+
+/** `http://host:port`, with a wildcard bind address replaced by loopback (what a client can reach). */
+function httpUrl(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
+}
+
+/** A free TCP port on `host` (the demo's `--port 0`). */
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
 }

@@ -89,9 +89,12 @@ describe('layout and accessibility', () => {
         await page.locator('#settings-panel summary').focus();
         await page.keyboard.press('Enter');
         await page.getByLabel('Your name').waitFor();
-        // One contact center: shown as text, nothing to pick.
-        await seeText(page, '#endpoint-only', 'Guest chat');
-        assert.equal(await page.locator('#endpoint').isHidden(), true);
+        // Two contact centers (guest chat and Open Messaging): a labelled choice that fits.
+        assert.deepEqual(await page.getByLabel('Contact center').locator('option').allTextContents(), [
+          'Guest chat',
+          'Open Messaging',
+        ]);
+        assert.equal(await page.locator('#endpoint-only').isHidden(), true);
         await assertControlsLabelled(page);
         await page.locator('#message').fill('help');
         await page.keyboard.press('Enter');

@@ -95,14 +95,18 @@ describe('demo bot page API', () => {
   test('the session lists the contact centers; an unknown one is refused with unknown_endpoint', async () => {
     const page = new PageClient(sut.demo.bot.url);
     const session = await page.call('POST', '/api/session', {});
-    assert.deepEqual(session.body.endpoints, [{ id: 'demo', label: 'Guest chat' }]);
+    assert.deepEqual(session.body.endpoints, [
+      { id: 'demo', label: 'Guest chat' },
+      { id: 'demo-om', label: 'Open Messaging' },
+    ]);
     assert.equal(session.body.settings.endpoint, 'demo', 'the first endpoint is the default');
     const settings = { endpoint: 'demo', displayName: 'V', skills: [], customAttributes: [] };
-    const unknown = await page.call('PUT', '/api/settings', { ...settings, endpoint: 'demo-om' });
+    const unknown = await page.call('PUT', '/api/settings', { ...settings, endpoint: 'demo-carrier-pigeon' });
     assert.equal(unknown.status, 400);
     assert.equal(unknown.body.error.code, 'unknown_endpoint');
-    assert.deepEqual(unknown.body.error.details, [{ path: 'endpoint', message: 'one of: demo' }]);
+    assert.deepEqual(unknown.body.error.details, [{ path: 'endpoint', message: 'one of: demo, demo-om' }]);
     assert.equal((await page.call('PUT', '/api/settings', settings)).status, 200);
+    assert.equal((await page.call('PUT', '/api/settings', { ...settings, endpoint: 'demo-om' })).status, 200);
   });
 
   test('the bot answers; a handover carries settings and transcript; both directions relay; reconnect resumes; the agent ends', async () => {
