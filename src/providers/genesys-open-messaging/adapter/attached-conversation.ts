@@ -45,7 +45,7 @@ import {
 /** Re-reads after a `user.end` the read does not confirm yet (still-active, unknown participant), ms. */
 export const CONFIRM_DELAYS_MS = [500, 1_000, 2_000, 4_000] as const;
 /** Re-reads while an agent is offered the chat: growing to the last delay, ms (± 20 % jitter). */
-export const ALERTING_DELAYS_MS = [1_000, 2_000, 3_000, 5_000] as const;
+export const ALERTING_DELAYS_MS = [500, 1_000, 2_000, 3_000] as const;
 /** How long an offered agent is followed, ms (Genesys' alerting timeout is set per queue, [U]). */
 export const ALERTING_FOLLOW_MS = 120_000;
 
@@ -179,7 +179,7 @@ export class AttachedConversation {
       if (this.#following.has(participantId)) return;
       this.#following.add(participantId);
     }
-    const base = ALERTING_DELAYS_MS[Math.min(attempt, ALERTING_DELAYS_MS.length - 1)] ?? 5_000;
+    const base = ALERTING_DELAYS_MS[Math.min(attempt, ALERTING_DELAYS_MS.length - 1)] ?? 3_000;
     const delay = Math.round(base * (0.8 + 0.4 * this.#d.random()));
     if (waitedMs + delay > ALERTING_FOLLOW_MS || this.#memory.ended) {
       this.#following.delete(participantId);
