@@ -23,9 +23,36 @@ export interface Time {
   readonly random: Random;
 }
 
+/** Genesys' notification channels per OAuth client (a 21st evicts the oldest, §4.6). */
+const CHANNELS_PER_OAUTH_CLIENT = 20;
+
+/**
+ * The channel budget of each endpoint: endpoints on the same Genesys org and OAuth client share
+ * Genesys' 20 channels, so each gets an equal share (at least 2: one in use, one spare for renewals —
+ * so more than 10 endpoints on one OAuth client can exceed Genesys' limit: give them more clients).
+ */
+export function channelBudgets(endpoints: readonly OpenMessagingEndpointConfig[]): Map<string, number> {
+  const owner = (e: OpenMessagingEndpointConfig): string =>
+    JSON.stringify([e.genesys.region ?? e.genesys.baseUrl ?? e.genesys.loginBaseUrl, e.genesys.clientId]);
+  const sharing = new Map<string, number>();
+  for (const e of endpoints) sharing.set(owner(e), (sharing.get(owner(e)) ?? 0) + 1);
+  return new Map(
+    endpoints.map((e) => [
+      e.id,
+      Math.max(2, Math.floor(CHANNELS_PER_OAUTH_CLIENT / (sharing.get(owner(e)) ?? 1))),
+    ]),
+  );
+}
+
 export function openMessagingProvider(
   e: OpenMessagingEndpointConfig,
-  deps: { readonly logger: PinoLogger; readonly time: Time; readonly tuning?: OpenMessagingTuning },
+  deps: {
+    readonly logger: PinoLogger;
+    readonly time: Time;
+    /** This endpoint's share of the OAuth client's notification channels (channelBudgets). */
+    readonly maxChannels: number;
+    readonly tuning?: OpenMessagingTuning;
+  },
 ): HandoverProvider {
   const g = e.genesys;
   const logger = deps.logger.child({ component: 'open-messaging', endpoint: e.id });
@@ -42,9 +69,12 @@ export function openMessagingProvider(
     requestsPerMinute: g.requestsPerMinute,
     ...deps.time,
     logger,
-    ...(deps.tuning?.notificationHeartbeatMs === undefined
-      ? {}
-      : { notifications: { heartbeatIntervalMs: deps.tuning.notificationHeartbeatMs } }),
+    notifications: {
+      maxChannels: deps.maxChannels,
+      ...(deps.tuning?.notificationHeartbeatMs === undefined
+        ? {}
+        : { heartbeatIntervalMs: deps.tuning.notificationHeartbeatMs }),
+    },
   });
   return new OpenMessagingProvider({
     client,

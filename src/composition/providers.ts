@@ -1,13 +1,22 @@
 // Builds the provider of each configured endpoint: a guest-chat client per endpoint, sharing one
 // circuit breaker per Genesys environment (API base URL); an Open Messaging client per endpoint.
 import type { Logger as PinoLogger } from 'pino';
-import type { GatewayConfig, GuestChatEndpointConfig } from '../config/schema.ts';
+import type {
+  GatewayConfig,
+  GuestChatEndpointConfig,
+  OpenMessagingEndpointConfig,
+} from '../config/schema.ts';
 import type { HandoverProvider } from '../core/ports/provider.ts';
 import type { GatewayMetrics } from '../observability/metrics.ts';
 import { CircuitBreaker } from '../providers/genesys-guest-chat/adapter/circuit-breaker.ts';
 import { GuestChatProvider } from '../providers/genesys-guest-chat/adapter/guest-chat-provider.ts';
 import { resolveBaseUrl } from '../providers/genesys-guest-chat/regions.ts';
-import { openMessagingProvider, type OpenMessagingTuning, type Time } from './open-messaging-provider.ts';
+import {
+  channelBudgets,
+  openMessagingProvider,
+  type OpenMessagingTuning,
+  type Time,
+} from './open-messaging-provider.ts';
 
 export interface ProviderTuning {
   readonly openMessaging?: OpenMessagingTuning;
@@ -63,6 +72,9 @@ export function buildProviders(
       ...(tuning.streamHeartbeatMs === undefined ? {} : { heartbeatIntervalMs: tuning.streamHeartbeatMs }),
       ...(tuning.streamGraceMs === undefined ? {} : { disconnectGraceMs: tuning.streamGraceMs }),
     });
+  const budgets = channelBudgets(
+    config.endpoints.filter((e): e is OpenMessagingEndpointConfig => e.provider === 'genesys-open-messaging'),
+  );
   return new Map<string, HandoverProvider>(
     config.endpoints.map((e) => [
       e.id,
@@ -71,6 +83,7 @@ export function buildProviders(
         : openMessagingProvider(e, {
             logger,
             time,
+            maxChannels: budgets.get(e.id) ?? 2,
             ...(tuning.openMessaging ? { tuning: tuning.openMessaging } : {}),
           }),
     ]),

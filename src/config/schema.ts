@@ -56,7 +56,8 @@ const genesysGuestChat = z
 const omRegion = z
   .string()
   .refine(
-    (r) => Object.hasOwn(GENESYS_CLOUD_REGIONS, r) || Object.values(GENESYS_CLOUD_REGIONS).includes(r as never),
+    (r) =>
+      Object.hasOwn(GENESYS_CLOUD_REGIONS, r) || Object.values(GENESYS_CLOUD_REGIONS).includes(r as never),
     { error: `a Genesys Cloud region key (e.g. eu_central_1) or domain (e.g. mypurecloud.de)` },
   );
 
@@ -100,8 +101,11 @@ const genesysOpenMessaging = z
   .strict()
   .refine(
     (g) =>
-      [g.region !== undefined, g.baseUrl !== undefined, g.apiBaseUrl !== undefined || g.loginBaseUrl !== undefined]
-        .filter(Boolean).length === 1 && (g.apiBaseUrl === undefined) === (g.loginBaseUrl === undefined),
+      [
+        g.region !== undefined,
+        g.baseUrl !== undefined,
+        g.apiBaseUrl !== undefined || g.loginBaseUrl !== undefined,
+      ].filter(Boolean).length === 1 && (g.apiBaseUrl === undefined) === (g.loginBaseUrl === undefined),
     { error: 'set exactly one of region, baseUrl, or both apiBaseUrl and loginBaseUrl' },
   );
 
@@ -164,7 +168,9 @@ const endpointBase = z
 
 export const endpointSchema = z.discriminatedUnion('provider', [
   endpointBase.extend({ provider: z.literal('genesys-guest-chat'), genesys: genesysGuestChat }).strict(),
-  endpointBase.extend({ provider: z.literal('genesys-open-messaging'), genesys: genesysOpenMessaging }).strict(),
+  endpointBase
+    .extend({ provider: z.literal('genesys-open-messaging'), genesys: genesysOpenMessaging })
+    .strict(),
 ]);
 
 export const apiKeySchema = z
@@ -267,9 +273,20 @@ export function crossCheck(raw: unknown): string[] {
   const endpoints = Array.isArray(obj.endpoints) ? (obj.endpoints as { id?: unknown }[]) : [];
   const apiKeys = Array.isArray(obj.apiKeys) ? (obj.apiKeys as { key?: unknown; endpoints?: unknown }[]) : [];
   const ids = new Set<unknown>();
+  const integrations = new Set<unknown>();
   endpoints.forEach((e, i) => {
     if (ids.has(e.id)) problems.push(`endpoints.${i}.id: duplicate endpoint id "${String(e.id)}"`);
     ids.add(e.id);
+    // An Open Messaging integration posts to one webhook URL, so it can feed one endpoint only.
+    const integration = (e as { provider?: unknown; genesys?: { integrationId?: unknown } }).genesys
+      ?.integrationId;
+    if ((e as { provider?: unknown }).provider !== 'genesys-open-messaging' || integration === undefined)
+      return;
+    if (integrations.has(integration))
+      problems.push(
+        `endpoints.${i}.genesys.integrationId: another endpoint uses this integration (its webhook reaches one endpoint)`,
+      );
+    integrations.add(integration);
   });
   const keys = new Set<unknown>();
   apiKeys.forEach((k, i) => {

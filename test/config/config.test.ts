@@ -140,6 +140,10 @@ describe('configuration', () => {
     ])
       assert.ok(text.includes(expected), `missing "${expected}" in:\n${text}`);
     assert.ok(!text.includes('s3cr3t'), 'a problem never repeats a secret');
+    const twice = problems(() =>
+      parseConfig({ ...valid, endpoints: [...valid.endpoints, om, { ...om, id: 'om-2' }] }, omEnv),
+    ).join('\n');
+    assert.ok(twice.includes('endpoints.2.genesys.integrationId: another endpoint uses this integration'), twice);
     const unknown = problems(() =>
       parseConfig({ ...valid, endpoints: [{ ...om, provider: 'genesys-carrier-pigeon' }] }, omEnv),
     ).join('\n');

@@ -348,4 +348,19 @@ describe('Open Messaging handover end to end', () => {
     assert.equal((await h.api('GET', `/v1/handovers/${id}`)).body.lastEventSeq, before, 'nothing changed');
     await h.api('POST', `/v1/handovers/${id}/end`);
   });
+
+  test('/metrics shows the notification channels and topics and the token requests of the endpoint', async () => {
+    const text = await (await fetch(`${h.gateway.url}/metrics`)).text();
+    const stat = (name: string): number => {
+      const line = text
+        .split('\n')
+        .find((l) => l.startsWith(`genesys_handover_provider{endpoint="${OM_ENDPOINT}",stat="${name}"}`));
+      assert.ok(line, `no ${name} in /metrics`);
+      return Number(line.split(' ').at(-1));
+    };
+    assert.ok(stat('notification_channels') >= 1);
+    assert.ok(stat('notification_topics') >= 0);
+    assert.ok(stat('token_requests_total') >= 1);
+    assert.equal(stat('rate_limited_answers_total'), 0);
+  });
 });

@@ -56,6 +56,8 @@ export async function startHarness(
     tuning?: GatewayTuning;
     endpointExtra?: Record<string, unknown>;
     omEndpointExtra?: Record<string, unknown>;
+    /** With `omEndpointExtra.genesys`: point its `baseUrl` at the emulator (known only once it runs). */
+    omBaseUrlFromEmulator?: boolean;
     /** The `store` config section; default: SQLite in a temp dir. */
     store?: Record<string, unknown>;
   } = {},
@@ -126,7 +128,7 @@ export async function startHarness(
         },
         guestDisplayName: 'Web visitor',
         webhook: { url: receiver.url, secrets: [secret] },
-        ...opts.omEndpointExtra,
+        ...withEmulatorBaseUrl(opts.omEndpointExtra, opts.omBaseUrlFromEmulator ? emulator.url : undefined),
       },
       {
         id: 'broken-queue',
@@ -227,4 +229,13 @@ export async function startHarness(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+function withEmulatorBaseUrl(
+  extra: Record<string, unknown> | undefined,
+  emulatorUrl: string | undefined,
+): Record<string, unknown> {
+  if (!extra || emulatorUrl === undefined) return extra ?? {};
+  const genesys = (extra.genesys ?? {}) as Record<string, unknown>;
+  return { ...extra, genesys: { ...genesys, baseUrl: emulatorUrl } };
 }
