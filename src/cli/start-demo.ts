@@ -76,6 +76,13 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     options.webhookUrl && webhookSecret
       ? { webhook: { url: options.webhookUrl, secrets: [webhookSecret] } }
       : {};
+  // What both demo endpoints have in common: the queue, routing defaults, the bot's webhook.
+  const shared = {
+    queue: 'Support',
+    defaults: { language: 'english', skills: [], customAttributes: { source: 'genesys-handover demo' } },
+    guestDisplayName: 'Demo customer',
+    ...webhook,
+  };
   let gateway: RunningGateway | undefined;
   let bot: RunningDemoBot | undefined;
   try {
@@ -88,14 +95,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
           id: DEMO_ENDPOINT,
           provider: 'genesys-guest-chat',
           genesys: { baseUrl: emulator.url, organizationId: 'demo-org', deploymentId: 'demo-deployment' },
-          queue: 'Support',
-          defaults: {
-            language: 'english',
-            skills: [],
-            customAttributes: { source: 'genesys-handover demo' },
-          },
-          guestDisplayName: 'Demo customer',
-          ...webhook,
+          ...shared,
         },
         {
           id: DEMO_OM_ENDPOINT,
@@ -108,14 +108,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
             integrationId: DEMO_OM_INTEGRATION,
             webhookSecret: DEMO_OM_WEBHOOK_SECRET,
           },
-          queue: 'Support',
-          defaults: {
-            language: 'english',
-            skills: [],
-            customAttributes: { source: 'genesys-handover demo' },
-          },
-          guestDisplayName: 'Demo customer',
-          ...webhook,
+          ...shared,
         },
       ],
     });
