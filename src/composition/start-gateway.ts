@@ -193,10 +193,30 @@ export async function startGateway(
         checks.stop();
         await Promise.all([engine.shutdown(budgetMs * 0.6), dispatcher.stop()]);
         await Promise.allSettled([...providers.values()].flatMap((p) => (p.close ? [p.close()] : [])));
-        await api.close();
+        await closeApi(api.server, () => api.close());
         await store.close();
       })()),
   };
+}
+
+/** What requests still in flight when the API closes get to be answered, ms (real time: it is the network). */
+const API_DRAIN_MS = 1_000;
+
+/**
+ * Closes the HTTP server. Node's close waits for every connection to end — including one a client
+ * opened and never sent a request on, which `closeIdleConnections` leaves alone (an HTTP client's
+ * pool may keep such a socket: Node's fetch does after a call it aborted itself, and Genesys is a
+ * client of the Open Messaging webhook route). So: requests in flight get API_DRAIN_MS to be
+ * answered (by now everything answers at once: the engine has stopped), then every connection goes.
+ */
+async function closeApi(server: { closeAllConnections(): void }, close: () => Promise<void>): Promise<void> {
+  const closed = close();
+  const timer = setTimeout(() => server.closeAllConnections(), API_DRAIN_MS);
+  try {
+    await closed;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function toPolicy(e: EndpointConfig): EndpointPolicy {

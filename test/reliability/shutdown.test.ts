@@ -3,6 +3,7 @@
 // finishes the sends in flight and exits 0 within a bound. After a restart nothing accepted is lost
 // and nothing is sent twice.
 import assert from 'node:assert/strict';
+import { connect, type Socket } from 'node:net';
 import { after, before, test } from 'node:test';
 import { waitFor } from '../support/wait-for.ts';
 import { sleep } from '../support/sleep.ts';
@@ -120,4 +121,27 @@ test('SIGTERM mid-traffic: 503 SHUTTING_DOWN for new work, exit 0 in bounded tim
     assert.deepEqual(want.slice(0, 3), range(3));
     assert.equal((await rig.handover(h.id)).state, 'active');
   }
+});
+
+test('SIGTERM while a client holds a connection open without sending a request (Node’s fetch leaves one after an aborted call) still exits 0 at once', async () => {
+  // Open Messaging makes Genesys a client of the gateway; an HTTP client's pool may keep a socket it
+  // never used (undici does after a call it aborted on its own timeout). Node's server.close() waits
+  // for such a socket forever: the stop must not.
+  const h = await rig.start();
+  await rig.customerSays(h, 'idle-socket c:1', `idle-${h.id}-1`);
+  const socket: Socket = connect(rig.gw.port, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  socket.on('error', () => undefined);
+  try {
+    const exit = await rig.gw.sigterm(30_000);
+    assert.equal(exit.code, 0, rig.gw.tail());
+    assert.doesNotMatch(rig.gw.output(), /shutdown took longer/);
+  } finally {
+    socket.destroy();
+  }
+  await rig.gw.restart();
+  assert.equal((await rig.handover(h.id)).state, 'active');
 });

@@ -24,6 +24,11 @@ export interface GatewayProcessOptions {
   readonly logLevel?: string;
   /** How long to wait for the `gateway: <url>` line. Default 30 s. */
   readonly startTimeoutMs?: number;
+  /**
+   * The port, when the test needs it before the gateway starts (e.g. an Open Messaging integration
+   * of the emulator posts to the gateway's webhook route). Default: a free port picked here.
+   */
+  readonly port?: number;
 }
 
 export interface ExitResult {
@@ -84,7 +89,7 @@ export class GatewayProcess {
   /** Writes the config, starts the child and waits until it printed its URL. */
   static async start(opts: GatewayProcessOptions): Promise<GatewayProcess> {
     const dir = mkdtempSync(join(tmpdir(), 'gh-proc-'));
-    const gw = new GatewayProcess(opts, dir, await freePort());
+    const gw = new GatewayProcess(opts, dir, opts.port ?? (await freePort()));
     try {
       await gw.#spawn();
     } catch (err) {
@@ -130,6 +135,20 @@ export class GatewayProcess {
     const { code, signal } = await this.#exited;
     clearTimeout(timer);
     return { code, signal, ms: Date.now() - t0 };
+  }
+
+  /**
+   * SIGSTOP: the process is frozen — connections are accepted by the kernel but nothing is answered,
+   * like a gateway stuck in a long pause. `resume()` (SIGCONT) lets it go on where it stopped.
+   */
+  pause(): void {
+    if (!this.#child) throw new Error('gateway process is not running');
+    this.#child.kill('SIGSTOP');
+  }
+
+  /** SIGCONT after `pause()`. */
+  resume(): void {
+    this.#child?.kill('SIGCONT');
   }
 
   /** Starts the gateway again on the same config, SQLite file and port (kill it first). */

@@ -16,7 +16,9 @@
 // learns when they are committed: the route answers the provider 2xx only then, so a crash before
 // the commit makes the provider deliver again. A pushed event held during a catch-up settles when
 // that catch-up is done (it is in the history the catch-up read, or in the buffer it applied). For a
-// provider whose events arrive out of order, every event first waits in a reorder pen.
+// provider whose events arrive out of order, every event first waits in a reorder pen; a pushed
+// message that names the message before it (`follows`) is committed live only after that one — a
+// missing one is a gap, read by a catch-up like any other.
 import type { Logger } from '../ports/logger.ts';
 import type {
   Connection,
@@ -194,6 +196,17 @@ export class ProviderSession {
     if (this.#stopped()) return 'stopped';
     if (this.#syncing) return this.#hold(event); // a gap opened while this event waited its turn
     try {
+      if (event.type === 'message' && event.follows !== undefined && !(await this.#has(event.follows))) {
+        // Pushed out of order by more than the reorder window (a late or lost call): the message
+        // before it is not read yet — a gap. The catch-up reads both, in the provider's order.
+        this.#d.logger.info(
+          { handoverId: this.id },
+          'a pushed message came before the one it follows; catching up',
+        );
+        const held = this.#hold(event);
+        void this.#requestCatchUp();
+        return held;
+      }
       await applyInOrder(this.#context(), [event]);
       return 'committed';
     } catch (err) {
@@ -206,6 +219,12 @@ export class ProviderSession {
       void this.#requestCatchUp();
       return event.type === 'typing' ? 'dropped' : 'held';
     }
+  }
+
+  /** The provider message is committed (or the cursor is on it: read, though it carried nothing). */
+  async #has(providerMessageId: string): Promise<boolean> {
+    if (await this.#d.transcript.hasProviderMessage(this.id, providerMessageId)) return true;
+    return (await this.#d.units.read(this.id))?.record.provider?.cursor === providerMessageId;
   }
 
   #hold(event: ProviderEvent): Taken {

@@ -2,8 +2,8 @@
 // the gateway's webhook at least once and in no guaranteed order (protocol §4.5), and its
 // participant changes come on a separate socket (§4.6): an event is held here for a short window
 // after it arrived and released in provider-time order (`at`) with whatever else came meanwhile.
-// Disorder wider than the window is not repaired here: it is committed late (the transcript keeps
-// arrival order then) — docs/open-messaging.md says so.
+// Disorder wider than the window is not repaired here: a pushed message that names the one before
+// it (`follows`) and finds it missing makes the session catch up instead (provider-session.ts).
 import type { Clock } from '../ports/clock.ts';
 import type { Scheduler, TimerHandle } from '../ports/scheduler.ts';
 

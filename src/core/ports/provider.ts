@@ -57,6 +57,13 @@ export type ProviderEvent =
       readonly own: boolean;
       readonly at: string;
       readonly attachments?: readonly Attachment[];
+      /**
+       * Pushed messages (they arrive in no guaranteed order, Open Messaging §4.5): the provider's
+       * message just before this one that is not ours, when the provider could tell. The core commits
+       * a live message only after that one; when it is missing, the message waits for a catch-up
+       * (a gap: the call that carried the other one is late, or was lost).
+       */
+      readonly follows?: string;
     }
   | {
       readonly type: 'typing';

@@ -110,7 +110,7 @@ describe('webhook.read: what is refused and what is ignored (§4.4, §4.5)', () 
 });
 
 describe('webhook.read: messages and typing (§4.1, §4.2)', () => {
-  test('with the agent known from the watch: text, files, a flow text and typing, no read', async () => {
+  test('with the agent known from the watch: text, files, a flow text and typing, no read to name the agent', async () => {
     await withAgent();
     const r = coreRecorder();
     const connection = await rig.provider.attach(ref, r.handlers, signal());
@@ -198,7 +198,38 @@ describe('webhook.read: messages and typing (§4.1, §4.2)', () => {
     assert.equal(typingEvent.durationMs, 5000);
     assert.equal(typingEvent.own, false);
 
-    assert.equal(rig.genesys.reads('conv-1').length, reads, 'the watch knew the agent');
+    // One read per message (what came before it at Genesys, below), none for typing: the watch knew the agent.
+    assert.equal(rig.genesys.reads('conv-1').length, reads + 3, 'the watch knew the agent');
+    await connection.close();
+  });
+
+  test('a message names the one before it at Genesys (not the customer’s, not a receipt history found); a read that lists it is shared', async () => {
+    await withAgent();
+    const connection = await rig.provider.attach(ref, coreRecorder().handlers, signal());
+    const at = (s: number) => `2030-01-01T00:00:${String(s).padStart(2, '0')}.000Z`;
+    rig.genesys.message('conv-1', 'a1', { id: 'm1', time: at(3), text: 'First', originatingEntity: 'Human' });
+    rig.genesys.message('conv-1', 'cust-conv-1', { id: 'c1', time: at(4), text: 'Ok', direction: 'inbound' });
+    rig.genesys.message('conv-1', 'a1', { id: 'w1', time: at(5), text: 'Second', originatingEntity: 'Human' });
+    rig.genesys.message('conv-1', 'a1', { id: 'w2', time: at(6), text: 'Third', originatingEntity: 'Human' });
+    const follows = async (id: string, text: string) => {
+      const event = eventsOf(await read(webhookBody(CUSTOMER, { id, text, originatingEntity: 'Human' }))).at(-1);
+      assert.ok(event?.type === 'message');
+      return event.follows;
+    };
+    const before = rig.genesys.reads('conv-1').length;
+    assert.equal(await follows('w1', 'Second'), 'm1', 'the customer’s c1 is not what the bot must have heard');
+    assert.equal(await follows('w2', 'Third'), 'w1');
+    assert.equal(rig.genesys.reads('conv-1').length, before + 1, 'the read listing w1 also listed w2');
+    assert.equal(await follows('m1', 'First'), undefined, 'nothing before the first');
+    // A message the read does not list yet (Genesys' read lags its webhook): nothing to check.
+    assert.equal(await follows('w9', 'Later'), undefined);
+
+    // A receipt listed under the agent is skipped once a history read found it is no message.
+    rig.genesys.message('conv-1', 'a1', { id: 'r1', time: at(7), type: 'Receipt' });
+    rig.genesys.message('conv-1', 'a1', { id: 'w3', time: at(8), text: 'Fourth', originatingEntity: 'Human' });
+    assert.equal(await follows('w3', 'Fourth'), 'r1');
+    for await (const _ of rig.provider.history(ref, 'w2', signal()));
+    assert.equal(await follows('w3', 'Fourth'), 'w2');
     await connection.close();
   });
 

@@ -2,14 +2,21 @@
 // webhook receiver that can fail (both in the test process), optionally a TCP proxy between gateway
 // and emulator (to cut the network), and the gateway as a child process (`serve --config`) that the
 // test kills and restarts. Helpers talk to each like a bot, an agent and an operator would.
+// With `openMessaging`, the gateway also has an Open Messaging endpoint (`om`) whose emulator
+// integration posts agent messages to the gateway's webhook route.
 import { randomBytes } from 'node:crypto';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../../src/emulator/index.ts';
-import { GatewayProcess } from '../../support/gateway-process.ts';
+import { freePort, GatewayProcess } from '../../support/gateway-process.ts';
 import { waitFor } from '../../support/wait-for.ts';
 import { WebhookReceiver } from '../../support/webhook-receiver.ts';
 import { TcpProxy } from './tcp-proxy.ts';
 
 export const API_KEY = 'reliability-key-0123456789abcdef';
+/** The Open Messaging endpoint of a rig started with `openMessaging`, and its emulator integration. */
+export const OM_ENDPOINT = 'om';
+export const OM_INTEGRATION = '7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
+const OM_WEBHOOK_SECRET = 'reliability-open-messaging-secret';
+const OM_CLIENT = { clientId: 'emulator-client', clientSecret: 'emulator-secret' };
 
 export interface RigOptions {
   readonly emulator?: EmulatorOptions;
@@ -28,6 +35,12 @@ export interface RigOptions {
   readonly server?: Record<string, unknown>;
   /** The `store` section (default: a SQLite file in the gateway's temp dir). */
   readonly store?: Record<string, unknown>;
+  /**
+   * Adds the Open Messaging endpoint `om` (same emulator, receiver and queue as `support`), with
+   * these extra fields when an object. The emulator gets an integration whose webhook is the
+   * gateway's route, so the gateway's port is picked before the emulator starts.
+   */
+  readonly openMessaging?: boolean | Record<string, unknown>;
 }
 
 export interface HttpResult {
@@ -41,6 +54,15 @@ export interface OpenHandover {
   readonly id: string;
   readonly convId: string;
   readonly name: string;
+}
+
+/** One webhook call of the emulator's Open Messaging side (GET /emulator/v1/webhook-deliveries). */
+export interface WebhookDelivery {
+  readonly messageId: string;
+  readonly type: string;
+  readonly duplicate: boolean;
+  readonly state: 'pending' | 'delivered' | 'failed';
+  readonly attempts: readonly { readonly status?: number; readonly error?: 'timeout' | 'network' }[];
 }
 
 let names = 0;
@@ -64,7 +86,24 @@ export class Rig {
   }
 
   static async start(opts: RigOptions = {}): Promise<Rig> {
-    const emulator = await startEmulator({ heartbeatIntervalMs: 1000, ...opts.emulator });
+    const om = opts.openMessaging === undefined || opts.openMessaging === false ? undefined : opts.openMessaging;
+    const port = om === undefined ? undefined : await freePort();
+    const emulator = await startEmulator({
+      heartbeatIntervalMs: 1000,
+      ...(port === undefined
+        ? {}
+        : {
+            openIntegrations: [
+              {
+                id: OM_INTEGRATION,
+                name: 'genesys-handover reliability',
+                outboundNotificationWebhookUrl: `http://127.0.0.1:${port}/genesys/open-messaging/${OM_ENDPOINT}`,
+                outboundNotificationWebhookSignatureSecretToken: OM_WEBHOOK_SECRET,
+              },
+            ],
+          }),
+      ...opts.emulator,
+    });
     const secret = `whsec_${randomBytes(24).toString('base64')}`;
     const receiver = await WebhookReceiver.start({ secret });
     const proxy = opts.viaProxy ? await new TcpProxy(emulator.port).start() : undefined;
@@ -80,6 +119,24 @@ export class Rig {
     const endpoints = [
       endpoint({ id: 'support', ...opts.endpoint }),
       ...(opts.moreEndpoints ?? []).map(endpoint),
+      ...(om === undefined
+        ? []
+        : [
+            {
+              id: OM_ENDPOINT,
+              provider: 'genesys-open-messaging',
+              genesys: {
+                baseUrl,
+                ...OM_CLIENT,
+                integrationId: OM_INTEGRATION,
+                webhookSecret: OM_WEBHOOK_SECRET,
+              },
+              queue: 'Support',
+              guestDisplayName: 'Customer',
+              webhook: { url: receiver.url, secrets: [secret] },
+              ...(om === true ? {} : om),
+            },
+          ]),
     ];
     let gw: GatewayProcess;
     try {
@@ -93,6 +150,7 @@ export class Rig {
           endpoints,
         },
         ...(opts.env ? { env: opts.env } : {}),
+        ...(port === undefined ? {} : { port }),
       });
     } catch (err) {
       await proxy?.close();
@@ -229,6 +287,13 @@ export class Rig {
       },
       { what: `customer message ${text} accepted`, timeoutMs, intervalMs: 100 },
     );
+  }
+
+  /** Open Messaging: the emulator's record of its webhook calls about a conversation (oldest first). */
+  async webhookDeliveries(convId: string): Promise<WebhookDelivery[]> {
+    const res = await this.emu('GET', `/emulator/v1/webhook-deliveries?conversationId=${convId}`);
+    if (res.status !== 200) throw new Error(`webhook deliveries of ${convId}: ${res.status}`);
+    return res.body.entities as WebhookDelivery[];
   }
 
   /** Events of a handover the receiver got (de-duplicated by event id), in order. */

@@ -15,6 +15,8 @@ export class ConversationMemory {
   readonly announced = new Set<string>();
   /** The customer participant has left: the conversation is over for good. */
   ended = false;
+  /** Listed ids a history read found to be no message (receipts, events): never a message's predecessor. */
+  readonly notMessages = new Set<string>();
   attachments = 0;
 
   constructor(conversationId: string, customerId: string) {

@@ -7,6 +7,8 @@
 // A read is kept only when it began after what is kept began (a slow older read never replaces a
 // newer one), and `forget` — called around our own sends — makes every read that began before it
 // unusable, so a history look right after a send never comes from a read taken before it.
+// `listing` wants a read that shows one message (a webhook call's, to learn what came before it): any
+// read that lists it will do — kept, or in flight — so a burst of calls shares reads.
 import type { Clock } from '../../../core/ports/clock.ts';
 import type { ConversationsApi } from '../rest/conversations-api.ts';
 import type { MessageConversation } from '../wire/conversation.ts';
@@ -35,6 +37,8 @@ export interface ConversationReaderOptions {
 export class ConversationReader {
   readonly #opts: ConversationReaderOptions;
   readonly #kept = new Map<string, Kept>();
+  /** The read that began last, per conversation, while it is in flight. */
+  readonly #inFlight = new Map<string, Promise<MessageConversation>>();
   #seq = 0;
 
   constructor(options: ConversationReaderOptions) {
@@ -52,13 +56,35 @@ export class ConversationReader {
   async fresh(conversationId: string, signal: AbortSignal): Promise<MessageConversation> {
     const seq = ++this.#seq;
     const atMs = this.#now();
-    const read = await this.#opts.api.getConversation(conversationId, { signal });
+    const reading = this.#opts.api.getConversation(conversationId, { signal });
+    this.#inFlight.set(conversationId, reading);
+    let read: MessageConversation;
+    try {
+      read = await reading;
+    } finally {
+      if (this.#inFlight.get(conversationId) === reading) this.#inFlight.delete(conversationId);
+    }
     const kept = this.#kept.get(conversationId);
     if (kept === undefined || kept.seq < seq) {
       this.#keep(conversationId, { seq, atMs, read });
       this.#opts.onRead(read);
     }
     return read;
+  }
+
+  /**
+   * A read that lists the message: the kept one or the one in flight when it does, else a new one
+   * (which may still not list it when Genesys' read lags its webhook).
+   */
+  async listing(conversationId: string, messageId: string, signal: AbortSignal): Promise<MessageConversation> {
+    const kept = this.#kept.get(conversationId)?.read;
+    if (kept !== undefined && lists(kept, messageId)) return kept;
+    const inFlight = this.#inFlight.get(conversationId);
+    if (inFlight !== undefined) {
+      const read = await inFlight.catch(() => undefined);
+      if (read !== undefined && lists(read, messageId)) return read;
+    }
+    return this.fresh(conversationId, signal);
   }
 
   /** Nothing read before now is used again (our own message may be missing from it). */
@@ -76,4 +102,8 @@ export class ConversationReader {
   #now(): number {
     return this.#opts.clock.now().getTime();
   }
+}
+
+function lists(read: MessageConversation, messageId: string): boolean {
+  return read.participants.some((p) => p.messages.some((m) => m.messageId === messageId));
 }

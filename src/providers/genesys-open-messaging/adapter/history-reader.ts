@@ -28,6 +28,8 @@ export interface HistoryDeps {
   readonly api: Pick<ConversationsApi, 'getMessages'>;
   readonly agent: (p: GenesysParticipant, signal: AbortSignal) => Promise<Participant>;
   readonly logger: Logger;
+  /** A listed id that is no message for the core (a receipt, an event). */
+  readonly notMessage?: (id: string) => void;
 }
 
 export async function* readHistory(
@@ -58,8 +60,26 @@ export async function* readHistory(
       if (data === undefined) continue;
       const message = await toHistoryMessage(deps, m, data, signal);
       if (message !== undefined) yield message;
+      else deps.notMessage?.(m.id);
     }
   }
+}
+
+/**
+ * The message just before `messageId` in the conversation that is not the customer's (not ours):
+ * what the bot must have heard before it. `notMessages`: listed ids a history read found to be no
+ * message (a receipt, an event), skipped. Undefined when the read does not list `messageId` or
+ * nothing precedes it.
+ */
+export function messageBefore(
+  read: MessageConversation,
+  messageId: string,
+  notMessages: ReadonlySet<string>,
+): string | undefined {
+  const listed = listMessages(read);
+  const at = listed.findIndex((m) => m.id === messageId);
+  if (at < 0) return undefined;
+  return listed.slice(0, at).findLast((m) => !isCustomer(m.by) && !notMessages.has(m.id))?.id;
 }
 
 /** Every listed message once, in time order (a stable sort: ties keep the read's order). */

@@ -148,6 +148,7 @@ export class OpenMessagingProvider implements HandoverProvider {
     signal: AbortSignal,
   ): AsyncIterable<HistoryMessage> {
     const { conversationId } = fromProviderRef(ref);
+    const memory = this.#memories.get(conversationId);
     try {
       const read = await this.#reader.recent(conversationId, signal);
       yield* readHistory(
@@ -155,6 +156,7 @@ export class OpenMessagingProvider implements HandoverProvider {
           api: this.#client.conversations,
           agent: (p, s) => this.#profiles.participant(p, s),
           logger: this.#logger,
+          notMessage: (id) => memory?.notMessages.add(id),
         },
         read,
         after,

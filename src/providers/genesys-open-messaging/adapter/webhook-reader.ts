@@ -7,6 +7,10 @@
 // - an agent's text (`originatingEntity: Human`) → the agent's message; a flow's Send Response
 //   (`Bot`, §6) → a system message; typing (`type: Event`, §4.2) → the agent typing for `durationMs`.
 //
+// Calls come in no order (§4.5): each message names the one before it at Genesys (`follows`, from a
+// conversation read that lists it — a kept or in-flight read that does will do), and the core
+// commits it only after that one.
+//
 // The webhook names the integration, never the agent (§4.6): the agent is the one the notification
 // watch knows to be connected; when it knows none (e.g. just after a restart) the conversation is
 // read once (a kept read is fine) — and an agent it reveals that the core has not heard of yet is
@@ -25,6 +29,7 @@ import type { AgentProfiles } from './agent-profiles.ts';
 import { fromGenesysAttachment } from './attachments.ts';
 import type { ConversationMemories, ConversationMemory } from './conversation-memory.ts';
 import type { ConversationReader } from './conversation-reader.ts';
+import { messageBefore } from './history-reader.ts';
 import { toProviderError } from './map-errors.ts';
 import { earlier, latestAgent } from './participants.ts';
 
@@ -33,6 +38,7 @@ export const WEBHOOK_SIGNATURE_INVALID = 'WEBHOOK_SIGNATURE_INVALID';
 
 /** Who a flow's Send Response is from (the webhook does not name the flow participant). */
 const FLOW: Participant = { id: 'genesys-flow', role: 'system' };
+const NONE: ReadonlySet<string> = new Set();
 /** An agent message whose agent cannot be named (no conversation id, no connected agent found). */
 const UNKNOWN_AGENT: Participant = { id: 'genesys-agent', role: 'agent' };
 
@@ -146,6 +152,8 @@ export class WebhookReader implements ProviderWebhook {
     const text = event.text ?? '';
     if (text === '' && attachments.length === 0)
       return `no text or file the gateway carries (${event.otherContent.join(',') || 'empty'})`;
+    // First: the read that shows this message also names its agent (a kept read serves #agent).
+    const follows = await this.#follows(event, memory, signal);
     const agent =
       event.origin === 'bot'
         ? { participant: FLOW, announce: [] }
@@ -161,8 +169,34 @@ export class WebhookReader implements ProviderWebhook {
         own: false,
         at: event.at,
         ...(attachments.length > 0 ? { attachments } : {}),
+        ...(follows === undefined ? {} : { follows }),
       },
     ];
+  }
+
+  /**
+   * The message before this one at Genesys that is not the customer's, from a read that lists this
+   * one: calls come in no order (§4.5), so the core commits this one only after that one. A read
+   * that fails for a passing reason rejects (the route answers 5xx, Genesys delivers again); one
+   * refused for good, or a read that does not list the message yet, gives nothing to check.
+   */
+  async #follows(
+    event: WebhookMessageEvent,
+    memory: ConversationMemory | undefined,
+    signal: AbortSignal,
+  ): Promise<string | undefined> {
+    const conversationId = event.conversationId ?? memory?.conversationId;
+    if (conversationId === undefined) return undefined;
+    try {
+      const read = await this.#d.reader.listing(conversationId, event.id, signal);
+      return messageBefore(read, event.id, memory?.notMessages ?? NONE);
+    } catch (err) {
+      if (err instanceof OpenMessagingError && err.isPermanent) {
+        this.#d.logger.warn({ code: err.code }, 'conversation read for a webhook call refused');
+        return undefined;
+      }
+      throw toProviderError(err);
+    }
   }
 
   /**
