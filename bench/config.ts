@@ -1,0 +1,62 @@
+// The benchmark's sizes: the issue's numbers by default, tiny ones with BENCH_QUICK=1 (the CI smoke
+// test), each overridable by an environment variable (see bench/README.md).
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** The sizes for an environment (the CI smoke test asks for the quick ones without running them). */
+export function loadConfig(env: Env = process.env) {
+  const quick = env.BENCH_QUICK === '1';
+  const num = (name: string, full: number, small: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return quick ? small : full;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number ≥ 0, got "${raw}"`);
+    return value;
+  };
+  const list = (name: string, full: readonly number[], small: readonly number[]): number[] => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return [...(quick ? small : full)];
+    const values = raw.split(',').map(Number);
+    if (values.some((v) => !Number.isFinite(v) || v <= 0))
+      throw new Error(`${name} must list numbers > 0, got "${raw}"`);
+    return values;
+  };
+  return {
+    quick,
+    /** Live handovers the throughput, history and latency benchmarks spread their messages over. */
+    handovers: num('BENCH_HANDOVERS', 100, 10),
+    /** Sender requests in flight at once (throughput). */
+    concurrency: num('BENCH_CONCURRENCY', 100, 10),
+    /** Messages per direction in the throughput benchmark. */
+    messages: num('BENCH_MESSAGES', 20_000, 200),
+    /** Messages per direction sent (and not measured) before measuring: JIT and caches warm. */
+    warmup: num('BENCH_WARMUP', 2_000, 40),
+    /** The two sizes of the "flat as history grows" comparison. */
+    historySmall: num('BENCH_HISTORY_SMALL', 10_000, 100),
+    historyLarge: num('BENCH_HISTORY_LARGE', 100_000, 300),
+    /** Offered rates (msg/s, agent → bot) of the latency benchmark, and how long each runs. */
+    rates: list('BENCH_RATES', [200, 1_000], [50, 200]),
+    latencySeconds: num('BENCH_LATENCY_SECONDS', 10, 1),
+    /** Live-handover steps of the scale benchmark (cumulative). */
+    scaleSteps: list('BENCH_SCALE_STEPS', [1_000, 5_000, 10_000, 15_000], [20, 50]),
+    /** Handover starts in flight at once (scale, restart). */
+    createConcurrency: num('BENCH_CREATE_CONCURRENCY', 50, 10),
+    /** Whether an agent joins every scale handover (1) or they stay queued (0). */
+    scaleJoin: num('BENCH_SCALE_JOIN', 1, 1) === 1,
+    /** The idle window over which CPU and event-loop lag are measured at each scale step. */
+    idleSeconds: num('BENCH_IDLE_SECONDS', 10, 1),
+    /** Live handovers of the restart benchmark, and agent messages written to each while it is down. */
+    restartHandovers: num('BENCH_RESTART_HANDOVERS', 1_000, 20),
+    restartMessagesEach: num('BENCH_RESTART_MESSAGES', 1, 1),
+    /** A measurement gives up when the relay is slower than this (msg/s), plus a minute. */
+    minRate: num('BENCH_MIN_RATE', 50, 5),
+  } as const;
+}
+
+export type BenchConfig = ReturnType<typeof loadConfig>;
+
+export const config: BenchConfig = loadConfig();
+
+/** How long to wait for `messages` to get through before calling it a failure. */
+export function timeoutFor(messages: number): number {
+  return 60_000 + (messages / Math.max(1, config.minRate)) * 1000;
+}

@@ -1,0 +1,222 @@
+// Throughput at concurrency, both directions, many handovers at once: N messages spread round-robin
+// over H live handovers (an agent joined on each), sent as fast as they are accepted (C requests in
+// flight), timed from the first send until the far side has every one. The same run against the raw
+// relay gives the ratio.
+//
+//   agent → bot: the emulator's agent API writes; done when the bot's webhook receiver has them all.
+//   bot → agent: the bot POSTs to the relay; done when the emulator's agent feed has them all.
+import { AgentView } from './agent-view.ts';
+import { Arrivals } from './arrivals.ts';
+import { config, timeoutFor, type BenchConfig } from './config.ts';
+import { CpuMeter } from './procfs.ts';
+import type { Results, RowSpec } from './report.ts';
+import {
+  GatewayRelay,
+  RawRelay,
+  agentApi,
+  openHandovers,
+  pool,
+  settleJoins,
+  startWorld,
+  type LiveHandover,
+  type Relay,
+  type World,
+} from './rig.ts';
+
+export type Direction = 'agent→bot' | 'bot→agent';
+export const DIRECTIONS: readonly Direction[] = ['agent→bot', 'bot→agent'];
+
+export interface Throughput {
+  readonly direction: Direction;
+  readonly relay: string;
+  readonly handovers: number;
+  readonly messages: number;
+  /** Messages that arrived (all of them unless timed out). */
+  readonly arrived: number;
+  readonly seconds: number;
+  /** Arrived messages per second, first send to last arrival. */
+  readonly msgPerSec: number;
+  /** How long the sender took to get every message accepted. */
+  readonly acceptSeconds: number;
+  /** CPU time per message, µs: the relay, the emulator, and this process (load + receiver). */
+  readonly cpuUsPerMsg: { readonly relay: number; readonly emulator: number; readonly harness: number };
+  /** Share of one core each process used during the run (near 1: that process was the limit). */
+  readonly coreShare: { readonly relay: number; readonly emulator: number; readonly harness: number };
+  readonly duplicates: number;
+  readonly timedOut?: string;
+}
+
+export interface Prepared {
+  readonly world: World;
+  readonly relay: Relay;
+  readonly handovers: readonly LiveHandover[];
+}
+
+/** A relay with `n` live handovers, an agent joined on each, warmed up in both directions. */
+export async function prepareRelay(
+  world: World,
+  kind: 'gateway' | 'raw relay',
+  n: number,
+  tag: string,
+): Promise<Prepared> {
+  const joinedBefore = world.receiver.count('handover.agent_joined');
+  const relay = kind === 'gateway' ? await GatewayRelay.start(world) : await RawRelay.start(world);
+  try {
+    const handovers = await openHandovers(world, relay, n, tag, {
+      join: true,
+      concurrency: config.createConcurrency,
+    });
+    await settleJoins(world, relay, joinedBefore + n);
+    const prepared = { world, relay, handovers };
+    if (config.warmup > 0)
+      for (const direction of DIRECTIONS)
+        await measureThroughput(direction, prepared, config.warmup, `${tag}-warmup-${direction}`);
+    return prepared;
+  } catch (err) {
+    await relay.close();
+    throw err;
+  }
+}
+
+export async function measureThroughput(
+  direction: Direction,
+  { world, relay, handovers }: Prepared,
+  messages: number,
+  tag: string,
+): Promise<Throughput> {
+  const arrivals = new Arrivals(`${tag}:`);
+  // The agent feed costs the emulator work per message: open only while it is needed.
+  const view = direction === 'bot→agent' ? await AgentView.open(world.emulator.url) : undefined;
+  if (view) view.arrivals = arrivals;
+  else world.receiver.arrivals = arrivals;
+  const cpu = {
+    relay: new CpuMeter(relay.pid),
+    emulator: new CpuMeter(world.emulator.pid),
+    harness: new CpuMeter('self'),
+  };
+  const t0 = performance.now();
+  let acceptSeconds = NaN;
+  const sending = pool(
+    Array.from({ length: messages }, (_, i) => i),
+    config.concurrency,
+    async (i) => {
+      const h = handovers[i % handovers.length]!;
+      const text = `${tag}:${i}`;
+      if (direction === 'agent→bot') await agentApi(world, h.conversationId, 'messages', { body: text });
+      else await relay.send(h.id, text);
+    },
+  ).then(() => {
+    acceptSeconds = (performance.now() - t0) / 1000;
+  });
+  let timedOut: string | undefined;
+  try {
+    await Promise.all([
+      sending,
+      arrivals.waitFor(messages, timeoutFor(messages), `${direction} via ${relay.name}`),
+    ]);
+  } catch (err) {
+    timedOut = err instanceof Error ? err.message : String(err);
+    await sending.catch(() => undefined);
+  }
+  const seconds = ((timedOut ? performance.now() : arrivals.lastArrival) - t0) / 1000;
+  const arrived = arrivals.count;
+  const perMsg = (m: CpuMeter): number => Math.round((m.used * 1e6) / Math.max(1, arrived));
+  const share = (m: CpuMeter): number => round(m.share, 2);
+  world.receiver.arrivals = undefined;
+  await view?.close();
+  return {
+    direction,
+    relay: relay.name,
+    handovers: handovers.length,
+    messages,
+    arrived,
+    seconds: round(seconds, 3),
+    msgPerSec: Math.round(arrived / seconds),
+    acceptSeconds: round(acceptSeconds, 3),
+    cpuUsPerMsg: { relay: perMsg(cpu.relay), emulator: perMsg(cpu.emulator), harness: perMsg(cpu.harness) },
+    coreShare: { relay: share(cpu.relay), emulator: share(cpu.emulator), harness: share(cpu.harness) },
+    duplicates: arrivals.duplicates,
+    ...(timedOut ? { timedOut } : {}),
+  };
+}
+
+/** A remark when the harness, not the relay, may have set the pace. */
+export function limitNote(t: Throughput): string | undefined {
+  if (t.timedOut) return t.timedOut;
+  const busy = Object.entries(t.coreShare)
+    .filter(([, share]) => share >= 0.9)
+    .map(([name]) => name);
+  if (busy.length === 0 || busy.includes('relay')) return undefined;
+  return `${t.relay}: ${busy.join(' and ')} near a full core — the harness may set the pace`;
+}
+
+export function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+export function fmt(x: number, digits = 0): string {
+  return Number.isFinite(x)
+    ? x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : '—';
+}
+
+const arrow = (d: Direction): string => (d === 'agent→bot' ? 'agent → bot' : 'bot → agent');
+const slug = (d: Direction): string => (d === 'agent→bot' ? 'agent-to-bot' : 'bot-to-agent');
+
+export function relayRows(c: BenchConfig): RowSpec[] {
+  return DIRECTIONS.flatMap((d) => [
+    {
+      id: `relay.${slug(d)}`,
+      what: `${arrow(d)} throughput, ${fmt(c.handovers)} handovers`,
+      goal: '≥ 5,000 msg/s, ≥ 50 % of raw',
+    },
+    { id: `relay.${slug(d)}.cpu`, what: `${arrow(d)} CPU per message`, goal: '' },
+  ]);
+}
+
+/** `npm run bench -- relay`: both directions through the raw relay, then through the gateway. */
+export async function runRelay(results: Results): Promise<void> {
+  const world = await startWorld();
+  const runs: Record<string, Throughput> = {};
+  let failure: Error | undefined;
+  try {
+    for (const kind of ['raw relay', 'gateway'] as const) {
+      const tag = kind === 'gateway' ? 'relay-gw' : 'relay-raw';
+      const prepared = await prepareRelay(world, kind, config.handovers, tag);
+      try {
+        for (const d of DIRECTIONS)
+          runs[`${kind} ${d}`] = await measureThroughput(d, prepared, config.messages, `${tag}-${slug(d)}`);
+      } finally {
+        await prepared.relay.close();
+      }
+    }
+  } catch (err) {
+    failure = err instanceof Error ? err : new Error(String(err));
+  } finally {
+    results.details.relay = runs;
+    await world.close();
+  }
+  for (const d of DIRECTIONS) {
+    const gw = runs[`gateway ${d}`];
+    const raw = runs[`raw relay ${d}`];
+    if (!gw || !raw) continue;
+    const ratio = gw.msgPerSec / raw.msgPerSec;
+    const notes = [limitNote(gw), limitNote(raw)].filter((x) => x !== undefined);
+    results.record(`relay.${slug(d)}`, {
+      measured: `${fmt(gw.msgPerSec)} msg/s`,
+      baseline: `${fmt(raw.msgPerSec)} msg/s raw`,
+      ratio: `${fmt(ratio * 100)} %`,
+      pass: !gw.timedOut && gw.msgPerSec >= 5_000 && ratio >= 0.5,
+      ...(notes.length ? { note: notes.join('; ') } : {}),
+      values: { gateway: gw, raw },
+    });
+    results.record(`relay.${slug(d)}.cpu`, {
+      measured: `${fmt(gw.cpuUsPerMsg.relay)} µs`,
+      baseline: `${fmt(raw.cpuUsPerMsg.relay)} µs raw`,
+      ratio: `${fmt(gw.cpuUsPerMsg.relay / raw.cpuUsPerMsg.relay, 1)} ×`,
+      values: { gateway: gw.cpuUsPerMsg, raw: raw.cpuUsPerMsg },
+    });
+  }
+  if (failure) throw failure;
+}

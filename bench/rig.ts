@@ -1,0 +1,308 @@
+// The pieces every benchmark wires together: the emulator in its own process (it plays Genesys and
+// the agents), the bot's webhook receiver and the load in this process, and the relay under test in
+// its own process — the gateway as users run it (`genesys-handover serve`, the default SQLite store
+// with synchronous=FULL) or the raw relay. Separate processes make RSS, CPU time and open files each
+// process's own.
+import { randomBytes } from 'node:crypto';
+import type { EmulatorOptions } from '../src/emulator/index.ts';
+import { GatewayProcess } from '../test/support/gateway-process.ts';
+import { sleep } from '../test/support/sleep.ts';
+import { BotReceiver } from './bot-receiver.ts';
+import { Child } from './child.ts';
+import { httpJson } from './http-client.ts';
+import { Inspector } from './inspector.ts';
+import { findPid } from './procfs.ts';
+
+const API_KEY = 'bench-key-0123456789abcdefghijklmn';
+const ORG = 'bench-org';
+const DEPLOYMENT = 'bench-deployment';
+const QUEUE = 'Support';
+
+/** A relay under test: the gateway or the raw relay, as seen by a bot. */
+export interface Relay {
+  readonly name: 'gateway' | 'raw relay';
+  readonly pid: number;
+  /** Starts a handover for a customer with this display name; returns its id. */
+  create(displayName: string): Promise<string>;
+  /** The bot sends a message to the agent (accepted, not yet delivered). */
+  send(id: string, text: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface World {
+  readonly emulator: Child;
+  readonly receiver: BotReceiver;
+  close(): Promise<void>;
+}
+
+export async function startWorld(options: EmulatorOptions = {}): Promise<World> {
+  // Agents take any number of chats: routing capacity is not what is measured.
+  const emulator = await Child.start('./emulator-process.ts', 'emulator', {
+    agentCapacity: 1_000_000,
+    ...options,
+  });
+  const receiver = await BotReceiver.start();
+  return {
+    emulator,
+    receiver,
+    close: async () => {
+      await receiver.close();
+      await emulator.stop();
+    },
+  };
+}
+
+/** The emulator's own count of attached event-stream sockets and conversations. */
+export async function emulatorHealth(
+  world: World,
+): Promise<{ conversations: number; attachedStreams: number }> {
+  return JSON.parse((await httpJson('GET', `${world.emulator.url}/emulator/v1/healthz`)).body);
+}
+
+export class GatewayRelay implements Relay {
+  readonly name = 'gateway';
+  readonly process: GatewayProcess;
+  #pid: number;
+
+  private constructor(gw: GatewayProcess, pid: number) {
+    this.process = gw;
+    this.#pid = pid;
+  }
+
+  /** `inspect`: run the child with `--inspect=127.0.0.1:0` so heap can be measured after a GC. */
+  static async start(world: World, opts: { inspect?: boolean } = {}): Promise<GatewayRelay> {
+    const gw = await GatewayProcess.start({
+      config: {
+        apiKeys: [{ name: 'bench', key: API_KEY, endpoints: ['*'] }],
+        endpoints: [
+          {
+            id: 'bench',
+            provider: 'genesys-guest-chat',
+            genesys: { baseUrl: world.emulator.url, organizationId: ORG, deploymentId: DEPLOYMENT },
+            queue: QUEUE,
+            webhook: { url: world.receiver.url, secrets: [`whsec_${randomBytes(24).toString('base64')}`] },
+          },
+        ],
+      },
+      logLevel: process.env.BENCH_GATEWAY_LOG ?? 'warn',
+      startTimeoutMs: 120_000,
+      ...(opts.inspect
+        ? { env: { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --inspect=127.0.0.1:0` } }
+        : {}),
+    });
+    return new GatewayRelay(gw, GatewayRelay.#findPid(gw));
+  }
+
+  static #findPid(gw: GatewayProcess): number {
+    const pid = findPid(gw.configPath);
+    if (pid === undefined) throw new Error('gateway child process not found in /proc');
+    return pid;
+  }
+
+  get pid(): number {
+    return this.#pid;
+  }
+
+  get url(): string {
+    return this.process.url;
+  }
+
+  async create(displayName: string): Promise<string> {
+    const res = await this.#api('POST', '/v1/handovers', {
+      endpoint: 'bench',
+      customer: { userId: displayName, sessionId: 'bench', displayName },
+    });
+    return (res as { id: string }).id;
+  }
+
+  async send(id: string, text: string): Promise<void> {
+    await this.#api('POST', `/v1/handovers/${id}/messages`, { text });
+  }
+
+  async kill9(): Promise<void> {
+    await this.process.kill9();
+  }
+
+  async restart(): Promise<void> {
+    await this.process.restart();
+    this.#pid = GatewayRelay.#findPid(this.process);
+  }
+
+  /** Prometheus text of `GET /metrics`. */
+  async metrics(): Promise<string> {
+    return (await httpJson('GET', `${this.url}/metrics`)).body;
+  }
+
+  async inspector(): Promise<Inspector> {
+    const url = Inspector.urlIn(this.process.output());
+    if (!url) throw new Error('the gateway was not started with inspect: true');
+    return Inspector.connect(url);
+  }
+
+  async close(): Promise<void> {
+    if (this.process.running) await this.process.sigterm(30_000);
+    await this.process.close();
+  }
+
+  async #api(method: string, path: string, body?: unknown): Promise<unknown> {
+    for (let attempt = 0; ; attempt++) {
+      const res = await httpJson(method, `${this.url}${path}`, body, { authorization: `Bearer ${API_KEY}` });
+      if (res.status < 300) return res.body ? JSON.parse(res.body) : undefined;
+      // 503 SHUTTING_DOWN / overload: retry a little, as a bot would; anything else is a bench bug.
+      if (res.status >= 500 && attempt < 5) {
+        await sleep(100 * (attempt + 1));
+        continue;
+      }
+      throw new Error(`${method} ${path} → ${res.status} ${res.body.slice(0, 300)}`);
+    }
+  }
+}
+
+/** Reads a Prometheus sample (first match of name and optional label fragment). */
+export function metricValue(text: string, name: string, label = ''): number | undefined {
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const rest = line.slice(name.length);
+    if (!(rest.startsWith(' ') || rest.startsWith('{'))) continue;
+    if (label && !rest.includes(label)) continue;
+    return Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return undefined;
+}
+
+export class RawRelay implements Relay {
+  readonly name = 'raw relay';
+  readonly #child: Child;
+
+  private constructor(child: Child) {
+    this.#child = child;
+  }
+
+  static async start(world: World): Promise<RawRelay> {
+    const config = {
+      emulatorUrl: world.emulator.url,
+      webhookUrl: world.receiver.url,
+      organizationId: ORG,
+      deploymentId: DEPLOYMENT,
+      queue: QUEUE,
+    };
+    return new RawRelay(await Child.start('./raw-relay.ts', 'raw-relay', config));
+  }
+
+  get pid(): number {
+    return this.#child.pid;
+  }
+
+  async create(displayName: string): Promise<string> {
+    const res = await httpJson('POST', `${this.#child.url}/handovers`, { displayName });
+    if (res.status !== 201) throw new Error(`raw relay create → ${res.status} ${res.body}`);
+    return (JSON.parse(res.body) as { id: string }).id;
+  }
+
+  async send(id: string, text: string): Promise<void> {
+    const res = await httpJson('POST', `${this.#child.url}/handovers/${id}/messages`, { text });
+    if (res.status !== 202) throw new Error(`raw relay send → ${res.status}`);
+  }
+
+  async close(): Promise<void> {
+    await this.#child.stop();
+  }
+}
+
+/** Runs `fn` over `items` with at most `concurrency` calls in flight. */
+export async function pool<T>(
+  items: readonly T[],
+  concurrency: number,
+  fn: (item: T, index: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+}
+
+export interface LiveHandover {
+  readonly id: string;
+  readonly conversationId: string;
+}
+
+/** The emulator's conversations in a state, by the customer's display name. */
+async function conversationsByName(emulatorUrl: string, state: string): Promise<Map<string, string>> {
+  const res = await httpJson('GET', `${emulatorUrl}/emulator/v1/conversations?state=${state}`);
+  const body = JSON.parse(res.body) as { entities: { id: string; customer?: { displayName?: string } }[] };
+  return new Map(body.entities.map((c) => [c.customer?.displayName ?? '', c.id]));
+}
+
+/**
+ * Opens `n` handovers through a relay, waits until each is queued at the emulator (its event stream
+ * attached), and — with `join` — has an agent join each one. Names are `<tag>-<i>`.
+ */
+export async function openHandovers(
+  world: World,
+  relay: Relay,
+  n: number,
+  tag: string,
+  opts: { join: boolean; concurrency?: number; timeoutMs?: number },
+): Promise<LiveHandover[]> {
+  const names = Array.from({ length: n }, (_, i) => `${tag}-${i}`);
+  const ids: string[] = [];
+  await pool(names, opts.concurrency ?? 50, async (name, i) => {
+    ids[i] = await relay.create(name);
+  });
+  const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
+  let queued = new Map<string, string>();
+  for (;;) {
+    queued = await conversationsByName(world.emulator.url, 'queued');
+    if (names.every((name) => queued.has(name))) break;
+    if (Date.now() > deadline)
+      throw new Error(`${names.filter((x) => queued.has(x)).length} of ${n} handovers queued in time`);
+    await sleep(100);
+  }
+  const live = names.map((name, i) => ({ id: ids[i]!, conversationId: queued.get(name)! }));
+  if (opts.join) {
+    await pool(live, opts.concurrency ?? 50, async (h) => {
+      await agentApi(world, h.conversationId, 'join', {});
+    });
+  }
+  return live;
+}
+
+/** Calls the emulator's agent API for a conversation (join, messages, leave …). */
+export async function agentApi(
+  world: World,
+  conversationId: string,
+  action: string,
+  body: unknown,
+): Promise<void> {
+  const res = await httpJson(
+    'POST',
+    `${world.emulator.url}/emulator/v1/conversations/${conversationId}/agent/${action}`,
+    body,
+  );
+  if (res.status >= 300) throw new Error(`agent ${action} → ${res.status} ${res.body.slice(0, 300)}`);
+}
+
+/**
+ * Waits until the gateway told the bot about `expected` agent joins since the receiver started (the
+ * raw relay does not report joins: nothing to wait for).
+ */
+export async function settleJoins(
+  world: World,
+  relay: Relay,
+  expected: number,
+  timeoutMs = 120_000,
+): Promise<void> {
+  if (relay.name !== 'gateway') return;
+  const deadline = Date.now() + timeoutMs;
+  while (world.receiver.count('handover.agent_joined') < expected) {
+    if (Date.now() > deadline)
+      throw new Error(
+        `${world.receiver.count('handover.agent_joined')} of ${expected} agent joins reached the bot`,
+      );
+    await sleep(20);
+  }
+}

@@ -1,0 +1,45 @@
+// CI smoke test of the benchmark suite: `BENCH_QUICK=1 npm run bench` runs every part at tiny sizes
+// in a child process; it must complete, print every row of the table and measure each one. No
+// timing is asserted — speed is the benchmark's business, never a test's.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { loadConfig } from '../../bench/config.ts';
+import { PARTS, plannedRows, type PartName } from '../../bench/parts.ts';
+import type { Row } from '../../bench/report.ts';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+test('BENCH_QUICK=1 npm run bench completes and prints every row', { timeout: 240_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gh-bench-quick-'));
+  try {
+    const env = { ...process.env, BENCH_QUICK: '1', BENCH_RESULTS_DIR: dir };
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts'], { cwd: ROOT, env });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    assert.equal(code, 0, `bench exited ${String(code)}:\n${output.slice(-6000)}`);
+
+    const expected = plannedRows(Object.keys(PARTS) as PartName[], loadConfig(env));
+    const table = output.slice(output.lastIndexOf('\n▶'));
+    for (const row of expected) assert.ok(table.includes(row.what), `row "${row.what}" missing:\n${table}`);
+
+    const results = JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8')) as {
+      rows: Row[];
+      machine: unknown;
+    };
+    assert.deepEqual(
+      results.rows.map((r) => r.id),
+      expected.map((r) => r.id),
+    );
+    const unmeasured = results.rows.filter((r) => r.verdict === 'error' || r.verdict === 'not run');
+    assert.deepEqual(unmeasured, [], 'every row is measured');
+    assert.ok(results.machine, 'the results name the machine');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
