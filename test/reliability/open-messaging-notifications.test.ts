@@ -113,6 +113,46 @@ describe('Open Messaging: notification sockets and tokens', () => {
     });
   }
 
+  test('a token expires again while the call that renewed it is in flight (the customer leaving): the leave is retried with a newer token', async () => {
+    const h = await rig.start({ endpoint: OM_ENDPOINT });
+    await rig.agentSays(h, 'twice a:1');
+    await waitFor(() => seqs(rig.agentTexts(h.id), 'twice a:').length === 1, { what: 'the agent message' });
+    await sleep(500); // the receipt and the reads behind the message are done
+    const tokens = await stat('token_requests_total');
+    /** Pending emulator faults. */
+    const pending = async (): Promise<number> =>
+      ((await rig.emu('GET', '/emulator/v1/faults')).body.pending as unknown[]).length;
+    const expire = async () => {
+      const res = await rig.emu('POST', '/emulator/v1/faults', { kind: 'expire-tokens' });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+    };
+    // The leave's first call (its conversation read) and the call the transport sends again with a
+    // renewed token each wait 2 s at Genesys before its token is checked; each token expires while
+    // its call waits — one renewal per call is not enough.
+    await rig.fault({ kind: 'delay', api: 'platform', conversationId: h.convId, delayMs: 2_000, count: 2 });
+    const ended = rig.api('POST', `/v1/handovers/${h.id}/end`);
+    await waitFor(
+      async () => (await rig.emu('GET', '/emulator/v1/faults')).body.pending[0]?.remaining === 1,
+      {
+        what: 'the first call waiting',
+      },
+    );
+    await expire();
+    await waitFor(async () => (await pending()) === 0, { what: 'the renewed call waiting' });
+    await expire();
+    assert.ok([200, 202].includes((await ended).status));
+
+    await waitFor(async () => (await rig.conversation(h.convId)).state === 'ended', {
+      what: 'the customer left at Genesys',
+      timeoutMs: 20_000,
+    }).catch((err: unknown) => {
+      throw new Error(`${String(err)}\n${rig.gw.tail()}`);
+    });
+    await waitFor(() => rig.endedEvent(h.id), { what: 'handover.ended' });
+    assert.equal(rig.endedEvent(h.id).data.reason, 'customer_ended');
+    assert.ok((await stat('token_requests_total')) >= tokens + 2, 'a token after each expiry');
+  });
+
   test('tokens expire mid-chat (several times, between and inside bursts): a new token, nothing lost or doubled', async () => {
     const h = await rig.start({ endpoint: OM_ENDPOINT });
     const tokensBefore = await stat('token_requests_total');

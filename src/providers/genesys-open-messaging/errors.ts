@@ -87,8 +87,13 @@ export class OpenMessagingApiError extends OpenMessagingError {
     this.retryAfterMs = init.retryAfterMs;
   }
 
+  /**
+   * A 401 too: the token was refused (expired or revoked, §1.4) even after the transport renewed it
+   * once; the next attempt gets another. Refused credentials fail at the token endpoint instead
+   * (OpenMessagingAuthError, permanent) — a 401 here must not end a handover or give up a leave.
+   */
   get isRetryable(): boolean {
-    return isRetryableStatus(this.status);
+    return this.status === 401 || isRetryableStatus(this.status);
   }
 }
 

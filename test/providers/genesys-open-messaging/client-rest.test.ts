@@ -92,7 +92,7 @@ describe('OpenMessagingClient — OAuth and transport', () => {
     assert.equal(fake.calls('GET', '/api/v2/conversations/messages/conv-1').length, 0);
   });
 
-  test('a revoked token (401) is replaced once and the call retried; a second 401 is permanent', async () => {
+  test('a revoked token (401) is replaced once and the call retried; a second 401 is retryable and drops that token too', async () => {
     const { fake, client } = await setup();
     fake.route(
       'GET',
@@ -105,7 +105,9 @@ describe('OpenMessagingClient — OAuth and transport', () => {
     assert.equal(fake.tokensIssued, 2);
     assert.equal(fake.calls('GET', '/api/v2/users/u1').at(-1)!.headers.authorization, 'Bearer tok-2');
 
-    // Genesys keeps refusing even fresh tokens: one renewal, then the 401 surfaces.
+    // Genesys refuses the fresh token too (revoked again while the call waited): one renewal per
+    // call, then the 401 surfaces — retryable, since the caller's next attempt gets another token
+    // (refused credentials fail at the token endpoint: the permanent OpenMessagingAuthError above).
     fake.route('GET', '/api/v2/users/u2', () => ({
       status: 401,
       body: {
@@ -118,8 +120,13 @@ describe('OpenMessagingClient — OAuth and transport', () => {
     assert.ok(err instanceof OpenMessagingApiError);
     assert.equal(err.status, 401);
     assert.equal(err.genesysCode, 'authentication.required');
-    assert.equal(err.isPermanent, true);
+    assert.equal(err.isPermanent, false);
+    assert.ok(classifyOpenMessagingError(err) !== undefined, 'retryable');
     assert.equal(fake.calls('GET', '/api/v2/users/u2').length, 2);
+    assert.equal(fake.tokensIssued, 3);
+    // The refused token is not used again: the next call fetches another.
+    assert.equal((await client.users.getUser('u1', { signal: signal() })).name, 'Ada');
+    assert.equal(fake.tokensIssued, 4);
   });
 
   test('429 with Retry-After: the whole client waits that long (virtual time), then the call goes again', async () => {

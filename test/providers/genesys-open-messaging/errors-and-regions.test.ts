@@ -24,8 +24,9 @@ const api = (status: number, retryAfterMs?: number) =>
   new OpenMessagingApiError({ operation: 'op', status, genesysCode: 'x', correlationId: 'c', retryAfterMs });
 
 describe('retry classification', () => {
-  test('retryable: 408, 429, 5xx, network, timeout, notification channel and capacity', () => {
+  test('retryable: 401 (a refused token: the next attempt gets another), 408, 429, 5xx, network, timeout, notification channel and capacity', () => {
     for (const err of [
+      api(401),
       api(408),
       api(429),
       api(500),
@@ -46,10 +47,9 @@ describe('retry classification', () => {
     assert.deepEqual(classifyOpenMessagingError(api(503, 5_000)), { retryAfterMs: 5_000 });
   });
 
-  test('permanent: 400, 401, 403, 404, auth, bad response, request, config, subscription; abort is neither', () => {
+  test('permanent: 400, 403, 404, auth (refused credentials), bad response, request, config, subscription; abort is neither', () => {
     for (const err of [
       api(400),
-      api(401),
       api(403),
       api(404),
       new OpenMessagingAuthError({ status: 401, oauthError: 'invalid_client' }),

@@ -1,8 +1,8 @@
 // Open Messaging client errors → the core's neutral ProviderError (like guest chat's map-errors.ts):
 // Genesys' own code when it gave one, the HTTP status, retryability, Retry-After, and `notProcessed`
-// whenever the outcome is certain because nothing was carried out — a 429 (refused before any work,
-// §1.4), a request refused client-side, a connection never made, a token that could not be had (the
-// API call itself never left).
+// whenever the outcome is certain because nothing was carried out — a 429 or a 401 (refused before
+// any work, §1.4), a request refused client-side, a connection never made, a token that could not be
+// had (the API call itself never left).
 import { ProviderError } from '../../../core/ports/provider.ts';
 import {
   OpenMessagingAbortedError,
@@ -35,7 +35,10 @@ export function toProviderError(err: unknown): ProviderError {
       status: err.status,
       retryable: err.isRetryable,
       ...(err.retryAfterMs === undefined ? {} : { retryAfterMs: err.retryAfterMs }),
-      ...(err.status === 429 || TOKEN_OPERATIONS.has(err.operation) ? { notProcessed: true } : {}),
+      // A 401 is refused before any work as well: the token is checked first (§1.4).
+      ...(err.status === 429 || err.status === 401 || TOKEN_OPERATIONS.has(err.operation)
+        ? { notProcessed: true }
+        : {}),
       cause: err,
     });
   }

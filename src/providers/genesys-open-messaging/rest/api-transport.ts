@@ -2,6 +2,9 @@
 // from the shared rate-limit bucket, then one HTTP exchange. Two answers are handled for the caller
 // because the request provably was not carried out:
 // - 401: the token was revoked or expired early (§1.4) → drop it, fetch a new one, try once more;
+//   a second 401 (the new token was revoked too while the call waited, e.g. behind the rate limit)
+//   drops that token as well and surfaces as retryable: the caller's next attempt fetches another.
+//   Credentials Genesys refuses for good fail at the token endpoint (OpenMessagingAuthError);
 // - 429: over the per-token limit (§1.4) → the whole bucket pauses for Retry-After (or a backoff
 //   when absent), then the call is sent again, at most `rateLimitRetries` times.
 // Anything else (5xx, timeouts) is thrown: an inbound message that timed out may have been
@@ -70,10 +73,12 @@ export class ApiTransport {
         });
       } catch (err) {
         if (!(err instanceof OpenMessagingApiError)) throw err;
-        if (err.status === 401 && !renewedToken) {
-          renewedToken = true;
+        if (err.status === 401) {
           tokens.invalidate(token);
-          continue;
+          if (!renewedToken) {
+            renewedToken = true;
+            continue;
+          }
         }
         if (err.status === 429) this.#rateLimited++;
         if (err.status === 429 && rateLimited < this.#rateLimitRetries) {
