@@ -3,7 +3,7 @@
 // file and the SAME port (a bot keeps its configured URL across a crash). The config is written to a
 // temp dir; the emulator and webhook receiver it points at live in the test process. 127.0.0.1 only.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,8 @@ import { sleep } from './sleep.ts';
 
 const BIN = new URL('../../bin/genesys-handover.js', import.meta.url).pathname;
 const MAX_OUTPUT = 256 * 1024;
+/** Debugging a long run (e.g. the chaos test): every gateway's whole output is appended to this file. */
+const OUTPUT_FILE = process.env.GH_TEST_OUTPUT_FILE;
 
 export interface GatewayProcessOptions {
   /**
@@ -204,6 +206,7 @@ export class GatewayProcess {
   }
 
   #log(text: string): void {
+    if (OUTPUT_FILE) appendFileSync(OUTPUT_FILE, text);
     if (this.#runOutput.length < 64 * 1024) this.#runOutput += text;
     this.#output += text;
     if (this.#output.length > MAX_OUTPUT) this.#output = this.#output.slice(-MAX_OUTPUT / 2);

@@ -1,10 +1,17 @@
-// The seeded chaos run (issues 4 and 8): 40+ concurrent handovers exchange messages both ways — some
-// long, split into parts — while the emulator drops event streams, answers guest calls with
+// The seeded chaos run (issues 4, 8 and 11): 40+ concurrent handovers — about a third of them on the
+// Open Messaging endpoint, the rest on guest chat, in the same gateway — exchange messages both ways
+// (some long, split into parts) while the emulator drops event streams, answers guest calls with
 // 429/5xx or late (some delays longer than the gateway's 16 s request timeout), the webhook receiver
 // fails and recovers, some chats are ended by the customer (the bot's /end) or by the agent in the
 // middle of the traffic, and the gateway (a child process) is killed with SIGKILL — sometimes twice,
 // the second time during the recovery — or stopped with SIGTERM during a Genesys slowdown and
-// restarted. After a quiet period in which everything drains, for every handover:
+// restarted. On Open Messaging the same faults hit the platform API (conversation reads, inbound
+// sends, the token endpoint: 429/5xx, delays past the request timeout — the emulator does not
+// de-duplicate inbound messages, so a send resent blindly shows up twice), and Genesys' side adds its
+// own: webhook calls duplicated, delayed past the reorder window and reordered, notification sockets
+// dropped (1006) or closed by Genesys (`socket_closing`), every token expired at once; a gateway that
+// is down longer than Genesys' webhook retries must read what it missed from the conversation.
+// After a quiet period in which everything drains, for every handover:
 //   - every customer message the gateway accepted (202) reached the agent exactly once, in order —
 //     or the handover ended before it could, and `handover.ended` lists it as undelivered; a message
 //     listed undelivered is one the agent really never got;
@@ -13,12 +20,14 @@
 //   - every SIGTERM exited 0.
 //
 // Reproduce a run with its seed: CHAOS_SEED=<seed> npm test -- test/reliability/chaos
-// Narrow the faults while debugging: CHAOS_FAULTS=drop,http,delay,slow,webhook,kill,term,end
+// Narrow the faults while debugging: CHAOS_FAULTS=drop,http,delay,slow,webhook,kill,term,end,om-drop,om-webhook,om-token
+// (http, delay and slow hit the platform API when they pick an Open Messaging handover); CHAOS_OM=0
+// runs guest chat only, CHAOS_OM=1 Open Messaging only (default: about a third).
 import assert from 'node:assert/strict';
 import { waitFor } from '../../support/wait-for.ts';
 import { OK, type Answer } from '../../support/webhook-receiver.ts';
 import { sleep } from '../../support/sleep.ts';
-import { Rig, seqs, type OpenHandover } from './rig.ts';
+import { OM_ENDPOINT, Rig, seqs, type OpenHandover, type WebhookDelivery } from './rig.ts';
 
 /** How long faults are injected while the traffic runs. */
 const CHAOS_MS = 70_000;
@@ -27,6 +36,10 @@ const DRAIN_MS = 120_000;
 const MESSAGES_EACH_WAY = 10;
 /** Over the guest-chat limit of 4,000 characters: split into two parts. */
 const LONG_PADDING = ' lorem'.repeat(750);
+/** The share of handovers on the Open Messaging endpoint. */
+const OM_SHARE = 1 / 3;
+const OM_RPM = Number(process.env.CHAOS_OM_RPM ?? 300);
+const ALL_FAULTS = 'drop,http,delay,slow,webhook,kill,term,end,om-drop,om-webhook,om-token';
 
 /** mulberry32: a small seeded PRNG, so a failing run can be replayed with its seed. */
 function prng(seed: number): () => number {
@@ -51,9 +64,8 @@ type EndPlan = { readonly by: 'customer' | 'agent'; readonly atStep: number } | 
 
 export async function runChaos(options: ChaosOptions): Promise<void> {
   const SEED = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
-  const FAULT_KINDS = new Set(
-    (process.env.CHAOS_FAULTS ?? 'drop,http,delay,slow,webhook,kill,term,end').split(','),
-  );
+  const FAULT_KINDS = new Set((process.env.CHAOS_FAULTS ?? ALL_FAULTS).split(','));
+  const omShare = Number(process.env.CHAOS_OM ?? OM_SHARE);
   const random = prng(SEED);
   const between = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
@@ -72,17 +84,44 @@ export async function runChaos(options: ChaosOptions): Promise<void> {
     // Short receiver backoff so the quiet period is short; a long retry period so nothing is dead-lettered.
     webhooks: { timeoutSeconds: 2, maxAgeSeconds: 3600, maxRetryDelaySeconds: 2 },
     ...(options.store ? { store: options.store } : {}),
+    // Genesys' webhook: 10 s answer timeout, 5 retries 5 s apart (OM §4.5); here 1 s apart and 4
+    // retries, so a gateway that is down for a few seconds (a kill, a second kill, a slow SIGTERM)
+    // sometimes outlasts them and must read the missed messages from the conversation.
+    emulator: {
+      webhookRetryDelayMs: 1_000,
+      webhookRetries: 4,
+      notificationHeartbeatIntervalMs: 5_000,
+      tokenRequestsPerMinute: OM_RPM,
+    },
+    openMessaging: { genesys: { requestsPerMinute: OM_RPM } },
   });
+  // How many Open Messaging calls wait for the per-token rate limit (OM §1.4), sampled.
+  const omLoad = { maxWaiting: 0, samples: 0, sampling: true };
   try {
     const count = between(40, 48);
+    // Which handovers run on Open Messaging: a seeded pick, mixed with guest chat.
+    const onOm = shuffle(
+      Array.from({ length: count }, (_, i) => i < Math.round(count * Math.min(1, Math.max(0, omShare)))),
+    );
+    const omCount = onOm.filter(Boolean).length;
     process.stdout.write(
-      `# chaos ${options.name} seed=${SEED} handovers=${count} faults=${[...FAULT_KINDS].join(',')}\n`,
+      `# chaos ${options.name} seed=${SEED} handovers=${count} om=${omCount} faults=${[...FAULT_KINDS].join(',')}\n`,
     );
 
     // ---- set-up, without faults: every handover active with an agent ------------------------------
     const hs: OpenHandover[] = [];
     for (let i = 0; i < count; i += 8)
-      hs.push(...(await Promise.all(Array.from({ length: Math.min(8, count - i) }, () => rig.start()))));
+      hs.push(
+        ...(await Promise.all(
+          Array.from({ length: Math.min(8, count - i) }, (_, k) =>
+            rig.start(onOm[i + k] ? { endpoint: OM_ENDPOINT } : {}),
+          ),
+        )),
+      );
+    const omConvs = new Set(hs.filter((_, i) => onOm[i]).map((h) => h.convId));
+    /** A REST fault of a conversation hits the API its provider uses (guest API or platform API). */
+    const apiOf = (convId: string | undefined) =>
+      convId !== undefined && omConvs.has(convId) ? { api: 'platform' } : {};
 
     // ---- traffic: each handover runs a random interleaving of both directions; some end early ------
     const accepted = hs.map(() => 0); // customer messages the gateway acknowledged (202)
@@ -122,7 +161,9 @@ export async function runChaos(options: ChaosOptions): Promise<void> {
           }
         }
       } catch (err) {
-        scriptErrors.push(`h${i}: ${err instanceof Error ? err.message : String(err)}`);
+        scriptErrors.push(
+          `h${i}${onOm[i] ? ' (om)' : ''}: ${err instanceof Error ? err.message : String(err)}`,
+        );
       }
     });
     const progress = { trafficDone: false };
@@ -152,8 +193,9 @@ export async function runChaos(options: ChaosOptions): Promise<void> {
         count: n,
         retryAfterSeconds: 1,
         ...(conversationId ? { conversationId } : {}),
+        ...apiOf(conversationId),
       });
-      note(`http${status}`);
+      note(`${conversationId && omConvs.has(conversationId) ? 'om-' : ''}http${status}`);
     };
     const stopGateway = async () => {
       const canTerm = FAULT_KINDS.has('term');
@@ -161,13 +203,16 @@ export async function runChaos(options: ChaosOptions): Promise<void> {
       if (canTerm && (!canKill || random() < 0.35)) {
         // A SIGTERM during a Genesys slowdown: some chats' calls hang past the request timeout.
         if (FAULT_KINDS.has('slow'))
-          for (let k = between(2, 5); k > 0; k--)
+          for (let k = between(2, 5); k > 0; k--) {
+            const conversationId = pick(hs).convId;
             await rig.fault({
               kind: 'delay',
               delayMs: between(17_000, 20_000),
               count: 2,
-              conversationId: pick(hs).convId,
+              conversationId,
+              ...apiOf(conversationId),
             });
+          }
         const exit = await rig.gw.sigterm(60_000);
         exits.push(exit);
         note('term');
@@ -189,8 +234,23 @@ export async function runChaos(options: ChaosOptions): Promise<void> {
         await rig.gw.restart();
       }
     };
+    const sampler = (async () => {
+      while (omLoad.sampling) {
+        const waiting = (await rig.metric('genesys_handover_provider')).find(
+          (m) =>
+            m.labels.includes(`endpoint="${OM_ENDPOINT}"`) && m.labels.includes('stat="rate_limit_waiting"'),
+        )?.value;
+        if (waiting !== undefined) {
+          omLoad.maxWaiting = Math.max(omLoad.maxWaiting, waiting);
+          omLoad.samples += 1;
+        }
+        await sleep(1000);
+      }
+    })();
     const chaosStart = Date.now();
-    const kinds = (['drop', 'http', 'delay', 'slow', 'webhook'] as const).filter((k) => FAULT_KINDS.has(k));
+    const kinds = (
+      ['drop', 'http', 'delay', 'slow', 'webhook', 'om-drop', 'om-webhook', 'om-token'] as const
+    ).filter((k) => FAULT_KINDS.has(k) && (omCount > 0 || !k.startsWith('om-')));
     while (!trafficDone() && Date.now() - chaosStart < CHAOS_MS + 90_000) {
       await Promise.race([sleep(between(800, 3000)), allTraffic]);
       if (trafficDone()) break;
@@ -202,14 +262,21 @@ export async function runChaos(options: ChaosOptions): Promise<void> {
       }
       if (kinds.length === 0) continue;
       const conv = random() < 0.5 ? pick(hs).convId : undefined;
-      const scope = conv ? { conversationId: conv } : {};
+      // Unscoped REST faults hit either API; on the platform API they also hit inbound sends, token
+      // requests and notification subscriptions (those name no conversation in their path).
+      const api = conv !== undefined ? apiOf(conv) : omCount > 0 && random() < 0.4 ? { api: 'platform' } : {};
+      const om = 'api' in api ? 'om-' : '';
+      const scope = { ...(conv ? { conversationId: conv } : {}), ...api };
       switch (pick(kinds)) {
-        case 'drop':
+        case 'drop': {
+          if (conv !== undefined && omConvs.has(conv)) break; // om-drop is the notification socket's
+          const guest = conv ? { conversationId: conv } : {};
           // A network blip often hits REST too: the calls after the reconnect (backfill, members) fail.
           if (FAULT_KINDS.has('http') && random() < 0.5) await burst(conv, between(1, 3));
-          await rig.fault({ kind: 'drop-streams', ...scope });
+          await rig.fault({ kind: 'drop-streams', ...guest });
           note('drop');
           break;
+        }
         case 'http': {
           const status = pick([429, 429, 503, 503, 500, 504] as const);
           await rig.fault({
@@ -219,22 +286,57 @@ export async function runChaos(options: ChaosOptions): Promise<void> {
             retryAfterSeconds: 1,
             ...scope,
           });
-          note(`http${status}`);
+          note(`${om}http${status}`);
           break;
         }
         case 'delay':
           await rig.fault({ kind: 'delay', delayMs: between(200, 2500), count: between(1, 3), ...scope });
-          note('delay');
+          note(`${om}delay`);
           break;
-        case 'slow':
-          // Longer than the gateway's 16 s request timeout: the call's outcome is unknown.
+        case 'slow': {
+          // Longer than the gateway's 16 s request timeout: the call's outcome is unknown. On the
+          // platform API, unscoped, it may be an inbound send (read again before it is resent).
+          const target = pick(hs).convId;
+          const platform = omConvs.has(target);
+          const unscoped = platform && random() < 0.5;
           await rig.fault({
             kind: 'delay',
             delayMs: between(17_000, 19_000),
             count: 1,
-            conversationId: pick(hs).convId,
+            ...(unscoped ? {} : { conversationId: target }),
+            ...apiOf(target),
           });
-          note('slow');
+          note(platform ? (unscoped ? 'om-slow-any' : 'om-slow') : 'slow');
+          break;
+        }
+        case 'om-drop': {
+          // The Notifications API sockets: dead (1006) or closed by Genesys after socket_closing
+          // (OM §4.6); events meanwhile are not replayed — re-subscribe and read the conversations.
+          const mode = pick(['drop', 'socket-closing'] as const);
+          if (FAULT_KINDS.has('http') && random() < 0.3) await burst(pick([...omConvs]), between(1, 3));
+          await rig.fault({ kind: 'drop-notification-sockets', mode });
+          note(`om-drop-${mode}`);
+          break;
+        }
+        case 'om-webhook': {
+          // Genesys' webhook calls (OM §4.5): at least once, in no order.
+          const what = pick(['duplicate', 'delay', 'reorder'] as const);
+          if (what === 'duplicate') await rig.fault({ kind: 'webhook-duplicate', count: between(1, 4) });
+          else if (what === 'delay')
+            await rig.fault({ kind: 'webhook-delay', delayMs: between(300, 4_000), count: between(1, 2) });
+          else
+            await rig.fault({
+              kind: 'webhook-reorder',
+              count: between(2, 4),
+              maxHoldMs: between(1_000, 3_000),
+            });
+          note(`om-webhook-${what}`);
+          break;
+        }
+        case 'om-token':
+          // Every token expires at once (OM §1.3): the next calls get a 401 and a new token.
+          await rig.fault({ kind: 'expire-tokens' });
+          note('om-token');
           break;
         case 'webhook': {
           const behaviour: Answer = pick<Answer>([
@@ -292,11 +394,27 @@ export async function runChaos(options: ChaosOptions): Promise<void> {
       await collect();
       return hs.every((_, i) => settled(i));
     };
-    await waitFor(drained, { what: 'everything drained', timeoutMs: DRAIN_MS, intervalMs: 500 }).catch(
-      () => undefined, // judged below, with the counts
+    const drainStart = Date.now();
+    await waitFor(drained, { what: 'everything drained', timeoutMs: DRAIN_MS, intervalMs: 500 }).catch(() => {
+      // Judged below, with the counts; said now which ones, in case the run times out first.
+      const stuck = hs.flatMap((h, i) =>
+        settled(i)
+          ? []
+          : [
+              `h${i}${onOm[i] ? ' (om)' : ''} ${h.id} c:${JSON.stringify(customerAt.get(i))}/${accepted[i]} ` +
+                `a:${JSON.stringify(agentAt.get(i))}/${written[i]} plan=${JSON.stringify(plans[i])} ended=${rig.endedEvent(h.id)?.data?.reason ?? '-'}`,
+            ],
+      );
+      process.stdout.write(`# chaos not drained after ${DRAIN_MS} ms:\n# ${stuck.join('\n# ')}\n`);
+    });
+    process.stdout.write(
+      `# chaos traffic ${Math.round((drainStart - chaosStart) / 1000)} s, drain ${Math.round((Date.now() - drainStart) / 1000)} s\n`,
     );
     await sleep(1000); // late duplicates would show up now
     await collect();
+
+    omLoad.sampling = false;
+    await sampler;
 
     // ---- verdict ----------------------------------------------------------------------------------
     let sent = 0;
@@ -306,11 +424,18 @@ export async function runChaos(options: ChaosOptions): Promise<void> {
     let misordered = 0;
     let undelivered = 0;
     let seqGaps = 0;
+    let omSent = 0;
+    let omDelivered = 0;
     const problems: string[] = [];
-    const judge = (what: string, got: readonly number[], expected: readonly number[]) => {
+    const judge = (what: string, got: readonly number[], expected: readonly number[], om: boolean) => {
       sent += expected.length;
       const unique = new Set(got);
-      delivered += expected.filter((n) => unique.has(n)).length;
+      const arrived = expected.filter((n) => unique.has(n)).length;
+      delivered += arrived;
+      if (om) {
+        omSent += expected.length;
+        omDelivered += arrived;
+      }
       const missing = expected.filter((n) => !unique.has(n));
       const dups = got.length - unique.size;
       const ordered = got.every((n, k) => k === 0 || n > got[k - 1]!);
@@ -321,49 +446,79 @@ export async function runChaos(options: ChaosOptions): Promise<void> {
         problems.push(`${what}: got [${got.join(',')}] expected [${expected.join(',')}]`);
     };
     const states: Record<string, number> = {};
+    /** What the ended event says beyond its reason, and the gateway's log lines about the handover. */
+    const endDetail = (i: number): string => {
+      const data = rig.endedEvent(hs[i]!.id)?.data as Record<string, unknown> | undefined;
+      const logs = rig.gw
+        .tail(256 * 1024)
+        .split('\n')
+        .filter((l) => l.includes(hs[i]!.id) || l.includes(hs[i]!.convId))
+        .slice(-8);
+      return `${JSON.stringify({ message: data?.message, failure: data?.failure })}\n      ${logs.join('\n      ')}`;
+    };
     for (const [i, h] of hs.entries()) {
+      const om = onOm[i] === true;
+      const label = `h${i}${om ? ' (om)' : ''}`;
       const atAgent = customerAt.get(i) ?? [];
       const reported = undeliveredOf(i);
       undelivered += reported.length;
       // A message reported undelivered is one the agent never got — and it is not lost.
       for (const n of reported)
-        if (atAgent.includes(n)) problems.push(`h${i}: c:${n} reported undelivered but the agent has it`);
+        if (atAgent.includes(n)) problems.push(`${label}: c:${n} reported undelivered but the agent has it`);
       const expectAtAgent = Array.from({ length: accepted[i]! }, (_, k) => k + 1).filter(
         (n) => !reported.includes(n),
       );
-      judge(`h${i} customer→agent`, atAgent, expectAtAgent);
+      judge(`${label} customer→agent`, atAgent, expectAtAgent, om);
       judge(
-        `h${i} agent→bot`,
+        `${label} agent→bot`,
         agentAt.get(i) ?? [],
         Array.from({ length: written[i]! }, (_, k) => k + 1),
+        om,
       );
       const eventSeqs = rig.receiver.events(h.id).map((e) => e.seq);
       if (!eventSeqs.every((s, k) => s === k + 1)) {
         seqGaps += 1;
-        problems.push(`h${i}: event seqs [${eventSeqs.join(',')}]`);
+        problems.push(`${label}: event seqs [${eventSeqs.join(',')}]`);
       }
       const state = String((await rig.handover(h.id).catch(() => ({ state: 'unknown' }))).state);
       states[state] = (states[state] ?? 0) + 1;
       const plan = plans[i];
       const endReason = rig.endedEvent(h.id)?.data?.reason as string | undefined;
       if (plan === undefined && state !== 'active')
-        problems.push(`h${i}: state ${state} (${endReason ?? '-'})`);
+        problems.push(`${label}: state ${state} (${endReason ?? '-'}: ${endDetail(i)})`);
       if (plan !== undefined) {
         const want = plan.by === 'customer' ? 'customer_ended' : 'agent_ended';
         if (state !== 'ended' || endReason !== want)
-          problems.push(`h${i}: ${state} ${endReason ?? '-'}, wanted ${want}`);
+          problems.push(`${label}: ${state} ${endReason ?? '-'} (${endDetail(i)}), wanted ${want}`);
       }
     }
+    // Genesys' side of the Open Messaging webhook: calls retried, given up (read back by a
+    // catch-up), sent twice by a fault.
+    const calls = ((await rig.emu('GET', '/emulator/v1/webhook-deliveries')).body?.entities ??
+      []) as WebhookDelivery[];
+    const omWebhook = {
+      calls: calls.length,
+      retried: calls.filter((d) => d.attempts.length > 1).length,
+      givenUp: calls.filter((d) => d.state === 'failed').length,
+      duplicates: calls.filter((d) => d.duplicate).length,
+      answers: {} as Record<string, number>,
+    };
+    for (const d of calls)
+      for (const a of d.attempts) {
+        const key = String(a.status ?? a.error);
+        omWebhook.answers[key] = (omWebhook.answers[key] ?? 0) + 1;
+      }
     const badExits = exits.filter((e) => e.code !== 0 || e.signal !== null);
     const faultCount = Object.values(faults).reduce((a, b) => a + b, 0);
     process.stdout.write(
-      `chaos ${options.name} seed=${SEED} handovers=${count} sent=${sent} delivered=${delivered} ` +
+      `chaos ${options.name} seed=${SEED} handovers=${count} om=${omCount} sent=${sent} delivered=${delivered} ` +
+        `om-sent=${omSent} om-delivered=${omDelivered} ` +
         `undelivered=${undelivered} faults=${faultCount} lost=${lost} duplicated=${duplicated} ` +
         `misordered=${misordered} seq-gaps=${seqGaps} bad-exits=${badExits.length}\n`,
     );
     process.stdout.write(
       `# chaos faults ${JSON.stringify(faults)} webhook redeliveries (same event id, de-duplicated)=${rig.receiver.redeliveries()} ` +
-        `gateway starts=${rig.gw.starts} states=${JSON.stringify(states)}\n`,
+        `gateway starts=${rig.gw.starts} states=${JSON.stringify(states)} om webhook calls=${JSON.stringify(omWebhook)} om rate-limit waiting max=${omLoad.maxWaiting}\n`,
     );
     const detail = [...scriptErrors, ...problems].slice(0, 20).join('\n');
     assert.equal(scriptErrors.length, 0, `bot/agent scripts failed:\n${detail}\n${rig.gw.tail(3000)}`);
@@ -375,6 +530,7 @@ export async function runChaos(options: ChaosOptions): Promise<void> {
     assert.deepEqual(rig.receiver.rejected, [], 'every delivery verified');
     assert.deepEqual(problems, [], `seed ${SEED}`);
   } finally {
+    omLoad.sampling = false;
     await rig.close();
   }
 }

@@ -37,8 +37,9 @@ export interface RigOptions {
   readonly store?: Record<string, unknown>;
   /**
    * Adds the Open Messaging endpoint `om` (same emulator, receiver and queue as `support`), with
-   * these extra fields when an object. The emulator gets an integration whose webhook is the
-   * gateway's route, so the gateway's port is picked before the emulator starts.
+   * these extra fields when an object (its `genesys` fields are merged into the endpoint's). The
+   * emulator gets an integration whose webhook is the gateway's route, so the gateway's port is
+   * picked before the emulator starts.
    */
   readonly openMessaging?: boolean | Record<string, unknown>;
 }
@@ -86,7 +87,8 @@ export class Rig {
   }
 
   static async start(opts: RigOptions = {}): Promise<Rig> {
-    const om = opts.openMessaging === undefined || opts.openMessaging === false ? undefined : opts.openMessaging;
+    const om =
+      opts.openMessaging === undefined || opts.openMessaging === false ? undefined : opts.openMessaging;
     const port = om === undefined ? undefined : await freePort();
     const emulator = await startEmulator({
       heartbeatIntervalMs: 1000,
@@ -130,11 +132,12 @@ export class Rig {
                 ...OM_CLIENT,
                 integrationId: OM_INTEGRATION,
                 webhookSecret: OM_WEBHOOK_SECRET,
+                ...(om === true ? {} : (om.genesys as Record<string, unknown> | undefined)),
               },
               queue: 'Support',
               guestDisplayName: 'Customer',
               webhook: { url: receiver.url, secrets: [secret] },
-              ...(om === true ? {} : om),
+              ...(om === true ? {} : withoutGenesys(om)),
             },
           ]),
     ];
@@ -361,6 +364,11 @@ export async function call(
           : String(err),
     };
   }
+}
+
+function withoutGenesys(fields: Record<string, unknown>): Record<string, unknown> {
+  const { genesys: _merged, ...rest } = fields;
+  return rest;
 }
 
 /** `prefix:1 … prefix:n` → the sequence numbers, to check once-and-in-order. */
