@@ -110,6 +110,39 @@ describe('Open Messaging webhook faults: duplicated, reordered, delayed calls', 
   });
 });
 
+describe('Open Messaging: the agent ends the chat right after a message whose webhook call is late', () => {
+  let rig: Rig;
+  before(async () => {
+    rig = await Rig.start({ openMessaging: true, emulator: { webhookRetryDelayMs: 500 } });
+  });
+  after(async () => {
+    await rig.close();
+  });
+
+  test('the last message reaches the bot before handover.ended', async () => {
+    const h = await rig.start({ endpoint: OM_ENDPOINT });
+    await rig.agentSays(h, 'bye a:1');
+    await agentMessagesOnce(rig, h, 'bye a:', 1);
+    // The agent's last words travel by webhook, late (OM §4.5); the end comes by notification
+    // (§4.6) at once — the conversation already holds both, in order.
+    await rig.fault({ kind: 'webhook-delay', delayMs: 4_000, count: 1 });
+    await rig.agentSays(h, 'bye a:2');
+    const left = await rig.emu('POST', `/emulator/v1/conversations/${h.convId}/agent/leave`);
+    assert.equal(left.status, 200, JSON.stringify(left.body));
+
+    await waitFor(() => rig.endedEvent(h.id), { what: 'handover.ended', timeoutMs: 20_000 });
+    await sleep(5_000); // the late call arrives now, after the end
+    assert.deepEqual(seqs(rig.agentTexts(h.id), 'bye a:'), [1, 2], 'the last message was delivered');
+    const events = rig.receiver.events(h.id);
+    assert.equal(events.at(-1)?.type, 'handover.ended', 'the end is the last event');
+    assert.equal(rig.endedEvent(h.id).data.reason, 'agent_ended');
+    assert.deepEqual(
+      events.map((e) => e.seq),
+      range(events.length),
+    );
+  });
+});
+
 describe('Open Messaging: a gateway that answers Genesys too late', () => {
   let rig: Rig;
   before(async () => {
@@ -150,10 +183,10 @@ describe('Open Messaging: a gateway that answers Genesys too late', () => {
     await agentMessagesOnce(rig, h, 'slow a:', 7);
     await customerMessagesOnce(rig, h, 'slow c:', 2);
     // Every call was answered 2xx in the end (a retry found its message committed already).
-    await waitFor(
-      async () => (await rig.webhookDeliveries(h.convId)).every((d) => d.state === 'delivered'),
-      { what: 'every webhook call delivered', timeoutMs: 20_000 },
-    );
+    await waitFor(async () => (await rig.webhookDeliveries(h.convId)).every((d) => d.state === 'delivered'), {
+      what: 'every webhook call delivered',
+      timeoutMs: 20_000,
+    });
     const retried = (await rig.webhookDeliveries(h.convId)).filter((d) => d.attempts.length > 1);
     assert.ok(retried.length > 0, 'Genesys retried');
     assert.equal((await rig.handover(h.id)).state, 'active');

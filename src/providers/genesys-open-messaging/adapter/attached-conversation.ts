@@ -13,6 +13,8 @@
 //   still shows the agent (`still-active`) lags the event: read again shortly, a few times, then ask
 //   the core to catch up.
 // - `customer.end` → the customer `disconnected` (the conversation is over).
+// Whenever the conversation is over, the core is asked to catch up first (`resync`): the end must not
+// overtake the agent's last messages, which may still be on their way by webhook.
 //
 // Events of one conversation are handled one after the other (a chain) and each waits for the core's
 // commit. Time is the injected scheduler's.
@@ -253,6 +255,11 @@ export class AttachedConversation {
 
   async #customerLeft(participantId: string, eventAt: string, read?: MessageConversation): Promise<void> {
     this.#memory.ended = true;
+    // The end comes by notification (§4.6), the agent's last messages by webhook — possibly late or
+    // still being retried (§4.5). The core catches up first (messages from the cursor, then the
+    // leaves: the conversation holds them in order) and holds this end until then, so it is never
+    // committed ahead of a message the agent wrote before it.
+    this.#handlers.onState('resync', { reason: 'the conversation ended' });
     const customer = read === undefined ? undefined : findCustomer(read);
     await this.#handlers.onEvent({
       type: 'participant',
