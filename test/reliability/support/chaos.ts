@@ -33,6 +33,11 @@ import { OM_ENDPOINT, Rig, seqs, type OpenHandover, type WebhookDelivery } from 
 const CHAOS_MS = 70_000;
 /** Upper bound of the quiet period in which everything must drain. */
 const DRAIN_MS = 120_000;
+/**
+ * The test runner stops a test file after 300 s (scripts/test.mjs): on a slow machine the drain is
+ * cut short so that the run ends with its verdict (and the stuck handovers) rather than a timeout.
+ */
+const VERDICT_BY_MS = 285_000;
 const MESSAGES_EACH_WAY = 10;
 /** Over the guest-chat limit of 4,000 characters: split into two parts. */
 const LONG_PADDING = ' lorem'.repeat(750);
@@ -63,6 +68,7 @@ export interface ChaosOptions {
 type EndPlan = { readonly by: 'customer' | 'agent'; readonly atStep: number } | undefined;
 
 export async function runChaos(options: ChaosOptions): Promise<void> {
+  const runStart = Date.now();
   const SEED = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
   const FAULT_KINDS = new Set((process.env.CHAOS_FAULTS ?? ALL_FAULTS).split(','));
   const omShare = Number(process.env.CHAOS_OM ?? OM_SHARE);
@@ -395,7 +401,8 @@ export async function runChaos(options: ChaosOptions): Promise<void> {
       return hs.every((_, i) => settled(i));
     };
     const drainStart = Date.now();
-    await waitFor(drained, { what: 'everything drained', timeoutMs: DRAIN_MS, intervalMs: 500 }).catch(() => {
+    const drainMs = Math.max(20_000, Math.min(DRAIN_MS, VERDICT_BY_MS - (Date.now() - runStart)));
+    await waitFor(drained, { what: 'everything drained', timeoutMs: drainMs, intervalMs: 500 }).catch(() => {
       // Judged below, with the counts; said now which ones, in case the run times out first.
       const stuck = hs.flatMap((h, i) =>
         settled(i)
@@ -405,7 +412,7 @@ export async function runChaos(options: ChaosOptions): Promise<void> {
                 `a:${JSON.stringify(agentAt.get(i))}/${written[i]} plan=${JSON.stringify(plans[i])} ended=${rig.endedEvent(h.id)?.data?.reason ?? '-'}`,
             ],
       );
-      process.stdout.write(`# chaos not drained after ${DRAIN_MS} ms:\n# ${stuck.join('\n# ')}\n`);
+      process.stdout.write(`# chaos not drained after ${drainMs} ms:\n# ${stuck.join('\n# ')}\n`);
     });
     process.stdout.write(
       `# chaos traffic ${Math.round((drainStart - chaosStart) / 1000)} s, drain ${Math.round((Date.now() - drainStart) / 1000)} s\n`,
