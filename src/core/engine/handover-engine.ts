@@ -103,7 +103,7 @@ export class HandoverEngine {
       random,
       logger,
       policy: this.#limits.providerRetry,
-      onRefused: (id, failure) => void this.#onSendRefused(id, failure),
+      onRefused: (id, failure, over) => void this.#onSendRefused(id, failure, over),
     });
     this.#closer = new Closer({
       units: this.units,
@@ -372,19 +372,27 @@ export class HandoverEngine {
     if (c.appendedOutbound > 0 || before.state !== after.state || linked) this.#sender.wake(id);
   }
 
-  async #onSendRefused(id: string, failure: Failure): Promise<void> {
+  async #onSendRefused(id: string, failure: Failure, conversationOver: boolean): Promise<void> {
     const live = await this.units.read(id);
     if (!live || live.record.handover.closing || isTerminal(live.record.handover.state)) return;
     // A refused send may be the chat having ended a moment ago (the agent left; the events are on
     // their way): read the provider first, so the handover ends with the true reason.
     const provider = this.#d.provider(live.record.handover.endpointId);
     const ref = live.record.provider?.ref;
-    if (provider && ref)
-      await settlesWithin(
-        this.#d.scheduler,
-        this.#sessionFor(id, provider, ref).catchUpNow(),
-        this.#limits.lastReadMs,
-      );
+    if (provider && ref) {
+      const read = this.#sessionFor(id, provider, ref).catchUpNow();
+      if (conversationOver) {
+        // The provider says so itself (e.g. Open Messaging §3.5): the end and the agent's last
+        // messages are there to read. The read is awaited however slow it is (a slow Platform API,
+        // the rate limit's queue) — cutting it short would end provider_error and lose those messages.
+        // It is retried while the handover lives, so it is bounded by the session's own limits (an
+        // idle end, a shutdown). Once it has committed the end, the refused line is reported
+        // undelivered like any other after an agent-first end.
+        if ((await read) === 'stopped') return;
+        const after = await this.units.read(id);
+        if (!after || after.record.handover.closing || isTerminal(after.record.handover.state)) return;
+      } else await settlesWithin(this.#d.scheduler, read, this.#limits.lastReadMs);
+    }
     await this.#closer.fail(
       id,
       { reason: 'provider_error', message: 'A message could not be delivered to the agent.', failure },

@@ -38,8 +38,11 @@ export interface OutboundSenderDeps {
   readonly random: Random;
   readonly logger: Logger;
   readonly policy: BackoffPolicy;
-  /** The provider refused a send for good (4xx): the engine decides what that means for the handover. */
-  readonly onRefused: (handoverId: string, failure: Failure) => void;
+  /**
+   * The provider refused a send for good (4xx): the engine decides what that means for the handover.
+   * `conversationOver`: the provider said the conversation has ended on its side (ProviderError).
+   */
+  readonly onRefused: (handoverId: string, failure: Failure, conversationOver: boolean) => void;
 }
 
 interface Loop {
@@ -207,7 +210,11 @@ export class OutboundSender {
         this.#unanswered.add(id);
       if (isPermanentProviderError(failure)) {
         this.#uncertain.delete(id);
-        this.#d.onRefused(id, toFailure(failure));
+        this.#d.onRefused(
+          id,
+          toFailure(failure),
+          failure instanceof ProviderError && failure.details.conversationOver === true,
+        );
         return;
       }
       failures += 1;

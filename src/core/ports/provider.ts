@@ -232,6 +232,12 @@ export class ProviderError extends Error {
        * happened — so a send need not be looked for in the history before it is retried.
        */
       readonly notProcessed?: boolean;
+      /**
+       * The provider refused because the conversation is over on its side (the agent or the system
+       * ended it): its end events are on their way, so the core reads them — for as long as the reads
+       * take — rather than ending the handover `provider_error` (docs/reliability.md).
+       */
+      readonly conversationOver?: boolean;
       readonly cause?: unknown;
     },
   ) {

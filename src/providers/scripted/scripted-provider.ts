@@ -208,6 +208,7 @@ export class ScriptedConversation {
         code: 'scripted.conversation.ended',
         status: 400,
         retryable: false,
+        conversationOver: true,
       });
     return this.#record(this.customer, text, kind, true, attachments);
   }

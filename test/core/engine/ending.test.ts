@@ -127,3 +127,43 @@ test('the stream lost past its grace ends the handover after a last read', async
   assert.deepEqual(await rig.agentTexts(id), ['last words']);
   assert.equal((await rig.handover(id)).endReason, 'provider_error');
 });
+
+test('a send refused because the agent ended waits for the slow last read: agent_ended, the last words delivered', async () => {
+  // Chaos seed 4 (Open Messaging): the agent leaves while this conversation's reads are held up (a
+  // slow Platform API, the rate limit's queue); the next customer send is refused "conversation
+  // over". The read after the refusal used to be cut at lastReadMs (10 s): the handover ended
+  // provider_error and the agent's unread last words were lost.
+  const rig = await CoreRig.start();
+  const { id, conv } = await rig.activeHandover();
+  conv.dropStream(); // the end and the last words come by a read only
+  conv.agentWrites('last words');
+  conv.agentEnds();
+  rig.provider.latency('history', 25_000); // well past lastReadMs
+  await rig.service.sendMessage(id, 'too late');
+  await rig.until(async () => (await rig.handover(id)).state === 'ended', 'ended');
+  assert.deepEqual(await rig.agentTexts(id), ['last words']);
+  const end = ended(await rig.events(id));
+  assert.ok(end?.type === 'handover.ended');
+  assert.equal(end.data.reason, 'agent_ended');
+  assert.deepEqual(
+    end.data.undelivered?.map((u) => u.text),
+    ['too late'],
+  );
+});
+
+test('a send refused for another reason still ends the handover provider_error', async () => {
+  const rig = await CoreRig.start();
+  const { id, conv } = await rig.activeHandover();
+  rig.provider.failNext('send', { kind: 'permanent', code: 'bad.request', status: 400 });
+  await rig.service.sendMessage(id, 'refused');
+  await rig.until(async () => (await rig.handover(id)).state === 'ended', 'ended');
+  const handover = await rig.handover(id);
+  assert.equal(handover.endReason, 'provider_error');
+  assert.equal(conv.ended, false, 'the provider chat goes on; the handover failed on our side');
+  const end = ended(await rig.events(id));
+  assert.ok(end?.type === 'handover.ended');
+  assert.deepEqual(
+    end.data.undelivered?.map((u) => u.text),
+    ['refused'],
+  );
+});

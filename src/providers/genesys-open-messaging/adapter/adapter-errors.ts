@@ -35,13 +35,14 @@ export function conversationEnded(): ProviderError {
     code: OpenMessagingAdapterCodes.CONVERSATION_ENDED,
     retryable: false,
     notProcessed: true,
+    conversationOver: true,
   });
 }
 
 export function newConversationStarted(): ProviderError {
   return new ProviderError(
     'The Genesys conversation had ended and the message started a new one; that one was closed again',
-    { code: OpenMessagingAdapterCodes.NEW_CONVERSATION, retryable: false },
+    { code: OpenMessagingAdapterCodes.NEW_CONVERSATION, retryable: false, conversationOver: true },
   );
 }
 
