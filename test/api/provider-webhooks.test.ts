@@ -93,3 +93,20 @@ test('an endpoint that takes no pushes is a 404 UNKNOWN_ENDPOINT; a handover not
   assert.equal(res.json<{ error: { code: string } }>().error.code, 'NOT_COMMITTED');
   await app.close();
 });
+
+test('a read that fails (a provider call it needed, a shutdown) is a 503 with Retry-After, not a 500; the retry is taken', async () => {
+  const { rig, app } = await setUp();
+  const { id, conv } = await rig.activeHandover();
+  conv.agentWrites('from the agent');
+  const body = JSON.stringify({ handoverId: id, events: conv.pushed });
+  rig.provider.failNext('webhook', { kind: 'retryable', status: 503 });
+  const failed = await post(rig, app, `/genesys/open-messaging/${ENDPOINT}`, body);
+  assert.equal(failed.statusCode, 503, failed.body);
+  assert.equal(failed.headers['retry-after'], '5');
+  assert.equal(failed.json<{ error: { code: string } }>().error.code, 'NOT_COMMITTED');
+  assert.deepEqual(await rig.agentTexts(id), [], 'nothing taken');
+  const again = await post(rig, app, `/genesys/open-messaging/${ENDPOINT}`, body);
+  assert.equal(again.statusCode, 200, again.body);
+  assert.deepEqual(await rig.agentTexts(id), ['from the agent']);
+  await app.close();
+});

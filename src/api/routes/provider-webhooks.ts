@@ -7,6 +7,7 @@
 // 401 for a bad signature (not Genesys, or a wrong secret: retrying cannot help); 200 for anything
 // readable or not that carries nothing for us; 200 only once what it carries is committed; 503 when
 // it could not be committed now (Genesys delivers again; de-duplication makes that harmless).
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { GatewayError } from '../../core/errors.ts';
@@ -51,7 +52,15 @@ export const providerWebhookRoutes =
         if (!webhook) throw new GatewayError('UNKNOWN_ENDPOINT');
         const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
         const signal = AbortSignal.any([deps.shutdownSignal, AbortSignal.timeout(ANSWER_WITHIN_MS)]);
-        const reading = await webhook.read(body, req.headers, signal);
+        let reading: Awaited<ReturnType<ProviderWebhook['read']>>;
+        try {
+          reading = await webhook.read(body, req.headers, signal);
+        } catch (err) {
+          // Not bad input (that is read, never thrown): a provider call the read needed failed, or the
+          // gateway is shutting down. Nothing was taken; Genesys delivers again (§4.5).
+          req.log.warn({ code: errorCode(err) }, 'provider webhook not read; asked again');
+          return notCommitted(reply);
+        }
         if (reading.kind === 'refused') {
           req.log.warn({ code: reading.code }, 'provider webhook refused');
           return reply.code(reading.status).send({ error: { code: reading.code, message: reading.detail } });
@@ -64,21 +73,32 @@ export const providerWebhookRoutes =
           .accept(req.params.endpointId, reading.handoverId, reading.events)
           .catch((err: unknown) => {
             // Not committed (the session stopped, the store failed): Genesys delivers again.
-            req.log.warn({ handoverId: reading.handoverId, code: errorCode(err) }, 'provider webhook not committed');
+            req.log.warn(
+              { handoverId: reading.handoverId, code: errorCode(err) },
+              'provider webhook not committed',
+            );
             return 'not-ready' as const;
           });
         const outcome = await withinDeadline(accepted, signal);
         if (outcome === 'committed') return reply.send({ status: 'accepted' });
         if (outcome === 'ignored') return reply.send({ status: 'ignored' });
-        req.log.warn({ handoverId: reading.handoverId, outcome }, 'provider webhook not committed; asked again');
-        return reply
-          .code(503)
-          .header('retry-after', String(RETRY_AFTER_S))
-          .send(new GatewayError('NOT_COMMITTED').toJSON());
+        req.log.warn(
+          { handoverId: reading.handoverId, outcome },
+          'provider webhook not committed; asked again',
+        );
+        return notCommitted(reply);
       },
     );
     return Promise.resolve();
   };
+
+/** 503 with Retry-After: Genesys delivers the call again (§4.5); de-duplication makes that harmless. */
+function notCommitted(reply: FastifyReply): FastifyReply {
+  return reply
+    .code(503)
+    .header('retry-after', String(RETRY_AFTER_S))
+    .send(new GatewayError('NOT_COMMITTED').toJSON());
+}
 
 /** The outcome, or `not-ready` once the signal fires first (the commit goes on; a redelivery finds it). */
 async function withinDeadline<T>(work: Promise<T>, signal: AbortSignal): Promise<T | 'not-ready'> {

@@ -42,7 +42,9 @@ export type ScriptedOperation =
   | 'send'
   | 'typing'
   | 'end'
-  | 'acknowledge';
+  | 'acknowledge'
+  /** Reading a push (the webhook route): a failure makes the read reject, like a provider call it makes. */
+  | 'webhook';
 
 /**
  * What a scripted failure looks like: retryable (a 5xx/429, optionally with Retry-After), permanent
@@ -134,7 +136,11 @@ export class ScriptedConversation {
     return agent;
   }
 
-  agentWrites(text: string, agent = this.#connectedAgent(), attachments?: readonly Attachment[]): ScriptedMessage {
+  agentWrites(
+    text: string,
+    agent = this.#connectedAgent(),
+    attachments?: readonly Attachment[],
+  ): ScriptedMessage {
     return this.#record(agent, text, 'text', false, attachments);
   }
 
@@ -328,7 +334,10 @@ export class ScriptedProvider implements HandoverProvider {
     if (options.push)
       this.webhook = {
         reorderWindowMs: options.push.reorderWindowMs,
-        read: (body) => Promise.resolve(readPush(body)),
+        read: async (body, _headers, signal) => {
+          await this.#call('webhook', signal);
+          return readPush(body);
+        },
       };
   }
 
@@ -401,7 +410,9 @@ export class ScriptedProvider implements HandoverProvider {
   async send(ref: ProviderRef, message: OutboundMessage, signal: AbortSignal): Promise<SentMessage> {
     const conversation = this.#conversation(ref);
     await this.#call('send', signal, (storedAfterMs) =>
-      this.#scheduler.after(storedAfterMs, () => conversation.customerSends(message.text, message.kind, message.attachments)),
+      this.#scheduler.after(storedAfterMs, () =>
+        conversation.customerSends(message.text, message.kind, message.attachments),
+      ),
     );
     const m = conversation.customerSends(message.text, message.kind, message.attachments);
     return { providerMessageId: m.providerMessageId, at: m.at };
