@@ -2,6 +2,7 @@
 // every problem listed (see load.ts). Durations are in seconds unless the name says otherwise.
 import { z } from 'zod';
 import { GENESYS_CLOUD_REGIONS } from '../providers/genesys-cloud/regions.ts';
+import { availabilitySchema } from './availability-schema.ts';
 
 /** Region domains of Genesys Cloud (protocol doc §2.2). */
 export const GenesysRegions = [
@@ -163,6 +164,8 @@ const endpointBase = z
         customerBack: 'The customer is back.',
         inactivity: 'The customer has been inactive for {minutes} min and has left the chat.',
       }),
+    /** Business hours, agent availability and the handover policy around them (docs/availability.md). */
+    availability: availabilitySchema.optional(),
   })
   .strict();
 
