@@ -8,6 +8,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import type { AvailabilityService } from '../core/availability/availability-service.ts';
 import type { DeadLetterService } from '../core/services/dead-letter-service.ts';
 import type { EventFeed } from '../core/services/event-feed.ts';
 import type { HandoverEvent } from '../core/model/events.ts';
@@ -15,6 +16,7 @@ import type { HandoverService } from '../core/services/handover-service.ts';
 import type { GatewayMetrics } from '../observability/metrics.ts';
 import type { ApiKeyAuthenticator } from './auth.ts';
 import { installErrorHandling } from './error-handler.ts';
+import { availabilityRoutes } from './routes/availability.ts';
 import { deadLetterRoutes } from './routes/dead-letters.ts';
 import { eventRoutes } from './routes/events.ts';
 import { handoverRoutes } from './routes/handovers.ts';
@@ -42,6 +44,8 @@ export interface ApiDeps {
   /** The contact centers' routes into the gateway (Open Messaging webhooks). */
   readonly providerWebhooks: Omit<ProviderWebhookDeps, 'shutdownSignal'>;
   readonly version: string;
+  /** Business hours and agent availability per endpoint (issue 17). */
+  readonly availability?: AvailabilityService;
   readonly sseKeepAliveMs?: number;
   /** Each event an SSE stream wrote (delivery receipts to the contact center). */
   readonly onSseWritten?: (event: HandoverEvent) => void;
@@ -127,6 +131,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       });
       await v1.register(handoverRoutes({ service: deps.service }));
       await v1.register(deadLetterRoutes({ deadLetters: deps.deadLetters }));
+      if (deps.availability) await v1.register(availabilityRoutes({ availability: deps.availability }));
       await v1.register(
         eventRoutes({
           service: deps.service,

@@ -235,5 +235,7 @@ export const errorResponse = z.object({
     code: z.string(),
     message: z.string(),
     details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    /** ENDPOINT_CLOSED: when the endpoint opens next (null when unknown, e.g. an emergency). */
+    nextOpening: z.string().nullable().optional(),
   }),
 });

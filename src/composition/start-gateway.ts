@@ -25,6 +25,7 @@ import { openStore } from './open-store.ts';
 import { packageVersion } from './package-version.ts';
 import { ProviderChecks } from './provider-checks.ts';
 import { buildProviders, type ProviderTuning } from './providers.ts';
+import { buildAvailability } from './availability.ts';
 
 /** Knobs tests and the demo turn; production uses the defaults and the configuration. */
 export interface GatewayTuning extends ProviderTuning {
@@ -129,7 +130,9 @@ export async function startGateway(
     signal: shutdown.signal,
   });
   const checks = new ProviderChecks({ providers, scheduler, logger: logger.child({ component: 'checks' }) });
+  const availability = buildAvailability(config, { clock, scheduler, random });
   const service = new HandoverService({
+    admission: (endpointId, settings) => availability.service.admit(endpointId, settings),
     store,
     engine,
     endpoint: (id) => policies.get(id),
@@ -170,6 +173,7 @@ export async function startGateway(
     },
     onSseWritten: (event) => void receipts.settled(event, 'delivered'),
     version: packageVersion(),
+    availability: availability.service,
     ...(tuning.sseKeepAliveMs === undefined ? {} : { sseKeepAliveMs: tuning.sseKeepAliveMs }),
   });
   const address = await api.listen({ host: config.server.host, port: config.server.port });
@@ -191,6 +195,7 @@ export async function startGateway(
         // SSE streams end; new requests get 503 SHUTTING_DOWN while sends in flight finish.
         shutdown.abort();
         checks.stop();
+        availability.close();
         await Promise.all([engine.shutdown(budgetMs * 0.6), dispatcher.stop()]);
         await Promise.allSettled([...providers.values()].flatMap((p) => (p.close ? [p.close()] : [])));
         await closeApi(api.server, () => api.close());

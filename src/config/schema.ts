@@ -291,6 +291,16 @@ export function crossCheck(raw: unknown): string[] {
       );
     integrations.add(integration);
   });
+  // Genesys schedules and agent counts come from the Platform API: a guest-chat endpoint needs an OAuth client for them.
+  endpoints.forEach((e, i) => {
+    const a = (e as { provider?: unknown; availability?: Record<string, unknown> }).availability;
+    if ((e as { provider?: unknown }).provider !== 'genesys-guest-chat' || !a || a.platform !== undefined)
+      return;
+    if (a.scheduleGroup !== undefined || a.whenNoAgent === 'refuse')
+      problems.push(
+        `endpoints.${i}.availability.platform: a guest-chat endpoint needs an OAuth client for Genesys schedules and agent availability`,
+      );
+  });
   const keys = new Set<unknown>();
   apiKeys.forEach((k, i) => {
     if (keys.has(k.key)) problems.push(`apiKeys.${i}.key: duplicate API key`);

@@ -18,6 +18,7 @@ import { OpenSessions } from './open-messaging/sessions.ts';
 import { WebhookSender } from './open-messaging/webhook-sender.ts';
 import type { ResolvedOptions } from './options.ts';
 import { ArchitectStore } from './platform/architect-schedules.ts';
+import { PlatformRequestLog } from './platform/request-log.ts';
 import { UserDirectory } from './platform/users.ts';
 import type { WaitEstimateOptions } from './platform/wait-estimates.ts';
 import type { Router } from './routing.ts';
@@ -38,6 +39,8 @@ export interface PlatformSide {
   readonly users: UserDirectory;
   /** Schedules, schedule groups and emergency groups (OM §7.5). */
   readonly architect: ArchitectStore;
+  /** Platform API requests answered, by route (agent API: GET /emulator/v1/platform-requests). */
+  readonly platformRequests: PlatformRequestLog;
   /** How estimated waits are computed (OM §7.1). */
   readonly waitEstimates: WaitEstimateOptions;
   /** Notification channels and their subscriptions (OM §4.6). */
@@ -120,6 +123,7 @@ export function buildPlatformSide(deps: PlatformDeps): PlatformSide {
     users: new UserDirectory(router, store, deps.baseUrl),
     architect: new ArchitectStore(options.businessHours),
     waitEstimates: options.waitEstimates,
+    platformRequests: new PlatformRequestLog(),
     channels,
     attachments: new AttachmentStore(deps.baseUrl),
     notificationHub,

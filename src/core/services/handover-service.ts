@@ -2,7 +2,7 @@
 // is acknowledged) plus a nudge to the engine; the 202 of a message depends only on the local
 // commit, never on the provider or on a catch-up in progress (issue 8).
 import { GatewayError } from '../errors.ts';
-import { isTerminal, type Customer, type Handover } from '../model/handover.ts';
+import { isTerminal, type Customer, type Handover, type RoutingSettings } from '../model/handover.ts';
 import type { TranscriptEntry } from '../model/transcript.ts';
 import type { Attachment } from '../model/attachment.ts';
 import { resolveSettings, type EndpointPolicy, type RoutingOverrides } from '../model/endpoint-policy.ts';
@@ -33,6 +33,11 @@ export interface HandoverServiceDeps {
   readonly scheduler: Scheduler;
   /** How long POST …/end waits for the handover to end before answering 202 (it ends later), ms. Default 10,000. */
   readonly endWaitMs?: number;
+  /**
+   * The endpoint's handover policy (issue 17): throws ENDPOINT_CLOSED / NO_AGENT_AVAILABLE to refuse
+   * a new handover outside business hours or with no agent; resolves to let it queue.
+   */
+  readonly admission?: (endpointId: string, settings: RoutingSettings) => Promise<void>;
 }
 
 /** What the bot sends on the customer's behalf: text, files by URL, or both. */
@@ -59,11 +64,13 @@ export class HandoverService {
       ...input.customer,
       displayName: input.customer.displayName ?? policy.guestDisplayName,
     };
+    const settings = resolveSettings(policy, input.settings);
+    await this.#d.admission?.(policy.id, settings);
     const handover: Handover = {
       id,
       endpointId: policy.id,
       customer,
-      settings: resolveSettings(policy, input.settings),
+      settings,
       state: 'requested',
       agentEverJoined: false,
       lastSeq: 0,

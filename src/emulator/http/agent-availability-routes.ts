@@ -32,6 +32,9 @@ export function registerAgentAvailabilityRoutes(app: FastifyInstance, ctx: Emula
 
   app.get(`${AGENT_PREFIX}/agents`, () => ({ entities: ctx.router.agents().map(agentView) }));
 
+  // Platform API requests answered so far, by route (a client's request budget, OM §1.4).
+  app.get(`${AGENT_PREFIX}/platform-requests`, () => ctx.platformRequests.view());
+
   // An agent by name or slug goes on queue ("On Queue") or off it (any other presence).
   app.put<{ Params: { agent: string } }>(`${AGENT_PREFIX}/agents/:agent/presence`, (request) => {
     const { presence } = parseAgentBody(presenceSchema, request.body);

@@ -18,6 +18,7 @@ export async function registerPlatformRoutes(app: FastifyInstance, ctx: Emulator
   await app.register((scope, _opts, done) => {
     scope.addHook('onRequest', (request, _reply, next) => {
       authenticatePlatform(ctx, request);
+      ctx.platformRequests.record(request.method, request.routeOptions.url ?? request.url);
       next();
     });
 
