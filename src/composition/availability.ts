@@ -46,9 +46,15 @@ function platformAccess(e: EndpointConfig): PlatformAccess | undefined {
 export function buildAvailability(
   config: GatewayConfig,
   time: Time,
-): { readonly service: AvailabilityService; close(): void } {
+): {
+  readonly service: AvailabilityService;
+  /** Endpoints with a wait source and handover.wait_estimate events on: how often, ms. */
+  readonly waitEndpoints: readonly { id: string; intervalMs: number }[];
+  close(): void;
+} {
   const clients: PlatformClient[] = [];
   const endpoints = new Map<string, EndpointAvailability>();
+  const waitEndpoints: { id: string; intervalMs: number }[] = [];
   for (const e of config.endpoints) {
     const a = e.availability;
     const access = platformAccess(e);
@@ -70,6 +76,8 @@ export function buildAvailability(
         ...time,
       });
     }
+    const intervalSeconds = a?.waitEstimateIntervalSeconds ?? 30;
+    if (source && intervalSeconds > 0) waitEndpoints.push({ id: e.id, intervalMs: intervalSeconds * 1000 });
     endpoints.set(e.id, {
       source,
       genesysHours: a?.scheduleGroup !== undefined,
@@ -87,6 +95,7 @@ export function buildAvailability(
   });
   return {
     service,
+    waitEndpoints,
     close: () => {
       service.close();
       for (const c of clients) c.close();

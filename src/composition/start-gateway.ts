@@ -26,6 +26,7 @@ import { packageVersion } from './package-version.ts';
 import { ProviderChecks } from './provider-checks.ts';
 import { buildProviders, type ProviderTuning } from './providers.ts';
 import { buildAvailability } from './availability.ts';
+import { WaitEstimator } from '../core/availability/wait-estimator.ts';
 
 /** Knobs tests and the demo turn; production uses the defaults and the configuration. */
 export interface GatewayTuning extends ProviderTuning {
@@ -142,6 +143,15 @@ export async function startGateway(
     scheduler,
     endWaitMs: config.handovers.endWaitSeconds * 1000,
   });
+  const waitEstimates = new WaitEstimator({
+    scheduler,
+    clock,
+    handovers: store.handovers,
+    units: engine.units,
+    availability: availability.service,
+    endpoints: availability.waitEndpoints,
+    logger: logger.child({ component: 'wait-estimates' }),
+  });
   const feed = new EventFeed({
     events: store.events,
     notifier,
@@ -181,6 +191,7 @@ export async function startGateway(
   void checks.start();
   const resumed = await engine.resume();
   ready = true;
+  waitEstimates.start();
   logger.info({ resumed, endpoints: config.endpoints.length }, 'gateway ready');
 
   let closing: Promise<void> | undefined;
@@ -195,6 +206,7 @@ export async function startGateway(
         // SSE streams end; new requests get 503 SHUTTING_DOWN while sends in flight finish.
         shutdown.abort();
         checks.stop();
+        waitEstimates.stop();
         availability.close();
         await Promise.all([engine.shutdown(budgetMs * 0.6), dispatcher.stop()]);
         await Promise.allSettled([...providers.values()].flatMap((p) => (p.close ? [p.close()] : [])));

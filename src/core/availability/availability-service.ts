@@ -6,6 +6,7 @@
 // call (pure, no I/O) from the cached schedule data or the endpoint's own hours.
 import { GatewayError } from '../errors.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { ProviderRef } from '../ports/provider.ts';
 import { evaluateSchedule } from '../schedule/evaluate-schedule.ts';
 import type { OpeningState, Recurrence, ScheduleGroup } from '../schedule/model.ts';
 import { countMatchingAgents } from './agent-match.ts';
@@ -114,14 +115,17 @@ export class AvailabilityService {
     }
   }
 
-  /** A waiting conversation's estimate and position; undefined without a source or on failure. */
-  async waitPosition(endpointId: string, conversationId: string): Promise<WaitPosition | undefined> {
+  /** Waiting conversations' estimates and positions; undefined entries without a source or on failure. */
+  async waitPositions(
+    endpointId: string,
+    refs: readonly ProviderRef[],
+  ): Promise<(WaitPosition | undefined)[]> {
     const source = this.#d.endpoint(endpointId)?.source;
-    if (!source) return undefined;
+    if (!source || refs.length === 0) return refs.map(() => undefined);
     try {
-      return await source.waitPosition(conversationId, this.#stop.signal);
+      return await source.waitPositions(refs, this.#stop.signal);
     } catch {
-      return undefined;
+      return refs.map(() => undefined);
     }
   }
 

@@ -1,6 +1,7 @@
 // Availability of an endpoint before and while a customer waits (issue 17): business hours, agents
 // on queue that fit the request, the queue's waiting count and estimated wait — each with the source
 // it came from, so a bot (and a person reading its logs) knows how much to trust it.
+import type { ProviderRef } from '../ports/provider.ts';
 import type { EmergencyGroup, OpeningState, ScheduleGroup } from '../schedule/model.ts';
 
 /** Where a figure came from. `unavailable`: no source is configured; `error`: the source failed. */
@@ -42,8 +43,11 @@ export interface WaitPosition {
 /** The Platform API of one endpoint's contact center (adapter: the Genesys platform reader). */
 export interface AvailabilitySource {
   readFacts(signal: AbortSignal): Promise<AvailabilityFacts>;
-  /** Estimated wait and position of one of our conversations, by the provider's conversation id. */
-  waitPosition(conversationId: string, signal: AbortSignal): Promise<WaitPosition>;
+  /**
+   * Estimated wait and position of our waiting conversations (one queue read serves them all);
+   * an entry is undefined when nothing is known for that conversation.
+   */
+  waitPositions(refs: readonly ProviderRef[], signal: AbortSignal): Promise<(WaitPosition | undefined)[]>;
 }
 
 export interface AvailabilityQuery {

@@ -6,6 +6,7 @@
 // Each part fails on its own: a failed part is named in `failures`, the others still count.
 // Transient failures (5xx, timeouts) are tried again once through core/retry.
 import type { Clock } from '../../../core/ports/clock.ts';
+import type { ProviderRef } from '../../../core/ports/provider.ts';
 import type { Random, Scheduler } from '../../../core/ports/scheduler.ts';
 import { retry } from '../../../core/retry/retry.ts';
 import type {
@@ -84,21 +85,37 @@ export class GenesysAvailabilityReader implements AvailabilitySource {
     };
   }
 
-  async waitPosition(conversationId: string, signal: AbortSignal): Promise<WaitPosition> {
+  /**
+   * §7.6: (a) the per-conversation estimate, one call each; (b) the position from one read of the
+   * queue's waiting details. Both providers' refs carry the Genesys `conversationId`.
+   */
+  async waitPositions(
+    refs: readonly ProviderRef[],
+    signal: AbortSignal,
+  ): Promise<(WaitPosition | undefined)[]> {
     const queueId = await this.#queue(signal);
-    const [estimate, observed] = await Promise.all([
-      this.#call((s) => this.#o.api.conversationEstimatedWait(queueId, conversationId, s), signal).catch(
-        () => undefined,
-      ),
-      this.#call((s) => this.#o.api.observeWaiting(queueId, this.#o.mediaType, s), signal).catch(
-        () => undefined,
-      ),
-    ]);
-    const position = observed === undefined ? undefined : positionOf(observed, conversationId);
-    return {
-      ...(estimate !== undefined ? { estimatedWaitSeconds: estimate } : {}),
-      ...(position !== undefined ? { position } : {}),
-    };
+    const ids = refs.map((r) =>
+      typeof r.data.conversationId === 'string' ? r.data.conversationId : undefined,
+    );
+    const observed = await this.#call(
+      (s) => this.#o.api.observeWaiting(queueId, this.#o.mediaType, s),
+      signal,
+    ).catch(() => undefined);
+    return Promise.all(
+      ids.map(async (conversationId) => {
+        if (conversationId === undefined) return undefined;
+        const estimate = await this.#call(
+          (s) => this.#o.api.conversationEstimatedWait(queueId, conversationId, s),
+          signal,
+        ).catch(() => undefined);
+        const position = observed === undefined ? undefined : positionOf(observed, conversationId);
+        if (estimate === undefined && position === undefined) return undefined;
+        return {
+          ...(estimate !== undefined ? { estimatedWaitSeconds: estimate } : {}),
+          ...(position !== undefined ? { position } : {}),
+        };
+      }),
+    );
   }
 
   async #queue(signal: AbortSignal): Promise<string> {
