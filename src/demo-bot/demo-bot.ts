@@ -13,7 +13,7 @@ import type { DemoEndpoint } from './endpoints.ts';
 import { followHandoverEvents } from './event-follower.ts';
 import { GatewayHttpError, type GatewayClient } from './gateway-client.ts';
 import type { EndReason, GatewayAgent, GatewayEvent } from './gateway-contract.ts';
-import { GREETING, understand } from './replies.ts';
+import { closedReply, GREETING, NO_AGENT, understand, waitNotice } from './replies.ts';
 
 /** The bits of a pino logger the bot uses (pino itself fits). */
 export interface BotLogger {
@@ -188,8 +188,17 @@ export class DemoBot {
       session.handover = { id: handover.id, stop };
       this.#follow(session, handover.id, stop);
     } catch (err) {
-      this.#deps.logger.warn({ endpoint: settings.endpoint, err: describe(err) }, 'handover start failed');
       session.setStatus({ mode: 'bot' });
+      // The endpoint's handover policy (docs/availability.md): closed, or nobody who fits.
+      if (err instanceof GatewayHttpError && err.code === 'ENDPOINT_CLOSED') {
+        session.add('bot', closedReply(err.nextOpening));
+        return;
+      }
+      if (err instanceof GatewayHttpError && err.code === 'NO_AGENT_AVAILABLE') {
+        session.add('bot', NO_AGENT);
+        return;
+      }
+      this.#deps.logger.warn({ endpoint: settings.endpoint, err: describe(err) }, 'handover start failed');
       session.add('bot', 'Sorry, I could not reach an agent right now. Please try again in a moment.');
     }
   }
@@ -257,6 +266,13 @@ export class DemoBot {
       case 'handover.system_message':
         session.add('notice', event.data.text);
         return;
+      case 'handover.wait_estimate': {
+        const text = waitNotice(event.data);
+        if (text === undefined || text === session.handover.lastWait) return;
+        session.handover.lastWait = text;
+        session.add('notice', text);
+        return;
+      }
       case 'handover.ended':
         // The gateway lists what the agent never got: the customer should know, not guess.
         for (const lost of event.data.undelivered ?? [])

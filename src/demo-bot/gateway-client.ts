@@ -21,11 +21,14 @@ export interface GatewayClientOptions {
 export class GatewayHttpError extends Error {
   readonly status: number;
   readonly code: string;
-  constructor(status: number, code: string, message: string) {
+  /** ENDPOINT_CLOSED: the next opening (ISO), when the gateway knows it. */
+  readonly nextOpening: string | undefined;
+  constructor(status: number, code: string, message: string, nextOpening?: string | null) {
     super(`gateway answered ${status} ${code}: ${message}`);
     this.name = 'GatewayHttpError';
     this.status = status;
     this.code = code;
+    this.nextOpening = nextOpening ?? undefined;
   }
 }
 
@@ -145,6 +148,11 @@ async function toError(res: Response): Promise<GatewayHttpError> {
   }
   const body = errorBodySchema.safeParse(parsed);
   return body.success
-    ? new GatewayHttpError(res.status, body.data.error.code, body.data.error.message)
+    ? new GatewayHttpError(
+        res.status,
+        body.data.error.code,
+        body.data.error.message,
+        body.data.error.nextOpening,
+      )
     : new GatewayHttpError(res.status, 'UNEXPECTED_RESPONSE', text.slice(0, 200));
 }

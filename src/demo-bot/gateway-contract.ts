@@ -76,6 +76,14 @@ export const handoverEventSchema = z.discriminatedUnion('type', [
   }),
   z.object({
     ...base,
+    type: z.literal('handover.wait_estimate'),
+    data: z.object({
+      estimatedWaitSeconds: z.number().nonnegative().optional(),
+      position: z.number().int().positive().optional(),
+    }),
+  }),
+  z.object({
+    ...base,
     type: z.literal('handover.ended'),
     data: z.object({
       reason: endReasonSchema,
@@ -104,7 +112,14 @@ export const handoverSchema = z.object({
 });
 export type GatewayHandover = z.infer<typeof handoverSchema>;
 
-export const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    /** ENDPOINT_CLOSED: when the endpoint opens next (null: unknown). */
+    nextOpening: z.string().nullable().optional(),
+  }),
+});
 
 /** Body of `POST /v1/handovers` (the fields this bot sends). */
 export interface StartHandoverRequest {

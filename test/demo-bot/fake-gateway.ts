@@ -23,6 +23,8 @@ export class FakeGateway {
   readonly started: string[] = [];
   /** The next this many message sends answer 503. */
   failNextMessages = 0;
+  /** The next handover start answers this error body with 409 (an endpoint's refuse policy). */
+  refuseNextStart: { code: string; message: string; nextOpening?: string | null } | undefined;
   readonly #streams = new Map<string, ServerResponse>();
   readonly #seq = new Map<string, number>();
   readonly #server = createServer((req, res) => {
@@ -74,6 +76,9 @@ export class FakeGateway {
     this.seen.push({ method: req.method ?? '', url, headers: req.headers, body });
     if (req.headers.authorization !== `Bearer ${FAKE_KEY}`) return void res.writeHead(401).end();
     if (url === '/v1/handovers' && req.method === 'POST') {
+      const refusal = this.refuseNextStart;
+      this.refuseNextStart = undefined;
+      if (refusal) return json(res, 409, { error: refusal });
       const id = randomUUID();
       this.started.push(id);
       return json(res, 201, { id, state: 'requested', extra: 'ignored' });
