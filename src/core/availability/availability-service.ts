@@ -129,11 +129,6 @@ export class AvailabilityService {
     }
   }
 
-  /** Whether an endpoint has a source for wait estimates. */
-  hasSource(endpointId: string): boolean {
-    return this.#d.endpoint(endpointId)?.source !== undefined;
-  }
-
   close(): void {
     this.#stop.abort(new GatewayError('SHUTTING_DOWN'));
   }
