@@ -200,5 +200,10 @@ describe('availability end to end', () => {
     );
     assert.equal(tooMany.status, 400);
     assert.equal(tooMany.body.error.code, 'VALIDATION_FAILED');
+    const docs = await h.api('GET', '/docs/json', undefined, { key: null });
+    assert.ok(
+      docs.body.paths['/v1/endpoints/{endpointId}/availability'],
+      'the route is in the OpenAPI document',
+    );
   });
 });
