@@ -4,6 +4,7 @@
 // this one) and `agent console: <url>` (the agent's side), and a few more.
 import { Command } from 'commander';
 import { z } from 'zod';
+import { listenErrorMessage } from './listen-error.ts';
 import { runUntilSignal } from './run-until-signal.ts';
 import { startDemo } from './start-demo.ts';
 
@@ -42,7 +43,25 @@ export function demoCommand(): Command {
     .option('--log-level <level>', 'gateway log level', 'warn')
     .action(async (raw: Record<string, unknown>) => {
       const flags = flagsSchema.parse(raw);
-      const demo = await startDemo(flags);
+      const demo = await startDemo(flags).catch((err: unknown) => {
+        // The error names the port; the message names the flag that moves that server.
+        const port = (err as { port?: unknown }).port;
+        const flag =
+          port === flags.emulatorPort
+            ? '--emulator-port'
+            : port === flags.chatPort
+              ? '--chat-port'
+              : port === flags.port
+                ? '--port'
+                : '--port, --emulator-port or --chat-port';
+        throw new Error(
+          listenErrorMessage(err, {
+            host: flags.host,
+            port: typeof port === 'number' ? port : flags.port,
+            flag: `${flag} <port> (npm start -- ${flag} <port>)`,
+          }),
+        );
+      });
       process.stdout.write(`${demo.lines.join('\n')}\n`);
       await runUntilSignal(() => demo.close());
     });
