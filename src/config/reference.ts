@@ -28,8 +28,6 @@ type JsonSchema = {
   [key: string]: unknown;
 };
 
-const SCHEMA_ID = 'https://github.com/genesys-handover/genesys-handover/config/genesys-handover.schema.json';
-
 /** What a user writes: defaults make fields optional (zod's input side). */
 function inputSchema(): JsonSchema {
   return z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'throw' }) as JsonSchema;
@@ -72,7 +70,6 @@ export function configJsonSchema(): JsonSchema {
   const { $schema, ...rest } = withReferences(inputSchema());
   return {
     $schema,
-    $id: SCHEMA_ID,
     title: 'genesys-handover configuration',
     description: 'Generated from src/config/schema.ts by `npm run config:reference` — do not edit.',
     ...rest,

@@ -4,11 +4,23 @@
 // bin, no tsx), a programmatic entry with types, and a demo whose pages are served from dist/.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { startEmulator } from '../../src/emulator/index.ts';
+import { dockerfile } from '../support/dockerfile.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -165,4 +177,65 @@ describe('the npm package', () => {
     }
     assert.equal(await exited, 0, out);
   });
+
+  test("the container image's command: Dockerfile ENTRYPOINT, CMD and ENV on the installed package, its HEALTHCHECK", async () => {
+    // The image's /app is the package with its production dependencies: the installed tarball here.
+    const image = dockerfile(readFileSync(join(root, 'Dockerfile'), 'utf8'));
+    const appDir = join(app, 'node_modules/genesys-handover');
+    mkdirSync(join(dir, 'volume'));
+    symlinkSync(join(dir, 'volume'), join(appDir, 'data')); // the image links /app/data to the /data volume
+    const emulator = await startEmulator({ port: 0 });
+    const port = await freePort();
+    const env = {
+      PATH: process.env['PATH'] ?? '',
+      ...image.env,
+      // The image listens on 0.0.0.0 (deploy.test.ts checks that); a test binds loopback only.
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      GH__apiKeys__0__name: 'bot',
+      GH__apiKeys__0__key: 'k'.repeat(32),
+      GH__apiKeys__0__endpoints: '["*"]',
+      GH__endpoints__0__id: 'support',
+      GH__endpoints__0__provider: 'genesys-guest-chat',
+      GH__endpoints__0__queue: 'Support',
+      GH__endpoints__0__genesys__baseUrl: emulator.url,
+      GH__endpoints__0__genesys__organizationId: 'org',
+      GH__endpoints__0__genesys__deploymentId: 'dep',
+    };
+    const [command, ...args] = [...image.entrypoint, ...image.cmd];
+    const child = spawn(command === 'node' ? process.execPath : command!, args, { cwd: appDir, env });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await waitFor(() => out.includes(`gateway: http://127.0.0.1:${port}`), {
+        timeoutMs: 30_000,
+        what: out,
+      });
+      const [hc, ...hcArgs] = image.healthcheck;
+      await waitFor(
+        () =>
+          spawnSync(hc === 'node' ? process.execPath : hc!, hcArgs, { env, encoding: 'utf8' }).status === 0,
+        { timeoutMs: 20_000, intervalMs: 250, what: 'the HEALTHCHECK command to pass' },
+      );
+      assert.ok(existsSync(join(dir, 'volume/genesys-handover.db')), 'the SQLite file is in the volume');
+    } finally {
+      child.kill('SIGTERM');
+      await emulator.close();
+    }
+    assert.equal(await exited, 0, out);
+  });
 });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
