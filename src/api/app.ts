@@ -104,6 +104,16 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
+  // Someone opening the gateway's address in a browser finds the way (and no favicon 404).
+  app.get('/', { schema: { hide: true } }, () => ({
+    name: 'genesys-handover gateway',
+    docs: '/docs',
+    api: '/v1/handovers',
+    health: '/healthz',
+    readiness: '/readyz',
+    metrics: '/metrics',
+  }));
+  app.get('/favicon.ico', { schema: { hide: true } }, (_req, reply) => reply.code(204).send());
   app.get('/healthz', { schema: { hide: true } }, () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, (_req, reply) => {
     const { ready, problems } = deps.readiness();

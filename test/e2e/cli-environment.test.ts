@@ -110,4 +110,52 @@ describe('the command configured from the environment', () => {
     demo.child.kill('SIGTERM');
     assert.equal(await demo.exited, 0, demo.output());
   });
+
+  test('demo: an export line for the walkthrough, / and /favicon.ico answer, each start a fresh store unless --keep-data', async () => {
+    const data = join(dir, 'fresh.db');
+    const start = async (extra: string[] = []) => {
+      const p = run(
+        ['demo', '--port', '0', '--emulator-port', '0', '--chat-port', '0', '--data', data, ...extra],
+        {},
+      );
+      const line = await p.line(/^(export GW=\S+ EMU=\S+ KEY=\S+)$/m);
+      const [, gw, emu, key] = /GW=(\S+) EMU=(\S+) KEY=(\S+)/.exec(line)!;
+      return { p, gw: gw!, emu: emu!, key: key! };
+    };
+    const handovers = async (gw: string, key: string): Promise<number> => {
+      const r = await fetch(`${gw}/v1/handovers`, { headers: { authorization: `Bearer ${key}` } });
+      return ((await r.json()) as { items: unknown[] }).items.length;
+    };
+    const stop = async (p: ReturnType<typeof run>): Promise<void> => {
+      p.child.kill('SIGTERM');
+      assert.equal(await p.exited, 0, p.output());
+    };
+
+    const first = await start();
+    assert.match(first.p.output(), new RegExp(`^gateway: ${first.gw}$`, 'm'));
+    assert.match(first.p.output(), new RegExp(`^api key: ${first.key}$`, 'm'));
+    const root = (await (await fetch(`${first.gw}/`)).json()) as { docs: string };
+    assert.equal(root.docs, '/docs');
+    assert.equal((await fetch(`${first.gw}/favicon.ico`)).status, 204);
+    const emulatorRoot = (await (await fetch(`${first.emu}/`)).json()) as { console: string };
+    assert.equal(emulatorRoot.console, '/console/');
+    const started = await fetch(`${first.gw}/v1/handovers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${first.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        endpoint: 'demo',
+        customer: { userId: 'u', sessionId: 's', displayName: 'Ann' },
+      }),
+    });
+    assert.equal(started.status, 201);
+    await stop(first.p);
+
+    const kept = await start(['--keep-data']);
+    assert.equal(await handovers(kept.gw, kept.key), 1, 'the previous run is kept with --keep-data');
+    await stop(kept.p);
+
+    const fresh = await start();
+    assert.equal(await handovers(fresh.gw, fresh.key), 0, 'a plain start begins with a fresh store');
+    await stop(fresh.p);
+  });
 });
