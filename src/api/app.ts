@@ -60,6 +60,16 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  // Latency by route pattern (never the raw path: ids would explode the series).
+  app.addHook('onResponse', (req, reply, done) => {
+    deps.metrics.observeHttp(
+      req.method,
+      req.routeOptions.url ?? 'unmatched',
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
+    done();
+  });
 
   // JSON only: a text/plain body is a 415 UNSUPPORTED_MEDIA_TYPE, not a string that fails the schema.
   app.removeContentTypeParser('text/plain');
