@@ -1,4 +1,5 @@
 // The bot-facing HTTP application: /v1 (API-key auth), /docs (OpenAPI), /healthz, /readyz, /metrics.
+import { randomUUID } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -50,13 +51,26 @@ export interface ApiDeps {
 /** 1 MiB: a bot transcript of 1,000 lines fits; anything larger is a 413 BODY_TOO_LARGE. */
 const BODY_LIMIT = 1024 * 1024;
 
+/** Printable ASCII without spaces, at most 128 characters: safe in a header and a log line. */
+function usableRequestId(value: string | string[] | undefined): string | undefined {
+  return typeof value === 'string' && /^[\x21-\x7e]{1,128}$/.test(value) ? value : undefined;
+}
+
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: BODY_LIMIT,
     // Ids in routes are UUIDs; bigger params are garbage.
     routerOptions: { maxParamLength: 200 },
+    // A caller's X-Request-Id (a proxy's, the bot's) names the request in every log line of it
+    // (`reqId`) and comes back in the answer; without a usable one the gateway makes one.
+    requestIdHeader: false,
+    genReqId: (req) => usableRequestId(req.headers['x-request-id']) ?? randomUUID(),
   }).withTypeProvider<ZodTypeProvider>();
+  app.addHook('onRequest', (req, reply, done) => {
+    void reply.header('x-request-id', req.id);
+    done();
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
