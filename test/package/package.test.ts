@@ -72,6 +72,7 @@ describe('the npm package', () => {
       'dist/emulator/console/index.html',
       'bin/genesys-handover.js',
       'LICENSE',
+      'config/genesys-handover.schema.json',
       'README.md',
       'package.json',
     ])
