@@ -27,6 +27,10 @@ export class EventQueries {
       .map((row) => rowToEvent(row, sqliteDialect));
   }
 
+  exists(id: string): boolean {
+    return this.#sql.get('SELECT 1 FROM events WHERE id = ?').get(id) !== undefined;
+  }
+
   get(id: string): HandoverEvent | undefined {
     const row = this.#sql.get(`SELECT ${EVENT_COLUMNS} FROM events WHERE id = ?`).get(id);
     return row === undefined ? undefined : rowToEvent(row, sqliteDialect);
