@@ -38,7 +38,7 @@ export interface WebhookDispatcherOptions {
   readonly retry?: Partial<WebhookRetryPolicy>;
   /** How often the outbox is polled when nobody calls `kick()`, in ms. Default 500. */
   readonly pollIntervalMs?: number;
-  /** Attempts in flight at once (each for a different handover). Default 8. */
+  /** Attempts in flight at once (each for a different handover). Default 32 (config `webhooks.concurrency`). */
   readonly concurrency?: number;
   /** How long `stop()` waits for in-flight attempts before aborting them, in ms. Default: `timeoutMs`. */
   readonly stopTimeoutMs?: number;
@@ -75,7 +75,7 @@ export class WebhookDispatcher {
       timeoutMs,
       retry: { ...DEFAULT_WEBHOOK_RETRY, ...stripUndefined(options.retry ?? {}) },
       pollIntervalMs: options.pollIntervalMs ?? 500,
-      concurrency: options.concurrency ?? 8,
+      concurrency: options.concurrency ?? 32,
       stopTimeoutMs: options.stopTimeoutMs ?? timeoutMs,
       onOutcome: options.onOutcome,
       random: options.random,
