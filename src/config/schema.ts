@@ -458,9 +458,16 @@ export const configSchema = z
           .max(3600)
           .default(600)
           .describe('Upper bound of the exponential backoff between two attempts.'),
+        concurrency: z
+          .number()
+          .int()
+          .min(1)
+          .max(1024)
+          .default(32)
+          .describe('Deliveries in flight at once (each for a different handover).'),
       })
       .strict()
-      .default({ timeoutSeconds: 10, maxAgeSeconds: 24 * 3600, maxRetryDelaySeconds: 600 })
+      .default({ timeoutSeconds: 10, maxAgeSeconds: 24 * 3600, maxRetryDelaySeconds: 600, concurrency: 32 })
       .describe("Delivery of events to the bots' webhooks (docs/webhooks.md)."),
     apiKeys: z.array(apiKeySchema).min(1).describe('Keys the bots send as `Authorization: Bearer <key>`.'),
     endpoints: z

@@ -58,7 +58,11 @@ export const attachmentSchema = z.object({
 
 export const attachmentsSchema = z.array(attachmentSchema);
 
-const messageIdAndText = { messageId: z.string(), text: z.string(), attachments: attachmentsSchema.exactOptional() };
+const messageIdAndText = {
+  messageId: z.string(),
+  text: z.string(),
+  attachments: attachmentsSchema.exactOptional(),
+};
 
 const undeliveredSchema = z.object({
   id: z.string(),

@@ -368,6 +368,7 @@ export class HandoverEngine {
       if (!isTerminal(before.state)) void this.#detach(id);
       return;
     }
+    for (const entryId of c.attempted) this.#sender.premarked(id, entryId);
     const linked = c.after.record.provider?.ref !== c.before.record.provider?.ref;
     if (c.appendedOutbound > 0 || before.state !== after.state || linked) this.#sender.wake(id);
   }

@@ -24,6 +24,8 @@ export interface Committed {
   readonly events: readonly HandoverEvent[];
   /** Outbound lines the change added. */
   readonly appendedOutbound: number;
+  /** Outbound lines whose send attempt the change marked (the sender may send them without a mark of its own). */
+  readonly attempted: readonly string[];
 }
 
 export interface HandoverUnitsDeps {
@@ -87,6 +89,7 @@ export class HandoverUnits {
           after: built.next,
           events: built.events,
           appendedOutbound: built.appendedOutbound,
+          attempted: built.change.attempted?.map((a) => a.entryId) ?? [],
         });
         return result;
       }

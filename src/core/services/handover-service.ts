@@ -152,11 +152,17 @@ export class HandoverService {
         message.text.length === 0 && attachments.length > 0
           ? ['']
           : splitMessage(message.text, provider.maxMessageLength);
-      return d.appendOutbound(parts, 'message', {
+      const idle = d.pending.length === 0;
+      const lines = d.appendOutbound(parts, 'message', {
         senderName: d.handover.customer.displayName,
         ...(idempotencyKey === undefined ? {} : { clientMessageId: idempotencyKey }),
         ...(attachments.length > 0 ? { attachments } : {}),
       });
+      // Nothing queued before it: the first part goes to the provider at once, so its send attempt
+      // is marked in this same commit — one commit instead of two (issue 12; outbound-sender.ts).
+      const first = lines[0];
+      if (idle && first && canSend(d)) d.markAttempt(first.id);
+      return lines;
     });
     this.#d.engine.noteCustomer(id);
     return entries;
@@ -204,6 +210,11 @@ export class HandoverService {
   #assertRunning(): void {
     if (!this.#d.engine.accepting) throw new GatewayError('SHUTTING_DOWN');
   }
+}
+
+/** Whether the outbound sender sends this handover's queue now (the same test as its loop). */
+function canSend(d: HandoverDraft): boolean {
+  return d.provider !== undefined && d.handover.state !== 'requested' && !isTerminal(d.handover.state);
 }
 
 /** Customer input is taken until the handover ends or an end was asked for. */

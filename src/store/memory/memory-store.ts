@@ -37,7 +37,7 @@ interface OutboxRow {
   readonly eventId: string;
   readonly handoverId: string;
   readonly seq: number;
-  status: 'pending' | 'delivered' | 'dead';
+  status: 'pending' | 'dead';
   attempts: number;
   nextAttemptAt: string;
   firstAttemptAt?: string;
@@ -350,12 +350,16 @@ export class MemoryStore implements Store {
   /** An outcome applies to a pending row only; an unknown event throws. */
   #recordOutcome(eventId: string, outcome: DeliveryOutcome): void {
     const o = this.#outbox.get(eventId);
-    if (!o) throw new Error(`no outbox entry for event ${eventId}`);
+    if (!o) {
+      // Delivered rows leave the outbox, as in the SQL stores: a late outcome for one is ignored.
+      if (this.#events.has(eventId)) return;
+      throw new Error(`no outbox entry for event ${eventId}`);
+    }
     if (o.status !== 'pending') return;
     const at = canonicalInstant(outcome.at, 'outcome.at');
     o.attempts += 1;
     o.firstAttemptAt ??= at;
-    if (outcome.kind === 'delivered') o.status = 'delivered';
+    if (outcome.kind === 'delivered') this.#outbox.delete(eventId);
     else if (outcome.kind === 'retry') {
       o.nextAttemptAt = canonicalInstant(outcome.nextAttemptAt, 'outcome.nextAttemptAt');
       o.lastError = outcome.error.slice(0, MAX_ERROR_LENGTH);

@@ -148,4 +148,18 @@ ALTER TABLE transcript ADD COLUMN outbound_attempted_at TEXT COLLATE "C";
 ALTER TABLE transcript ADD COLUMN attachments TEXT;
 `,
   },
+  {
+    id: 7,
+    name: 'hot tables hold pending work only',
+    sql: `
+-- A delivered webhook leaves the outbox (the event stays in events, where SSE replays it from): the
+-- outbox holds pending deliveries and dead letters only, so polling it does not slow down as
+-- history grows (issue 12). 'delivered' stays allowed by the CHECK but is no longer written.
+DELETE FROM outbox WHERE status = 'delivered';
+-- The dispatcher's poll walks pending rows in due order and stops after a batch.
+CREATE INDEX outbox_due ON outbox (next_attempt_at, handover_id) WHERE status = 'pending';
+-- Re-attaching after a restart reads the unended handovers only.
+CREATE INDEX handovers_unended ON handovers (created_at, id) WHERE state NOT IN ('ended', 'failed');
+`,
+  },
 ];

@@ -8,6 +8,8 @@ export interface SqliteOptions {
   readonly path: string;
   /** How long a write waits for another connection's lock before failing, in ms. Default 5000. */
   readonly busyTimeoutMs?: number;
+  /** Called with every SQL statement run (query-plan tests, debugging). Never set in production: it sees values. */
+  readonly trace?: (sql: string) => void;
 }
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
@@ -15,7 +17,10 @@ export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 export function openDatabase(options: SqliteOptions): Database.Database {
   const inMemory = options.path === ':memory:' || options.path === '';
   if (!inMemory) mkdirSync(dirname(options.path), { recursive: true });
-  const db = new Database(options.path);
+  const db = new Database(
+    options.path,
+    options.trace ? { verbose: (sql) => options.trace?.(String(sql)) } : {},
+  );
   try {
     // WAL: readers never block the writer, and a crash never leaves a half-written transaction.
     if (!inMemory) db.pragma('journal_mode = WAL');

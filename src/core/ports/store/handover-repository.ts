@@ -71,7 +71,13 @@ export interface HandoverRepository {
    * unended handover exists for the same (endpointId, userId, sessionId): then returns that one.
    */
   create(change: NewHandover): Promise<{ created: boolean; record: HandoverRecord }>;
-  /** Throws VersionConflictError when the stored version is not `expectedVersion`. */
+  /**
+   * Throws VersionConflictError when the stored version is not `expectedVersion`. Resolves once the
+   * change is durable. Group commit: changes submitted in the same event-loop turn (any handover)
+   * may share one transaction and one fsync, applied in submission order; each still succeeds or
+   * fails on its own (a conflicting change never fails or loses another of its batch). Per handover,
+   * submit the next change after the previous one settled (the unit queue does).
+   */
   commit(change: ChangeSet): Promise<void>;
   get(id: string): Promise<HandoverRecord | undefined>;
   list(query: ListQuery): Promise<Page<Handover>>;
