@@ -239,6 +239,12 @@ export const configSchema = z
              * webhook claim, so no delivery waits out the 60 s claim time-out after a kill -9.
              */
             singleInstance: z.boolean().default(true),
+            /**
+             * Several instances (`singleInstance: false`, docs/scale-out.md): how long after an
+             * instance's last lease renewal its handovers are taken over by another. Renewed every
+             * third of it. Default 6 (a takeover within ~8 s).
+             */
+            leaseSeconds: z.number().min(1).max(60).default(6),
           })
           .strict(),
       ])
