@@ -81,6 +81,7 @@ export async function startGateway(
     random,
     logger: logger.child({ component: 'webhooks' }),
     timeoutMs: config.webhooks.timeoutSeconds * 1000,
+    concurrency: config.webhooks.concurrency,
     stopTimeoutMs: Math.min(config.webhooks.timeoutSeconds * 1000, budgetMs * 0.3),
     retry: {
       maxAgeMs: config.webhooks.maxAgeSeconds * 1000,

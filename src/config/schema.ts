@@ -261,9 +261,11 @@ export const configSchema = z
           .default(24 * 3600),
         /** Upper bound of the exponential backoff between two attempts. */
         maxRetryDelaySeconds: z.number().int().min(1).max(3600).default(600),
+        /** Deliveries in flight at once (each for a different handover). */
+        concurrency: z.number().int().min(1).max(1024).default(32),
       })
       .strict()
-      .default({ timeoutSeconds: 10, maxAgeSeconds: 24 * 3600, maxRetryDelaySeconds: 600 }),
+      .default({ timeoutSeconds: 10, maxAgeSeconds: 24 * 3600, maxRetryDelaySeconds: 600, concurrency: 32 }),
     apiKeys: z.array(apiKeySchema).min(1),
     endpoints: z.array(endpointSchema).min(1),
   })

@@ -224,7 +224,8 @@ export class OutboundSender {
             d.markAttempt(next.id);
         });
         this.#uncertain.delete(id);
-        this.#attemptedHere.delete(id);
+        // The confirmation may have premarked the next line (premarked() names it): keep that.
+        if (this.#attemptedHere.get(id) === head.id) this.#attemptedHere.delete(id);
         failures = 0;
         continue;
       } catch (err) {

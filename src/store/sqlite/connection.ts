@@ -17,7 +17,10 @@ export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 export function openDatabase(options: SqliteOptions): Database.Database {
   const inMemory = options.path === ':memory:' || options.path === '';
   if (!inMemory) mkdirSync(dirname(options.path), { recursive: true });
-  const db = new Database(options.path, options.trace ? { verbose: (sql) => options.trace?.(String(sql)) } : {});
+  const db = new Database(
+    options.path,
+    options.trace ? { verbose: (sql) => options.trace?.(String(sql)) } : {},
+  );
   try {
     // WAL: readers never block the writer, and a crash never leaves a half-written transaction.
     if (!inMemory) db.pragma('journal_mode = WAL');

@@ -44,6 +44,13 @@ WHERE o.status = 'pending' AND o.next_attempt_at <= @now
 ORDER BY o.next_attempt_at, o.handover_id
 LIMIT @limit`;
 
+// Outcomes. Built once: a hot statement's text is not rebuilt (and re-hashed by the cache) per call.
+const ATTEMPTED = `attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, @at), last_attempt_at = @at`;
+const PENDING_ROW = `WHERE event_id = @event_id AND status = 'pending'`;
+const DELIVERED_SQL = `DELETE FROM outbox ${PENDING_ROW}`;
+const RETRY_SQL = `UPDATE outbox SET next_attempt_at = @next, last_error = @error, ${ATTEMPTED} ${PENDING_ROW}`;
+const DEAD_SQL = `UPDATE outbox SET status = 'dead', dead_at = @at, last_error = @error, ${ATTEMPTED} ${PENDING_ROW}`;
+
 export class OutboxQueries {
   readonly #sql: StatementCache;
 
@@ -90,28 +97,24 @@ export class OutboxQueries {
    */
   record(eventId: string, outcome: DeliveryOutcome): boolean {
     const at = canonicalInstant(outcome.at, 'outcome.at');
-    const common = `attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, @at), last_attempt_at = @at`;
-    const where = `WHERE event_id = @event_id AND status = 'pending'`;
     switch (outcome.kind) {
       case 'delivered':
         // Delivered rows leave the outbox (migration 7): it holds pending work and dead letters
         // only. The event itself stays in `events` (SSE replay reads that).
-        return this.#sql.get(`DELETE FROM outbox ${where}`).run({ event_id: eventId }).changes === 1;
+        return this.#sql.get(DELIVERED_SQL).run({ event_id: eventId }).changes === 1;
       case 'retry':
         return (
-          this.#sql
-            .get(`UPDATE outbox SET next_attempt_at = @next, last_error = @error, ${common} ${where}`)
-            .run({
-              event_id: eventId,
-              at,
-              next: canonicalInstant(outcome.nextAttemptAt, 'outcome.nextAttemptAt'),
-              error: outcome.error.slice(0, MAX_ERROR_LENGTH),
-            }).changes === 1
+          this.#sql.get(RETRY_SQL).run({
+            event_id: eventId,
+            at,
+            next: canonicalInstant(outcome.nextAttemptAt, 'outcome.nextAttemptAt'),
+            error: outcome.error.slice(0, MAX_ERROR_LENGTH),
+          }).changes === 1
         );
       case 'dead':
         return (
           this.#sql
-            .get(`UPDATE outbox SET status = 'dead', dead_at = @at, last_error = @error, ${common} ${where}`)
+            .get(DEAD_SQL)
             .run({ event_id: eventId, at, error: outcome.error.slice(0, MAX_ERROR_LENGTH) }).changes === 1
         );
     }

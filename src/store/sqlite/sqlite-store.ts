@@ -188,17 +188,19 @@ export class SqliteStore implements Store {
  * function called inside another into a savepoint, rolled back alone when the write throws).
  */
 function batchWriter(db: Database.Database): BatchWriter<void> {
-  const isolated = (write: SqliteWrite): Settled => {
+  // Built once (better-sqlite3 wraps each transaction function anew): one write, and a whole batch.
+  const inTransaction = db.transaction((write: SqliteWrite) => write());
+  const batch = db.transaction((writes: readonly SqliteWrite[]) => writes.map(isolated));
+  function isolated(write: SqliteWrite): Settled {
     try {
-      return { ok: true, value: db.transaction(write)() };
+      return { ok: true, value: inTransaction(write) };
     } catch (error) {
       return { ok: false, error };
     }
-  };
+  }
   return {
-    writeBatch: (writes) =>
-      run(() => db.transaction(() => writes.map((w) => isolated(w as SqliteWrite))).immediate()),
-    writeOne: (write) => run(() => db.transaction(write as SqliteWrite).immediate()),
+    writeBatch: (writes) => run(() => batch.immediate(writes as readonly SqliteWrite[])),
+    writeOne: (write) => run(() => inTransaction.immediate(write as SqliteWrite)),
   };
 }
 
