@@ -50,7 +50,12 @@ test('claims: one live owner per handover; a takeover after expiry bumps the tok
 
   // A's fenced commit goes through while it holds the lease.
   const v2 = nextVersion(h);
-  await a.store.handovers.commit({ handover: v2, expectedVersion: 1, webhook: false, fence: { owner: ownerA, token: 1 } });
+  await a.store.handovers.commit({
+    handover: v2,
+    expectedVersion: 1,
+    webhook: false,
+    fence: { owner: ownerA, token: 1 },
+  });
 
   // A stops renewing (a frozen process); B renews and takes over after the lease time.
   for (let i = 0; i < 4; i++) {
@@ -63,17 +68,35 @@ test('claims: one live owner per handover; a takeover after expiry bumps the tok
 
   const v3 = nextVersion(v2);
   await assert.rejects(
-    a.store.handovers.commit({ handover: v3, expectedVersion: 2, webhook: false, fence: { owner: ownerA, token: 1 } }),
+    a.store.handovers.commit({
+      handover: v3,
+      expectedVersion: 2,
+      webhook: false,
+      fence: { owner: ownerA, token: 1 },
+    }),
     LeaseLostError,
   );
-  assert.equal((await b.store.handovers.get(h.id))?.handover.version, 2, 'nothing of the refused commit was written');
-  await b.store.handovers.commit({ handover: v3, expectedVersion: 2, webhook: false, fence: { owner: ownerB, token: 2 } });
+  assert.equal(
+    (await b.store.handovers.get(h.id))?.handover.version,
+    2,
+    'nothing of the refused commit was written',
+  );
+  await b.store.handovers.commit({
+    handover: v3,
+    expectedVersion: 2,
+    webhook: false,
+    fence: { owner: ownerB, token: 2 },
+  });
 });
 
 test('release hands a lease back at once (NOTIFY wakes the others); leave frees everything; singletons', async () => {
   const [a, b] = await twoInstances(5_000);
   const ids = [randomUUID(), randomUUID()];
-  for (const id of ids) await a.store.handovers.create({ handover: makeHandover({ id, customer: { ...makeHandover().customer, userId: id } }), webhook: false });
+  for (const id of ids)
+    await a.store.handovers.create({
+      handover: makeHandover({ id, customer: { ...makeHandover().customer, userId: id } }),
+      webhook: false,
+    });
   const ownerA = await a.leases.join();
   const ownerB = await b.leases.join();
   assert.equal((await a.leases.claimAny(ownerA, 10)).length, 2);

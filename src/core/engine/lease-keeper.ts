@@ -229,7 +229,8 @@ export class LeaseKeeper implements Ownership {
     }
     this.#validUntil = t0 + this.#d.leaseMs;
     observer?.renewed(clock.now().getTime() - t0);
-    for (const name of this.#singletons.keys()) this.#singletons.set(name, await leases.singleton(owner, name));
+    for (const name of this.#singletons.keys())
+      this.#singletons.set(name, await leases.singleton(owner, name));
     if (this.#stopped) return;
 
     const { live, unended } = await leases.view();
@@ -242,7 +243,8 @@ export class LeaseKeeper implements Ownership {
       await this.#handBack(owner, Math.min(owned - share, MAX_RELEASE_PER_TICK));
     }
     this.#ticks += 1;
-    if (this.#ticks % SAFETY_POLL_TICKS === 0 && this.#leases.size > 0) this.#d.refresh?.([...this.#leases.keys()]);
+    if (this.#ticks % SAFETY_POLL_TICKS === 0 && this.#leases.size > 0)
+      this.#d.refresh?.([...this.#leases.keys()]);
   }
 
   #adopt(owner: string, won: readonly Claimed[]): void {
@@ -279,7 +281,8 @@ export class LeaseKeeper implements Ownership {
     this.#validUntil = 0;
     for (const name of this.#singletons.keys()) this.#singletons.set(name, false);
     this.#d.observer?.owned(0);
-    if (ids.length > 0) this.#d.logger.warn({ count: ids.length }, 'registration expired: every lease is lost');
+    if (ids.length > 0)
+      this.#d.logger.warn({ count: ids.length }, 'registration expired: every lease is lost');
     await Promise.allSettled(ids.map((id) => this.#d.drop(id)));
     if (!this.#stopped) await this.#join();
   }

@@ -78,6 +78,9 @@ function startupOptions(options: PostgresOptions): { options?: string } {
   const settings: string[] = [];
   if (options.schema !== undefined) settings.push(`-c search_path=${options.schema}`);
   const idle = options.idleInTransactionTimeoutMs;
-  if (idle !== undefined) settings.push(`-c idle_in_transaction_session_timeout=${positiveInteger(idle, 1, 'idleInTransactionTimeoutMs')}`);
+  if (idle !== undefined)
+    settings.push(
+      `-c idle_in_transaction_session_timeout=${positiveInteger(idle, 1, 'idleInTransactionTimeoutMs')}`,
+    );
   return settings.length ? { options: settings.join(' ') } : {};
 }

@@ -76,7 +76,9 @@ export class PostgresLeases implements LeaseStore {
   }
 
   async leave(owner: string): Promise<void> {
-    await guarded('leaveCluster', () => inTransaction(this.#pool, (client) => new LeaseQueries(client).leave(owner)));
+    await guarded('leaveCluster', () =>
+      inTransaction(this.#pool, (client) => new LeaseQueries(client).leave(owner)),
+    );
     await this.announce();
   }
 

@@ -47,7 +47,8 @@ export class Cluster {
 
   static async start(opts: ClusterOptions = {}): Promise<Cluster> {
     const url = process.env.DATABASE_URL;
-    if (!url) throw new Error('DATABASE_URL is not set: run with `npm test` (it starts a throwaway PostgreSQL)');
+    if (!url)
+      throw new Error('DATABASE_URL is not set: run with `npm test` (it starts a throwaway PostgreSQL)');
     const schema = `scale_${randomBytes(4).toString('hex')}`;
     const emulator = await startEmulator({ heartbeatIntervalMs: 1000 });
     const secret = `whsec_${randomBytes(24).toString('base64')}`;
@@ -114,7 +115,13 @@ export class Cluster {
   }
 
   /** An API call to a random running instance (or `gw`); status 0 when it did not answer. */
-  api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, gw?: GatewayProcess): Promise<HttpResult> {
+  api(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+    gw?: GatewayProcess,
+  ): Promise<HttpResult> {
     const target = gw ?? this.any();
     return call(`${target.url}${path}`, method, body, { authorization: `Bearer ${API_KEY}`, ...headers });
   }
@@ -204,15 +211,23 @@ export class Cluster {
   }
 
   async agentSays(h: OpenHandover, text: string): Promise<void> {
-    const res = await this.emu('POST', `/emulator/v1/conversations/${h.convId}/agent/messages`, { body: text });
-    if (res.status >= 300) throw new Error(`agent message refused: ${res.status} ${JSON.stringify(res.body)}`);
+    const res = await this.emu('POST', `/emulator/v1/conversations/${h.convId}/agent/messages`, {
+      body: text,
+    });
+    if (res.status >= 300)
+      throw new Error(`agent message refused: ${res.status} ${JSON.stringify(res.body)}`);
   }
 
   /** A careful bot: Idempotency-Key, retried (on another instance, at random) until a 202. */
   async customerSays(h: OpenHandover, text: string, key: string, timeoutMs = 60_000): Promise<void> {
     await waitFor(
       async () => {
-        const res = await this.api('POST', `/v1/handovers/${h.id}/messages`, { text }, { 'idempotency-key': key });
+        const res = await this.api(
+          'POST',
+          `/v1/handovers/${h.id}/messages`,
+          { text },
+          { 'idempotency-key': key },
+        );
         if (res.status === 202) return true;
         if (res.status === 0 || res.status >= 500) return undefined;
         throw new Error(`message refused: ${res.status} ${JSON.stringify(res.body)}`);
@@ -248,7 +263,10 @@ export class Cluster {
 }
 
 /** Counts of what went wrong between what was sent and what arrived (`prefix:n` texts). */
-export function audit(sent: readonly number[], got: readonly number[]): { lost: number; duplicated: number; misordered: number } {
+export function audit(
+  sent: readonly number[],
+  got: readonly number[],
+): { lost: number; duplicated: number; misordered: number } {
   const seen = new Set<number>();
   let duplicated = 0;
   let misordered = 0;
