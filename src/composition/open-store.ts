@@ -25,6 +25,11 @@ export async function openStore(config: StoreConfig, options: OpenStoreOptions):
     connectionString: settings.url,
     poolSize: settings.poolSize,
     instanceId,
+    // Several instances: a frozen process's open transaction is ended by the server well within
+    // its lease, so it cannot commit after a takeover (docs/scale-out.md).
+    ...(settings.singleInstance
+      ? {}
+      : { idleInTransactionTimeoutMs: Math.max(500, Math.round((settings.leaseSeconds * 1000) / 2)) }),
     ...(settings.schema === undefined ? {} : { schema: settings.schema }),
   });
   if (options.role === 'gateway') {

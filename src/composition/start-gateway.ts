@@ -1,11 +1,13 @@
 // The composition root: the only place that picks adapters and wires them (design §2). Everything
 // else receives its collaborators as constructor arguments.
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Logger as PinoLogger } from 'pino';
 import { buildApi } from '../api/app.ts';
 import { ApiKeyAuthenticator } from '../api/auth.ts';
 import type { EndpointConfig, GatewayConfig } from '../config/schema.ts';
 import { HandoverEngine, type EngineLimits } from '../core/engine/handover-engine.ts';
+import { LeaseKeeper } from '../core/engine/lease-keeper.ts';
 import { isTerminal } from '../core/model/handover.ts';
 import type { EndpointPolicy } from '../core/model/endpoint-policy.ts';
 import type { Clock } from '../core/ports/clock.ts';
@@ -16,10 +18,10 @@ import { DeadLetterService } from '../core/services/dead-letter-service.ts';
 import { EventFeed } from '../core/services/event-feed.ts';
 import { HandoverService } from '../core/services/handover-service.ts';
 import { ReceiptService } from '../core/services/receipt-service.ts';
-import { InProcessNotifier } from '../delivery/in-process-notifier.ts';
 import { WebhookDispatcher, type WebhookRetryPolicy } from '../delivery/webhook/dispatcher.ts';
 import { GatewayMetrics } from '../observability/metrics.ts';
 import { systemClock, systemRandom, systemScheduler } from '../time/system-time.ts';
+import { clusterParts } from './cluster.ts';
 import { createLogger } from './logger.ts';
 import { openStore } from './open-store.ts';
 import { packageVersion } from './package-version.ts';
@@ -45,6 +47,8 @@ export interface RunningGateway {
   readonly engine: HandoverEngine;
   readonly store: Store;
   readonly metrics: GatewayMetrics;
+  /** Several instances: the lease keeper (which handovers this instance owns). */
+  readonly leases?: LeaseKeeper;
   /** Graceful stop, bounded by `server.shutdownTimeoutSeconds`: no new work, streams closed, store closed. */
   close(): Promise<void>;
 }
@@ -59,6 +63,8 @@ export async function startGateway(
   const scheduler = tuning.scheduler ?? systemScheduler;
   const random = tuning.random ?? systemRandom;
   const store = await openStore(config, { role: 'gateway' });
+  const instanceId = config.server.instanceId ?? hostname();
+  const cluster = await clusterParts(config, store, { instanceId, scheduler });
 
   const metrics = new GatewayMetrics(() => store.handovers.countByState());
   const policies = new Map(config.endpoints.map((e) => [e.id, toPolicy(e)]));
@@ -101,8 +107,9 @@ export async function startGateway(
     },
   });
 
-  // After each commit with events: SSE followers wake, and so does the webhook dispatcher.
-  const bus = new InProcessNotifier();
+  // After each commit with events: SSE followers wake (on every instance), and so does the webhook
+  // dispatcher.
+  const bus = cluster.notifier;
   const notifier: EventNotifier = {
     publish: (handoverId) => {
       bus.publish(handoverId);
@@ -111,7 +118,23 @@ export async function startGateway(
     subscribe: (handoverId, listener) => bus.subscribe(handoverId, listener),
   };
 
+  // Several instances: the keeper decides which handovers are live here; the engine attaches them.
+  const late: { engine?: HandoverEngine } = {};
+  const leases = cluster.leases
+    ? new LeaseKeeper({
+        leases: cluster.leases.store,
+        leaseMs: cluster.leases.leaseMs,
+        clock,
+        scheduler,
+        logger: logger.child({ component: 'leases' }),
+        adopt: (id) => late.engine?.activate(id),
+        drop: (id) => late.engine?.relinquish(id) ?? Promise.resolve(),
+        refresh: (ids) => late.engine?.refresh(ids),
+        observer: metrics.observeLeases(),
+      })
+    : undefined;
   const engine = new HandoverEngine({
+    ...(leases ? { ownership: leases } : {}),
     store,
     endpoint: (id) => policies.get(id),
     provider: (id) => providers.get(id),
@@ -127,6 +150,7 @@ export async function startGateway(
       ...tuning.engine,
     },
   });
+  late.engine = engine;
   const shutdown = new AbortController();
   const receipts = new ReceiptService({
     units: engine.units,
@@ -181,7 +205,7 @@ export async function startGateway(
     logger: logger.child({ component: 'api' }),
     shutdownSignal: shutdown.signal,
     readiness: () => {
-      const problems = checks.problems();
+      const problems = [...cluster.problems(), ...checks.problems()];
       return { ready: ready && problems.length === 0, problems };
     },
     providerWebhooks: {
@@ -196,7 +220,10 @@ export async function startGateway(
   const address = await api.listen({ host: config.server.host, port: config.server.port });
   dispatcher.start();
   void checks.start();
-  const resumed = await engine.resume();
+  cluster.start();
+  // One instance resumes every unended handover; several take their fair share through the keeper.
+  const resumed = await engine.resume({ all: leases === undefined });
+  await leases?.start();
   ready = true;
   waitEstimates.start();
   logger.info({ resumed, endpoints: config.endpoints.length }, 'gateway ready');
@@ -207,6 +234,7 @@ export async function startGateway(
     engine,
     store,
     metrics,
+    ...(leases ? { leases } : {}),
     close: () =>
       (closing ??= (async () => {
         ready = false;
@@ -215,7 +243,14 @@ export async function startGateway(
         checks.stop();
         waitEstimates.stop();
         availability.close();
-        await Promise.all([engine.shutdown(budgetMs * 0.6), dispatcher.stop()]);
+        cluster.stop();
+        // Several instances: the handovers are let go, then their leases handed back at once, so
+        // the other instances take them within a second or two (a rolling restart moves every chat).
+        const stopEngine = (): Promise<void> => engine.shutdown(budgetMs * 0.6);
+        await Promise.all([
+          leases ? leases.stop(stopEngine).catch(() => stopEngine()) : stopEngine(),
+          dispatcher.stop(),
+        ]);
         await Promise.allSettled([...providers.values()].flatMap((p) => (p.close ? [p.close()] : [])));
         await closeApi(api.server, () => api.close());
         await store.close();

@@ -428,7 +428,15 @@ export const configSchema = z
               .boolean()
               .default(true)
               .describe(
-                'One gateway on this database (the supported set-up): at start-up it takes back every webhook claim, so no delivery waits out the 60 s claim time-out after a kill -9.',
+                'One gateway on this database (false: several instances, docs/scale-out.md): at start-up it takes back every webhook claim, so no delivery waits out the 60 s claim time-out after a kill -9.',
+              ),
+            leaseSeconds: z
+              .number()
+              .min(1)
+              .max(60)
+              .default(6)
+              .describe(
+                "Several instances (`singleInstance: false`, docs/scale-out.md): how long after an instance's last lease renewal its handovers are taken over by another. Renewed every third of it (default 6: a takeover within ~8 s).",
               ),
           })
           .strict(),

@@ -33,6 +33,10 @@ export const ErrorCodes = {
   PROVIDER_UNAVAILABLE: { status: 502, message: 'The contact-center provider could not be reached.' },
   SHUTTING_DOWN: { status: 503, message: 'The gateway is shutting down.' },
   NOT_COMMITTED: { status: 503, message: 'The event could not be stored now; deliver it again.' },
+  LEASE_LOST: {
+    status: 503,
+    message: 'Another gateway instance took this handover over; the change was not stored. Try again.',
+  },
   INTERNAL: { status: 500, message: 'An internal error occurred.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -102,4 +102,43 @@ export class GatewayMetrics {
       },
     });
   }
+
+  /**
+   * Several instances (docs/scale-out.md): handovers owned here, lease renewal latency, takeovers
+   * from other instances, commits and leases refused by a fence. Returns the keeper's observer.
+   */
+  observeLeases(): {
+    renewed(ms: number): void;
+    tookOver(count: number): void;
+    fenced(): void;
+    owned(count: number): void;
+  } {
+    const owned = new Gauge({
+      name: 'genesys_handover_owned_handovers',
+      help: 'Live handovers this instance owns (holds the lease of).',
+      registers: [this.registry],
+    });
+    const renew = new Histogram({
+      name: 'genesys_handover_lease_renew_seconds',
+      help: 'How long renewing this instance\'s leases took.',
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [this.registry],
+    });
+    const takeovers = new Counter({
+      name: 'genesys_handover_takeovers_total',
+      help: 'Handovers this instance took over from another one (dead, stalled or handing back).',
+      registers: [this.registry],
+    });
+    const fenced = new Counter({
+      name: 'genesys_handover_fencing_rejections_total',
+      help: 'Commits refused because this instance no longer held the lease.',
+      registers: [this.registry],
+    });
+    return {
+      renewed: (ms) => renew.observe(ms / 1000),
+      tookOver: (count) => takeovers.inc(count),
+      fenced: () => fenced.inc(),
+      owned: (count) => owned.set(count),
+    };
+  }
 }

@@ -206,6 +206,7 @@ test('store: SQLite by default (kind optional), or PostgreSQL with a URL', () =>
     schema: 'gh',
     poolSize: 10,
     singleInstance: true,
+    leaseSeconds: 6,
   });
   const list = problems(() => parseConfig({ ...valid, store: { kind: 'postgres', url: 'mysql://x' } }, env));
   assert.ok(

@@ -47,6 +47,11 @@ export interface OutboundSenderDeps {
   readonly policy: BackoffPolicy;
   /** The provider refused a send for good (4xx): the engine decides what that means for the handover. */
   readonly onRefused: (handoverId: string, failure: Failure) => void;
+  /**
+   * Several instances: this one holds the handover's lease with time to spare. Asked right before
+   * each send (no await in between), so a process frozen past its lease sends nothing on waking.
+   */
+  readonly mayAct?: (handoverId: string) => boolean;
 }
 
 interface Loop {
@@ -198,6 +203,7 @@ export class OutboundSender {
         if (!this.#freshPremark(id, head)) await units.run(id, (d) => d.markAttempt(head.id));
         this.#premarked.delete(id);
         this.#attemptedHere.set(id, head.id);
+        if (this.#d.mayAct && !this.#d.mayAct(id)) return; // the lease is lost or about to be
         this.#uncertain.add(id);
         const sent = await provider.send(
           link.ref,

@@ -46,6 +46,9 @@ export interface CustomerMessage {
   readonly attachments?: readonly Attachment[];
 }
 
+/** The bot's writes are valid from any instance (several instances: persisted here, sent by the owner). */
+const ANY_INSTANCE = { anyInstance: true } as const;
+
 export class HandoverService {
   readonly #d: HandoverServiceDeps;
 
@@ -160,10 +163,11 @@ export class HandoverService {
       });
       // Nothing queued before it: the first part goes to the provider at once, so its send attempt
       // is marked in this same commit — one commit instead of two (issue 12; outbound-sender.ts).
+      // Only the owner sends (several instances): elsewhere the owner is woken and marks it itself.
       const first = lines[0];
-      if (idle && first && canSend(d)) d.markAttempt(first.id);
+      if (idle && first && canSend(d) && this.#d.engine.owns(id)) d.markAttempt(first.id);
       return lines;
-    });
+    }, ANY_INSTANCE);
     this.#d.engine.noteCustomer(id);
     return entries;
   }
@@ -178,7 +182,7 @@ export class HandoverService {
       if (!text) return false;
       d.appendOutbound([text], 'notice');
       return true;
-    });
+    }, ANY_INSTANCE);
     if (status === 'back') this.#d.engine.noteCustomer(id);
     return { notified };
   }

@@ -162,4 +162,32 @@ CREATE INDEX outbox_due ON outbox (next_attempt_at, handover_id) WHERE status = 
 CREATE INDEX handovers_unended ON handovers (created_at, id) WHERE state NOT IN ('ended', 'failed');
 `,
   },
+  {
+    id: 8,
+    name: 'cluster leases',
+    sql: `
+-- Several gateway instances on one database (docs/scale-out.md). Each instance registers under a
+-- fresh owner name and renews that one row — every lease it holds at once (ports/ownership.ts).
+CREATE TABLE cluster_members (
+  owner TEXT COLLATE "C" PRIMARY KEY,
+  instance_id TEXT COLLATE "C" NOT NULL,
+  joined_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  expires_at TIMESTAMPTZ NOT NULL
+);
+-- One row per handover ever owned: a lease is held while its owner's registration is alive. The
+-- token grows at every change of owner and is never reused: an owner's commits carry it (fencing).
+-- owner NULL: handed back, free to claim at once. The row goes when the handover ends.
+CREATE TABLE handover_leases (
+  handover_id TEXT COLLATE "C" PRIMARY KEY,
+  owner TEXT COLLATE "C",
+  token BIGINT NOT NULL
+);
+CREATE INDEX handover_leases_owner ON handover_leases (owner);
+-- Cluster-wide singletons (a sweep, a purge): held like leases, by a live registration.
+CREATE TABLE cluster_singletons (
+  name TEXT COLLATE "C" PRIMARY KEY,
+  owner TEXT COLLATE "C"
+);
+`,
+  },
 ];

@@ -16,7 +16,7 @@ import type {
   Store,
   TranscriptRepository,
 } from '../../core/ports/store/index.ts';
-import { VersionConflictError } from '../../core/ports/store/index.ts';
+import { LeaseLostError, VersionConflictError } from '../../core/ports/store/index.ts';
 import { assertBelongs, assertNextVersion } from '../change-set.ts';
 import { GroupCommitter, type BatchWriter, type GroupCommitOptions } from '../group-commit.ts';
 import { toHandoverFilter } from '../handover-filter.ts';
@@ -30,6 +30,10 @@ import { HandoverQueries } from './handover-queries.ts';
 import { applyMigrations } from './migrate.ts';
 import { postgresMigrations } from './migrations.ts';
 import { OutboxQueries } from './outbox-queries.ts';
+import { LeaseQueries } from './lease-queries.ts';
+import { channelName, PgListener } from './pg-listener.ts';
+import { PgNotifier, type LocalBus } from './pg-notifier.ts';
+import { PostgresLeases } from './postgres-leases.ts';
 import { inTransaction } from './transaction.ts';
 import type { Sql } from './transaction.ts';
 import { TranscriptQueries } from './transcript-queries.ts';
@@ -48,8 +52,10 @@ class Queries {
   readonly events: EventQueries;
   readonly transcript: TranscriptQueries;
   readonly outbox: OutboxQueries;
+  readonly leases: LeaseQueries;
 
   constructor(sql: Sql) {
+    this.leases = new LeaseQueries(sql);
     this.handovers = new HandoverQueries(sql);
     this.events = new EventQueries(sql);
     this.transcript = new TranscriptQueries(sql);
@@ -68,6 +74,8 @@ export class PostgresStore implements Store {
   readonly #owner: string;
   readonly #claimTtlMs: number;
   readonly #committer: GroupCommitter<Queries>;
+  readonly #options: PostgresStoreOptions;
+  #listener: PgListener | undefined;
   #closing: Promise<void> | undefined;
 
   /** Builds the pool (no connection yet); call `migrate()` before anything else. */
@@ -77,6 +85,7 @@ export class PostgresStore implements Store {
     this.#claimTtlMs = ttl;
     this.#owner = options.instanceId ?? randomUUID();
     this.#schema = options.schema;
+    this.#options = options;
     this.#pool = createPool(options);
     this.#q = new Queries(this.#pool);
     const q = this.#q;
@@ -91,6 +100,10 @@ export class PostgresStore implements Store {
         assertNextVersion(change);
         await guarded('commit', () =>
           write(async (tx) => {
+            // An owner's commit (several instances): its lease first, share-locked until the commit.
+            const { fence } = change;
+            if (fence && !(await tx.leases.holds(change.handover.id, fence.owner, fence.token)))
+              throw new LeaseLostError(change.handover.id);
             if (!(await tx.handovers.update(change))) {
               if (!(await tx.handovers.exists(change.handover.id)))
                 throw new Error(`handover ${change.handover.id} does not exist`);
@@ -183,10 +196,37 @@ export class PostgresStore implements Store {
     return guarded('releaseClaims', () => this.#q.outbox.releaseClaims(scope === 'all' ? '*' : this.#owner));
   }
 
+  /**
+   * What several instances on this database share besides the tables (issue 14): leases with
+   * LISTEN/NOTIFY wake-ups, and an event notifier every instance hears. One dedicated connection
+   * listens (pg-listener.ts); it is connected here and closed with the store.
+   */
+  async cluster(options: { instanceId: string; leaseMs: number; bus: LocalBus }): Promise<{
+    leases: PostgresLeases;
+    notifier: PgNotifier;
+    /** Whether the LISTEN connection is up. */
+    listening: () => boolean;
+  }> {
+    const listener = (this.#listener ??= new PgListener(this.#options));
+    const notifier = new PgNotifier(this.#pool, listener, channelName('events', this.#schema), options.bus);
+    await notifier.start();
+    const leases = new PostgresLeases(this.#pool, listener, channelName('leases', this.#schema), options);
+    await listener.start();
+    return { leases, notifier, listening: () => listener.connected };
+  }
+
+  /** A round trip to the server (readiness). */
+  async ping(): Promise<void> {
+    await guarded('ping', () => this.#pool.query('SELECT 1'));
+  }
+
   /** Idempotent: waits for the pool to close its connections. */
   close(): Promise<void> {
     // Writes already submitted are committed first.
-    this.#closing ??= this.#committer.idle().then(() => this.#pool.end());
+    this.#closing ??= this.#committer
+      .idle()
+      .then(() => this.#listener?.close())
+      .then(() => this.#pool.end());
     return this.#closing;
   }
 

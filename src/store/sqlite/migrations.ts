@@ -176,4 +176,27 @@ CREATE INDEX outbox_due ON outbox (next_attempt_at, handover_id) WHERE status = 
 CREATE INDEX handovers_unended ON handovers (created_at, id) WHERE state NOT IN ('ended', 'failed');
 `,
   },
+  {
+    id: 8,
+    name: 'cluster leases',
+    sql: `
+-- The twin of PostgreSQL's cluster tables (same ids and names). A SQLite gateway is one instance and
+-- owns every handover, so nothing writes them here; they keep the two schemas in step.
+CREATE TABLE cluster_members (
+  owner TEXT PRIMARY KEY,
+  instance_id TEXT NOT NULL,
+  joined_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+CREATE TABLE handover_leases (
+  handover_id TEXT PRIMARY KEY,
+  owner TEXT,
+  token INTEGER NOT NULL
+);
+CREATE TABLE cluster_singletons (
+  name TEXT PRIMARY KEY,
+  owner TEXT
+);
+`,
+  },
 ];

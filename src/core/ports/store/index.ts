@@ -8,7 +8,7 @@ import type { TranscriptRepository } from './transcript-repository.ts';
 export type * from './event-log.ts';
 export type * from './handover-repository.ts';
 export type * from './transcript-repository.ts';
-export { VersionConflictError } from './handover-repository.ts';
+export { LeaseLostError, VersionConflictError } from './handover-repository.ts';
 
 export interface Store {
   readonly handovers: HandoverRepository;
