@@ -41,10 +41,9 @@ const localDateTime = z
 
 const scheduleEntry = z
   .object({
-    name: z.string().min(1).max(200).optional(),
-    start: localDateTime,
-    end: localDateTime,
-    /** e.g. `FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR` — every occurrence lasts `end − start`. */
+    name: z.string().min(1).max(200).optional().describe('A name for people.'),
+    start: localDateTime.describe('Local start, e.g. 2026-01-05T08:00.'),
+    end: localDateTime.describe('Local end (after start).'),
     rrule: z
       .string()
       .min(1)
@@ -53,17 +52,21 @@ const scheduleEntry = z
         const problem = recurrenceRuleProblem(rule);
         if (problem) ctx.addIssue({ code: 'custom', message: `not a readable RRULE: ${problem}` });
       })
-      .optional(),
+      .optional()
+      .describe('e.g. `FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR` — every occurrence lasts `end − start`.'),
   })
   .strict()
   .refine((s) => s.end > s.start, { error: 'end must be after start' });
 
 export const openingHoursSchema = z
   .object({
-    /** IANA time zone, e.g. `Europe/Berlin`; DST is applied. */
-    timeZone: z.string().refine(isTimeZone, { error: 'an IANA time zone such as Europe/Berlin' }),
-    open: z.array(scheduleEntry).min(1).max(100),
-    closed: z.array(scheduleEntry).max(100).default([]),
-    holidays: z.array(scheduleEntry).max(500).default([]),
+    timeZone: z
+      .string()
+      .refine(isTimeZone, { error: 'an IANA time zone such as Europe/Berlin' })
+      .describe('IANA time zone, e.g. `Europe/Berlin`; DST is applied.'),
+    open: z.array(scheduleEntry).min(1).max(100).describe('When the endpoint is open.'),
+    closed: z.array(scheduleEntry).max(100).default([]).describe('Closed overrides (win over open).'),
+    holidays: z.array(scheduleEntry).max(500).default([]).describe('Holidays (win over closed and open).'),
   })
-  .strict();
+  .strict()
+  .describe("The endpoint's own opening hours (for contact centers without Genesys schedules).");

@@ -54,6 +54,7 @@ describe('configuration from the environment', () => {
       url: 'postgres://gw:pw@db:5432/gw',
       poolSize: 10,
       singleInstance: true,
+      leaseSeconds: 6,
     });
   });
 
