@@ -19,6 +19,7 @@
 // provider whose events arrive out of order, every event first waits in a reorder pen; a pushed
 // message that names the message before it (`follows`) is committed live only after that one — a
 // missing one is a gap, read by a catch-up like any other.
+import { childController, releaseChild } from '../concurrency/stop-fanout.ts';
 import type { Logger } from '../ports/logger.ts';
 import type {
   Connection,
@@ -88,8 +89,8 @@ export class ProviderSession {
   readonly #provider: HandoverProvider;
   readonly #ref: ProviderRef;
   readonly #d: ProviderSessionDeps;
-  readonly #abort = new AbortController();
-  readonly #onStop = (): void => this.#abort.abort(this.#d.signal.reason);
+  /** Follows the engine's stop signal through a registry: no listener per session on it. */
+  readonly #abort: AbortController;
   #attachment: Connection | undefined;
   #syncing = true;
   #buffer: ProviderEvent[] = [];
@@ -110,8 +111,7 @@ export class ProviderSession {
     const windowMs = provider.webhook?.reorderWindowMs ?? 0;
     this.#pen =
       windowMs > 0 ? new ReorderPen<Arrival>(windowMs, deps, (a) => this.#onEvent(a)) : undefined;
-    if (deps.signal.aborted) this.#abort.abort(deps.signal.reason);
-    else deps.signal.addEventListener('abort', this.#onStop, { once: true });
+    this.#abort = childController(deps.signal);
   }
 
   /** Opens the live stream; its first `open` starts the first catch-up (which also queues the chat). */
@@ -147,7 +147,7 @@ export class ProviderSession {
   }
 
   async close(): Promise<void> {
-    this.#d.signal.removeEventListener('abort', this.#onStop);
+    releaseChild(this.#d.signal, this.#abort);
     this.#abort.abort(new Error('session closed'));
     this.#pen?.flush(); // releases into a stopped session: pushed events are refused, not left hanging
     this.#settleWaiters('stopped');

@@ -16,6 +16,7 @@ import type {
   ProviderStartRequest,
   SentMessage,
 } from '../../../core/ports/provider.ts';
+import type { Scheduler } from '../../../core/ports/scheduler.ts';
 import type { GuestCredentials } from '../credentials.ts';
 import { MemberDirectory, type MemberProfile } from '../members/member-directory.ts';
 import { GuestChatRestClient } from '../rest/rest-client.ts';
@@ -52,6 +53,13 @@ export interface GuestChatProviderOptions {
   /** Shared by every endpoint of the same Genesys environment. */
   readonly breaker?: CircuitBreaker;
   readonly logger?: StreamLogger;
+  /** Request timeouts, reconnect delays. Default: real timers. */
+  readonly scheduler?: Scheduler;
+  /**
+   * The timers every live stream holds (heartbeat watchdog, stability mark), which may fire a little
+   * late: the composition gives a TimerWheel so they cost one interval for all. Default: `scheduler`.
+   */
+  readonly coarseScheduler?: Scheduler;
 }
 
 const DEFAULT_SEND_TIMEOUT_MS = 60_000;
@@ -80,6 +88,7 @@ export class GuestChatProvider implements HandoverProvider {
       // A refused call (circuit open) surfaces as a retryable network error of the client.
       fetch: opts.breaker ? opts.breaker.wrap(counted) : counted,
       ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
+      ...(opts.scheduler ? { scheduler: opts.scheduler } : {}),
     });
   }
 
@@ -135,6 +144,8 @@ export class GuestChatProvider implements HandoverProvider {
         ? {}
         : { disconnectGraceMs: this.#opts.disconnectGraceMs }),
       ...(this.#opts.logger ? { logger: this.#opts.logger } : {}),
+      ...(this.#opts.scheduler ? { scheduler: this.#opts.scheduler } : {}),
+      ...(this.#opts.coarseScheduler ? { coarseScheduler: this.#opts.coarseScheduler } : {}),
       onEvent: (event) =>
         inOrder(async () => {
           let mapped: ProviderEvent | undefined;

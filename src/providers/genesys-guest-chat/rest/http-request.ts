@@ -10,6 +10,7 @@ import {
   GenesysTimeoutError,
 } from '../errors.ts';
 import { parseRetryAfter } from '../../../core/retry/retry-after.ts';
+import type { Scheduler } from '../../../core/ports/scheduler.ts';
 import { ErrorBodySchema } from '../wire/error-body.ts';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -19,6 +20,8 @@ export interface HttpSettings {
   readonly fetch: FetchLike;
   readonly timeoutMs: number;
   readonly userAgent: string | undefined;
+  /** The per-call timeout's timer. */
+  readonly scheduler: Scheduler;
 }
 
 export type QueryValue = string | number | boolean | undefined;
@@ -66,10 +69,10 @@ export async function httpRequest<S extends z.ZodType | undefined>(
   // One controller for both the caller's abort and our timeout; the timer covers reading the body.
   const controller = new AbortController();
   let timedOut = false;
-  const timer = setTimeout(() => {
+  const timer = settings.scheduler.after(timeoutMs, () => {
     timedOut = true;
     controller.abort();
-  }, timeoutMs);
+  });
   const onAbort = (): void => controller.abort();
   signal.addEventListener('abort', onAbort, { once: true });
 
@@ -133,7 +136,7 @@ export async function httpRequest<S extends z.ZodType | undefined>(
     }
     return parsed.data as Result<S>;
   } finally {
-    clearTimeout(timer);
+    timer.cancel();
     signal.removeEventListener('abort', onAbort);
   }
 }

@@ -26,6 +26,8 @@ import {
 } from '../wire/message.ts';
 import { historyQueryParams, nextHistoryQuery, type HistoryQuery } from './history-cursor.ts';
 import { httpRequest, type FetchLike, type HttpCall, type HttpSettings } from './http-request.ts';
+import type { Scheduler } from '../../../core/ports/scheduler.ts';
+import { plainTimers } from '../support/plain-timers.ts';
 
 export interface GuestChatRestClientOptions {
   /**
@@ -39,6 +41,8 @@ export interface GuestChatRestClientOptions {
   readonly timeoutMs?: number;
   /** `User-Agent` header. Default: none (fetch's own). */
   readonly userAgent?: string;
+  /** Timers of the per-request timeout. Default: real timers that keep the process alive. */
+  readonly scheduler?: Scheduler;
 }
 
 /** Per-call options: every call is abortable and may override the timeout. */
@@ -85,6 +89,7 @@ export class GuestChatRestClient {
       fetch: options.fetch ?? ((input, init) => fetch(input, init)),
       timeoutMs,
       userAgent: options.userAgent,
+      scheduler: options.scheduler ?? plainTimers,
     };
   }
 
