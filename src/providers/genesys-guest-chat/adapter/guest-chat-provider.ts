@@ -49,6 +49,8 @@ export interface GuestChatProviderOptions {
   /** How long Genesys keeps a guest without a socket, ms. Default 120 000 (§9.7). */
   readonly disconnectGraceMs?: number;
   readonly fetch?: FetchLike;
+  /** REST requests in flight at once (each holds a connection); the others wait. Default 32. */
+  readonly maxInFlight?: number;
   readonly onCall?: CallObserver;
   /** Shared by every endpoint of the same Genesys environment. */
   readonly breaker?: CircuitBreaker;
@@ -89,6 +91,7 @@ export class GuestChatProvider implements HandoverProvider {
       fetch: opts.breaker ? opts.breaker.wrap(counted) : counted,
       ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
       ...(opts.scheduler ? { scheduler: opts.scheduler } : {}),
+      ...(opts.maxInFlight === undefined ? {} : { maxInFlight: opts.maxInFlight }),
     });
   }
 

@@ -12,6 +12,7 @@ import {
 import { parseRetryAfter } from '../../../core/retry/retry-after.ts';
 import type { Scheduler } from '../../../core/ports/scheduler.ts';
 import { ErrorBodySchema } from '../wire/error-body.ts';
+import type { InFlightLimit } from './in-flight-limit.ts';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -22,6 +23,8 @@ export interface HttpSettings {
   readonly userAgent: string | undefined;
   /** The per-call timeout's timer. */
   readonly scheduler: Scheduler;
+  /** Exchanges in flight at once (a waiting call's timeout runs). */
+  readonly limit: InFlightLimit;
 }
 
 export type QueryValue = string | number | boolean | undefined;
@@ -88,26 +91,22 @@ export async function httpRequest<S extends z.ZodType | undefined>(
     if (call.jwt !== undefined) headers.Authorization = `Bearer ${call.jwt}`;
     if (settings.userAgent !== undefined) headers['User-Agent'] = settings.userAgent;
 
-    let response: Response;
-    try {
-      response = await settings.fetch(buildUrl(settings.baseUrl, call.path, call.query), {
-        method: call.method,
-        headers,
-        ...(call.body !== undefined ? { body: JSON.stringify(call.body) } : {}),
-        signal: controller.signal,
-        // Never follow: the JWT must not travel to another URL. A 3xx surfaces as a permanent GenesysApiError.
-        redirect: 'manual',
+    // The exchange holds a connection until its body is read: that is what the limit counts.
+    const { response, text } = await settings.limit
+      .run(controller.signal, async () => {
+        const response = await settings.fetch(buildUrl(settings.baseUrl, call.path, call.query), {
+          method: call.method,
+          headers,
+          ...(call.body !== undefined ? { body: JSON.stringify(call.body) } : {}),
+          signal: controller.signal,
+          // Never follow: the JWT must not travel to another URL. A 3xx surfaces as a permanent GenesysApiError.
+          redirect: 'manual',
+        });
+        return { response, text: await response.text() };
+      })
+      .catch((err: unknown) => {
+        throw failure(err);
       });
-    } catch (err) {
-      throw failure(err);
-    }
-
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (err) {
-      throw failure(err);
-    }
 
     const correlationId = response.headers.get('inin-correlation-id') ?? undefined;
     if (!response.ok) throw apiError(operation, response, text, correlationId, call.jwt);
