@@ -9,10 +9,19 @@
 // request timeouts stay on the precise Scheduler. The interval runs only while timers are pending.
 import type { Scheduler, TimerHandle } from '../core/ports/scheduler.ts';
 
-interface Entry {
-  readonly fn: () => void;
+/** A pending timer, and its own handle: one small object per timer, no closure. */
+class Entry implements TimerHandle {
   /** Index of the bucket it is in; undefined once fired or cancelled. */
-  tick: number | undefined;
+  tick: number | undefined = undefined;
+
+  constructor(
+    readonly wheel: TimerWheel,
+    public fn: () => void,
+  ) {}
+
+  cancel(): void {
+    this.wheel.remove(this);
+  }
 }
 
 export class TimerWheel implements Scheduler {
@@ -39,24 +48,22 @@ export class TimerWheel implements Scheduler {
   }
 
   after(ms: number, fn: () => void): TimerHandle {
-    const entry: Entry = { fn, tick: undefined };
+    const entry = new Entry(this, fn);
     this.#add(entry, this.#now() + Math.max(0, ms));
-    return { cancel: () => this.#remove(entry) };
+    return entry;
   }
 
   every(ms: number, fn: () => void): TimerHandle {
     const period = Math.max(1, ms);
     let due = this.#now() + period;
-    const entry: Entry = {
-      fn: () => {
-        due = Math.max(due + period, this.#now());
-        this.#add(entry, due);
-        fn();
-      },
-      tick: undefined,
+    const entry = new Entry(this, fn);
+    entry.fn = () => {
+      due = Math.max(due + period, this.#now());
+      this.#add(entry, due);
+      fn();
     };
     this.#add(entry, due);
-    return { cancel: () => this.#remove(entry) };
+    return entry;
   }
 
   #add(entry: Entry, dueAt: number): void {
@@ -73,7 +80,8 @@ export class TimerWheel implements Scheduler {
     this.#interval ??= this.#base.every(this.#tickMs, () => this.#turn());
   }
 
-  #remove(entry: Entry): void {
+  /** Cancels a pending timer (its handle's `cancel`); a no-op once fired or cancelled. */
+  remove(entry: Entry): void {
     if (entry.tick === undefined) return;
     const bucket = this.#buckets.get(entry.tick);
     bucket?.delete(entry);

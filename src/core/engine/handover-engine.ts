@@ -19,7 +19,7 @@ import { errorCode, retryableProviderError, toFailure } from './errors.ts';
 import { HandoverUnits, type Committed } from './handover-units.ts';
 import { IdleSweeper } from './idle-sweeper.ts';
 import { OutboundSender } from './outbound-sender.ts';
-import { ProviderSession } from './provider-session.ts';
+import { ProviderSession, type ProviderSessionDeps } from './provider-session.ts';
 import { settlesWithin } from './settles-within.ts';
 
 /** Genesys guidance: send a typing pulse at most once every 3 s (protocol §5.7). */
@@ -75,6 +75,7 @@ export class HandoverEngine {
   readonly #activity = new ActivityMonitor();
   readonly #sweeper: IdleSweeper;
   readonly #sessions = new Map<string, ProviderSession>();
+  #sessionDeps: ProviderSessionDeps | undefined;
   readonly #bringingUp = new Map<string, Promise<void>>();
   readonly #typingAt = new Map<string, number>();
   /** Endpoint of each tracked handover, for the idle limits the sweeper checks synchronously. */
@@ -337,7 +338,8 @@ export class HandoverEngine {
   #sessionFor(id: string, provider: HandoverProvider, ref: ProviderRef): ProviderSession {
     let session = this.#sessions.get(id);
     if (!session) {
-      session = new ProviderSession(id, provider, ref, {
+      // One deps object for every session (not one with two closures per live handover).
+      this.#sessionDeps ??= {
         units: this.units,
         transcript: this.#d.store.transcript,
         clock: this.#d.clock,
@@ -348,7 +350,8 @@ export class HandoverEngine {
         signal: this.#stop.signal,
         onLost: (hid, reason) => void this.#onLost(hid, reason),
         onRefused: (hid, err) => void this.#onReadRefused(hid, toFailure(err)),
-      });
+      };
+      session = new ProviderSession(id, provider, ref, this.#sessionDeps);
       this.#sessions.set(id, session);
     }
     return session;

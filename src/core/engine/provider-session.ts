@@ -22,6 +22,7 @@
 import { childController, releaseChild } from '../concurrency/stop-fanout.ts';
 import type { Logger } from '../ports/logger.ts';
 import type {
+  AttachmentHandlers,
   Connection,
   AttachmentState,
   HandoverProvider,
@@ -84,7 +85,7 @@ export interface ProviderSessionDeps {
   readonly onRefused: (handoverId: string, err: ProviderError) => void;
 }
 
-export class ProviderSession {
+export class ProviderSession implements AttachmentHandlers {
   readonly id: string;
   readonly #provider: HandoverProvider;
   readonly #ref: ProviderRef;
@@ -109,21 +110,24 @@ export class ProviderSession {
     this.#ref = ref;
     this.#d = deps;
     const windowMs = provider.webhook?.reorderWindowMs ?? 0;
-    this.#pen =
-      windowMs > 0 ? new ReorderPen<Arrival>(windowMs, deps, (a) => this.#onEvent(a)) : undefined;
+    this.#pen = windowMs > 0 ? new ReorderPen<Arrival>(windowMs, deps, (a) => this.#onEvent(a)) : undefined;
     this.#abort = childController(deps.signal);
   }
 
   /** Opens the live stream; its first `open` starts the first catch-up (which also queues the chat). */
   async attach(): Promise<void> {
-    this.#attachment = await this.#provider.attach(
-      this.#ref,
-      {
-        onEvent: (event) => this.#admit({ event, pushed: false }).catch(() => undefined),
-        onState: (s, d) => this.#onState(s, d?.reason),
-      },
-      this.#abort.signal,
-    );
+    // The session is its own handler object: prototype methods, no closures per live handover.
+    this.#attachment = await this.#provider.attach(this.#ref, this, this.#abort.signal);
+  }
+
+  /** AttachmentHandlers: an event from the attachment, taken in order (never rejects). */
+  onEvent(event: ProviderEvent): Promise<void> {
+    return this.#admit({ event, pushed: false }).catch(() => undefined);
+  }
+
+  /** AttachmentHandlers: the attachment (re)opened, must resync, is reconnecting or was lost. */
+  onState(state: AttachmentState, detail?: { reason?: string }): void {
+    this.#onState(state, detail?.reason);
   }
 
   /**
