@@ -17,7 +17,7 @@ import { Inspector } from './inspector.ts';
 import { machine } from './machine.ts';
 import { CpuMeter, openFiles, rssBytes } from './procfs.ts';
 import { fmt, round } from './relay.ts';
-import type { Results, RowSpec } from './report.ts';
+import { forwardLeakWarnings, type Results, type RowSpec } from './report.ts';
 import {
   GatewayRelay,
   agentApi,
@@ -256,6 +256,7 @@ async function measureGateway(): Promise<Side> {
   } finally {
     inspector.close();
     await gw.close().catch(() => undefined);
+    forwardLeakWarnings('gateway', gw.process.output());
     await world.close();
   }
 }
