@@ -10,7 +10,7 @@ import {
   GenesysTimeoutError,
 } from '../errors.ts';
 import { parseRetryAfter } from '../../../core/retry/retry-after.ts';
-import type { Scheduler } from '../../../core/ports/scheduler.ts';
+import type { Scheduler, TimerHandle } from '../../../core/ports/scheduler.ts';
 import { ErrorBodySchema } from '../wire/error-body.ts';
 import type { InFlightLimit } from './in-flight-limit.ts';
 
@@ -23,7 +23,7 @@ export interface HttpSettings {
   readonly userAgent: string | undefined;
   /** The per-call timeout's timer. */
   readonly scheduler: Scheduler;
-  /** Exchanges in flight at once (a waiting call's timeout runs). */
+  /** Exchanges in flight at once; the others wait in line (the timeout runs from their turn). */
   readonly limit: InFlightLimit;
 }
 
@@ -72,10 +72,7 @@ export async function httpRequest<S extends z.ZodType | undefined>(
   // One controller for both the caller's abort and our timeout; the timer covers reading the body.
   const controller = new AbortController();
   let timedOut = false;
-  const timer = settings.scheduler.after(timeoutMs, () => {
-    timedOut = true;
-    controller.abort();
-  });
+  let timer: TimerHandle | undefined;
   const onAbort = (): void => controller.abort();
   signal.addEventListener('abort', onAbort, { once: true });
 
@@ -91,9 +88,15 @@ export async function httpRequest<S extends z.ZodType | undefined>(
     if (call.jwt !== undefined) headers.Authorization = `Bearer ${call.jwt}`;
     if (settings.userAgent !== undefined) headers['User-Agent'] = settings.userAgent;
 
-    // The exchange holds a connection until its body is read: that is what the limit counts.
+    // The exchange holds a connection until its body is read: that is what the limit counts. The
+    // timeout starts with the exchange, not in the line: a call that waited its turn still gets its
+    // full time (else a burst times out in the line and its retries make the line longer).
     const { response, text } = await settings.limit
       .run(controller.signal, async () => {
+        timer = settings.scheduler.after(timeoutMs, () => {
+          timedOut = true;
+          controller.abort();
+        });
         const response = await settings.fetch(buildUrl(settings.baseUrl, call.path, call.query), {
           method: call.method,
           headers,
@@ -135,7 +138,7 @@ export async function httpRequest<S extends z.ZodType | undefined>(
     }
     return parsed.data as Result<S>;
   } finally {
-    timer.cancel();
+    timer?.cancel();
     signal.removeEventListener('abort', onAbort);
   }
 }
