@@ -9,6 +9,7 @@ import {
   GenesysResponseError,
   GenesysTimeoutError,
 } from '../errors.ts';
+import { childController, releaseChild } from '../../../core/concurrency/stop-fanout.ts';
 import { parseRetryAfter } from '../../../core/retry/retry-after.ts';
 import type { Scheduler, TimerHandle } from '../../../core/ports/scheduler.ts';
 import { ErrorBodySchema } from '../wire/error-body.ts';
@@ -70,11 +71,12 @@ export async function httpRequest<S extends z.ZodType | undefined>(
   const timeoutMs = call.timeoutMs ?? settings.timeoutMs;
 
   // One controller for both the caller's abort and our timeout; the timer covers reading the body.
-  const controller = new AbortController();
+  // It follows the caller's signal through the stop registry: callers share one signal (the
+  // engine's stop signal) across all their calls, and a listener each on it was O(calls in flight)
+  // per add and remove, and past 10 a MaxListenersExceededWarning.
+  const controller = childController(signal);
   let timedOut = false;
   let timer: TimerHandle | undefined;
-  const onAbort = (): void => controller.abort();
-  signal.addEventListener('abort', onAbort, { once: true });
 
   const failure = (cause: unknown): Error => {
     if (signal.aborted) return new GenesysAbortedError(operation);
@@ -139,7 +141,7 @@ export async function httpRequest<S extends z.ZodType | undefined>(
     return parsed.data as Result<S>;
   } finally {
     timer?.cancel();
-    signal.removeEventListener('abort', onAbort);
+    releaseChild(signal, controller);
   }
 }
 
