@@ -119,6 +119,11 @@ export class GatewayRelay implements Relay {
     await this.#api('POST', `/v1/handovers/${id}/messages`, { text });
   }
 
+  /** The customer leaves (POST /v1/handovers/:id/end). */
+  async end(id: string): Promise<void> {
+    await this.#api('POST', `/v1/handovers/${id}/end`);
+  }
+
   async kill9(): Promise<void> {
     await this.process.kill9();
   }

@@ -25,7 +25,7 @@ import { HandoverUnits, type Committed } from './handover-units.ts';
 import { IdleSweeper } from './idle-sweeper.ts';
 import { SOLE_OWNERSHIP, type Ownership } from './lease-keeper.ts';
 import { OutboundSender } from './outbound-sender.ts';
-import { ProviderSession } from './provider-session.ts';
+import { ProviderSession, type ProviderSessionDeps } from './provider-session.ts';
 import { settlesWithin } from './settles-within.ts';
 
 /** Genesys guidance: send a typing pulse at most once every 3 s (protocol §5.7). */
@@ -83,6 +83,7 @@ export class HandoverEngine {
   readonly #activity = new ActivityMonitor();
   readonly #sweeper: IdleSweeper;
   readonly #sessions = new Map<string, ProviderSession>();
+  #sessionDeps: ProviderSessionDeps | undefined;
   readonly #bringingUp = new Map<string, Promise<void>>();
   readonly #typingAt = new Map<string, number>();
   /** Endpoint of each tracked handover, for the idle limits the sweeper checks synchronously. */
@@ -473,7 +474,8 @@ export class HandoverEngine {
   #sessionFor(id: string, provider: HandoverProvider, ref: ProviderRef): ProviderSession {
     let session = this.#sessions.get(id);
     if (!session) {
-      session = new ProviderSession(id, provider, ref, {
+      // One deps object for every session (not one with two closures per live handover).
+      this.#sessionDeps ??= {
         units: this.units,
         transcript: this.#d.store.transcript,
         clock: this.#d.clock,
@@ -484,7 +486,8 @@ export class HandoverEngine {
         signal: this.#stop.signal,
         onLost: (hid, reason) => void this.#onLost(hid, reason),
         onRefused: (hid, err) => void this.#onReadRefused(hid, toFailure(err)),
-      });
+      };
+      session = new ProviderSession(id, provider, ref, this.#sessionDeps);
       this.#sessions.set(id, session);
     }
     return session;

@@ -25,7 +25,10 @@ import {
   type WebChatTyping,
 } from '../wire/message.ts';
 import { historyQueryParams, nextHistoryQuery, type HistoryQuery } from './history-cursor.ts';
+import { DEFAULT_MAX_IN_FLIGHT, InFlightLimit } from './in-flight-limit.ts';
 import { httpRequest, type FetchLike, type HttpCall, type HttpSettings } from './http-request.ts';
+import type { Scheduler } from '../../../core/ports/scheduler.ts';
+import { plainTimers } from '../support/plain-timers.ts';
 
 export interface GuestChatRestClientOptions {
   /**
@@ -39,6 +42,10 @@ export interface GuestChatRestClientOptions {
   readonly timeoutMs?: number;
   /** `User-Agent` header. Default: none (fetch's own). */
   readonly userAgent?: string;
+  /** Timers of the per-request timeout. Default: real timers that keep the process alive. */
+  readonly scheduler?: Scheduler;
+  /** Requests in flight at once (each holds a connection); the others wait. Default 32. */
+  readonly maxInFlight?: number;
 }
 
 /** Per-call options: every call is abortable and may override the timeout. */
@@ -85,6 +92,8 @@ export class GuestChatRestClient {
       fetch: options.fetch ?? ((input, init) => fetch(input, init)),
       timeoutMs,
       userAgent: options.userAgent,
+      scheduler: options.scheduler ?? plainTimers,
+      limit: new InFlightLimit(options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT),
     };
   }
 
