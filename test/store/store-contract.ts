@@ -7,6 +7,7 @@ import { commitContract } from './contract/commit.ts';
 import { createContract } from './contract/create.ts';
 import { eventsContract } from './contract/events.ts';
 import { listingContract } from './contract/listing.ts';
+import { nastyStringsContract } from './contract/nasty-strings.ts';
 import { outboxContract } from './contract/outbox.ts';
 import { transcriptContract } from './contract/transcript.ts';
 
@@ -20,5 +21,6 @@ export function runStoreContract(name: string, makeStore: StoreFactory): void {
     transcriptContract(makeStore);
     eventsContract(makeStore);
     outboxContract(makeStore);
+    nastyStringsContract(makeStore);
   });
 }

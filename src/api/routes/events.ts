@@ -4,7 +4,7 @@ import type { EventFeed } from '../../core/services/event-feed.ts';
 import type { HandoverEvent } from '../../core/model/events.ts';
 import type { HandoverService } from '../../core/services/handover-service.ts';
 import { SSE_HEADERS, writeEventStream } from '../sse/write-event-stream.ts';
-import { errorResponse, handoverIdParams } from '../schemas.ts';
+import { errorResponse, handoverIdParams, lastEventIdHeaders } from '../schemas.ts';
 import { authorisedHandover } from './handovers.ts';
 
 export interface EventRoutesDeps {
@@ -28,7 +28,8 @@ export const eventRoutes =
           description: `Content type ${SSE_HEADERS['content-type']}. Each event has \`id\` (the event id), \`event\` (its type) and \`data\` (the event JSON, as in webhooks). The stream ends after handover.ended or handover.failed.`,
           security: [{ apiKey: [] }],
           params: handoverIdParams,
-          response: { 401: errorResponse, 403: errorResponse, 404: errorResponse },
+          headers: lastEventIdHeaders,
+          response: { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse },
         },
       },
       async (req, reply) => {
