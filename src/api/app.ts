@@ -1,4 +1,5 @@
 // The bot-facing HTTP application: /v1 (API-key auth), /docs (OpenAPI), /healthz, /readyz, /metrics.
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -15,6 +16,11 @@ import type { HandoverService } from '../core/services/handover-service.ts';
 import type { GatewayMetrics } from '../observability/metrics.ts';
 import type { ApiKeyAuthenticator } from './auth.ts';
 import { installErrorHandling } from './error-handler.ts';
+import { OpenHandoverQuota } from './limits/open-handovers.ts';
+import { PresenceBudget } from './limits/presence-budget.ts';
+import { StreamSlots } from './limits/stream-slots.ts';
+import { GatewayError } from '../core/errors.ts';
+import { isTerminal } from '../core/model/handover.ts';
 import { deadLetterRoutes } from './routes/dead-letters.ts';
 import { eventRoutes } from './routes/events.ts';
 import { handoverRoutes } from './routes/handovers.ts';
@@ -42,6 +48,12 @@ export interface ApiDeps {
   /** The contact centers' routes into the gateway (Open Messaging webhooks). */
   readonly providerWebhooks: Omit<ProviderWebhookDeps, 'shutdownSignal'>;
   readonly version: string;
+  /** Unended handovers an endpoint may have at once (all keys together). */
+  readonly endpointOpenHandovers: (endpointId: string) => number;
+  /** Handovers open before this process started, counted against their endpoint's limit. */
+  readonly openAtStart?: () => Promise<readonly { readonly id: string; readonly endpointId: string }[]>;
+  /** Presence notices per handover: after a burst of 5, one per this many ms (default 3,000). */
+  readonly presenceIntervalMs?: number;
   readonly sseKeepAliveMs?: number;
   /** Each event an SSE stream wrote (delivery receipts to the contact center). */
   readonly onSseWritten?: (event: HandoverEvent) => void;
@@ -115,6 +127,19 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
   );
 
+  const openHandovers = new OpenHandoverQuota(async (id) => {
+    try {
+      return !isTerminal((await deps.service.get(id)).state);
+    } catch (err) {
+      if (err instanceof GatewayError && err.code === 'HANDOVER_NOT_FOUND') return false;
+      throw err;
+    }
+  });
+  for (const h of (await deps.openAtStart?.()) ?? []) openHandovers.adopt(h.id, h.endpointId);
+  const presence = new PresenceBudget(
+    deps.presenceIntervalMs === undefined ? {} : { intervalMs: deps.presenceIntervalMs },
+  );
+
   await app.register(
     async (v1) => {
       v1.addHook('onRequest', (req, _reply, done) => {
@@ -125,12 +150,28 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
           done(err as Error);
         }
       });
-      await v1.register(handoverRoutes({ service: deps.service }));
+      // Per API key, after authentication and before the body is read: a flood costs no parsing.
+      await v1.register(fastifyRateLimit, {
+        hook: 'preParsing',
+        timeWindow: 1000,
+        max: (req) => req.principal.limits.requestsPerSecond,
+        keyGenerator: (req) => req.principal.id,
+        errorResponseBuilder: () => new GatewayError('RATE_LIMITED'),
+      });
+      await v1.register(
+        handoverRoutes({
+          service: deps.service,
+          openHandovers,
+          endpointOpenHandovers: deps.endpointOpenHandovers,
+          presence,
+        }),
+      );
       await v1.register(deadLetterRoutes({ deadLetters: deps.deadLetters }));
       await v1.register(
         eventRoutes({
           service: deps.service,
           feed: deps.feed,
+          streams: new StreamSlots(),
           shutdownSignal: deps.shutdownSignal,
           ...(deps.sseKeepAliveMs === undefined ? {} : { keepAliveMs: deps.sseKeepAliveMs }),
           ...(deps.onSseWritten === undefined ? {} : { onWritten: deps.onSseWritten }),

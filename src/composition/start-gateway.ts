@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger as PinoLogger } from 'pino';
 import { buildApi } from '../api/app.ts';
 import { ApiKeyAuthenticator } from '../api/auth.ts';
-import type { EndpointConfig, GatewayConfig } from '../config/schema.ts';
+import { keyLimitsOf, type EndpointConfig, type GatewayConfig } from '../config/schema.ts';
 import { HandoverEngine, type EngineLimits } from '../core/engine/handover-engine.ts';
 import { isTerminal } from '../core/model/handover.ts';
 import type { EndpointPolicy } from '../core/model/endpoint-policy.ts';
@@ -33,6 +33,8 @@ export interface GatewayTuning extends ProviderTuning {
   readonly webhookPollMs?: number;
   readonly webhookRetry?: Partial<WebhookRetryPolicy>;
   readonly sseKeepAliveMs?: number;
+  /** Presence notices per handover: after a burst of 5, one per this many ms (default 3,000). */
+  readonly presenceIntervalMs?: number;
   readonly clock?: Clock;
   readonly scheduler?: Scheduler;
   readonly random?: Random;
@@ -156,7 +158,10 @@ export async function startGateway(
     service,
     feed,
     deadLetters,
-    auth: new ApiKeyAuthenticator(config.apiKeys),
+    auth: new ApiKeyAuthenticator(config.apiKeys.map((k) => ({ ...k, limits: keyLimitsOf(config, k) }))),
+    endpointOpenHandovers: (id) =>
+      config.endpoints.find((e) => e.id === id)?.maxOpenHandovers ?? Number.POSITIVE_INFINITY,
+    openAtStart: async () => (await store.handovers.listUnended()).map((r) => r.handover),
     metrics,
     logger: logger.child({ component: 'api' }),
     shutdownSignal: shutdown.signal,
@@ -171,6 +176,7 @@ export async function startGateway(
     onSseWritten: (event) => void receipts.settled(event, 'delivered'),
     version: packageVersion(),
     ...(tuning.sseKeepAliveMs === undefined ? {} : { sseKeepAliveMs: tuning.sseKeepAliveMs }),
+    ...(tuning.presenceIntervalMs === undefined ? {} : { presenceIntervalMs: tuning.presenceIntervalMs }),
   });
   const address = await api.listen({ host: config.server.host, port: config.server.port });
   dispatcher.start();

@@ -119,6 +119,8 @@ const endpointBase = z
      */
     queue: z.string().min(1).max(200),
     defaults: routingDefaults.default({ skills: [], customAttributes: {} }),
+    /** Unended handovers of this endpoint (all keys together); another start gets 429 LIMIT_REACHED. */
+    maxOpenHandovers: z.number().int().min(1).max(1_000_000).default(5000),
     /** Shown to the agent when the bot gives no customer display name. */
     guestDisplayName: z.string().min(1).max(100).default('Customer'),
     webhook: z
@@ -173,6 +175,42 @@ export const endpointSchema = z.discriminatedUnion('provider', [
     .strict(),
 ]);
 
+/**
+ * What one API key may use (docs/security.md, README "Limits"). `limits` sets them for every key;
+ * a key's own `limits` overrides any of them.
+ */
+const keyLimitFields = {
+  /** Requests per second (a window of 1 s per key); more get 429 RATE_LIMITED with Retry-After. */
+  requestsPerSecond: z.number().int().min(1).max(100_000),
+  /** Unended handovers this key started; another start gets 429 LIMIT_REACHED. */
+  openHandovers: z.number().int().min(1).max(1_000_000),
+  /** Open SSE streams of this key. */
+  sseStreams: z.number().int().min(1).max(100_000),
+  /** Open SSE streams of one handover (any key). */
+  sseStreamsPerHandover: z.number().int().min(1).max(1000),
+  /** Characters in one customer message text; longer is a 400 VALIDATION_FAILED. */
+  maxMessageLength: z.number().int().min(1).max(100_000),
+};
+export const DEFAULT_KEY_LIMITS = {
+  requestsPerSecond: 200,
+  openHandovers: 1000,
+  sseStreams: 1000,
+  sseStreamsPerHandover: 5,
+  maxMessageLength: 16_000,
+} as const;
+const keyLimits = z
+  .object({
+    requestsPerSecond: keyLimitFields.requestsPerSecond.default(DEFAULT_KEY_LIMITS.requestsPerSecond),
+    openHandovers: keyLimitFields.openHandovers.default(DEFAULT_KEY_LIMITS.openHandovers),
+    sseStreams: keyLimitFields.sseStreams.default(DEFAULT_KEY_LIMITS.sseStreams),
+    sseStreamsPerHandover: keyLimitFields.sseStreamsPerHandover.default(
+      DEFAULT_KEY_LIMITS.sseStreamsPerHandover,
+    ),
+    maxMessageLength: keyLimitFields.maxMessageLength.default(DEFAULT_KEY_LIMITS.maxMessageLength),
+  })
+  .strict();
+const keyLimitOverrides = z.object(keyLimitFields).partial().strict();
+
 export const apiKeySchema = z
   .object({
     name: z.string().min(1).max(100),
@@ -180,6 +218,8 @@ export const apiKeySchema = z
     key: z.string().min(24).max(200),
     /** Endpoint ids this key may act on; `"*"` for all. */
     endpoints: z.array(z.union([z.literal('*'), id])).min(1),
+    /** This key's own limits; each absent one is the top-level `limits` value. */
+    limits: keyLimitOverrides.optional(),
   })
   .strict();
 
@@ -258,6 +298,8 @@ export const configSchema = z
       })
       .strict()
       .default({ timeoutSeconds: 10, maxAgeSeconds: 24 * 3600, maxRetryDelaySeconds: 600 }),
+    /** Limits of every API key (each key may override them). */
+    limits: keyLimits.default(DEFAULT_KEY_LIMITS),
     apiKeys: z.array(apiKeySchema).min(1),
     endpoints: z.array(endpointSchema).min(1),
   })
@@ -302,6 +344,13 @@ export function crossCheck(raw: unknown): string[] {
 }
 
 export type GatewayConfig = z.infer<typeof configSchema>;
+export type KeyLimitsConfig = GatewayConfig['limits'];
+
+/** A key's limits: its own where it sets them, else the top-level `limits`. */
+export function keyLimitsOf(config: GatewayConfig, key: GatewayConfig['apiKeys'][number]): KeyLimitsConfig {
+  const own = Object.fromEntries(Object.entries(key.limits ?? {}).filter(([, v]) => v !== undefined));
+  return { ...config.limits, ...own };
+}
 export type EndpointConfig = z.infer<typeof endpointSchema>;
 export type GuestChatEndpointConfig = Extract<EndpointConfig, { provider: 'genesys-guest-chat' }>;
 export type OpenMessagingEndpointConfig = Extract<EndpointConfig, { provider: 'genesys-open-messaging' }>;

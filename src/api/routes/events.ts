@@ -6,10 +6,13 @@ import type { HandoverService } from '../../core/services/handover-service.ts';
 import { SSE_HEADERS, writeEventStream } from '../sse/write-event-stream.ts';
 import { errorResponse, handoverIdParams, lastEventIdHeaders } from '../schemas.ts';
 import { authorisedHandover } from './handovers.ts';
+import type { StreamSlots } from '../limits/stream-slots.ts';
 
 export interface EventRoutesDeps {
   readonly service: HandoverService;
   readonly feed: EventFeed;
+  /** Open streams per API key and per handover. */
+  readonly streams: StreamSlots;
   /** Aborted when the gateway shuts down, so open streams end and the server can close. */
   readonly shutdownSignal: AbortSignal;
   readonly keepAliveMs?: number;
@@ -29,12 +32,23 @@ export const eventRoutes =
           security: [{ apiKey: [] }],
           params: handoverIdParams,
           headers: lastEventIdHeaders,
-          response: { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse },
+          response: {
+            400: errorResponse,
+            401: errorResponse,
+            403: errorResponse,
+            404: errorResponse,
+            429: errorResponse,
+          },
         },
       },
       async (req, reply) => {
         const id = req.params.id;
         await authorisedHandover(deps.service, req.principal, id);
+        const { limits } = req.principal;
+        const giveBack = deps.streams.take(
+          { id: req.principal.id, max: limits.sseStreams },
+          { id, max: limits.sseStreamsPerHandover },
+        );
         const controller = new AbortController();
         const abort = (): void => controller.abort();
         req.raw.on('close', abort);
@@ -53,6 +67,7 @@ export const eventRoutes =
             logger: req.log,
           });
         } finally {
+          giveBack();
           req.raw.off('close', abort);
           deps.shutdownSignal.removeEventListener('abort', abort);
           if (!reply.raw.writableEnded) reply.raw.end();
