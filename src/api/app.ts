@@ -55,20 +55,41 @@ export interface ApiDeps {
   /** Presence notices per handover: after a burst of 5, one per this many ms (default 3,000). */
   readonly presenceIntervalMs?: number;
   readonly sseKeepAliveMs?: number;
+  /** Timeouts and the connection cap of the HTTP server (Fastify's defaults switch Node's off). */
+  readonly server?: ServerLimits;
   /** Each event an SSE stream wrote (delivery receipts to the contact center). */
   readonly onSseWritten?: (event: HandoverEvent) => void;
 }
+
+export interface ServerLimits {
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly maxConnections: number;
+}
+
+/** Node checks the header and request deadlines this often (its default, 30 s, lets a slow client stay 30 s longer). */
+const DEADLINE_CHECK_MS = 1_000;
 
 /** 1 MiB: a bot transcript of 1,000 lines fits; anything larger is a 413 BODY_TOO_LARGE. */
 const BODY_LIMIT = 1024 * 1024;
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const limits = deps.server;
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: BODY_LIMIT,
+    ...(limits
+      ? {
+          requestTimeout: limits.requestTimeoutMs,
+          keepAliveTimeout: limits.keepAliveTimeoutMs,
+          http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: DEADLINE_CHECK_MS },
+        }
+      : {}),
     // Ids in routes are UUIDs; bigger params are garbage.
     routerOptions: { maxParamLength: 200 },
   }).withTypeProvider<ZodTypeProvider>();
+  if (limits) app.server.maxConnections = limits.maxConnections;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);

@@ -159,6 +159,12 @@ export async function startGateway(
     feed,
     deadLetters,
     auth: new ApiKeyAuthenticator(config.apiKeys.map((k) => ({ ...k, limits: keyLimitsOf(config, k) }))),
+    server: {
+      headersTimeoutMs: config.server.headersTimeoutSeconds * 1000,
+      requestTimeoutMs: config.server.requestTimeoutSeconds * 1000,
+      keepAliveTimeoutMs: config.server.keepAliveTimeoutSeconds * 1000,
+      maxConnections: config.server.maxConnections,
+    },
     endpointOpenHandovers: (id) =>
       config.endpoints.find((e) => e.id === id)?.maxOpenHandovers ?? Number.POSITIVE_INFINITY,
     openAtStart: async () => (await store.handovers.listUnended()).map((r) => r.handover),

@@ -211,6 +211,14 @@ const keyLimits = z
   .strict();
 const keyLimitOverrides = z.object(keyLimitFields).partial().strict();
 
+/** The HTTP server's timeouts and connection cap (docs/security.md). */
+export const SERVER_DEFAULTS = {
+  headersTimeoutSeconds: 10,
+  requestTimeoutSeconds: 30,
+  keepAliveTimeoutSeconds: 5,
+  maxConnections: 10_000,
+} as const;
+
 export const apiKeySchema = z
   .object({
     name: z.string().min(1).max(100),
@@ -238,9 +246,26 @@ export const configSchema = z
         instanceId: z.string().min(1).max(100).optional(),
         /** A graceful stop (SIGTERM) finishes within this many seconds, then the process exits 0. */
         shutdownTimeoutSeconds: z.number().int().min(1).max(300).default(10),
+        /** A request's headers must arrive within this many seconds of the connection (slow-header attacks). */
+        headersTimeoutSeconds: z.number().min(1).max(300).default(SERVER_DEFAULTS.headersTimeoutSeconds),
+        /** A whole request, body included, must arrive within this many seconds (slow bodies). */
+        requestTimeoutSeconds: z.number().min(1).max(3600).default(SERVER_DEFAULTS.requestTimeoutSeconds),
+        /** An idle kept-alive connection is closed after this many seconds. */
+        keepAliveTimeoutSeconds: z.number().min(1).max(600).default(SERVER_DEFAULTS.keepAliveTimeoutSeconds),
+        /** Open connections at most (SSE streams included); more are closed on arrival. */
+        maxConnections: z.number().int().min(1).max(1_000_000).default(SERVER_DEFAULTS.maxConnections),
       })
       .strict()
-      .default({ host: '127.0.0.1', port: 8080, logLevel: 'info', shutdownTimeoutSeconds: 10 }),
+      .refine((s) => s.headersTimeoutSeconds <= s.requestTimeoutSeconds, {
+        error: 'headersTimeoutSeconds must not exceed requestTimeoutSeconds',
+      })
+      .default({
+        host: '127.0.0.1',
+        port: 8080,
+        logLevel: 'info',
+        shutdownTimeoutSeconds: 10,
+        ...SERVER_DEFAULTS,
+      }),
     /** How handovers end and start (see docs/reliability.md). */
     handovers: z
       .object({

@@ -2,7 +2,7 @@
 // route tests with `app.inject` — the wiring start-gateway.ts does, minus the network and processes.
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
-import { buildApi } from '../../src/api/app.ts';
+import { buildApi, type ServerLimits } from '../../src/api/app.ts';
 import { ApiKeyAuthenticator } from '../../src/api/auth.ts';
 import type { KeyLimits } from '../../src/api/limits/key-limits.ts';
 import { DEFAULT_KEY_LIMITS } from '../../src/config/schema.ts';
@@ -17,6 +17,7 @@ export interface RigApiOptions {
   readonly limits?: Partial<KeyLimits>;
   readonly endpointOpenHandovers?: number;
   readonly presenceIntervalMs?: number;
+  readonly server?: ServerLimits;
 }
 
 export function rigApi(rig: CoreRig, options: RigApiOptions = {}): Promise<FastifyInstance> {
@@ -42,6 +43,7 @@ export function rigApi(rig: CoreRig, options: RigApiOptions = {}): Promise<Fasti
     ]),
     endpointOpenHandovers: () => options.endpointOpenHandovers ?? 1000,
     ...(options.presenceIntervalMs === undefined ? {} : { presenceIntervalMs: options.presenceIntervalMs }),
+    ...(options.server === undefined ? {} : { server: options.server }),
     metrics: new GatewayMetrics(() => rig.store.handovers.countByState()),
     logger: pino({ level: 'silent' }),
     shutdownSignal: new AbortController().signal,
