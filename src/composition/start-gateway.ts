@@ -16,6 +16,7 @@ import { DeadLetterService } from '../core/services/dead-letter-service.ts';
 import { EventFeed } from '../core/services/event-feed.ts';
 import { HandoverService } from '../core/services/handover-service.ts';
 import { ReceiptService } from '../core/services/receipt-service.ts';
+import { RetentionService } from '../core/services/retention-service.ts';
 import { InProcessNotifier } from '../delivery/in-process-notifier.ts';
 import { WebhookDispatcher, type WebhookRetryPolicy } from '../delivery/webhook/dispatcher.ts';
 import { GatewayMetrics } from '../observability/metrics.ts';
@@ -186,6 +187,10 @@ export async function startGateway(
   });
   const address = await api.listen({ host: config.server.host, port: config.server.port });
   dispatcher.start();
+  const days = config.retention.endedHandoverDays;
+  const retention =
+    days === null ? undefined : new RetentionService({ retention: store.retention, clock, logger, days });
+  retention?.start(scheduler, config.retention.purgeIntervalMinutes * 60_000);
   void checks.start();
   const resumed = await engine.resume();
   ready = true;
@@ -203,7 +208,7 @@ export async function startGateway(
         // SSE streams end; new requests get 503 SHUTTING_DOWN while sends in flight finish.
         shutdown.abort();
         checks.stop();
-        await Promise.all([engine.shutdown(budgetMs * 0.6), dispatcher.stop()]);
+        await Promise.all([engine.shutdown(budgetMs * 0.6), dispatcher.stop(), retention?.stop()]);
         await Promise.allSettled([...providers.values()].flatMap((p) => (p.close ? [p.close()] : [])));
         await closeApi(api.server, () => api.close());
         await store.close();

@@ -323,6 +323,20 @@ export const configSchema = z
       })
       .strict()
       .default({ timeoutSeconds: 10, maxAgeSeconds: 24 * 3600, maxRetryDelaySeconds: 600 }),
+    /** How long ended handovers are kept (docs/security.md): then deleted with transcript, events and outbox. */
+    retention: z
+      .object({
+        /** Days after a handover ended (or failed); `null` keeps everything forever. */
+        endedHandoverDays: z.number().min(0.001).max(36_500).nullable().default(30),
+        /** How often the gateway purges, in minutes. */
+        purgeIntervalMinutes: z
+          .number()
+          .min(1)
+          .max(7 * 24 * 60)
+          .default(60),
+      })
+      .strict()
+      .default({ endedHandoverDays: 30, purgeIntervalMinutes: 60 }),
     /** Limits of every API key (each key may override them). */
     limits: keyLimits.default(DEFAULT_KEY_LIMITS),
     apiKeys: z.array(apiKeySchema).min(1),

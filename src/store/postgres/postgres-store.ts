@@ -12,6 +12,7 @@ import type {
   HandoverRecord,
   HandoverRepository,
   NewHandover,
+  RetentionRepository,
   Store,
   TranscriptRepository,
 } from '../../core/ports/store/index.ts';
@@ -28,6 +29,7 @@ import { HandoverQueries } from './handover-queries.ts';
 import { applyMigrations } from './migrate.ts';
 import { postgresMigrations } from './migrations.ts';
 import { OutboxQueries } from './outbox-queries.ts';
+import { postgresRetention } from './retention-queries.ts';
 import { inTransaction } from './transaction.ts';
 import type { Sql } from './transaction.ts';
 import { TranscriptQueries } from './transcript-queries.ts';
@@ -56,6 +58,7 @@ export class PostgresStore implements Store {
   readonly handovers: HandoverRepository;
   readonly transcript: TranscriptRepository;
   readonly events: EventLog;
+  readonly retention: RetentionRepository;
   readonly #pool: pg.Pool;
   readonly #schema: string | undefined;
   readonly #q: Queries;
@@ -73,6 +76,7 @@ export class PostgresStore implements Store {
     this.#schema = options.schema;
     this.#pool = createPool(options);
     this.#q = new Queries(this.#pool);
+    this.retention = postgresRetention(this.#pool);
     const q = this.#q;
     const write = <T>(work: (tx: Queries) => Promise<T>): Promise<T> =>
       inTransaction(this.#pool, (client) => work(new Queries(client)));

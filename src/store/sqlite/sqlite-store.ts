@@ -9,6 +9,7 @@ import type {
   EventLog,
   HandoverRepository,
   NewHandover,
+  RetentionRepository,
   Store,
   TranscriptRepository,
 } from '../../core/ports/store/index.ts';
@@ -18,6 +19,7 @@ import { toHandoverFilter } from '../handover-filter.ts';
 import { assertLimit } from '../limits.ts';
 import { toPage } from '../page-cursor.ts';
 import { openDatabase, type SqliteOptions } from './connection.ts';
+import { sqliteRetention } from './retention-queries.ts';
 import { EventQueries } from './event-queries.ts';
 import { HandoverQueries } from './handover-queries.ts';
 import { applyMigrations } from './migrate.ts';
@@ -32,6 +34,7 @@ export class SqliteStore implements Store {
   readonly handovers: HandoverRepository;
   readonly transcript: TranscriptRepository;
   readonly events: EventLog;
+  readonly retention: RetentionRepository;
   readonly #db: Database.Database;
 
   /** Opens (and creates) the database; call `migrate()` before anything else. */
@@ -43,6 +46,7 @@ export class SqliteStore implements Store {
     const transcript = new TranscriptQueries(sql);
     const outbox = new OutboxQueries(sql);
     const write = <T>(work: () => T): T => this.#db.transaction(work).immediate();
+    this.retention = sqliteRetention(this.#db);
 
     /** Events (+ outbox rows), transcript lines and outbound settlements of a change, in its transaction. */
     const append = (
