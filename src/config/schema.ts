@@ -2,6 +2,7 @@
 // every problem listed (see load.ts). Durations are in seconds unless the name says otherwise.
 import { z } from 'zod';
 import { GENESYS_CLOUD_REGIONS } from '../providers/genesys-cloud/regions.ts';
+import { urlProblems } from './url-checks.ts';
 
 /** Region domains of Genesys Cloud (protocol doc §2.2). */
 export const GenesysRegions = [
@@ -339,10 +340,43 @@ export const configSchema = z
       .default({ endedHandoverDays: 30, purgeIntervalMinutes: 60 }),
     /** Limits of every API key (each key may override them). */
     limits: keyLimits.default(DEFAULT_KEY_LIMITS),
+    /** Upstream trust (docs/security.md). */
+    security: z
+      .object({
+        /** Plain http:// to hosts other than loopback (an emulator on another machine). Never in production. */
+        allowInsecureHttp: z.boolean().default(false),
+        /** Refuse webhook URLs naming private, link-local (cloud metadata) or loopback addresses. */
+        blockPrivateWebhookAddresses: z.boolean().default(false),
+      })
+      .strict()
+      .default({ allowInsecureHttp: false, blockPrivateWebhookAddresses: false }),
     apiKeys: z.array(apiKeySchema).min(1),
     endpoints: z.array(endpointSchema).min(1),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    const policy = {
+      allowInsecureHttp: config.security.allowInsecureHttp,
+      blockPrivateAddresses: config.security.blockPrivateWebhookAddresses,
+    };
+    config.endpoints.forEach((e, i) => {
+      const urls: (readonly [string, string | undefined, 'genesys' | 'webhook'])[] = [
+        ['webhook.url', e.webhook?.url, 'webhook'],
+        ['genesys.baseUrl', e.genesys.baseUrl, 'genesys'],
+        ...(e.provider === 'genesys-open-messaging'
+          ? ([
+              ['genesys.apiBaseUrl', e.genesys.apiBaseUrl, 'genesys'],
+              ['genesys.loginBaseUrl', e.genesys.loginBaseUrl, 'genesys'],
+            ] as const)
+          : []),
+      ];
+      for (const [path, url, kind] of urls) {
+        if (url === undefined) continue;
+        for (const message of urlProblems(url, policy, kind))
+          ctx.addIssue({ code: 'custom', path: ['endpoints', i, ...path.split('.')], message });
+      }
+    });
+  });
 
 /**
  * Checks across fields (duplicate ids, keys naming unknown endpoints). It reads the raw input, not

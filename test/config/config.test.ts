@@ -263,3 +263,65 @@ test('limits: documented defaults for every key, each overridable per key; an en
     bad.join('\n'),
   );
 });
+
+test('upstream URLs: https except loopback (or security.allowInsecureHttp), never user:pass@, private webhook hosts blocked on request', () => {
+  const withUrls = (webhook: string, base: string, security?: Record<string, unknown>) => ({
+    ...valid,
+    ...(security ? { security } : {}),
+    endpoints: [
+      {
+        ...valid.endpoints[0],
+        genesys: { baseUrl: base, organizationId: 'org', deploymentId: 'dep' },
+        webhook: { url: webhook, secrets: ['${HOOK_SECRET}'] },
+      },
+    ],
+  });
+  assert.doesNotThrow(() => parseConfig(withUrls('http://127.0.0.1:9/hook', 'http://localhost:8099'), env));
+  assert.doesNotThrow(() => parseConfig(withUrls('https://bot.example/hook', 'https://api.example'), env));
+  const plain = problems(() => parseConfig(withUrls('http://bot.example/hook', 'http://emu.example'), env));
+  assert.ok(
+    plain.some((p) => p.startsWith('endpoints.0.webhook.url: must be https://')),
+    plain.join('\n'),
+  );
+  assert.ok(
+    plain.some((p) => p.startsWith('endpoints.0.genesys.baseUrl: must be https://')),
+    plain.join('\n'),
+  );
+  assert.doesNotThrow(() =>
+    parseConfig(withUrls('http://bot.example/hook', 'http://emu.example', { allowInsecureHttp: true }), env),
+  );
+  const creds = problems(() =>
+    parseConfig(withUrls('https://u:p@bot.example/hook', 'https://api.example'), env),
+  );
+  assert.ok(
+    creds.some((p) => p.includes('user:password@')),
+    creds.join('\n'),
+  );
+  assert.ok(!creds.join('\n').includes('u:p@'), 'the URL itself is not echoed');
+  for (const host of [
+    '169.254.169.254',
+    '10.1.2.3',
+    '192.168.0.1',
+    '172.20.0.1',
+    '[fd00::1]',
+    '[fe80::1]',
+    'metadata.google.internal',
+  ]) {
+    const blocked = problems(() =>
+      parseConfig(
+        withUrls(`https://${host}/hook`, 'https://api.example', { blockPrivateWebhookAddresses: true }),
+        env,
+      ),
+    );
+    assert.ok(
+      blocked.some((p) => p.includes('private, link-local or metadata')),
+      `${host}: ${blocked.join('\n')}`,
+    );
+  }
+  assert.doesNotThrow(() =>
+    parseConfig(
+      withUrls('https://203.0.113.9/hook', 'https://api.example', { blockPrivateWebhookAddresses: true }),
+      env,
+    ),
+  );
+});

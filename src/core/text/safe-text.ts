@@ -58,3 +58,30 @@ export function toSafeJson(value: unknown): unknown {
 export function parseProviderJson(text: string): unknown {
   return toSafeJson(JSON.parse(text));
 }
+
+/** A bound for what a provider may make us store and copy into every event: longer text is cut. */
+export const TRUNCATION_MARK = '…';
+
+/** `text` cut to at most `max` characters (the mark included), never inside a surrogate pair. */
+export function capText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = max - TRUNCATION_MARK.length;
+  const last = text.charCodeAt(cut - 1);
+  if (last >= 0xd800 && last <= 0xdbff) cut -= 1;
+  return text.slice(0, cut) + TRUNCATION_MARK;
+}
+
+/**
+ * `text` when it is an absolute http(s) URL of at most 2,048 characters, else undefined: an avatar or
+ * a file link from a provider is shown or fetched by bots and pages — a `javascript:` or `data:` URL
+ * must not reach them.
+ */
+export function httpUrlOrUndefined(text: string | undefined): string | undefined {
+  if (text === undefined || text.length > 2048) return undefined;
+  try {
+    const url = new URL(text);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? text : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -25,6 +25,7 @@ import {
   type WebChatTyping,
 } from '../wire/message.ts';
 import { historyQueryParams, nextHistoryQuery, type HistoryQuery } from './history-cursor.ts';
+import { streamUriBelongs } from './stream-uri.ts';
 import { httpRequest, type FetchLike, type HttpCall, type HttpSettings } from './http-request.ts';
 
 export interface GuestChatRestClientOptions {
@@ -98,6 +99,13 @@ export class GuestChatRestClient {
       schema: CreateConversationResponseSchema,
       ...options,
     });
+    if (!streamUriBelongs(res.eventStreamUri, this.baseUrl))
+      // The URI is not named: it holds the JWT.
+      throw new GenesysResponseError({
+        operation: 'createConversation',
+        status: 200,
+        issues: ['eventStreamUri: not a wss:// URI on the configured Genesys environment'],
+      });
     return {
       conversationId: res.id,
       memberId: res.member.id,
