@@ -74,6 +74,14 @@ const DEADLINE_CHECK_MS = 1_000;
 /** 1 MiB: a bot transcript of 1,000 lines fits; anything larger is a 413 BODY_TOO_LARGE. */
 const BODY_LIMIT = 1024 * 1024;
 
+/** What a request log line says about a request: method and path, never the query string. */
+function requestWithoutQuery(req: { method?: string; url?: string }): { method?: string; url?: string } {
+  return {
+    ...(req.method === undefined ? {} : { method: req.method }),
+    ...(req.url === undefined ? {} : { url: req.url.split('?')[0] ?? '' }),
+  };
+}
+
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const limits = deps.server;
   const app = Fastify({
@@ -88,6 +96,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       : {}),
     // Ids in routes are UUIDs; bigger params are garbage.
     routerOptions: { maxParamLength: 200 },
+    // Request logs name the path only: query strings may carry customer data (a list filter, a cursor).
+    childLoggerFactory: (logger, bindings, opts) =>
+      logger.child(bindings, { ...opts, serializers: { ...opts.serializers, req: requestWithoutQuery } }),
   }).withTypeProvider<ZodTypeProvider>();
   if (limits) app.server.maxConnections = limits.maxConnections;
   app.setValidatorCompiler(validatorCompiler);
@@ -97,21 +108,17 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   // JSON only: a text/plain body is a 415 UNSUPPORTED_MEDIA_TYPE, not a string that fails the schema.
   app.removeContentTypeParser('text/plain');
   // Bots often POST /end or /typing with a JSON content type and no body: treat that as no body.
+  // Fastify's own JSON parser does the parsing, so its prototype-poisoning guard (`__proto__` and
+  // `constructor.prototype` keys are refused with a 400) stays on.
+  const fastifyJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') {
       done(null, undefined);
       return;
     }
-    try {
-      done(null, JSON.parse(text));
-    } catch {
-      done(
-        Object.assign(new Error('invalid JSON'), { code: 'FST_ERR_CTP_INVALID_JSON_BODY', statusCode: 400 }),
-        undefined,
-      );
-    }
+    fastifyJson(req, text, done);
   });
 
   await app.register(fastifySwagger, {
