@@ -118,7 +118,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       done(null, undefined);
       return;
     }
-    fastifyJson(req, text, done);
+    void fastifyJson(req, text, done);
   });
 
   await app.register(fastifySwagger, {
