@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import type { Logger as PinoLogger } from 'pino';
 import { buildApi } from '../api/app.ts';
 import { ApiKeyAuthenticator } from '../api/auth.ts';
-import type { EndpointConfig, GatewayConfig } from '../config/schema.ts';
+import { keyLimitsOf, type EndpointConfig, type GatewayConfig } from '../config/schema.ts';
 import { HandoverEngine, type EngineLimits } from '../core/engine/handover-engine.ts';
 import { LeaseKeeper } from '../core/engine/lease-keeper.ts';
 import { isTerminal } from '../core/model/handover.ts';
@@ -18,6 +18,7 @@ import { DeadLetterService } from '../core/services/dead-letter-service.ts';
 import { EventFeed } from '../core/services/event-feed.ts';
 import { HandoverService } from '../core/services/handover-service.ts';
 import { ReceiptService } from '../core/services/receipt-service.ts';
+import { RetentionService } from '../core/services/retention-service.ts';
 import { WebhookDispatcher, type WebhookRetryPolicy } from '../delivery/webhook/dispatcher.ts';
 import { GatewayMetrics } from '../observability/metrics.ts';
 import { systemClock, systemRandom, systemScheduler } from '../time/system-time.ts';
@@ -37,6 +38,8 @@ export interface GatewayTuning extends ProviderTuning {
   readonly webhookPollMs?: number;
   readonly webhookRetry?: Partial<WebhookRetryPolicy>;
   readonly sseKeepAliveMs?: number;
+  /** Presence notices per handover: after a burst of 5, one per this many ms (default 3,000). */
+  readonly presenceIntervalMs?: number;
   readonly clock?: Clock;
   readonly scheduler?: Scheduler;
   readonly random?: Random;
@@ -200,7 +203,16 @@ export async function startGateway(
     service,
     feed,
     deadLetters,
-    auth: new ApiKeyAuthenticator(config.apiKeys),
+    auth: new ApiKeyAuthenticator(config.apiKeys.map((k) => ({ ...k, limits: keyLimitsOf(config, k) }))),
+    server: {
+      headersTimeoutMs: config.server.headersTimeoutSeconds * 1000,
+      requestTimeoutMs: config.server.requestTimeoutSeconds * 1000,
+      keepAliveTimeoutMs: config.server.keepAliveTimeoutSeconds * 1000,
+      maxConnections: config.server.maxConnections,
+    },
+    endpointOpenHandovers: (id) =>
+      config.endpoints.find((e) => e.id === id)?.maxOpenHandovers ?? Number.POSITIVE_INFINITY,
+    openAtStart: async () => (await store.handovers.listUnended()).map((r) => r.handover),
     metrics,
     logger: logger.child({ component: 'api' }),
     shutdownSignal: shutdown.signal,
@@ -216,9 +228,22 @@ export async function startGateway(
     version: packageVersion(),
     availability: availability.service,
     ...(tuning.sseKeepAliveMs === undefined ? {} : { sseKeepAliveMs: tuning.sseKeepAliveMs }),
+    ...(tuning.presenceIntervalMs === undefined ? {} : { presenceIntervalMs: tuning.presenceIntervalMs }),
   });
   const address = await api.listen({ host: config.server.host, port: config.server.port });
   dispatcher.start();
+  const days = config.retention.endedHandoverDays;
+  const retention =
+    days === null
+      ? undefined
+      : new RetentionService({
+          retention: store.retention,
+          clock,
+          logger,
+          days,
+          ...(leases ? { mayRun: () => leases.runsSingleton('retention-purge') } : {}),
+        });
+  retention?.start(scheduler, config.retention.purgeIntervalMinutes * 60_000);
   void checks.start();
   cluster.start();
   // One instance resumes every unended handover; several take their fair share through the keeper.
@@ -250,6 +275,7 @@ export async function startGateway(
         await Promise.all([
           leases ? leases.stop(stopEngine).catch(() => stopEngine()) : stopEngine(),
           dispatcher.stop(),
+          retention?.stop(),
         ]);
         await Promise.allSettled([...providers.values()].flatMap((p) => (p.close ? [p.close()] : [])));
         await closeApi(api.server, () => api.close());

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { GENESYS_CLOUD_REGIONS } from '../providers/genesys-cloud/regions.ts';
 import { availabilitySchema } from './availability-schema.ts';
+import { urlProblems } from './url-checks.ts';
 
 /** Region domains of Genesys Cloud (protocol doc §2.2). */
 export const GenesysRegions = [
@@ -225,6 +226,15 @@ const endpointBase = z
       .max(100)
       .default('Customer')
       .describe('Shown to the agent when the bot gives no customer display name.'),
+    maxOpenHandovers: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .default(5000)
+      .describe(
+        'Unended handovers of this endpoint (all keys together); another start gets 429 LIMIT_REACHED.',
+      ),
     webhook: z
       .object({
         url: z.url({ protocol: /^https?$/ }).describe("The bot's URL for signed event deliveries."),
@@ -308,6 +318,65 @@ export const endpointSchema = z.discriminatedUnion('provider', [
     .strict(),
 ]);
 
+/**
+ * What one API key may use (docs/security.md, README "Limits"). `limits` sets them for every key;
+ * a key's own `limits` overrides any of them.
+ */
+const keyLimitFields = {
+  requestsPerSecond: z
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .describe('Requests per second (a window of 1 s per key); more get 429 RATE_LIMITED with Retry-After.'),
+  openHandovers: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .describe('Unended handovers this key started; another start gets 429 LIMIT_REACHED.'),
+  sseStreams: z.number().int().min(1).max(100_000).describe('Open SSE streams of this key.'),
+  sseStreamsPerHandover: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .describe('Open SSE streams of one handover (any key).'),
+  maxMessageLength: z
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .describe('Characters in one customer message text; longer is a 400 VALIDATION_FAILED.'),
+};
+export const DEFAULT_KEY_LIMITS = {
+  requestsPerSecond: 200,
+  openHandovers: 1000,
+  sseStreams: 1000,
+  sseStreamsPerHandover: 5,
+  maxMessageLength: 16_000,
+} as const;
+const keyLimits = z
+  .object({
+    requestsPerSecond: keyLimitFields.requestsPerSecond.default(DEFAULT_KEY_LIMITS.requestsPerSecond),
+    openHandovers: keyLimitFields.openHandovers.default(DEFAULT_KEY_LIMITS.openHandovers),
+    sseStreams: keyLimitFields.sseStreams.default(DEFAULT_KEY_LIMITS.sseStreams),
+    sseStreamsPerHandover: keyLimitFields.sseStreamsPerHandover.default(
+      DEFAULT_KEY_LIMITS.sseStreamsPerHandover,
+    ),
+    maxMessageLength: keyLimitFields.maxMessageLength.default(DEFAULT_KEY_LIMITS.maxMessageLength),
+  })
+  .strict();
+const keyLimitOverrides = z.object(keyLimitFields).partial().strict();
+
+/** The HTTP server's timeouts and connection cap (docs/security.md). */
+export const SERVER_DEFAULTS = {
+  headersTimeoutSeconds: 10,
+  requestTimeoutSeconds: 30,
+  keepAliveTimeoutSeconds: 5,
+  maxConnections: 10_000,
+} as const;
+
 export const apiKeySchema = z
   .object({
     name: z.string().min(1).max(100).describe("The key's name (who uses it)."),
@@ -320,6 +389,9 @@ export const apiKeySchema = z
       .array(z.union([z.literal('*'), id]))
       .min(1)
       .describe('Endpoint ids this key may act on; `"*"` for all.'),
+    limits: keyLimitOverrides
+      .optional()
+      .describe("This key's own limits; each absent one is the top-level `limits` value."),
   })
   .strict();
 
@@ -359,9 +431,45 @@ export const configSchema = z
           .max(300)
           .default(10)
           .describe('A graceful stop (SIGTERM) finishes within this many seconds, then the process exits 0.'),
+        headersTimeoutSeconds: z
+          .number()
+          .min(1)
+          .max(300)
+          .default(SERVER_DEFAULTS.headersTimeoutSeconds)
+          .describe(
+            "A request's headers must arrive within this many seconds of the connection (slow-header attacks).",
+          ),
+        requestTimeoutSeconds: z
+          .number()
+          .min(1)
+          .max(3600)
+          .default(SERVER_DEFAULTS.requestTimeoutSeconds)
+          .describe('A whole request, body included, must arrive within this many seconds (slow bodies).'),
+        keepAliveTimeoutSeconds: z
+          .number()
+          .min(1)
+          .max(600)
+          .default(SERVER_DEFAULTS.keepAliveTimeoutSeconds)
+          .describe('An idle kept-alive connection is closed after this many seconds.'),
+        maxConnections: z
+          .number()
+          .int()
+          .min(1)
+          .max(1_000_000)
+          .default(SERVER_DEFAULTS.maxConnections)
+          .describe('Open connections at most (SSE streams included); more are closed on arrival.'),
       })
       .strict()
-      .default({ host: '127.0.0.1', port: 8080, logLevel: 'info', shutdownTimeoutSeconds: 10 })
+      .refine((s) => s.headersTimeoutSeconds <= s.requestTimeoutSeconds, {
+        error: 'headersTimeoutSeconds must not exceed requestTimeoutSeconds',
+      })
+      .default({
+        host: '127.0.0.1',
+        port: 8080,
+        logLevel: 'info',
+        shutdownTimeoutSeconds: 10,
+        ...SERVER_DEFAULTS,
+      })
       .describe('The HTTP server.'),
     handovers: z
       .object({
@@ -477,6 +585,46 @@ export const configSchema = z
       .strict()
       .default({ timeoutSeconds: 10, maxAgeSeconds: 24 * 3600, maxRetryDelaySeconds: 600, concurrency: 32 })
       .describe("Delivery of events to the bots' webhooks (docs/webhooks.md)."),
+    retention: z
+      .object({
+        endedHandoverDays: z
+          .number()
+          .min(0.001)
+          .max(36_500)
+          .nullable()
+          .default(30)
+          .describe('Days after a handover ended (or failed); `null` keeps everything forever.'),
+        purgeIntervalMinutes: z
+          .number()
+          .min(1)
+          .max(7 * 24 * 60)
+          .default(60)
+          .describe('How often the gateway purges, in minutes.'),
+      })
+      .strict()
+      .default({ endedHandoverDays: 30, purgeIntervalMinutes: 60 })
+      .describe(
+        'How long ended handovers are kept (docs/security.md): then deleted with transcript, events and outbox.',
+      ),
+    limits: keyLimits
+      .default(DEFAULT_KEY_LIMITS)
+      .describe('Limits of every API key (each key may override them).'),
+    security: z
+      .object({
+        allowInsecureHttp: z
+          .boolean()
+          .default(false)
+          .describe(
+            'Plain http:// to hosts other than loopback (an emulator on another machine). Never in production.',
+          ),
+        blockPrivateWebhookAddresses: z
+          .boolean()
+          .default(false)
+          .describe('Refuse webhook URLs naming private, link-local (cloud metadata) or loopback addresses.'),
+      })
+      .strict()
+      .default({ allowInsecureHttp: false, blockPrivateWebhookAddresses: false })
+      .describe('Upstream trust (docs/security.md).'),
     apiKeys: z.array(apiKeySchema).min(1).describe('Keys the bots send as `Authorization: Bearer <key>`.'),
     endpoints: z
       .array(endpointSchema)
@@ -485,7 +633,30 @@ export const configSchema = z
         'Where handovers go: one Genesys set-up (guest chat or Open Messaging) and its defaults each.',
       ),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    const policy = {
+      allowInsecureHttp: config.security.allowInsecureHttp,
+      blockPrivateAddresses: config.security.blockPrivateWebhookAddresses,
+    };
+    config.endpoints.forEach((e, i) => {
+      const urls: (readonly [string, string | undefined, 'genesys' | 'webhook'])[] = [
+        ['webhook.url', e.webhook?.url, 'webhook'],
+        ['genesys.baseUrl', e.genesys.baseUrl, 'genesys'],
+        ...(e.provider === 'genesys-open-messaging'
+          ? ([
+              ['genesys.apiBaseUrl', e.genesys.apiBaseUrl, 'genesys'],
+              ['genesys.loginBaseUrl', e.genesys.loginBaseUrl, 'genesys'],
+            ] as const)
+          : []),
+      ];
+      for (const [path, url, kind] of urls) {
+        if (url === undefined) continue;
+        for (const message of urlProblems(url, policy, kind))
+          ctx.addIssue({ code: 'custom', path: ['endpoints', i, ...path.split('.')], message });
+      }
+    });
+  });
 
 /** What admin commands beside the gateway need (`dead-letters`): the store, and the instance's name. */
 export const storeSettingsSchema = z
@@ -544,6 +715,13 @@ export function crossCheck(raw: unknown): string[] {
 }
 
 export type GatewayConfig = z.infer<typeof configSchema>;
+export type KeyLimitsConfig = GatewayConfig['limits'];
+
+/** A key's limits: its own where it sets them, else the top-level `limits`. */
+export function keyLimitsOf(config: GatewayConfig, key: GatewayConfig['apiKeys'][number]): KeyLimitsConfig {
+  const own = Object.fromEntries(Object.entries(key.limits ?? {}).filter(([, v]) => v !== undefined));
+  return { ...config.limits, ...own };
+}
 export type EndpointConfig = z.infer<typeof endpointSchema>;
 export type GuestChatEndpointConfig = Extract<EndpointConfig, { provider: 'genesys-guest-chat' }>;
 export type OpenMessagingEndpointConfig = Extract<EndpointConfig, { provider: 'genesys-open-messaging' }>;

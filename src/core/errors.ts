@@ -25,10 +25,15 @@ export const ErrorCodes = {
   },
   ATTACHMENTS_NOT_SUPPORTED: {
     status: 422,
-    message: "This endpoint's contact-center path carries text only (guest chat); send a link as text instead.",
+    message:
+      "This endpoint's contact-center path carries text only (guest chat); send a link as text instead.",
   },
   WEBHOOK_SIGNATURE_INVALID: { status: 401, message: 'The webhook signature is missing or does not match.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests.' },
+  LIMIT_REACHED: {
+    status: 429,
+    message: 'A limit of this API key or endpoint is reached (open handovers or event streams).',
+  },
   // Dependencies (5xx)
   PROVIDER_UNAVAILABLE: { status: 502, message: 'The contact-center provider could not be reached.' },
   SHUTTING_DOWN: { status: 503, message: 'The gateway is shutting down.' },

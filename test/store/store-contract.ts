@@ -8,6 +8,8 @@ import { createContract } from './contract/create.ts';
 import { eventsContract } from './contract/events.ts';
 import { groupCommitContract } from './contract/group-commit.ts';
 import { listingContract } from './contract/listing.ts';
+import { nastyStringsContract } from './contract/nasty-strings.ts';
+import { retentionContract } from './contract/retention.ts';
 import { outboxContract } from './contract/outbox.ts';
 import { transcriptContract } from './contract/transcript.ts';
 
@@ -22,5 +24,7 @@ export function runStoreContract(name: string, makeStore: StoreFactory): void {
     eventsContract(makeStore);
     outboxContract(makeStore);
     groupCommitContract(makeStore);
+    nastyStringsContract(makeStore);
+    retentionContract(makeStore);
   });
 }

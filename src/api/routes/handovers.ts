@@ -4,6 +4,8 @@ import { GatewayError } from '../../core/errors.ts';
 import type { HandoverService } from '../../core/services/handover-service.ts';
 import type { ApiPrincipal } from '../auth.ts';
 import { dropUndefined } from '../drop-undefined.ts';
+import type { OpenHandoverQuota } from '../limits/open-handovers.ts';
+import type { PresenceBudget } from '../limits/presence-budget.ts';
 import { presentHandover, presentTranscript } from '../presenters.ts';
 import {
   errorResponse,
@@ -23,6 +25,9 @@ import {
 
 export interface HandoverRoutesDeps {
   readonly service: HandoverService;
+  readonly openHandovers: OpenHandoverQuota;
+  readonly endpointOpenHandovers: (endpointId: string) => number;
+  readonly presence: PresenceBudget;
 }
 
 const security = [{ apiKey: [] }];
@@ -32,6 +37,7 @@ const errors = {
   403: errorResponse,
   404: errorResponse,
   409: errorResponse,
+  429: errorResponse,
 };
 
 export const handoverRoutes =
@@ -57,12 +63,23 @@ export const handoverRoutes =
         const { endpoint, customer, settings, transcript } = req.body;
         if (!req.principal.mayUse(endpoint)) throw new GatewayError('FORBIDDEN');
         const { phone, ...rest } = customer;
-        const result = await service.start({
-          endpointId: endpoint,
-          customer: dropUndefined({ ...rest, phoneNumber: phone }),
-          ...(settings ? { settings: dropUndefined(settings) } : {}),
-          ...(transcript ? { transcript: transcript.map((l) => dropUndefined(l)) } : {}),
-        });
+        const slot = await deps.openHandovers.take(
+          { id: req.principal.id, max: req.principal.limits.openHandovers },
+          { id: endpoint, max: deps.endpointOpenHandovers(endpoint) },
+        );
+        let result: Awaited<ReturnType<HandoverService['start']>>;
+        try {
+          result = await service.start({
+            endpointId: endpoint,
+            customer: dropUndefined({ ...rest, phoneNumber: phone }),
+            ...(settings ? { settings: dropUndefined(settings) } : {}),
+            ...(transcript ? { transcript: transcript.map((l) => dropUndefined(l)) } : {}),
+          });
+        } catch (err) {
+          slot.release();
+          throw err;
+        }
+        slot.settle(result.handover.id, result.created);
         return reply.code(result.created ? 201 : 200).send(presentHandover(result.handover));
       },
     );
@@ -145,6 +162,11 @@ export const handoverRoutes =
       async (req, reply) => {
         await authorised(req.principal, req.params.id);
         const { text = '', attachments } = req.body;
+        const max = req.principal.limits.maxMessageLength;
+        if (text.length > max)
+          throw new GatewayError('VALIDATION_FAILED', {
+            details: [{ path: 'body.text', message: `at most ${max} characters (this API key's limit)` }],
+          });
         const parts = await service.sendMessage(
           req.params.id,
           { text, ...(attachments ? { attachments: attachments.map(dropUndefined) } : {}) },
@@ -178,7 +200,7 @@ export const handoverRoutes =
         schema: {
           summary: "The customer's presence: away (tab closed, navigated off) or back",
           description:
-            'The agent sees a notice, like "The customer left the conversation." Presence "back" counts as customer activity for the inactivity grace.',
+            'The agent sees a notice, like "The customer left the conversation." Presence "back" counts as customer activity for the inactivity grace. Throttled per handover like typing: a burst of 5, then one every 3 s; past that 429 RATE_LIMITED with Retry-After.',
           security,
           params: handoverIdParams,
           body: presenceBody,
@@ -187,7 +209,19 @@ export const handoverRoutes =
       },
       async (req, reply) => {
         await authorised(req.principal, req.params.id);
-        return reply.code(202).send(await service.presence(req.params.id, req.body.status));
+        const waitS = deps.presence.take(req.params.id);
+        if (waitS !== undefined) {
+          void reply.header('retry-after', String(waitS));
+          throw new GatewayError('RATE_LIMITED', {
+            message: 'Presence notices of this handover are throttled (a burst of 5, then one every 3 s).',
+          });
+        }
+        try {
+          return await reply.code(202).send(await service.presence(req.params.id, req.body.status));
+        } catch (err) {
+          deps.presence.refund(req.params.id);
+          throw err;
+        }
       },
     );
 

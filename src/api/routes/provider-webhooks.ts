@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { GatewayError } from '../../core/errors.ts';
 import { errorCode } from '../../core/engine/errors.ts';
 import type { ProviderEvent, ProviderWebhook } from '../../core/ports/provider.ts';
+import { safeString } from '../safe-string.ts';
 
 /** Genesys waits 10 s for an answer (§4.5): answer 503 before that rather than time out. */
 const ANSWER_WITHIN_MS = 8_000;
@@ -32,7 +33,7 @@ export interface ProviderWebhookDeps {
   readonly shutdownSignal: AbortSignal;
 }
 
-const params = z.object({ endpointId: z.string().min(1).max(64) });
+const params = z.object({ endpointId: safeString().min(1).max(64) });
 
 export const providerWebhookRoutes =
   (deps: ProviderWebhookDeps): FastifyPluginAsyncZod =>
@@ -64,13 +65,19 @@ export const providerWebhookRoutes =
           .accept(req.params.endpointId, reading.handoverId, reading.events)
           .catch((err: unknown) => {
             // Not committed (the session stopped, the store failed): Genesys delivers again.
-            req.log.warn({ handoverId: reading.handoverId, code: errorCode(err) }, 'provider webhook not committed');
+            req.log.warn(
+              { handoverId: reading.handoverId, code: errorCode(err) },
+              'provider webhook not committed',
+            );
             return 'not-ready' as const;
           });
         const outcome = await withinDeadline(accepted, signal);
         if (outcome === 'committed') return reply.send({ status: 'accepted' });
         if (outcome === 'ignored') return reply.send({ status: 'ignored' });
-        req.log.warn({ handoverId: reading.handoverId, outcome }, 'provider webhook not committed; asked again');
+        req.log.warn(
+          { handoverId: reading.handoverId, outcome },
+          'provider webhook not committed; asked again',
+        );
         return reply
           .code(503)
           .header('retry-after', String(RETRY_AFTER_S))

@@ -18,6 +18,7 @@ import type {
   NewHandover,
   PendingDelivery,
   ProviderLink,
+  RetentionRepository,
   Store,
   TranscriptRepository,
 } from '../../core/ports/store/index.ts';
@@ -51,6 +52,7 @@ export class MemoryStore implements Store {
   readonly handovers: HandoverRepository;
   readonly transcript: TranscriptRepository;
   readonly events: EventLog;
+  readonly retention: RetentionRepository;
   readonly #rows = new Map<string, Row>();
   /** Transcript lines per handover, in insertion order (the tie-break of equal times). */
   readonly #lines = new Map<string, TranscriptEntry[]>();
@@ -60,6 +62,9 @@ export class MemoryStore implements Store {
   #closed = false;
 
   constructor() {
+    this.retention = {
+      purgeEnded: (endedBefore, limit) => this.#run(() => this.#purgeEnded(endedBefore, limit)),
+    };
     this.handovers = {
       create: (change) => this.#run(() => this.#create(change)),
       commit: (change) => this.#run(() => this.#commit(change)),
@@ -180,6 +185,28 @@ export class MemoryStore implements Store {
 
   migrate(): Promise<void> {
     return this.#run(() => undefined);
+  }
+
+  #purgeEnded(endedBefore: string, limit: number): number {
+    assertLimit(limit, 'limit');
+    const before = canonicalInstant(endedBefore, 'endedBefore');
+    const endedAt = (h: Handover): string => h.endedAt ?? h.updatedAt;
+    const ids = [...this.#rows.values()]
+      .map((r) => r.handover)
+      .filter((h) => isTerminal(h.state) && compareInstant(endedAt(h), before) < 0)
+      .sort((a, b) => compareInstant(endedAt(a), endedAt(b)) || a.id.localeCompare(b.id))
+      .slice(0, limit)
+      .map((h) => h.id);
+    for (const id of ids) {
+      for (const e of this.#eventsByHandover.get(id) ?? []) {
+        this.#events.delete(e.id);
+        this.#outbox.delete(e.id);
+      }
+      this.#eventsByHandover.delete(id);
+      this.#lines.delete(id);
+      this.#rows.delete(id);
+    }
+    return ids.length;
   }
 
   close(): Promise<void> {

@@ -13,6 +13,7 @@ import type {
   HandoverRecord,
   HandoverRepository,
   NewHandover,
+  RetentionRepository,
   Store,
   TranscriptRepository,
 } from '../../core/ports/store/index.ts';
@@ -34,6 +35,7 @@ import { LeaseQueries } from './lease-queries.ts';
 import { channelName, PgListener } from './pg-listener.ts';
 import { PgNotifier, type LocalBus } from './pg-notifier.ts';
 import { PostgresLeases } from './postgres-leases.ts';
+import { postgresRetention } from './retention-queries.ts';
 import { inTransaction } from './transaction.ts';
 import type { Sql } from './transaction.ts';
 import { TranscriptQueries } from './transcript-queries.ts';
@@ -67,6 +69,7 @@ export class PostgresStore implements Store {
   readonly handovers: HandoverRepository;
   readonly transcript: TranscriptRepository;
   readonly events: EventLog;
+  readonly retention: RetentionRepository;
   readonly #pool: pg.Pool;
   readonly #schema: string | undefined;
   readonly #q: Queries;
@@ -88,6 +91,7 @@ export class PostgresStore implements Store {
     this.#options = options;
     this.#pool = createPool(options);
     this.#q = new Queries(this.#pool);
+    this.retention = postgresRetention(this.#pool);
     const q = this.#q;
     this.#committer = new GroupCommitter(batchWriter(this.#pool), options.groupCommit);
     const committer = this.#committer;

@@ -1,7 +1,6 @@
 // Opening the SQLite file with the pragmas the store relies on.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { preparePrivateDatabaseFile } from './private-files.ts';
 
 export interface SqliteOptions {
   /** Database file, or `:memory:` (one private database per store; gone on close). */
@@ -16,7 +15,7 @@ export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
 export function openDatabase(options: SqliteOptions): Database.Database {
   const inMemory = options.path === ':memory:' || options.path === '';
-  if (!inMemory) mkdirSync(dirname(options.path), { recursive: true });
+  if (!inMemory) preparePrivateDatabaseFile(options.path);
   const db = new Database(
     options.path,
     options.trace ? { verbose: (sql) => options.trace?.(String(sql)) } : {},

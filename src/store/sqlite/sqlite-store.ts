@@ -11,6 +11,7 @@ import type {
   EventLog,
   HandoverRepository,
   NewHandover,
+  RetentionRepository,
   Store,
   TranscriptRepository,
 } from '../../core/ports/store/index.ts';
@@ -21,6 +22,7 @@ import { toHandoverFilter } from '../handover-filter.ts';
 import { assertLimit } from '../limits.ts';
 import { toPage } from '../page-cursor.ts';
 import { openDatabase, type SqliteOptions } from './connection.ts';
+import { sqliteRetention } from './retention-queries.ts';
 import { EventQueries } from './event-queries.ts';
 import { HandoverQueries } from './handover-queries.ts';
 import { applyMigrations } from './migrate.ts';
@@ -41,6 +43,7 @@ export class SqliteStore implements Store {
   readonly handovers: HandoverRepository;
   readonly transcript: TranscriptRepository;
   readonly events: EventLog;
+  readonly retention: RetentionRepository;
   readonly #db: Database.Database;
   readonly #committer: GroupCommitter<void>;
 
@@ -55,6 +58,7 @@ export class SqliteStore implements Store {
     this.#committer = new GroupCommitter(batchWriter(this.#db), options.groupCommit);
     const committer = this.#committer;
     const write = <T>(work: () => T): Promise<T> => committer.submit(work);
+    this.retention = sqliteRetention(this.#db);
 
     /** Events (+ outbox rows), transcript lines and outbound settlements of a change, in its transaction. */
     const append = (

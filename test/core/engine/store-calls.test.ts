@@ -25,6 +25,7 @@ function counting(store: Store, counts: Map<string, number>): Store {
     handovers: wrap('handovers', store.handovers),
     transcript: wrap('transcript', store.transcript),
     events: wrap('events', store.events),
+    retention: wrap('retention', store.retention),
     migrate: () => store.migrate(),
     close: () => store.close(),
   };

@@ -14,6 +14,7 @@ import { parseRetryAfter } from '../../../core/retry/retry-after.ts';
 import type { Scheduler, TimerHandle } from '../../../core/ports/scheduler.ts';
 import { ErrorBodySchema } from '../wire/error-body.ts';
 import type { InFlightLimit } from './in-flight-limit.ts';
+import { parseProviderJson } from '../../../core/text/safe-text.ts';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -119,7 +120,7 @@ export async function httpRequest<S extends z.ZodType | undefined>(
     if (call.schema === undefined) return undefined as Result<S>;
     let json: unknown;
     try {
-      json = JSON.parse(text);
+      json = parseProviderJson(text);
     } catch (err) {
       throw new GenesysResponseError({
         operation,
@@ -154,7 +155,7 @@ function apiError(
 ): GenesysApiError {
   let body: ReturnType<typeof ErrorBodySchema.parse> | undefined;
   try {
-    const parsed = ErrorBodySchema.safeParse(JSON.parse(text));
+    const parsed = ErrorBodySchema.safeParse(parseProviderJson(text));
     if (parsed.success) body = parsed.data;
   } catch {
     // Not JSON (a proxy's HTML page, an empty 503): status alone still classifies the error.

@@ -26,6 +26,7 @@ import {
 } from '../wire/message.ts';
 import { historyQueryParams, nextHistoryQuery, type HistoryQuery } from './history-cursor.ts';
 import { DEFAULT_MAX_IN_FLIGHT, InFlightLimit } from './in-flight-limit.ts';
+import { streamUriBelongs } from './stream-uri.ts';
 import { httpRequest, type FetchLike, type HttpCall, type HttpSettings } from './http-request.ts';
 import type { Scheduler } from '../../../core/ports/scheduler.ts';
 import { plainTimers } from '../support/plain-timers.ts';
@@ -107,6 +108,13 @@ export class GuestChatRestClient {
       schema: CreateConversationResponseSchema,
       ...options,
     });
+    if (!streamUriBelongs(res.eventStreamUri, this.baseUrl))
+      // The URI is not named: it holds the JWT.
+      throw new GenesysResponseError({
+        operation: 'createConversation',
+        status: 200,
+        issues: ['eventStreamUri: not a wss:// URI on the configured Genesys environment'],
+      });
     return {
       conversationId: res.id,
       memberId: res.member.id,
