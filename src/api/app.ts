@@ -3,7 +3,8 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import {
-  jsonSchemaTransform,
+  createJsonSchemaTransform,
+  createJsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -15,7 +16,11 @@ import type { HandoverService } from '../core/services/handover-service.ts';
 import type { GatewayMetrics } from '../observability/metrics.ts';
 import type { ApiKeyAuthenticator } from './auth.ts';
 import { installErrorHandling } from './error-handler.ts';
+import { zodToJsonConfig } from './openapi/components.ts';
+import { openApiBase } from './openapi/document.ts';
+import { finishDocument } from './openapi/finish-document.ts';
 import { deadLetterRoutes } from './routes/dead-letters.ts';
+import { endpointRoutes, type EndpointRoutesDeps } from './routes/endpoints.ts';
 import { eventRoutes } from './routes/events.ts';
 import { handoverRoutes } from './routes/handovers.ts';
 import { providerWebhookRoutes, type ProviderWebhookDeps } from './routes/provider-webhooks.ts';
@@ -42,6 +47,8 @@ export interface ApiDeps {
   /** The contact centers' routes into the gateway (Open Messaging webhooks). */
   readonly providerWebhooks: Omit<ProviderWebhookDeps, 'shutdownSignal'>;
   readonly version: string;
+  /** `POST /v1/endpoints/{id}/webhook-test`; without it every endpoint answers 404 there. */
+  readonly testWebhook?: EndpointRoutesDeps['testWebhook'];
   readonly sseKeepAliveMs?: number;
   /** Each event an SSE stream wrote (delivery receipts to the contact center). */
   readonly onSseWritten?: (event: HandoverEvent) => void;
@@ -81,26 +88,12 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     }
   });
 
+  // OpenAPI 3.1 at /docs/json: the base (info, tags, webhooks) in src/api/openapi/document.ts, the
+  // operations from the routes' zod schemas, named schemas as components, then examples.
   await app.register(fastifySwagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'genesys-handover',
-        version: deps.version,
-        description:
-          'Hand a bot conversation to a Genesys Cloud agent and back. Events arrive by signed webhook (Standard Webhooks) or SSE.',
-      },
-      components: {
-        securitySchemes: {
-          apiKey: {
-            type: 'http',
-            scheme: 'bearer',
-            description: 'An API key from the gateway configuration.',
-          },
-        },
-      },
-    },
-    transform: jsonSchemaTransform,
+    openapi: openApiBase(deps.version),
+    transform: createJsonSchemaTransform({ zodToJsonConfig }),
+    transformObject: (doc) => finishDocument(createJsonSchemaTransformObject({ zodToJsonConfig })(doc)),
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
@@ -127,6 +120,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       });
       await v1.register(handoverRoutes({ service: deps.service }));
       await v1.register(deadLetterRoutes({ deadLetters: deps.deadLetters }));
+      await v1.register(
+        endpointRoutes({ testWebhook: deps.testWebhook ?? (() => Promise.resolve(undefined)) }),
+      );
       await v1.register(
         eventRoutes({
           service: deps.service,

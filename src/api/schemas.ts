@@ -224,6 +224,8 @@ export const errorResponse = z.object({
   }),
 });
 
+export const endpointIdParams = z.object({ id: text(64) });
+
 export const webhookTestResponse = z.object({
   delivered: z.boolean().describe("Whether the endpoint's webhook answered 2xx."),
   eventId: z.string().describe('The webhook-id of the test delivery.'),
