@@ -194,6 +194,23 @@ describe('GatewayClient against the gateway', () => {
   });
 });
 
+describe('POST /v1/endpoints/{id}/webhook-test through the client', () => {
+  test("a signed webhook.test reaches the endpoint's webhook; an endpoint the key does not name: 403", async () => {
+    const result = await client.testWebhook('support');
+    assert.equal(result.delivered, true, JSON.stringify(result));
+    assert.equal(result.status, 204);
+    const delivery = await waitFor(
+      () => receiver.deliveries.find((d) => d.kind === 'test' && d.event.id === result.eventId),
+      { what: 'the test delivery' },
+    );
+    assert.ok(delivery.kind === 'test');
+    assert.equal(delivery.event.endpointId, 'support');
+    await assert.rejects(client.testWebhook('other'), { status: 403, code: 'FORBIDDEN' });
+    // (An unknown endpoint is a 404 UNKNOWN_ENDPOINT for a key valid for every endpoint, '*'.)
+    await assert.rejects(client.testWebhook('nope'), { status: 403, code: 'FORBIDDEN' });
+  });
+});
+
 describe('GatewayClient retries', () => {
   test('503 with Retry-After is retried with the same Idempotency-Key; a 4xx is not retried', async () => {
     const keys: (string | undefined)[] = [];
