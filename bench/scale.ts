@@ -194,7 +194,7 @@ async function measureGateway(): Promise<Side> {
         const cpu = new CpuMeter(gw.pid);
         await sleep(config.idleSeconds * 1000);
         const idleCpuPct = cpu.share * 100;
-        const lag = metricValue(await gw.metrics(), 'genesys_handover_nodejs_eventloop_lag_p99_seconds');
+        const lag = metricValue(await gw.metrics(), 'nodejs_eventloop_lag_p99_seconds');
         side.steps.push({
           handovers: n,
           createdPerSec: (n - prev) / seconds,

@@ -1,4 +1,5 @@
 // The bot-facing HTTP application: /v1 (API-key auth), /docs (OpenAPI), /healthz, /readyz, /metrics.
+import { randomUUID } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -57,16 +58,39 @@ export interface ApiDeps {
 /** 1 MiB: a bot transcript of 1,000 lines fits; anything larger is a 413 BODY_TOO_LARGE. */
 const BODY_LIMIT = 1024 * 1024;
 
+/** Printable ASCII without spaces, at most 128 characters: safe in a header and a log line. */
+function usableRequestId(value: string | string[] | undefined): string | undefined {
+  return typeof value === 'string' && /^[\x21-\x7e]{1,128}$/.test(value) ? value : undefined;
+}
+
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: BODY_LIMIT,
     // Ids in routes are UUIDs; bigger params are garbage.
     routerOptions: { maxParamLength: 200 },
+    // A caller's X-Request-Id (a proxy's, the bot's) names the request in every log line of it
+    // (`reqId`) and comes back in the answer; without a usable one the gateway makes one.
+    requestIdHeader: false,
+    genReqId: (req) => usableRequestId(req.headers['x-request-id']) ?? randomUUID(),
   }).withTypeProvider<ZodTypeProvider>();
+  app.addHook('onRequest', (req, reply, done) => {
+    void reply.header('x-request-id', req.id);
+    done();
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  // Latency by route pattern (never the raw path: ids would explode the series).
+  app.addHook('onResponse', (req, reply, done) => {
+    deps.metrics.observeHttp(
+      req.method,
+      req.routeOptions.url ?? 'unmatched',
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
+    done();
+  });
 
   // JSON only: a text/plain body is a 415 UNSUPPORTED_MEDIA_TYPE, not a string that fails the schema.
   app.removeContentTypeParser('text/plain');
@@ -97,6 +121,16 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
+  // Someone opening the gateway's address in a browser finds the way (and no favicon 404).
+  app.get('/', { schema: { hide: true } }, () => ({
+    name: 'genesys-handover gateway',
+    docs: '/docs',
+    api: '/v1/handovers',
+    health: '/healthz',
+    readiness: '/readyz',
+    metrics: '/metrics',
+  }));
+  app.get('/favicon.ico', { schema: { hide: true } }, (_req, reply) => reply.code(204).send());
   app.get('/healthz', { schema: { hide: true } }, () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, (_req, reply) => {
     const { ready, problems } = deps.readiness();

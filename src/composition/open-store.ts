@@ -12,7 +12,12 @@ export interface OpenStoreOptions {
   readonly instanceId?: string;
 }
 
-export async function openStore(config: GatewayConfig, options: OpenStoreOptions): Promise<Store> {
+/** The store settings and the instance's name: the gateway's whole config, or what `dead-letters` reads. */
+type StoreConfig = Pick<GatewayConfig, 'store'> & {
+  readonly server: { readonly instanceId?: string | undefined };
+};
+
+export async function openStore(config: StoreConfig, options: OpenStoreOptions): Promise<Store> {
   const settings = config.store;
   const instanceId = options.instanceId ?? config.server.instanceId ?? hostname();
   if (settings.kind === 'sqlite') return SqliteStore.open({ path: settings.path });

@@ -67,7 +67,7 @@ export function buildProviders(
       breaker: breakerFor(baseUrlOf(e)),
       organizationId: e.genesys.organizationId,
       deploymentId: e.genesys.deploymentId,
-      onCall: (operation, status) => metrics.providerCalls.inc({ operation, status }),
+      onCall: (operation, status, seconds) => metrics.observeProviderCall(operation, status, seconds),
       logger: logger.child({ component: 'guest-chat-stream', endpoint: e.id }),
       ...(tuning.streamHeartbeatMs === undefined ? {} : { heartbeatIntervalMs: tuning.streamHeartbeatMs }),
       ...(tuning.streamGraceMs === undefined ? {} : { disconnectGraceMs: tuning.streamGraceMs }),

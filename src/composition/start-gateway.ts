@@ -89,6 +89,12 @@ export async function startGateway(
     },
     onOutcome: (outcome, event) => {
       metrics.webhookDeliveries.inc({ outcome });
+      if (outcome !== 'retry')
+        metrics.observeEventSettled(
+          event.type,
+          outcome,
+          (clock.now().getTime() - Date.parse(event.occurredAt)) / 1000,
+        );
       if (outcome !== 'retry') void receipts.settled(event, outcome === 'delivered' ? 'delivered' : 'failed');
     },
   });

@@ -87,7 +87,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   });
   const faults = new FaultInjector();
   const autoAgent = resolved.autoAgent ? new AutoAgent(chat, resolved.autoAgent) : undefined;
-  const feed = new AgentFeed(store, hub);
+  const feed = new AgentFeed(store, hub, router);
   const platform = buildPlatformSide({
     options: resolved,
     chat,
