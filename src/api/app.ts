@@ -5,7 +5,8 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import {
-  jsonSchemaTransform,
+  createJsonSchemaTransform,
+  createJsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -24,7 +25,11 @@ import { PresenceBudget } from './limits/presence-budget.ts';
 import { StreamSlots } from './limits/stream-slots.ts';
 import { GatewayError } from '../core/errors.ts';
 import { isTerminal } from '../core/model/handover.ts';
+import { zodToJsonConfig } from './openapi/components.ts';
+import { openApiBase } from './openapi/document.ts';
+import { finishDocument } from './openapi/finish-document.ts';
 import { deadLetterRoutes } from './routes/dead-letters.ts';
+import { endpointRoutes, type EndpointRoutesDeps } from './routes/endpoints.ts';
 import { eventRoutes } from './routes/events.ts';
 import { handoverRoutes } from './routes/handovers.ts';
 import { providerWebhookRoutes, type ProviderWebhookDeps } from './routes/provider-webhooks.ts';
@@ -59,6 +64,8 @@ export interface ApiDeps {
   readonly openAtStart?: () => Promise<readonly { readonly id: string; readonly endpointId: string }[]>;
   /** Presence notices per handover: after a burst of 5, one per this many ms (default 3,000). */
   readonly presenceIntervalMs?: number;
+  /** `POST /v1/endpoints/{id}/webhook-test`; without it every endpoint answers 404 there. */
+  readonly testWebhook?: EndpointRoutesDeps['testWebhook'];
   readonly sseKeepAliveMs?: number;
   /** Timeouts and the connection cap of the HTTP server (Fastify's defaults switch Node's off). */
   readonly server?: ServerLimits;
@@ -149,26 +156,12 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     void fastifyJson(req, text, done);
   });
 
+  // OpenAPI 3.1 at /docs/json: the base (info, tags, webhooks) in src/api/openapi/document.ts, the
+  // operations from the routes' zod schemas, named schemas as components, then examples.
   await app.register(fastifySwagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'genesys-handover',
-        version: deps.version,
-        description:
-          'Hand a bot conversation to a Genesys Cloud agent and back. Events arrive by signed webhook (Standard Webhooks) or SSE.',
-      },
-      components: {
-        securitySchemes: {
-          apiKey: {
-            type: 'http',
-            scheme: 'bearer',
-            description: 'An API key from the gateway configuration.',
-          },
-        },
-      },
-    },
-    transform: jsonSchemaTransform,
+    openapi: openApiBase(deps.version),
+    transform: createJsonSchemaTransform({ zodToJsonConfig }),
+    transformObject: (doc) => finishDocument(createJsonSchemaTransformObject({ zodToJsonConfig })(doc)),
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
@@ -234,6 +227,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       );
       await v1.register(deadLetterRoutes({ deadLetters: deps.deadLetters }));
       if (deps.availability) await v1.register(availabilityRoutes({ availability: deps.availability }));
+      await v1.register(
+        endpointRoutes({ testWebhook: deps.testWebhook ?? (() => Promise.resolve(undefined)) }),
+      );
       await v1.register(
         eventRoutes({
           service: deps.service,

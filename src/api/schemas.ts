@@ -7,6 +7,8 @@ import { SenderRoles } from '../core/model/transcript.ts';
 import { MediaTypes, type MediaType } from '../core/model/attachment.ts';
 import { isSafeText } from '../core/text/safe-text.ts';
 import { safeString, UNSAFE_TEXT_MESSAGE } from './safe-string.ts';
+import { ErrorCodes, type ErrorCode } from '../core/errors.ts';
+import { agentSchema as agent, attachmentSchema, failureSchema } from '../contract/events.ts';
 
 const text = (max: number) => safeString().trim().min(1).max(max);
 
@@ -126,18 +128,12 @@ export const listQuery = z
   })
   .strict();
 
-const agent = z.object({
-  id: z.string(),
-  displayName: z.string().optional(),
-  avatarUrl: z.string().optional(),
-});
-
 export const handoverResponse = z.object({
   id: z.string(),
   endpoint: z.string(),
   state: z.enum(HandoverStates),
   endReason: z.enum(EndReasons).optional(),
-  failure: z.object({ code: z.string(), message: z.string() }).optional(),
+  failure: failureSchema.optional(),
   customer: z.object({
     userId: z.string(),
     sessionId: z.string(),
@@ -178,17 +174,7 @@ export const transcriptResponse = z.object({
       text: z.string(),
       at: z.string(),
       senderName: z.string().optional(),
-      attachments: z
-        .array(
-          z.object({
-            url: z.string(),
-            mediaType: z.enum(MediaTypes),
-            mime: z.string().optional(),
-            filename: z.string().optional(),
-            sizeBytes: z.number().optional(),
-          }),
-        )
-        .optional(),
+      attachments: z.array(attachmentSchema).optional(),
       delivery: z
         .enum(['pending', 'sent', 'undelivered'])
         .optional()
@@ -243,10 +229,20 @@ export const replayResponse = z.object({ replayed: z.number().int() });
 
 export const errorResponse = z.object({
   error: z.object({
-    code: z.string(),
+    code: z.enum(Object.keys(ErrorCodes) as [ErrorCode, ...ErrorCode[]]),
     message: z.string(),
     details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
     /** ENDPOINT_CLOSED: when the endpoint opens next (null when unknown, e.g. an emergency). */
     nextOpening: z.string().nullable().optional(),
   }),
+});
+
+export const endpointIdParams = z.object({ id: text(64) });
+
+export const webhookTestResponse = z.object({
+  delivered: z.boolean().describe("Whether the endpoint's webhook answered 2xx."),
+  eventId: z.string().describe('The webhook-id of the test delivery.'),
+  status: z.number().int().optional().describe("The receiver's HTTP status, when it answered."),
+  error: z.string().optional().describe('Why it was not delivered: no URL or secret, timeout, network error, status.'),
+  durationMs: z.number().int(),
 });

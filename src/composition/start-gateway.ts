@@ -20,6 +20,7 @@ import { HandoverService } from '../core/services/handover-service.ts';
 import { ReceiptService } from '../core/services/receipt-service.ts';
 import { RetentionService } from '../core/services/retention-service.ts';
 import { WebhookDispatcher, type WebhookRetryPolicy } from '../delivery/webhook/dispatcher.ts';
+import { sendTestWebhook } from '../delivery/webhook/test-delivery.ts';
 import { GatewayMetrics } from '../observability/metrics.ts';
 import { systemClock, systemRandom, systemScheduler } from '../time/system-time.ts';
 import { clusterParts } from './cluster.ts';
@@ -225,6 +226,17 @@ export async function startGateway(
       accept: (endpointId, handoverId, events) => engine.acceptPushed(endpointId, handoverId, events),
     },
     onSseWritten: (event) => void receipts.settled(event, 'delivered'),
+    testWebhook: async (endpointId) => {
+      if (!policies.has(endpointId)) return undefined;
+      const hook = webhooks.get(endpointId);
+      return sendTestWebhook({
+        endpointId,
+        target: hook ? { url: hook.url, secrets: hook.secrets } : undefined,
+        clock,
+        timeoutMs: config.webhooks.timeoutSeconds * 1000,
+        signal: shutdown.signal,
+      });
+    },
     version: packageVersion(),
     availability: availability.service,
     ...(tuning.sseKeepAliveMs === undefined ? {} : { sseKeepAliveMs: tuning.sseKeepAliveMs }),

@@ -142,6 +142,51 @@ describe('the npm package', () => {
     );
   });
 
+  test("the typed client imports as 'genesys-handover/client' and type-checks in a consumer", () => {
+    const out = run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "import { GatewayClient, WebhookVerifier, GatewayApiError, followHandoverEvents } from 'genesys-handover/client';" +
+          "const c = new GatewayClient({ baseUrl: 'http://127.0.0.1:1', apiKey: 'k' });" +
+          "console.log([typeof c.startHandover, typeof WebhookVerifier, typeof GatewayApiError, typeof followHandoverEvents].join(','))",
+      ],
+      app,
+    );
+    assert.equal(out.trim(), 'function,function,function,function');
+    writeFileSync(
+      join(app, 'use-client.ts'),
+      [
+        "import { GatewayClient, type HandoverEvent, type StartHandoverRequest } from 'genesys-handover/client';",
+        "const start: StartHandoverRequest = { endpoint: 'support', customer: { userId: 'u', sessionId: 's' } };",
+        "export const text = (e: HandoverEvent): string => (e.type === 'handover.agent_message' ? e.data.text : '');",
+        'export const go = (c: GatewayClient) => c.startHandover(start).then((h) => h.state);',
+        '',
+      ].join('\n'),
+    );
+    const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+    run(
+      process.execPath,
+      [
+        tsc,
+        '--noEmit',
+        '--strict',
+        '--module',
+        'nodenext',
+        '--moduleResolution',
+        'nodenext',
+        '--skipLibCheck',
+        '--types',
+        'node',
+        '--typeRoots',
+        join(root, 'node_modules/@types'),
+        'use-client.ts',
+      ],
+      app,
+    );
+  });
+
   test('the compiled demo serves the gateway, the chat page and the agent console from dist/', async () => {
     const bin = join(app, 'node_modules/.bin/genesys-handover');
     const child: ChildProcess = spawn(

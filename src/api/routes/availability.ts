@@ -5,7 +5,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { GatewayError } from '../../core/errors.ts';
 import type { AvailabilityService } from '../../core/availability/availability-service.ts';
-import { errorResponse } from '../schemas.ts';
+import { TAGS } from '../openapi/document.ts';
+import { errorResponses } from '../openapi/error-responses.ts';
+import { safeString } from '../safe-string.ts';
 
 const SOURCES = [
   'genesys-schedule-group',
@@ -22,12 +24,11 @@ const figure = <T extends z.ZodType>(value: T) =>
   z.object({ value: value.nullable(), source: z.enum(SOURCES) });
 
 const availabilityQuery = z.object({
-  language: z.string().trim().min(1).max(100).optional(),
-  /** Comma-separated skill names; every one must be present. */
-  skills: z
-    .string()
+  language: safeString().trim().min(1).max(100).optional().describe('A Genesys language name.'),
+  skills: safeString()
     .max(2000)
     .optional()
+    .describe('Comma-separated skill names; an agent must have every one.')
     .transform((s) =>
       (s ?? '')
         .split(',')
@@ -63,16 +64,15 @@ export const availabilityRoutes =
       '/endpoints/:endpointId/availability',
       {
         schema: {
+          operationId: 'getEndpointAvailability',
+          tags: [TAGS.endpoints],
           summary: 'Business hours, fitting agents, waiting customers and the estimated wait of an endpoint',
           security: [{ apiKey: [] }],
-          params: z.object({ endpointId: z.string().min(1).max(64) }),
+          params: z.object({ endpointId: safeString().min(1).max(64) }),
           querystring: availabilityQuery,
           response: {
             200: availabilityResponse,
-            400: errorResponse,
-            401: errorResponse,
-            403: errorResponse,
-            404: errorResponse,
+            ...errorResponses(400, 404),
           },
         },
       },

@@ -4,7 +4,11 @@ import type { EventFeed } from '../../core/services/event-feed.ts';
 import type { HandoverEvent } from '../../core/model/events.ts';
 import type { HandoverService } from '../../core/services/handover-service.ts';
 import { SSE_HEADERS, writeEventStream } from '../sse/write-event-stream.ts';
-import { errorResponse, handoverIdParams, lastEventIdHeaders } from '../schemas.ts';
+import { z } from 'zod';
+import { TAGS } from '../openapi/document.ts';
+import { errorResponses } from '../openapi/error-responses.ts';
+import { SSE_EXAMPLE } from '../openapi/examples.ts';
+import { handoverIdParams, lastEventIdHeaders } from '../schemas.ts';
 import { authorisedHandover } from './handovers.ts';
 import type { StreamSlots } from '../limits/stream-slots.ts';
 
@@ -27,17 +31,27 @@ export const eventRoutes =
       '/handovers/:id/events',
       {
         schema: {
+          operationId: 'streamEvents',
+          tags: [TAGS.events],
           summary: "The handover's events as Server-Sent Events (resume with Last-Event-ID)",
           description: `Content type ${SSE_HEADERS['content-type']}. Each event has \`id\` (the event id), \`event\` (its type) and \`data\` (the event JSON, as in webhooks). The stream ends after handover.ended or handover.failed.`,
           security: [{ apiKey: [] }],
           params: handoverIdParams,
           headers: lastEventIdHeaders,
           response: {
-            400: errorResponse,
-            401: errorResponse,
-            403: errorResponse,
-            404: errorResponse,
-            429: errorResponse,
+            200: {
+              description:
+                'The event stream: the stored events after Last-Event-ID, then live ones, until the terminal event. Each `data:` is a `HandoverEvent`.',
+              content: {
+                'text/event-stream': {
+                  schema: z.string().meta({ examples: [SSE_EXAMPLE] }),
+                },
+              },
+            },
+            204: z
+              .null()
+              .describe('The handover is over and Last-Event-ID was its last event: nothing more will come.'),
+            ...errorResponses(400, 404),
           },
         },
       },

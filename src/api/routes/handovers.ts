@@ -7,8 +7,9 @@ import { dropUndefined } from '../drop-undefined.ts';
 import type { OpenHandoverQuota } from '../limits/open-handovers.ts';
 import type { PresenceBudget } from '../limits/presence-budget.ts';
 import { presentHandover, presentTranscript } from '../presenters.ts';
+import { errorResponses, WITH_BODY } from '../openapi/error-responses.ts';
+import { TAGS } from '../openapi/document.ts';
 import {
-  errorResponse,
   handoverIdParams,
   handoverListResponse,
   idempotencyHeaders,
@@ -31,14 +32,7 @@ export interface HandoverRoutesDeps {
 }
 
 const security = [{ apiKey: [] }];
-const errors = {
-  400: errorResponse,
-  401: errorResponse,
-  403: errorResponse,
-  404: errorResponse,
-  409: errorResponse,
-  429: errorResponse,
-};
+const tags = [TAGS.handovers];
 
 export const handoverRoutes =
   (deps: HandoverRoutesDeps): FastifyPluginAsyncZod =>
@@ -51,12 +45,18 @@ export const handoverRoutes =
       '/handovers',
       {
         schema: {
+          operationId: 'startHandover',
+          tags,
           summary: 'Start a handover (idempotent per endpoint, userId and sessionId)',
           description:
             'Returns 201 with a new handover, or 200 with the unended handover of the same customer session.',
           security,
           body: startHandoverBody,
-          response: { 200: handoverResponse, 201: handoverResponse, ...errors },
+          response: {
+            200: handoverResponse,
+            201: handoverResponse,
+            ...errorResponses(...WITH_BODY, 404, 503),
+          },
         },
       },
       async (req, reply) => {
@@ -88,10 +88,12 @@ export const handoverRoutes =
       '/handovers',
       {
         schema: {
+          operationId: 'listHandovers',
+          tags,
           summary: 'List handovers, newest first',
           security,
           querystring: listQuery,
-          response: { 200: handoverListResponse, ...errors },
+          response: { 200: handoverListResponse, ...errorResponses(400) },
         },
       },
       async (req) => {
@@ -120,10 +122,12 @@ export const handoverRoutes =
       '/handovers/:id',
       {
         schema: {
+          operationId: 'getHandover',
+          tags,
           summary: 'Get one handover',
           security,
           params: handoverIdParams,
-          response: { 200: handoverResponse, ...errors },
+          response: { 200: handoverResponse, ...errorResponses(400, 404) },
         },
       },
       async (req) => presentHandover(await authorised(req.principal, req.params.id)),
@@ -133,10 +137,12 @@ export const handoverRoutes =
       '/handovers/:id/transcript',
       {
         schema: {
+          operationId: 'getTranscript',
+          tags,
           summary: 'The transcript: bot conversation, customer and agent messages, with roles and timestamps',
           security,
           params: handoverIdParams,
-          response: { 200: transcriptResponse, ...errors },
+          response: { 200: transcriptResponse, ...errorResponses(400, 404) },
         },
       },
       async (req) => {
@@ -149,6 +155,8 @@ export const handoverRoutes =
       '/handovers/:id/messages',
       {
         schema: {
+          operationId: 'sendMessage',
+          tags,
           summary: "Send the customer's message to the agent",
           description:
             'Persisted before the 202; texts over the provider limit are split on word boundaries into ordered parts.',
@@ -156,7 +164,7 @@ export const handoverRoutes =
           params: handoverIdParams,
           headers: idempotencyHeaders,
           body: sendMessageBody,
-          response: { 202: sendMessageResponse, ...errors },
+          response: { 202: sendMessageResponse, ...errorResponses(...WITH_BODY, 404, 409, 422, 503) },
         },
       },
       async (req, reply) => {
@@ -182,10 +190,12 @@ export const handoverRoutes =
       '/handovers/:id/typing',
       {
         schema: {
+          operationId: 'sendTyping',
+          tags,
           summary: 'The customer is typing (forwarded at most once every 3 s)',
           security,
           params: handoverIdParams,
-          response: { 202: typingResponse, ...errors },
+          response: { 202: typingResponse, ...errorResponses(...WITH_BODY, 404, 409, 503) },
         },
       },
       async (req, reply) => {
@@ -198,13 +208,15 @@ export const handoverRoutes =
       '/handovers/:id/presence',
       {
         schema: {
+          operationId: 'setPresence',
+          tags,
           summary: "The customer's presence: away (tab closed, navigated off) or back",
           description:
             'The agent sees a notice, like "The customer left the conversation." Presence "back" counts as customer activity for the inactivity grace. Throttled per handover like typing: a burst of 5, then one every 3 s; past that 429 RATE_LIMITED with Retry-After.',
           security,
           params: handoverIdParams,
           body: presenceBody,
-          response: { 202: presenceResponse, ...errors },
+          response: { 202: presenceResponse, ...errorResponses(...WITH_BODY, 404, 409, 503) },
         },
       },
       async (req, reply) => {
@@ -229,13 +241,19 @@ export const handoverRoutes =
       '/handovers/:id/end',
       {
         schema: {
+          operationId: 'endHandover',
+          tags,
           summary:
             'The customer leaves: the chat is left at the contact center and the handover ends (customer_ended)',
           description:
             "The customer's pending messages are sent first, the chat is left at the contact center and a last read collects what the agent wrote. 200 with the ended handover when that finished in time; else 202 with the handover still closing (`closing` set) — handover.ended follows as an event.",
           security,
           params: handoverIdParams,
-          response: { 200: handoverResponse, 202: handoverResponse, ...errors },
+          response: {
+            200: handoverResponse,
+            202: handoverResponse,
+            ...errorResponses(...WITH_BODY, 404, 503),
+          },
         },
       },
       async (req, reply) => {

@@ -88,3 +88,14 @@ export type HandoverEvent = { [T in EventType]: EventBase<T> }[EventType];
 
 /** An event before the service gives it an id, sequence number and timestamp. */
 export type PendingEvent = { [T in EventType]: { type: T; data: EventDataByType[T] } }[EventType];
+
+/**
+ * An event as webhooks and SSE carry it: the stored event plus `timestamp`, the field name the
+ * Standard Webhooks payload structure recommends (`type`, `timestamp`, `data`). It repeats
+ * `occurredAt`, which stays for the bots written before it.
+ */
+export type WireEvent = HandoverEvent & { readonly timestamp: string };
+
+export function toWireEvent(event: HandoverEvent): WireEvent {
+  return { ...event, timestamp: event.occurredAt };
+}
