@@ -98,7 +98,8 @@ const DESCRIPTIONS: Record<EventType, string> = {
   'handover.agent_left': 'An agent left the chat (during a transfer, or before it ended).',
   'handover.transferred': 'The chat moved to another agent; not an end.',
   'handover.system_message': 'A notice or workflow text from the contact center.',
-  'handover.wait_estimate': 'While queued: the estimated wait and the queue position, when they change and at an interval.',
+  'handover.wait_estimate':
+    'While queued: the estimated wait and the queue position, when they change and at an interval.',
   'handover.ended': 'Terminal: the handover ended; the bot takes over again.',
   'handover.failed': 'Terminal: the handover could not be started or continued.',
 };
