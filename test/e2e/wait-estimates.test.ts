@@ -1,6 +1,6 @@
-// handover.wait_estimate events end to end (issue 17): while Open Messaging handovers wait in the
-// emulator's queue, each one hears its estimate and its place in the queue (OM doc §7.6 b), again
-// when they change; an agent taking the first moves the second up.
+// handover.wait_estimate events end to end (issue 17): while handovers wait in the emulator's queue,
+// each one hears its estimate and its place in the queue (OM doc §7.6 b), again when they change; an
+// agent taking the first moves the second up. Open Messaging, and guest chat with an OAuth client.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { HandoverEvent } from '../../src/core/model/events.ts';
@@ -64,5 +64,36 @@ describe('wait estimates end to end', () => {
     const joinedSeq = afterJoin.find((e) => e.type === 'handover.agent_joined')!.seq;
     // Whatever was polled before the join, no estimate is committed after it (the state machine drops them).
     assert.ok(waits(afterJoin).every((e) => e.seq < joinedSeq));
+  });
+});
+
+describe('wait estimates end to end on guest chat (an OAuth client for the Platform API)', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({
+      emulator: { offQueueAgents: ['Alice Moreau', 'Bruno Schmidt', 'Chen Wei'], averageHandleSeconds: 60 },
+      endpointExtra: (emulatorUrl) => ({
+        availability: {
+          platform: { baseUrl: emulatorUrl, clientId: 'emulator-client', clientSecret: 'emulator-secret' },
+          waitEstimateIntervalSeconds: 1,
+        },
+      }),
+    });
+  });
+  after(async () => {
+    await h.close();
+  });
+
+  test('a queued guest-chat handover hears its estimate and position', async () => {
+    const res = await h.api('POST', '/v1/handovers', {
+      endpoint: 'support',
+      customer: { userId: 'u-gc', sessionId: 's-1', displayName: 'Gina' },
+    });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    const id = res.body.id as string;
+    const events = await h.webhookEvents(id, atPosition(1), 'the guest-chat handover at position 1');
+    const estimate = waits(events).find((e) => e.data.position === 1)!;
+    assert.equal(typeof estimate.data.estimatedWaitSeconds, 'number');
+    assert.ok(events.findIndex((e) => e.type === 'handover.queued') < events.indexOf(estimate));
   });
 });
