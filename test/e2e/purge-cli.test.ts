@@ -11,7 +11,7 @@ import type { Handover } from '../../src/core/model/handover.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { makeEvent, makeHandover, makeLine, nextVersion } from '../store/fixtures.ts';
 
-const bin = new URL('../../bin/genesys-handover.js', import.meta.url).pathname;
+const bin = new URL('../../scripts/cli-from-source.mjs', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'gh-purge-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
