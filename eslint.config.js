@@ -6,10 +6,13 @@ import tseslint from 'typescript-eslint';
 
 // The layers of design §2, enforced: core/ depends on nothing outside it (no package, no node:
 // module); api/ only on core/; each adapter (store, delivery, a provider, time) only on core/ and
-// itself — never on another adapter; the emulator and the demo bot stand alone; only the
+// itself — never on another adapter; the emulator stands alone, the demo bot uses only the typed
+// client (src/client/, on the shared wire schemas of src/contract/); only the
 // composition root and the CLI see everything.
 const layers = [
   { type: 'core', pattern: 'src/core' },
+  // The public wire schemas (zod) of events, shared by the API and the typed client.
+  { type: 'contract', pattern: 'src/contract' },
   { type: 'api', pattern: 'src/api' },
   { type: 'store', pattern: 'src/store' },
   { type: 'delivery', pattern: 'src/delivery' },
@@ -21,6 +24,8 @@ const layers = [
   { type: 'config', pattern: 'src/config' },
   { type: 'emulator', pattern: 'src/emulator' },
   { type: 'demo-bot', pattern: 'src/demo-bot' },
+  // The typed client a bot imports (`genesys-handover/client`).
+  { type: 'client', pattern: 'src/client' },
   { type: 'composition', pattern: 'src/composition' },
   { type: 'cli', pattern: 'src/cli' },
 ];
@@ -33,6 +38,7 @@ export default tseslint.config(
   {
     ignores: [
       'node_modules/**',
+      'dist/**',
       'data/**',
       'coverage/**',
       'test-results/**',
@@ -72,7 +78,10 @@ export default tseslint.config(
           default: 'disallow',
           policies: [
             may('core', ['core']),
-            may('api', ['api', 'core', 'observability']),
+            may('api', ['api', 'core', 'observability', 'contract']),
+            may('contract', ['contract', 'core']),
+            // Of api/, only its request/response schemas (a rule below): pure zod, one source of truth.
+            may('client', ['client', 'contract', 'core', 'api']),
             may('store', ['store', 'core']),
             may('delivery', ['delivery', 'core']),
             {
@@ -90,7 +99,7 @@ export default tseslint.config(
             may('observability', ['observability', 'core']),
             may('config', ['config', 'genesys-cloud']),
             may('emulator', ['emulator']),
-            may('demo-bot', ['demo-bot']),
+            may('demo-bot', ['demo-bot', 'client']),
             may(
               'composition',
               layers.map((l) => l.type),
@@ -121,6 +130,23 @@ export default tseslint.config(
         'error',
         { object: 'Math', property: 'random', message: 'Chance is a port in core/: inject a Random.' },
         { object: 'Date', property: 'now', message: 'Time is a port in core/: use the Clock.' },
+      ],
+    },
+  },
+  {
+    // The typed client ships to bots: of the server it may use the pure schemas only, never the app.
+    files: ['src/client/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./api/(?!schemas\\.ts$)',
+              message: 'The client uses only src/api/schemas.ts of the API (pure zod schemas).',
+            },
+          ],
+        },
       ],
     },
   },

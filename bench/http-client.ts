@@ -10,12 +10,33 @@ export interface HttpAnswer {
   readonly body: string;
 }
 
-/** One request; `body` is sent as JSON. Resolves with the status and the body text. */
-export function httpJson(
+/**
+ * One request; `body` is sent as JSON. Resolves with the status and the body text. A request on a
+ * reused keep-alive socket that the server closed at that moment (idle time-out: "socket hang up",
+ * ECONNRESET, before any answer) is sent once more on a fresh socket — the race Node's docs describe
+ * for keep-alive agents; without it a run after a pause failed on its first request.
+ */
+export async function httpJson(
   method: string,
   url: string,
   body?: unknown,
   headers: Readonly<Record<string, string>> = {},
+): Promise<HttpAnswer> {
+  try {
+    return await once(method, url, body, headers);
+  } catch (err) {
+    if (!(err instanceof StaleSocketError)) throw err;
+    return once(method, url, body, headers);
+  }
+}
+
+class StaleSocketError extends Error {}
+
+function once(
+  method: string,
+  url: string,
+  body: unknown,
+  headers: Readonly<Record<string, string>>,
 ): Promise<HttpAnswer> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
@@ -40,7 +61,9 @@ export function httpJson(
         res.on('error', reject);
       },
     );
-    req.on('error', reject);
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      reject(req.reusedSocket && err.code === 'ECONNRESET' ? new StaleSocketError(err.message) : err);
+    });
     req.end(payload);
   });
 }

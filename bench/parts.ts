@@ -7,6 +7,7 @@ import { relayRows, runRelay } from './relay.ts';
 import type { Results, RowSpec } from './report.ts';
 import { restartRows, runRestart } from './restart.ts';
 import { runScale, scaleRows } from './scale.ts';
+import { runTakeover, takeoverRows } from './takeover.ts';
 
 export interface Part {
   readonly rows: (c: BenchConfig) => RowSpec[];
@@ -19,6 +20,7 @@ export const PARTS = {
   latency: { rows: latencyRows, run: runLatency },
   scale: { rows: scaleRows, run: runScale },
   restart: { rows: restartRows, run: runRestart },
+  takeover: { rows: takeoverRows, run: runTakeover },
 } as const satisfies Record<string, Part>;
 
 export type PartName = keyof typeof PARTS;

@@ -136,3 +136,13 @@ export function writeResults(dir: string, record: RunRecord): string {
   appendFileSync(join(dir, 'history.jsonl'), `${JSON.stringify(summary)}\n`);
   return file;
 }
+
+/**
+ * Passes on the warnings a child process printed that mean something grows per live handover (a
+ * listener per handover on one shared signal or emitter): the bench prints them, the CI smoke test
+ * fails on them. Everything else the child logged stays in the child's output.
+ */
+export function forwardLeakWarnings(name: string, output: string): void {
+  const lines = output.split('\n').filter((l) => /MaxListenersExceededWarning|memory leak detected/.test(l));
+  for (const line of new Set(lines)) process.stderr.write(`${name}: ${line}\n`);
+}

@@ -6,7 +6,7 @@
 import { Arrivals } from './arrivals.ts';
 import { config, timeoutFor, type BenchConfig } from './config.ts';
 import { fmt, round } from './relay.ts';
-import type { Results, RowSpec } from './report.ts';
+import { forwardLeakWarnings, type Results, type RowSpec } from './report.ts';
 import {
   GatewayRelay,
   agentApi,
@@ -121,6 +121,7 @@ export async function runRestart(results: Results): Promise<void> {
     results.details.restart = run;
   } finally {
     await gw.close().catch(() => undefined);
+    forwardLeakWarnings('gateway', gw.process.output());
     await world.close();
   }
   const base = { baseline: `${fmt(run.emptyStartSeconds, 2)} s empty start` };

@@ -73,10 +73,13 @@ export class GatewayRelay implements Relay {
   static async start(world: World, opts: { inspect?: boolean } = {}): Promise<GatewayRelay> {
     const gw = await GatewayProcess.start({
       config: {
+        // The bench measures the gateway, not its limits: one key drives every handover.
+        limits: { requestsPerSecond: 100_000, openHandovers: 1_000_000, sseStreams: 100_000 },
         apiKeys: [{ name: 'bench', key: API_KEY, endpoints: ['*'] }],
         endpoints: [
           {
             id: 'bench',
+            maxOpenHandovers: 1_000_000,
             provider: 'genesys-guest-chat',
             genesys: { baseUrl: world.emulator.url, organizationId: ORG, deploymentId: DEPLOYMENT },
             queue: QUEUE,
@@ -117,6 +120,11 @@ export class GatewayRelay implements Relay {
 
   async send(id: string, text: string): Promise<void> {
     await this.#api('POST', `/v1/handovers/${id}/messages`, { text });
+  }
+
+  /** The customer leaves (POST /v1/handovers/:id/end). */
+  async end(id: string): Promise<void> {
+    await this.#api('POST', `/v1/handovers/${id}/end`);
   }
 
   async kill9(): Promise<void> {

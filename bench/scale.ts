@@ -6,6 +6,10 @@
 //
 // The floor runs first against its own emulator, then the gateway against a fresh one: an emulator
 // holding both sets of sockets would pass the per-process open-file limit.
+//
+// Both are warmed up before their idle baseline is taken — a few hundred chats opened and closed
+// again (the gateway's started, joined and ended) — so the per-handover numbers count what each live
+// handover holds, not the code compiled and the caches filled once, whatever the number of chats.
 import { config, type BenchConfig } from './config.ts';
 import { Child } from './child.ts';
 import { httpJson } from './http-client.ts';
@@ -13,11 +17,23 @@ import { Inspector } from './inspector.ts';
 import { machine } from './machine.ts';
 import { CpuMeter, openFiles, rssBytes } from './procfs.ts';
 import { fmt, round } from './relay.ts';
-import type { Results, RowSpec } from './report.ts';
-import { GatewayRelay, agentApi, emulatorHealth, metricValue, pool, startWorld, type World } from './rig.ts';
+import { forwardLeakWarnings, type Results, type RowSpec } from './report.ts';
+import {
+  GatewayRelay,
+  agentApi,
+  emulatorHealth,
+  metricValue,
+  openHandovers,
+  pool,
+  settleJoins,
+  startWorld,
+  type World,
+} from './rig.ts';
 import { sleep } from '../test/support/sleep.ts';
 
 const KIB = 1024;
+/** Chats opened and closed again before the idle baseline (at most the first step). */
+const WARM_UP = 200;
 const GOALS = { rssKiB: 16, heapKiB: 5, filesPer: 1.05, createPerSec: 500, idleCpuPct: 5, lagMs: 20 };
 
 interface Usage {
@@ -87,6 +103,14 @@ async function measureFloor(): Promise<Side> {
   );
   const usage = async (): Promise<Usage & { lagP99Ms: number }> =>
     JSON.parse((await httpJson('GET', `${floor.url}/usage`)).body);
+  const warm = Math.min(WARM_UP, config.scaleSteps[0] ?? WARM_UP);
+  const res = await httpJson('POST', `${floor.url}/open`, {
+    total: warm,
+    concurrency: config.createConcurrency,
+  });
+  if (res.status !== 200) throw new Error(`floor warm-up: ${res.body}`);
+  await httpJson('POST', `${floor.url}/close-all`);
+  await sleep(1000);
   const side: Side = { idle: await usage(), steps: [] };
   try {
     for (const n of config.scaleSteps) {
@@ -177,11 +201,28 @@ async function grow(
   return { seconds, joinSeconds: (performance.now() - t1) / 1000 };
 }
 
+/** Starts `n` handovers, has an agent join each, ends them all and waits until none is attached. */
+async function warmUp(world: World, gw: GatewayRelay, n: number): Promise<void> {
+  const live = await openHandovers(world, gw, n, 'warm-up', {
+    join: true,
+    concurrency: config.createConcurrency,
+  });
+  await settleJoins(world, gw, n);
+  await pool(live, config.createConcurrency, (h) => gw.end(h.id));
+  await waitUntil(
+    'warm-up handovers ended',
+    120_000,
+    async () =>
+      world.receiver.count('handover.ended') >= n && (await emulatorHealth(world)).attachedStreams === 0,
+  );
+}
+
 async function measureGateway(): Promise<Side> {
   const world = await startWorld();
   const gw = await GatewayRelay.start(world, { inspect: true });
   const inspector = await gw.inspector();
   try {
+    await warmUp(world, gw, Math.min(WARM_UP, config.scaleSteps[0] ?? WARM_UP));
     await sleep(1000);
     const side: Side = { idle: await gatewayUsage(gw, inspector), steps: [] };
     let prev = 0;
@@ -194,7 +235,7 @@ async function measureGateway(): Promise<Side> {
         const cpu = new CpuMeter(gw.pid);
         await sleep(config.idleSeconds * 1000);
         const idleCpuPct = cpu.share * 100;
-        const lag = metricValue(await gw.metrics(), 'genesys_handover_nodejs_eventloop_lag_p99_seconds');
+        const lag = metricValue(await gw.metrics(), 'nodejs_eventloop_lag_p99_seconds');
         side.steps.push({
           handovers: n,
           createdPerSec: (n - prev) / seconds,
@@ -215,6 +256,7 @@ async function measureGateway(): Promise<Side> {
   } finally {
     inspector.close();
     await gw.close().catch(() => undefined);
+    forwardLeakWarnings('gateway', gw.process.output());
     await world.close();
   }
 }

@@ -3,6 +3,7 @@
 // Run with --expose-gc as its own process; it prints `socket-floor: <url>` and answers
 //   POST /open {total, concurrency} → opens guest chats (Genesys REST create + event stream) until
 //                                     `total` are open → {opened, seconds}
+//   POST /close-all                 → closes every socket (after the warm-up)
 //   GET  /usage                     → {rss, heapUsed, external, openFiles, lagP99Ms} after a full GC
 //                                     (event-loop lag p99 since the previous /usage, as prom-client measures it)
 //   node --expose-gc --import tsx bench/socket-floor.ts '{"emulatorUrl","organizationId","deploymentId","queue"}'
@@ -75,6 +76,11 @@ const server = createServer((req, res) => {
       try {
         if (req.method === 'GET' && req.url === '/usage') {
           res.writeHead(200).end(JSON.stringify(usage()));
+          return;
+        }
+        if (req.method === 'POST' && req.url === '/close-all') {
+          for (const s of sockets.splice(0)) s.terminate();
+          res.writeHead(200).end('{}');
           return;
         }
         if (req.method === 'POST' && req.url === '/open') {

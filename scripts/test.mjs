@@ -3,6 +3,7 @@
 //  - a throwaway PostgreSQL cluster from the binaries on the machine (unless DATABASE_URL is set),
 //    started only when a PostgreSQL test file exists;
 //  - Debian's chromium via apt when browser tests exist and no browser is installed.
+//  - curl and jq via apt when the README walkthrough test runs and they are missing.
 // Then it runs every *.test.ts file with node's own test runner (TAP on stdout: CI reads `# pass`/`# fail`).
 // Usage: npm test [-- <file or folder filter>...]
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
@@ -95,6 +96,18 @@ function ensureChromium() {
   return spawnSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).stdout.trim();
 }
 
+function ensureCommands(names) {
+  const missing = names.filter((n) => !spawnSync('sh', ['-c', `command -v ${n}`]).stdout.length);
+  if (missing.length === 0) return;
+  console.error(`# ${missing.join(', ')} not found: installing with apt-get`);
+  spawnSync('apt-get', ['update'], { stdio: 'inherit' });
+  const install = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+  if (install.status !== 0) throw new Error(`could not install ${missing.join(', ')} with apt-get`);
+}
+
 try {
   if (!env.DATABASE_URL && files.some((f) => /postgres/i.test(f))) {
     env.DATABASE_URL = await startPostgres();
@@ -103,6 +116,8 @@ try {
   if (files.some((f) => f.startsWith('test/browser/'))) {
     env.CHROMIUM_PATH ||= ensureChromium();
   }
+  // The README's curl walkthrough (test/e2e/readme-walkthrough) needs curl and jq, as a reader does.
+  if (files.some((f) => f.includes('readme-walkthrough'))) ensureCommands(['curl', 'jq']);
 } catch (err) {
   console.error(`# test setup failed: ${err.message}`);
   for (const c of cleanups) c();

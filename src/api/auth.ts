@@ -3,10 +3,21 @@
 // heap dump or a log line. Each key names the endpoints it may act on (403 for the others).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { GatewayError } from '../core/errors.ts';
+import type { KeyLimits } from './limits/key-limits.ts';
 
 export interface ApiKeyGrant {
+  /** Stable within the process (the key's position in the configuration): what limits are counted by. */
+  readonly id: string;
   readonly name: string;
   readonly endpoints: readonly string[] | '*';
+  readonly limits: KeyLimits;
+}
+
+export interface ConfiguredApiKey {
+  readonly key: string;
+  readonly name: string;
+  readonly endpoints: readonly string[];
+  readonly limits: KeyLimits;
 }
 
 export interface ApiPrincipal extends ApiKeyGrant {
@@ -16,10 +27,15 @@ export interface ApiPrincipal extends ApiKeyGrant {
 export class ApiKeyAuthenticator {
   readonly #keys: { digest: Buffer; grant: ApiKeyGrant }[];
 
-  constructor(keys: readonly { key: string; name: string; endpoints: readonly string[] }[]) {
-    this.#keys = keys.map((k) => ({
+  constructor(keys: readonly ConfiguredApiKey[]) {
+    this.#keys = keys.map((k, i) => ({
       digest: digest(k.key),
-      grant: { name: k.name, endpoints: k.endpoints.includes('*') ? '*' : [...k.endpoints] },
+      grant: {
+        id: `key-${i}`,
+        name: k.name,
+        endpoints: k.endpoints.includes('*') ? '*' : [...k.endpoints],
+        limits: k.limits,
+      },
     }));
   }
 

@@ -39,6 +39,9 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: unknown, req: FastifyRequest, reply: FastifyReply) => {
     const ge = toGatewayError(err);
     if (ge.status >= 500) req.log.error({ code: ge.code, err: describe(err) }, 'request failed');
+    // A client without a valid key, or one sending more than the body limit, gets no kept-alive
+    // socket to try again on cheaply; a 413's unread body is not read either.
+    if (ge.status === 401 || ge.status === 413) void reply.header('connection', 'close');
     return reply.code(ge.status).type('application/json').send(ge.toJSON());
   });
   app.setNotFoundHandler((_req, reply) => reply.code(404).send(new GatewayError('ROUTE_NOT_FOUND').toJSON()));

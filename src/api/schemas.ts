@@ -5,11 +5,15 @@ import { EndReasons, HandoverStates } from '../core/model/handover.ts';
 import { EventTypes } from '../core/model/events.ts';
 import { SenderRoles } from '../core/model/transcript.ts';
 import { MediaTypes, type MediaType } from '../core/model/attachment.ts';
+import { isSafeText } from '../core/text/safe-text.ts';
+import { safeString, UNSAFE_TEXT_MESSAGE } from './safe-string.ts';
+import { ErrorCodes, type ErrorCode } from '../core/errors.ts';
+import { agentSchema as agent, attachmentSchema, failureSchema } from '../contract/events.ts';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = (max: number) => safeString().trim().min(1).max(max);
 
 /** Custom attribute values travel as strings (Genesys customFields are map<string,string>, protocol §6.3). */
-const attributeValue = z.union([z.string().max(2000), z.number(), z.boolean()]).transform((v) => String(v));
+const attributeValue = z.union([safeString().max(2000), z.number(), z.boolean()]).transform((v) => String(v));
 
 export const startHandoverBody = z
   .object({
@@ -23,7 +27,7 @@ export const startHandoverBody = z
           .describe("Shown to the agent; defaults to the endpoint's guest display name."),
         firstName: text(100).optional(),
         lastName: text(100).optional(),
-        email: z.email().max(254).optional(),
+        email: z.email().max(254).refine(isSafeText, { error: UNSAFE_TEXT_MESSAGE }).optional(),
         phone: text(50).optional(),
       })
       .strict(),
@@ -33,7 +37,7 @@ export const startHandoverBody = z
         skills: z.array(text(100)).max(50).optional(),
         priority: z.number().int().min(-1000).max(1000).optional(),
         customAttributes: z
-          .record(z.string().min(1).max(200), attributeValue)
+          .record(safeString().min(1).max(200), attributeValue)
           .refine((r) => Object.keys(r).length <= 100, 'at most 100 custom attributes')
           .optional(),
       })
@@ -45,7 +49,7 @@ export const startHandoverBody = z
         z
           .object({
             role: z.enum(['customer', 'bot']),
-            text: z.string().max(20_000),
+            text: safeString().max(20_000),
             at: z.iso.datetime({ offset: true }).optional(),
           })
           .strict(),
@@ -69,12 +73,16 @@ export const attachmentBody = z
     url: z
       .url({ protocol: /^https?$/ })
       .max(2048)
+      .refine(isSafeText, { error: UNSAFE_TEXT_MESSAGE })
       .describe('Where the agent side fetches the file (http or https); the gateway never downloads it.'),
     mime: z
       .string()
       .regex(/^[\w.+-]+\/[\w.+-]+$/, 'a media type like image/png')
       .max(255),
-    mediaType: z.enum(MediaTypes).optional().describe('Defaults from the mime type (image, video, audio, else file).'),
+    mediaType: z
+      .enum(MediaTypes)
+      .optional()
+      .describe('Defaults from the mime type (image, video, audio, else file).'),
     filename: text(255).optional(),
     sizeBytes: z.number().int().min(0).max(MAX_ATTACHMENT_BYTES).optional(),
   })
@@ -83,12 +91,14 @@ export const attachmentBody = z
 
 export const sendMessageBody = z
   .object({
-    text: z.string().trim().max(100_000).optional(),
+    text: safeString().trim().max(100_000).optional(),
     attachments: z
       .array(attachmentBody)
       .max(10)
       .optional()
-      .describe('Files by URL (Open Messaging endpoints only; guest chat answers 422 ATTACHMENTS_NOT_SUPPORTED).'),
+      .describe(
+        'Files by URL (Open Messaging endpoints only; guest chat answers 422 ATTACHMENTS_NOT_SUPPORTED).',
+      ),
   })
   .strict()
   .refine((b) => (b.text?.length ?? 0) > 0 || (b.attachments?.length ?? 0) > 0, {
@@ -106,27 +116,24 @@ export const idempotencyHeaders = z.object({
     .optional(),
 });
 
+/** SSE resume point: an event id or a bare seq (anything else restarts from the beginning). */
+export const lastEventIdHeaders = z.object({ 'last-event-id': safeString().max(200).optional() });
+
 export const listQuery = z
   .object({
     endpoint: text(64).optional(),
     state: z.enum(HandoverStates).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    cursor: z.string().max(500).optional(),
+    cursor: safeString().max(500).optional(),
   })
   .strict();
-
-const agent = z.object({
-  id: z.string(),
-  displayName: z.string().optional(),
-  avatarUrl: z.string().optional(),
-});
 
 export const handoverResponse = z.object({
   id: z.string(),
   endpoint: z.string(),
   state: z.enum(HandoverStates),
   endReason: z.enum(EndReasons).optional(),
-  failure: z.object({ code: z.string(), message: z.string() }).optional(),
+  failure: failureSchema.optional(),
   customer: z.object({
     userId: z.string(),
     sessionId: z.string(),
@@ -167,17 +174,7 @@ export const transcriptResponse = z.object({
       text: z.string(),
       at: z.string(),
       senderName: z.string().optional(),
-      attachments: z
-        .array(
-          z.object({
-            url: z.string(),
-            mediaType: z.enum(MediaTypes),
-            mime: z.string().optional(),
-            filename: z.string().optional(),
-            sizeBytes: z.number().optional(),
-          }),
-        )
-        .optional(),
+      attachments: z.array(attachmentSchema).optional(),
       delivery: z
         .enum(['pending', 'sent', 'undelivered'])
         .optional()
@@ -232,8 +229,20 @@ export const replayResponse = z.object({ replayed: z.number().int() });
 
 export const errorResponse = z.object({
   error: z.object({
-    code: z.string(),
+    code: z.enum(Object.keys(ErrorCodes) as [ErrorCode, ...ErrorCode[]]),
     message: z.string(),
     details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    /** ENDPOINT_CLOSED: when the endpoint opens next (null when unknown, e.g. an emergency). */
+    nextOpening: z.string().nullable().optional(),
   }),
+});
+
+export const endpointIdParams = z.object({ id: text(64) });
+
+export const webhookTestResponse = z.object({
+  delivered: z.boolean().describe("Whether the endpoint's webhook answered 2xx."),
+  eventId: z.string().describe('The webhook-id of the test delivery.'),
+  status: z.number().int().optional().describe("The receiver's HTTP status, when it answered."),
+  error: z.string().optional().describe('Why it was not delivered: no URL or secret, timeout, network error, status.'),
+  durationMs: z.number().int(),
 });

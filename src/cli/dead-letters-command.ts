@@ -1,19 +1,26 @@
-// `genesys-handover dead-letters list|replay --config <file>`: webhook events whose retry period ran
-// out, read straight from the gateway's store (SQLite and PostgreSQL both allow this beside a
+// `genesys-handover dead-letters list|replay [--store <file|url>] [--config <file>]`: webhook events
+// whose retry period ran out, read straight from the gateway's store (only the store settings are
+// read: `--store`, or the file's `store`, or GH__store__… — e.g. `--store ./data/demo.db` for the demo) (SQLite and PostgreSQL both allow this beside a
 // running gateway, whose dispatcher picks replayed events up on its next poll). The store is opened
 // by the composition root's factory and worked on through the core's DeadLetterService, as the API does.
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { openStore } from '../composition/open-store.ts';
 import { DeadLetterService, type Access } from '../core/services/dead-letter-service.ts';
 import { systemClock } from '../time/system-time.ts';
-import { loadConfigOrReport } from './load-config-or-report.ts';
+import { CONFIG_FILE_VARIABLE, loadStoreSettings } from '../config/load.ts';
+import { loadOrReport } from './load-config-or-report.ts';
 
 /** The operator at the console may act on every endpoint. */
 const OPERATOR: Access = { endpoints: '*' };
 
+const storeFlags = {
+  config: z.string().min(1).optional(),
+  store: z.string().min(1).optional(),
+};
+
 const listFlags = z.object({
-  config: z.string().min(1),
+  ...storeFlags,
   endpoint: z.string().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(10_000).default(100),
   json: z.boolean().default(false),
@@ -21,7 +28,7 @@ const listFlags = z.object({
 
 const replayFlags = z
   .object({
-    config: z.string().min(1),
+    ...storeFlags,
     handover: z.uuid().optional(),
     event: z.uuid().optional(),
     all: z.boolean().default(false),
@@ -35,13 +42,14 @@ export function deadLettersCommand(): Command {
   cmd
     .command('list')
     .description('List dead letters, oldest first')
-    .requiredOption('-c, --config <file>', 'the gateway configuration (for the store path)')
+    .addOption(storeOption())
+    .addOption(configOption())
     .option('--endpoint <id>', 'only this endpoint')
     .option('--limit <n>', 'at most this many', '100')
     .option('--json', 'one JSON object per line')
     .action(async (raw: Record<string, unknown>) => {
       const flags = parseFlags(listFlags, raw);
-      await withDeadLetters(flags.config, async (deadLetters) => {
+      await withDeadLetters(flags, async (deadLetters) => {
         const items = await deadLetters.list(OPERATOR, {
           limit: flags.limit,
           ...(flags.endpoint === undefined ? {} : { endpoint: flags.endpoint }),
@@ -59,13 +67,14 @@ export function deadLettersCommand(): Command {
   cmd
     .command('replay')
     .description('Put dead letters back into the outbox; the gateway delivers them again')
-    .requiredOption('-c, --config <file>', 'the gateway configuration (for the store path)')
+    .addOption(storeOption())
+    .addOption(configOption())
     .option('--handover <id>', 'every dead letter of this handover')
     .option('--event <id>', 'this one event')
     .option('--all', 'every dead letter')
     .action(async (raw: Record<string, unknown>) => {
       const flags = parseFlags(replayFlags, raw);
-      await withDeadLetters(flags.config, async (deadLetters) => {
+      await withDeadLetters(flags, async (deadLetters) => {
         const n = await deadLetters.replay(OPERATOR, {
           ...(flags.handover ? { handoverId: flags.handover } : {}),
           ...(flags.event ? { eventId: flags.event } : {}),
@@ -85,11 +94,32 @@ function parseFlags<S extends z.ZodType>(schema: S, raw: Record<string, unknown>
   return parsed.data;
 }
 
+function storeOption(): Option {
+  return new Option('--store <file|url>', 'the SQLite file or postgres:// URL (instead of a configuration)');
+}
+
+function configOption(): Option {
+  return new Option(
+    '-c, --config <file>',
+    'the gateway configuration: only its store settings are read (GH__store__… override them)',
+  ).env(CONFIG_FILE_VARIABLE);
+}
+
 async function withDeadLetters(
-  configPath: string,
+  flags: { readonly config?: string | undefined; readonly store?: string | undefined },
   fn: (deadLetters: DeadLetterService) => Promise<void>,
 ): Promise<void> {
-  const config = loadConfigOrReport(configPath);
+  const config = loadOrReport(() =>
+    flags.store === undefined
+      ? loadStoreSettings(flags.config)
+      : loadStoreSettings(undefined, {
+          // --store names the store; the rest of the environment's GH__store__… still applies.
+          ...process.env,
+          [CONFIG_FILE_VARIABLE]: '',
+          [/^postgres(ql)?:\/\//.test(flags.store) ? 'GH__store__url' : 'GH__store__path']: flags.store,
+          ...(/^postgres(ql)?:\/\//.test(flags.store) ? { GH__store__kind: 'postgres' } : {}),
+        }),
+  );
   if (!config) return;
   const store = await openStore(config, { role: 'admin' });
   try {

@@ -2,8 +2,11 @@
 // endpoint, and the demo bot's customer web chat, in one process. Prints, each on its own line:
 // `gateway: <url>`, `emulator: <url>`, `endpoint: <id>`, `api key: <key>`, then `chat: <url>` (open
 // this one) and `agent console: <url>` (the agent's side), and a few more.
+import { rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { Command } from 'commander';
 import { z } from 'zod';
+import { listenErrorMessage } from './listen-error.ts';
 import { runUntilSignal } from './run-until-signal.ts';
 import { startDemo } from './start-demo.ts';
 
@@ -22,6 +25,7 @@ const flagsSchema = z.object({
     .regex(/^whsec_/)
     .optional(),
   autoAgent: z.boolean().default(false),
+  keepData: z.boolean().default(false),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
 });
 
@@ -39,11 +43,51 @@ export function demoCommand(): Command {
     .option('--webhook-url <url>', "deliver the demo endpoint's events to this URL as signed webhooks")
     .option('--webhook-secret <whsec>', 'secret for --webhook-url (default: a new random one, printed)')
     .option('--auto-agent', 'emulator agents accept chats and answer by themselves')
+    .option(
+      '--keep-data',
+      "keep the previous run's demo store (by default each start begins with a fresh one)",
+    )
     .option('--log-level <level>', 'gateway log level', 'warn')
     .action(async (raw: Record<string, unknown>) => {
       const flags = flagsSchema.parse(raw);
-      const demo = await startDemo(flags);
+      const demo = await (async () => {
+        // The ports first: a second `npm start` beside a running one must not touch its store.
+        for (const p of [flags.emulatorPort, flags.port, flags.chatPort]) await portIsFree(flags.host, p);
+        // The emulator keeps its chats in memory: the previous run's open handovers point at chats
+        // that no longer exist and would only end in provider errors. A fresh store avoids that.
+        if (!flags.keepData)
+          for (const suffix of ['', '-wal', '-shm']) rmSync(`${flags.data}${suffix}`, { force: true });
+        return startDemo(flags);
+      })().catch((err: unknown) => {
+        // The error names the port; the message names the flag that moves that server.
+        const port = (err as { port?: unknown }).port;
+        const flag =
+          port === flags.emulatorPort
+            ? '--emulator-port'
+            : port === flags.chatPort
+              ? '--chat-port'
+              : port === flags.port
+                ? '--port'
+                : '--port, --emulator-port or --chat-port';
+        throw new Error(
+          listenErrorMessage(err, {
+            host: flags.host,
+            port: typeof port === 'number' ? port : flags.port,
+            flag: `${flag} <port> (npm start -- ${flag} <port>)`,
+          }),
+        );
+      });
       process.stdout.write(`${demo.lines.join('\n')}\n`);
       await runUntilSignal(() => demo.close());
     });
+}
+
+/** Resolves when `port` can be bound on `host` (0 always can); rejects with the listen error. */
+function portIsFree(host: string, port: number): Promise<void> {
+  if (port === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(port, host, () => server.close(() => resolve()));
+  });
 }

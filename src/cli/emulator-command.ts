@@ -1,9 +1,11 @@
 // `genesys-handover emulator`: runs the Genesys emulator (guest chat + OAuth, Open Messaging and
 // Notifications on one port) on its own until SIGINT/SIGTERM.
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { startEmulator, type EmulatorOptions, type OpenIntegrationConfig } from '../emulator/index.ts';
 import { PARTICIPANT_DISCONNECT_TYPES } from '../emulator/open-messaging/options.ts';
+import { businessHoursSchema } from '../emulator/platform/business-hours-schema.ts';
 
 const intFlag = (min: number) => z.coerce.number().int().min(min);
 
@@ -49,6 +51,26 @@ const integrationFlag = z.string().transform((value, ctx): OpenIntegrationConfig
   return config;
 });
 
+/** `--business-hours <file>`: schedules, schedule groups and emergency groups as JSON (OM doc §7.5). */
+const businessHoursFlag = z.string().transform((path, ctx) => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: `cannot read a JSON file: ${(error as Error).message}` });
+    return z.NEVER;
+  }
+  const result = businessHoursSchema.safeParse(parsed);
+  if (!result.success) {
+    ctx.addIssue({
+      code: 'custom',
+      message: result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+    });
+    return z.NEVER;
+  }
+  return result.data;
+});
+
 const flagsSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
   port: intFlag(0).max(65_535).default(0),
@@ -77,6 +99,10 @@ const flagsSchema = z.object({
   acwMs: intFlag(0).optional(),
   notificationHeartbeatMs: intFlag(1).optional(),
   channelLifetimeMs: intFlag(1).optional(),
+  businessHours: businessHoursFlag.optional(),
+  offQueue: z.array(z.string().min(1)).default([]),
+  averageHandleSeconds: intFlag(1).optional(),
+  estimatedWaitWithoutAgents: z.enum(['longest-waiting', 'error']).optional(),
 });
 
 type Flags = z.infer<typeof flagsSchema>;
@@ -118,6 +144,10 @@ function toOptions(flags: Flags): EmulatorOptions {
     ...given('acwDurationMs', flags.acwMs),
     ...given('notificationHeartbeatIntervalMs', flags.notificationHeartbeatMs),
     ...given('channelLifetimeMs', flags.channelLifetimeMs),
+    ...given('businessHours', flags.businessHours),
+    ...(flags.offQueue.length > 0 ? { offQueueAgents: flags.offQueue } : {}),
+    ...given('averageHandleSeconds', flags.averageHandleSeconds),
+    ...given('estimatedWaitWithoutAgents', flags.estimatedWaitWithoutAgents),
   };
 }
 
@@ -193,6 +223,16 @@ export function emulatorCommand(): Command {
     .option('--acw-ms <ms>', 'after-call work before the acw event (default 1000)')
     .option('--notification-heartbeat-ms <ms>', 'notification socket heartbeat interval (default 30000)')
     .option('--channel-lifetime-ms <ms>', 'notification channel lifetime (default 86400000)')
+    .option(
+      '--business-hours <file>',
+      'JSON file of schedules, schedule groups and emergency groups: {"schedules":[…],"scheduleGroups":[…],"emergencyGroups":[…]}',
+    )
+    .option('--off-queue <agent>', 'agent (by name) that starts off queue (repeatable)', collect)
+    .option('--average-handle-seconds <s>', 'average handle time behind estimated waits (default 180)')
+    .option(
+      '--estimated-wait-without-agents <mode>',
+      'no agent on queue: longest-waiting (default) or error (404, no estimate)',
+    )
     .addHelpText('after', EXAMPLES)
     .action(async (raw: Record<string, unknown>) => {
       const parsed = flagsSchema.safeParse(raw);

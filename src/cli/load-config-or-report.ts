@@ -1,10 +1,10 @@
 // Loads the configuration for a command; a bad one is reported (every problem) with exit code 2.
-import { ConfigError, loadConfigFile } from '../config/load.ts';
-import type { GatewayConfig } from '../config/schema.ts';
+import { ConfigError } from '../config/load.ts';
 
-export function loadConfigOrReport(path: string): GatewayConfig | undefined {
+/** `load` reads a file and/or the environment (config/load.ts); a ConfigError becomes exit code 2. */
+export function loadOrReport<T>(load: () => T): T | undefined {
   try {
-    return loadConfigFile(path);
+    return load();
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`${err.message}\n`);

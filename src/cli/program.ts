@@ -4,6 +4,7 @@ import { packageVersion } from '../composition/package-version.ts';
 import { deadLettersCommand } from './dead-letters-command.ts';
 import { demoCommand } from './demo-command.ts';
 import { emulatorCommand } from './emulator-command.ts';
+import { purgeCommand } from './purge-command.ts';
 import { serveCommand } from './serve-command.ts';
 
 const program = new Command('genesys-handover')
@@ -12,7 +13,8 @@ const program = new Command('genesys-handover')
   .addCommand(demoCommand())
   .addCommand(serveCommand())
   .addCommand(emulatorCommand())
-  .addCommand(deadLettersCommand());
+  .addCommand(deadLettersCommand())
+  .addCommand(purgeCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -146,6 +146,8 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     `agent console: ${emulator.consoleUrl}`,
     `api docs: ${gateway.url}/docs`,
     `agent API: ${emulator.url}/emulator/v1/conversations`,
+    // For the README's curl walkthrough: paste this line into another terminal.
+    `export GW=${gateway.url} EMU=${emulator.url} KEY=${apiKey}`,
   ];
   let closing: Promise<void> | undefined;
   return {

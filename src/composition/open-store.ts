@@ -12,7 +12,12 @@ export interface OpenStoreOptions {
   readonly instanceId?: string;
 }
 
-export async function openStore(config: GatewayConfig, options: OpenStoreOptions): Promise<Store> {
+/** The store settings and the instance's name: the gateway's whole config, or what `dead-letters` reads. */
+type StoreConfig = Pick<GatewayConfig, 'store'> & {
+  readonly server: { readonly instanceId?: string | undefined };
+};
+
+export async function openStore(config: StoreConfig, options: OpenStoreOptions): Promise<Store> {
   const settings = config.store;
   const instanceId = options.instanceId ?? config.server.instanceId ?? hostname();
   if (settings.kind === 'sqlite') return SqliteStore.open({ path: settings.path });
@@ -20,6 +25,11 @@ export async function openStore(config: GatewayConfig, options: OpenStoreOptions
     connectionString: settings.url,
     poolSize: settings.poolSize,
     instanceId,
+    // Several instances: a frozen process's open transaction is ended by the server well within
+    // its lease, so it cannot commit after a takeover (docs/scale-out.md).
+    ...(settings.singleInstance
+      ? {}
+      : { idleInTransactionTimeoutMs: Math.max(500, Math.round((settings.leaseSeconds * 1000) / 2)) }),
     ...(settings.schema === undefined ? {} : { schema: settings.schema }),
   });
   if (options.role === 'gateway') {

@@ -11,6 +11,7 @@ import type { GatewayMetrics } from '../observability/metrics.ts';
 import { CircuitBreaker } from '../providers/genesys-guest-chat/adapter/circuit-breaker.ts';
 import { GuestChatProvider } from '../providers/genesys-guest-chat/adapter/guest-chat-provider.ts';
 import { resolveBaseUrl } from '../providers/genesys-guest-chat/regions.ts';
+import { TimerWheel } from '../time/timer-wheel.ts';
 import {
   channelBudgets,
   openMessagingProvider,
@@ -55,6 +56,11 @@ export function buildProviders(
     }
     return b;
   };
+  // One wheel for the timers every live guest-chat stream holds (watchdog, stability): one interval
+  // for all of them however many handovers are live (src/time/timer-wheel.ts). Its tick, a tenth of
+  // the heartbeat period (1 s at Genesys' 30 s, §9.5), is how late a watchdog may fire.
+  const heartbeatMs = tuning.streamHeartbeatMs ?? 30_000;
+  const wheel = new TimerWheel(time.scheduler, () => time.clock.now().getTime(), tickFor(heartbeatMs));
   const baseUrlOf = (e: GuestChatEndpointConfig): string =>
     resolveBaseUrl(
       e.genesys.baseUrl
@@ -67,8 +73,10 @@ export function buildProviders(
       breaker: breakerFor(baseUrlOf(e)),
       organizationId: e.genesys.organizationId,
       deploymentId: e.genesys.deploymentId,
-      onCall: (operation, status) => metrics.providerCalls.inc({ operation, status }),
+      onCall: (operation, status, seconds) => metrics.observeProviderCall(operation, status, seconds),
       logger: logger.child({ component: 'guest-chat-stream', endpoint: e.id }),
+      scheduler: time.scheduler,
+      coarseScheduler: wheel,
       ...(tuning.streamHeartbeatMs === undefined ? {} : { heartbeatIntervalMs: tuning.streamHeartbeatMs }),
       ...(tuning.streamGraceMs === undefined ? {} : { disconnectGraceMs: tuning.streamGraceMs }),
     });
@@ -88,4 +96,8 @@ export function buildProviders(
           }),
     ]),
   );
+}
+
+function tickFor(heartbeatMs: number): number {
+  return Math.min(1_000, Math.max(10, Math.floor(heartbeatMs / 10)));
 }

@@ -1,11 +1,13 @@
 // The composition root: the only place that picks adapters and wires them (design §2). Everything
 // else receives its collaborators as constructor arguments.
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Logger as PinoLogger } from 'pino';
 import { buildApi } from '../api/app.ts';
 import { ApiKeyAuthenticator } from '../api/auth.ts';
-import type { EndpointConfig, GatewayConfig } from '../config/schema.ts';
+import { keyLimitsOf, type EndpointConfig, type GatewayConfig } from '../config/schema.ts';
 import { HandoverEngine, type EngineLimits } from '../core/engine/handover-engine.ts';
+import { LeaseKeeper } from '../core/engine/lease-keeper.ts';
 import { isTerminal } from '../core/model/handover.ts';
 import type { EndpointPolicy } from '../core/model/endpoint-policy.ts';
 import type { Clock } from '../core/ports/clock.ts';
@@ -16,15 +18,19 @@ import { DeadLetterService } from '../core/services/dead-letter-service.ts';
 import { EventFeed } from '../core/services/event-feed.ts';
 import { HandoverService } from '../core/services/handover-service.ts';
 import { ReceiptService } from '../core/services/receipt-service.ts';
-import { InProcessNotifier } from '../delivery/in-process-notifier.ts';
+import { RetentionService } from '../core/services/retention-service.ts';
 import { WebhookDispatcher, type WebhookRetryPolicy } from '../delivery/webhook/dispatcher.ts';
+import { sendTestWebhook } from '../delivery/webhook/test-delivery.ts';
 import { GatewayMetrics } from '../observability/metrics.ts';
 import { systemClock, systemRandom, systemScheduler } from '../time/system-time.ts';
+import { clusterParts } from './cluster.ts';
 import { createLogger } from './logger.ts';
 import { openStore } from './open-store.ts';
 import { packageVersion } from './package-version.ts';
 import { ProviderChecks } from './provider-checks.ts';
 import { buildProviders, type ProviderTuning } from './providers.ts';
+import { buildAvailability } from './availability.ts';
+import { WaitEstimator } from '../core/availability/wait-estimator.ts';
 
 /** Knobs tests and the demo turn; production uses the defaults and the configuration. */
 export interface GatewayTuning extends ProviderTuning {
@@ -33,6 +39,8 @@ export interface GatewayTuning extends ProviderTuning {
   readonly webhookPollMs?: number;
   readonly webhookRetry?: Partial<WebhookRetryPolicy>;
   readonly sseKeepAliveMs?: number;
+  /** Presence notices per handover: after a burst of 5, one per this many ms (default 3,000). */
+  readonly presenceIntervalMs?: number;
   readonly clock?: Clock;
   readonly scheduler?: Scheduler;
   readonly random?: Random;
@@ -43,6 +51,8 @@ export interface RunningGateway {
   readonly engine: HandoverEngine;
   readonly store: Store;
   readonly metrics: GatewayMetrics;
+  /** Several instances: the lease keeper (which handovers this instance owns). */
+  readonly leases?: LeaseKeeper;
   /** Graceful stop, bounded by `server.shutdownTimeoutSeconds`: no new work, streams closed, store closed. */
   close(): Promise<void>;
 }
@@ -57,6 +67,8 @@ export async function startGateway(
   const scheduler = tuning.scheduler ?? systemScheduler;
   const random = tuning.random ?? systemRandom;
   const store = await openStore(config, { role: 'gateway' });
+  const instanceId = config.server.instanceId ?? hostname();
+  const cluster = await clusterParts(config, store, { instanceId, scheduler });
 
   const metrics = new GatewayMetrics(() => store.handovers.countByState());
   const policies = new Map(config.endpoints.map((e) => [e.id, toPolicy(e)]));
@@ -75,6 +87,7 @@ export async function startGateway(
     random,
     logger: logger.child({ component: 'webhooks' }),
     timeoutMs: config.webhooks.timeoutSeconds * 1000,
+    concurrency: config.webhooks.concurrency,
     stopTimeoutMs: Math.min(config.webhooks.timeoutSeconds * 1000, budgetMs * 0.3),
     retry: {
       maxAgeMs: config.webhooks.maxAgeSeconds * 1000,
@@ -88,12 +101,19 @@ export async function startGateway(
     },
     onOutcome: (outcome, event) => {
       metrics.webhookDeliveries.inc({ outcome });
+      if (outcome !== 'retry')
+        metrics.observeEventSettled(
+          event.type,
+          outcome,
+          (clock.now().getTime() - Date.parse(event.occurredAt)) / 1000,
+        );
       if (outcome !== 'retry') void receipts.settled(event, outcome === 'delivered' ? 'delivered' : 'failed');
     },
   });
 
-  // After each commit with events: SSE followers wake, and so does the webhook dispatcher.
-  const bus = new InProcessNotifier();
+  // After each commit with events: SSE followers wake (on every instance), and so does the webhook
+  // dispatcher.
+  const bus = cluster.notifier;
   const notifier: EventNotifier = {
     publish: (handoverId) => {
       bus.publish(handoverId);
@@ -102,7 +122,23 @@ export async function startGateway(
     subscribe: (handoverId, listener) => bus.subscribe(handoverId, listener),
   };
 
+  // Several instances: the keeper decides which handovers are live here; the engine attaches them.
+  const late: { engine?: HandoverEngine } = {};
+  const leases = cluster.leases
+    ? new LeaseKeeper({
+        leases: cluster.leases.store,
+        leaseMs: cluster.leases.leaseMs,
+        clock,
+        scheduler,
+        logger: logger.child({ component: 'leases' }),
+        adopt: (id) => late.engine?.activate(id),
+        drop: (id) => late.engine?.relinquish(id) ?? Promise.resolve(),
+        refresh: (ids) => late.engine?.refresh(ids),
+        observer: metrics.observeLeases(),
+      })
+    : undefined;
   const engine = new HandoverEngine({
+    ...(leases ? { ownership: leases } : {}),
     store,
     endpoint: (id) => policies.get(id),
     provider: (id) => providers.get(id),
@@ -118,6 +154,7 @@ export async function startGateway(
       ...tuning.engine,
     },
   });
+  late.engine = engine;
   const shutdown = new AbortController();
   const receipts = new ReceiptService({
     units: engine.units,
@@ -129,7 +166,9 @@ export async function startGateway(
     signal: shutdown.signal,
   });
   const checks = new ProviderChecks({ providers, scheduler, logger: logger.child({ component: 'checks' }) });
+  const availability = buildAvailability(config, { clock, scheduler, random });
   const service = new HandoverService({
+    admission: (endpointId, settings) => availability.service.admit(endpointId, settings),
     store,
     engine,
     endpoint: (id) => policies.get(id),
@@ -138,6 +177,15 @@ export async function startGateway(
     ids: { next: randomUUID },
     scheduler,
     endWaitMs: config.handovers.endWaitSeconds * 1000,
+  });
+  const waitEstimates = new WaitEstimator({
+    scheduler,
+    clock,
+    handovers: store.handovers,
+    units: engine.units,
+    availability: availability.service,
+    endpoints: availability.waitEndpoints,
+    logger: logger.child({ component: 'wait-estimates' }),
   });
   const feed = new EventFeed({
     events: store.events,
@@ -156,12 +204,21 @@ export async function startGateway(
     service,
     feed,
     deadLetters,
-    auth: new ApiKeyAuthenticator(config.apiKeys),
+    auth: new ApiKeyAuthenticator(config.apiKeys.map((k) => ({ ...k, limits: keyLimitsOf(config, k) }))),
+    server: {
+      headersTimeoutMs: config.server.headersTimeoutSeconds * 1000,
+      requestTimeoutMs: config.server.requestTimeoutSeconds * 1000,
+      keepAliveTimeoutMs: config.server.keepAliveTimeoutSeconds * 1000,
+      maxConnections: config.server.maxConnections,
+    },
+    endpointOpenHandovers: (id) =>
+      config.endpoints.find((e) => e.id === id)?.maxOpenHandovers ?? Number.POSITIVE_INFINITY,
+    openAtStart: async () => (await store.handovers.listUnended()).map((r) => r.handover),
     metrics,
     logger: logger.child({ component: 'api' }),
     shutdownSignal: shutdown.signal,
     readiness: () => {
-      const problems = checks.problems();
+      const problems = [...cluster.problems(), ...checks.problems()];
       return { ready: ready && problems.length === 0, problems };
     },
     providerWebhooks: {
@@ -169,14 +226,43 @@ export async function startGateway(
       accept: (endpointId, handoverId, events) => engine.acceptPushed(endpointId, handoverId, events),
     },
     onSseWritten: (event) => void receipts.settled(event, 'delivered'),
+    testWebhook: async (endpointId) => {
+      if (!policies.has(endpointId)) return undefined;
+      const hook = webhooks.get(endpointId);
+      return sendTestWebhook({
+        endpointId,
+        target: hook ? { url: hook.url, secrets: hook.secrets } : undefined,
+        clock,
+        timeoutMs: config.webhooks.timeoutSeconds * 1000,
+        signal: shutdown.signal,
+      });
+    },
     version: packageVersion(),
+    availability: availability.service,
     ...(tuning.sseKeepAliveMs === undefined ? {} : { sseKeepAliveMs: tuning.sseKeepAliveMs }),
+    ...(tuning.presenceIntervalMs === undefined ? {} : { presenceIntervalMs: tuning.presenceIntervalMs }),
   });
   const address = await api.listen({ host: config.server.host, port: config.server.port });
   dispatcher.start();
+  const days = config.retention.endedHandoverDays;
+  const retention =
+    days === null
+      ? undefined
+      : new RetentionService({
+          retention: store.retention,
+          clock,
+          logger,
+          days,
+          ...(leases ? { mayRun: () => leases.runsSingleton('retention-purge') } : {}),
+        });
+  retention?.start(scheduler, config.retention.purgeIntervalMinutes * 60_000);
   void checks.start();
-  const resumed = await engine.resume();
+  cluster.start();
+  // One instance resumes every unended handover; several take their fair share through the keeper.
+  const resumed = await engine.resume({ all: leases === undefined });
+  await leases?.start();
   ready = true;
+  waitEstimates.start();
   logger.info({ resumed, endpoints: config.endpoints.length }, 'gateway ready');
 
   let closing: Promise<void> | undefined;
@@ -185,13 +271,24 @@ export async function startGateway(
     engine,
     store,
     metrics,
+    ...(leases ? { leases } : {}),
     close: () =>
       (closing ??= (async () => {
         ready = false;
         // SSE streams end; new requests get 503 SHUTTING_DOWN while sends in flight finish.
         shutdown.abort();
         checks.stop();
-        await Promise.all([engine.shutdown(budgetMs * 0.6), dispatcher.stop()]);
+        waitEstimates.stop();
+        availability.close();
+        cluster.stop();
+        // Several instances: the handovers are let go, then their leases handed back at once, so
+        // the other instances take them within a second or two (a rolling restart moves every chat).
+        const stopEngine = (): Promise<void> => engine.shutdown(budgetMs * 0.6);
+        await Promise.all([
+          leases ? leases.stop(stopEngine).catch(() => stopEngine()) : stopEngine(),
+          dispatcher.stop(),
+          retention?.stop(),
+        ]);
         await Promise.allSettled([...providers.values()].flatMap((p) => (p.close ? [p.close()] : [])));
         await closeApi(api.server, () => api.close());
         await store.close();

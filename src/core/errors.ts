@@ -15,16 +15,33 @@ export const ErrorCodes = {
   ROUTE_NOT_FOUND: { status: 404, message: 'No such route.' },
   HANDOVER_NOT_ACTIVE: { status: 409, message: 'The handover has ended or failed; it takes no more input.' },
   HANDOVER_ENDING: { status: 409, message: 'The handover is ending; it takes no more input.' },
+  ENDPOINT_CLOSED: {
+    status: 409,
+    message: 'The endpoint is closed now (outside its business hours, a holiday or an emergency).',
+  },
+  NO_AGENT_AVAILABLE: {
+    status: 409,
+    message: 'No agent with the requested language and skills is available on the queue now.',
+  },
   ATTACHMENTS_NOT_SUPPORTED: {
     status: 422,
-    message: "This endpoint's contact-center path carries text only (guest chat); send a link as text instead.",
+    message:
+      "This endpoint's contact-center path carries text only (guest chat); send a link as text instead.",
   },
   WEBHOOK_SIGNATURE_INVALID: { status: 401, message: 'The webhook signature is missing or does not match.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests.' },
+  LIMIT_REACHED: {
+    status: 429,
+    message: 'A limit of this API key or endpoint is reached (open handovers or event streams).',
+  },
   // Dependencies (5xx)
   PROVIDER_UNAVAILABLE: { status: 502, message: 'The contact-center provider could not be reached.' },
   SHUTTING_DOWN: { status: 503, message: 'The gateway is shutting down.' },
   NOT_COMMITTED: { status: 503, message: 'The event could not be stored now; deliver it again.' },
+  LEASE_LOST: {
+    status: 503,
+    message: 'Another gateway instance took this handover over; the change was not stored. Try again.',
+  },
   INTERNAL: { status: 500, message: 'An internal error occurred.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
@@ -40,10 +57,17 @@ export class GatewayError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly details: readonly ErrorDetail[];
+  /** Machine-readable facts of this failure, e.g. `nextOpening` of ENDPOINT_CLOSED; no secrets. */
+  readonly data: Readonly<Record<string, string | number | boolean | null>>;
 
   constructor(
     code: ErrorCode,
-    options: { message?: string; details?: readonly ErrorDetail[]; cause?: unknown } = {},
+    options: {
+      message?: string;
+      details?: readonly ErrorDetail[];
+      data?: Readonly<Record<string, string | number | boolean | null>>;
+      cause?: unknown;
+    } = {},
   ) {
     super(
       options.message ?? ErrorCodes[code].message,
@@ -53,12 +77,16 @@ export class GatewayError extends Error {
     this.code = code;
     this.status = ErrorCodes[code].status;
     this.details = options.details ?? [];
+    this.data = options.data ?? {};
   }
 
   /** The JSON body the API returns. Never includes `cause` (it may carry provider internals). */
-  toJSON(): { error: { code: ErrorCode; message: string; details?: readonly ErrorDetail[] } } {
+  toJSON(): {
+    error: { code: ErrorCode; message: string; details?: readonly ErrorDetail[] } & Record<string, unknown>;
+  } {
     return {
       error: {
+        ...this.data,
         code: this.code,
         message: this.message,
         ...(this.details.length ? { details: this.details } : {}),

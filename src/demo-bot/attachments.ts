@@ -1,12 +1,12 @@
 // What the page gets of an agent's attachments. The gateway passes files by URL (it never downloads
 // them), and the URL comes from the contact center: only http(s) links reach the page, so a
 // `javascript:` or `data:` URL can never become a link or an image source there.
-import type { GatewayAttachment } from './gateway-contract.ts';
+import type { Attachment } from '../client/index.ts';
 
 export interface AttachmentView {
   /** An absolute http or https URL (normalised). */
   readonly url: string;
-  readonly mediaType: GatewayAttachment['mediaType'];
+  readonly mediaType: Attachment['mediaType'];
   /** What the link says: the file name, else the last part of the URL's path. */
   readonly name: string;
   readonly mime?: string;
@@ -17,7 +17,7 @@ export interface AttachmentView {
 const MAX_URL_LENGTH = 4096;
 
 /** The attachments worth showing, in order; the others are dropped (the caller counts them). */
-export function attachmentViews(attachments: readonly GatewayAttachment[]): AttachmentView[] {
+export function attachmentViews(attachments: readonly Attachment[]): AttachmentView[] {
   const views: AttachmentView[] = [];
   for (const a of attachments) {
     const url = httpUrl(a.url);
@@ -39,7 +39,7 @@ function httpUrl(text: string): URL | undefined {
   return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
 }
 
-function nameFromUrl(url: URL, mediaType: GatewayAttachment['mediaType']): string {
+function nameFromUrl(url: URL, mediaType: Attachment['mediaType']): string {
   // A link is about where it goes; a file is about its name.
   if (mediaType === 'link') return url.host + (url.pathname === '/' ? '' : url.pathname);
   const last = url.pathname.split('/').filter(Boolean).at(-1);

@@ -55,6 +55,8 @@ export interface ActiveHandover {
   readonly stop: AbortController;
   /** The agent who joined last (named in the end notice). */
   lastAgent?: AgentView;
+  /** The last wait notice shown: an unchanged estimate is not repeated. */
+  lastWait?: string;
 }
 
 /** A new session's settings; `endpoint` is the bot's default contact center. */

@@ -1,6 +1,7 @@
 // The demo bot: answers a few things itself, hands the customer over to a human agent through the
 // gateway, relays both ways while the agent is on, and takes over again when the handover ends.
-// This file is the reference for a bot developer — the integration in five steps:
+// This file is the reference for a bot developer, and the living example of the typed client
+// (`genesys-handover/client`, docs/client.md) — the integration in five steps:
 //   1. start:  POST /v1/handovers with routing settings and the bot transcript so far;
 //   2. follow: GET /v1/handovers/{id}/events (SSE, resumable) — or receive signed webhooks;
 //   3. relay:  the customer's messages and typing → POST …/messages and …/typing;
@@ -10,10 +11,15 @@
 import { attachmentViews } from './attachments.ts';
 import { defaultChoice, type AgentView, type ChatSession, type RoutingChoice } from './chat-session.ts';
 import type { DemoEndpoint } from './endpoints.ts';
-import { followHandoverEvents } from './event-follower.ts';
-import { GatewayHttpError, type GatewayClient } from './gateway-client.ts';
-import type { EndReason, GatewayAgent, GatewayEvent } from './gateway-contract.ts';
-import { GREETING, understand } from './replies.ts';
+import {
+  GatewayApiError,
+  type Agent,
+  type EndReason,
+  type EventOf,
+  type GatewayClient,
+  type HandoverEvent,
+} from '../client/index.ts';
+import { closedReply, GREETING, NO_AGENT, understand, waitNotice } from './replies.ts';
 
 /** The bits of a pino logger the bot uses (pino itself fits). */
 export interface BotLogger {
@@ -83,8 +89,9 @@ export class DemoBot {
       const handover = session.handover;
       if (handover) {
         try {
-          // The timeline item's id is the idempotency key: retries of this line are stored once.
-          await withRetries(() => this.#deps.client.sendMessage(handover.id, text, item.id));
+          // The timeline item's id is the idempotency key: the client's retries (network errors,
+          // 429, 5xx) of this line are stored once.
+          await this.#deps.client.sendMessage(handover.id, text, { idempotencyKey: item.id });
         } catch (err) {
           // 409 HANDOVER_NOT_ACTIVE: the agent ended a moment ago; the ended event is on its way.
           this.#deps.logger.warn({ handoverId: handover.id, err: describe(err) }, 'message not relayed');
@@ -118,7 +125,7 @@ export class DemoBot {
     const handover = session.handover;
     if (!handover || session.status.mode === 'connecting') return;
     try {
-      await this.#deps.client.presence(handover.id, status);
+      await this.#deps.client.setPresence(handover.id, status);
     } catch (err) {
       this.#deps.logger.warn({ handoverId: handover.id, err: describe(err) }, 'presence not relayed');
     }
@@ -135,7 +142,7 @@ export class DemoBot {
       const handover = session.handover;
       if (!handover) return;
       try {
-        const ended = await this.#deps.client.end(handover.id);
+        const ended = await this.#deps.client.endHandover(handover.id);
         // The handover.ended event follows on the stream; finishing here too makes the page snappy,
         // and whichever comes second is ignored (the handover is no longer the session's).
         if (ended.state === 'ended' || ended.state === 'failed')
@@ -168,7 +175,7 @@ export class DemoBot {
     session.setStatus({ mode: 'connecting' });
     const { settings } = session;
     try {
-      const handover = await this.#deps.client.start({
+      const handover = await this.#deps.client.startHandover({
         endpoint: settings.endpoint,
         // userId/sessionId make the start idempotent: retrying after a timeout returns the same handover.
         customer: {
@@ -178,34 +185,43 @@ export class DemoBot {
         },
         settings: {
           ...(settings.language ? { language: settings.language } : {}),
-          skills: settings.skills,
+          skills: [...settings.skills],
           ...(settings.priority !== undefined ? { priority: settings.priority } : {}),
           customAttributes: settings.customAttributes,
         },
-        transcript,
+        transcript: [...transcript],
       });
       const stop = new AbortController();
       session.handover = { id: handover.id, stop };
       this.#follow(session, handover.id, stop);
     } catch (err) {
-      this.#deps.logger.warn({ endpoint: settings.endpoint, err: describe(err) }, 'handover start failed');
       session.setStatus({ mode: 'bot' });
+      // The endpoint's handover policy (docs/availability.md): closed, or nobody who fits.
+      if (err instanceof GatewayApiError && err.code === 'ENDPOINT_CLOSED') {
+        session.add('bot', closedReply(err.nextOpening));
+        return;
+      }
+      if (err instanceof GatewayApiError && err.code === 'NO_AGENT_AVAILABLE') {
+        session.add('bot', NO_AGENT);
+        return;
+      }
+      this.#deps.logger.warn({ endpoint: settings.endpoint, err: describe(err) }, 'handover start failed');
       session.add('bot', 'Sorry, I could not reach an agent right now. Please try again in a moment.');
     }
   }
 
   #follow(session: ChatSession, handoverId: string, stop: AbortController): void {
     const signal = AbortSignal.any([stop.signal, this.#stopAll.signal]);
-    const run = followHandoverEvents({
-      client: this.#deps.client,
-      handoverId,
-      signal,
-      ...(this.#deps.retryMs !== undefined ? { retryMs: this.#deps.retryMs } : {}),
-      onEvent: (event) => this.#onEvent(session, handoverId, event),
-      onInvalid: (reason) => this.#deps.logger.warn({ handoverId, reason }, 'invalid gateway event skipped'),
-      onDisconnect: (err) =>
-        this.#deps.logger.info({ handoverId, err: describe(err) }, 'event stream dropped; resuming'),
-    })
+    const run = this.#deps.client
+      .followEvents(handoverId, {
+        signal,
+        ...(this.#deps.retryMs !== undefined ? { retryMs: this.#deps.retryMs } : {}),
+        onEvent: (event) => this.#onEvent(session, handoverId, event),
+        onInvalid: (reason) =>
+          this.#deps.logger.warn({ handoverId, reason }, 'invalid gateway event skipped'),
+        onDisconnect: (err) =>
+          this.#deps.logger.info({ handoverId, err: describe(err) }, 'event stream dropped; resuming'),
+      })
       .then((result) => {
         // A stream that finished without a terminal event we saw (e.g. 204) still ends the handover here.
         if (result === 'finished') this.#finish(session, handoverId, undefined);
@@ -216,7 +232,7 @@ export class DemoBot {
   }
 
   /** One gateway event, in order. Events of a handover the session no longer has are ignored. */
-  #onEvent(session: ChatSession, handoverId: string, event: GatewayEvent): void {
+  #onEvent(session: ChatSession, handoverId: string, event: HandoverEvent): void {
     if (session.handover?.id !== handoverId) return;
     switch (event.type) {
       case 'handover.queued':
@@ -257,6 +273,13 @@ export class DemoBot {
       case 'handover.system_message':
         session.add('notice', event.data.text);
         return;
+      case 'handover.wait_estimate': {
+        const text = waitNotice(event.data);
+        if (text === undefined || text === session.handover.lastWait) return;
+        session.handover.lastWait = text;
+        session.add('notice', text);
+        return;
+      }
       case 'handover.ended':
         // The gateway lists what the agent never got: the customer should know, not guess.
         for (const lost of event.data.undelivered ?? [])
@@ -276,7 +299,7 @@ export class DemoBot {
   #agentMessage(
     session: ChatSession,
     handoverId: string,
-    data: Extract<GatewayEvent, { type: 'handover.agent_message' }>['data'],
+    data: EventOf<'handover.agent_message'>['data'],
   ): void {
     const agent = agentView(data.agent);
     const sent = data.attachments ?? [];
@@ -326,31 +349,14 @@ export function endNotice(reason: EndReason | undefined, agentName?: string, fai
   }
 }
 
-function agentView(agent: GatewayAgent): AgentView {
+function agentView(agent: Agent): AgentView {
   return {
     name: agent.displayName ?? 'An agent',
     ...(agent.avatarUrl && /^https?:\/\//.test(agent.avatarUrl) ? { avatarUrl: agent.avatarUrl } : {}),
   };
 }
 
-/**
- * Up to 3 attempts for failures worth retrying (network errors, timeouts, 429 and 5xx); a 4xx is an
- * answer (e.g. 409: the handover ended) and is not retried.
- */
-async function withRetries(call: () => Promise<void>): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await call();
-      return;
-    } catch (err) {
-      const retryable = !(err instanceof GatewayHttpError) || err.status === 429 || err.status >= 500;
-      if (!retryable || attempt >= 3) throw err;
-      await new Promise((r) => setTimeout(r, 250 * attempt));
-    }
-  }
-}
-
 function describe(err: unknown): string {
-  if (err instanceof GatewayHttpError) return `${err.status} ${err.code}`;
+  if (err instanceof GatewayApiError) return `${err.status} ${err.code}`;
   return err instanceof Error ? err.message : String(err);
 }

@@ -5,7 +5,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyError } from 'fastify';
 import { DemoBot, type BotLogger } from './demo-bot.ts';
 import { checkEndpoints, type DemoEndpoint } from './endpoints.ts';
-import { GatewayClient } from './gateway-client.ts';
+import { GatewayClient } from '../client/index.ts';
 import { PageApiError, registerPageRoutes } from './http/routes.ts';
 import { PresenceTracker } from './presence-tracker.ts';
 import { SessionStore } from './session-store.ts';

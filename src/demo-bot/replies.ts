@@ -38,3 +38,40 @@ export function understand(text: string): BotIntent {
 }
 
 const reply = (text: string): BotIntent => ({ kind: 'reply', text });
+
+/** POST /v1/handovers answered ENDPOINT_CLOSED (docs/availability.md). */
+export function closedReply(nextOpening: string | undefined): string {
+  const when = nextOpening === undefined ? undefined : new Date(nextOpening);
+  return when && !Number.isNaN(when.getTime())
+    ? `Our agents are not available right now. We open again on ${when.toUTCString().replace(' GMT', ' UTC')} — I am happy to help meanwhile.`
+    : 'Our agents are not available right now. Please try again later — I am happy to help meanwhile.';
+}
+
+/** POST /v1/handovers answered NO_AGENT_AVAILABLE. */
+export const NO_AGENT =
+  'No agent who fits your request (language and skills) is available right now. Please try again in a little while, or change the routing settings.';
+
+/** A handover.wait_estimate event as a notice for the customer. */
+export function waitNotice(estimate: {
+  readonly estimatedWaitSeconds?: number | undefined;
+  readonly position?: number | undefined;
+}): string | undefined {
+  const parts: string[] = [];
+  if (estimate.position !== undefined)
+    parts.push(
+      estimate.position === 1
+        ? 'You are next in the queue'
+        : `You are number ${estimate.position} in the queue`,
+    );
+  if (estimate.estimatedWaitSeconds !== undefined) {
+    const minutes = Math.round(estimate.estimatedWaitSeconds / 60);
+    parts.push(
+      estimate.estimatedWaitSeconds < 60
+        ? 'an agent should be with you in less than a minute'
+        : `the estimated wait is about ${minutes} minute${minutes === 1 ? '' : 's'}`,
+    );
+  }
+  if (parts.length === 0) return undefined;
+  const text = parts.join('; ');
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
+}

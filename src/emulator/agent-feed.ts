@@ -7,6 +7,7 @@ import type { Frame, MessageFrame, TypingFrame } from './frames.ts';
 import type { EventStreamHub } from './hub.ts';
 import { findMember, type Attachment, type BodyType, type Conversation, type MemberRole } from './model.ts';
 import type { ConversationStore } from './store.ts';
+import type { Router } from './routing.ts';
 import { conversationSummary } from './views.ts';
 
 export interface FeedSender {
@@ -46,9 +47,12 @@ export class AgentFeed {
   #flush: NodeJS.Immediate | undefined;
   readonly #untap: () => void;
 
-  constructor(store: ConversationStore, hub: EventStreamHub) {
+  readonly #router: Router | undefined;
+
+  constructor(store: ConversationStore, hub: EventStreamHub, router?: Router) {
     this.#store = store;
     this.#hub = hub;
+    this.#router = router;
     this.#untap = hub.tap((conversationId, frame) => this.#onFrame(conversationId, frame));
   }
 
@@ -123,7 +127,7 @@ export class AgentFeed {
         if (conversation) {
           this.#emit({
             type: 'conversation',
-            conversation: conversationSummary(conversation, this.#hub.count(id)),
+            conversation: conversationSummary(conversation, this.#hub.count(id), this.#router),
           });
         }
       }

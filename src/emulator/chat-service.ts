@@ -116,6 +116,11 @@ export class ChatService {
   }
 
   /** Chats waiting for an agent, in the order routing serves them (priority, then age). */
+  /** Agents came on queue or gained capacity: routing looks at the waiting chats again. */
+  agentsChanged(): void {
+    for (const o of this.#observers) o.capacityFreed?.();
+  }
+
   waiting(): Conversation[] {
     return [...this.#waiting]
       .map((id) => this.#deps.store.get(id))
@@ -250,6 +255,7 @@ export class ChatService {
     this.#addConnectedMember(conversation, 'ACD', conversation.routing.queue);
     conversation.phase = 'queued';
     conversation.queuedAt = performance.now();
+    conversation.queuedSince = now();
     this.#waiting.add(conversation.id);
     for (const o of this.#observers) o.queued?.(conversation);
   }

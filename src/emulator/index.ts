@@ -10,6 +10,7 @@ import { ChatService } from './chat-service.ts';
 import type { EmulatorContext } from './context.ts';
 import { FaultInjector } from './faults.ts';
 import { registerAgentAttachmentRoutes } from './http/agent-attachment-routes.ts';
+import { registerAgentAvailabilityRoutes } from './http/agent-availability-routes.ts';
 import { registerAgentRoutes } from './http/agent-routes.ts';
 import { installBodyParser } from './http/body-parser.ts';
 import { CONSOLE_PATH, registerConsoleRoute } from './http/console-route.ts';
@@ -87,7 +88,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   });
   const faults = new FaultInjector();
   const autoAgent = resolved.autoAgent ? new AutoAgent(chat, resolved.autoAgent) : undefined;
-  const feed = new AgentFeed(store, hub);
+  const feed = new AgentFeed(store, hub, router);
   const platform = buildPlatformSide({
     options: resolved,
     chat,
@@ -118,6 +119,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   registerStreamRoute(app, ctx);
   registerAgentRoutes(app, ctx);
   registerAgentAttachmentRoutes(app, ctx);
+  registerAgentAvailabilityRoutes(app, ctx);
   registerFaultRoutes(app, ctx);
   registerWebhookDeliveryRoutes(app, ctx);
   registerNotificationSocketRoute(app, ctx, notificationHub);

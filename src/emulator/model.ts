@@ -132,6 +132,8 @@ export interface Conversation {
   readonly mediaRequests: MediaRequest[];
   /** When the conversation entered the routing queue (priority ties are served oldest first). */
   queuedAt?: number;
+  /** The same moment as wall-clock time (queue observations' `observationDate`, OM doc §7.2). */
+  queuedSince?: string;
 }
 
 export function findMember(conversation: Conversation, memberId: string): Member | undefined {

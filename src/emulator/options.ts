@@ -11,6 +11,11 @@ import {
   type OpenMessagingOptions,
   type ResolvedOpenMessagingOptions,
 } from './open-messaging/options.ts';
+import {
+  resolveAvailabilityOptions,
+  type AvailabilityOptions,
+  type ResolvedAvailabilityOptions,
+} from './platform/availability-options.ts';
 import { DEFAULT_QUEUES, type QueueConfig } from './queues.ts';
 
 export interface DeploymentConfig {
@@ -30,7 +35,8 @@ export interface AutoAgentOptions {
   readonly replyDelayMs?: number;
 }
 
-export interface EmulatorOptions extends OAuthOptions, OpenMessagingOptions, NotificationOptions {
+export interface EmulatorOptions
+  extends OAuthOptions, OpenMessagingOptions, NotificationOptions, AvailabilityOptions {
   /** Interface to bind. Default `127.0.0.1`. */
   readonly host?: string;
   /** TCP port; `0` (default) picks a free one. */
@@ -56,7 +62,11 @@ export interface EmulatorOptions extends OAuthOptions, OpenMessagingOptions, Not
 }
 
 export interface ResolvedOptions
-  extends ResolvedOAuthOptions, ResolvedOpenMessagingOptions, ResolvedNotificationOptions {
+  extends
+    ResolvedOAuthOptions,
+    ResolvedOpenMessagingOptions,
+    ResolvedNotificationOptions,
+    ResolvedAvailabilityOptions {
   readonly host: string;
   readonly port: number;
   readonly heartbeatIntervalMs: number;
@@ -107,6 +117,7 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     ...resolveOAuthOptions(options),
     ...resolveOpenMessagingOptions(options),
     ...resolveNotificationOptions(options),
+    ...resolveAvailabilityOptions(options),
     ...numericOptions(options, DEFAULT_OPTIONS, {
       port: 0,
       heartbeatIntervalMs: 1,

@@ -17,7 +17,10 @@ import { OutboundBridge } from './open-messaging/outbound-bridge.ts';
 import { OpenSessions } from './open-messaging/sessions.ts';
 import { WebhookSender } from './open-messaging/webhook-sender.ts';
 import type { ResolvedOptions } from './options.ts';
+import { ArchitectStore } from './platform/architect-schedules.ts';
+import { PlatformRequestLog } from './platform/request-log.ts';
 import { UserDirectory } from './platform/users.ts';
+import type { WaitEstimateOptions } from './platform/wait-estimates.ts';
 import type { Router } from './routing.ts';
 import type { ConversationStore } from './store.ts';
 
@@ -34,6 +37,12 @@ export interface PlatformSide {
   readonly conversationViews: ViewContext;
   /** Agents as Genesys users (OM §4.6). */
   readonly users: UserDirectory;
+  /** Schedules, schedule groups and emergency groups (OM §7.5). */
+  readonly architect: ArchitectStore;
+  /** Platform API requests answered, by route (agent API: GET /emulator/v1/platform-requests). */
+  readonly platformRequests: PlatformRequestLog;
+  /** How estimated waits are computed (OM §7.1). */
+  readonly waitEstimates: WaitEstimateOptions;
   /** Notification channels and their subscriptions (OM §4.6). */
   readonly channels: ChannelRegistry;
   /** Files agents attached (§4.1 download URLs). */
@@ -54,6 +63,11 @@ export interface PlatformDeps {
 
 export function buildPlatformSide(deps: PlatformDeps): PlatformSide {
   const { options, chat, router, store } = deps;
+  for (const name of options.offQueueAgents) {
+    const agent = router.agentByName(name);
+    if (!agent) throw new RangeError(`emulator option offQueueAgents names no configured agent: "${name}"`);
+    router.setPresence(agent.key, 'Available', new Date().toISOString());
+  }
   const integrations = new IntegrationStore(options.integrationProvisioningMs);
   for (const configured of options.openIntegrations) {
     integrations.create(
@@ -107,6 +121,9 @@ export function buildPlatformSide(deps: PlatformDeps): PlatformSide {
     webhooks,
     conversationViews,
     users: new UserDirectory(router, store, deps.baseUrl),
+    architect: new ArchitectStore(options.businessHours),
+    waitEstimates: options.waitEstimates,
+    platformRequests: new PlatformRequestLog(),
     channels,
     attachments: new AttachmentStore(deps.baseUrl),
     notificationHub,

@@ -20,10 +20,18 @@ export interface Agent {
   readonly capacity: number;
 }
 
+/**
+ * An agent's presence (OM doc §7.3 `presence` filter): only `On Queue` agents are routed chats;
+ * the rest are OFF_QUEUE whatever their label says.
+ */
+export const PRESENCES = ['On Queue', 'Available', 'Away', 'Busy', 'Break', 'Meal', 'Offline'] as const;
+export type Presence = (typeof PRESENCES)[number];
+
 export class Router {
   readonly #queues = new Map<string, Agent[]>();
   readonly #agents = new Map<string, Agent>();
   readonly #load = new Map<string, number>();
+  readonly #presence = new Map<string, { presence: Presence; since: string }>();
 
   constructor(queues: readonly QueueConfig[], defaultCapacity: number) {
     for (const queue of queues) {
@@ -82,6 +90,22 @@ export class Router {
     return [...this.#agents.values()].find((a) => a.avatarSlug === slug);
   }
 
+  /** Agents start On Queue unless configured otherwise. */
+  presenceOf(agentKey: string): { presence: Presence; since: string } {
+    return this.#presence.get(agentKey) ?? { presence: 'On Queue', since: this.#startedAt };
+  }
+
+  setPresence(agentKey: string, presence: Presence, at: string): void {
+    if (this.presenceOf(agentKey).presence !== presence)
+      this.#presence.set(agentKey, { presence, since: at });
+  }
+
+  isOnQueue(agentKey: string): boolean {
+    return this.presenceOf(agentKey).presence === 'On Queue';
+  }
+
+  readonly #startedAt = new Date().toISOString();
+
   load(agentKey: string): number {
     return this.#load.get(agentKey) ?? 0;
   }
@@ -100,6 +124,7 @@ export class Router {
     let best: Agent | undefined;
     for (const agent of this.agentsOf(conversation.routing.queue)) {
       if (excludeKeys.has(agent.key) || !this.isEligible(agent, conversation)) continue;
+      if (!this.isOnQueue(agent.key)) continue;
       if (this.load(agent.key) >= agent.capacity) continue;
       if (!best || this.load(agent.key) < this.load(best.key)) best = agent;
     }

@@ -2,6 +2,7 @@
 // emulator agent API's richer views. Optional fields are omitted, never null.
 import type { TypingEvent } from './chat-service.ts';
 import type { ChatMessage, Conversation, MediaRequest, Member } from './model.ts';
+import type { Router } from './routing.ts';
 
 const conversationRef = (conversationId: string) => ({
   id: conversationId,
@@ -83,9 +84,14 @@ function agentMemberView(member: Member): Record<string, unknown> {
   };
 }
 
+/**
+ * `router`: adds `eligibleAgents`, the configured agents routing would offer this chat (queue, skills,
+ * language) — the agent console warns before someone else accepts it.
+ */
 export function conversationSummary(
   conversation: Conversation,
   attachedStreams: number,
+  router?: Router,
 ): Record<string, unknown> {
   const customer = conversation.members.find((m) => m.id === conversation.customerId);
   return {
@@ -107,16 +113,25 @@ export function conversationSummary(
     members: conversation.members.map(agentMemberView),
     attachedStreams,
     messageCount: conversation.messages.length,
+    ...(router
+      ? {
+          eligibleAgents: router
+            .agentsOf(conversation.routing.queue)
+            .filter((a) => router.isEligible(a, conversation))
+            .map((a) => a.name),
+        }
+      : {}),
   };
 }
 
 export function conversationDetail(
   conversation: Conversation,
   attachedStreams: number,
+  router?: Router,
 ): Record<string, unknown> {
   const roles = new Map(conversation.members.map((m) => [m.id, m.role]));
   return {
-    ...conversationSummary(conversation, attachedStreams),
+    ...conversationSummary(conversation, attachedStreams, router),
     messages: conversation.messages.map((m) => ({
       id: m.id,
       senderId: m.senderId,

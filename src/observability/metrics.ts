@@ -1,6 +1,6 @@
 // Prometheus metrics (GET /metrics). One registry per gateway instance — no prom-client global
 // default registry, so two gateways in one process (tests) do not share counters.
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { HandoverStates, type HandoverState } from '../core/model/handover.ts';
 
 export class GatewayMetrics {
@@ -8,9 +8,35 @@ export class GatewayMetrics {
   readonly providerCalls: Counter<'operation' | 'status'>;
   readonly webhookDeliveries: Counter<'outcome'>;
   readonly circuitOpen: Gauge<'environment'>;
+  readonly #providerCallSeconds: Histogram<'operation' | 'status'>;
+  readonly #httpSeconds: Histogram<'method' | 'route' | 'status'>;
+  readonly #eventSettledSeconds: Histogram<'type' | 'outcome'>;
 
   constructor(countByState: () => Promise<Record<HandoverState, number>>) {
-    collectDefaultMetrics({ register: this.registry, prefix: 'genesys_handover_' });
+    // Node's process metrics under their standard names (process_cpu_seconds_total,
+    // nodejs_eventloop_lag_seconds, …), so stock dashboards and alerts find them.
+    collectDefaultMetrics({ register: this.registry });
+    this.#httpSeconds = new Histogram({
+      name: 'genesys_handover_http_request_duration_seconds',
+      help: 'HTTP requests by method, route (the pattern, not the path) and status: time to the response. Event streams count when they end.',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [this.registry],
+    });
+    this.#eventSettledSeconds = new Histogram({
+      name: 'genesys_handover_webhook_event_latency_seconds',
+      help: "Webhook events from the moment they occurred (e.g. the agent's message received from Genesys) to the bot's 2xx (outcome delivered) or to giving up (dead), by event type.",
+      labelNames: ['type', 'outcome'],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600],
+      registers: [this.registry],
+    });
+    this.#providerCallSeconds = new Histogram({
+      name: 'genesys_handover_genesys_call_duration_seconds',
+      help: 'Genesys API calls by operation and HTTP status ("network" when no response arrived): time to the response.',
+      labelNames: ['operation', 'status'],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [this.registry],
+    });
     new Gauge({
       name: 'genesys_handover_handovers',
       help: 'Handovers by state.',
@@ -41,11 +67,29 @@ export class GatewayMetrics {
     });
   }
 
+  /** One Genesys API call: counted, and its duration observed. */
+  observeProviderCall(operation: string, status: string, seconds: number): void {
+    this.providerCalls.inc({ operation, status });
+    this.#providerCallSeconds.observe({ operation, status }, seconds);
+  }
+
+  /** A webhook event delivered or dead-lettered, `seconds` after it occurred. */
+  observeEventSettled(type: string, outcome: string, seconds: number): void {
+    this.#eventSettledSeconds.observe({ type, outcome }, Math.max(0, seconds));
+  }
+
+  /** One HTTP request answered by the gateway; `route` is the matched pattern ("unmatched" for 404s). */
+  observeHttp(method: string, route: string, status: number, seconds: number): void {
+    this.#httpSeconds.observe({ method, route, status: String(status) }, seconds);
+  }
+
   /**
    * Numbers the providers keep (Open Messaging: notification channels and topics, token refreshes,
    * rate-limit pauses), read at each scrape: `genesys_handover_provider{endpoint, stat}`.
    */
-  observeProviders(read: () => Iterable<{ endpoint: string; stats: Readonly<Record<string, number>> }>): void {
+  observeProviders(
+    read: () => Iterable<{ endpoint: string; stats: Readonly<Record<string, number>> }>,
+  ): void {
     new Gauge({
       name: 'genesys_handover_provider',
       help: "The providers' own numbers by endpoint (counters count since start).",
@@ -57,5 +101,44 @@ export class GatewayMetrics {
           for (const [stat, value] of Object.entries(stats)) this.set({ endpoint, stat }, value);
       },
     });
+  }
+
+  /**
+   * Several instances (docs/scale-out.md): handovers owned here, lease renewal latency, takeovers
+   * from other instances, commits and leases refused by a fence. Returns the keeper's observer.
+   */
+  observeLeases(): {
+    renewed(ms: number): void;
+    tookOver(count: number): void;
+    fenced(): void;
+    owned(count: number): void;
+  } {
+    const owned = new Gauge({
+      name: 'genesys_handover_owned_handovers',
+      help: 'Live handovers this instance owns (holds the lease of).',
+      registers: [this.registry],
+    });
+    const renew = new Histogram({
+      name: 'genesys_handover_lease_renew_seconds',
+      help: 'How long renewing this instance\'s leases took.',
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [this.registry],
+    });
+    const takeovers = new Counter({
+      name: 'genesys_handover_takeovers_total',
+      help: 'Handovers this instance took over from another one (dead, stalled or handing back).',
+      registers: [this.registry],
+    });
+    const fenced = new Counter({
+      name: 'genesys_handover_fencing_rejections_total',
+      help: 'Commits refused because this instance no longer held the lease.',
+      registers: [this.registry],
+    });
+    return {
+      renewed: (ms) => renew.observe(ms / 1000),
+      tookOver: (count) => takeovers.inc(count),
+      fenced: () => fenced.inc(),
+      owned: (count) => owned.set(count),
+    };
   }
 }

@@ -58,7 +58,11 @@ export const attachmentSchema = z.object({
 
 export const attachmentsSchema = z.array(attachmentSchema);
 
-const messageIdAndText = { messageId: z.string(), text: z.string(), attachments: attachmentsSchema.exactOptional() };
+const messageIdAndText = {
+  messageId: z.string(),
+  text: z.string(),
+  attachments: attachmentsSchema.exactOptional(),
+};
 
 const undeliveredSchema = z.object({
   id: z.string(),
@@ -76,6 +80,10 @@ export const eventDataSchemas = {
   'handover.agent_left': z.object({ agent: agentInfoSchema }),
   'handover.transferred': z.object({ from: agentInfoSchema.exactOptional(), to: agentInfoSchema }),
   'handover.system_message': z.object({ ...messageIdAndText, source: z.enum(['system', 'notice']) }),
+  'handover.wait_estimate': z.object({
+    estimatedWaitSeconds: z.number().exactOptional(),
+    position: z.number().int().exactOptional(),
+  }),
   'handover.ended': z.object({
     reason: z.enum(EndReasons),
     message: optionalString,
@@ -97,6 +105,7 @@ export const typedEventDataSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('handover.agent_left'), data: eventDataSchemas['handover.agent_left'] }),
   z.object({ type: z.literal('handover.transferred'), data: eventDataSchemas['handover.transferred'] }),
   z.object({ type: z.literal('handover.system_message'), data: eventDataSchemas['handover.system_message'] }),
+  z.object({ type: z.literal('handover.wait_estimate'), data: eventDataSchemas['handover.wait_estimate'] }),
   z.object({ type: z.literal('handover.ended'), data: eventDataSchemas['handover.ended'] }),
   z.object({ type: z.literal('handover.failed'), data: eventDataSchemas['handover.failed'] }),
 ]);

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { GatewayError } from '../core/errors.ts';
 import type { Handover } from '../core/model/handover.ts';
+import { isSafeText } from '../core/text/safe-text.ts';
 import type { Page } from '../core/ports/store/index.ts';
 
 export interface PageKey {
@@ -10,7 +11,9 @@ export interface PageKey {
   readonly id: string;
 }
 
-const pageKeySchema = z.tuple([z.string(), z.string()]);
+// A forged cursor may decode to a NUL or a lone surrogate, which PostgreSQL cannot compare: refused.
+const pageKeyPart = z.string().max(200).refine(isSafeText);
+const pageKeySchema = z.tuple([pageKeyPart, pageKeyPart]);
 
 export function encodePageCursor(key: PageKey): string {
   return Buffer.from(JSON.stringify([key.createdAt, key.id]), 'utf8').toString('base64url');

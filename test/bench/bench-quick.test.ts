@@ -1,8 +1,9 @@
 // CI smoke test of the benchmark suite: `BENCH_QUICK=1 npm run bench` runs every part at tiny sizes
-// in a child process; it must complete, print every row of the table and measure each one. No
-// timing is asserted — speed is the benchmark's business, never a test's.
+// in a child process; it must complete, print every row of the table and measure each one, without
+// a MaxListenersExceededWarning (a listener per live handover on a shared signal or emitter) and
+// without touching a tracked file. No timing is asserted — speed is the benchmark's business.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,9 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 
 test('BENCH_QUICK=1 npm run bench completes and prints every row', { timeout: 240_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gh-bench-quick-'));
+  const tracked = (): string =>
+    execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' });
+  const trackedBefore = tracked();
   try {
     const env = { ...process.env, BENCH_QUICK: '1', BENCH_RESULTS_DIR: dir };
     const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts'], { cwd: ROOT, env });
@@ -23,6 +27,8 @@ test('BENCH_QUICK=1 npm run bench completes and prints every row', { timeout: 24
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
     assert.equal(code, 0, `bench exited ${String(code)}:\n${output.slice(-6000)}`);
+    assert.doesNotMatch(output, /MaxListenersExceededWarning|memory leak detected/);
+    assert.equal(tracked(), trackedBefore, 'the benchmark changed no tracked file');
 
     const expected = plannedRows(Object.keys(PARTS) as PartName[], loadConfig(env));
     const table = output.slice(output.lastIndexOf('\n▶'));

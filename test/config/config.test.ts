@@ -132,7 +132,9 @@ describe('configuration', () => {
         webhookSecret: 'short',
       },
     };
-    const text = problems(() => parseConfig({ ...valid, endpoints: [...valid.endpoints, bad] }, omEnv)).join('\n');
+    const text = problems(() => parseConfig({ ...valid, endpoints: [...valid.endpoints, bad] }, omEnv)).join(
+      '\n',
+    );
     for (const expected of [
       'endpoints.1.genesys.region',
       'endpoints.1.genesys.webhookSecret',
@@ -143,7 +145,10 @@ describe('configuration', () => {
     const twice = problems(() =>
       parseConfig({ ...valid, endpoints: [...valid.endpoints, om, { ...om, id: 'om-2' }] }, omEnv),
     ).join('\n');
-    assert.ok(twice.includes('endpoints.2.genesys.integrationId: another endpoint uses this integration'), twice);
+    assert.ok(
+      twice.includes('endpoints.2.genesys.integrationId: another endpoint uses this integration'),
+      twice,
+    );
     const unknown = problems(() =>
       parseConfig({ ...valid, endpoints: [{ ...om, provider: 'genesys-carrier-pigeon' }] }, omEnv),
     ).join('\n');
@@ -164,7 +169,10 @@ describe('configuration', () => {
         'apiKeys:\n  - name: bot\n    key: ${BOT_KEY}\n    endpoints: ["*"]\nendpoints:\n  - id: support\n    provider: genesys-guest-chat\n    genesys: { baseUrl: "http://127.0.0.1:8099", organizationId: o, deploymentId: d }\n    queue: Support\n',
       );
       const loaded = loadConfigFile(yamlPath, env).endpoints[0];
-      assert.equal(loaded?.provider === 'genesys-guest-chat' ? loaded.genesys.baseUrl : undefined, 'http://127.0.0.1:8099');
+      assert.equal(
+        loaded?.provider === 'genesys-guest-chat' ? loaded.genesys.baseUrl : undefined,
+        'http://127.0.0.1:8099',
+      );
       const jsonPath = join(dir, 'c.json');
       writeFileSync(jsonPath, JSON.stringify(valid));
       assert.equal(loadConfigFile(jsonPath, env).endpoints[0]?.id, 'support');
@@ -190,7 +198,10 @@ test('the example configuration in config/example.yaml is valid', () => {
     GENESYS_WEBHOOK_SECRET: 'a-webhook-secret-of-some-length',
   });
   const first = cfg.endpoints.at(0);
-  assert.equal(first?.provider === 'genesys-guest-chat' ? first.genesys.environment : undefined, 'mypurecloud.de');
+  assert.equal(
+    first?.provider === 'genesys-guest-chat' ? first.genesys.environment : undefined,
+    'mypurecloud.de',
+  );
 });
 
 test('store: SQLite by default (kind optional), or PostgreSQL with a URL', () => {
@@ -206,10 +217,112 @@ test('store: SQLite by default (kind optional), or PostgreSQL with a URL', () =>
     schema: 'gh',
     poolSize: 10,
     singleInstance: true,
+    leaseSeconds: 6,
   });
   const list = problems(() => parseConfig({ ...valid, store: { kind: 'postgres', url: 'mysql://x' } }, env));
   assert.ok(
     list.some((p) => p.startsWith('store')),
     list.join('\n'),
+  );
+});
+
+test('limits: documented defaults for every key, each overridable per key; an endpoint cap per endpoint', async () => {
+  const { keyLimitsOf, DEFAULT_KEY_LIMITS } = await import('../../src/config/schema.ts');
+  const cfg = parseConfig(
+    {
+      ...valid,
+      limits: { requestsPerSecond: 20 },
+      apiKeys: [
+        ...valid.apiKeys,
+        { name: 'big', key: '${BIG_KEY}', endpoints: ['*'], limits: { openHandovers: 50_000 } },
+      ],
+    },
+    { ...env, BIG_KEY: 'b'.repeat(32) },
+  );
+  assert.deepEqual(cfg.limits, { ...DEFAULT_KEY_LIMITS, requestsPerSecond: 20 });
+  assert.deepEqual(keyLimitsOf(cfg, cfg.apiKeys[0]!), { ...DEFAULT_KEY_LIMITS, requestsPerSecond: 20 });
+  assert.deepEqual(keyLimitsOf(cfg, cfg.apiKeys[1]!), {
+    ...DEFAULT_KEY_LIMITS,
+    requestsPerSecond: 20,
+    openHandovers: 50_000,
+  });
+  assert.equal(cfg.endpoints[0]?.maxOpenHandovers, 5000);
+  assert.deepEqual(DEFAULT_KEY_LIMITS, {
+    requestsPerSecond: 200,
+    openHandovers: 1000,
+    sseStreams: 1000,
+    sseStreamsPerHandover: 5,
+    maxMessageLength: 16_000,
+  });
+  const bad = problems(() => parseConfig({ ...valid, limits: { requestsPerSecond: 0, bogus: 1 } }, env));
+  assert.ok(
+    bad.some((p) => p.startsWith('limits.requestsPerSecond')),
+    bad.join('\n'),
+  );
+  assert.ok(
+    bad.some((p) => p.startsWith('limits')),
+    bad.join('\n'),
+  );
+});
+
+test('upstream URLs: https except loopback (or security.allowInsecureHttp), never user:pass@, private webhook hosts blocked on request', () => {
+  const withUrls = (webhook: string, base: string, security?: Record<string, unknown>) => ({
+    ...valid,
+    ...(security ? { security } : {}),
+    endpoints: [
+      {
+        ...valid.endpoints[0],
+        genesys: { baseUrl: base, organizationId: 'org', deploymentId: 'dep' },
+        webhook: { url: webhook, secrets: ['${HOOK_SECRET}'] },
+      },
+    ],
+  });
+  assert.doesNotThrow(() => parseConfig(withUrls('http://127.0.0.1:9/hook', 'http://localhost:8099'), env));
+  assert.doesNotThrow(() => parseConfig(withUrls('https://bot.example/hook', 'https://api.example'), env));
+  const plain = problems(() => parseConfig(withUrls('http://bot.example/hook', 'http://emu.example'), env));
+  assert.ok(
+    plain.some((p) => p.startsWith('endpoints.0.webhook.url: must be https://')),
+    plain.join('\n'),
+  );
+  assert.ok(
+    plain.some((p) => p.startsWith('endpoints.0.genesys.baseUrl: must be https://')),
+    plain.join('\n'),
+  );
+  assert.doesNotThrow(() =>
+    parseConfig(withUrls('http://bot.example/hook', 'http://emu.example', { allowInsecureHttp: true }), env),
+  );
+  const creds = problems(() =>
+    parseConfig(withUrls('https://u:p@bot.example/hook', 'https://api.example'), env),
+  );
+  assert.ok(
+    creds.some((p) => p.includes('user:password@')),
+    creds.join('\n'),
+  );
+  assert.ok(!creds.join('\n').includes('u:p@'), 'the URL itself is not echoed');
+  for (const host of [
+    '169.254.169.254',
+    '10.1.2.3',
+    '192.168.0.1',
+    '172.20.0.1',
+    '[fd00::1]',
+    '[fe80::1]',
+    'metadata.google.internal',
+  ]) {
+    const blocked = problems(() =>
+      parseConfig(
+        withUrls(`https://${host}/hook`, 'https://api.example', { blockPrivateWebhookAddresses: true }),
+        env,
+      ),
+    );
+    assert.ok(
+      blocked.some((p) => p.includes('private, link-local or metadata')),
+      `${host}: ${blocked.join('\n')}`,
+    );
+  }
+  assert.doesNotThrow(() =>
+    parseConfig(
+      withUrls('https://203.0.113.9/hook', 'https://api.example', { blockPrivateWebhookAddresses: true }),
+      env,
+    ),
   );
 });

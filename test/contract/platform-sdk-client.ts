@@ -22,6 +22,9 @@ export function platformSdkFor(emulator: RunningEmulator) {
     conversations: new platformClient.ConversationsApi(),
     notifications: new platformClient.NotificationsApi(),
     users: new platformClient.UsersApi(),
+    routing: new platformClient.RoutingApi(),
+    analytics: new platformClient.AnalyticsApi(),
+    architect: new platformClient.ArchitectApi(),
   };
 }
 

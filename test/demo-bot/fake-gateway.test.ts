@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ChatSession } from '../../src/demo-bot/chat-session.ts';
 import { BACK_TO_BOT, DemoBot } from '../../src/demo-bot/demo-bot.ts';
-import { GatewayClient } from '../../src/demo-bot/gateway-client.ts';
+import { GatewayClient } from '../../src/client/index.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { FAKE_KEY as KEY, FakeGateway } from './fake-gateway.ts';
 

@@ -14,6 +14,21 @@ export interface SeenRequest {
 
 export const FAKE_KEY = 'fake-key-0123456789abcdefghij';
 
+/** A handover resource as the gateway answers it (the typed client validates every field). */
+const handover = (id: string, state: string) => {
+  const at = new Date().toISOString();
+  return {
+    id,
+    endpoint: 'demo',
+    state,
+    customer: { userId: 'u', sessionId: 's', displayName: 'Web visitor' },
+    settings: { queue: 'Support', skills: [], customAttributes: {} },
+    lastEventSeq: 0,
+    createdAt: at,
+    updatedAt: at,
+  };
+};
+
 const json = (res: ServerResponse, status: number, body: unknown): void =>
   void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 
@@ -23,6 +38,8 @@ export class FakeGateway {
   readonly started: string[] = [];
   /** The next this many message sends answer 503. */
   failNextMessages = 0;
+  /** The next handover start answers this error body with 409 (an endpoint's refuse policy). */
+  refuseNextStart: { code: string; message: string; nextOpening?: string | null } | undefined;
   readonly #streams = new Map<string, ServerResponse>();
   readonly #seq = new Map<string, number>();
   readonly #server = createServer((req, res) => {
@@ -59,7 +76,19 @@ export class FakeGateway {
     if (!stream) throw new Error(`nobody follows ${handoverId}`);
     const seq = (this.#seq.get(handoverId) ?? 0) + 1;
     this.#seq.set(handoverId, seq);
-    const event = { id: `e${seq}`, type, handoverId, seq, occurredAt: new Date().toISOString(), data };
+    const at = new Date().toISOString();
+    const event = {
+      id: `e${seq}`,
+      type,
+      handoverId,
+      endpointId: 'demo',
+      userId: 'u',
+      sessionId: 's',
+      seq,
+      occurredAt: at,
+      timestamp: at,
+      data,
+    };
     stream.write(`id: e${seq}\nevent: ${type}\ndata: ${JSON.stringify(event)}\n\n`);
   }
 
@@ -74,9 +103,12 @@ export class FakeGateway {
     this.seen.push({ method: req.method ?? '', url, headers: req.headers, body });
     if (req.headers.authorization !== `Bearer ${FAKE_KEY}`) return void res.writeHead(401).end();
     if (url === '/v1/handovers' && req.method === 'POST') {
+      const refusal = this.refuseNextStart;
+      this.refuseNextStart = undefined;
+      if (refusal) return json(res, 409, { error: refusal });
       const id = randomUUID();
       this.started.push(id);
-      return json(res, 201, { id, state: 'requested', extra: 'ignored' });
+      return json(res, 201, { ...handover(id, 'requested'), extra: 'ignored' });
     }
     const [, id, action] = /^\/v1\/handovers\/([\w-]+)\/(\w+)$/.exec(url) ?? [];
     if (!id || !this.started.includes(id)) return void res.writeHead(404).end();
@@ -95,10 +127,11 @@ export class FakeGateway {
         }
         return json(res, 202, { parts: [] });
       case 'typing':
+        return json(res, 202, { forwarded: true });
       case 'presence':
-        return json(res, 202, {});
+        return json(res, 202, { notified: true });
       case 'end':
-        return json(res, 200, { id, state: 'ended' });
+        return json(res, 200, handover(id, 'ended'));
       default:
         return void res.writeHead(404).end();
     }

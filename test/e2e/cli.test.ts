@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { waitFor } from '../support/wait-for.ts';
 
-const bin = new URL('../../bin/genesys-handover.js', import.meta.url).pathname;
+const bin = new URL('../../scripts/cli-from-source.mjs', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'gh-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 

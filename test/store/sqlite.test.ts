@@ -243,3 +243,33 @@ void describe('SqliteStore specifics', () => {
     await assert.rejects(pending);
   });
 });
+
+void describe('SqliteStore: private files', () => {
+  test('directories it creates are 0700; the database, -wal and -shm files 0600, older files tightened', async () => {
+    const { statSync, chmodSync } = await import('node:fs');
+    const base = join(root, randomUUID());
+    const path = join(base, 'private', 'store.db');
+    const mode = (p: string): number => statSync(p).mode & 0o777;
+    const store = await SqliteStore.open({ path });
+    try {
+      const h = makeHandover();
+      await store.handovers.create({ handover: h, webhook: true, events: [makeEvent(h, 1)] });
+      assert.equal(mode(base), 0o700);
+      assert.equal(mode(join(base, 'private')), 0o700);
+      for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+        assert.ok(existsSync(file), file);
+        assert.equal(mode(file), 0o600, file);
+      }
+    } finally {
+      await store.close();
+    }
+    // A file an older release left readable by everyone is tightened on open.
+    chmodSync(path, 0o644);
+    const again = await SqliteStore.open({ path });
+    try {
+      assert.equal(mode(path), 0o600);
+    } finally {
+      await again.close();
+    }
+  });
+});

@@ -6,7 +6,10 @@ import type { Store } from '../../src/core/ports/store/index.ts';
 import { commitContract } from './contract/commit.ts';
 import { createContract } from './contract/create.ts';
 import { eventsContract } from './contract/events.ts';
+import { groupCommitContract } from './contract/group-commit.ts';
 import { listingContract } from './contract/listing.ts';
+import { nastyStringsContract } from './contract/nasty-strings.ts';
+import { retentionContract } from './contract/retention.ts';
 import { outboxContract } from './contract/outbox.ts';
 import { transcriptContract } from './contract/transcript.ts';
 
@@ -20,5 +23,8 @@ export function runStoreContract(name: string, makeStore: StoreFactory): void {
     transcriptContract(makeStore);
     eventsContract(makeStore);
     outboxContract(makeStore);
+    groupCommitContract(makeStore);
+    nastyStringsContract(makeStore);
+    retentionContract(makeStore);
   });
 }

@@ -78,6 +78,7 @@ function lifeStore(store: Store, dead: () => boolean): Store {
     handovers: guard(store.handovers),
     transcript: guard(store.transcript),
     events: guard(store.events),
+    retention: guard(store.retention),
     migrate: () => store.migrate(),
     close: () => store.close(),
   };

@@ -54,7 +54,8 @@ export async function startHarness(
   opts: {
     emulator?: EmulatorOptions;
     tuning?: GatewayTuning;
-    endpointExtra?: Record<string, unknown>;
+    /** Extra fields of the guest-chat endpoint `support` (a function: given the emulator's URL). */
+    endpointExtra?: Record<string, unknown> | ((emulatorUrl: string) => Record<string, unknown>);
     omEndpointExtra?: Record<string, unknown>;
     /** With `omEndpointExtra.genesys`: point its `baseUrl` at the emulator (known only once it runs). */
     omBaseUrlFromEmulator?: boolean;
@@ -107,7 +108,7 @@ export async function startHarness(
         },
         guestDisplayName: 'Web visitor',
         webhook: { url: receiver.url, secrets: [secret] },
-        ...opts.endpointExtra,
+        ...(typeof opts.endpointExtra === 'function' ? opts.endpointExtra(emulator.url) : opts.endpointExtra),
       },
       {
         id: OM_ENDPOINT,

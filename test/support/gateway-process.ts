@@ -1,4 +1,5 @@
-// The gateway as a user runs it — `node bin/genesys-handover.js serve --config <file>` — in a child
+// The gateway as a user runs it — `genesys-handover serve --config <file>`, here from the sources
+// (scripts/cli-from-source.mjs, so no build is needed) — in a child
 // process, so a test can `kill -9` it mid-traffic, SIGTERM it, and start it again on the SAME SQLite
 // file and the SAME port (a bot keeps its configured URL across a crash). The config is written to a
 // temp dir; the emulator and webhook receiver it points at live in the test process. 127.0.0.1 only.
@@ -9,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sleep } from './sleep.ts';
 
-const BIN = new URL('../../bin/genesys-handover.js', import.meta.url).pathname;
+const BIN = new URL('../../scripts/cli-from-source.mjs', import.meta.url).pathname;
 const MAX_OUTPUT = 256 * 1024;
 /** Debugging a long run (e.g. the chaos test): every gateway's whole output is appended to this file. */
 const OUTPUT_FILE = process.env.GH_TEST_OUTPUT_FILE;

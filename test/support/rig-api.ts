@@ -2,8 +2,10 @@
 // route tests with `app.inject` — the wiring start-gateway.ts does, minus the network and processes.
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
-import { buildApi } from '../../src/api/app.ts';
+import { buildApi, type ServerLimits } from '../../src/api/app.ts';
 import { ApiKeyAuthenticator } from '../../src/api/auth.ts';
+import type { KeyLimits } from '../../src/api/limits/key-limits.ts';
+import { DEFAULT_KEY_LIMITS } from '../../src/config/schema.ts';
 import { DeadLetterService } from '../../src/core/services/dead-letter-service.ts';
 import { EventFeed } from '../../src/core/services/event-feed.ts';
 import { GatewayMetrics } from '../../src/observability/metrics.ts';
@@ -11,7 +13,14 @@ import { ENDPOINT, type CoreRig } from './core-rig.ts';
 
 export const RIG_API_KEY = 'k'.repeat(32);
 
-export function rigApi(rig: CoreRig): Promise<FastifyInstance> {
+export interface RigApiOptions {
+  readonly limits?: Partial<KeyLimits>;
+  readonly endpointOpenHandovers?: number;
+  readonly presenceIntervalMs?: number;
+  readonly server?: ServerLimits;
+}
+
+export function rigApi(rig: CoreRig, options: RigApiOptions = {}): Promise<FastifyInstance> {
   return buildApi({
     service: rig.service,
     feed: new EventFeed({
@@ -24,7 +33,17 @@ export function rigApi(rig: CoreRig): Promise<FastifyInstance> {
       handovers: rig.store.handovers,
       clock: rig.time,
     }),
-    auth: new ApiKeyAuthenticator([{ name: 'bot', key: RIG_API_KEY, endpoints: ['*'] }]),
+    auth: new ApiKeyAuthenticator([
+      {
+        name: 'bot',
+        key: RIG_API_KEY,
+        endpoints: ['*'],
+        limits: { ...DEFAULT_KEY_LIMITS, ...options.limits },
+      },
+    ]),
+    endpointOpenHandovers: () => options.endpointOpenHandovers ?? 1000,
+    ...(options.presenceIntervalMs === undefined ? {} : { presenceIntervalMs: options.presenceIntervalMs }),
+    ...(options.server === undefined ? {} : { server: options.server }),
     metrics: new GatewayMetrics(() => rig.store.handovers.countByState()),
     logger: pino({ level: 'silent' }),
     shutdownSignal: new AbortController().signal,

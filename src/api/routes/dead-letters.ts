@@ -2,13 +2,9 @@
 // `genesys-handover dead-letters` command (both through the core's DeadLetterService).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { DeadLetterService } from '../../core/services/dead-letter-service.ts';
-import {
-  deadLettersQuery,
-  deadLettersResponse,
-  errorResponse,
-  replayBody,
-  replayResponse,
-} from '../schemas.ts';
+import { TAGS } from '../openapi/document.ts';
+import { errorResponses, WITH_BODY } from '../openapi/error-responses.ts';
+import { deadLettersQuery, deadLettersResponse, replayBody, replayResponse } from '../schemas.ts';
 
 export interface DeadLetterRoutesDeps {
   readonly deadLetters: DeadLetterService;
@@ -18,14 +14,17 @@ export const deadLetterRoutes =
   (deps: DeadLetterRoutesDeps): FastifyPluginAsyncZod =>
   (app) => {
     const security = [{ apiKey: [] }];
+    const tags = [TAGS.deadLetters];
     app.get(
       '/dead-letters',
       {
         schema: {
+          operationId: 'listDeadLetters',
+          tags,
           summary: 'Webhook events that could not be delivered within the retry period, oldest first',
           security,
           querystring: deadLettersQuery,
-          response: { 200: deadLettersResponse, 400: errorResponse, 401: errorResponse, 403: errorResponse },
+          response: { 200: deadLettersResponse, ...errorResponses(400) },
         },
       },
       async (req) => {
@@ -49,16 +48,12 @@ export const deadLetterRoutes =
       '/dead-letters/replay',
       {
         schema: {
+          operationId: 'replayDeadLetters',
+          tags,
           summary: 'Put dead letters back into the webhook outbox (delivered again, in order)',
           security,
           body: replayBody,
-          response: {
-            200: replayResponse,
-            400: errorResponse,
-            401: errorResponse,
-            403: errorResponse,
-            404: errorResponse,
-          },
+          response: { 200: replayResponse, ...errorResponses(...WITH_BODY, 404) },
         },
       },
       async (req) => {

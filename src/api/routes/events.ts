@@ -4,12 +4,19 @@ import type { EventFeed } from '../../core/services/event-feed.ts';
 import type { HandoverEvent } from '../../core/model/events.ts';
 import type { HandoverService } from '../../core/services/handover-service.ts';
 import { SSE_HEADERS, writeEventStream } from '../sse/write-event-stream.ts';
-import { errorResponse, handoverIdParams } from '../schemas.ts';
+import { z } from 'zod';
+import { TAGS } from '../openapi/document.ts';
+import { errorResponses } from '../openapi/error-responses.ts';
+import { SSE_EXAMPLE } from '../openapi/examples.ts';
+import { handoverIdParams, lastEventIdHeaders } from '../schemas.ts';
 import { authorisedHandover } from './handovers.ts';
+import type { StreamSlots } from '../limits/stream-slots.ts';
 
 export interface EventRoutesDeps {
   readonly service: HandoverService;
   readonly feed: EventFeed;
+  /** Open streams per API key and per handover. */
+  readonly streams: StreamSlots;
   /** Aborted when the gateway shuts down, so open streams end and the server can close. */
   readonly shutdownSignal: AbortSignal;
   readonly keepAliveMs?: number;
@@ -24,16 +31,38 @@ export const eventRoutes =
       '/handovers/:id/events',
       {
         schema: {
+          operationId: 'streamEvents',
+          tags: [TAGS.events],
           summary: "The handover's events as Server-Sent Events (resume with Last-Event-ID)",
           description: `Content type ${SSE_HEADERS['content-type']}. Each event has \`id\` (the event id), \`event\` (its type) and \`data\` (the event JSON, as in webhooks). The stream ends after handover.ended or handover.failed.`,
           security: [{ apiKey: [] }],
           params: handoverIdParams,
-          response: { 401: errorResponse, 403: errorResponse, 404: errorResponse },
+          headers: lastEventIdHeaders,
+          response: {
+            200: {
+              description:
+                'The event stream: the stored events after Last-Event-ID, then live ones, until the terminal event. Each `data:` is a `HandoverEvent`.',
+              content: {
+                'text/event-stream': {
+                  schema: z.string().meta({ examples: [SSE_EXAMPLE] }),
+                },
+              },
+            },
+            204: z
+              .null()
+              .describe('The handover is over and Last-Event-ID was its last event: nothing more will come.'),
+            ...errorResponses(400, 404),
+          },
         },
       },
       async (req, reply) => {
         const id = req.params.id;
         await authorisedHandover(deps.service, req.principal, id);
+        const { limits } = req.principal;
+        const giveBack = deps.streams.take(
+          { id: req.principal.id, max: limits.sseStreams },
+          { id, max: limits.sseStreamsPerHandover },
+        );
         const controller = new AbortController();
         const abort = (): void => controller.abort();
         req.raw.on('close', abort);
@@ -52,6 +81,7 @@ export const eventRoutes =
             logger: req.log,
           });
         } finally {
+          giveBack();
           req.raw.off('close', abort);
           deps.shutdownSignal.removeEventListener('abort', abort);
           if (!reply.raw.writableEnded) reply.raw.end();

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { GatewayError } from '../../core/errors.ts';
 import { errorCode } from '../../core/engine/errors.ts';
 import type { ProviderEvent, ProviderWebhook } from '../../core/ports/provider.ts';
+import { safeString } from '../safe-string.ts';
 
 /** Genesys waits 10 s for an answer (§4.5): answer 503 before that rather than time out. */
 const ANSWER_WITHIN_MS = 8_000;
@@ -33,7 +34,7 @@ export interface ProviderWebhookDeps {
   readonly shutdownSignal: AbortSignal;
 }
 
-const params = z.object({ endpointId: z.string().min(1).max(64) });
+const params = z.object({ endpointId: safeString().min(1).max(64) });
 
 export const providerWebhookRoutes =
   (deps: ProviderWebhookDeps): FastifyPluginAsyncZod =>

@@ -51,6 +51,8 @@ export interface CloserDeps {
   readonly flushMs: number;
   /** How long a failure end waits for its last read, ms. */
   readonly lastReadMs: number;
+  /** Several instances: this one still holds the handover's lease (the leave is an owner's call). */
+  readonly mayAct?: (handoverId: string) => boolean;
 }
 
 export interface FailureEnd {
@@ -128,7 +130,13 @@ export class Closer {
   /** Leaves the provider conversation; retried until confirmed. A refusal is logged, not fatal. */
   async #leave(id: string, provider: HandoverProvider, ref: ProviderRef): Promise<void> {
     try {
-      await retry(() => provider.end(ref, this.#d.signal), {
+      await retry(
+        () => {
+          // Checked at each attempt: a process frozen during a backoff must not end a chat it lost.
+          if (this.#d.mayAct && !this.#d.mayAct(id)) throw new Error('the lease of the handover is not held');
+          return provider.end(ref, this.#d.signal);
+        },
+        {
         policy: this.#d.policy,
         maxAttempts: Infinity,
         classify: retryableProviderError,
@@ -140,7 +148,8 @@ export class Closer {
             { handoverId: id, code: errorCode(err), failures, delayMs },
             'leaving failed; retrying',
           ),
-      });
+        },
+      );
     } catch (err) {
       if (!this.#d.signal.aborted)
         this.#d.logger.warn({ handoverId: id, code: errorCode(err) }, 'the provider refused the leave');

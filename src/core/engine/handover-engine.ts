@@ -2,12 +2,17 @@
 // work (HandoverUnits), the provider sessions, the outbound sender, the closer, the idle sweeper —
 // and is the only place they meet: each part reports an outcome (a commit, a refusal, a lost stream)
 // and the engine decides what follows. No part calls another sideways.
+//
+// Several instances on one database (issue 14): the engine keeps live only the handovers this
+// instance owns (Ownership, lease-keeper.ts). The keeper adopts and drops them; the engine attaches
+// and detaches. A change another instance committed (an API call it answered) wakes the owner
+// through the notifier (`remote`): the owner re-reads the handover and sends, or closes it.
 import { GatewayError } from '../errors.ts';
 import { isTerminal, type EndReason, type Failure } from '../model/handover.ts';
 import type { EndpointPolicy } from '../model/endpoint-policy.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
-import type { EventNotifier } from '../ports/notifier.ts';
+import type { EventNotifier, Unsubscribe } from '../ports/notifier.ts';
 import type { HandoverProvider, ProviderEvent, ProviderRef } from '../ports/provider.ts';
 import type { Random, Scheduler } from '../ports/scheduler.ts';
 import type { Store } from '../ports/store/index.ts';
@@ -18,8 +23,9 @@ import { Closer } from './closer.ts';
 import { errorCode, retryableProviderError, toFailure } from './errors.ts';
 import { HandoverUnits, type Committed } from './handover-units.ts';
 import { IdleSweeper } from './idle-sweeper.ts';
+import { SOLE_OWNERSHIP, type Ownership } from './lease-keeper.ts';
 import { OutboundSender } from './outbound-sender.ts';
-import { ProviderSession } from './provider-session.ts';
+import { ProviderSession, type ProviderSessionDeps } from './provider-session.ts';
 import { settlesWithin } from './settles-within.ts';
 
 /** Genesys guidance: send a typing pulse at most once every 3 s (protocol §5.7). */
@@ -64,6 +70,8 @@ export interface HandoverEngineDeps {
   readonly random: Random;
   readonly logger: Logger;
   readonly limits?: Partial<EngineLimits>;
+  /** Which handovers this instance owns. Default: all of them (one instance). */
+  readonly ownership?: Ownership;
 }
 
 export class HandoverEngine {
@@ -75,10 +83,14 @@ export class HandoverEngine {
   readonly #activity = new ActivityMonitor();
   readonly #sweeper: IdleSweeper;
   readonly #sessions = new Map<string, ProviderSession>();
+  #sessionDeps: ProviderSessionDeps | undefined;
   readonly #bringingUp = new Map<string, Promise<void>>();
   readonly #typingAt = new Map<string, number>();
   /** Endpoint of each tracked handover, for the idle limits the sweeper checks synchronously. */
   readonly #endpointIds = new Map<string, string>();
+  /** Owned handovers' subscriptions to changes committed by other instances. */
+  readonly #remote = new Map<string, Unsubscribe>();
+  readonly #ownership: Ownership;
   readonly #stop = new AbortController();
   #accepting = true;
   #stopping: Promise<void> | undefined;
@@ -86,6 +98,8 @@ export class HandoverEngine {
   constructor(deps: HandoverEngineDeps) {
     this.#d = deps;
     this.#limits = { ...DEFAULT_ENGINE_LIMITS, ...deps.limits };
+    this.#ownership = deps.ownership ?? SOLE_OWNERSHIP;
+    const ownership = this.#ownership;
     const { scheduler, random, clock, logger } = deps;
     this.units = new HandoverUnits({
       store: deps.store,
@@ -93,6 +107,8 @@ export class HandoverEngine {
       ids: deps.ids,
       webhookOf: (endpointId) => deps.endpoint(endpointId)?.webhook ?? false,
       onCommitted: (c) => this.#onCommitted(c),
+      fenceOf: (id) => ownership.fenceOf(id),
+      onFenced: (id) => ownership.lost(id),
     });
     this.#sender = new OutboundSender({
       units: this.units,
@@ -104,6 +120,7 @@ export class HandoverEngine {
       logger,
       policy: this.#limits.providerRetry,
       onRefused: (id, failure, over) => void this.#onSendRefused(id, failure, over),
+      mayAct: (id) => ownership.mayAct(id),
     });
     this.#closer = new Closer({
       units: this.units,
@@ -118,6 +135,7 @@ export class HandoverEngine {
       signal: this.#stop.signal,
       flushMs: this.#limits.flushOnEndMs,
       lastReadMs: this.#limits.lastReadMs,
+      mayAct: (id) => ownership.mayAct(id),
     });
     this.#sweeper = new IdleSweeper({
       activity: this.#activity,
@@ -139,10 +157,23 @@ export class HandoverEngine {
     return this.#sessions.size;
   }
 
-  /** Brings a handover up: creates the provider conversation if needed, attaches, catches up. */
+  /** Whether this instance owns the handover (always, for one instance alone). */
+  owns(id: string): boolean {
+    return this.#ownership.owns(id);
+  }
+
+  /**
+   * Brings a handover up: creates the provider conversation if needed, attaches, catches up. With
+   * several instances, one not owned here is claimed first (the keeper adopts it when won).
+   */
   activate(id: string): void {
     if (this.#bringingUp.has(id) || this.#sessions.has(id) || !this.#accepting) return;
+    if (!this.#ownership.owns(id)) {
+      this.#ownership.request(id);
+      return;
+    }
     this.units.track(id);
+    this.#followRemote(id);
     const started = this.#bringUp(id)
       .catch((err: unknown) => {
         if (!this.#stop.signal.aborted)
@@ -152,8 +183,15 @@ export class HandoverEngine {
     this.#bringingUp.set(id, started);
   }
 
-  /** After a restart: every handover not yet ended comes back up (closing ones finish closing). */
-  async resume(): Promise<number> {
+  /**
+   * After a restart: every handover not yet ended comes back up (closing ones finish closing). With
+   * several instances, the lease keeper brings up this instance's share instead (`all: false`).
+   */
+  async resume(options: { all?: boolean } = {}): Promise<number> {
+    if (options.all === false) {
+      this.#sweeper.start();
+      return 0;
+    }
     const open = await this.#d.store.handovers.listUnended();
     for (const rec of open) this.activate(rec.handover.id);
     this.#sweeper.start();
@@ -165,11 +203,18 @@ export class HandoverEngine {
    * (closer.ts). Resolves when the handover has ended — the caller bounds the wait.
    */
   async requestEnd(id: string, reason: EndReason, notice?: string): Promise<void> {
-    await this.units.run(id, (d) => {
-      if (isTerminal(d.handover.state) || d.handover.closing) return;
-      d.apply({ kind: 'end_requested', reason, at: d.now });
-      if (notice) d.appendOutbound([notice], 'notice');
-    });
+    const owned = this.#ownership.owns(id);
+    await this.units.run(
+      id,
+      (d) => {
+        if (isTerminal(d.handover.state) || d.handover.closing) return;
+        d.apply({ kind: 'end_requested', reason, at: d.now });
+        if (notice) d.appendOutbound([notice], 'notice');
+      },
+      { anyInstance: !owned },
+    );
+    // Another instance owns it: woken by this commit, it closes the chat; wait for the end here.
+    if (!owned) return this.#endedElsewhere(id);
     const bringingUp = this.#bringingUp.get(id);
     if (bringingUp) await bringingUp; // a conversation being created is left properly, not orphaned
     await this.#closer.close(id);
@@ -252,6 +297,98 @@ export class HandoverEngine {
       await settlesWithin(scheduler, this.units.idle(), left());
     })();
     return this.#stopping;
+  }
+
+  /**
+   * Lets a handover go without ending it (its lease was lost or handed back): sending stops, the
+   * provider session closes, nothing is cached. The new owner re-attaches and catches up.
+   */
+  async relinquish(id: string): Promise<void> {
+    const bringingUp = this.#bringingUp.get(id);
+    if (bringingUp) await bringingUp;
+    const session = this.#sessions.get(id);
+    this.#sessions.delete(id);
+    this.#remote.get(id)?.();
+    this.#remote.delete(id);
+    this.#typingAt.delete(id);
+    this.#endpointIds.delete(id);
+    this.#activity.forget(id);
+    await this.#sender.stop(id);
+    await session?.close();
+    this.units.untrack(id);
+  }
+
+  /** Every handover live here, let go (a graceful stop of one of several instances). */
+  async relinquishAll(): Promise<void> {
+    const ids = new Set([...this.#sessions.keys(), ...this.#bringingUp.keys()]);
+    await Promise.allSettled([...ids].map((id) => this.relinquish(id)));
+  }
+
+  /** Safety net for a missed wake-up: re-reads owned handovers as if another instance changed them. */
+  refresh(ids: readonly string[]): void {
+    for (const id of ids) if (this.#sessions.has(id)) this.#onRemoteChange(id);
+  }
+
+  // ---- Several instances -------------------------------------------------------------------------
+
+  /** Changes committed by other instances to a handover owned here wake it (notifier `remote`). */
+  #followRemote(id: string): void {
+    if (this.#ownership === SOLE_OWNERSHIP || this.#remote.has(id)) return;
+    this.#remote.set(
+      id,
+      this.#d.notifier.subscribe(id, (remote) => {
+        if (remote) this.#onRemoteChange(id);
+      }),
+    );
+  }
+
+  /** Another instance committed to a handover owned here: a customer message to send, an end to run. */
+  #onRemoteChange(id: string): void {
+    if (!this.#sessions.has(id) || !this.#accepting) return;
+    this.units.refresh(id);
+    void (async () => {
+      const live = await this.units.read(id);
+      if (!live || isTerminal(live.record.handover.state)) return;
+      if (live.record.handover.closing) {
+        void this.#closer.close(id);
+        return;
+      }
+      await this.#trackActivity(id); // a customer message counts as activity wherever it arrived
+      this.#sender.wake(id);
+    })().catch((err: unknown) =>
+      this.#d.logger.warn({ handoverId: id, code: errorCode(err) }, 're-reading a changed handover failed'),
+    );
+  }
+
+  /** Waits until a handover owned elsewhere has ended (the caller bounds the wait). */
+  #endedElsewhere(id: string): Promise<void> {
+    return new Promise((resolve) => {
+      let done = false;
+      const check = (): void => {
+        void this.units.read(id).then(
+          (live) => {
+            if (done || (live && !isTerminal(live.record.handover.state))) return;
+            done = true;
+            unsubscribe();
+            timer.cancel();
+            resolve();
+          },
+          () => undefined,
+        );
+      };
+      const unsubscribe = this.#d.notifier.subscribe(id, check);
+      // Bounded: the end may take the flush and the last read, and an owner may have to be replaced.
+      const timer = this.#d.scheduler.after(
+        this.#limits.flushOnEndMs + this.#limits.lastReadMs + 30_000,
+        () => {
+          if (done) return;
+          done = true;
+          unsubscribe();
+          resolve();
+        },
+      );
+      check();
+    });
   }
 
   // ---- Bring-up ----------------------------------------------------------------------------------
@@ -337,7 +474,8 @@ export class HandoverEngine {
   #sessionFor(id: string, provider: HandoverProvider, ref: ProviderRef): ProviderSession {
     let session = this.#sessions.get(id);
     if (!session) {
-      session = new ProviderSession(id, provider, ref, {
+      // One deps object for every session (not one with two closures per live handover).
+      this.#sessionDeps ??= {
         units: this.units,
         transcript: this.#d.store.transcript,
         clock: this.#d.clock,
@@ -348,7 +486,8 @@ export class HandoverEngine {
         signal: this.#stop.signal,
         onLost: (hid, reason) => void this.#onLost(hid, reason),
         onRefused: (hid, err) => void this.#onReadRefused(hid, toFailure(err)),
-      });
+      };
+      session = new ProviderSession(id, provider, ref, this.#sessionDeps);
       this.#sessions.set(id, session);
     }
     return session;
@@ -360,14 +499,17 @@ export class HandoverEngine {
     const id = c.after.record.handover.id;
     const before = c.before.record.handover;
     const after = c.after.record.handover;
-    if (c.events.length > 0) this.#d.notifier.publish(id);
+    // A change to a handover another instance owns (an API call answered here) wakes that owner.
+    if (c.events.length > 0 || !this.#ownership.owns(id)) this.#d.notifier.publish(id);
     const now = this.#d.clock.now().getTime();
     for (const e of c.events) if (e.type === 'handover.agent_message') this.#activity.message(id, now);
     if (before.state !== after.state) this.#activity.agentConnected(id, after.state === 'active', now);
     if (isTerminal(after.state)) {
-      if (!isTerminal(before.state)) void this.#detach(id);
+      if (!isTerminal(before.state) && this.#ownership.owns(id)) void this.#detach(id);
       return;
     }
+    if (!this.#ownership.owns(id)) return; // the owner sends, wherever the line was written
+    for (const entryId of c.attempted) this.#sender.premarked(id, entryId);
     const linked = c.after.record.provider?.ref !== c.before.record.provider?.ref;
     if (c.appendedOutbound > 0 || before.state !== after.state || linked) this.#sender.wake(id);
   }
@@ -434,6 +576,9 @@ export class HandoverEngine {
     await this.#sender.stop(id);
     await session?.close();
     this.units.untrack(id);
+    this.#remote.get(id)?.();
+    this.#remote.delete(id);
+    this.#ownership.ended(id);
   }
 
   // ---- Idle endings -----------------------------------------------------------------------------

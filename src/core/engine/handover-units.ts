@@ -9,13 +9,18 @@
 // Live handovers (tracked by the engine) are kept in memory after each commit, so the hot paths —
 // a customer message on its way to the provider, an agent message on its way to the outbox — do not
 // read the handover again and again (issue 9: at most twice, and once).
+//
+// Several instances (issue 14): the owner's commits carry its lease's fence, checked by the store in
+// the same transaction; a refused one is not retried (the handover is another instance's now). API
+// writes (`anyInstance`) are valid from every instance and go unfenced.
 import { GatewayError } from '../errors.ts';
 import { isTerminal } from '../model/handover.ts';
 import type { HandoverEvent } from '../model/events.ts';
 import { KeyedQueue } from '../concurrency/keyed-queue.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
 import type { Store } from '../ports/store/index.ts';
-import { VersionConflictError } from '../ports/store/index.ts';
+import { LeaseLostError, VersionConflictError } from '../ports/store/index.ts';
+import type { Fence } from '../ports/ownership.ts';
 import { HandoverDraft, type LiveState } from './handover-draft.ts';
 
 export interface Committed {
@@ -24,6 +29,8 @@ export interface Committed {
   readonly events: readonly HandoverEvent[];
   /** Outbound lines the change added. */
   readonly appendedOutbound: number;
+  /** Outbound lines whose send attempt the change marked (the sender may send them without a mark of its own). */
+  readonly attempted: readonly string[];
 }
 
 export interface HandoverUnitsDeps {
@@ -34,6 +41,18 @@ export interface HandoverUnitsDeps {
   readonly webhookOf: (endpointId: string) => boolean;
   /** After every commit, in commit order per handover (the engine reacts: wake the sender, detach…). */
   readonly onCommitted: (committed: Committed) => void;
+  /**
+   * The lease fence of an owner's commit (several instances); undefined: unfenced (one instance);
+   * null: the handover is not owned here, so an owner's write is refused without a round trip.
+   */
+  readonly fenceOf?: (id: string) => Fence | null | undefined;
+  /** A fenced commit was refused: the lease is lost. */
+  readonly onFenced?: (id: string) => void;
+}
+
+export interface RunOptions {
+  /** An API write (a customer message, an end request): valid from any instance, so not fenced. */
+  readonly anyInstance?: boolean;
 }
 
 /** How often a unit re-runs its task after a version conflict before giving up. */
@@ -63,7 +82,7 @@ export class HandoverUnits {
    * Runs `task` after every unit queued before it for the same handover, then commits what the
    * draft collected (nothing when it changed nothing). Throws HANDOVER_NOT_FOUND for an unknown id.
    */
-  run<T>(id: string, task: (draft: HandoverDraft) => T | Promise<T>): Promise<T> {
+  run<T>(id: string, task: (draft: HandoverDraft) => T | Promise<T>, options: RunOptions = {}): Promise<T> {
     return this.#queue.run(id, async () => {
       for (let attempt = 1; ; attempt++) {
         const before = await this.#load(id);
@@ -72,10 +91,21 @@ export class HandoverUnits {
         const result = await task(draft);
         const built = draft.build(this.#d.webhookOf(before.record.handover.endpointId));
         if (!built) return result;
+        const fence = options.anyInstance ? undefined : this.#d.fenceOf?.(id);
+        if (fence === null) {
+          // Let go meanwhile (a part of a dropped handover finishing its step): not ours to write.
+          this.#live.delete(id);
+          this.#d.onFenced?.(id);
+          throw new GatewayError('LEASE_LOST');
+        }
         try {
-          await this.#d.store.handovers.commit(built.change);
+          await this.#d.store.handovers.commit(fence ? { ...built.change, fence } : built.change);
         } catch (err) {
           this.#live.delete(id);
+          if (err instanceof LeaseLostError) {
+            this.#d.onFenced?.(id);
+            throw new GatewayError('LEASE_LOST', { cause: err });
+          }
           if (err instanceof VersionConflictError && attempt < CONFLICT_ATTEMPTS) continue;
           if (err instanceof VersionConflictError)
             throw new GatewayError('INTERNAL', { message: 'The handover kept changing concurrently.' });
@@ -87,6 +117,7 @@ export class HandoverUnits {
           after: built.next,
           events: built.events,
           appendedOutbound: built.appendedOutbound,
+          attempted: built.change.attempted?.map((a) => a.entryId) ?? [],
         });
         return result;
       }
@@ -99,6 +130,11 @@ export class HandoverUnits {
    */
   read(id: string): Promise<LiveState | undefined> {
     return this.#load(id);
+  }
+
+  /** Forgets the cached state (another instance changed the handover): the next read loads it. */
+  refresh(id: string): void {
+    this.#live.delete(id);
   }
 
   /** Resolves when every unit queued so far has settled. */

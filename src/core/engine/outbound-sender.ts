@@ -29,6 +29,13 @@ import { matchOwnMessages } from './reconcile.ts';
 /** How often an unanswered send is looked for while the provider may still be working on it. */
 const SETTLE_POLL_MS = 1_000;
 
+/**
+ * How recent a send mark made by another commit (premarked) must be for a send to go on it without a
+ * mark of its own: the mark's time is what a restart measures `sendSettleMs` from, so an old one is
+ * refreshed rather than trusted.
+ */
+const PREMARK_FRESH_MS = 1_000;
+
 export interface OutboundSenderDeps {
   readonly units: HandoverUnits;
   readonly clock: Clock;
@@ -43,6 +50,11 @@ export interface OutboundSenderDeps {
    * `conversationOver`: the provider said the conversation has ended on its side (ProviderError).
    */
   readonly onRefused: (handoverId: string, failure: Failure, conversationOver: boolean) => void;
+  /**
+   * Several instances: this one holds the handover's lease with time to spare. Asked right before
+   * each send (no await in between), so a process frozen past its lease sends nothing on waking.
+   */
+  readonly mayAct?: (handoverId: string) => boolean;
 }
 
 interface Loop {
@@ -64,6 +76,12 @@ export class OutboundSender {
   readonly #attemptedHere = new Map<string, string>();
   /** Handovers whose unknown send got no answer at all: read again until `sendSettleMs` has passed. */
   readonly #unanswered = new Set<string>();
+  /**
+   * A pending line whose send attempt another commit already marked (its append, or the previous
+   * line's confirmation), per handover: the send goes out without a commit of its own. Consumed by
+   * the next send.
+   */
+  readonly #premarked = new Map<string, string>();
   /** Resolved whenever a handover's queue is found empty (or its loop stops). */
   readonly #drainWaiters = new Map<string, (() => void)[]>();
   #paused = false;
@@ -98,6 +116,12 @@ export class OutboundSender {
       });
   }
 
+  /** A commit marked the send attempt of this pending line (called before `wake`). */
+  premarked(handoverId: string, entryId: string): void {
+    this.#premarked.set(handoverId, entryId);
+    this.#attemptedHere.set(handoverId, entryId);
+  }
+
   /** Resolves once the handover has nothing left to send (or its sending stopped). */
   drained(handoverId: string): Promise<void> {
     if (!this.#loops.has(handoverId)) return Promise.resolve();
@@ -113,6 +137,7 @@ export class OutboundSender {
     const loop = this.#loops.get(handoverId);
     this.#uncertain.delete(handoverId);
     this.#attemptedHere.delete(handoverId);
+    this.#premarked.delete(handoverId);
     if (!loop) return;
     loop.stopped = true;
     loop.abort.abort(new Error('sending stopped'));
@@ -176,9 +201,12 @@ export class OutboundSender {
           continue;
         }
         // Until its confirmation is committed, a send's outcome is unknown (a crash right after the
-        // provider answered must not send it twice): the attempt is on the line first.
-        await units.run(id, (d) => d.markAttempt(head.id));
+        // provider answered must not send it twice): the attempt is on the line first — marked by
+        // the commit that appended it or confirmed the line before (premarked), else by its own.
+        if (!this.#freshPremark(id, head)) await units.run(id, (d) => d.markAttempt(head.id));
+        this.#premarked.delete(id);
         this.#attemptedHere.set(id, head.id);
+        if (this.#d.mayAct && !this.#d.mayAct(id)) return; // the lease is lost or about to be
         this.#uncertain.add(id);
         const sent = await provider.send(
           link.ref,
@@ -191,9 +219,16 @@ export class OutboundSender {
           },
           loop.abort.signal,
         );
-        await units.run(id, (d) => d.markSent(head.id, sent.providerMessageId));
+        // One commit per message (issue 12): the confirmation also marks the next line's attempt.
+        await units.run(id, (d) => {
+          d.markSent(head.id, sent.providerMessageId);
+          const next = d.pending[0];
+          if (next && !stopped(loop) && !this.#paused && d.provider && !isTerminal(d.handover.state))
+            d.markAttempt(next.id);
+        });
         this.#uncertain.delete(id);
-        this.#attemptedHere.delete(id);
+        // The confirmation may have premarked the next line (premarked() names it): keep that.
+        if (this.#attemptedHere.get(id) === head.id) this.#attemptedHere.delete(id);
         failures = 0;
         continue;
       } catch (err) {
@@ -287,6 +322,16 @@ export class OutboundSender {
         'messages found at the provider; not sent again',
       );
     return count;
+  }
+
+  /** The head's send attempt was marked by another commit of this life, a moment ago. */
+  #freshPremark(id: string, head: TranscriptEntry): boolean {
+    const attemptedAt = head.outbound?.attemptedAt;
+    return (
+      this.#premarked.get(id) === head.id &&
+      attemptedAt !== undefined &&
+      this.#d.clock.now().getTime() - Date.parse(attemptedAt) <= PREMARK_FRESH_MS
+    );
   }
 
   #resolveDrained(id: string): void {

@@ -19,8 +19,10 @@
 // provider whose events arrive out of order, every event first waits in a reorder pen; a pushed
 // message that names the message before it (`follows`) is committed live only after that one — a
 // missing one is a gap, read by a catch-up like any other.
+import { childController, releaseChild } from '../concurrency/stop-fanout.ts';
 import type { Logger } from '../ports/logger.ts';
 import type {
+  AttachmentHandlers,
   Connection,
   AttachmentState,
   HandoverProvider,
@@ -83,13 +85,13 @@ export interface ProviderSessionDeps {
   readonly onRefused: (handoverId: string, err: ProviderError) => void;
 }
 
-export class ProviderSession {
+export class ProviderSession implements AttachmentHandlers {
   readonly id: string;
   readonly #provider: HandoverProvider;
   readonly #ref: ProviderRef;
   readonly #d: ProviderSessionDeps;
-  readonly #abort = new AbortController();
-  readonly #onStop = (): void => this.#abort.abort(this.#d.signal.reason);
+  /** Follows the engine's stop signal through a registry: no listener per session on it. */
+  readonly #abort: AbortController;
   #attachment: Connection | undefined;
   #syncing = true;
   #buffer: ProviderEvent[] = [];
@@ -108,22 +110,24 @@ export class ProviderSession {
     this.#ref = ref;
     this.#d = deps;
     const windowMs = provider.webhook?.reorderWindowMs ?? 0;
-    this.#pen =
-      windowMs > 0 ? new ReorderPen<Arrival>(windowMs, deps, (a) => this.#onEvent(a)) : undefined;
-    if (deps.signal.aborted) this.#abort.abort(deps.signal.reason);
-    else deps.signal.addEventListener('abort', this.#onStop, { once: true });
+    this.#pen = windowMs > 0 ? new ReorderPen<Arrival>(windowMs, deps, (a) => this.#onEvent(a)) : undefined;
+    this.#abort = childController(deps.signal);
   }
 
   /** Opens the live stream; its first `open` starts the first catch-up (which also queues the chat). */
   async attach(): Promise<void> {
-    this.#attachment = await this.#provider.attach(
-      this.#ref,
-      {
-        onEvent: (event) => this.#admit({ event, pushed: false }).catch(() => undefined),
-        onState: (s, d) => this.#onState(s, d?.reason),
-      },
-      this.#abort.signal,
-    );
+    // The session is its own handler object: prototype methods, no closures per live handover.
+    this.#attachment = await this.#provider.attach(this.#ref, this, this.#abort.signal);
+  }
+
+  /** AttachmentHandlers: an event from the attachment, taken in order (never rejects). */
+  onEvent(event: ProviderEvent): Promise<void> {
+    return this.#admit({ event, pushed: false }).catch(() => undefined);
+  }
+
+  /** AttachmentHandlers: the attachment (re)opened, must resync, is reconnecting or was lost. */
+  onState(state: AttachmentState, detail?: { reason?: string }): void {
+    this.#onState(state, detail?.reason);
   }
 
   /**
@@ -147,7 +151,7 @@ export class ProviderSession {
   }
 
   async close(): Promise<void> {
-    this.#d.signal.removeEventListener('abort', this.#onStop);
+    releaseChild(this.#d.signal, this.#abort);
     this.#abort.abort(new Error('session closed'));
     this.#pen?.flush(); // releases into a stopped session: pushed events are refused, not left hanging
     this.#settleWaiters('stopped');

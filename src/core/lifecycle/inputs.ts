@@ -19,6 +19,12 @@ export type LifecycleInput =
       readonly message?: string;
       readonly at: string;
     }
+  /** The contact center's current wait estimate for the queued conversation (issue 17). */
+  | {
+      readonly kind: 'wait_estimate';
+      readonly estimatedWaitSeconds?: number;
+      readonly position?: number;
+    }
   /** The handover ends now (a closing completed, the stream was lost past its grace, a refusal…). */
   | {
       readonly kind: 'terminate';

@@ -42,6 +42,24 @@ export function transition(handover: Handover, input: LifecycleInput): Transitio
             transcript: [],
           }
         : unchanged(handover);
+    case 'wait_estimate':
+      // Only while waiting for an agent: once one joined, an estimate is news of the past.
+      if (handover.state !== 'queued') return unchanged(handover);
+      return {
+        handover,
+        events: [
+          {
+            type: 'handover.wait_estimate',
+            data: {
+              ...(input.estimatedWaitSeconds === undefined
+                ? {}
+                : { estimatedWaitSeconds: input.estimatedWaitSeconds }),
+              ...(input.position === undefined ? {} : { position: input.position }),
+            },
+          },
+        ],
+        transcript: [],
+      };
     case 'start_failed':
       return {
         handover: { ...handover, state: 'failed', failure: input.failure },

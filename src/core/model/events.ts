@@ -10,6 +10,7 @@ export const EventTypes = [
   'handover.agent_left',
   'handover.transferred',
   'handover.system_message',
+  'handover.wait_estimate',
   'handover.ended',
   'handover.failed',
 ] as const;
@@ -40,6 +41,11 @@ export interface EventDataByType {
     source: 'system' | 'notice';
     attachments?: readonly Attachment[];
   };
+  /**
+   * While queued (issue 17): the contact center's estimate for this conversation, in seconds, and its
+   * place in the queue (1 = next) when derivable (OM doc §7.6). At least one of the two is present.
+   */
+  'handover.wait_estimate': { estimatedWaitSeconds?: number; position?: number };
   /**
    * `error`: the provider's code and message when a provider failure ended it (reason provider_error).
    * `undelivered`: the customer's messages accepted (202) that never reached the agent, in order.
@@ -82,3 +88,14 @@ export type HandoverEvent = { [T in EventType]: EventBase<T> }[EventType];
 
 /** An event before the service gives it an id, sequence number and timestamp. */
 export type PendingEvent = { [T in EventType]: { type: T; data: EventDataByType[T] } }[EventType];
+
+/**
+ * An event as webhooks and SSE carry it: the stored event plus `timestamp`, the field name the
+ * Standard Webhooks payload structure recommends (`type`, `timestamp`, `data`). It repeats
+ * `occurredAt`, which stays for the bots written before it.
+ */
+export type WireEvent = HandoverEvent & { readonly timestamp: string };
+
+export function toWireEvent(event: HandoverEvent): WireEvent {
+  return { ...event, timestamp: event.occurredAt };
+}

@@ -2,7 +2,7 @@
 // is acknowledged) plus a nudge to the engine; the 202 of a message depends only on the local
 // commit, never on the provider or on a catch-up in progress (issue 8).
 import { GatewayError } from '../errors.ts';
-import { isTerminal, type Customer, type Handover } from '../model/handover.ts';
+import { isTerminal, type Customer, type Handover, type RoutingSettings } from '../model/handover.ts';
 import type { TranscriptEntry } from '../model/transcript.ts';
 import type { Attachment } from '../model/attachment.ts';
 import { resolveSettings, type EndpointPolicy, type RoutingOverrides } from '../model/endpoint-policy.ts';
@@ -33,6 +33,11 @@ export interface HandoverServiceDeps {
   readonly scheduler: Scheduler;
   /** How long POST …/end waits for the handover to end before answering 202 (it ends later), ms. Default 10,000. */
   readonly endWaitMs?: number;
+  /**
+   * The endpoint's handover policy (issue 17): throws ENDPOINT_CLOSED / NO_AGENT_AVAILABLE to refuse
+   * a new handover outside business hours or with no agent; resolves to let it queue.
+   */
+  readonly admission?: (endpointId: string, settings: RoutingSettings) => Promise<void>;
 }
 
 /** What the bot sends on the customer's behalf: text, files by URL, or both. */
@@ -40,6 +45,9 @@ export interface CustomerMessage {
   readonly text: string;
   readonly attachments?: readonly Attachment[];
 }
+
+/** The bot's writes are valid from any instance (several instances: persisted here, sent by the owner). */
+const ANY_INSTANCE = { anyInstance: true } as const;
 
 export class HandoverService {
   readonly #d: HandoverServiceDeps;
@@ -59,11 +67,13 @@ export class HandoverService {
       ...input.customer,
       displayName: input.customer.displayName ?? policy.guestDisplayName,
     };
+    const settings = resolveSettings(policy, input.settings);
+    await this.#d.admission?.(policy.id, settings);
     const handover: Handover = {
       id,
       endpointId: policy.id,
       customer,
-      settings: resolveSettings(policy, input.settings),
+      settings,
       state: 'requested',
       agentEverJoined: false,
       lastSeq: 0,
@@ -145,12 +155,19 @@ export class HandoverService {
         message.text.length === 0 && attachments.length > 0
           ? ['']
           : splitMessage(message.text, provider.maxMessageLength);
-      return d.appendOutbound(parts, 'message', {
+      const idle = d.pending.length === 0;
+      const lines = d.appendOutbound(parts, 'message', {
         senderName: d.handover.customer.displayName,
         ...(idempotencyKey === undefined ? {} : { clientMessageId: idempotencyKey }),
         ...(attachments.length > 0 ? { attachments } : {}),
       });
-    });
+      // Nothing queued before it: the first part goes to the provider at once, so its send attempt
+      // is marked in this same commit — one commit instead of two (issue 12; outbound-sender.ts).
+      // Only the owner sends (several instances): elsewhere the owner is woken and marks it itself.
+      const first = lines[0];
+      if (idle && first && canSend(d) && this.#d.engine.owns(id)) d.markAttempt(first.id);
+      return lines;
+    }, ANY_INSTANCE);
     this.#d.engine.noteCustomer(id);
     return entries;
   }
@@ -165,7 +182,7 @@ export class HandoverService {
       if (!text) return false;
       d.appendOutbound([text], 'notice');
       return true;
-    });
+    }, ANY_INSTANCE);
     if (status === 'back') this.#d.engine.noteCustomer(id);
     return { notified };
   }
@@ -197,6 +214,11 @@ export class HandoverService {
   #assertRunning(): void {
     if (!this.#d.engine.accepting) throw new GatewayError('SHUTTING_DOWN');
   }
+}
+
+/** Whether the outbound sender sends this handover's queue now (the same test as its loop). */
+function canSend(d: HandoverDraft): boolean {
+  return d.provider !== undefined && d.handover.state !== 'requested' && !isTerminal(d.handover.state);
 }
 
 /** Customer input is taken until the handover ends or an end was asked for. */

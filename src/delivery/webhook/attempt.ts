@@ -1,8 +1,50 @@
 // One HTTP POST of one signed event, classified for the retry policy. Never throws: every failure
 // becomes a result with a short, secret-free reason (no URL, no body, no headers).
+import { request } from 'undici';
 import type { SignedWebhook } from './sign.ts';
 
-export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+/** What an attempt sends: a subset of fetch's RequestInit, so a fetch function fits too. */
+export interface WebhookRequestInit {
+  readonly method: 'POST';
+  readonly headers: Record<string, string>;
+  readonly body: string;
+  readonly redirect: 'manual';
+  readonly signal: AbortSignal;
+}
+
+/** What an attempt reads of the answer: a subset of fetch's Response. */
+export interface WebhookResponse {
+  readonly status: number;
+  readonly headers: { get(name: string): string | null };
+  readonly body?: { cancel(): Promise<void> } | null;
+}
+
+export type FetchLike = (url: string, init: WebhookRequestInit) => Promise<WebhookResponse>;
+
+/**
+ * The default client: undici's `request` on the global keep-alive pool. It does what `fetch` does
+ * here at a fraction of the CPU (no WHATWG streams and Response objects per call: a third of the
+ * webhook path's cost, issue 12), and never follows a redirect.
+ */
+export const requestWebhook: FetchLike = async (url, init) => {
+  const res = await request(url, {
+    method: init.method,
+    headers: init.headers,
+    body: init.body,
+    signal: init.signal,
+  });
+  return {
+    status: res.statusCode,
+    headers: {
+      get: (name) => {
+        const value = res.headers[name.toLowerCase()];
+        if (value === undefined) return null;
+        return Array.isArray(value) ? value.join(', ') : value;
+      },
+    },
+    body: { cancel: () => res.body.dump() },
+  };
+};
 
 export type AttemptResult =
   | { readonly ok: true; readonly status: number }
@@ -73,6 +115,8 @@ export async function postWebhook(options: AttemptOptions): Promise<AttemptResul
 
 /** undici wraps the socket error in `cause`; its `code` (ECONNREFUSED …) is what an operator needs. */
 function describeNetworkError(err: unknown): string {
+  // undici's `request` puts the socket's code on the error itself.
+  if (err instanceof Error && 'code' in err && typeof err.code === 'string') return err.code;
   const cause = err instanceof Error ? err.cause : undefined;
   if (cause && typeof cause === 'object' && 'code' in cause && typeof cause.code === 'string')
     return cause.code;

@@ -7,7 +7,7 @@ import type { Clock } from '../../core/ports/clock.ts';
 import { errorField, silentLogger, type Logger } from '../../core/ports/logger.ts';
 import type { Random, Scheduler, TimerHandle } from '../../core/ports/scheduler.ts';
 import type { EventLog, PendingDelivery } from '../../core/ports/store/index.ts';
-import { postWebhook, type AttemptResult, type FetchLike } from './attempt.ts';
+import { postWebhook, requestWebhook, type AttemptResult, type FetchLike } from './attempt.ts';
 import { DEFAULT_WEBHOOK_RETRY, planAfterFailure, type WebhookRetryPolicy } from './retry-plan.ts';
 import { WebhookSecret } from './secret.ts';
 import { signWebhook } from './sign.ts';
@@ -30,7 +30,7 @@ export interface WebhookDispatcherOptions {
   readonly scheduler: Scheduler;
   /** [0, 1) source for jitter. */
   readonly random: Random;
-  /** Default: the global fetch. */
+  /** Default: undici's `request` (attempt.ts); any fetch function fits too. */
   readonly fetch?: FetchLike;
   readonly logger?: Logger;
   /** Per-attempt HTTP timeout, in ms. Default 10 000. */
@@ -38,7 +38,7 @@ export interface WebhookDispatcherOptions {
   readonly retry?: Partial<WebhookRetryPolicy>;
   /** How often the outbox is polled when nobody calls `kick()`, in ms. Default 500. */
   readonly pollIntervalMs?: number;
-  /** Attempts in flight at once (each for a different handover). Default 8. */
+  /** Attempts in flight at once (each for a different handover). Default 32 (config `webhooks.concurrency`). */
   readonly concurrency?: number;
   /** How long `stop()` waits for in-flight attempts before aborting them, in ms. Default: `timeoutMs`. */
   readonly stopTimeoutMs?: number;
@@ -70,12 +70,12 @@ export class WebhookDispatcher {
       scheduler: options.scheduler,
       resolveTarget: options.resolveTarget,
       clock: options.clock,
-      fetch: options.fetch ?? ((url, init) => fetch(url, init)),
+      fetch: options.fetch ?? requestWebhook,
       logger: options.logger ?? silentLogger,
       timeoutMs,
       retry: { ...DEFAULT_WEBHOOK_RETRY, ...stripUndefined(options.retry ?? {}) },
       pollIntervalMs: options.pollIntervalMs ?? 500,
-      concurrency: options.concurrency ?? 8,
+      concurrency: options.concurrency ?? 32,
       stopTimeoutMs: options.stopTimeoutMs ?? timeoutMs,
       onOutcome: options.onOutcome,
       random: options.random,

@@ -3,7 +3,7 @@
 // Several secrets give several signatures separated by spaces, so a bot can rotate its secret
 // without a window where deliveries fail verification.
 import { createHmac } from 'node:crypto';
-import type { HandoverEvent } from '../../core/model/events.ts';
+import { toWireEvent, type HandoverEvent } from '../../core/model/events.ts';
 import type { WebhookSecret } from './secret.ts';
 
 export interface WebhookHeaders {
@@ -37,7 +37,7 @@ export function signWebhook(
   secrets: readonly WebhookSecret[],
   at: Date,
 ): SignedWebhook {
-  const body = JSON.stringify(event);
+  const body = JSON.stringify(toWireEvent(event));
   const timestamp = Math.floor(at.getTime() / 1000);
   return {
     body,

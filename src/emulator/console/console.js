@@ -65,7 +65,7 @@ function renderLists() {
     if (waiting.length === 0) section.append(el('p', 'empty', 'No chats waiting.'));
     else {
       const ul = el('ul', 'cards');
-      for (const c of waiting) ul.append(waitingCard(c, accept, decline));
+      for (const c of waiting) ul.append(waitingCard(c, accept, decline, state.me));
       section.append(ul);
     }
     queues.append(section);

@@ -33,7 +33,12 @@ export function routingList(dl, c) {
   for (const [key, value] of Object.entries(c.customer?.customFields ?? {})) add(key, value);
 }
 
-export function waitingCard(c, onAccept, onDecline) {
+/**
+ * `me`: the agent at this console. When routing would not offer them this chat (queue, skills,
+ * language: the emulator lists who it would, `eligibleAgents`), the card says so and Accept becomes
+ * "Accept anyway" — in Genesys the chat would go to someone else.
+ */
+export function waitingCard(c, onAccept, onDecline, me) {
   const li = el('li', 'card');
   li.dataset.conversationId = c.id;
   const title = el('h4', 'card-title', `${customerName(c)} `);
@@ -42,7 +47,8 @@ export function waitingCard(c, onAccept, onDecline) {
   since.dateTime = c.createdAt;
   const dl = el('dl', 'routing compact');
   routingList(dl, c);
-  const accept = el('button', 'accept', 'Accept');
+  const eligible = !Array.isArray(c.eligibleAgents) || !me || c.eligibleAgents.includes(me);
+  const accept = el('button', 'accept', eligible ? 'Accept' : 'Accept anyway');
   accept.type = 'button';
   accept.setAttribute('aria-label', `Accept chat with ${customerName(c)}`);
   accept.addEventListener('click', () => onAccept(c, accept));
@@ -52,7 +58,20 @@ export function waitingCard(c, onAccept, onDecline) {
   decline.addEventListener('click', () => onDecline(c, decline));
   const buttons = el('div', 'card-actions');
   buttons.append(accept, decline);
-  li.append(title, since, dl, buttons);
+  li.append(title, since, dl);
+  if (!eligible) {
+    const who = c.eligibleAgents.length
+      ? `Routing would offer it to ${c.eligibleAgents.join(', ')}.`
+      : 'No agent of this queue has them all.';
+    const warning = el(
+      'p',
+      'routing-warning',
+      `${me} lacks the language or skills this chat asks for. ${who}`,
+    );
+    warning.setAttribute('role', 'note');
+    li.append(warning);
+  }
+  li.append(buttons);
   return li;
 }
 

@@ -35,7 +35,7 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: EmulatorContext):
       throw new EmulatorApiError(404, 'conversation_not_found', `No conversation with id "${id}".`);
     return conversation;
   };
-  const summary = (c: Conversation) => conversationSummary(c, ctx.hub.count(c.id));
+  const summary = (c: Conversation) => conversationSummary(c, ctx.hub.count(c.id), ctx.router);
 
   app.get(`${AGENT_PREFIX}/healthz`, () => ({
     status: 'ok',
@@ -55,7 +55,7 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: EmulatorContext):
 
   app.get<IdParams>(`${AGENT_PREFIX}/conversations/:id`, (request) => {
     const conversation = load(request.params.id);
-    return conversationDetail(conversation, ctx.hub.count(conversation.id));
+    return conversationDetail(conversation, ctx.hub.count(conversation.id), ctx.router);
   });
 
   app.post<IdParams>(`${AGENT_PREFIX}/conversations/:id/agent/join`, (request) => {

@@ -18,6 +18,15 @@ export async function registerConsoleRoute(app: FastifyInstance): Promise<void> 
       res.setHeader('cache-control', 'no-cache');
     },
   });
+  // Someone opening the emulator's address in a browser finds the console and the agent API.
+  app.get('/', () => ({
+    name: 'Genesys Cloud emulator (genesys-handover)',
+    console: CONSOLE_PATH,
+    agentApi: '/emulator/v1/conversations',
+    oauthToken: '/login/oauth/token',
+    guestChatApi: '/api/v2/webchat/guest/conversations',
+  }));
+  app.get('/favicon.ico', (_request, reply) => reply.code(204).send());
   // `/console` → `/console/`, so the page's relative module imports resolve under the prefix.
   app.get('/console', (_request, reply) => reply.redirect(CONSOLE_PATH, 301));
 }

@@ -18,6 +18,7 @@ import type {
   NewHandover,
   PendingDelivery,
   ProviderLink,
+  RetentionRepository,
   Store,
   TranscriptRepository,
 } from '../../core/ports/store/index.ts';
@@ -37,7 +38,7 @@ interface OutboxRow {
   readonly eventId: string;
   readonly handoverId: string;
   readonly seq: number;
-  status: 'pending' | 'delivered' | 'dead';
+  status: 'pending' | 'dead';
   attempts: number;
   nextAttemptAt: string;
   firstAttemptAt?: string;
@@ -51,6 +52,7 @@ export class MemoryStore implements Store {
   readonly handovers: HandoverRepository;
   readonly transcript: TranscriptRepository;
   readonly events: EventLog;
+  readonly retention: RetentionRepository;
   readonly #rows = new Map<string, Row>();
   /** Transcript lines per handover, in insertion order (the tie-break of equal times). */
   readonly #lines = new Map<string, TranscriptEntry[]>();
@@ -60,6 +62,9 @@ export class MemoryStore implements Store {
   #closed = false;
 
   constructor() {
+    this.retention = {
+      purgeEnded: (endedBefore, limit) => this.#run(() => this.#purgeEnded(endedBefore, limit)),
+    };
     this.handovers = {
       create: (change) => this.#run(() => this.#create(change)),
       commit: (change) => this.#run(() => this.#commit(change)),
@@ -180,6 +185,28 @@ export class MemoryStore implements Store {
 
   migrate(): Promise<void> {
     return this.#run(() => undefined);
+  }
+
+  #purgeEnded(endedBefore: string, limit: number): number {
+    assertLimit(limit, 'limit');
+    const before = canonicalInstant(endedBefore, 'endedBefore');
+    const endedAt = (h: Handover): string => h.endedAt ?? h.updatedAt;
+    const ids = [...this.#rows.values()]
+      .map((r) => r.handover)
+      .filter((h) => isTerminal(h.state) && compareInstant(endedAt(h), before) < 0)
+      .sort((a, b) => compareInstant(endedAt(a), endedAt(b)) || a.id.localeCompare(b.id))
+      .slice(0, limit)
+      .map((h) => h.id);
+    for (const id of ids) {
+      for (const e of this.#eventsByHandover.get(id) ?? []) {
+        this.#events.delete(e.id);
+        this.#outbox.delete(e.id);
+      }
+      this.#eventsByHandover.delete(id);
+      this.#lines.delete(id);
+      this.#rows.delete(id);
+    }
+    return ids.length;
   }
 
   close(): Promise<void> {
@@ -350,12 +377,16 @@ export class MemoryStore implements Store {
   /** An outcome applies to a pending row only; an unknown event throws. */
   #recordOutcome(eventId: string, outcome: DeliveryOutcome): void {
     const o = this.#outbox.get(eventId);
-    if (!o) throw new Error(`no outbox entry for event ${eventId}`);
+    if (!o) {
+      // Delivered rows leave the outbox, as in the SQL stores: a late outcome for one is ignored.
+      if (this.#events.has(eventId)) return;
+      throw new Error(`no outbox entry for event ${eventId}`);
+    }
     if (o.status !== 'pending') return;
     const at = canonicalInstant(outcome.at, 'outcome.at');
     o.attempts += 1;
     o.firstAttemptAt ??= at;
-    if (outcome.kind === 'delivered') o.status = 'delivered';
+    if (outcome.kind === 'delivered') this.#outbox.delete(eventId);
     else if (outcome.kind === 'retry') {
       o.nextAttemptAt = canonicalInstant(outcome.nextAttemptAt, 'outcome.nextAttemptAt');
       o.lastError = outcome.error.slice(0, MAX_ERROR_LENGTH);

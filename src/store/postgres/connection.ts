@@ -24,6 +24,11 @@ export interface PostgresOptions {
    * restarted instance take back what its previous life claimed. Default: random per store.
    */
   readonly instanceId?: string;
+  /**
+   * Several instances: a transaction left idle this long by its client (a frozen process) is ended
+   * by the server, releasing its locks — so a stalled owner cannot commit later (docs/scale-out.md).
+   */
+  readonly idleInTransactionTimeoutMs?: number;
 }
 
 export const DEFAULT_POOL_SIZE = 10;
@@ -59,11 +64,23 @@ export function createPool(options: PostgresOptions): pg.Pool {
     application_name: 'genesys-handover',
     // Set at connection start-up, so every statement of every pooled connection sees the schema
     // without a per-query round trip. The name was validated above: nothing to escape.
-    ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
+    ...startupOptions(options),
   });
   // An idle connection that the server closed (restart, failover) emits 'error'; without a listener
   // that would crash the process. pg has already dropped it from the pool, and the next query opens
   // a fresh connection and reports a real failure to its caller.
   pool.on('error', () => undefined);
   return pool;
+}
+
+/** Settings sent at connection start-up (no per-query round trip). Values are validated: nothing to escape. */
+function startupOptions(options: PostgresOptions): { options?: string } {
+  const settings: string[] = [];
+  if (options.schema !== undefined) settings.push(`-c search_path=${options.schema}`);
+  const idle = options.idleInTransactionTimeoutMs;
+  if (idle !== undefined)
+    settings.push(
+      `-c idle_in_transaction_session_timeout=${positiveInteger(idle, 1, 'idleInTransactionTimeoutMs')}`,
+    );
+  return settings.length ? { options: settings.join(' ') } : {};
 }

@@ -27,6 +27,10 @@ export class EventQueries {
     return rows.map((row) => rowToEvent(row, postgresDialect));
   }
 
+  async exists(id: string): Promise<boolean> {
+    return ((await this.#sql.query('SELECT 1 FROM events WHERE id = $1', [id])).rowCount ?? 0) > 0;
+  }
+
   async get(id: string): Promise<HandoverEvent | undefined> {
     const { rows } = await this.#sql.query(`SELECT ${EVENT_COLUMNS} FROM events WHERE id = $1`, [id]);
     return rows[0] === undefined ? undefined : rowToEvent(rows[0], postgresDialect);

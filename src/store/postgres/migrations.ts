@@ -148,4 +148,46 @@ ALTER TABLE transcript ADD COLUMN outbound_attempted_at TEXT COLLATE "C";
 ALTER TABLE transcript ADD COLUMN attachments TEXT;
 `,
   },
+  {
+    id: 7,
+    name: 'hot tables hold pending work only',
+    sql: `
+-- A delivered webhook leaves the outbox (the event stays in events, where SSE replays it from): the
+-- outbox holds pending deliveries and dead letters only, so polling it does not slow down as
+-- history grows (issue 12). 'delivered' stays allowed by the CHECK but is no longer written.
+DELETE FROM outbox WHERE status = 'delivered';
+-- The dispatcher's poll walks pending rows in due order and stops after a batch.
+CREATE INDEX outbox_due ON outbox (next_attempt_at, handover_id) WHERE status = 'pending';
+-- Re-attaching after a restart reads the unended handovers only.
+CREATE INDEX handovers_unended ON handovers (created_at, id) WHERE state NOT IN ('ended', 'failed');
+`,
+  },
+  {
+    id: 8,
+    name: 'cluster leases',
+    sql: `
+-- Several gateway instances on one database (docs/scale-out.md). Each instance registers under a
+-- fresh owner name and renews that one row — every lease it holds at once (ports/ownership.ts).
+CREATE TABLE cluster_members (
+  owner TEXT COLLATE "C" PRIMARY KEY,
+  instance_id TEXT COLLATE "C" NOT NULL,
+  joined_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  expires_at TIMESTAMPTZ NOT NULL
+);
+-- One row per handover ever owned: a lease is held while its owner's registration is alive. The
+-- token grows at every change of owner and is never reused: an owner's commits carry it (fencing).
+-- owner NULL: handed back, free to claim at once. The row goes when the handover ends.
+CREATE TABLE handover_leases (
+  handover_id TEXT COLLATE "C" PRIMARY KEY,
+  owner TEXT COLLATE "C",
+  token BIGINT NOT NULL
+);
+CREATE INDEX handover_leases_owner ON handover_leases (owner);
+-- Cluster-wide singletons (a sweep, a purge): held like leases, by a live registration.
+CREATE TABLE cluster_singletons (
+  name TEXT COLLATE "C" PRIMARY KEY,
+  owner TEXT COLLATE "C"
+);
+`,
+  },
 ];

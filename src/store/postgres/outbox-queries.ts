@@ -45,21 +45,24 @@ const deadRow = z.object({
   dead_at: z.string(),
 });
 
-/** $1 now (canonical text), $2 limit, $3 this instance's id, $4 claim TTL in ms, $5 handovers to skip. */
-const CLAIM_DUE_SQL = `
-WITH head AS (
-  SELECT DISTINCT ON (handover_id) event_id
-  FROM outbox
-  WHERE status = 'pending'
-  ORDER BY handover_id, seq
-),
-picked AS (
+/**
+ * $1 now (canonical text), $2 limit, $3 this instance's id, $4 claim TTL in ms, $5 handovers to skip.
+ * Walks the pending rows in due order (`outbox_due`) and keeps a row only when no older pending row
+ * of its handover exists (`outbox_pending`): both indexes hold pending work only, so the cost follows
+ * the backlog, never the history. Exported for the query-plan test.
+ */
+export const CLAIM_DUE_SQL = `
+WITH picked AS (
   SELECT o.event_id
-  FROM outbox o JOIN head ON head.event_id = o.event_id
+  FROM outbox o
   WHERE o.status = 'pending'
     AND o.next_attempt_at <= $1
     AND NOT (o.handover_id = ANY($5::text[]))
     AND (o.claimed_until IS NULL OR o.claimed_until <= now() OR o.claimed_by = $3)
+    AND NOT EXISTS (
+      SELECT 1 FROM outbox older
+      WHERE older.handover_id = o.handover_id AND older.status = 'pending' AND older.seq < o.seq
+    )
     AND NOT EXISTS (
       SELECT 1 FROM outbox other
       WHERE other.handover_id = o.handover_id AND other.status = 'pending' AND other.event_id <> o.event_id
@@ -127,7 +130,7 @@ export class OutboxQueries {
   /**
    * Applies an outcome to a `pending` row only: a late or duplicate outcome (two dispatchers, a
    * retry racing a replay, an instance whose claim expired) never turns a delivered or dead row
-   * back. Returns false for no such row in `pending`; `exists` tells an unknown event from one
+   * back. Returns false for no such row in `pending`; the event log tells an unknown event from one
    * already settled.
    */
   async record(eventId: string, outcome: DeliveryOutcome): Promise<boolean> {
@@ -139,10 +142,9 @@ export class OutboxQueries {
     let result: { rowCount: number | null };
     switch (outcome.kind) {
       case 'delivered':
-        result = await this.#sql.query(
-          `UPDATE outbox SET status = 'delivered', delivered_at = $2, ${common} ${where}`,
-          [eventId, at],
-        );
+        // Delivered rows leave the outbox (migration 7): it holds pending work and dead letters
+        // only. The event itself stays in `events` (SSE replay reads that).
+        result = await this.#sql.query(`DELETE FROM outbox ${where}`, [eventId]);
         break;
       case 'retry':
         result = await this.#sql.query(
@@ -177,10 +179,6 @@ export class OutboxQueries {
       [owner],
     );
     return result.rowCount ?? 0;
-  }
-
-  async exists(eventId: string): Promise<boolean> {
-    return ((await this.#sql.query('SELECT 1 FROM outbox WHERE event_id = $1', [eventId])).rowCount ?? 0) > 0;
   }
 
   /** Oldest death first. */

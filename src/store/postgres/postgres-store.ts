@@ -1,6 +1,7 @@
 // The Store port on PostgreSQL, for several gateway instances sharing one database. Same contract as
 // the SQLite store (the shared suite in test/store runs against both); what differs is how
-// concurrency is held: every write is one transaction on one pooled connection; the partial unique
+// concurrency is held: writes are group committed (group-commit.ts) — those submitted while the
+// previous batch was in flight run as one transaction on one pooled connection; the partial unique
 // index decides which of two racing starts wins; commit's UPDATE … WHERE version = expected is the
 // optimistic check (row locks make a concurrent writer wait, then miss); and webhook deliveries are
 // claimed per instance (outbox-queries.ts). Server errors leave the store sanitised (errors.ts).
@@ -12,11 +13,13 @@ import type {
   HandoverRecord,
   HandoverRepository,
   NewHandover,
+  RetentionRepository,
   Store,
   TranscriptRepository,
 } from '../../core/ports/store/index.ts';
-import { VersionConflictError } from '../../core/ports/store/index.ts';
+import { LeaseLostError, VersionConflictError } from '../../core/ports/store/index.ts';
 import { assertBelongs, assertNextVersion } from '../change-set.ts';
+import { GroupCommitter, type BatchWriter, type GroupCommitOptions } from '../group-commit.ts';
 import { toHandoverFilter } from '../handover-filter.ts';
 import { assertLimit } from '../limits.ts';
 import { toPage } from '../page-cursor.ts';
@@ -28,11 +31,19 @@ import { HandoverQueries } from './handover-queries.ts';
 import { applyMigrations } from './migrate.ts';
 import { postgresMigrations } from './migrations.ts';
 import { OutboxQueries } from './outbox-queries.ts';
+import { LeaseQueries } from './lease-queries.ts';
+import { channelName, PgListener } from './pg-listener.ts';
+import { PgNotifier, type LocalBus } from './pg-notifier.ts';
+import { PostgresLeases } from './postgres-leases.ts';
+import { postgresRetention } from './retention-queries.ts';
 import { inTransaction } from './transaction.ts';
 import type { Sql } from './transaction.ts';
 import { TranscriptQueries } from './transcript-queries.ts';
 
-export type PostgresStoreOptions = PostgresOptions;
+export interface PostgresStoreOptions extends PostgresOptions {
+  /** Group commit tuning (tests, benchmarks); the defaults suit the gateway. */
+  readonly groupCommit?: GroupCommitOptions;
+}
 
 /** How often a create retries when the handover it lost to ended before it could be read. */
 const CREATE_ATTEMPTS = 3;
@@ -43,8 +54,10 @@ class Queries {
   readonly events: EventQueries;
   readonly transcript: TranscriptQueries;
   readonly outbox: OutboxQueries;
+  readonly leases: LeaseQueries;
 
   constructor(sql: Sql) {
+    this.leases = new LeaseQueries(sql);
     this.handovers = new HandoverQueries(sql);
     this.events = new EventQueries(sql);
     this.transcript = new TranscriptQueries(sql);
@@ -56,12 +69,16 @@ export class PostgresStore implements Store {
   readonly handovers: HandoverRepository;
   readonly transcript: TranscriptRepository;
   readonly events: EventLog;
+  readonly retention: RetentionRepository;
   readonly #pool: pg.Pool;
   readonly #schema: string | undefined;
   readonly #q: Queries;
   /** This instance's name on outbox claims (options.instanceId, else random). */
   readonly #owner: string;
   readonly #claimTtlMs: number;
+  readonly #committer: GroupCommitter<Queries>;
+  readonly #options: PostgresStoreOptions;
+  #listener: PgListener | undefined;
   #closing: Promise<void> | undefined;
 
   /** Builds the pool (no connection yet); call `migrate()` before anything else. */
@@ -71,11 +88,14 @@ export class PostgresStore implements Store {
     this.#claimTtlMs = ttl;
     this.#owner = options.instanceId ?? randomUUID();
     this.#schema = options.schema;
+    this.#options = options;
     this.#pool = createPool(options);
     this.#q = new Queries(this.#pool);
+    this.retention = postgresRetention(this.#pool);
     const q = this.#q;
-    const write = <T>(work: (tx: Queries) => Promise<T>): Promise<T> =>
-      inTransaction(this.#pool, (client) => work(new Queries(client)));
+    this.#committer = new GroupCommitter(batchWriter(this.#pool), options.groupCommit);
+    const committer = this.#committer;
+    const write = <T>(work: (tx: Queries) => Promise<T>): Promise<T> => committer.submit(work);
 
     this.handovers = {
       create: (change) => this.#create(change, write),
@@ -84,6 +104,10 @@ export class PostgresStore implements Store {
         assertNextVersion(change);
         await guarded('commit', () =>
           write(async (tx) => {
+            // An owner's commit (several instances): its lease first, share-locked until the commit.
+            const { fence } = change;
+            if (fence && !(await tx.leases.holds(change.handover.id, fence.owner, fence.token)))
+              throw new LeaseLostError(change.handover.id);
             if (!(await tx.handovers.update(change))) {
               if (!(await tx.handovers.exists(change.handover.id)))
                 throw new Error(`handover ${change.handover.id} does not exist`);
@@ -133,16 +157,19 @@ export class PostgresStore implements Store {
       },
       // An outcome for an event no longer pending (delivered, dead) is ignored; an unknown event throws.
       recordDelivery: (eventId, outcome) =>
-        guarded('recordDelivery', async () => {
-          // One UPDATE: its own transaction. `exists` only tells which error to report.
-          if (!(await q.outbox.record(eventId, outcome)) && !(await q.outbox.exists(eventId)))
-            throw new Error(`no outbox entry for event ${eventId}`);
-        }),
+        guarded('recordDelivery', () =>
+          write(async (tx) => {
+            // `exists` only tells which error to report.
+            if (!(await tx.outbox.record(eventId, outcome)) && !(await tx.events.exists(eventId)))
+              throw new Error(`no outbox entry for event ${eventId}`);
+          }),
+        ),
       deadLetters: async (limit) => {
         assertLimit(limit, 'limit');
         return guarded('deadLetters', () => q.outbox.deadLetters(limit));
       },
-      replayDeadLetters: (filter, now) => guarded('replayDeadLetters', () => q.outbox.replay(filter, now)),
+      replayDeadLetters: (filter, now) =>
+        guarded('replayDeadLetters', () => write((tx) => tx.outbox.replay(filter, now))),
     };
   }
 
@@ -173,9 +200,37 @@ export class PostgresStore implements Store {
     return guarded('releaseClaims', () => this.#q.outbox.releaseClaims(scope === 'all' ? '*' : this.#owner));
   }
 
+  /**
+   * What several instances on this database share besides the tables (issue 14): leases with
+   * LISTEN/NOTIFY wake-ups, and an event notifier every instance hears. One dedicated connection
+   * listens (pg-listener.ts); it is connected here and closed with the store.
+   */
+  async cluster(options: { instanceId: string; leaseMs: number; bus: LocalBus }): Promise<{
+    leases: PostgresLeases;
+    notifier: PgNotifier;
+    /** Whether the LISTEN connection is up. */
+    listening: () => boolean;
+  }> {
+    const listener = (this.#listener ??= new PgListener(this.#options));
+    const notifier = new PgNotifier(this.#pool, listener, channelName('events', this.#schema), options.bus);
+    await notifier.start();
+    const leases = new PostgresLeases(this.#pool, listener, channelName('leases', this.#schema), options);
+    await listener.start();
+    return { leases, notifier, listening: () => listener.connected };
+  }
+
+  /** A round trip to the server (readiness). */
+  async ping(): Promise<void> {
+    await guarded('ping', () => this.#pool.query('SELECT 1'));
+  }
+
   /** Idempotent: waits for the pool to close its connections. */
   close(): Promise<void> {
-    this.#closing ??= this.#pool.end();
+    // Writes already submitted are committed first.
+    this.#closing ??= this.#committer
+      .idle()
+      .then(() => this.#listener?.close())
+      .then(() => this.#pool.end());
     return this.#closing;
   }
 
@@ -210,6 +265,26 @@ export class PostgresStore implements Store {
       if (attempt >= CREATE_ATTEMPTS) throw new Error(`createHandover of ${id} kept losing races`);
     }
   }
+}
+
+/**
+ * A batch is one transaction with no savepoints (each would cost two more round trips per write):
+ * should any write of it throw, the transaction rolls back as a whole and `writeBatch` throws, and
+ * the committer runs every write again in a transaction of its own, so each gets its own verdict.
+ * A version conflict (an UPDATE that matched nothing) throws too, so it takes that slower path: rare
+ * while one instance owns its handovers.
+ */
+function batchWriter(pool: pg.Pool): BatchWriter<Queries> {
+  return {
+    writeBatch: (writes) =>
+      inTransaction(pool, async (client) => {
+        const tx = new Queries(client);
+        const outcomes = [];
+        for (const write of writes) outcomes.push({ ok: true as const, value: await write(tx) });
+        return outcomes;
+      }),
+    writeOne: (write) => inTransaction(pool, (client) => Promise.resolve(write(new Queries(client)))),
+  };
 }
 
 /** Events (+ outbox rows), transcript lines and outbound settlements of a change, in its transaction. */

@@ -22,6 +22,14 @@ const TERMINAL = `('ended', 'failed')`;
 const RECORD_COLUMNS = `${HANDOVER_COLUMNS}, provider_ref, provider_cursor`;
 /** created_at is immutable and id is the key: an update writes the rest. */
 const UPDATED = HANDOVER_WRITTEN.filter((c) => c !== 'id' && c !== 'created_at');
+// Built once: a hot statement's text is not rebuilt (and re-hashed by the cache) on every call.
+const GET_SQL = `SELECT ${RECORD_COLUMNS} FROM handovers WHERE id = ?`;
+const INSERT_SQL = `INSERT INTO handovers (${HANDOVER_WRITTEN.join(', ')}, provider_ref, provider_cursor)
+  VALUES (${HANDOVER_WRITTEN.map((c) => `@${c}`).join(', ')}, @provider_ref, @provider_cursor)`;
+const UPDATE_SQL = `UPDATE handovers SET ${UPDATED.map((c) => `${c} = @${c}`).join(', ')},
+    provider_ref = COALESCE(@provider_ref, provider_ref),
+    provider_cursor = COALESCE(@provider_cursor, provider_cursor)
+  WHERE id = @id AND version = @expected_version`;
 
 export class HandoverQueries {
   readonly #sql: StatementCache;
@@ -31,7 +39,7 @@ export class HandoverQueries {
   }
 
   get(id: string): HandoverRecord | undefined {
-    const row = this.#sql.get(`SELECT ${RECORD_COLUMNS} FROM handovers WHERE id = ?`).get(id);
+    const row = this.#sql.get(GET_SQL).get(id);
     return row === undefined ? undefined : rowToRecord(row, sqliteDialect);
   }
 
@@ -50,16 +58,11 @@ export class HandoverQueries {
   }
 
   insert(change: NewHandover): void {
-    this.#sql
-      .get(
-        `INSERT INTO handovers (${HANDOVER_WRITTEN.join(', ')}, provider_ref, provider_cursor)
-         VALUES (${HANDOVER_WRITTEN.map((c) => `@${c}`).join(', ')}, @provider_ref, @provider_cursor)`,
-      )
-      .run({
-        ...handoverValues(change.handover, sqliteDialect),
-        provider_ref: providerRefValue(change.provider?.ref),
-        provider_cursor: change.provider?.cursor ?? null,
-      });
+    this.#sql.get(INSERT_SQL).run({
+      ...handoverValues(change.handover, sqliteDialect),
+      provider_ref: providerRefValue(change.provider?.ref),
+      provider_cursor: change.provider?.cursor ?? null,
+    });
   }
 
   /**
@@ -68,19 +71,12 @@ export class HandoverQueries {
    * Returns false when no row matched (stale version or unknown id).
    */
   update(change: ChangeSet): boolean {
-    const result = this.#sql
-      .get(
-        `UPDATE handovers SET ${UPDATED.map((c) => `${c} = @${c}`).join(', ')},
-           provider_ref = COALESCE(@provider_ref, provider_ref),
-           provider_cursor = COALESCE(@provider_cursor, provider_cursor)
-         WHERE id = @id AND version = @expected_version`,
-      )
-      .run({
-        ...handoverValues(change.handover, sqliteDialect),
-        provider_ref: providerRefValue(change.provider?.ref),
-        provider_cursor: change.provider?.cursor ?? null,
-        expected_version: change.expectedVersion,
-      });
+    const result = this.#sql.get(UPDATE_SQL).run({
+      ...handoverValues(change.handover, sqliteDialect),
+      provider_ref: providerRefValue(change.provider?.ref),
+      provider_cursor: change.provider?.cursor ?? null,
+      expected_version: change.expectedVersion,
+    });
     return result.changes === 1;
   }
 

@@ -162,4 +162,41 @@ CREATE INDEX transcript_client_message ON transcript (handover_id, client_messag
 ALTER TABLE transcript ADD COLUMN attachments TEXT;
 `,
   },
+  {
+    id: 7,
+    name: 'hot tables hold pending work only',
+    sql: `
+-- A delivered webhook leaves the outbox (the event stays in events, where SSE replays it from): the
+-- outbox holds pending deliveries and dead letters only, so polling it does not slow down as
+-- history grows (issue 12). 'delivered' stays allowed by the CHECK but is no longer written.
+DELETE FROM outbox WHERE status = 'delivered';
+-- The dispatcher's poll walks pending rows in due order and stops after a batch.
+CREATE INDEX outbox_due ON outbox (next_attempt_at, handover_id) WHERE status = 'pending';
+-- Re-attaching after a restart reads the unended handovers only.
+CREATE INDEX handovers_unended ON handovers (created_at, id) WHERE state NOT IN ('ended', 'failed');
+`,
+  },
+  {
+    id: 8,
+    name: 'cluster leases',
+    sql: `
+-- The twin of PostgreSQL's cluster tables (same ids and names). A SQLite gateway is one instance and
+-- owns every handover, so nothing writes them here; they keep the two schemas in step.
+CREATE TABLE cluster_members (
+  owner TEXT PRIMARY KEY,
+  instance_id TEXT NOT NULL,
+  joined_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+CREATE TABLE handover_leases (
+  handover_id TEXT PRIMARY KEY,
+  owner TEXT,
+  token INTEGER NOT NULL
+);
+CREATE TABLE cluster_singletons (
+  name TEXT PRIMARY KEY,
+  owner TEXT
+);
+`,
+  },
 ];

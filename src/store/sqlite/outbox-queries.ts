@@ -31,6 +31,26 @@ const deadRow = z.object({
   dead_at: z.string(),
 });
 
+/** @now, @exclude (JSON array of handover ids), @limit. Exported for the query-plan test. */
+export const DUE_SQL = `SELECT ${EVENT_COLUMNS_OF_E}, o.attempts, o.next_attempt_at, o.first_attempt_at
+FROM outbox o
+JOIN events e ON e.id = o.event_id
+WHERE o.status = 'pending' AND o.next_attempt_at <= @now
+  AND NOT EXISTS (
+    SELECT 1 FROM outbox older
+    WHERE older.status = 'pending' AND older.handover_id = o.handover_id AND older.seq < o.seq
+  )
+  AND o.handover_id NOT IN (SELECT value FROM json_each(@exclude))
+ORDER BY o.next_attempt_at, o.handover_id
+LIMIT @limit`;
+
+// Outcomes. Built once: a hot statement's text is not rebuilt (and re-hashed by the cache) per call.
+const ATTEMPTED = `attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, @at), last_attempt_at = @at`;
+const PENDING_ROW = `WHERE event_id = @event_id AND status = 'pending'`;
+const DELIVERED_SQL = `DELETE FROM outbox ${PENDING_ROW}`;
+const RETRY_SQL = `UPDATE outbox SET next_attempt_at = @next, last_error = @error, ${ATTEMPTED} ${PENDING_ROW}`;
+const DEAD_SQL = `UPDATE outbox SET status = 'dead', dead_at = @at, last_error = @error, ${ATTEMPTED} ${PENDING_ROW}`;
+
 export class OutboxQueries {
   readonly #sql: StatementCache;
 
@@ -48,19 +68,17 @@ export class OutboxQueries {
       .run(event.id, event.handoverId, event.seq, canonicalInstant(event.occurredAt, 'event.occurredAt'));
   }
 
-  /** The due heads, except those of handovers in `exclude` (one JSON parameter: one prepared statement). */
+  /**
+   * The due heads, except those of handovers in `exclude` (one JSON parameter: one prepared
+   * statement). Walks the pending rows in due order on `outbox_due` and keeps a row only when no
+   * older pending row of its handover exists (`outbox_pending`): both indexes hold pending work only,
+   * so the cost follows the backlog, never the history. A head is usually among the first rows it
+   * meets (events fall due when they occur), so it stops after about `limit` rows.
+   */
   due(now: string, limit: number, exclude: ReadonlySet<string>): PendingDelivery[] {
     const rows = this.#sql
-      .get(
-        `SELECT ${EVENT_COLUMNS_OF_E}, o.attempts, o.next_attempt_at, o.first_attempt_at
-         FROM (SELECT handover_id, MIN(seq) AS seq FROM outbox WHERE status = 'pending' GROUP BY handover_id) AS head
-         JOIN outbox o ON o.handover_id = head.handover_id AND o.seq = head.seq
-         JOIN events e ON e.id = o.event_id
-         WHERE o.next_attempt_at <= ? AND o.handover_id NOT IN (SELECT value FROM json_each(?))
-         ORDER BY o.next_attempt_at, o.handover_id
-         LIMIT ?`,
-      )
-      .all(canonicalInstant(now, 'now'), JSON.stringify([...exclude]), limit);
+      .get(DUE_SQL)
+      .all({ now: canonicalInstant(now, 'now'), exclude: JSON.stringify([...exclude]), limit });
     return rows.map((raw) => {
       const row = parseRow(pendingRow, raw, 'outbox');
       return {
@@ -75,41 +93,31 @@ export class OutboxQueries {
   /**
    * Applies an outcome to a `pending` row only: a late or duplicate outcome (two dispatchers, a
    * retry racing a replay) never turns a delivered or dead row back. Returns false for no such row
-   * in `pending`; `exists` tells an unknown event from one already settled.
+   * in `pending`; the event log tells an unknown event from one already settled.
    */
   record(eventId: string, outcome: DeliveryOutcome): boolean {
     const at = canonicalInstant(outcome.at, 'outcome.at');
-    const common = `attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, @at), last_attempt_at = @at`;
-    const where = `WHERE event_id = @event_id AND status = 'pending'`;
     switch (outcome.kind) {
       case 'delivered':
-        return (
-          this.#sql
-            .get(`UPDATE outbox SET status = 'delivered', delivered_at = @at, ${common} ${where}`)
-            .run({ event_id: eventId, at }).changes === 1
-        );
+        // Delivered rows leave the outbox (migration 7): it holds pending work and dead letters
+        // only. The event itself stays in `events` (SSE replay reads that).
+        return this.#sql.get(DELIVERED_SQL).run({ event_id: eventId }).changes === 1;
       case 'retry':
         return (
-          this.#sql
-            .get(`UPDATE outbox SET next_attempt_at = @next, last_error = @error, ${common} ${where}`)
-            .run({
-              event_id: eventId,
-              at,
-              next: canonicalInstant(outcome.nextAttemptAt, 'outcome.nextAttemptAt'),
-              error: outcome.error.slice(0, MAX_ERROR_LENGTH),
-            }).changes === 1
+          this.#sql.get(RETRY_SQL).run({
+            event_id: eventId,
+            at,
+            next: canonicalInstant(outcome.nextAttemptAt, 'outcome.nextAttemptAt'),
+            error: outcome.error.slice(0, MAX_ERROR_LENGTH),
+          }).changes === 1
         );
       case 'dead':
         return (
           this.#sql
-            .get(`UPDATE outbox SET status = 'dead', dead_at = @at, last_error = @error, ${common} ${where}`)
+            .get(DEAD_SQL)
             .run({ event_id: eventId, at, error: outcome.error.slice(0, MAX_ERROR_LENGTH) }).changes === 1
         );
     }
-  }
-
-  exists(eventId: string): boolean {
-    return this.#sql.get('SELECT 1 FROM outbox WHERE event_id = ?').get(eventId) !== undefined;
   }
 
   /** Oldest death first. */

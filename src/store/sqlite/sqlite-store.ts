@@ -1,23 +1,28 @@
 // The embedded store: the Store port on one SQLite file (or `:memory:`). better-sqlite3 is
 // synchronous; every method runs its work inside a Promise executor, so a thrown error becomes a
-// rejection and callers use the same async contract as the PostgreSQL adapter. Each write is one
-// IMMEDIATE transaction: it takes the write lock up front, so two processes on one file serialise
-// instead of failing with SQLITE_BUSY half-way through.
+// rejection and callers use the same async contract as the PostgreSQL adapter. Writes are group
+// committed (group-commit.ts): those of one event-loop turn run in one IMMEDIATE transaction — one
+// fsync under synchronous=FULL — each inside a savepoint of its own, so one failing write rolls back
+// alone. IMMEDIATE takes the write lock up front, so two processes on one file serialise instead of
+// failing with SQLITE_BUSY half-way through.
 import type Database from 'better-sqlite3';
 import type {
   ChangeSet,
   EventLog,
   HandoverRepository,
   NewHandover,
+  RetentionRepository,
   Store,
   TranscriptRepository,
 } from '../../core/ports/store/index.ts';
 import { VersionConflictError } from '../../core/ports/store/index.ts';
 import { assertBelongs, assertNextVersion } from '../change-set.ts';
+import { GroupCommitter, type BatchWriter, type GroupCommitOptions, type Settled } from '../group-commit.ts';
 import { toHandoverFilter } from '../handover-filter.ts';
 import { assertLimit } from '../limits.ts';
 import { toPage } from '../page-cursor.ts';
 import { openDatabase, type SqliteOptions } from './connection.ts';
+import { sqliteRetention } from './retention-queries.ts';
 import { EventQueries } from './event-queries.ts';
 import { HandoverQueries } from './handover-queries.ts';
 import { applyMigrations } from './migrate.ts';
@@ -26,13 +31,21 @@ import { OutboxQueries } from './outbox-queries.ts';
 import { StatementCache } from './statements.ts';
 import { TranscriptQueries } from './transcript-queries.ts';
 
-export type SqliteStoreOptions = SqliteOptions;
+export interface SqliteStoreOptions extends SqliteOptions {
+  /** Group commit tuning (tests, benchmarks); the defaults suit the gateway. */
+  readonly groupCommit?: GroupCommitOptions;
+}
+
+/** A SQLite write: synchronous SQL inside the batch's transaction (better-sqlite3 is synchronous). */
+type SqliteWrite = () => unknown;
 
 export class SqliteStore implements Store {
   readonly handovers: HandoverRepository;
   readonly transcript: TranscriptRepository;
   readonly events: EventLog;
+  readonly retention: RetentionRepository;
   readonly #db: Database.Database;
+  readonly #committer: GroupCommitter<void>;
 
   /** Opens (and creates) the database; call `migrate()` before anything else. */
   constructor(options: SqliteStoreOptions) {
@@ -42,7 +55,10 @@ export class SqliteStore implements Store {
     const events = new EventQueries(sql);
     const transcript = new TranscriptQueries(sql);
     const outbox = new OutboxQueries(sql);
-    const write = <T>(work: () => T): T => this.#db.transaction(work).immediate();
+    this.#committer = new GroupCommitter(batchWriter(this.#db), options.groupCommit);
+    const committer = this.#committer;
+    const write = <T>(work: () => T): Promise<T> => committer.submit(work);
+    this.retention = sqliteRetention(this.#db);
 
     /** Events (+ outbox rows), transcript lines and outbound settlements of a change, in its transaction. */
     const append = (
@@ -88,7 +104,7 @@ export class SqliteStore implements Store {
         run(() => {
           assertBelongs(change);
           assertNextVersion(change);
-          write(() => {
+          return write(() => {
             if (!handovers.update(change)) {
               if (!handovers.exists(change.handover.id))
                 throw new Error(`handover ${change.handover.id} does not exist`);
@@ -131,12 +147,12 @@ export class SqliteStore implements Store {
         }),
       // An outcome for an event no longer pending (delivered, dead) is ignored; an unknown event throws.
       recordDelivery: (eventId, outcome) =>
-        run(() => {
+        run(() =>
           write(() => {
-            if (!outbox.record(eventId, outcome) && !outbox.exists(eventId))
+            if (!outbox.record(eventId, outcome) && !events.exists(eventId))
               throw new Error(`no outbox entry for event ${eventId}`);
-          });
-        }),
+          }),
+        ),
       deadLetters: (limit) =>
         run(() => {
           assertLimit(limit, 'limit');
@@ -164,17 +180,37 @@ export class SqliteStore implements Store {
     });
   }
 
-  /** Idempotent. */
-  close(): Promise<void> {
-    return run(() => {
-      if (this.#db.open) this.#db.close();
-    });
+  /** Idempotent. Writes already submitted are committed first. */
+  async close(): Promise<void> {
+    await this.#committer.idle();
+    if (this.#db.open) this.#db.close();
   }
 }
 
+/**
+ * One IMMEDIATE transaction per batch; each write in a savepoint (better-sqlite3 turns a transaction
+ * function called inside another into a savepoint, rolled back alone when the write throws).
+ */
+function batchWriter(db: Database.Database): BatchWriter<void> {
+  // Built once (better-sqlite3 wraps each transaction function anew): one write, and a whole batch.
+  const inTransaction = db.transaction((write: SqliteWrite) => write());
+  const batch = db.transaction((writes: readonly SqliteWrite[]) => writes.map(isolated));
+  function isolated(write: SqliteWrite): Settled {
+    try {
+      return { ok: true, value: inTransaction(write) };
+    } catch (error) {
+      return { ok: false, error };
+    }
+  }
+  return {
+    writeBatch: (writes) => run(() => batch.immediate(writes as readonly SqliteWrite[])),
+    writeOne: (write) => run(() => inTransaction.immediate(write as SqliteWrite)),
+  };
+}
+
 /** Runs synchronous work as a Promise: a throw becomes a rejection, never a synchronous exception. */
-function run<T>(work: () => T): Promise<T> {
-  return new Promise((resolve) => {
+function run<T>(work: () => T | Promise<T>): Promise<T> {
+  return new Promise<T>((resolve) => {
     resolve(work());
   });
 }

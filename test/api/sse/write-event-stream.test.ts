@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, test } from 'node:test';
 import { systemClock } from '../../../src/time/system-time.ts';
 import type { EventLog } from '../../../src/core/ports/store/index.ts';
+import { toWireEvent } from '../../../src/core/model/events.ts';
 import { EventFeed } from '../../../src/core/services/event-feed.ts';
 import { InProcessNotifier } from '../../../src/delivery/in-process-notifier.ts';
 import { writeEventStream, type StreamResult } from '../../../src/api/sse/write-event-stream.ts';
@@ -108,7 +109,7 @@ test('headers, retry hint and the backlog in order, framed with id and event typ
     frames.map((f) => [f.id, f.event]),
     written.map((e) => [e.id, e.type]),
   );
-  assert.deepEqual(c.events(), written);
+  assert.deepEqual(c.events(), written.map(toWireEvent));
 });
 
 test('live events arrive after a publish, in order, with no gaps or duplicates under concurrent commits', async () => {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, test } from 'node:test';
 import { Webhook } from 'standardwebhooks';
-import type { HandoverEvent } from '../../../src/core/model/events.ts';
+import { toWireEvent, type HandoverEvent } from '../../../src/core/model/events.ts';
 import type { Clock } from '../../../src/core/ports/clock.ts';
 import { systemClock } from '../../../src/time/system-time.ts';
 import type { EventLog } from '../../../src/core/ports/store/index.ts';
@@ -134,7 +134,7 @@ test('events are delivered in order per handover, signed verifiably, one attempt
     );
     for (const req of reqs) {
       const event = written.find((e) => e.handoverId === id && e.seq === req.seq);
-      assert.deepEqual(verify(req), event);
+      assert.deepEqual(verify(req), event && toWireEvent(event));
       assert.equal(req.headers['webhook-id'], event?.id);
       assert.equal(req.headers['content-type'], 'application/json');
     }

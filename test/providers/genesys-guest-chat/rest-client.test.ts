@@ -105,6 +105,55 @@ describe('createConversation (§5.1)', () => {
   });
 });
 
+describe('upstream trust (docs/security.md)', () => {
+  test('an eventStreamUri off the configured environment is refused, and the URI (it holds the JWT) is not named', async () => {
+    for (const uri of [
+      `ws://evil.example/v1/token/${JWT}`,
+      `ws://127.0.0.2:1/v1/token/${JWT}`,
+      `ws://user:pw@127.0.0.1:1/v1/token/${JWT}`,
+      `wss://127.0.0.1.evil.example/v1/token/${JWT}`,
+    ]) {
+      handler = (_req, res) =>
+        json(res, 200, { id: CID, jwt: JWT, eventStreamUri: uri, member: { id: GUEST } });
+      await assert.rejects(client.createConversation({} as never, { signal: signal() }), (err) => {
+        assert.ok(err instanceof GenesysResponseError && err.isPermanent, uri);
+        assertNoSecret(err);
+        assert.ok(!err.message.includes('evil'), err.message);
+        return true;
+      });
+    }
+  });
+
+  test('the rule: wss in the domain of the API host; ws only beside a plain-http (loopback) API', async () => {
+    const { streamUriBelongs } = await import('../../../src/providers/genesys-guest-chat/rest/stream-uri.ts');
+    const api = 'https://api.mypurecloud.de';
+    assert.equal(streamUriBelongs('wss://streaming.mypurecloud.de/chat/jwt/x', api), true);
+    assert.equal(streamUriBelongs('wss://carrier-pigeon.mypurecloud.de/v1/token/x', api), true);
+    assert.equal(streamUriBelongs('ws://streaming.mypurecloud.de/chat/jwt/x', api), false);
+    assert.equal(streamUriBelongs('wss://streaming.mypurecloud.com/chat/jwt/x', api), false);
+    assert.equal(streamUriBelongs('wss://mypurecloud.de.evil.example/x', api), false);
+    assert.equal(streamUriBelongs('wss://evilmypurecloud.de/x', api), false);
+    assert.equal(streamUriBelongs('not a url', api), false);
+    assert.equal(streamUriBelongs('ws://127.0.0.1:8099/stream/x', 'http://127.0.0.1:8099'), true);
+    assert.equal(streamUriBelongs('ws://localhost:8099/stream/x', 'http://127.0.0.1:8099'), false);
+  });
+
+  test('agent names are capped and a javascript: avatar URL never comes through', async () => {
+    handler = (_req, res) =>
+      json(res, 200, {
+        id: 'agent-1',
+        role: 'AGENT',
+        displayName: 'A'.repeat(5000),
+        avatarImageUrl: 'javascript:alert(1)',
+      });
+    const member = await client.getMember(creds, 'agent-1', { signal: signal() });
+    const name = member.displayName ?? '';
+    assert.equal(name.length, 200);
+    assert.ok(name.endsWith('…'));
+    assert.equal(member.avatarImageUrl, undefined);
+  });
+});
+
 describe('members (§5.2, §5.3)', () => {
   test('getMember sends the JWT as Bearer and parses WebChatMemberInfo (nulls accepted)', async () => {
     handler = (_req, res) =>

@@ -33,6 +33,11 @@ export interface EventLog {
    * `exclude` (their delivery is in flight) are skipped, so every row returned can be sent at once.
    */
   dueDeliveries(now: string, limit: number, exclude?: ReadonlySet<string>): Promise<PendingDelivery[]>;
+  /**
+   * Records an attempt's outcome; a delivered event leaves the outbox (the event log keeps it).
+   * Outcomes recorded in the same event-loop turn share a transaction (group commit), each with its
+   * own verdict.
+   */
   recordDelivery(eventId: string, outcome: DeliveryOutcome): Promise<void>;
   deadLetters(limit: number): Promise<DeadLetter[]>;
   /** Puts dead-lettered events of a handover (or one event) back into the outbox, due now. */

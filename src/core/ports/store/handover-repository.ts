@@ -5,6 +5,7 @@
 import type { HandoverEvent } from '../../model/events.ts';
 import type { Handover, HandoverState } from '../../model/handover.ts';
 import type { TranscriptEntry } from '../../model/transcript.ts';
+import type { Fence } from '../ownership.ts';
 import type { ProviderRef } from '../provider.ts';
 
 /**
@@ -40,15 +41,30 @@ export interface ChangeSet {
   readonly undelivered?: readonly string[];
   /** A send of these pending lines starts now (the time is kept on the line). */
   readonly attempted?: readonly { readonly entryId: string; readonly at: string }[];
+  /**
+   * The owner's lease (several instances, ports/ownership.ts): the commit happens only while this
+   * owner still holds the handover's lease with this token, checked in the same transaction — else
+   * LeaseLostError and nothing is written. Absent: not an owner's write (an API call), or one
+   * instance only.
+   */
+  readonly fence?: Fence;
 }
 
 /** The first write of a handover: its state (version 1) and its first lines and events. */
-export type NewHandover = Omit<ChangeSet, 'expectedVersion' | 'sent' | 'undelivered' | 'attempted'>;
+export type NewHandover = Omit<ChangeSet, 'expectedVersion' | 'sent' | 'undelivered' | 'attempted' | 'fence'>;
 
 export class VersionConflictError extends Error {
   constructor(readonly handoverId: string) {
     super(`handover ${handoverId} was changed concurrently`);
     this.name = 'VersionConflictError';
+  }
+}
+
+/** A fenced commit found its lease gone (another instance owns the handover now): nothing was written. */
+export class LeaseLostError extends Error {
+  constructor(readonly handoverId: string) {
+    super(`the lease of handover ${handoverId} is no longer held`);
+    this.name = 'LeaseLostError';
   }
 }
 
@@ -71,7 +87,13 @@ export interface HandoverRepository {
    * unended handover exists for the same (endpointId, userId, sessionId): then returns that one.
    */
   create(change: NewHandover): Promise<{ created: boolean; record: HandoverRecord }>;
-  /** Throws VersionConflictError when the stored version is not `expectedVersion`. */
+  /**
+   * Throws VersionConflictError when the stored version is not `expectedVersion`. Resolves once the
+   * change is durable. Group commit: changes submitted in the same event-loop turn (any handover)
+   * may share one transaction and one fsync, applied in submission order; each still succeeds or
+   * fails on its own (a conflicting change never fails or loses another of its batch). Per handover,
+   * submit the next change after the previous one settled (the unit queue does).
+   */
   commit(change: ChangeSet): Promise<void>;
   get(id: string): Promise<HandoverRecord | undefined>;
   list(query: ListQuery): Promise<Page<Handover>>;

@@ -3,17 +3,20 @@
 // same contract suite (test/store) runs against each.
 import type { EventLog } from './event-log.ts';
 import type { HandoverRepository } from './handover-repository.ts';
+import type { RetentionRepository } from './retention.ts';
 import type { TranscriptRepository } from './transcript-repository.ts';
 
 export type * from './event-log.ts';
 export type * from './handover-repository.ts';
 export type * from './transcript-repository.ts';
-export { VersionConflictError } from './handover-repository.ts';
+export type * from './retention.ts';
+export { LeaseLostError, VersionConflictError } from './handover-repository.ts';
 
 export interface Store {
   readonly handovers: HandoverRepository;
   readonly transcript: TranscriptRepository;
   readonly events: EventLog;
+  readonly retention: RetentionRepository;
   /** Applies migrations (an ordered list) idempotently. */
   migrate(): Promise<void>;
   /** Idempotent. */

@@ -16,11 +16,12 @@ import type {
   ProviderStartRequest,
   SentMessage,
 } from '../../../core/ports/provider.ts';
+import type { Scheduler } from '../../../core/ports/scheduler.ts';
 import type { GuestCredentials } from '../credentials.ts';
 import { MemberDirectory, type MemberProfile } from '../members/member-directory.ts';
 import { GuestChatRestClient } from '../rest/rest-client.ts';
 import type { FetchLike } from '../rest/http-request.ts';
-import { GuestChatEventStream, type StreamLogger } from '../stream/event-stream.ts';
+import { GuestChatEventStream, type StreamLogger, type StreamStateChange } from '../stream/event-stream.ts';
 import type { GuestChatEvent } from '../stream/events.ts';
 import { MAX_MESSAGE_BODY_LENGTH } from '../wire/message.ts';
 import type { MemberRole, MemberState } from '../wire/member.ts';
@@ -48,10 +49,19 @@ export interface GuestChatProviderOptions {
   /** How long Genesys keeps a guest without a socket, ms. Default 120 000 (§9.7). */
   readonly disconnectGraceMs?: number;
   readonly fetch?: FetchLike;
+  /** REST requests in flight at once (each holds a connection); the others wait. Default 32. */
+  readonly maxInFlight?: number;
   readonly onCall?: CallObserver;
   /** Shared by every endpoint of the same Genesys environment. */
   readonly breaker?: CircuitBreaker;
   readonly logger?: StreamLogger;
+  /** Request timeouts, reconnect delays. Default: real timers. */
+  readonly scheduler?: Scheduler;
+  /**
+   * The timers every live stream holds (heartbeat watchdog, stability mark), which may fire a little
+   * late: the composition gives a TimerWheel so they cost one interval for all. Default: `scheduler`.
+   */
+  readonly coarseScheduler?: Scheduler;
 }
 
 const DEFAULT_SEND_TIMEOUT_MS = 60_000;
@@ -80,6 +90,8 @@ export class GuestChatProvider implements HandoverProvider {
       // A refused call (circuit open) surfaces as a retryable network error of the client.
       fetch: opts.breaker ? opts.breaker.wrap(counted) : counted,
       ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
+      ...(opts.scheduler ? { scheduler: opts.scheduler } : {}),
+      ...(opts.maxInFlight === undefined ? {} : { maxInFlight: opts.maxInFlight }),
     });
   }
 
@@ -119,11 +131,7 @@ export class GuestChatProvider implements HandoverProvider {
     const session = fromProviderRef(ref);
     const directory = new MemberDirectory(this.#client, session);
     this.#directories.set(session.conversationId, directory);
-    // Resolving a member is async; a promise chain keeps events (and state changes) in arrival order.
-    let chain: Promise<void> = Promise.resolve();
-    const inOrder = (step: () => Promise<void> | void): void => {
-      chain = chain.then(step).catch(() => undefined);
-    };
+    const chat = new AttachedChat(session, directory, handlers, signal, this.#directories);
     const stream = new GuestChatEventStream({
       eventStreamUri: session.eventStreamUri,
       guestMemberId: session.memberId,
@@ -135,29 +143,10 @@ export class GuestChatProvider implements HandoverProvider {
         ? {}
         : { disconnectGraceMs: this.#opts.disconnectGraceMs }),
       ...(this.#opts.logger ? { logger: this.#opts.logger } : {}),
-      onEvent: (event) =>
-        inOrder(async () => {
-          let mapped: ProviderEvent | undefined;
-          try {
-            mapped = await this.#map(event, session, directory, signal);
-          } catch {
-            // The sender could not be looked up (GET member failed). Dropping the event would lose a
-            // join or a message: ask the owner to catch up instead — history and the member list
-            // recover it, and de-duplication makes the overlap harmless.
-            if (!signal.aborted) handlers.onState('resync', { reason: 'member lookup failed' });
-            return;
-          }
-          if (mapped) await handlers.onEvent(mapped);
-        }),
-      onState: (change) =>
-        inOrder(() => {
-          if (change.state === 'open') handlers.onState('open');
-          else if (change.state === 'reconnecting')
-            handlers.onState('reconnecting', { reason: change.reason ?? 'socket-closed' });
-          else if (change.state === 'lost') handlers.onState('lost', { reason: change.reason ?? 'unknown' });
-          else if (change.state === 'closed')
-            handlers.onState('closed', { reason: change.reason ?? 'closed' });
-        }),
+      ...(this.#opts.scheduler ? { scheduler: this.#opts.scheduler } : {}),
+      ...(this.#opts.coarseScheduler ? { coarseScheduler: this.#opts.coarseScheduler } : {}),
+      onEvent: chat.streamEvent.bind(chat),
+      onState: chat.streamState.bind(chat),
     });
     try {
       await stream.open(signal);
@@ -165,13 +154,8 @@ export class GuestChatProvider implements HandoverProvider {
       this.#directories.delete(session.conversationId);
       throw toProviderError(err);
     }
-    return {
-      close: async () => {
-        this.#directories.delete(session.conversationId);
-        await stream.close();
-        await chain;
-      },
-    };
+    chat.stream = stream;
+    return chat;
   }
 
   async *history(
@@ -188,7 +172,7 @@ export class GuestChatProvider implements HandoverProvider {
         { signal },
       )) {
         if (m.bodyType !== 'standard' && m.bodyType !== 'notice') continue;
-        const participant = await this.#participant(m.sender.id, session, directory, signal);
+        const participant = await participantOf(m.sender.id, session, directory, signal);
         yield {
           providerMessageId: m.id,
           participant,
@@ -253,56 +237,112 @@ export class GuestChatProvider implements HandoverProvider {
     }
   }
 
-  async #map(
-    event: GuestChatEvent,
-    session: GuestCredentials,
-    directory: MemberDirectory,
-    signal: AbortSignal,
-  ): Promise<ProviderEvent | undefined> {
-    switch (event.kind) {
-      case 'heartbeat':
-        return undefined;
-      case 'message': {
-        // member-join/-leave duplicate the member-change events (protocol §7.3); media requests are deprecated.
-        if (event.bodyType !== 'standard' && event.bodyType !== 'notice') return undefined;
-        const participant = await this.#participant(event.senderId, session, directory, signal);
-        return {
-          type: 'message',
-          providerMessageId: event.id,
-          participant,
-          text: event.body,
-          kind: event.bodyType === 'notice' ? 'notice' : 'text',
-          own: event.own,
-          at: event.timestamp,
-        };
-      }
-      case 'typing': {
-        const participant = await this.#participant(event.senderId, session, directory, signal);
-        return { type: 'typing', participant, own: event.own, at: event.timestamp };
-      }
-      case 'member-change': {
-        directory.noteState(event.memberId, event.state);
-        const participant = await this.#participant(event.memberId, session, directory, signal);
-        return { type: 'participant', participant, state: toState(event.state), at: event.timestamp };
-      }
-    }
-  }
-
-  async #participant(
-    memberId: string,
-    session: GuestCredentials,
-    directory: MemberDirectory,
-    signal: AbortSignal,
-  ): Promise<Participant> {
-    if (memberId === session.memberId) return { id: memberId, role: 'customer' };
-    const profile = await directory.resolve(memberId, { signal });
-    return toParticipant(profile, session);
-  }
-
   /** The attached conversation's directory, or a short-lived one (kept nowhere: no leak after detach). */
   #directory(session: GuestCredentials): MemberDirectory {
     return this.#directories.get(session.conversationId) ?? new MemberDirectory(this.#client, session);
   }
+}
+
+/**
+ * One attached conversation: the Connection the core holds and the stream's listener. A class with
+ * prototype methods, so a live handover costs one object here rather than a handful of closures.
+ */
+class AttachedChat implements Connection {
+  stream: GuestChatEventStream | undefined;
+  /** Resolving a member is async: a promise chain keeps events (and state changes) in arrival order. */
+  #chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly session: GuestCredentials,
+    readonly directory: MemberDirectory,
+    readonly handlers: AttachmentHandlers,
+    readonly signal: AbortSignal,
+    /** The provider's directories of attached conversations: this one's is forgotten on close. */
+    readonly directories: Map<string, MemberDirectory>,
+  ) {}
+
+  streamEvent(event: GuestChatEvent): void {
+    this.#chain = this.#chain.then(() => this.#event(event)).catch(() => undefined);
+  }
+
+  streamState(change: StreamStateChange): void {
+    this.#chain = this.#chain.then(() => this.#state(change)).catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    this.directories.delete(this.session.conversationId);
+    await this.stream?.close();
+    await this.#chain;
+  }
+
+  async #event(event: GuestChatEvent): Promise<void> {
+    let mapped: ProviderEvent | undefined;
+    try {
+      mapped = await mapEvent(event, this.session, this.directory, this.signal);
+    } catch {
+      // The sender could not be looked up (GET member failed). Dropping the event would lose a
+      // join or a message: ask the owner to catch up instead — history and the member list
+      // recover it, and de-duplication makes the overlap harmless.
+      if (!this.signal.aborted) this.handlers.onState('resync', { reason: 'member lookup failed' });
+      return;
+    }
+    if (mapped) await this.handlers.onEvent(mapped);
+  }
+
+  #state(change: StreamStateChange): void {
+    const { handlers } = this;
+    if (change.state === 'open') handlers.onState('open');
+    else if (change.state === 'reconnecting')
+      handlers.onState('reconnecting', { reason: change.reason ?? 'socket-closed' });
+    else if (change.state === 'lost') handlers.onState('lost', { reason: change.reason ?? 'unknown' });
+    else if (change.state === 'closed') handlers.onState('closed', { reason: change.reason ?? 'closed' });
+  }
+}
+
+async function mapEvent(
+  event: GuestChatEvent,
+  session: GuestCredentials,
+  directory: MemberDirectory,
+  signal: AbortSignal,
+): Promise<ProviderEvent | undefined> {
+  switch (event.kind) {
+    case 'heartbeat':
+      return undefined;
+    case 'message': {
+      // member-join/-leave duplicate the member-change events (protocol §7.3); media requests are deprecated.
+      if (event.bodyType !== 'standard' && event.bodyType !== 'notice') return undefined;
+      const participant = await participantOf(event.senderId, session, directory, signal);
+      return {
+        type: 'message',
+        providerMessageId: event.id,
+        participant,
+        text: event.body,
+        kind: event.bodyType === 'notice' ? 'notice' : 'text',
+        own: event.own,
+        at: event.timestamp,
+      };
+    }
+    case 'typing': {
+      const participant = await participantOf(event.senderId, session, directory, signal);
+      return { type: 'typing', participant, own: event.own, at: event.timestamp };
+    }
+    case 'member-change': {
+      directory.noteState(event.memberId, event.state);
+      const participant = await participantOf(event.memberId, session, directory, signal);
+      return { type: 'participant', participant, state: toState(event.state), at: event.timestamp };
+    }
+  }
+}
+
+async function participantOf(
+  memberId: string,
+  session: GuestCredentials,
+  directory: MemberDirectory,
+  signal: AbortSignal,
+): Promise<Participant> {
+  if (memberId === session.memberId) return { id: memberId, role: 'customer' };
+  const profile = await directory.resolve(memberId, { signal });
+  return toParticipant(profile, session);
 }
 
 const ROLE: Record<MemberRole, ParticipantRole> = {

@@ -2,7 +2,8 @@
 // from method and path (protocol §5); the URL itself (which holds ids, never the JWT) is not kept.
 import type { FetchLike } from '../rest/http-request.ts';
 
-export type CallObserver = (operation: string, status: string) => void;
+/** `seconds`: from the request to the response headers (or the network error). */
+export type CallObserver = (operation: string, status: string, seconds: number) => void;
 
 const ROUTES: readonly [string, RegExp, string][] = [
   ['POST', /\/conversations$/, 'createConversation'],
@@ -25,12 +26,14 @@ export function operationOf(method: string, url: string): string {
 export function instrumentFetch(inner: FetchLike, observe: CallObserver): FetchLike {
   return async (input, init) => {
     const operation = operationOf(init.method ?? 'GET', input);
+    const started = performance.now();
+    const seconds = (): number => (performance.now() - started) / 1000;
     try {
       const res = await inner(input, init);
-      observe(operation, String(res.status));
+      observe(operation, String(res.status), seconds());
       return res;
     } catch (err) {
-      observe(operation, 'network');
+      observe(operation, 'network', seconds());
       throw err;
     }
   };

@@ -9,8 +9,12 @@ import {
   GenesysResponseError,
   GenesysTimeoutError,
 } from '../errors.ts';
+import { childController, releaseChild } from '../../../core/concurrency/stop-fanout.ts';
 import { parseRetryAfter } from '../../../core/retry/retry-after.ts';
+import type { Scheduler, TimerHandle } from '../../../core/ports/scheduler.ts';
 import { ErrorBodySchema } from '../wire/error-body.ts';
+import type { InFlightLimit } from './in-flight-limit.ts';
+import { parseProviderJson } from '../../../core/text/safe-text.ts';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -19,6 +23,10 @@ export interface HttpSettings {
   readonly fetch: FetchLike;
   readonly timeoutMs: number;
   readonly userAgent: string | undefined;
+  /** The per-call timeout's timer. */
+  readonly scheduler: Scheduler;
+  /** Exchanges in flight at once; the others wait in line (the timeout runs from their turn). */
+  readonly limit: InFlightLimit;
 }
 
 export type QueryValue = string | number | boolean | undefined;
@@ -64,14 +72,12 @@ export async function httpRequest<S extends z.ZodType | undefined>(
   const timeoutMs = call.timeoutMs ?? settings.timeoutMs;
 
   // One controller for both the caller's abort and our timeout; the timer covers reading the body.
-  const controller = new AbortController();
+  // It follows the caller's signal through the stop registry: callers share one signal (the
+  // engine's stop signal) across all their calls, and a listener each on it was O(calls in flight)
+  // per add and remove, and past 10 a MaxListenersExceededWarning.
+  const controller = childController(signal);
   let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, timeoutMs);
-  const onAbort = (): void => controller.abort();
-  signal.addEventListener('abort', onAbort, { once: true });
+  let timer: TimerHandle | undefined;
 
   const failure = (cause: unknown): Error => {
     if (signal.aborted) return new GenesysAbortedError(operation);
@@ -85,26 +91,28 @@ export async function httpRequest<S extends z.ZodType | undefined>(
     if (call.jwt !== undefined) headers.Authorization = `Bearer ${call.jwt}`;
     if (settings.userAgent !== undefined) headers['User-Agent'] = settings.userAgent;
 
-    let response: Response;
-    try {
-      response = await settings.fetch(buildUrl(settings.baseUrl, call.path, call.query), {
-        method: call.method,
-        headers,
-        ...(call.body !== undefined ? { body: JSON.stringify(call.body) } : {}),
-        signal: controller.signal,
-        // Never follow: the JWT must not travel to another URL. A 3xx surfaces as a permanent GenesysApiError.
-        redirect: 'manual',
+    // The exchange holds a connection until its body is read: that is what the limit counts. The
+    // timeout starts with the exchange, not in the line: a call that waited its turn still gets its
+    // full time (else a burst times out in the line and its retries make the line longer).
+    const { response, text } = await settings.limit
+      .run(controller.signal, async () => {
+        timer = settings.scheduler.after(timeoutMs, () => {
+          timedOut = true;
+          controller.abort();
+        });
+        const response = await settings.fetch(buildUrl(settings.baseUrl, call.path, call.query), {
+          method: call.method,
+          headers,
+          ...(call.body !== undefined ? { body: JSON.stringify(call.body) } : {}),
+          signal: controller.signal,
+          // Never follow: the JWT must not travel to another URL. A 3xx surfaces as a permanent GenesysApiError.
+          redirect: 'manual',
+        });
+        return { response, text: await response.text() };
+      })
+      .catch((err: unknown) => {
+        throw failure(err);
       });
-    } catch (err) {
-      throw failure(err);
-    }
-
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (err) {
-      throw failure(err);
-    }
 
     const correlationId = response.headers.get('inin-correlation-id') ?? undefined;
     if (!response.ok) throw apiError(operation, response, text, correlationId, call.jwt);
@@ -112,7 +120,7 @@ export async function httpRequest<S extends z.ZodType | undefined>(
     if (call.schema === undefined) return undefined as Result<S>;
     let json: unknown;
     try {
-      json = JSON.parse(text);
+      json = parseProviderJson(text);
     } catch (err) {
       throw new GenesysResponseError({
         operation,
@@ -133,8 +141,8 @@ export async function httpRequest<S extends z.ZodType | undefined>(
     }
     return parsed.data as Result<S>;
   } finally {
-    clearTimeout(timer);
-    signal.removeEventListener('abort', onAbort);
+    timer?.cancel();
+    releaseChild(signal, controller);
   }
 }
 
@@ -147,7 +155,7 @@ function apiError(
 ): GenesysApiError {
   let body: ReturnType<typeof ErrorBodySchema.parse> | undefined;
   try {
-    const parsed = ErrorBodySchema.safeParse(JSON.parse(text));
+    const parsed = ErrorBodySchema.safeParse(parseProviderJson(text));
     if (parsed.success) body = parsed.data;
   } catch {
     // Not JSON (a proxy's HTML page, an empty 503): status alone still classifies the error.

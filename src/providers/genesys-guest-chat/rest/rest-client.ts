@@ -25,7 +25,11 @@ import {
   type WebChatTyping,
 } from '../wire/message.ts';
 import { historyQueryParams, nextHistoryQuery, type HistoryQuery } from './history-cursor.ts';
+import { DEFAULT_MAX_IN_FLIGHT, InFlightLimit } from './in-flight-limit.ts';
+import { streamUriBelongs } from './stream-uri.ts';
 import { httpRequest, type FetchLike, type HttpCall, type HttpSettings } from './http-request.ts';
+import type { Scheduler } from '../../../core/ports/scheduler.ts';
+import { plainTimers } from '../support/plain-timers.ts';
 
 export interface GuestChatRestClientOptions {
   /**
@@ -39,6 +43,10 @@ export interface GuestChatRestClientOptions {
   readonly timeoutMs?: number;
   /** `User-Agent` header. Default: none (fetch's own). */
   readonly userAgent?: string;
+  /** Timers of the per-request timeout. Default: real timers that keep the process alive. */
+  readonly scheduler?: Scheduler;
+  /** Requests in flight at once (each holds a connection); the others wait. Default 32. */
+  readonly maxInFlight?: number;
 }
 
 /** Per-call options: every call is abortable and may override the timeout. */
@@ -85,6 +93,8 @@ export class GuestChatRestClient {
       fetch: options.fetch ?? ((input, init) => fetch(input, init)),
       timeoutMs,
       userAgent: options.userAgent,
+      scheduler: options.scheduler ?? plainTimers,
+      limit: new InFlightLimit(options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT),
     };
   }
 
@@ -98,6 +108,13 @@ export class GuestChatRestClient {
       schema: CreateConversationResponseSchema,
       ...options,
     });
+    if (!streamUriBelongs(res.eventStreamUri, this.baseUrl))
+      // The URI is not named: it holds the JWT.
+      throw new GenesysResponseError({
+        operation: 'createConversation',
+        status: 200,
+        issues: ['eventStreamUri: not a wss:// URI on the configured Genesys environment'],
+      });
     return {
       conversationId: res.id,
       memberId: res.member.id,

@@ -8,6 +8,8 @@
 import WebSocket from 'ws';
 import { GenesysAbortedError, GenesysStreamError } from '../errors.ts';
 import { fullJitterDelay, type BackoffPolicy } from '../../../core/retry/backoff.ts';
+import type { Scheduler, TimerHandle } from '../../../core/ports/scheduler.ts';
+import { plainTimers } from '../support/plain-timers.ts';
 import type { GuestChatEvent, IgnoredFrameReason } from './events.ts';
 import { parseFrame, type FrameContext } from './parse-frame.ts';
 
@@ -92,6 +94,14 @@ export interface GuestChatEventStreamOptions {
   readonly random?: () => number;
   /** Clock, ms. Default `Date.now`. */
   readonly now?: () => number;
+  /** Timers of the reconnect delay and the close handshake. Default: real timers that keep the process alive. */
+  readonly scheduler?: Scheduler;
+  /**
+   * Timers that may fire a little late — the heartbeat watchdog, the stability mark — held by every
+   * live stream at once: a TimerWheel (src/time/timer-wheel.ts) keeps them at one interval for all
+   * streams. Default: `scheduler`.
+   */
+  readonly coarseScheduler?: Scheduler;
   readonly logger?: StreamLogger;
 }
 
@@ -129,13 +139,17 @@ export class GuestChatEventStream {
   readonly #connectTimeoutMs: number;
   readonly #closeTimeoutMs: number;
   readonly #stableAfterMs: number;
+  readonly #scheduler: Scheduler;
+  readonly #coarse: Scheduler;
 
   #state: StreamState = 'idle';
   #ws: WebSocket | undefined;
-  #watchdog: NodeJS.Timeout | undefined;
-  #reconnectTimer: NodeJS.Timeout | undefined;
-  #closeTimer: NodeJS.Timeout | undefined;
-  #stableTimer: NodeJS.Timeout | undefined;
+  #watchdog: TimerHandle | undefined;
+  /** When the current socket last received a frame (or opened): the watchdog counts from here. */
+  #frameAt = 0;
+  #reconnectTimer: TimerHandle | undefined;
+  #closeTimer: TimerHandle | undefined;
+  #stableTimer: TimerHandle | undefined;
   /** The current socket has stayed open for `stableAfterMs`. */
   #stable = false;
   #attempt = 0;
@@ -168,6 +182,8 @@ export class GuestChatEventStream {
     this.#connectTimeoutMs = options.connectTimeoutMs ?? STREAM_DEFAULTS.connectTimeoutMs;
     this.#closeTimeoutMs = options.closeTimeoutMs ?? STREAM_DEFAULTS.closeTimeoutMs;
     this.#stableAfterMs = options.stableAfterMs ?? STREAM_DEFAULTS.stableAfterMs;
+    this.#scheduler = options.scheduler ?? plainTimers;
+    this.#coarse = options.coarseScheduler ?? this.#scheduler;
     if (!(this.#heartbeatIntervalMs >= 0) || !(this.#watchdogMs >= 0)) {
       throw new RangeError('heartbeatIntervalMs and watchdogFactor must be >= 0');
     }
@@ -264,12 +280,12 @@ export class GuestChatEventStream {
       if (reopened) this.#reconnects++;
       this.#everOpened = true;
       this.#markAlive();
-      this.#stableTimer = setTimeout(() => {
+      this.#stableTimer = this.#coarse.after(this.#stableAfterMs, () => {
         this.#stableTimer = undefined;
         this.#stable = true;
         this.#attempt = 0;
         this.#aliveAt = this.#now();
-      }, this.#stableAfterMs);
+      });
       this.#setState({ state: 'open', attempt: this.#attempt, reopened });
       this.#firstOpen?.resolve();
       this.#firstOpen = undefined;
@@ -326,7 +342,7 @@ export class GuestChatEventStream {
     );
     const delayMs = Math.min(jitter, left);
     this.#setState({ state: 'reconnecting', attempt: this.#attempt, reopened: false, delayMs, reason });
-    this.#reconnectTimer = setTimeout(() => {
+    this.#reconnectTimer = this.#scheduler.after(delayMs, () => {
       this.#reconnectTimer = undefined;
       if (this.#state !== 'reconnecting') return;
       if (this.#graceLeft() <= 0) {
@@ -334,14 +350,14 @@ export class GuestChatEventStream {
         return;
       }
       this.#connect();
-    }, delayMs);
+    });
   }
 
   async #shutdown(state: 'closed' | 'lost', reason: StreamReason, status?: number): Promise<void> {
     if (this.#state === 'closed' || this.#state === 'lost') return this.#socketClosed;
     this.#clearWatchdog();
     this.#clearStability();
-    clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer?.cancel();
     this.#reconnectTimer = undefined;
     if (this.#signal && this.#onAbort) this.#signal.removeEventListener('abort', this.#onAbort);
     this.#setState({
@@ -365,12 +381,12 @@ export class GuestChatEventStream {
     if (ws === undefined) return this.#socketClosed;
     if (ws.readyState === WebSocket.OPEN) {
       ws.close(1000);
-      this.#closeTimer = setTimeout(() => ws.terminate(), this.#closeTimeoutMs);
+      this.#closeTimer = this.#scheduler.after(this.#closeTimeoutMs, () => ws.terminate());
     } else {
       ws.terminate();
     }
     await this.#socketClosed;
-    clearTimeout(this.#closeTimer);
+    this.#closeTimer?.cancel();
     this.#closeTimer = undefined;
   }
 
@@ -406,33 +422,44 @@ export class GuestChatEventStream {
 
   // ---- watchdog and grace ----
 
+  /**
+   * A frame arrived (or the socket opened). Only a time is noted per frame: the watchdog, armed once
+   * per silence window, looks at it when it fires and re-arms for what is left of the window — no
+   * timer is touched on every heartbeat.
+   */
   #markAlive(): void {
-    if (this.#stable) this.#aliveAt = this.#now();
-    if (this.#watchdogMs <= 0) return;
-    if (this.#watchdog) {
-      this.#watchdog.refresh();
-      return;
-    }
-    this.#watchdog = setTimeout(() => {
+    const now = this.#now();
+    this.#frameAt = now;
+    if (this.#stable) this.#aliveAt = now;
+    if (this.#watchdogMs > 0 && !this.#watchdog) this.#armWatchdog(this.#watchdogMs);
+  }
+
+  #armWatchdog(ms: number): void {
+    this.#watchdog = this.#coarse.after(ms, () => {
       this.#watchdog = undefined;
       const ws = this.#ws;
       if (ws === undefined || this.#state !== 'open') return;
+      const silentMs = this.#now() - this.#frameAt;
+      if (silentMs < this.#watchdogMs) {
+        this.#armWatchdog(this.#watchdogMs - silentMs);
+        return;
+      }
       this.#opts.logger?.warn({ afterMs: this.#watchdogMs }, 'guest-chat event stream silent: reconnecting');
       // Detach first so the close of this dead socket is not taken for a second drop.
       this.#ws = undefined;
       this.#clearStability();
       ws.terminate();
       this.#scheduleReconnect('heartbeat-timeout');
-    }, this.#watchdogMs);
+    });
   }
 
   #clearWatchdog(): void {
-    clearTimeout(this.#watchdog);
+    this.#watchdog?.cancel();
     this.#watchdog = undefined;
   }
 
   #clearStability(): void {
-    clearTimeout(this.#stableTimer);
+    this.#stableTimer?.cancel();
     this.#stableTimer = undefined;
     this.#stable = false;
   }

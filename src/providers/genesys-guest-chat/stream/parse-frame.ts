@@ -10,6 +10,7 @@ import {
   TypingFrameSchema,
 } from '../wire/frames.ts';
 import type { FrameParseResult, GuestChatEvent } from './events.ts';
+import { parseProviderJson } from '../../../core/text/safe-text.ts';
 
 export interface FrameContext {
   /** The guest member id the stream belongs to; drives the `own` flag. */
@@ -21,7 +22,7 @@ export interface FrameContext {
 export function parseFrame(text: string, ctx: FrameContext): FrameParseResult {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseProviderJson(text);
   } catch {
     return { ok: false, reason: 'invalid-json' };
   }

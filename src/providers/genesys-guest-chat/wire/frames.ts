@@ -2,7 +2,7 @@
 // are recognised by `topicName: "channel.metadata"` (§9.5). The envelope is checked loosely
 // (`version` and `metadata.CorrelationId` optional: nothing depends on them) and bodies strictly.
 import { z } from 'zod';
-import { Id, IdRef, optional } from './optional.ts';
+import { Id, IdRef, MAX_INBOUND_BODY, capped, optional } from './optional.ts';
 import { MessageBodyTypeSchema } from './message.ts';
 import { MemberStateSchema } from './member.ts';
 
@@ -30,7 +30,7 @@ export const MessageFrameSchema = envelope(
     id: Id,
     conversation: IdRef,
     sender: IdRef,
-    body: z.string(),
+    body: capped(MAX_INBOUND_BODY),
     bodyType: MessageBodyTypeSchema,
     timestamp: z.string(),
   }),

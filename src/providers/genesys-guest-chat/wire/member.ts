@@ -1,6 +1,6 @@
 // WebChatMemberInfo and its paging envelope (protocol §6.5, §6.6, §7.1, §7.2).
 import { z } from 'zod';
-import { Id, optional } from './optional.ts';
+import { Id, MAX_NAME, capped, optional, webUrl } from './optional.ts';
 
 export const MEMBER_ROLES = ['AGENT', 'CUSTOMER', 'WORKFLOW', 'ACD'] as const;
 export type MemberRole = (typeof MEMBER_ROLES)[number];
@@ -18,12 +18,12 @@ export const MemberStateSchema = z.enum(MEMBER_STATES);
 export const MemberInfoSchema = z.object({
   id: Id,
   role: MemberRoleSchema,
-  displayName: optional(z.string()),
-  firstName: optional(z.string()),
-  lastName: optional(z.string()),
+  displayName: optional(capped(MAX_NAME)),
+  firstName: optional(capped(MAX_NAME)),
+  lastName: optional(capped(MAX_NAME)),
   email: optional(z.string()),
   phoneNumber: optional(z.string()),
-  avatarImageUrl: optional(z.string()),
+  avatarImageUrl: optional(webUrl),
   joinDate: optional(z.string()),
   leaveDate: optional(z.string()),
   authenticatedGuest: optional(z.boolean()),

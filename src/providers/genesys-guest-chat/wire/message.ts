@@ -1,6 +1,6 @@
 // WebChatMessage, its list envelope and WebChatTyping (protocol §6.7, §6.8, §6.10, §7.3).
 import { z } from 'zod';
-import { Id, IdRef, optional } from './optional.ts';
+import { Id, IdRef, MAX_INBOUND_BODY, MAX_NAME, capped, optional } from './optional.ts';
 
 export const MESSAGE_BODY_TYPES = [
   'standard',
@@ -30,10 +30,10 @@ export const WebChatMessageSchema = z.object({
   id: Id,
   conversation: IdRef,
   sender: IdRef,
-  body: z.string(),
+  body: capped(MAX_INBOUND_BODY),
   bodyType: MessageBodyTypeSchema,
   timestamp: z.string(),
-  name: optional(z.string()),
+  name: optional(capped(MAX_NAME)),
   selfUri: optional(z.string()),
 });
 

@@ -10,6 +10,7 @@ import {
 } from '../wire/notification-frames.ts';
 import type { ConversationDetailEvent } from './events.ts';
 import { parseConversationDetailTopic } from './topics.ts';
+import { parseProviderJson } from '../../../core/text/safe-text.ts';
 
 export type IgnoredFrameReason = 'invalid-json' | 'unknown-topic' | 'schema-mismatch' | 'other-metadata';
 
@@ -24,7 +25,7 @@ export type NotificationFrame =
 export function parseNotificationFrame(text: string): NotificationFrame {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseProviderJson(text);
   } catch {
     return { type: 'ignored', reason: 'invalid-json', topic: undefined };
   }

@@ -14,6 +14,7 @@ import {
 } from '../errors.ts';
 import { PlatformErrorBodySchema } from '../wire/error-body.ts';
 import { redact } from './redact.ts';
+import { parseProviderJson } from '../../../core/text/safe-text.ts';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -141,7 +142,7 @@ export async function httpRequest<S extends z.ZodType | undefined>(
     if (call.schema === undefined) return undefined as HttpResult<S>;
     let json: unknown;
     try {
-      json = JSON.parse(text);
+      json = parseProviderJson(text);
     } catch {
       throw new OpenMessagingResponseError({
         operation,
@@ -181,7 +182,7 @@ export function platformApiError(answer: ErrorAnswer): OpenMessagingApiError {
 
 export function parseJson<S extends z.ZodType>(text: string, schema: S): z.output<S> | undefined {
   try {
-    const parsed = schema.safeParse(JSON.parse(text));
+    const parsed = schema.safeParse(parseProviderJson(text));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;

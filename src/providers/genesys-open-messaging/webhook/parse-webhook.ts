@@ -3,6 +3,7 @@
 // Microsoft sample's rule, §4.2, takes attachment-only messages for typing).
 import { WebhookMessageSchema, type WebhookMessage } from '../wire/webhook-message.ts';
 import type { MessageOrigin, WebhookAttachment, WebhookEvent } from './events.ts';
+import { parseProviderJson } from '../../../core/text/safe-text.ts';
 
 export type WebhookParseResult =
   | { readonly ok: true; readonly event: WebhookEvent }
@@ -15,7 +16,7 @@ export type WebhookParseResult =
 export function parseWebhookBody(text: string): WebhookParseResult {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseProviderJson(text);
   } catch {
     return { ok: false, reason: 'invalid-json', issues: ['body is not JSON'] };
   }

@@ -3,6 +3,7 @@
 // for the first two). zod's default objects strip unknown fields: extra fields are tolerated
 // everywhere (§3.5 "unknown fields"), only what we rely on is required.
 import { z } from 'zod';
+import { capText, httpUrlOrUndefined } from '../../../core/text/safe-text.ts';
 
 export function optional<T extends z.ZodType>(schema: T) {
   return z.preprocess((v) => (v === null ? undefined : v), schema.optional());
@@ -38,3 +39,14 @@ export function listing<T extends z.ZodType>(item: T) {
     selfUri: optional(z.string()),
   });
 }
+
+/** Longest message text kept (Open Messaging takes 2,000–4,000 from agents): longer is cut, never refused. */
+export const MAX_INBOUND_TEXT = 20_000;
+/** Longest name kept (agent and user names, nicknames). */
+export const MAX_NAME = 200;
+
+/** A string from Genesys cut to `max` characters (docs/security.md: length caps). */
+export const capped = (max: number) => z.string().transform((s) => capText(s, max));
+
+/** An image or file URL: kept only when it is http(s); a `javascript:` or `data:` URL becomes absent. */
+export const webUrl = z.string().transform((s) => httpUrlOrUndefined(s));

@@ -5,7 +5,7 @@
 // `inbound|outbound` here (lower case, SDK MessageData) but `Inbound|Outbound` inside
 // `normalizedMessage` (§4.1) — both are compared case-insensitively by the reader.
 import { z } from 'zod';
-import { Id, list, optional } from './common.ts';
+import { Id, list, optional, MAX_INBOUND_TEXT, capped } from './common.ts';
 
 /** SDK `ConversationContentAttachment` (§3.1 / §4.1 shape). */
 export const ContentAttachmentSchema = z.object({
@@ -13,7 +13,7 @@ export const ContentAttachmentSchema = z.object({
   mediaType: z.string().min(1),
   url: optional(z.string()),
   mime: optional(z.string()),
-  filename: optional(z.string()),
+  filename: optional(capped(255)),
   contentSizeBytes: optional(z.number()),
 });
 
@@ -22,7 +22,7 @@ export const NormalizedMessageSchema = z.object({
   id: optional(z.string()),
   /** `Text`, `Structured`, `Receipt`, `Event`. */
   type: z.string().min(1),
-  text: optional(z.string()),
+  text: optional(capped(MAX_INBOUND_TEXT)),
   content: list(z.object({ contentType: z.string().min(1), attachment: optional(ContentAttachmentSchema) })),
   /** `Human` (an agent) | `Bot` (a flow's Send Response, §6); absent on the customer's messages. */
   originatingEntity: optional(z.string()),
@@ -39,7 +39,7 @@ export const MessageDataSchema = z.object({
   /** `queued`, `sent`, `failed`, `received`, `delivery-success`, `delivery-failed`, `read`. */
   status: optional(z.string()),
   /** Deprecated in favour of `normalizedMessage.text`; read when that is absent. */
-  textBody: optional(z.string()),
+  textBody: optional(capped(MAX_INBOUND_TEXT)),
   normalizedMessage: optional(NormalizedMessageSchema),
   /** The agent who wrote it (SDK `User`). */
   createdBy: optional(z.object({ id: optional(z.string()) })),

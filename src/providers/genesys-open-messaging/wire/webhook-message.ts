@@ -3,7 +3,7 @@
 // `channel.time` — and tolerant of everything else: unknown fields are stripped, unknown content and
 // event kinds are kept by name so the parser can report them instead of failing.
 import { z } from 'zod';
-import { Id, list, optional, StringMapSchema } from './common.ts';
+import { Id, MAX_INBOUND_TEXT, MAX_NAME, capped, list, optional, StringMapSchema } from './common.ts';
 
 export const WEBHOOK_MESSAGE_TYPES = ['Text', 'Structured', 'Receipt', 'Event'] as const;
 
@@ -13,7 +13,7 @@ export const WebhookAttachmentSchema = z.object({
   mediaType: z.string().min(1),
   url: optional(z.string()),
   mime: optional(z.string()),
-  filename: optional(z.string()),
+  filename: optional(capped(255)),
   contentSizeBytes: optional(z.number()),
   text: optional(z.string()),
   sha256: optional(z.string()),
@@ -40,7 +40,7 @@ export const WebhookChannelSchema = z.object({
   /** The customer: `id` = our `channel.from.id` (§4.1 "route on this"). */
   to: z.object({ id: Id, idType: optional(z.string()) }),
   /** The integration, not the agent (§4.1, §4.6). */
-  from: optional(z.object({ id: optional(z.string()), nickname: optional(z.string()) })),
+  from: optional(z.object({ id: optional(z.string()), nickname: optional(capped(MAX_NAME)) })),
   time: z.string().min(1),
   metadata: optional(z.object({ customAttributes: optional(StringMapSchema) })),
 });
@@ -49,7 +49,7 @@ export const WebhookMessageSchema = z.object({
   id: Id,
   channel: WebhookChannelSchema,
   type: z.enum(WEBHOOK_MESSAGE_TYPES),
-  text: optional(z.string()),
+  text: optional(capped(MAX_INBOUND_TEXT)),
   content: list(WebhookContentSchema),
   events: list(WebhookEventSchema),
   /** `Human` (agent) | `Bot` (Architect Send Response, in-queue flow, bots). */

@@ -1,9 +1,9 @@
-// followHandoverEvents against a scripted SSE server (fake client): Last-Event-ID resume, duplicate
-// suppression after a restart from the beginning, invalid frames skipped, 204, abort.
+// followHandoverEvents against a scripted event source (unit test of the follower's logic; the
+// client against a real gateway is test/client/gateway-client.test.ts): Last-Event-ID resume,
+// duplicate suppression after a restart from the beginning, invalid frames skipped, 204, abort.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { followHandoverEvents, sseFrames } from '../../src/demo-bot/event-follower.ts';
-import type { GatewayEvent } from '../../src/demo-bot/gateway-contract.ts';
+import { followHandoverEvents, type HandoverEvent } from '../../src/client/index.ts';
 
 const H = '2b1f6a9e-0000-4000-8000-000000000001';
 
@@ -17,6 +17,7 @@ function event(seq: number, type: string, data: unknown): string {
     sessionId: 's',
     seq,
     occurredAt: new Date(0).toISOString(),
+    timestamp: new Date(0).toISOString(),
     data,
   };
   return `id: ${e.id}\nevent: ${type}\ndata: ${JSON.stringify(e)}\n\n`;
@@ -62,10 +63,9 @@ describe('followHandoverEvents', () => {
       // The gateway did not know the id and restarted from the beginning: 1 and 2 again.
       sse([queued(1), message(2, 'one'), message(3, 'two'), ended(4), message(5, 'never read')]),
     ]);
-    const seen: GatewayEvent[] = [];
+    const seen: HandoverEvent[] = [];
     const drops: unknown[] = [];
-    const result = await followHandoverEvents({
-      client: gateway,
+    const result = await followHandoverEvents(gateway, {
       handoverId: H,
       signal: new AbortController().signal,
       retryMs: 1,
@@ -78,7 +78,7 @@ describe('followHandoverEvents', () => {
       [1, 2, 3, 4],
     );
     assert.deepEqual(gateway.calls, [undefined, 'evt-2', 'evt-2']);
-    assert.equal(drops.length, 1);
+    assert.equal(drops.length, 2, 'the stream that ended early and the reset connection');
   });
 
   test('a frame that breaks the contract is reported and skipped; following goes on', async () => {
@@ -88,8 +88,7 @@ describe('followHandoverEvents', () => {
     ]);
     const seen: number[] = [];
     const invalid: string[] = [];
-    const result = await followHandoverEvents({
-      client: gateway,
+    const result = await followHandoverEvents(gateway, {
       handoverId: H,
       signal: new AbortController().signal,
       onEvent: (e) => void seen.push(e.seq),
@@ -101,8 +100,7 @@ describe('followHandoverEvents', () => {
   });
 
   test('204 (the handover is over) finishes; aborting while idle returns "aborted" at once', async () => {
-    const done = await followHandoverEvents({
-      client: new ScriptedGateway([sse([], 204)]),
+    const done = await followHandoverEvents(new ScriptedGateway([sse([], 204)]), {
       handoverId: H,
       signal: new AbortController().signal,
       onEvent: () => assert.fail('no event expected'),
@@ -110,8 +108,7 @@ describe('followHandoverEvents', () => {
     assert.equal(done, 'finished');
 
     const abort = new AbortController();
-    const following = followHandoverEvents({
-      client: new ScriptedGateway([new Error('refused')]),
+    const following = followHandoverEvents(new ScriptedGateway([new Error('refused')]), {
       handoverId: H,
       signal: abort.signal,
       retryMs: 60_000,
@@ -124,12 +121,23 @@ describe('followHandoverEvents', () => {
   });
 });
 
-test('sseFrames handles CRLF line ends (also split between chunks), multi-line data and comments', async () => {
-  const text = 'id: 1\r\nevent: x\r\ndata: a\r\ndata: b\r\n\r\n: c\r\n\r\n';
-  // Every chunk size, so each CR/LF pair is split at every possible place.
-  for (let step = 1; step <= text.length; step++) {
-    const frames = [];
-    for await (const f of sseFrames(sse([text], 200, step).body!)) frames.push(f);
-    assert.deepEqual(frames, [{ id: '1', event: 'x', data: 'a\nb' }, {}], `chunks of ${step} bytes`);
+test('CRLF line ends (also split between chunks), comments and a multi-byte character split between chunks', async () => {
+  const crlf = (frame: string) => frame.replace(/\n/g, '\r\n');
+  const text = [crlf(': c\n\n'), crlf(message(1, 'héllo — ✓')), crlf(ended(2))].join('');
+  // Every chunk size, so each CR/LF pair and each UTF-8 sequence is split at every possible place.
+  for (let step = 1; step <= 40; step++) {
+    const seen: HandoverEvent[] = [];
+    const result = await followHandoverEvents(new ScriptedGateway([sse([text], 200, step)]), {
+      handoverId: H,
+      signal: new AbortController().signal,
+      onEvent: (e) => void seen.push(e),
+      onInvalid: (reason) => assert.fail(reason),
+    });
+    assert.equal(result, 'finished');
+    assert.deepEqual(
+      seen.map((e) => (e.type === 'handover.agent_message' ? e.data.text : e.type)),
+      ['héllo — ✓', 'handover.ended'],
+      `chunks of ${step} bytes`,
+    );
   }
 });

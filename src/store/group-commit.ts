@@ -1,0 +1,139 @@
+// Group commit (design §8): the writes submitted while the event loop runs one turn — across
+// handovers — go to the database together, in ONE transaction and so ONE fsync, and each caller's
+// promise settles only after that transaction committed ("persisted before acknowledged": the bot's
+// 202 and the Genesys-side cursor move wait for their batch).
+//
+// What each write keeps:
+// - Its own verdict. Inside the batch every write is isolated (the adapter gives each a savepoint,
+//   or runs the batch without and, should any write fail, rolls the batch back and runs every write
+//   again in a transaction of its own), so a version conflict or a constraint violation fails that
+//   write alone, never the others. When the batch transaction as a whole fails (a lost connection,
+//   a full disk, a lock time-out), every write is retried alone, in order, and gets its own answer.
+// - Its order. Writes are applied in the order they were submitted, batch after batch; one batch is
+//   in flight at a time. (Per handover the unit queue already keeps one commit in flight.)
+//
+// A write is a function of the adapter's transaction handle. It may run more than once (after a
+// batch failure), so it must do nothing but SQL on that handle.
+//
+// The committer knows no SQL: an adapter supplies a BatchWriter. A later write that must check
+// something in the same transaction (a lease's fencing token, a retention purge) is one more write.
+
+/** One write: SQL on the transaction handle `tx`, returning what the caller gets. */
+export type Write<Tx, T = unknown> = (tx: Tx) => T | Promise<T>;
+
+export type Settled =
+  { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
+
+export interface BatchWriter<Tx> {
+  /**
+   * Runs the writes, in order, in ONE transaction and commits it; returns each write's own outcome
+   * (a write that threw left nothing behind). Throws when the transaction itself could not commit:
+   * then nothing of the batch is stored.
+   */
+  writeBatch(writes: readonly Write<Tx>[]): Promise<Settled[]>;
+  /** Runs one write in a transaction of its own (the fallback after a failed batch). */
+  writeOne(write: Write<Tx>): Promise<unknown>;
+}
+
+export interface GroupCommitOptions {
+  /**
+   * When a new batch starts collecting: the flush runs at `schedule(flush)`. Default `setImmediate`:
+   * after the I/O callbacks of the current turn, so every write they submitted shares the batch.
+   */
+  readonly schedule?: (flush: () => void) => void;
+  /** Most writes in one transaction; the rest wait for the next batch. Default 1,000. */
+  readonly maxBatch?: number;
+  /** Observes each batch (metrics, benchmarks): how many writes, and whether it committed as one. */
+  readonly onBatch?: (size: number, committed: boolean) => void;
+}
+
+interface Queued<Tx> {
+  readonly write: Write<Tx>;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export class GroupCommitter<Tx> {
+  readonly #writer: BatchWriter<Tx>;
+  readonly #schedule: (flush: () => void) => void;
+  readonly #maxBatch: number;
+  readonly #onBatch: GroupCommitOptions['onBatch'];
+  #queue: Queued<Tx>[] = [];
+  /** A flush is scheduled or running: new writes just join the queue. */
+  #busy = false;
+  /** Resolved when the queue is empty again (close waits for it). */
+  #drained: Promise<void> = Promise.resolve();
+  #markDrained: () => void = () => undefined;
+
+  constructor(writer: BatchWriter<Tx>, options: GroupCommitOptions = {}) {
+    this.#writer = writer;
+    this.#schedule = options.schedule ?? ((flush) => setImmediate(flush));
+    this.#maxBatch = options.maxBatch ?? 1000;
+    if (!(this.#maxBatch >= 1)) throw new RangeError('maxBatch must be at least 1');
+    this.#onBatch = options.onBatch;
+  }
+
+  /** Queues a write for the next batch; resolves with its result once its transaction committed. */
+  submit<T>(write: Write<Tx, T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ write, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.#busy) {
+        this.#busy = true;
+        this.#drained = new Promise((done) => (this.#markDrained = done));
+        this.#schedule(() => void this.#flush());
+      }
+    });
+  }
+
+  /** Resolves once every write submitted so far has settled (before closing the database). */
+  idle(): Promise<void> {
+    return this.#drained;
+  }
+
+  async #flush(): Promise<void> {
+    // Writes submitted while this batch is in flight form the next one (that is the grouping under
+    // a database that answers asynchronously: PostgreSQL).
+    while (this.#queue.length > 0) {
+      const batch = this.#queue.slice(0, this.#maxBatch);
+      this.#queue = this.#queue.slice(batch.length);
+      await this.#commit(batch);
+    }
+    this.#busy = false;
+    this.#markDrained();
+  }
+
+  async #commit(batch: readonly Queued<Tx>[]): Promise<void> {
+    let outcomes: Settled[] | undefined;
+    try {
+      outcomes = await this.#writer.writeBatch(batch.map((q) => q.write));
+    } catch {
+      outcomes = undefined;
+    }
+    this.#observe(batch.length, outcomes !== undefined);
+    if (outcomes) {
+      batch.forEach((q, i) => {
+        const outcome = outcomes[i];
+        if (outcome?.ok) q.resolve(outcome.value);
+        else q.reject(outcome ? outcome.error : new Error('batch writer returned too few outcomes'));
+      });
+      return;
+    }
+    // The transaction as a whole failed: nothing of it is stored. Each write alone, in order, so one
+    // bad write (or a transient failure) costs the others nothing but time.
+    for (const q of batch) {
+      try {
+        q.resolve(await this.#writer.writeOne(q.write));
+      } catch (err) {
+        q.reject(err);
+      }
+    }
+  }
+
+  #observe(size: number, committed: boolean): void {
+    try {
+      this.#onBatch?.(size, committed);
+    } catch {
+      // An observer's bug must not stop the writes.
+    }
+  }
+}

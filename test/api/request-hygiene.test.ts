@@ -1,0 +1,75 @@
+// Request logs carry no query string (it may hold customer data); JSON bodies keep Fastify's
+// prototype-poisoning guard (`__proto__` / `constructor.prototype` refused with a 400, nothing stored).
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { test } from 'node:test';
+import { pino } from 'pino';
+import { buildApi } from '../../src/api/app.ts';
+import { ApiKeyAuthenticator } from '../../src/api/auth.ts';
+import { DEFAULT_KEY_LIMITS } from '../../src/config/schema.ts';
+import { DeadLetterService } from '../../src/core/services/dead-letter-service.ts';
+import { EventFeed } from '../../src/core/services/event-feed.ts';
+import { GatewayMetrics } from '../../src/observability/metrics.ts';
+import { CoreRig, ENDPOINT } from '../support/core-rig.ts';
+import { RIG_API_KEY } from '../support/rig-api.ts';
+
+test('request logs name the path, never the query string; poisoned JSON is a 400', async () => {
+  const rig = await CoreRig.start();
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      lines.push(chunk.toString());
+      cb();
+    },
+  });
+  const app = await buildApi({
+    service: rig.service,
+    feed: new EventFeed({
+      events: rig.store.events,
+      notifier: rig.notifier,
+      isFinished: () => Promise.resolve(false),
+    }),
+    deadLetters: new DeadLetterService({
+      events: rig.store.events,
+      handovers: rig.store.handovers,
+      clock: rig.time,
+    }),
+    auth: new ApiKeyAuthenticator([
+      { name: 'bot', key: RIG_API_KEY, endpoints: ['*'], limits: DEFAULT_KEY_LIMITS },
+    ]),
+    metrics: new GatewayMetrics(() => rig.store.handovers.countByState()),
+    logger: pino({ level: 'info' }, sink),
+    shutdownSignal: new AbortController().signal,
+    readiness: () => ({ ready: true, problems: [] }),
+    providerWebhooks: { webhookOf: () => undefined, accept: () => Promise.resolve('ignored' as const) },
+    endpointOpenHandovers: () => 1000,
+    version: 'test',
+  });
+  const auth = { authorization: `Bearer ${RIG_API_KEY}` };
+  const listed = await app.inject({
+    method: 'GET',
+    url: '/v1/handovers?endpoint=secret-filter-value',
+    headers: auth,
+  });
+  assert.equal(listed.statusCode, 200);
+  const logged = lines.join('');
+  assert.match(logged, /"url":"\/v1\/handovers"/);
+  assert.ok(!logged.includes('secret-filter-value'), logged);
+
+  for (const payload of [
+    `{"endpoint":"${ENDPOINT}","customer":{"userId":"u","sessionId":"s"},"__proto__":{"polluted":true}}`,
+    `{"endpoint":"${ENDPOINT}","customer":{"userId":"u","sessionId":"s"},"constructor":{"prototype":{"polluted":true}}}`,
+  ]) {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/handovers',
+      headers: { ...auth, 'content-type': 'application/json' },
+      payload,
+    });
+    assert.equal(res.statusCode, 400, res.body);
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  }
+  assert.equal((await rig.store.handovers.list({ limit: 10 })).items.length, 0);
+  await app.close();
+  await rig.shutdown();
+});

@@ -1,0 +1,106 @@
+// The group committer's own logic, on a writer that records what it is asked (a real module under
+// test; the writer is the adapter seam). The SQL adapters are checked by the store contract suite.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { GroupCommitter, type BatchWriter, type Settled, type Write } from '../../src/store/group-commit.ts';
+
+type Log = string[];
+
+/** Runs writes against a log; `failBatch` makes the next batch transaction fail as a whole. */
+function recordingWriter(): BatchWriter<Log> & {
+  batches: number[];
+  singles: number;
+  failBatch: boolean;
+  log: Log;
+} {
+  const w = {
+    batches: [] as number[],
+    singles: 0,
+    failBatch: false,
+    log: [] as Log,
+    async writeBatch(writes: readonly Write<Log>[]): Promise<Settled[]> {
+      w.batches.push(writes.length);
+      if (w.failBatch) {
+        w.failBatch = false;
+        throw new Error('connection lost');
+      }
+      const out: Settled[] = [];
+      for (const write of writes) {
+        try {
+          out.push({ ok: true, value: await write(w.log) });
+        } catch (error) {
+          out.push({ ok: false, error });
+        }
+      }
+      return out;
+    },
+    async writeOne(write: Write<Log>): Promise<unknown> {
+      w.singles += 1;
+      return await write(w.log);
+    },
+  };
+  return w;
+}
+
+test('writes submitted in one turn form one batch, applied in submission order', async () => {
+  const writer = recordingWriter();
+  const committer = new GroupCommitter(writer);
+  const results = await Promise.all(
+    [1, 2, 3, 4].map((n) =>
+      committer.submit((log) => {
+        log.push(`w${n}`);
+        return n * 10;
+      }),
+    ),
+  );
+  assert.deepEqual(results, [10, 20, 30, 40]);
+  assert.deepEqual(writer.batches, [4]);
+  assert.deepEqual(writer.log, ['w1', 'w2', 'w3', 'w4']);
+});
+
+test('a failing write rejects alone', async () => {
+  const writer = recordingWriter();
+  const committer = new GroupCommitter(writer);
+  const results = await Promise.allSettled([
+    committer.submit(() => 'a'),
+    committer.submit(() => {
+      throw new Error('conflict');
+    }),
+    committer.submit(() => 'c'),
+  ]);
+  assert.deepEqual(
+    results.map((r) => r.status),
+    ['fulfilled', 'rejected', 'fulfilled'],
+  );
+});
+
+test('when the batch transaction fails, each write is retried alone and gets its own answer', async () => {
+  const writer = recordingWriter();
+  writer.failBatch = true;
+  const committer = new GroupCommitter(writer);
+  const results = await Promise.allSettled([
+    committer.submit((log) => log.push('a')),
+    committer.submit(() => {
+      throw new Error('bad');
+    }),
+    committer.submit((log) => log.push('c')),
+  ]);
+  assert.deepEqual(
+    results.map((r) => r.status),
+    ['fulfilled', 'rejected', 'fulfilled'],
+  );
+  assert.equal(writer.singles, 3);
+  assert.deepEqual(writer.log, ['a', 'c']);
+});
+
+test('writes submitted while a batch is in flight form the next batch; maxBatch caps a batch', async () => {
+  const writer = recordingWriter();
+  const committer = new GroupCommitter(writer, { maxBatch: 2 });
+  const first = committer.submit(() => 1);
+  await Promise.resolve();
+  const rest = [2, 3, 4].map((n) => committer.submit(() => n));
+  assert.deepEqual(await Promise.all([first, ...rest]), [1, 2, 3, 4]);
+  assert.deepEqual(writer.batches, [2, 2]);
+  await committer.idle();
+  assert.throws(() => new GroupCommitter(writer, { maxBatch: 0 }), RangeError);
+});

@@ -1,0 +1,64 @@
+// The hot queries do not grow with history (issue 12): every statement the store runs on the hot
+// paths — a handover's commits with events, outbox rows and transcript lines, the dispatcher's poll
+// and outcomes, SSE replay, the sender's reads, re-attaching after a restart — is captured while a
+// workload runs, and its plan is read back: `EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN` on PostgreSQL
+// (with sequential scans disabled, so a Seq Scan left in the plan means no index could serve it).
+// No statement may read a whole table, nor a whole index unless the index is partial (it holds only
+// pending work: pending deliveries, dead letters, unended handovers).
+// Not covered (not hot): `handovers.list` (paged by an index, stops at the limit) and
+// `countByState` (the metrics scrape).
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { HOT_TABLES as TABLES, hotWorkload } from './hot-workload.ts';
+
+void describe('hot query plans: SQLite', () => {
+  const root = mkdtempSync(join(tmpdir(), 'gh-plans-'));
+  after(() => {
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  test('no hot statement scans a whole table, or a whole index that is not partial', async () => {
+    const path = join(root, 'store.db');
+    const statements = new Set<string>();
+    const store = await SqliteStore.open({ path, trace: (sql) => statements.add(sql) });
+    try {
+      statements.clear(); // migrations are not hot
+      await hotWorkload(store);
+    } finally {
+      await store.close();
+    }
+    const db = new Database(path, { readonly: true });
+    try {
+      const partial = new Set(
+        db
+          .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql LIKE '%WHERE%'")
+          .pluck()
+          .all() as string[],
+      );
+      assert.ok(partial.has('outbox_due') && partial.has('outbox_pending'));
+      const checked = new Set<string>();
+      const offenders: string[] = [];
+      for (const sql of statements) {
+        if (!/^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i.test(sql)) continue; // BEGIN, SAVEPOINT …
+        checked.add(sql);
+        const plan = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[];
+        for (const { detail } of plan) {
+          const scan = /^SCAN (\w+)(?: AS \w+)?(?: USING (?:COVERING )?INDEX (\w+))?/.exec(detail);
+          if (!scan) continue;
+          const [, table, index] = scan;
+          const onHotTable = TABLES.includes(table!) || /^SCAN (o|e|older|other)\b/.test(detail);
+          if (onHotTable && !(index && partial.has(index))) offenders.push(`${detail}\n  in: ${sql}`);
+        }
+      }
+      assert.ok(checked.size >= 15, `only ${checked.size} statements captured`);
+      assert.deepEqual(offenders, []);
+    } finally {
+      db.close();
+    }
+  });
+});
