@@ -306,16 +306,7 @@ export class HandoverEngine {
   async relinquish(id: string): Promise<void> {
     const bringingUp = this.#bringingUp.get(id);
     if (bringingUp) await bringingUp;
-    const session = this.#sessions.get(id);
-    this.#sessions.delete(id);
-    this.#remote.get(id)?.();
-    this.#remote.delete(id);
-    this.#typingAt.delete(id);
-    this.#endpointIds.delete(id);
-    this.#activity.forget(id);
-    await this.#sender.stop(id);
-    await session?.close();
-    this.units.untrack(id);
+    await this.#release(id);
   }
 
   /** Every handover live here, let go (a graceful stop of one of several instances). */
@@ -568,17 +559,22 @@ export class HandoverEngine {
   }
 
   async #detach(id: string): Promise<void> {
+    await this.#release(id);
+    this.#ownership.ended(id);
+  }
+
+  /** Forgets what this process holds for a live handover and closes its provider session. */
+  async #release(id: string): Promise<void> {
     const session = this.#sessions.get(id);
     this.#sessions.delete(id);
+    this.#remote.get(id)?.();
+    this.#remote.delete(id);
     this.#typingAt.delete(id);
     this.#endpointIds.delete(id);
     this.#activity.forget(id);
     await this.#sender.stop(id);
     await session?.close();
     this.units.untrack(id);
-    this.#remote.get(id)?.();
-    this.#remote.delete(id);
-    this.#ownership.ended(id);
   }
 
   // ---- Idle endings -----------------------------------------------------------------------------
