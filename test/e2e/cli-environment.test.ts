@@ -84,7 +84,17 @@ describe('the command configured from the environment', () => {
       assert.equal(await p.exited, 1);
       assert.match(p.output(), new RegExp(`port ${held.port} on 127\\.0\\.0\\.1 is in use .* PORT=<port>`));
       const demo = run(
-        ['demo', '--port', '0', '--emulator-port', String(held.port), '--data', join(dir, 'd.db')],
+        [
+          'demo',
+          '--port',
+          '0',
+          '--emulator-port',
+          String(held.port),
+          '--chat-port',
+          '0',
+          '--data',
+          join(dir, 'd.db'),
+        ],
         {},
       );
       assert.equal(await demo.exited, 1);

@@ -30,7 +30,17 @@ function waitForLine(output: () => string, re: RegExp, timeoutMs = 30_000): Prom
 
 describe('genesys-handover command', () => {
   test('demo prints gateway, emulator, endpoint and api key, serves them, and stops cleanly on SIGTERM', async () => {
-    const p = run(['demo', '--port', '0', '--emulator-port', '0', '--data', join(dir, 'demo.db')]);
+    const p = run([
+      'demo',
+      '--port',
+      '0',
+      '--emulator-port',
+      '0',
+      '--chat-port',
+      '0',
+      '--data',
+      join(dir, 'demo.db'),
+    ]);
     const key = (await waitForLine(p.output, /^api key: (\S+)$/m))[1]!;
     const gateway = (await waitForLine(p.output, /^gateway: (http:\/\/127\.0\.0\.1:\d+)$/m))[1]!;
     const emulator = (await waitForLine(p.output, /^emulator: (http:\/\/127\.0\.0\.1:\d+)$/m))[1]!;
