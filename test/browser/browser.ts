@@ -3,9 +3,9 @@
 // open page into test-results/ when a step fails.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-
-export { startTestDemo, type DemoUnderTest } from '../support/demo-harness.ts';
+import { after, before } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startTestDemo, type DemoUnderTest } from '../support/demo-harness.ts';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
 export const RESULTS_DIR = join(ROOT, 'test-results', 'browser');
@@ -86,4 +86,43 @@ export async function seeCount(
     seen = await locator.count();
   }
   return seen;
+}
+
+export interface Viewport {
+  readonly width: number;
+  readonly height: number;
+}
+export const DESKTOP: Viewport = { width: 1280, height: 800 };
+
+/**
+ * The demo (as `npm start` runs it) and Chromium for one test file: started before its tests and
+ * closed after them, every page's context first. `newPage` opens a page in a fresh context (its own
+ * cookies and storage) with the bounded wait.
+ */
+export function demoInBrowser(): {
+  readonly sut: () => DemoUnderTest;
+  readonly newPage: (viewport?: Viewport) => Promise<Page>;
+} {
+  let browser: Browser | undefined;
+  let sut: DemoUnderTest | undefined;
+  const contexts: BrowserContext[] = [];
+  before(async () => {
+    sut = await startTestDemo();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await sut?.close();
+  });
+  return {
+    sut: () => sut!,
+    newPage: async (viewport = DESKTOP) => {
+      const context = await browser!.newContext({ viewport });
+      contexts.push(context);
+      const page = await context.newPage();
+      page.setDefaultTimeout(WAIT_MS);
+      return page;
+    },
+  };
 }

@@ -4,41 +4,29 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import {
   RESULTS_DIR,
   ROOT,
   WAIT_MS,
   count,
   seeCount,
-  launchChromium,
+  demoInBrowser,
   seeText,
-  startTestDemo,
   withScreenshotsOnFailure,
-  type DemoUnderTest,
 } from './browser.ts';
 
-let browser: Browser | undefined;
-let sut: DemoUnderTest | undefined;
-const contexts: BrowserContext[] = [];
+const demo = demoInBrowser();
 let customer: Page | undefined;
 let alice: Page | undefined;
 let bruno: Page | undefined;
 
-const VIEWPORT = { width: 1280, height: 800 };
-
-async function newPage(): Promise<Page> {
-  const context = await browser!.newContext({ viewport: VIEWPORT });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(WAIT_MS);
-  return page;
-}
+const newPage = (): Promise<Page> => demo.newPage();
 
 async function openConsoleAs(name: string): Promise<Page> {
   const page = await newPage();
-  await page.goto(sut!.demo.emulator.consoleUrl);
+  await page.goto(demo.sut().demo.emulator.consoleUrl);
   await seeText(page, '#feed-state', 'Live');
   await page.selectOption('#agent-name', name);
   return page;
@@ -57,17 +45,6 @@ async function assertNoDuplicateItems(page: Page): Promise<void> {
   assert.equal(new Set(ids).size, ids.length, 'a timeline item is shown twice');
 }
 
-before(async () => {
-  sut = await startTestDemo();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await sut?.close();
-});
-
 describe('customer web chat and agent console', () => {
   test('handover with settings, typing and messages both ways, reload, transfer, agent ends, customer ends', async () => {
     await withScreenshotsOnFailure(
@@ -76,7 +53,7 @@ describe('customer web chat and agent console', () => {
       async () => {
         // --- The customer talks to the bot ---------------------------------------------------------
         customer = await newPage();
-        await customer.goto(sut!.demo.bot.url);
+        await customer.goto(demo.sut().demo.bot.url);
         await seeText(customer, '#timeline .item-bot', 'I am the demo bot');
         await seeText(customer, '#status', 'chatting with the demo bot');
         await customer.locator('#message').focus();

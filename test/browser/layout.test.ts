@@ -1,29 +1,16 @@
 // Phone and desktop widths, labels and keyboard focus of both pages, in Debian's Chromium.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-  WAIT_MS,
-  launchChromium,
-  seeText,
-  startTestDemo,
-  withScreenshotsOnFailure,
-  type DemoUnderTest,
-} from './browser.ts';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { DESKTOP, demoInBrowser, type Viewport, seeText, withScreenshotsOnFailure } from './browser.ts';
 
-let browser: Browser | undefined;
-let sut: DemoUnderTest | undefined;
-const contexts: BrowserContext[] = [];
+const demo = demoInBrowser();
 const opened: Record<string, Page> = {};
 
 const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1280, height: 800 };
 
-async function open(label: string, url: string, viewport: { width: number; height: number }): Promise<Page> {
-  const context = await browser!.newContext({ viewport });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(WAIT_MS);
+async function open(label: string, url: string, viewport: Viewport): Promise<Page> {
+  const page = await demo.newPage(viewport);
   opened[label] = page;
   await page.goto(url);
   return page;
@@ -59,24 +46,13 @@ async function inViewport(page: Page, selector: string): Promise<boolean> {
   });
 }
 
-before(async () => {
-  sut = await startTestDemo();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await sut?.close();
-});
-
 describe('layout and accessibility', () => {
   test('customer chat on a phone: conversation, composer and handover button fit; settings fold', async () => {
     await withScreenshotsOnFailure(
       'customer-phone',
       () => opened,
       async () => {
-        const page = await open('customer-phone', sut!.demo.bot.url, PHONE);
+        const page = await open('customer-phone', demo.sut().demo.bot.url, PHONE);
         await seeText(page, '#timeline .item-bot', 'I am the demo bot');
         await assertNoHorizontalOverflow(page);
         assert.equal(await inViewport(page, '#message'), true, 'the message box is on screen');
@@ -109,7 +85,7 @@ describe('layout and accessibility', () => {
       'customer-desktop',
       () => opened,
       async () => {
-        const page = await open('customer-desktop', sut!.demo.bot.url, DESKTOP);
+        const page = await open('customer-desktop', demo.sut().demo.bot.url, DESKTOP);
         await seeText(page, '#timeline .item-bot', 'I am the demo bot');
         await assertNoHorizontalOverflow(page);
         await assertControlsLabelled(page);
@@ -137,7 +113,7 @@ describe('layout and accessibility', () => {
           ['console-phone', PHONE],
           ['console-desktop', DESKTOP],
         ] as const) {
-          const page = await open(label, sut!.demo.emulator.consoleUrl, viewport);
+          const page = await open(label, demo.sut().demo.emulator.consoleUrl, viewport);
           await seeText(page, '#feed-state', 'Live');
           await seeText(page, '.queue[data-queue="Support"]', 'No chats waiting.');
           await assertNoHorizontalOverflow(page);

@@ -3,41 +3,15 @@
 // the agent sends a file the customer sees as a link, and the agent ends — the same page, the same
 // console, the other Genesys path (emulator + gateway + demo bot on 127.0.0.1 port 0).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-  WAIT_MS,
-  launchChromium,
-  seeText,
-  startTestDemo,
-  withScreenshotsOnFailure,
-  type DemoUnderTest,
-} from './browser.ts';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { demoInBrowser, seeText, withScreenshotsOnFailure } from './browser.ts';
 
-let browser: Browser | undefined;
-let sut: DemoUnderTest | undefined;
-const contexts: BrowserContext[] = [];
+const demo = demoInBrowser();
 let customer: Page | undefined;
 let agent: Page | undefined;
 
-async function newPage(): Promise<Page> {
-  const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(WAIT_MS);
-  return page;
-}
-
-before(async () => {
-  sut = await startTestDemo();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await sut?.close();
-});
+const newPage = (): Promise<Page> => demo.newPage();
 
 describe('the demo on Open Messaging', () => {
   test('pick Open Messaging, hand over, messages both ways, the agent sends a file, the agent ends', async () => {
@@ -46,7 +20,7 @@ describe('the demo on Open Messaging', () => {
       () => ({ customer, agent }),
       async () => {
         customer = await newPage();
-        await customer.goto(sut!.demo.bot.url);
+        await customer.goto(demo.sut().demo.bot.url);
         await seeText(customer, '#timeline .item-bot', 'I am the demo bot');
         await customer.getByLabel('Your name').fill('Omar Open');
         await customer.getByLabel('Contact center').selectOption({ label: 'Open Messaging' });
@@ -54,7 +28,7 @@ describe('the demo on Open Messaging', () => {
         await seeText(customer, '#settings-state', 'Settings saved.');
 
         agent = await newPage();
-        await agent.goto(sut!.demo.emulator.consoleUrl);
+        await agent.goto(demo.sut().demo.emulator.consoleUrl);
         await seeText(agent, '#feed-state', 'Live');
         await agent.selectOption('#agent-name', 'Alice Moreau');
 
