@@ -50,26 +50,22 @@ export function queueView(router: Router, name: string): Record<string, unknown>
 }
 
 export function skillView(name: string): Record<string, unknown> {
-  const id = skillId(name);
-  return {
-    id,
-    name: displayName(name),
-    dateModified: DATE_OF_CONFIG,
-    state: 'active',
-    version: '1',
-    selfUri: `/api/v2/routing/skills/${id}`,
-  };
+  return routingEntityView(skillId(name), name, 'skills');
 }
 
 export function languageView(name: string): Record<string, unknown> {
-  const id = languageId(name);
+  return routingEntityView(languageId(name), name, 'languages');
+}
+
+/** A skill and a language look alike in the Platform API (routing/skills, routing/languages). */
+function routingEntityView(id: string, name: string, kind: 'skills' | 'languages'): Record<string, unknown> {
   return {
     id,
     name: displayName(name),
     dateModified: DATE_OF_CONFIG,
     state: 'active',
     version: '1',
-    selfUri: `/api/v2/routing/languages/${id}`,
+    selfUri: `/api/v2/routing/${kind}/${id}`,
   };
 }
 
