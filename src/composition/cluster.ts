@@ -3,8 +3,15 @@
 // here so start-gateway.ts only wires what it gets. Anything else (SQLite, one PostgreSQL instance)
 // runs alone: it owns every handover, and its notifier is in-process.
 import type { GatewayConfig } from '../config/schema.ts';
-import type { EventNotifier } from '../core/ports/notifier.ts';
+import type { Logger as PinoLogger } from 'pino';
+import type { HandoverEngine } from '../core/engine/handover-engine.ts';
+import type { LeaseKeeper } from '../core/engine/lease-keeper.ts';
+import { PushedRelay } from '../core/engine/pushed-relay.ts';
+import type { EventNotifier, Unsubscribe } from '../core/ports/notifier.ts';
+import type { ReceiptService } from '../core/services/receipt-service.ts';
+import type { OwnerNotes } from '../core/ports/owner-notes.ts';
 import type { LeaseStore } from '../core/ports/ownership.ts';
+import type { PushedInbox } from '../core/ports/pushed-inbox.ts';
 import type { Scheduler, TimerHandle } from '../core/ports/scheduler.ts';
 import type { Store } from '../core/ports/store/index.ts';
 import { InProcessNotifier } from '../delivery/in-process-notifier.ts';
@@ -14,6 +21,10 @@ export interface ClusterParts {
   readonly notifier: EventNotifier;
   /** Absent for one instance alone. */
   readonly leases?: { readonly store: LeaseStore; readonly leaseMs: number };
+  /** Several instances: pushed events for another instance's handovers (Open Messaging webhooks). */
+  readonly inbox?: PushedInbox;
+  /** Several instances: typing pulses and receipts passed to the owner, which alone calls the provider. */
+  readonly notes?: OwnerNotes;
   /** Readiness problems of the database (unreachable, notifications down), kept fresh by `start`. */
   problems(): string[];
   start(): void;
@@ -38,7 +49,9 @@ export async function clusterParts(
   let timer: TimerHandle | undefined;
   return {
     notifier: shared?.notifier ?? bus,
-    ...(shared ? { leases: { store: shared.leases, leaseMs } } : {}),
+    ...(shared
+      ? { leases: { store: shared.leases, leaseMs }, inbox: shared.inbox, notes: shared.notes }
+      : {}),
     problems: () => [
       ...(reachable ? [] : ['database: unreachable']),
       ...(shared && !shared.listening() ? ['database: notifications (LISTEN) not connected'] : []),
@@ -54,4 +67,35 @@ export async function clusterParts(
     },
     stop: () => timer?.cancel(),
   };
+}
+
+/** Several instances: pushed events taken in on any instance reach the owner (pushed-relay.ts). */
+export function ownerSide(
+  cluster: ClusterParts,
+  leases: LeaseKeeper | undefined,
+  engine: HandoverEngine,
+  opts: { scheduler: Scheduler; logger: PinoLogger },
+): PushedRelay | undefined {
+  if (!cluster.inbox || !leases) return undefined;
+  return new PushedRelay({
+    inbox: cluster.inbox,
+    owns: (id) => leases.owns(id),
+    acceptPushed: (endpointId, id, events) => engine.acceptPushed(endpointId, id, events),
+    scheduler: opts.scheduler,
+    logger: opts.logger.child({ component: 'pushed-inbox' }),
+  });
+}
+
+/** Several instances: the owner acts on the typing pulses and receipts others pass to it. */
+export function listenToNotes(
+  cluster: ClusterParts,
+  leases: LeaseKeeper,
+  engine: HandoverEngine,
+  receipts: ReceiptService,
+): Unsubscribe | undefined {
+  return cluster.notes?.onNote((note) => {
+    if (!leases.owns(note.handoverId)) return;
+    if (note.kind === 'receipt') void receipts.fromNote(note);
+    else void engine.forwardTyping(note.handoverId).catch(() => undefined); // a hint (over, unknown)
+  });
 }

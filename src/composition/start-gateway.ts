@@ -23,7 +23,8 @@ import { WebhookDispatcher, type WebhookRetryPolicy } from '../delivery/webhook/
 import { sendTestWebhook } from '../delivery/webhook/test-delivery.ts';
 import { GatewayMetrics } from '../observability/metrics.ts';
 import { systemClock, systemRandom, systemScheduler } from '../time/system-time.ts';
-import { clusterParts } from './cluster.ts';
+import { clusterParts, listenToNotes, ownerSide } from './cluster.ts';
+import type { PushedRelay } from '../core/engine/pushed-relay.ts';
 import { createLogger } from './logger.ts';
 import { openStore } from './open-store.ts';
 import { packageVersion } from './package-version.ts';
@@ -123,7 +124,7 @@ export async function startGateway(
   };
 
   // Several instances: the keeper decides which handovers are live here; the engine attaches them.
-  const late: { engine?: HandoverEngine } = {};
+  const late: { engine?: HandoverEngine; pushed?: PushedRelay | undefined } = {};
   const leases = cluster.leases
     ? new LeaseKeeper({
         leases: cluster.leases.store,
@@ -131,7 +132,10 @@ export async function startGateway(
         clock,
         scheduler,
         logger: logger.child({ component: 'leases' }),
-        adopt: (id) => late.engine?.activate(id),
+        adopt: (id) => {
+          late.engine?.activate(id);
+          late.pushed?.wake(id); // what other instances took in for it meanwhile (Open Messaging)
+        },
         drop: (id) => late.engine?.relinquish(id) ?? Promise.resolve(),
         refresh: (ids) => late.engine?.refresh(ids),
         observer: metrics.observeLeases(),
@@ -139,6 +143,7 @@ export async function startGateway(
     : undefined;
   const engine = new HandoverEngine({
     ...(leases ? { ownership: leases } : {}),
+    ...(cluster.notes ? { ownerNotes: cluster.notes } : {}),
     store,
     endpoint: (id) => policies.get(id),
     provider: (id) => providers.get(id),
@@ -155,6 +160,8 @@ export async function startGateway(
     },
   });
   late.engine = engine;
+  const pushed = ownerSide(cluster, leases, engine, { scheduler, logger });
+  late.pushed = pushed;
   const shutdown = new AbortController();
   const receipts = new ReceiptService({
     units: engine.units,
@@ -164,7 +171,9 @@ export async function startGateway(
     logger: logger.child({ component: 'receipts' }),
     policy: { initialDelayMs: 500, maxDelayMs: 5_000, maxRetryAfterMs: 10_000 },
     signal: shutdown.signal,
+    ...(leases && cluster.notes ? { cluster: { ownership: leases, notes: cluster.notes } } : {}),
   });
+  const stopNotes = leases ? listenToNotes(cluster, leases, engine, receipts) : undefined;
   const checks = new ProviderChecks({ providers, scheduler, logger: logger.child({ component: 'checks' }) });
   const availability = buildAvailability(config, { clock, scheduler, random });
   const service = new HandoverService({
@@ -223,7 +232,10 @@ export async function startGateway(
     },
     providerWebhooks: {
       webhookOf: (id) => providers.get(id)?.webhook,
-      accept: (endpointId, handoverId, events) => engine.acceptPushed(endpointId, handoverId, events),
+      accept: (endpointId, handoverId, events) =>
+        pushed
+          ? pushed.accept(endpointId, handoverId, events)
+          : engine.acceptPushed(endpointId, handoverId, events),
     },
     onSseWritten: (event) => void receipts.settled(event, 'delivered'),
     testWebhook: async (endpointId) => {
@@ -261,6 +273,7 @@ export async function startGateway(
   // One instance resumes every unended handover; several take their fair share through the keeper.
   const resumed = await engine.resume({ all: leases === undefined });
   await leases?.start();
+  pushed?.start();
   ready = true;
   waitEstimates.start();
   logger.info({ resumed, endpoints: config.endpoints.length }, 'gateway ready');
@@ -281,6 +294,8 @@ export async function startGateway(
         waitEstimates.stop();
         availability.close();
         cluster.stop();
+        pushed?.stop();
+        stopNotes?.();
         // Several instances: the handovers are let go, then their leases handed back at once, so
         // the other instances take them within a second or two (a rolling restart moves every chat).
         const stopEngine = (): Promise<void> => engine.shutdown(budgetMs * 0.6);

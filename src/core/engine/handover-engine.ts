@@ -13,6 +13,7 @@ import type { EndpointPolicy } from '../model/endpoint-policy.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { EventNotifier, Unsubscribe } from '../ports/notifier.ts';
+import type { OwnerNotes } from '../ports/owner-notes.ts';
 import type { HandoverProvider, ProviderEvent, ProviderRef } from '../ports/provider.ts';
 import type { Random, Scheduler } from '../ports/scheduler.ts';
 import type { Store } from '../ports/store/index.ts';
@@ -72,6 +73,8 @@ export interface HandoverEngineDeps {
   readonly limits?: Partial<EngineLimits>;
   /** Which handovers this instance owns. Default: all of them (one instance). */
   readonly ownership?: Ownership;
+  /** Several instances: a typing pulse for a handover owned elsewhere goes to its owner. */
+  readonly ownerNotes?: OwnerNotes;
 }
 
 export class HandoverEngine {
@@ -262,6 +265,13 @@ export class HandoverEngine {
     if (last !== undefined && now - last < TYPING_THROTTLE_MS) return false;
     this.#typingAt.set(id, now);
     this.noteCustomer(id);
+    if (this.#d.ownerNotes && !this.#ownership.owns(id)) {
+      // Another instance owns it: only the owner talks to the provider (ports/owner-notes.ts).
+      await this.#d.ownerNotes.tell({ kind: 'typing', handoverId: id });
+      return true;
+    }
+    // Like a send: not once the lease may have passed to another instance (a process that woke up).
+    if (!this.#ownership.mayAct(id)) return false;
     try {
       await provider.typing(link.ref, this.#stop.signal);
       return true;

@@ -190,4 +190,23 @@ CREATE TABLE cluster_singletons (
 );
 `,
   },
+  {
+    id: 9,
+    name: 'pushed events inbox',
+    sql: `
+-- Events a provider pushed (Open Messaging's webhook, §4.5) to an instance that does not own the
+-- handover: persisted here before the provider gets its 2xx, committed by the owner in id order,
+-- then deleted (ports/pushed-inbox.ts). One row per provider message: a redelivery is a no-op.
+-- events: a JSON array of ProviderEvent (TEXT, like the SQLite twin; checked on the way out).
+CREATE TABLE pushed_inbox (
+  id BIGSERIAL PRIMARY KEY,
+  handover_id TEXT COLLATE "C" NOT NULL,
+  endpoint_id TEXT COLLATE "C" NOT NULL,
+  dedupe_key TEXT COLLATE "C" NOT NULL,
+  events TEXT NOT NULL,
+  received_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  UNIQUE (handover_id, dedupe_key)
+);
+`,
+  },
 ];

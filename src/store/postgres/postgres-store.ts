@@ -34,6 +34,8 @@ import { OutboxQueries } from './outbox-queries.ts';
 import { LeaseQueries } from './lease-queries.ts';
 import { channelName, PgListener } from './pg-listener.ts';
 import { PgNotifier, type LocalBus } from './pg-notifier.ts';
+import { PgOwnerNotes } from './pg-owner-notes.ts';
+import { PostgresInbox } from './postgres-inbox.ts';
 import { PostgresLeases } from './postgres-leases.ts';
 import { postgresRetention } from './retention-queries.ts';
 import { inTransaction } from './transaction.ts';
@@ -208,6 +210,9 @@ export class PostgresStore implements Store {
   async cluster(options: { instanceId: string; leaseMs: number; bus: LocalBus }): Promise<{
     leases: PostgresLeases;
     notifier: PgNotifier;
+    /** Pushed events for another instance's handovers, and notes to an owner (typing, receipts). */
+    inbox: PostgresInbox;
+    notes: PgOwnerNotes;
     /** Whether the LISTEN connection is up. */
     listening: () => boolean;
   }> {
@@ -215,8 +220,12 @@ export class PostgresStore implements Store {
     const notifier = new PgNotifier(this.#pool, listener, channelName('events', this.#schema), options.bus);
     await notifier.start();
     const leases = new PostgresLeases(this.#pool, listener, channelName('leases', this.#schema), options);
+    const inbox = new PostgresInbox(this.#pool, listener, channelName('inbox', this.#schema));
+    await inbox.start();
+    const notes = new PgOwnerNotes(this.#pool, listener, channelName('owners', this.#schema));
+    await notes.start();
     await listener.start();
-    return { leases, notifier, listening: () => listener.connected };
+    return { leases, notifier, inbox, notes, listening: () => listener.connected };
   }
 
   /** A round trip to the server (readiness). */

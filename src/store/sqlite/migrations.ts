@@ -199,4 +199,21 @@ CREATE TABLE cluster_singletons (
 );
 `,
   },
+  {
+    id: 9,
+    name: 'pushed events inbox',
+    sql: `
+-- The twin of PostgreSQL's inbox of pushed events for another instance's handovers. One SQLite
+-- gateway owns every handover and commits pushed events itself: nothing writes it here.
+CREATE TABLE pushed_inbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  handover_id TEXT NOT NULL,
+  endpoint_id TEXT NOT NULL,
+  dedupe_key TEXT NOT NULL,
+  events TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  UNIQUE (handover_id, dedupe_key)
+);
+`,
+  },
 ];

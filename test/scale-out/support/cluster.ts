@@ -10,6 +10,7 @@ import { GatewayProcess } from '../../support/gateway-process.ts';
 import { waitFor } from '../../support/wait-for.ts';
 import { WebhookReceiver } from '../../support/webhook-receiver.ts';
 import { API_KEY, call, type HttpResult, type OpenHandover } from '../../reliability/support/rig.ts';
+import { WebhookSpreader } from './webhook-spreader.ts';
 
 export interface ClusterOptions {
   readonly instances?: number;
@@ -17,7 +18,17 @@ export interface ClusterOptions {
   readonly leaseSeconds?: number;
   /** A seeded random for the instance picks (default Math.random). */
   readonly random?: () => number;
+  /**
+   * Adds the Open Messaging endpoint `om`: the emulator's integration posts its webhook calls to a
+   * WebhookSpreader that hands each to a random running instance.
+   */
+  readonly openMessaging?: boolean;
 }
+
+/** The Open Messaging endpoint of a cluster started with `openMessaging`. */
+export const OM_ENDPOINT = 'om';
+const OM_INTEGRATION = '7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
+const OM_WEBHOOK_SECRET = 'scale-out-open-messaging-secret';
 
 let names = 0;
 
@@ -27,6 +38,8 @@ export class Cluster {
   readonly gws: readonly GatewayProcess[];
   readonly db: pg.Pool;
   readonly schema: string;
+  /** With `openMessaging`: where Genesys' webhook calls go. */
+  spreader: WebhookSpreader | undefined;
   readonly #random: () => number;
 
   private constructor(
@@ -50,7 +63,34 @@ export class Cluster {
     if (!url)
       throw new Error('DATABASE_URL is not set: run with `npm test` (it starts a throwaway PostgreSQL)');
     const schema = `scale_${randomBytes(4).toString('hex')}`;
-    const emulator = await startEmulator({ heartbeatIntervalMs: 1000 });
+    // The spreader picks among the cluster's instances, known once they run (`late`).
+    const late: { cluster?: Cluster } = {};
+    const spreader = opts.openMessaging
+      ? await WebhookSpreader.start(() => {
+          try {
+            return late.cluster?.any();
+          } catch {
+            return undefined; // none running: a 502, retried by Genesys
+          }
+        })
+      : undefined;
+    const emulator = await startEmulator({
+      heartbeatIntervalMs: 1000,
+      ...(spreader
+        ? {
+            webhookRetryDelayMs: 500,
+            webhookRetries: 30,
+            openIntegrations: [
+              {
+                id: OM_INTEGRATION,
+                name: 'genesys-handover scale-out',
+                outboundNotificationWebhookUrl: `${spreader.url}/genesys/open-messaging/${OM_ENDPOINT}`,
+                outboundNotificationWebhookSignatureSecretToken: OM_WEBHOOK_SECRET,
+              },
+            ],
+          }
+        : {}),
+    });
     const secret = `whsec_${randomBytes(24).toString('base64')}`;
     const receiver = await WebhookReceiver.start({ secret });
     const config = {
@@ -73,6 +113,24 @@ export class Cluster {
           guestDisplayName: 'Customer',
           webhook: { url: receiver.url, secrets: [secret] },
         },
+        ...(spreader
+          ? [
+              {
+                id: OM_ENDPOINT,
+                provider: 'genesys-open-messaging',
+                genesys: {
+                  baseUrl: emulator.url,
+                  clientId: 'emulator-client',
+                  clientSecret: 'emulator-secret',
+                  integrationId: OM_INTEGRATION,
+                  webhookSecret: OM_WEBHOOK_SECRET,
+                },
+                queue: 'Support',
+                guestDisplayName: 'Customer',
+                webhook: { url: receiver.url, secrets: [secret] },
+              },
+            ]
+          : []),
       ],
     };
     const gws: GatewayProcess[] = [];
@@ -89,10 +147,14 @@ export class Cluster {
       await Promise.allSettled(gws.map((g) => g.close()));
       await receiver.close();
       await emulator.close();
+      await spreader?.close();
       await db.end();
       throw err;
     }
-    return new Cluster(emulator, receiver, gws, db, schema, opts.random ?? Math.random);
+    const cluster = new Cluster(emulator, receiver, gws, db, schema, opts.random ?? Math.random);
+    cluster.spreader = spreader;
+    late.cluster = cluster;
+    return cluster;
   }
 
   /** A running instance picked at random (a load balancer's pick). */
@@ -172,13 +234,13 @@ export class Cluster {
   }
 
   /** The bot starts a handover on a random instance; resolves once an agent joined (unless join: false). */
-  async start(opts: { join?: boolean } = {}): Promise<OpenHandover> {
+  async start(opts: { join?: boolean; endpoint?: string } = {}): Promise<OpenHandover> {
     names += 1;
     const name = `Scale Customer ${process.pid}-${names}`;
     const started = await waitFor(
       async () => {
         const res = await this.api('POST', '/v1/handovers', {
-          endpoint: 'support',
+          endpoint: opts.endpoint ?? 'support',
           customer: { userId: `u-${name}`, sessionId: `s-${name}`, displayName: name },
         });
         return res.status === 201 || res.status === 200 ? (res.body as { id: string }) : undefined;
@@ -257,6 +319,7 @@ export class Cluster {
     await Promise.allSettled(this.gws.map((g) => g.close()));
     await this.receiver.close();
     await this.emulator.close();
+    await this.spreader?.close();
     await this.db.query(`DROP SCHEMA IF EXISTS ${this.schema} CASCADE`).catch(() => undefined);
     await this.db.end();
   }
