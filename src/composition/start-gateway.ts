@@ -195,6 +195,7 @@ export async function startGateway(
     availability: availability.service,
     endpoints: availability.waitEndpoints,
     logger: logger.child({ component: 'wait-estimates' }),
+    ...(leases ? { mayRun: () => leases.runsSingleton('wait-estimates') } : {}),
   });
   const feed = new EventFeed({
     events: store.events,

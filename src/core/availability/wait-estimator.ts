@@ -21,6 +21,12 @@ export interface WaitEstimatorDeps {
   /** Endpoints that have a wait source, with how often an unchanged estimate is repeated, ms. */
   readonly endpoints: readonly { readonly id: string; readonly intervalMs: number }[];
   readonly logger: Logger;
+  /**
+   * Several instances (issue 14): true on the one instance that polls for the whole cluster (a
+   * singleton lease, `wait-estimates`). Each instance polling would multiply the Platform API reads
+   * and the events by the number of instances. Default: always (one instance).
+   */
+  readonly mayRun?: () => boolean;
 }
 
 /** A change is noticed within this long even when the interval is longer. */
@@ -60,6 +66,10 @@ export class WaitEstimator {
   /** One look at an endpoint's queued handovers (also what the timers run). */
   async poll(endpointId: string, intervalMs: number): Promise<void> {
     if (this.#running.has(endpointId)) return;
+    if (this.#d.mayRun && !this.#d.mayRun()) {
+      this.#sent.delete(endpointId); // another instance tells them now; start afresh if this one takes over
+      return;
+    }
     this.#running.add(endpointId);
     try {
       const page = await this.#d.handovers.list({
@@ -109,7 +119,10 @@ export class WaitEstimator {
     const key = `${position.estimatedWaitSeconds ?? ''}|${position.position ?? ''}`;
     if (last && last.key === key && now - last.at < intervalMs) return last;
     // The state machine emits only while the handover is still queued (an agent may have joined).
-    await this.#d.units.run(handoverId, (draft) => draft.apply({ kind: 'wait_estimate', ...position }));
+    // Like an API write, valid from any instance (the poller need not own the handover): unfenced.
+    await this.#d.units.run(handoverId, (draft) => draft.apply({ kind: 'wait_estimate', ...position }), {
+      anyInstance: true,
+    });
     return { key, at: now };
   }
 }
