@@ -16,6 +16,7 @@ test('only the instance holding the wait-estimates singleton reads and tells; th
   const rig = await CoreRig.start();
   const { id } = await rig.startHandover();
   const reads = { a: 0, b: 0 };
+  const readsOf = (name: 'a' | 'b'): number => reads[name];
   let holder: 'a' | 'b' = 'a';
   const estimator = (name: 'a' | 'b') =>
     new WaitEstimator({
@@ -49,7 +50,7 @@ test('only the instance holding the wait-estimates singleton reads and tells; th
   holder = 'b'; // a's registration expired; b took the singleton
   const readsOfA = reads.a;
   await rig.advance(INTERVAL_MS);
-  assert.ok(reads.b > 0, 'the new holder reads');
+  assert.ok(readsOf('b') > 0, 'the new holder reads');
   assert.equal(reads.a, readsOfA, 'the old holder stopped');
   assert.equal(await estimates(), 3, 'the new holder tells (once)');
   a.stop();
