@@ -1,6 +1,8 @@
 // The core on virtual time: the real engine and service over the in-memory store and the scripted
 // provider (both shipped modules), with a clock that moves only when a test says so. A whole
 // handover — faults, restarts and all — runs in milliseconds, deterministically.
+import type { Ownership } from '../../src/core/engine/lease-keeper.ts';
+import type { OwnerNotes } from '../../src/core/ports/owner-notes.ts';
 import type { HandoverEvent } from '../../src/core/model/events.ts';
 import type { EndpointPolicy } from '../../src/core/model/endpoint-policy.ts';
 import type { Handover } from '../../src/core/model/handover.ts';
@@ -92,6 +94,9 @@ export interface CoreRigOptions {
   readonly endWaitMs?: number;
   /** The scripted provider in push mode (agent messages and typing pushed, like Open Messaging). */
   readonly push?: { readonly reorderWindowMs: number };
+  /** Several instances: which handovers this "instance" owns, and where notes to owners go. */
+  readonly ownership?: Ownership;
+  readonly ownerNotes?: OwnerNotes;
 }
 
 export class CoreRig {
@@ -228,6 +233,8 @@ export class CoreRig {
       random: () => 0.5,
       logger: silentLogger,
       limits: { sweepIntervalMs: 1_000, ...this.#options.limits },
+      ...(this.#options.ownership ? { ownership: this.#options.ownership } : {}),
+      ...(this.#options.ownerNotes ? { ownerNotes: this.#options.ownerNotes } : {}),
     });
     this.service = new HandoverService({
       store,
