@@ -6,6 +6,7 @@ import { after, test } from 'node:test';
 import pg from 'pg';
 import { LeaseLostError } from '../../src/core/ports/store/index.ts';
 import { InProcessNotifier } from '../../src/delivery/in-process-notifier.ts';
+import { channelName } from '../../src/store/postgres/pg-listener.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { sleep } from '../support/sleep.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -125,4 +126,87 @@ test('the notifier: a publish on one instance wakes subscribers of another (remo
   await waitFor(() => seen.includes('b:true'), { what: 'B woken through NOTIFY' });
   await sleep(200);
   assert.deepEqual(seen.sort(), ['a:false', 'b:true']);
+});
+
+test('the pushed-events inbox: stored once per provider message, only for a live handover of its endpoint; the owner hears of it', async () => {
+  const [a, b] = await twoInstances(5_000);
+  const h = makeHandover({ id: randomUUID() });
+  await a.store.handovers.create({ handover: h, webhook: false });
+  const heard: string[] = [];
+  b.inbox.onArrival((id) => heard.push(id));
+  const agent = { id: 'agent-1', role: 'agent' as const, displayName: 'Alice' };
+  const message = (n: number) => ({
+    type: 'message' as const,
+    providerMessageId: `m-${n}`,
+    participant: agent,
+    text: `a:${n} ✓ 'quoted' "text"`,
+    kind: 'text' as const,
+    own: false,
+    at: `2030-01-01T00:00:0${n}.000Z`,
+    ...(n > 1 ? { follows: `m-${n - 1}` } : {}),
+  });
+  const connected = {
+    type: 'participant' as const,
+    participant: agent,
+    state: 'connected' as const,
+    at: '2030-01-01T00:00:00.000Z',
+  };
+
+  assert.equal(await a.inbox.put(h.endpointId, h.id, 'message:m-1', [connected, message(1)]), 'stored');
+  assert.equal(await a.inbox.put(h.endpointId, h.id, 'message:m-2', [message(2)]), 'stored');
+  // Genesys delivers m-1 again, to another instance: one row still.
+  assert.equal(await b.inbox.put(h.endpointId, h.id, 'message:m-1', [connected, message(1)]), 'stored');
+  assert.equal(await a.inbox.put('another-endpoint', h.id, 'message:m-3', [message(3)]), 'ignored');
+  assert.equal(await a.inbox.put(h.endpointId, randomUUID(), 'message:m-3', [message(3)]), 'ignored');
+  await waitFor(() => heard.length >= 2, { what: 'the other instance woken' });
+  assert.deepEqual([...new Set(heard)], [h.id]);
+
+  const pending = await b.inbox.pending(h.id, 10);
+  assert.deepEqual(
+    pending.map((e) => e.events),
+    [[connected, message(1)], [message(2)]],
+    'in arrival order, the events as they were put',
+  );
+  assert.deepEqual(await b.inbox.handovers(10), [h.id]);
+  await b.inbox.remove(pending[0]!.id);
+  assert.deepEqual(
+    (await b.inbox.pending(h.id, 10)).map((e) => e.events),
+    [[message(2)]],
+  );
+
+  // The handover ends: what is left can never be committed, and goes with the next poll.
+  await a.store.handovers.commit({
+    handover: {
+      ...nextVersion(h),
+      state: 'ended',
+      endedAt: '2030-01-01T00:10:00.000Z',
+      endReason: 'customer_ended',
+    },
+    expectedVersion: 1,
+    webhook: false,
+  });
+  assert.equal(await a.inbox.put(h.endpointId, h.id, 'message:m-4', [message(4)]), 'ignored');
+  assert.deepEqual(await a.inbox.handovers(10), []);
+  assert.deepEqual(await a.inbox.pending(h.id, 10), []);
+});
+
+test('owner notes: a typing pulse or a receipt told on one instance is heard on the others; junk is dropped', async () => {
+  const [a, b] = await twoInstances(5_000);
+  const heard: unknown[] = [];
+  b.notes.onNote((note) => heard.push(note));
+  // Another version's (or a hand-made) NOTIFY on the channel: not a note.
+  for (const junk of ['not json', '{"kind":"typing"}', '{"kind":"end","handoverId":"h-1"}'])
+    await admin.query('SELECT pg_notify($1, $2)', [channelName('owners', schemas.at(-1)), junk]);
+  await a.notes.tell({ kind: 'typing', handoverId: 'h-1' });
+  const receipt = {
+    kind: 'receipt' as const,
+    handoverId: 'h-1',
+    endpointId: 'support',
+    eventId: 'e-1',
+    messageId: 'm-1',
+    outcome: 'delivered' as const,
+  };
+  await a.notes.tell(receipt);
+  await waitFor(() => heard.length >= 2, { what: 'both notes heard' });
+  assert.deepEqual(heard, [{ kind: 'typing', handoverId: 'h-1' }, receipt]);
 });
