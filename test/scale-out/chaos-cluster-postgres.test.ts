@@ -2,7 +2,9 @@
 // agents write both ways on several chats — every bot call to a random instance — random instances
 // are killed (-9) and restarted, frozen past their lease (SIGSTOP … SIGCONT) or stopped gracefully
 // (SIGTERM) and restarted. It prints each takeover time and the audit line; every message must reach
-// the other side exactly once and in order.
+// the other side exactly once and in order. Every other chat is an Open Messaging one, whose agent
+// messages come as webhook calls spread over the instances at random (the owner may be dead, frozen
+// or leaving: a non-owner keeps the call in the inbox for the heir).
 // Reproduce a run: SCALE_CHAOS_SEED=<seed> npm test -- test/scale-out/chaos-cluster
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -10,7 +12,7 @@ import { sleep } from '../support/sleep.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { range, seqs, type OpenHandover } from '../reliability/support/rig.ts';
 import type { GatewayProcess } from '../support/gateway-process.ts';
-import { Cluster, audit } from './support/cluster.ts';
+import { Cluster, OM_ENDPOINT, audit } from './support/cluster.ts';
 
 const LEASE_S = 3;
 const CHATS = 5;
@@ -36,11 +38,11 @@ test(
     const seed = Number(process.env.SCALE_CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
     console.log(`# scale-out chaos seed ${seed} (SCALE_CHAOS_SEED=${seed} to replay)`);
     const random = prng(seed);
-    const c = await Cluster.start({ leaseSeconds: LEASE_S, random });
+    const c = await Cluster.start({ leaseSeconds: LEASE_S, random, openMessaging: true });
     const takeovers: number[] = [];
     try {
       const hs: OpenHandover[] = [];
-      for (let i = 0; i < CHATS; i++) hs.push(await c.start());
+      for (let i = 0; i < CHATS; i++) hs.push(await c.start(i % 2 === 1 ? { endpoint: OM_ENDPOINT } : {}));
 
       // Each chat: customer and agent alternate, with small random gaps; the bot retries elsewhere.
       const traffic = Promise.all(
@@ -102,6 +104,9 @@ test(
       const median = sorted.length ? sorted[Math.floor(sorted.length / 2)] : undefined;
       console.log(
         `# takeovers: ${sorted.length} median=${median ?? '-'} ms max=${sorted.at(-1) ?? '-'} ms (lease ${LEASE_S} s)`,
+      );
+      console.log(
+        `# Open Messaging webhook answers: ${JSON.stringify(Object.fromEntries(c.spreader!.answers))}`,
       );
       console.log(`# lost=${lost} duplicated=${duplicated} misordered=${misordered}`);
       assert.deepEqual(
