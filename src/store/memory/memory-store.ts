@@ -180,6 +180,22 @@ export class MemoryStore implements Store {
           }
           return n;
         }),
+      outboxStats: () =>
+        this.#run(() => {
+          let pending = 0;
+          let dead = 0;
+          let oldest: string | undefined;
+          for (const o of this.#outbox.values()) {
+            if (o.status === 'dead') {
+              dead += 1;
+              continue;
+            }
+            pending += 1;
+            const occurredAt = this.#eventOf(o).occurredAt;
+            if (oldest === undefined || compareInstant(occurredAt, oldest) < 0) oldest = occurredAt;
+          }
+          return { pending, dead, ...(oldest === undefined ? {} : { oldestPendingAt: oldest }) };
+        }),
     };
   }
 

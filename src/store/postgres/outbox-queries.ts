@@ -23,7 +23,12 @@
 // instance delivers the event again — at-least-once; the bot de-duplicates by event id.
 import { z } from 'zod';
 import type { HandoverEvent } from '../../core/model/events.ts';
-import type { DeadLetter, DeliveryOutcome, PendingDelivery } from '../../core/ports/store/index.ts';
+import type {
+  DeadLetter,
+  DeliveryOutcome,
+  OutboxStats,
+  PendingDelivery,
+} from '../../core/ports/store/index.ts';
 import { MAX_ERROR_LENGTH } from '../limits.ts';
 import { parseRow } from '../parse-row.ts';
 import { canonicalInstant } from '../timestamps.ts';
@@ -82,6 +87,18 @@ claimed AS (
 SELECT ${EVENT_COLUMNS_OF_E}, c.attempts, c.next_attempt_at, c.first_attempt_at
 FROM claimed c JOIN events e ON e.id = c.event_id
 ORDER BY c.next_attempt_at, e.handover_id`;
+
+/**
+ * The metrics scrape: pending rows and dead letters are read on their partial indexes (pending work
+ * only), and the oldest pending event through its primary key, so the cost follows the backlog,
+ * never the history.
+ */
+const STATS_SQL = `SELECT
+  (SELECT count(*) FROM outbox WHERE status = 'pending')::int AS pending,
+  (SELECT min(e.occurred_at) FROM outbox o JOIN events e ON e.id = o.event_id WHERE o.status = 'pending') AS oldest,
+  (SELECT count(*) FROM outbox WHERE status = 'dead')::int AS dead`;
+
+const statsRow = z.object({ pending: z.number().int(), oldest: z.string().nullable(), dead: z.number().int() });
 
 const CLEAR_CLAIM = 'claimed_by = NULL, claimed_until = NULL';
 
@@ -179,6 +196,12 @@ export class OutboxQueries {
       [owner],
     );
     return result.rowCount ?? 0;
+  }
+
+  async stats(): Promise<OutboxStats> {
+    const { rows } = await this.#sql.query(STATS_SQL);
+    const row = parseRow(statsRow, rows[0], 'outbox');
+    return { pending: row.pending, dead: row.dead, ...(row.oldest === null ? {} : { oldestPendingAt: row.oldest }) };
   }
 
   /** Oldest death first. */

@@ -170,6 +170,7 @@ export class PostgresStore implements Store {
       },
       replayDeadLetters: (filter, now) =>
         guarded('replayDeadLetters', () => write((tx) => tx.outbox.replay(filter, now))),
+      outboxStats: () => guarded('outboxStats', () => q.outbox.stats()),
     };
   }
 

@@ -9,7 +9,12 @@
 // as the head of its handover, i.e. it is then delivered AFTER later events already delivered.
 import { z } from 'zod';
 import type { HandoverEvent } from '../../core/model/events.ts';
-import type { DeadLetter, DeliveryOutcome, PendingDelivery } from '../../core/ports/store/index.ts';
+import type {
+  DeadLetter,
+  DeliveryOutcome,
+  OutboxStats,
+  PendingDelivery,
+} from '../../core/ports/store/index.ts';
 import { MAX_ERROR_LENGTH } from '../limits.ts';
 import { canonicalInstant } from '../timestamps.ts';
 import { parseRow } from '../parse-row.ts';
@@ -43,6 +48,18 @@ WHERE o.status = 'pending' AND o.next_attempt_at <= @now
   AND o.handover_id NOT IN (SELECT value FROM json_each(@exclude))
 ORDER BY o.next_attempt_at, o.handover_id
 LIMIT @limit`;
+
+/**
+ * The metrics scrape: pending rows and dead letters are read on their partial indexes (pending work
+ * only), and the oldest pending event through its primary key, so the cost follows the backlog,
+ * never the history. Exported for the query-plan test.
+ */
+export const STATS_SQL = `SELECT
+  (SELECT count(*) FROM outbox WHERE status = 'pending') AS pending,
+  (SELECT min(e.occurred_at) FROM outbox o JOIN events e ON e.id = o.event_id WHERE o.status = 'pending') AS oldest,
+  (SELECT count(*) FROM outbox WHERE status = 'dead') AS dead`;
+
+const statsRow = z.object({ pending: z.number().int(), oldest: z.string().nullable(), dead: z.number().int() });
 
 // Outcomes. Built once: a hot statement's text is not rebuilt (and re-hashed by the cache) per call.
 const ATTEMPTED = `attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, @at), last_attempt_at = @at`;
@@ -118,6 +135,11 @@ export class OutboxQueries {
             .run({ event_id: eventId, at, error: outcome.error.slice(0, MAX_ERROR_LENGTH) }).changes === 1
         );
     }
+  }
+
+  stats(): OutboxStats {
+    const row = parseRow(statsRow, this.#sql.get(STATS_SQL).get(), 'outbox');
+    return { pending: row.pending, dead: row.dead, ...(row.oldest === null ? {} : { oldestPendingAt: row.oldest }) };
   }
 
   /** Oldest death first. */

@@ -159,6 +159,7 @@ export class SqliteStore implements Store {
           return outbox.deadLetters(limit);
         }),
       replayDeadLetters: (filter, now) => run(() => write(() => outbox.replay(filter, now))),
+      outboxStats: () => run(() => outbox.stats()),
     };
   }
 

@@ -187,6 +187,25 @@ export function outboxContract(makeStore: () => Promise<Store>): void {
       await assert.rejects(store().events.recordDelivery('no-such-event', { kind: 'delivered', at: at(2) }));
     });
 
+    test('stats: pending deliveries, the oldest pending event, dead letters', async () => {
+      assert.deepEqual(await store().events.outboxStats(), { pending: 0, dead: 0 });
+      const a = await withEvents(3);
+      const b = await withEvents(1);
+      assert.deepEqual(await store().events.outboxStats(), { pending: 4, oldestPendingAt: at(1), dead: 0 });
+      // a's first event delivered, b's dead: the oldest pending event is now a's second.
+      await store().events.recordDelivery(a.events[0]!.id, { kind: 'delivered', at: at(5) });
+      await store().events.recordDelivery(b.events[0]!.id, { kind: 'dead', at: at(5), error: 'HTTP 410' });
+      await store().events.recordDelivery(a.events[1]!.id, {
+        kind: 'retry',
+        at: at(6),
+        nextAttemptAt: at(60),
+        error: 'HTTP 503',
+      });
+      assert.deepEqual(await store().events.outboxStats(), { pending: 2, oldestPendingAt: at(2), dead: 1 });
+      await store().events.replayDeadLetters({ handoverId: b.h.id }, at(7));
+      assert.deepEqual(await store().events.outboxStats(), { pending: 3, oldestPendingAt: at(1), dead: 0 });
+    });
+
     test('timestamps in another ISO form compare by instant, not by text', async () => {
       const { events } = await withEvents(1);
       // 12:30+01:00 is 11:30Z: before the event's due time (12:01Z), though it sorts after it as text.
