@@ -238,6 +238,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
           shutdownSignal: deps.shutdownSignal,
           ...(deps.sseKeepAliveMs === undefined ? {} : { keepAliveMs: deps.sseKeepAliveMs }),
           ...(deps.onSseWritten === undefined ? {} : { onWritten: deps.onSseWritten }),
+          connections: deps.metrics.sseConnections,
         }),
       );
     },

@@ -74,10 +74,16 @@ export async function startGateway(
   const policies = new Map(config.endpoints.map((e) => [e.id, toPolicy(e)]));
   const webhooks = new Map(config.endpoints.map((e) => [e.id, e.webhook]));
   const providers = buildProviders(config, { metrics, logger, tuning, time: { clock, scheduler, random } });
-  metrics.observeProviders(function* () {
+  function* providerStats(): Iterable<{ endpoint: string; stats: Readonly<Record<string, number>> }> {
     for (const [endpoint, provider] of providers)
       if (provider.stats) yield { endpoint, stats: provider.stats() };
-  });
+  }
+  metrics.observeProviders(providerStats);
+  metrics.observeGenesysStreams(providerStats);
+  metrics.observeOutbox(
+    () => store.events.outboxStats(),
+    () => clock.now().getTime(),
+  );
   const budgetMs = config.server.shutdownTimeoutSeconds * 1000;
 
   const dispatcher = new WebhookDispatcher({
@@ -148,6 +154,7 @@ export async function startGateway(
     scheduler,
     random,
     logger: logger.child({ component: 'handovers' }),
+    observer: metrics.engineObserver(),
     limits: {
       flushOnEndMs: config.handovers.flushOnEndSeconds * 1000,
       startTimeoutMs: config.handovers.startTimeoutSeconds * 1000,

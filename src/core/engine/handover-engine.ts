@@ -7,6 +7,7 @@
 // instance owns (Ownership, lease-keeper.ts). The keeper adopts and drops them; the engine attaches
 // and detaches. A change another instance committed (an API call it answered) wakes the owner
 // through the notifier (`remote`): the owner re-reads the handover and sends, or closes it.
+import { silentEngineObserver, type EngineObserver } from '../ports/engine-observer.ts';
 import { GatewayError } from '../errors.ts';
 import { isTerminal, type EndReason, type Failure } from '../model/handover.ts';
 import type { EndpointPolicy } from '../model/endpoint-policy.ts';
@@ -72,6 +73,8 @@ export interface HandoverEngineDeps {
   readonly limits?: Partial<EngineLimits>;
   /** Which handovers this instance owns. Default: all of them (one instance). */
   readonly ownership?: Ownership;
+  /** Metrics of reconnects, catch-ups and relay latency. Default: none. */
+  readonly observer?: EngineObserver;
 }
 
 export class HandoverEngine {
@@ -121,6 +124,7 @@ export class HandoverEngine {
       policy: this.#limits.providerRetry,
       onRefused: (id, failure, over) => void this.#onSendRefused(id, failure, over),
       mayAct: (id) => ownership.mayAct(id),
+      observer: deps.observer ?? silentEngineObserver,
     });
     this.#closer = new Closer({
       units: this.units,
@@ -477,6 +481,7 @@ export class HandoverEngine {
         signal: this.#stop.signal,
         onLost: (hid, reason) => void this.#onLost(hid, reason),
         onRefused: (hid, err) => void this.#onReadRefused(hid, toFailure(err)),
+        observer: this.#d.observer ?? silentEngineObserver,
       };
       session = new ProviderSession(id, provider, ref, this.#sessionDeps);
       this.#sessions.set(id, session);

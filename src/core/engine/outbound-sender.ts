@@ -13,6 +13,7 @@
 // provider stores late does not go out twice. An answer (even a 5xx) means the provider is done with
 // the request; a refusal before any work (a 429, an open circuit, a connection never made) needs no
 // look at all.
+import type { EngineObserver } from '../ports/engine-observer.ts';
 import { isTerminal } from '../model/handover.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
@@ -55,6 +56,8 @@ export interface OutboundSenderDeps {
    * each send (no await in between), so a process frozen past its lease sends nothing on waking.
    */
   readonly mayAct?: (handoverId: string) => boolean;
+  /** Relay latency of the bot's messages (metrics). */
+  readonly observer?: Pick<EngineObserver, 'relayedToProvider'>;
 }
 
 interface Loop {
@@ -227,6 +230,13 @@ export class OutboundSender {
             d.markAttempt(next.id);
         });
         this.#uncertain.delete(id);
+        // Accepted → at the provider, for the bot's own messages (a replayed bot transcript or a
+        // notice was not waiting on a bot's request).
+        if (head.outbound?.kind === 'message')
+          this.#d.observer?.relayedToProvider(
+            provider.kind,
+            this.#d.clock.now().getTime() - Date.parse(head.at),
+          );
         // The confirmation may have premarked the next line (premarked() names it): keep that.
         if (this.#attemptedHere.get(id) === head.id) this.#attemptedHere.delete(id);
         failures = 0;

@@ -19,6 +19,7 @@
 // provider whose events arrive out of order, every event first waits in a reorder pen; a pushed
 // message that names the message before it (`follows`) is committed live only after that one — a
 // missing one is a gap, read by a catch-up like any other.
+import type { EngineObserver } from '../ports/engine-observer.ts';
 import { childController, releaseChild } from '../concurrency/stop-fanout.ts';
 import type { Logger } from '../ports/logger.ts';
 import type {
@@ -83,6 +84,8 @@ export interface ProviderSessionDeps {
   readonly onLost: (handoverId: string, reason: string | undefined) => void;
   /** The provider refused to be read (4xx): the handover cannot go on. */
   readonly onRefused: (handoverId: string, err: ProviderError) => void;
+  /** Counts reconnects and catch-ups (metrics). */
+  readonly observer: Pick<EngineObserver, 'streamReconnecting' | 'catchUpStarted'>;
 }
 
 export class ProviderSession implements AttachmentHandlers {
@@ -192,8 +195,10 @@ export class ProviderSession implements AttachmentHandlers {
   #onState(state: AttachmentState, reason: string | undefined): void {
     if (this.#stopped()) return;
     if (state === 'open' || state === 'resync') void this.#requestCatchUp();
-    else if (state === 'reconnecting') this.#syncing = true;
-    else if (state === 'lost') this.#d.onLost(this.id, reason);
+    else if (state === 'reconnecting') {
+      this.#syncing = true;
+      this.#d.observer.streamReconnecting(this.#provider.kind);
+    } else if (state === 'lost') this.#d.onLost(this.id, reason);
   }
 
   async #commitLive(event: ProviderEvent): Promise<Taken> {
@@ -259,6 +264,7 @@ export class ProviderSession implements AttachmentHandlers {
       this.#again = true;
       return this.#catchingUp;
     }
+    this.#d.observer.catchUpStarted(this.#provider.kind);
     const running = this.#catchUpLoop().then((outcome) => {
       if (this.#catchingUp === running) this.#catchingUp = undefined;
       this.#settleWaiters(outcome);

@@ -98,7 +98,11 @@ const STATS_SQL = `SELECT
   (SELECT min(e.occurred_at) FROM outbox o JOIN events e ON e.id = o.event_id WHERE o.status = 'pending') AS oldest,
   (SELECT count(*) FROM outbox WHERE status = 'dead')::int AS dead`;
 
-const statsRow = z.object({ pending: z.number().int(), oldest: z.string().nullable(), dead: z.number().int() });
+const statsRow = z.object({
+  pending: z.number().int(),
+  oldest: z.string().nullable(),
+  dead: z.number().int(),
+});
 
 const CLEAR_CLAIM = 'claimed_by = NULL, claimed_until = NULL';
 
@@ -201,7 +205,11 @@ export class OutboxQueries {
   async stats(): Promise<OutboxStats> {
     const { rows } = await this.#sql.query(STATS_SQL);
     const row = parseRow(statsRow, rows[0], 'outbox');
-    return { pending: row.pending, dead: row.dead, ...(row.oldest === null ? {} : { oldestPendingAt: row.oldest }) };
+    return {
+      pending: row.pending,
+      dead: row.dead,
+      ...(row.oldest === null ? {} : { oldestPendingAt: row.oldest }),
+    };
   }
 
   /** Oldest death first. */

@@ -59,7 +59,11 @@ export const STATS_SQL = `SELECT
   (SELECT min(e.occurred_at) FROM outbox o JOIN events e ON e.id = o.event_id WHERE o.status = 'pending') AS oldest,
   (SELECT count(*) FROM outbox WHERE status = 'dead') AS dead`;
 
-const statsRow = z.object({ pending: z.number().int(), oldest: z.string().nullable(), dead: z.number().int() });
+const statsRow = z.object({
+  pending: z.number().int(),
+  oldest: z.string().nullable(),
+  dead: z.number().int(),
+});
 
 // Outcomes. Built once: a hot statement's text is not rebuilt (and re-hashed by the cache) per call.
 const ATTEMPTED = `attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, @at), last_attempt_at = @at`;
@@ -139,7 +143,11 @@ export class OutboxQueries {
 
   stats(): OutboxStats {
     const row = parseRow(statsRow, this.#sql.get(STATS_SQL).get(), 'outbox');
-    return { pending: row.pending, dead: row.dead, ...(row.oldest === null ? {} : { oldestPendingAt: row.oldest }) };
+    return {
+      pending: row.pending,
+      dead: row.dead,
+      ...(row.oldest === null ? {} : { oldestPendingAt: row.oldest }),
+    };
   }
 
   /** Oldest death first. */
