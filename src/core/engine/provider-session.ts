@@ -20,6 +20,7 @@
 // message that names the message before it (`follows`) is committed live only after that one — a
 // missing one is a gap, read by a catch-up like any other.
 import type { EngineObserver } from '../ports/engine-observer.ts';
+import type { Tracer } from '../ports/tracer.ts';
 import { childController, releaseChild } from '../concurrency/stop-fanout.ts';
 import type { Logger } from '../ports/logger.ts';
 import type {
@@ -86,6 +87,8 @@ export interface ProviderSessionDeps {
   readonly onRefused: (handoverId: string, err: ProviderError) => void;
   /** Counts reconnects and catch-ups (metrics). */
   readonly observer: Pick<EngineObserver, 'streamReconnecting' | 'catchUpStarted'>;
+  /** An event from the live stream starts a trace: its webhook delivery continues it. */
+  readonly tracer: Tracer;
 }
 
 export class ProviderSession implements AttachmentHandlers {
@@ -125,7 +128,22 @@ export class ProviderSession implements AttachmentHandlers {
 
   /** AttachmentHandlers: an event from the attachment, taken in order (never rejects). */
   onEvent(event: ProviderEvent): Promise<void> {
-    return this.#admit({ event, pushed: false }).catch(() => undefined);
+    // Typing is a hint, not worth a trace; a message or a participant change starts one.
+    if (event.type === 'typing') return this.#admit({ event, pushed: false }).catch(() => undefined);
+    return this.#d.tracer
+      .inSpan(
+        'event from Genesys',
+        {
+          parent: null,
+          attributes: {
+            'handover.id': this.id,
+            'genesys_handover.provider': this.#provider.kind,
+            'genesys_handover.event': event.type,
+          },
+        },
+        () => this.#admit({ event, pushed: false }),
+      )
+      .catch(() => undefined);
   }
 
   /** AttachmentHandlers: the attachment (re)opened, must resync, is reconnecting or was lost. */

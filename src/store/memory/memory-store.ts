@@ -44,6 +44,7 @@ interface OutboxRow {
   firstAttemptAt?: string;
   lastError?: string;
   deadAt?: string;
+  readonly traceParent?: string;
 }
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -333,6 +334,7 @@ export class MemoryStore implements Store {
           status: 'pending',
           attempts: 0,
           nextAttemptAt: canonicalInstant(e.occurredAt, 'event.occurredAt'),
+          ...(change.traceParent === undefined ? {} : { traceParent: change.traceParent }),
         });
     }
     events.sort((a, b) => a.seq - b.seq);
@@ -387,6 +389,7 @@ export class MemoryStore implements Store {
         attempts: o.attempts,
         nextAttemptAt: o.nextAttemptAt,
         ...(o.firstAttemptAt === undefined ? {} : { firstAttemptAt: o.firstAttemptAt }),
+        ...(o.traceParent === undefined ? {} : { traceParent: o.traceParent }),
       }));
   }
 

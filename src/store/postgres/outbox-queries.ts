@@ -42,6 +42,7 @@ const pendingRow = z.object({
   attempts: z.number().int(),
   next_attempt_at: z.string(),
   first_attempt_at: z.string().nullable(),
+  trace_parent: z.string().nullable(),
 });
 
 const deadRow = z.object({
@@ -82,9 +83,9 @@ claimed AS (
   SET claimed_by = $3, claimed_until = now() + $4::int * interval '1 millisecond'
   FROM picked
   WHERE o.event_id = picked.event_id
-  RETURNING o.event_id, o.attempts, o.next_attempt_at, o.first_attempt_at
+  RETURNING o.event_id, o.attempts, o.next_attempt_at, o.first_attempt_at, o.trace_parent
 )
-SELECT ${EVENT_COLUMNS_OF_E}, c.attempts, c.next_attempt_at, c.first_attempt_at
+SELECT ${EVENT_COLUMNS_OF_E}, c.attempts, c.next_attempt_at, c.first_attempt_at, c.trace_parent
 FROM claimed c JOIN events e ON e.id = c.event_id
 ORDER BY c.next_attempt_at, e.handover_id`;
 
@@ -114,11 +115,17 @@ export class OutboxQueries {
   }
 
   /** Owes a delivery of `event`, due from the moment it occurred. */
-  async enqueue(event: HandoverEvent): Promise<void> {
+  async enqueue(event: HandoverEvent, traceParent: string | undefined): Promise<void> {
     await this.#sql.query(
-      `INSERT INTO outbox (event_id, handover_id, seq, status, attempts, next_attempt_at)
-       VALUES ($1, $2, $3, 'pending', 0, $4)`,
-      [event.id, event.handoverId, event.seq, canonicalInstant(event.occurredAt, 'event.occurredAt')],
+      `INSERT INTO outbox (event_id, handover_id, seq, status, attempts, next_attempt_at, trace_parent)
+       VALUES ($1, $2, $3, 'pending', 0, $4, $5)`,
+      [
+        event.id,
+        event.handoverId,
+        event.seq,
+        canonicalInstant(event.occurredAt, 'event.occurredAt'),
+        traceParent ?? null,
+      ],
     );
   }
 
@@ -144,6 +151,7 @@ export class OutboxQueries {
         attempts: row.attempts,
         nextAttemptAt: row.next_attempt_at,
         ...(row.first_attempt_at === null ? {} : { firstAttemptAt: row.first_attempt_at }),
+        ...(row.trace_parent === null ? {} : { traceParent: row.trace_parent }),
       };
     });
   }

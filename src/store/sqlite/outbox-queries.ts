@@ -28,6 +28,7 @@ const pendingRow = z.object({
   attempts: z.number().int(),
   next_attempt_at: z.string(),
   first_attempt_at: z.string().nullable(),
+  trace_parent: z.string().nullable(),
 });
 
 const deadRow = z.object({
@@ -37,7 +38,7 @@ const deadRow = z.object({
 });
 
 /** @now, @exclude (JSON array of handover ids), @limit. Exported for the query-plan test. */
-export const DUE_SQL = `SELECT ${EVENT_COLUMNS_OF_E}, o.attempts, o.next_attempt_at, o.first_attempt_at
+export const DUE_SQL = `SELECT ${EVENT_COLUMNS_OF_E}, o.attempts, o.next_attempt_at, o.first_attempt_at, o.trace_parent
 FROM outbox o
 JOIN events e ON e.id = o.event_id
 WHERE o.status = 'pending' AND o.next_attempt_at <= @now
@@ -80,13 +81,19 @@ export class OutboxQueries {
   }
 
   /** Owes a delivery of `event`, due from the moment it occurred. */
-  enqueue(event: HandoverEvent): void {
+  enqueue(event: HandoverEvent, traceParent: string | undefined): void {
     this.#sql
       .get(
-        `INSERT INTO outbox (event_id, handover_id, seq, status, attempts, next_attempt_at)
-         VALUES (?, ?, ?, 'pending', 0, ?)`,
+        `INSERT INTO outbox (event_id, handover_id, seq, status, attempts, next_attempt_at, trace_parent)
+         VALUES (?, ?, ?, 'pending', 0, ?, ?)`,
       )
-      .run(event.id, event.handoverId, event.seq, canonicalInstant(event.occurredAt, 'event.occurredAt'));
+      .run(
+        event.id,
+        event.handoverId,
+        event.seq,
+        canonicalInstant(event.occurredAt, 'event.occurredAt'),
+        traceParent ?? null,
+      );
   }
 
   /**
@@ -107,6 +114,7 @@ export class OutboxQueries {
         attempts: row.attempts,
         nextAttemptAt: row.next_attempt_at,
         ...(row.first_attempt_at === null ? {} : { firstAttemptAt: row.first_attempt_at }),
+        ...(row.trace_parent === null ? {} : { traceParent: row.trace_parent }),
       };
     });
   }

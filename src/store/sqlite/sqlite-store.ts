@@ -67,7 +67,7 @@ export class SqliteStore implements Store {
       const id = change.handover.id;
       for (const event of change.events ?? []) {
         events.insert(event);
-        if (change.webhook) outbox.enqueue(event);
+        if (change.webhook) outbox.enqueue(event, change.traceParent);
       }
       for (const entry of change.transcript ?? []) transcript.append(entry);
       for (const { entryId, providerMessageId } of change.sent ?? [])

@@ -8,6 +8,8 @@ export interface PendingDelivery {
   readonly attempts: number;
   readonly nextAttemptAt: string;
   readonly firstAttemptAt?: string;
+  /** The trace context of the change that owed this delivery (ChangeSet.traceParent). */
+  readonly traceParent?: string;
 }
 
 export type DeliveryOutcome =
