@@ -1,14 +1,15 @@
 // OpenTelemetry tracing (tracing.enabled), spans caught by an in-memory exporter: a bot's message
 // is one trace from the bot's request (its `traceparent` honoured) through the gateway's server span
 // and the send to Genesys (a client span, `traceparent` on the request); an agent's message starts a
-// trace at the Genesys event, and its webhook delivery carries that trace's `traceparent`. No span
-// attribute holds a message text, a key or a secret.
+// trace at the Genesys event (guest chat: the stream event; Open Messaging: Genesys' webhook call), and
+// its webhook delivery carries that trace's `traceparent`. No span attribute holds a message text, a
+// key or a secret.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { HandoverEvent } from '../../src/core/model/events.ts';
-import { API_KEY, startHarness, type Harness } from '../support/gateway-harness.ts';
+import { API_KEY, OM_ENDPOINT, startHarness, type Harness } from '../support/gateway-harness.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const exporter = new InMemorySpanExporter();
@@ -95,4 +96,53 @@ test("one bot message: the bot's request → the gateway's request span → the 
   // Probes and the scrape are not traced.
   await h.api('GET', '/metrics', undefined, { key: null });
   assert.ok(!spans().some((s) => s.attributes['url.path'] === '/metrics'));
+});
+
+test("Open Messaging: the bot's message goes to Genesys in its trace; Genesys' webhook call starts the agent's", async () => {
+  const started = await h.api('POST', '/v1/handovers', {
+    endpoint: OM_ENDPOINT,
+    customer: { userId: 'trace-om', sessionId: 's-1', displayName: 'Otto Trace' },
+  });
+  assert.equal(started.status, 201);
+  const id = (started.body as { id: string }).id;
+  await h.webhookEvents(id, hasType('handover.queued'), 'queued');
+  const conv = await h.conversationFor('Otto Trace');
+  assert.equal((await h.emu('POST', `/emulator/v1/conversations/${conv.id}/agent/join`, {})).status, 200);
+  await h.webhookEvents(id, hasType('handover.agent_joined'), 'agent_joined');
+
+  const traceId = 'aaaabbbbccccddddeeeeffff00001111';
+  const sent = await h.api(
+    'POST',
+    `/v1/handovers/${id}/messages`,
+    { text: 'om secret text' },
+    { headers: { traceparent: `00-${traceId}-1111222233334444-01` } },
+  );
+  assert.equal(sent.status, 202);
+  const send = await waitFor(
+    () => spans().find((s) => s.name === 'send message to Genesys' && s.spanContext().traceId === traceId),
+    { what: 'the Open Messaging send span' },
+  );
+  assert.equal(send.attributes['genesys_handover.provider'], 'genesys-open-messaging');
+  await waitFor(
+    () => spans().find((s) => s.kind === SpanKind.CLIENT && parentOf(s) === send.spanContext().spanId),
+    { what: 'the Platform API call span' },
+  );
+
+  const before = h.receiver.attempts.length;
+  await h.emu('POST', `/emulator/v1/conversations/${conv.id}/agent/messages`, { body: 'Hello Otto' });
+  await h.webhookEvents(id, hasType('handover.agent_message'), 'agent_message');
+  const attempt = h.receiver.attempts.slice(before).find((a) => a.event.type === 'handover.agent_message');
+  const [, agentTrace] = /^00-([0-9a-f]{32})-/.exec(String(attempt?.headers['traceparent'] ?? '')) ?? [];
+  assert.ok(agentTrace, 'a traceparent on the webhook');
+  // The trace began at the gateway's server span of Genesys' signed webhook call.
+  await waitFor(
+    () =>
+      spans().find(
+        (s) =>
+          s.kind === SpanKind.SERVER &&
+          s.spanContext().traceId === agentTrace &&
+          String(s.attributes['http.route']).startsWith('/genesys/open-messaging/'),
+      ),
+    { what: "the server span of Genesys' webhook call" },
+  );
 });
