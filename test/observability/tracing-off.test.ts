@@ -56,8 +56,14 @@ process.stdout.write(JSON.stringify(loaded));
     timeout: 60_000,
   });
   const loaded = JSON.parse(stdout) as string[];
-  assert.ok(loaded.some((u) => u.includes('/src/composition/start-gateway.ts')), 'the hook saw the gateway load');
-  assert.ok(loaded.some((u) => u.includes('/node_modules/fastify/')), 'and its dependencies');
+  assert.ok(
+    loaded.some((u) => u.includes('/src/composition/start-gateway.ts')),
+    'the hook saw the gateway load',
+  );
+  assert.ok(
+    loaded.some((u) => u.includes('/node_modules/fastify/')),
+    'and its dependencies',
+  );
   const otel = loaded.filter((u) => /@opentelemetry|@fastify\/otel|otel-tracing/.test(u));
   assert.deepEqual(otel, []);
 });
