@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginCallback } from 'fastify';
 import {
   createJsonSchemaTransform,
   createJsonSchemaTransformObject,
@@ -71,6 +71,8 @@ export interface ApiDeps {
   readonly server?: ServerLimits;
   /** Each event an SSE stream wrote (delivery receipts to the contact center). */
   readonly onSseWritten?: (event: HandoverEvent) => void;
+  /** Tracing on: the plugin that opens a server span per request (continuing the caller's `traceparent`). */
+  readonly tracingPlugin?: FastifyPluginCallback;
 }
 
 export interface ServerLimits {
@@ -122,6 +124,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       logger.child(bindings, { ...opts, serializers: { ...opts.serializers, req: requestWithoutQuery } }),
   }).withTypeProvider<ZodTypeProvider>();
   if (limits) app.server.maxConnections = limits.maxConnections;
+  // First, so that every hook and handler after it runs inside the request's span.
+  if (deps.tracingPlugin) await app.register(deps.tracingPlugin);
   app.addHook('onRequest', (req, reply, done) => {
     void reply.header('x-request-id', req.id);
     done();
@@ -238,6 +242,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
           shutdownSignal: deps.shutdownSignal,
           ...(deps.sseKeepAliveMs === undefined ? {} : { keepAliveMs: deps.sseKeepAliveMs }),
           ...(deps.onSseWritten === undefined ? {} : { onWritten: deps.onSseWritten }),
+          connections: deps.metrics.sseConnections,
         }),
       );
     },

@@ -52,6 +52,8 @@ export function openMessagingProvider(
     /** This endpoint's share of the OAuth client's notification channels (channelBudgets). */
     readonly maxChannels: number;
     readonly tuning?: OpenMessagingTuning;
+    /** Each Platform API call, for the metrics. */
+    readonly onCall?: (operation: string, status: string, seconds: number) => void;
   },
 ): HandoverProvider {
   const g = e.genesys;
@@ -69,6 +71,7 @@ export function openMessagingProvider(
     requestsPerMinute: g.requestsPerMinute,
     ...deps.time,
     logger,
+    ...(deps.onCall ? { onCall: deps.onCall } : {}),
     notifications: {
       maxChannels: deps.maxChannels,
       ...(deps.tuning?.notificationHeartbeatMs === undefined

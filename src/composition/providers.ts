@@ -92,6 +92,7 @@ export function buildProviders(
             logger,
             time,
             maxChannels: budgets.get(e.id) ?? 2,
+            onCall: (operation, status, seconds) => metrics.observeProviderCall(operation, status, seconds),
             ...(tuning.openMessaging ? { tuning: tuning.openMessaging } : {}),
           }),
     ]),

@@ -22,6 +22,7 @@ import { RetentionService } from '../core/services/retention-service.ts';
 import { WebhookDispatcher, type WebhookRetryPolicy } from '../delivery/webhook/dispatcher.ts';
 import { sendTestWebhook } from '../delivery/webhook/test-delivery.ts';
 import { GatewayMetrics } from '../observability/metrics.ts';
+import { startTracing } from '../observability/tracing.ts';
 import { systemClock, systemRandom, systemScheduler } from '../time/system-time.ts';
 import { clusterParts, listenToNotes, ownerSide } from './cluster.ts';
 import type { PushedRelay } from '../core/engine/pushed-relay.ts';
@@ -45,6 +46,8 @@ export interface GatewayTuning extends ProviderTuning {
   readonly clock?: Clock;
   readonly scheduler?: Scheduler;
   readonly random?: Random;
+  /** With `tracing.enabled`: spans go to this OpenTelemetry SpanExporter instead of OTLP (tests). */
+  readonly spanExporter?: unknown;
 }
 
 export interface RunningGateway {
@@ -71,14 +74,24 @@ export async function startGateway(
   const instanceId = config.server.instanceId ?? hostname();
   const cluster = await clusterParts(config, store, { instanceId, scheduler });
 
+  const tracing = await startTracing(config.tracing, {
+    version: packageVersion(),
+    ...(tuning.spanExporter === undefined ? {} : { exporter: tuning.spanExporter }),
+  });
   const metrics = new GatewayMetrics(() => store.handovers.countByState());
   const policies = new Map(config.endpoints.map((e) => [e.id, toPolicy(e)]));
   const webhooks = new Map(config.endpoints.map((e) => [e.id, e.webhook]));
   const providers = buildProviders(config, { metrics, logger, tuning, time: { clock, scheduler, random } });
-  metrics.observeProviders(function* () {
+  function* providerStats(): Iterable<{ endpoint: string; stats: Readonly<Record<string, number>> }> {
     for (const [endpoint, provider] of providers)
       if (provider.stats) yield { endpoint, stats: provider.stats() };
-  });
+  }
+  metrics.observeProviders(providerStats);
+  metrics.observeGenesysStreams(providerStats);
+  metrics.observeOutbox(
+    () => store.events.outboxStats(),
+    () => clock.now().getTime(),
+  );
   const budgetMs = config.server.shutdownTimeoutSeconds * 1000;
 
   const dispatcher = new WebhookDispatcher({
@@ -96,6 +109,7 @@ export async function startGateway(
       ...tuning.webhookRetry,
     },
     ...(tuning.webhookPollMs === undefined ? {} : { pollIntervalMs: tuning.webhookPollMs }),
+    tracer: tracing.tracer,
     resolveTarget: (endpointId) => {
       const hook = webhooks.get(endpointId);
       return hook ? { url: hook.url, secrets: hook.secrets } : undefined;
@@ -153,6 +167,8 @@ export async function startGateway(
     scheduler,
     random,
     logger: logger.child({ component: 'handovers' }),
+    observer: metrics.engineObserver(),
+    tracer: tracing.tracer,
     limits: {
       flushOnEndMs: config.handovers.flushOnEndSeconds * 1000,
       startTimeoutMs: config.handovers.startTimeoutSeconds * 1000,
@@ -186,6 +202,7 @@ export async function startGateway(
     ids: { next: randomUUID },
     scheduler,
     endWaitMs: config.handovers.endWaitSeconds * 1000,
+    traceParent: () => tracing.tracer.current(),
   });
   const waitEstimates = new WaitEstimator({
     scheduler,
@@ -225,6 +242,7 @@ export async function startGateway(
       config.endpoints.find((e) => e.id === id)?.maxOpenHandovers ?? Number.POSITIVE_INFINITY,
     openAtStart: async () => (await store.handovers.listUnended()).map((r) => r.handover),
     metrics,
+    ...(tracing.fastifyPlugin ? { tracingPlugin: tracing.fastifyPlugin } : {}),
     logger: logger.child({ component: 'api' }),
     shutdownSignal: shutdown.signal,
     readiness: () => {
@@ -308,6 +326,7 @@ export async function startGateway(
         await Promise.allSettled([...providers.values()].flatMap((p) => (p.close ? [p.close()] : [])));
         await closeApi(api.server, () => api.close());
         await store.close();
+        await tracing.close();
       })()),
   };
 }

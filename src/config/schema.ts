@@ -606,6 +606,32 @@ export const configSchema = z
       .describe(
         'How long ended handovers are kept (docs/security.md): then deleted with transcript, events and outbox.',
       ),
+    tracing: z
+      .object({
+        enabled: z
+          .boolean()
+          .default(false)
+          .describe(
+            'OpenTelemetry traces of bot requests, Genesys calls and webhook deliveries, sent over OTLP/HTTP to `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` or `OTEL_EXPORTER_OTLP_ENDPOINT` (default http://localhost:4318; `OTEL_EXPORTER_OTLP_HEADERS` for credentials). Off: no OpenTelemetry SDK is loaded.',
+          ),
+        serviceName: z
+          .string()
+          .min(1)
+          .max(200)
+          .default('genesys-handover')
+          .describe('`service.name` of the spans (`OTEL_SERVICE_NAME` wins when set).'),
+        sampleRatio: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(1)
+          .describe(
+            "Share of new traces recorded, 0 to 1. A caller's `traceparent` decides for its own trace (parent-based sampling).",
+          ),
+      })
+      .strict()
+      .default({ enabled: false, serviceName: 'genesys-handover', sampleRatio: 1 })
+      .describe('Distributed tracing (docs/observability.md).'),
     limits: keyLimits
       .default(DEFAULT_KEY_LIMITS)
       .describe('Limits of every API key (each key may override them).'),

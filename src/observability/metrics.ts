@@ -2,12 +2,16 @@
 // default registry, so two gateways in one process (tests) do not share counters.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { HandoverStates, type HandoverState } from '../core/model/handover.ts';
+import type { EngineObserver } from '../core/ports/engine-observer.ts';
+import type { OutboxStats } from '../core/ports/store/index.ts';
 
 export class GatewayMetrics {
   readonly registry = new Registry();
   readonly providerCalls: Counter<'operation' | 'status'>;
   readonly webhookDeliveries: Counter<'outcome'>;
   readonly circuitOpen: Gauge<'environment'>;
+  /** Open SSE responses (GET /v1/handovers/{id}/events). */
+  readonly sseConnections: Gauge;
   readonly #providerCallSeconds: Histogram<'operation' | 'status'>;
   readonly #httpSeconds: Histogram<'method' | 'route' | 'status'>;
   readonly #eventSettledSeconds: Histogram<'type' | 'outcome'>;
@@ -59,6 +63,11 @@ export class GatewayMetrics {
       labelNames: ['environment'],
       registers: [this.registry],
     });
+    this.sseConnections = new Gauge({
+      name: 'genesys_handover_sse_connections',
+      help: 'Open Server-Sent Events streams (GET /v1/handovers/{id}/events).',
+      registers: [this.registry],
+    });
     this.webhookDeliveries = new Counter({
       name: 'genesys_handover_webhook_deliveries_total',
       help: 'Webhook delivery attempts by outcome (delivered, retry, dead).',
@@ -104,6 +113,95 @@ export class GatewayMetrics {
   }
 
   /**
+   * The webhook outbox, read from the store at each scrape (one read shared by the three gauges):
+   * deliveries owed, the age of the oldest one, dead letters. `nowMs`: the gateway's clock.
+   */
+  observeOutbox(read: () => Promise<OutboxStats>, nowMs: () => number): void {
+    let reading: Promise<OutboxStats> | undefined;
+    // The three collect() calls of one scrape run together: they share the read in flight.
+    const stats = (): Promise<OutboxStats> =>
+      (reading ??= read().finally(() => {
+        reading = undefined;
+      }));
+    new Gauge({
+      name: 'genesys_handover_outbox_pending',
+      help: 'Webhook deliveries owed (due now or waiting for a retry).',
+      registers: [this.registry],
+      async collect() {
+        this.set((await stats()).pending);
+      },
+    });
+    new Gauge({
+      name: 'genesys_handover_outbox_oldest_pending_age_seconds',
+      help: 'Age of the oldest webhook delivery owed, from the moment its event occurred (0 when none).',
+      registers: [this.registry],
+      async collect() {
+        const oldest = (await stats()).oldestPendingAt;
+        this.set(oldest === undefined ? 0 : Math.max(0, (nowMs() - Date.parse(oldest)) / 1000));
+      },
+    });
+    new Gauge({
+      name: 'genesys_handover_dead_letters',
+      help: 'Webhook events given up on (dead letters), waiting for a replay.',
+      registers: [this.registry],
+      async collect() {
+        this.set((await stats()).dead);
+      },
+    });
+  }
+
+  /**
+   * Live connections to Genesys by endpoint, read at each scrape from the providers' own numbers:
+   * guest-chat event streams (one WebSocket per live handover, stat `event_streams`) and Open
+   * Messaging notification channels (one WebSocket for many handovers, stat `notification_channels`).
+   */
+  observeGenesysStreams(
+    read: () => Iterable<{ endpoint: string; stats: Readonly<Record<string, number>> }>,
+  ): void {
+    const kinds = { event_streams: 'event_stream', notification_channels: 'notification_channel' } as const;
+    new Gauge({
+      name: 'genesys_handover_genesys_streams',
+      help: 'Live connections to Genesys by endpoint and kind: guest-chat event streams (one per live handover), Open Messaging notification channels (many handovers each).',
+      labelNames: ['endpoint', 'kind'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const { endpoint, stats } of read())
+          for (const [stat, kind] of Object.entries(kinds))
+            if (stats[stat] !== undefined) this.set({ endpoint, kind }, stats[stat]);
+      },
+    });
+  }
+
+  /** The engine's observer: stream reconnects, catch-ups, bot→Genesys relay latency, by provider kind. */
+  engineObserver(): EngineObserver {
+    const reconnects = new Counter({
+      name: 'genesys_handover_stream_reconnects_total',
+      help: "Times a handover's live Genesys stream dropped and was reconnected, by provider.",
+      labelNames: ['provider'],
+      registers: [this.registry],
+    });
+    const catchUps = new Counter({
+      name: 'genesys_handover_catch_ups_total',
+      help: "Catch-ups by provider: the conversation's history read after an attach, a reconnect or a gap.",
+      labelNames: ['provider'],
+      registers: [this.registry],
+    });
+    const relay = new Histogram({
+      name: 'genesys_handover_bot_message_relay_seconds',
+      help: "The bot's messages from the gateway accepting them (202) to Genesys accepting the send, by provider.",
+      labelNames: ['provider'],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers: [this.registry],
+    });
+    return {
+      streamReconnecting: (provider) => reconnects.inc({ provider }),
+      catchUpStarted: (provider) => catchUps.inc({ provider }),
+      relayedToProvider: (provider, ms) => relay.observe({ provider }, Math.max(0, ms) / 1000),
+    };
+  }
+
+  /**
    * Several instances (docs/scale-out.md): handovers owned here, lease renewal latency, takeovers
    * from other instances, commits and leases refused by a fence. Returns the keeper's observer.
    */
@@ -120,7 +218,7 @@ export class GatewayMetrics {
     });
     const renew = new Histogram({
       name: 'genesys_handover_lease_renew_seconds',
-      help: 'How long renewing this instance\'s leases took.',
+      help: "How long renewing this instance's leases took.",
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [this.registry],
     });

@@ -67,5 +67,6 @@ export async function hotWorkload(store: Store): Promise<void> {
     await store.transcript.all(h.id);
     await store.handovers.listUnended();
     await store.events.deadLetters(10);
+    await store.events.outboxStats();
   }
 }

@@ -22,6 +22,8 @@ export interface EventRoutesDeps {
   readonly keepAliveMs?: number;
   /** Each event an SSE stream wrote (delivery receipts to the contact center). */
   readonly onWritten?: (event: HandoverEvent) => void;
+  /** Open streams right now (the `genesys_handover_sse_connections` gauge). */
+  readonly connections?: { inc(): void; dec(): void };
 }
 
 export const eventRoutes =
@@ -68,9 +70,12 @@ export const eventRoutes =
         req.raw.on('close', abort);
         deps.shutdownSignal.addEventListener('abort', abort, { once: true });
         reply.hijack();
+        // Hijacked: Fastify no longer writes the headers it holds, so the request id goes on the raw answer.
+        reply.raw.setHeader('x-request-id', req.id);
+        deps.connections?.inc();
         const lastEventId = req.headers['last-event-id'];
         try {
-          await writeEventStream({
+          const result = await writeEventStream({
             feed: deps.feed,
             handoverId: id,
             lastEventId: typeof lastEventId === 'string' ? lastEventId : undefined,
@@ -80,7 +85,10 @@ export const eventRoutes =
             ...(deps.onWritten === undefined ? {} : { onWritten: deps.onWritten }),
             logger: req.log,
           });
+          // A hijacked reply gets no "request completed" line: this one closes the request's log.
+          req.log.info({ handoverId: id, reason: result.reason, sent: result.sent }, 'sse: stream ended');
         } finally {
+          deps.connections?.dec();
           giveBack();
           req.raw.off('close', abort);
           deps.shutdownSignal.removeEventListener('abort', abort);

@@ -109,6 +109,8 @@ export class HandoverDraft {
     extra: {
       readonly senderName?: string;
       readonly clientMessageId?: string;
+      /** The trace context of the bot's request (each part's send continues it). */
+      readonly traceParent?: string | undefined;
       /** Go with the last part (the text's parts come first, then the files). */
       readonly attachments?: readonly Attachment[];
     } = {},
@@ -122,6 +124,7 @@ export class HandoverDraft {
       ...(extra.senderName === undefined ? {} : { senderName: extra.senderName }),
       outbound: { status: 'pending', order: ++this.#lastOrder, kind },
       ...(extra.clientMessageId === undefined ? {} : { clientMessageId: extra.clientMessageId }),
+      ...(extra.traceParent === undefined ? {} : { traceParent: extra.traceParent }),
       ...(extra.attachments?.length && i === texts.length - 1 ? { attachments: extra.attachments } : {}),
     }));
     this.#lines.push(...lines);

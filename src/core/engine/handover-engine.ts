@@ -7,6 +7,8 @@
 // instance owns (Ownership, lease-keeper.ts). The keeper adopts and drops them; the engine attaches
 // and detaches. A change another instance committed (an API call it answered) wakes the owner
 // through the notifier (`remote`): the owner re-reads the handover and sends, or closes it.
+import { silentEngineObserver, type EngineObserver } from '../ports/engine-observer.ts';
+import { noTracer, type Tracer } from '../ports/tracer.ts';
 import { GatewayError } from '../errors.ts';
 import { isTerminal, type EndReason, type Failure } from '../model/handover.ts';
 import type { EndpointPolicy } from '../model/endpoint-policy.ts';
@@ -75,6 +77,10 @@ export interface HandoverEngineDeps {
   readonly ownership?: Ownership;
   /** Several instances: a typing pulse for a handover owned elsewhere goes to its owner. */
   readonly ownerNotes?: OwnerNotes;
+  /** Metrics of reconnects, catch-ups and relay latency. Default: none. */
+  readonly observer?: EngineObserver;
+  /** Spans of provider sends and events; trace contexts kept with messages. Default: none. */
+  readonly tracer?: Tracer;
 }
 
 export class HandoverEngine {
@@ -104,6 +110,7 @@ export class HandoverEngine {
     this.#ownership = deps.ownership ?? SOLE_OWNERSHIP;
     const ownership = this.#ownership;
     const { scheduler, random, clock, logger } = deps;
+    const tracer = deps.tracer ?? noTracer;
     this.units = new HandoverUnits({
       store: deps.store,
       clock,
@@ -112,6 +119,7 @@ export class HandoverEngine {
       onCommitted: (c) => this.#onCommitted(c),
       fenceOf: (id) => ownership.fenceOf(id),
       onFenced: (id) => ownership.lost(id),
+      traceParent: () => tracer.current(),
     });
     this.#sender = new OutboundSender({
       units: this.units,
@@ -124,6 +132,8 @@ export class HandoverEngine {
       policy: this.#limits.providerRetry,
       onRefused: (id, failure, over) => void this.#onSendRefused(id, failure, over),
       mayAct: (id) => ownership.mayAct(id),
+      observer: deps.observer ?? silentEngineObserver,
+      tracer,
     });
     this.#closer = new Closer({
       units: this.units,
@@ -487,6 +497,8 @@ export class HandoverEngine {
         signal: this.#stop.signal,
         onLost: (hid, reason) => void this.#onLost(hid, reason),
         onRefused: (hid, err) => void this.#onReadRefused(hid, toFailure(err)),
+        observer: this.#d.observer ?? silentEngineObserver,
+        tracer: this.#d.tracer ?? noTracer,
       };
       session = new ProviderSession(id, provider, ref, this.#sessionDeps);
       this.#sessions.set(id, session);

@@ -48,6 +48,8 @@ export interface HandoverUnitsDeps {
   readonly fenceOf?: (id: string) => Fence | null | undefined;
   /** A fenced commit was refused: the lease is lost. */
   readonly onFenced?: (id: string) => void;
+  /** The current trace context (tracing on), kept with the outbox rows of a commit. */
+  readonly traceParent?: () => string | undefined;
 }
 
 export interface RunOptions {
@@ -99,7 +101,10 @@ export class HandoverUnits {
           throw new GatewayError('LEASE_LOST');
         }
         try {
-          await this.#d.store.handovers.commit(fence ? { ...built.change, fence } : built.change);
+          const traceParent =
+            built.change.webhook && built.events.length ? this.#d.traceParent?.() : undefined;
+          const change = traceParent === undefined ? built.change : { ...built.change, traceParent };
+          await this.#d.store.handovers.commit(fence ? { ...change, fence } : change);
         } catch (err) {
           this.#live.delete(id);
           if (err instanceof LeaseLostError) {

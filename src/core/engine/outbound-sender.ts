@@ -13,6 +13,8 @@
 // provider stores late does not go out twice. An answer (even a 5xx) means the provider is done with
 // the request; a refusal before any work (a 429, an open circuit, a connection never made) needs no
 // look at all.
+import type { EngineObserver } from '../ports/engine-observer.ts';
+import { noTracer, type Tracer } from '../ports/tracer.ts';
 import { isTerminal } from '../model/handover.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
@@ -55,6 +57,10 @@ export interface OutboundSenderDeps {
    * each send (no await in between), so a process frozen past its lease sends nothing on waking.
    */
   readonly mayAct?: (handoverId: string) => boolean;
+  /** Relay latency of the bot's messages (metrics). */
+  readonly observer?: Pick<EngineObserver, 'relayedToProvider'>;
+  /** Each send is a span in the trace of the bot's request that sent the message. */
+  readonly tracer?: Tracer;
 }
 
 interface Loop {
@@ -208,16 +214,22 @@ export class OutboundSender {
         this.#attemptedHere.set(id, head.id);
         if (this.#d.mayAct && !this.#d.mayAct(id)) return; // the lease is lost or about to be
         this.#uncertain.add(id);
-        const sent = await provider.send(
-          link.ref,
+        const message = {
+          id: head.id,
+          text: head.text,
+          kind: head.outbound?.kind === 'notice' ? ('notice' as const) : ('text' as const),
+          at: head.at,
+          ...(head.attachments?.length ? { attachments: head.attachments } : {}),
+        };
+        // A line without a kept context (a notice, tracing off when it came) starts its own trace
+        // rather than joining whatever context woke this loop.
+        const sent = await (this.#d.tracer ?? noTracer).inSpan(
+          'send message to Genesys',
           {
-            id: head.id,
-            text: head.text,
-            kind: head.outbound?.kind === 'notice' ? 'notice' : 'text',
-            at: head.at,
-            ...(head.attachments?.length ? { attachments: head.attachments } : {}),
+            parent: head.traceParent ?? null,
+            attributes: { 'handover.id': id, 'genesys_handover.provider': provider.kind },
           },
-          loop.abort.signal,
+          () => provider.send(link.ref, message, loop.abort.signal),
         );
         // One commit per message (issue 12): the confirmation also marks the next line's attempt.
         await units.run(id, (d) => {
@@ -227,6 +239,13 @@ export class OutboundSender {
             d.markAttempt(next.id);
         });
         this.#uncertain.delete(id);
+        // Accepted → at the provider, for the bot's own messages (a replayed bot transcript or a
+        // notice was not waiting on a bot's request).
+        if (head.outbound?.kind === 'message')
+          this.#d.observer?.relayedToProvider(
+            provider.kind,
+            this.#d.clock.now().getTime() - Date.parse(head.at),
+          );
         // The confirmation may have premarked the next line (premarked() names it): keep that.
         if (this.#attemptedHere.get(id) === head.id) this.#attemptedHere.delete(id);
         failures = 0;

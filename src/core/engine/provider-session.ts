@@ -19,6 +19,8 @@
 // provider whose events arrive out of order, every event first waits in a reorder pen; a pushed
 // message that names the message before it (`follows`) is committed live only after that one — a
 // missing one is a gap, read by a catch-up like any other.
+import type { EngineObserver } from '../ports/engine-observer.ts';
+import type { Tracer } from '../ports/tracer.ts';
 import { childController, releaseChild } from '../concurrency/stop-fanout.ts';
 import type { Logger } from '../ports/logger.ts';
 import type {
@@ -83,6 +85,10 @@ export interface ProviderSessionDeps {
   readonly onLost: (handoverId: string, reason: string | undefined) => void;
   /** The provider refused to be read (4xx): the handover cannot go on. */
   readonly onRefused: (handoverId: string, err: ProviderError) => void;
+  /** Counts reconnects and catch-ups (metrics). */
+  readonly observer: Pick<EngineObserver, 'streamReconnecting' | 'catchUpStarted'>;
+  /** An event from the live stream starts a trace: its webhook delivery continues it. */
+  readonly tracer: Tracer;
 }
 
 export class ProviderSession implements AttachmentHandlers {
@@ -122,7 +128,22 @@ export class ProviderSession implements AttachmentHandlers {
 
   /** AttachmentHandlers: an event from the attachment, taken in order (never rejects). */
   onEvent(event: ProviderEvent): Promise<void> {
-    return this.#admit({ event, pushed: false }).catch(() => undefined);
+    // Typing is a hint, not worth a trace; a message or a participant change starts one.
+    if (event.type === 'typing') return this.#admit({ event, pushed: false }).catch(() => undefined);
+    return this.#d.tracer
+      .inSpan(
+        'event from Genesys',
+        {
+          parent: null,
+          attributes: {
+            'handover.id': this.id,
+            'genesys_handover.provider': this.#provider.kind,
+            'genesys_handover.event': event.type,
+          },
+        },
+        () => this.#admit({ event, pushed: false }),
+      )
+      .catch(() => undefined);
   }
 
   /** AttachmentHandlers: the attachment (re)opened, must resync, is reconnecting or was lost. */
@@ -192,8 +213,10 @@ export class ProviderSession implements AttachmentHandlers {
   #onState(state: AttachmentState, reason: string | undefined): void {
     if (this.#stopped()) return;
     if (state === 'open' || state === 'resync') void this.#requestCatchUp();
-    else if (state === 'reconnecting') this.#syncing = true;
-    else if (state === 'lost') this.#d.onLost(this.id, reason);
+    else if (state === 'reconnecting') {
+      this.#syncing = true;
+      this.#d.observer.streamReconnecting(this.#provider.kind);
+    } else if (state === 'lost') this.#d.onLost(this.id, reason);
   }
 
   async #commitLive(event: ProviderEvent): Promise<Taken> {
@@ -259,6 +282,7 @@ export class ProviderSession implements AttachmentHandlers {
       this.#again = true;
       return this.#catchingUp;
     }
+    this.#d.observer.catchUpStarted(this.#provider.kind);
     const running = this.#catchUpLoop().then((outcome) => {
       if (this.#catchingUp === running) this.#catchingUp = undefined;
       this.#settleWaiters(outcome);

@@ -23,6 +23,11 @@ export interface TranscriptEntry {
   readonly senderName?: string;
   /** The provider's message id, for de-duplication of inbound messages and reconciliation of outbound ones. */
   readonly providerMessageId?: string;
+  /**
+   * The trace context (a W3C `traceparent`) of the bot's request that created this outbound line:
+   * its send to the provider continues that trace (tracing on). Never returned by the API.
+   */
+  readonly traceParent?: string;
   /** The bot's Idempotency-Key of the request that created this (outbound) line: a retried request finds it. */
   readonly clientMessageId?: string;
   /** Only on customer/bot messages sent to the agent. */

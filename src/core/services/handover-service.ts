@@ -33,6 +33,8 @@ export interface HandoverServiceDeps {
   readonly scheduler: Scheduler;
   /** How long POST …/end waits for the handover to end before answering 202 (it ends later), ms. Default 10,000. */
   readonly endWaitMs?: number;
+  /** The current trace context (tracing on): kept with a bot's message, continued by its send. */
+  readonly traceParent?: () => string | undefined;
   /**
    * The endpoint's handover policy (issue 17): throws ENDPOINT_CLOSED / NO_AGENT_AVAILABLE to refuse
    * a new handover outside business hours or with no agent; resolves to let it queue.
@@ -139,35 +141,40 @@ export class HandoverService {
   ): Promise<TranscriptEntry[]> {
     const message = typeof input === 'string' ? { text: input } : input;
     this.#assertRunning();
-    const entries = await this.#d.engine.units.run(id, async (d) => {
-      if (idempotencyKey !== undefined) {
-        const earlier = await this.#d.store.transcript.outboundByClientMessageId(id, idempotencyKey);
-        if (earlier.length > 0) return earlier;
-      }
-      assertOpen(d);
-      const provider = this.#d.provider(d.handover.endpointId);
-      if (!provider) throw new GatewayError('UNKNOWN_ENDPOINT');
-      const attachments = message.attachments ?? [];
-      if (attachments.length > 0 && !provider.capabilities.attachments)
-        throw new GatewayError('ATTACHMENTS_NOT_SUPPORTED');
-      // Attachments only: one part with no text carries them.
-      const parts =
-        message.text.length === 0 && attachments.length > 0
-          ? ['']
-          : splitMessage(message.text, provider.maxMessageLength);
-      const idle = d.pending.length === 0;
-      const lines = d.appendOutbound(parts, 'message', {
-        senderName: d.handover.customer.displayName,
-        ...(idempotencyKey === undefined ? {} : { clientMessageId: idempotencyKey }),
-        ...(attachments.length > 0 ? { attachments } : {}),
-      });
-      // Nothing queued before it: the first part goes to the provider at once, so its send attempt
-      // is marked in this same commit — one commit instead of two (issue 12; outbound-sender.ts).
-      // Only the owner sends (several instances): elsewhere the owner is woken and marks it itself.
-      const first = lines[0];
-      if (idle && first && canSend(d) && this.#d.engine.owns(id)) d.markAttempt(first.id);
-      return lines;
-    }, ANY_INSTANCE);
+    const entries = await this.#d.engine.units.run(
+      id,
+      async (d) => {
+        if (idempotencyKey !== undefined) {
+          const earlier = await this.#d.store.transcript.outboundByClientMessageId(id, idempotencyKey);
+          if (earlier.length > 0) return earlier;
+        }
+        assertOpen(d);
+        const provider = this.#d.provider(d.handover.endpointId);
+        if (!provider) throw new GatewayError('UNKNOWN_ENDPOINT');
+        const attachments = message.attachments ?? [];
+        if (attachments.length > 0 && !provider.capabilities.attachments)
+          throw new GatewayError('ATTACHMENTS_NOT_SUPPORTED');
+        // Attachments only: one part with no text carries them.
+        const parts =
+          message.text.length === 0 && attachments.length > 0
+            ? ['']
+            : splitMessage(message.text, provider.maxMessageLength);
+        const idle = d.pending.length === 0;
+        const lines = d.appendOutbound(parts, 'message', {
+          senderName: d.handover.customer.displayName,
+          ...(idempotencyKey === undefined ? {} : { clientMessageId: idempotencyKey }),
+          ...(attachments.length > 0 ? { attachments } : {}),
+          traceParent: this.#d.traceParent?.(),
+        });
+        // Nothing queued before it: the first part goes to the provider at once, so its send attempt
+        // is marked in this same commit — one commit instead of two (issue 12; outbound-sender.ts).
+        // Only the owner sends (several instances): elsewhere the owner is woken and marks it itself.
+        const first = lines[0];
+        if (idle && first && canSend(d) && this.#d.engine.owns(id)) d.markAttempt(first.id);
+        return lines;
+      },
+      ANY_INSTANCE,
+    );
     this.#d.engine.noteCustomer(id);
     return entries;
   }
@@ -175,14 +182,18 @@ export class HandoverService {
   /** The bot reports the customer's presence (tab closed / back); the agent sees a notice. */
   async presence(id: string, status: 'away' | 'back'): Promise<{ notified: boolean }> {
     this.#assertRunning();
-    const notified = await this.#d.engine.units.run(id, (d) => {
-      assertOpen(d);
-      const policy = this.#d.endpoint(d.handover.endpointId);
-      const text = status === 'away' ? policy?.notices.customerAway : policy?.notices.customerBack;
-      if (!text) return false;
-      d.appendOutbound([text], 'notice');
-      return true;
-    }, ANY_INSTANCE);
+    const notified = await this.#d.engine.units.run(
+      id,
+      (d) => {
+        assertOpen(d);
+        const policy = this.#d.endpoint(d.handover.endpointId);
+        const text = status === 'away' ? policy?.notices.customerAway : policy?.notices.customerBack;
+        if (!text) return false;
+        d.appendOutbound([text], 'notice');
+        return true;
+      },
+      ANY_INSTANCE,
+    );
     if (status === 'back') this.#d.engine.noteCustomer(id);
     return { notified };
   }

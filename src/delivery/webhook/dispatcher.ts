@@ -7,6 +7,7 @@ import type { Clock } from '../../core/ports/clock.ts';
 import { errorField, silentLogger, type Logger } from '../../core/ports/logger.ts';
 import type { Random, Scheduler, TimerHandle } from '../../core/ports/scheduler.ts';
 import type { EventLog, PendingDelivery } from '../../core/ports/store/index.ts';
+import { noTracer, type Tracer } from '../../core/ports/tracer.ts';
 import { postWebhook, requestWebhook, type AttemptResult, type FetchLike } from './attempt.ts';
 import { DEFAULT_WEBHOOK_RETRY, planAfterFailure, type WebhookRetryPolicy } from './retry-plan.ts';
 import { WebhookSecret } from './secret.ts';
@@ -44,6 +45,11 @@ export interface WebhookDispatcherOptions {
   readonly stopTimeoutMs?: number;
   /** Observes each recorded outcome (metrics, tests). Exceptions it throws are logged and ignored. */
   readonly onOutcome?: (outcome: DeliveryOutcomeKind, event: HandoverEvent) => void;
+  /**
+   * Each attempt is a span continuing the trace kept with the outbox row (the Genesys event, the
+   * bot's request); the HTTP client instrumentation puts its `traceparent` on the webhook request.
+   */
+  readonly tracer?: Tracer;
 }
 
 export class WebhookDispatcher {
@@ -79,6 +85,7 @@ export class WebhookDispatcher {
       stopTimeoutMs: options.stopTimeoutMs ?? timeoutMs,
       onOutcome: options.onOutcome,
       random: options.random,
+      tracer: options.tracer ?? noTracer,
     };
     if (!(this.#o.concurrency >= 1)) throw new RangeError('concurrency must be at least 1');
     if (!(this.#o.pollIntervalMs > 0)) throw new RangeError('pollIntervalMs must be positive');
@@ -195,7 +202,18 @@ export class WebhookDispatcher {
     };
     try {
       const startedAt = this.#o.clock.now();
-      const result = await this.#attempt(pending, startedAt);
+      const result = await this.#o.tracer.inSpan(
+        'webhook delivery',
+        {
+          parent: pending.traceParent ?? null,
+          attributes: {
+            'handover.id': event.handoverId,
+            'genesys_handover.event': event.type,
+            'genesys_handover.attempt': pending.attempts + 1,
+          },
+        },
+        () => this.#attempt(pending, startedAt),
+      );
       if (!result.ok && result.cancelled) return;
       const at = this.#o.clock.now();
       if (result.ok) {

@@ -60,6 +60,8 @@ export interface OpenMessagingClientOptions {
   readonly random: Random;
   /** Gets error names/codes, channel ids and counts; never tokens, secrets or message texts. */
   readonly logger?: Logger;
+  /** Each Platform API exchange (token requests too): operation, HTTP status or `network`, seconds. */
+  readonly onCall?: HttpSettings['onCall'];
 }
 
 export const DEFAULT_TIMEOUT_MS = 16_000;
@@ -112,6 +114,7 @@ export class OpenMessagingClient {
       scheduler,
       clock,
       userAgent: options.userAgent,
+      ...(options.onCall ? { onCall: options.onCall } : {}),
     };
     this.#tokens = new TokenCache({
       fetchToken: (signal) =>

@@ -44,6 +44,7 @@ interface OutboxRow {
   firstAttemptAt?: string;
   lastError?: string;
   deadAt?: string;
+  readonly traceParent?: string;
 }
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -179,6 +180,22 @@ export class MemoryStore implements Store {
             n += 1;
           }
           return n;
+        }),
+      outboxStats: () =>
+        this.#run(() => {
+          let pending = 0;
+          let dead = 0;
+          let oldest: string | undefined;
+          for (const o of this.#outbox.values()) {
+            if (o.status === 'dead') {
+              dead += 1;
+              continue;
+            }
+            pending += 1;
+            const occurredAt = this.#eventOf(o).occurredAt;
+            if (oldest === undefined || compareInstant(occurredAt, oldest) < 0) oldest = occurredAt;
+          }
+          return { pending, dead, ...(oldest === undefined ? {} : { oldestPendingAt: oldest }) };
         }),
     };
   }
@@ -317,6 +334,7 @@ export class MemoryStore implements Store {
           status: 'pending',
           attempts: 0,
           nextAttemptAt: canonicalInstant(e.occurredAt, 'event.occurredAt'),
+          ...(change.traceParent === undefined ? {} : { traceParent: change.traceParent }),
         });
     }
     events.sort((a, b) => a.seq - b.seq);
@@ -371,6 +389,7 @@ export class MemoryStore implements Store {
         attempts: o.attempts,
         nextAttemptAt: o.nextAttemptAt,
         ...(o.firstAttemptAt === undefined ? {} : { firstAttemptAt: o.firstAttemptAt }),
+        ...(o.traceParent === undefined ? {} : { traceParent: o.traceParent }),
       }));
   }
 

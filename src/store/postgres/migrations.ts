@@ -209,4 +209,14 @@ CREATE TABLE pushed_inbox (
 );
 `,
   },
+  {
+    id: 10,
+    name: 'trace contexts',
+    sql: `
+-- Tracing (docs/observability.md): the W3C traceparent of the bot's request that sent a message, and
+-- of the work that owed a webhook delivery, so the later send or delivery continues that trace.
+ALTER TABLE transcript ADD COLUMN trace_parent TEXT;
+ALTER TABLE outbox ADD COLUMN trace_parent TEXT;
+`,
+  },
 ];

@@ -23,7 +23,12 @@
 // instance delivers the event again — at-least-once; the bot de-duplicates by event id.
 import { z } from 'zod';
 import type { HandoverEvent } from '../../core/model/events.ts';
-import type { DeadLetter, DeliveryOutcome, PendingDelivery } from '../../core/ports/store/index.ts';
+import type {
+  DeadLetter,
+  DeliveryOutcome,
+  OutboxStats,
+  PendingDelivery,
+} from '../../core/ports/store/index.ts';
 import { MAX_ERROR_LENGTH } from '../limits.ts';
 import { parseRow } from '../parse-row.ts';
 import { canonicalInstant } from '../timestamps.ts';
@@ -37,6 +42,7 @@ const pendingRow = z.object({
   attempts: z.number().int(),
   next_attempt_at: z.string(),
   first_attempt_at: z.string().nullable(),
+  trace_parent: z.string().nullable(),
 });
 
 const deadRow = z.object({
@@ -77,11 +83,27 @@ claimed AS (
   SET claimed_by = $3, claimed_until = now() + $4::int * interval '1 millisecond'
   FROM picked
   WHERE o.event_id = picked.event_id
-  RETURNING o.event_id, o.attempts, o.next_attempt_at, o.first_attempt_at
+  RETURNING o.event_id, o.attempts, o.next_attempt_at, o.first_attempt_at, o.trace_parent
 )
-SELECT ${EVENT_COLUMNS_OF_E}, c.attempts, c.next_attempt_at, c.first_attempt_at
+SELECT ${EVENT_COLUMNS_OF_E}, c.attempts, c.next_attempt_at, c.first_attempt_at, c.trace_parent
 FROM claimed c JOIN events e ON e.id = c.event_id
 ORDER BY c.next_attempt_at, e.handover_id`;
+
+/**
+ * The metrics scrape: pending rows and dead letters are read on their partial indexes (pending work
+ * only), and the oldest pending event through its primary key, so the cost follows the backlog,
+ * never the history.
+ */
+const STATS_SQL = `SELECT
+  (SELECT count(*) FROM outbox WHERE status = 'pending')::int AS pending,
+  (SELECT min(e.occurred_at) FROM outbox o JOIN events e ON e.id = o.event_id WHERE o.status = 'pending') AS oldest,
+  (SELECT count(*) FROM outbox WHERE status = 'dead')::int AS dead`;
+
+const statsRow = z.object({
+  pending: z.number().int(),
+  oldest: z.string().nullable(),
+  dead: z.number().int(),
+});
 
 const CLEAR_CLAIM = 'claimed_by = NULL, claimed_until = NULL';
 
@@ -93,11 +115,17 @@ export class OutboxQueries {
   }
 
   /** Owes a delivery of `event`, due from the moment it occurred. */
-  async enqueue(event: HandoverEvent): Promise<void> {
+  async enqueue(event: HandoverEvent, traceParent: string | undefined): Promise<void> {
     await this.#sql.query(
-      `INSERT INTO outbox (event_id, handover_id, seq, status, attempts, next_attempt_at)
-       VALUES ($1, $2, $3, 'pending', 0, $4)`,
-      [event.id, event.handoverId, event.seq, canonicalInstant(event.occurredAt, 'event.occurredAt')],
+      `INSERT INTO outbox (event_id, handover_id, seq, status, attempts, next_attempt_at, trace_parent)
+       VALUES ($1, $2, $3, 'pending', 0, $4, $5)`,
+      [
+        event.id,
+        event.handoverId,
+        event.seq,
+        canonicalInstant(event.occurredAt, 'event.occurredAt'),
+        traceParent ?? null,
+      ],
     );
   }
 
@@ -123,6 +151,7 @@ export class OutboxQueries {
         attempts: row.attempts,
         nextAttemptAt: row.next_attempt_at,
         ...(row.first_attempt_at === null ? {} : { firstAttemptAt: row.first_attempt_at }),
+        ...(row.trace_parent === null ? {} : { traceParent: row.trace_parent }),
       };
     });
   }
@@ -179,6 +208,16 @@ export class OutboxQueries {
       [owner],
     );
     return result.rowCount ?? 0;
+  }
+
+  async stats(): Promise<OutboxStats> {
+    const { rows } = await this.#sql.query(STATS_SQL);
+    const row = parseRow(statsRow, rows[0], 'outbox');
+    return {
+      pending: row.pending,
+      dead: row.dead,
+      ...(row.oldest === null ? {} : { oldestPendingAt: row.oldest }),
+    };
   }
 
   /** Oldest death first. */

@@ -172,6 +172,7 @@ export class PostgresStore implements Store {
       },
       replayDeadLetters: (filter, now) =>
         guarded('replayDeadLetters', () => write((tx) => tx.outbox.replay(filter, now))),
+      outboxStats: () => guarded('outboxStats', () => q.outbox.stats()),
     };
   }
 
@@ -304,7 +305,7 @@ async function append(
   const id = change.handover.id;
   for (const event of change.events ?? []) {
     await q.events.insert(event);
-    if (change.webhook) await q.outbox.enqueue(event);
+    if (change.webhook) await q.outbox.enqueue(event, change.traceParent);
   }
   for (const entry of change.transcript ?? []) await q.transcript.append(entry);
   for (const { entryId, providerMessageId } of change.sent ?? [])

@@ -22,6 +22,7 @@ const INSERT_COLUMNS = [
   'outbound_attempted_at',
   'client_message_id',
   'attachments',
+  'trace_parent',
 ] as const;
 
 export class TranscriptQueries {

@@ -7,7 +7,7 @@ import { attachmentsSchema, checkColumn, parseJsonText } from '../json-columns.t
 import { parseRow } from '../parse-row.ts';
 
 export const TRANSCRIPT_COLUMNS = `id, handover_id, role, text, at, sender_name, provider_message_id,
-  outbound_status, outbound_order, outbound_kind, outbound_attempted_at, client_message_id, attachments`;
+  outbound_status, outbound_order, outbound_kind, outbound_attempted_at, client_message_id, attachments, trace_parent`;
 
 const transcriptRowSchema = z.object({
   id: z.string(),
@@ -23,6 +23,7 @@ const transcriptRowSchema = z.object({
   outbound_attempted_at: z.string().nullable(),
   client_message_id: z.string().nullable(),
   attachments: z.string().nullable(),
+  trace_parent: z.string().nullable(),
 });
 
 /** Named parameters for INSERT; `position` is assigned by the INSERT itself. */
@@ -41,6 +42,7 @@ export function transcriptParams(entry: TranscriptEntry): Record<string, string 
     outbound_attempted_at: entry.outbound?.attemptedAt ?? null,
     client_message_id: entry.clientMessageId ?? null,
     attachments: entry.attachments?.length ? JSON.stringify(entry.attachments) : null,
+    trace_parent: entry.traceParent ?? null,
   };
 }
 
@@ -56,6 +58,7 @@ export function rowToTranscriptEntry(raw: unknown): TranscriptEntry {
     ...(row.sender_name === null ? {} : { senderName: row.sender_name }),
     ...(row.provider_message_id === null ? {} : { providerMessageId: row.provider_message_id }),
     ...(row.client_message_id === null ? {} : { clientMessageId: row.client_message_id }),
+    ...(row.trace_parent === null ? {} : { traceParent: row.trace_parent }),
     ...(row.attachments === null
       ? {}
       : {

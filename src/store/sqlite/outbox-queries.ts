@@ -9,7 +9,12 @@
 // as the head of its handover, i.e. it is then delivered AFTER later events already delivered.
 import { z } from 'zod';
 import type { HandoverEvent } from '../../core/model/events.ts';
-import type { DeadLetter, DeliveryOutcome, PendingDelivery } from '../../core/ports/store/index.ts';
+import type {
+  DeadLetter,
+  DeliveryOutcome,
+  OutboxStats,
+  PendingDelivery,
+} from '../../core/ports/store/index.ts';
 import { MAX_ERROR_LENGTH } from '../limits.ts';
 import { canonicalInstant } from '../timestamps.ts';
 import { parseRow } from '../parse-row.ts';
@@ -23,6 +28,7 @@ const pendingRow = z.object({
   attempts: z.number().int(),
   next_attempt_at: z.string(),
   first_attempt_at: z.string().nullable(),
+  trace_parent: z.string().nullable(),
 });
 
 const deadRow = z.object({
@@ -32,7 +38,7 @@ const deadRow = z.object({
 });
 
 /** @now, @exclude (JSON array of handover ids), @limit. Exported for the query-plan test. */
-export const DUE_SQL = `SELECT ${EVENT_COLUMNS_OF_E}, o.attempts, o.next_attempt_at, o.first_attempt_at
+export const DUE_SQL = `SELECT ${EVENT_COLUMNS_OF_E}, o.attempts, o.next_attempt_at, o.first_attempt_at, o.trace_parent
 FROM outbox o
 JOIN events e ON e.id = o.event_id
 WHERE o.status = 'pending' AND o.next_attempt_at <= @now
@@ -43,6 +49,22 @@ WHERE o.status = 'pending' AND o.next_attempt_at <= @now
   AND o.handover_id NOT IN (SELECT value FROM json_each(@exclude))
 ORDER BY o.next_attempt_at, o.handover_id
 LIMIT @limit`;
+
+/**
+ * The metrics scrape: pending rows and dead letters are read on their partial indexes (pending work
+ * only), and the oldest pending event through its primary key, so the cost follows the backlog,
+ * never the history. Exported for the query-plan test.
+ */
+export const STATS_SQL = `SELECT
+  (SELECT count(*) FROM outbox WHERE status = 'pending') AS pending,
+  (SELECT min(e.occurred_at) FROM outbox o JOIN events e ON e.id = o.event_id WHERE o.status = 'pending') AS oldest,
+  (SELECT count(*) FROM outbox WHERE status = 'dead') AS dead`;
+
+const statsRow = z.object({
+  pending: z.number().int(),
+  oldest: z.string().nullable(),
+  dead: z.number().int(),
+});
 
 // Outcomes. Built once: a hot statement's text is not rebuilt (and re-hashed by the cache) per call.
 const ATTEMPTED = `attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, @at), last_attempt_at = @at`;
@@ -59,13 +81,19 @@ export class OutboxQueries {
   }
 
   /** Owes a delivery of `event`, due from the moment it occurred. */
-  enqueue(event: HandoverEvent): void {
+  enqueue(event: HandoverEvent, traceParent: string | undefined): void {
     this.#sql
       .get(
-        `INSERT INTO outbox (event_id, handover_id, seq, status, attempts, next_attempt_at)
-         VALUES (?, ?, ?, 'pending', 0, ?)`,
+        `INSERT INTO outbox (event_id, handover_id, seq, status, attempts, next_attempt_at, trace_parent)
+         VALUES (?, ?, ?, 'pending', 0, ?, ?)`,
       )
-      .run(event.id, event.handoverId, event.seq, canonicalInstant(event.occurredAt, 'event.occurredAt'));
+      .run(
+        event.id,
+        event.handoverId,
+        event.seq,
+        canonicalInstant(event.occurredAt, 'event.occurredAt'),
+        traceParent ?? null,
+      );
   }
 
   /**
@@ -86,6 +114,7 @@ export class OutboxQueries {
         attempts: row.attempts,
         nextAttemptAt: row.next_attempt_at,
         ...(row.first_attempt_at === null ? {} : { firstAttemptAt: row.first_attempt_at }),
+        ...(row.trace_parent === null ? {} : { traceParent: row.trace_parent }),
       };
     });
   }
@@ -118,6 +147,15 @@ export class OutboxQueries {
             .run({ event_id: eventId, at, error: outcome.error.slice(0, MAX_ERROR_LENGTH) }).changes === 1
         );
     }
+  }
+
+  stats(): OutboxStats {
+    const row = parseRow(statsRow, this.#sql.get(STATS_SQL).get(), 'outbox');
+    return {
+      pending: row.pending,
+      dead: row.dead,
+      ...(row.oldest === null ? {} : { oldestPendingAt: row.oldest }),
+    };
   }
 
   /** Oldest death first. */

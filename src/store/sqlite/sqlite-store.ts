@@ -67,7 +67,7 @@ export class SqliteStore implements Store {
       const id = change.handover.id;
       for (const event of change.events ?? []) {
         events.insert(event);
-        if (change.webhook) outbox.enqueue(event);
+        if (change.webhook) outbox.enqueue(event, change.traceParent);
       }
       for (const entry of change.transcript ?? []) transcript.append(entry);
       for (const { entryId, providerMessageId } of change.sent ?? [])
@@ -159,6 +159,7 @@ export class SqliteStore implements Store {
           return outbox.deadLetters(limit);
         }),
       replayDeadLetters: (filter, now) => run(() => write(() => outbox.replay(filter, now))),
+      outboxStats: () => run(() => outbox.stats()),
     };
   }
 

@@ -19,11 +19,11 @@ export class TranscriptQueries {
     const result = this.#sql
       .get(
         `INSERT INTO transcript (id, handover_id, position, role, text, at, sender_name, provider_message_id,
-           outbound_status, outbound_order, outbound_kind, outbound_attempted_at, client_message_id, attachments)
+           outbound_status, outbound_order, outbound_kind, outbound_attempted_at, client_message_id, attachments, trace_parent)
          VALUES (@id, @handover_id,
            (SELECT COALESCE(MAX(position), 0) + 1 FROM transcript WHERE handover_id = @handover_id),
            @role, @text, @at, @sender_name, @provider_message_id, @outbound_status, @outbound_order, @outbound_kind,
-           @outbound_attempted_at, @client_message_id, @attachments)
+           @outbound_attempted_at, @client_message_id, @attachments, @trace_parent)
          ON CONFLICT (handover_id, provider_message_id) WHERE provider_message_id IS NOT NULL DO NOTHING`,
       )
       .run(transcriptParams(entry));

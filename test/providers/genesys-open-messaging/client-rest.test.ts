@@ -70,6 +70,26 @@ describe('OpenMessagingClient — OAuth and transport', () => {
     assert.equal(client.tokenRequests, 1);
   });
 
+  test('every exchange is reported for the metrics: operation, status (or network), seconds', async () => {
+    const calls: [string, string, number][] = [];
+    const { fake, client } = await setup({ onCall: (op, status, s) => calls.push([op, status, s]) });
+    fake.route('POST', `${INBOUND}/message`, authorized(fake, messageAnswer));
+    await client.inbound.sendMessage({ customer: { id: 'c1' }, text: 'hello' }, { signal: signal() });
+    assert.deepEqual(
+      calls.map(([op, status]) => [op, status]),
+      [
+        ['requestToken', '200'],
+        ['sendInboundMessage', '200'],
+      ],
+    );
+    assert.ok(calls.every(([, , s]) => s >= 0 && s < 60));
+    await fake.close();
+    await assert.rejects(
+      client.inbound.sendMessage({ customer: { id: 'c1' }, text: 'again' }, { signal: signal() }),
+    );
+    assert.deepEqual(calls.at(-1)?.slice(0, 2), ['sendInboundMessage', 'network']);
+  });
+
   test('invalid_client: a permanent OpenMessagingAuthError without the secret; no API call', async () => {
     const fake = await FakeGenesys.start();
     cleanups.push(() => fake.close());

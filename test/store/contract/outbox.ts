@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import type { Handover } from '../../../src/core/model/handover.ts';
 import type { HandoverEvent } from '../../../src/core/model/events.ts';
 import type { Store } from '../../../src/core/ports/store/index.ts';
-import { at, makeEvent, makeHandover } from '../fixtures.ts';
+import { at, makeEvent, makeHandover, makeOutbound } from '../fixtures.ts';
 import { useStore } from './use-store.ts';
 
 export function outboxContract(makeStore: () => Promise<Store>): void {
@@ -185,6 +185,43 @@ export function outboxContract(makeStore: () => Promise<Store>): void {
       assert.deepEqual(await store().events.deadLetters(10), []);
       assert.deepEqual(await dueIds(at(10)), [events[1]!.id]);
       await assert.rejects(store().events.recordDelivery('no-such-event', { kind: 'delivered', at: at(2) }));
+    });
+
+    test("the trace context of a change travels with its deliveries, and a message's with its line", async () => {
+      const traceParent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+      const h = makeHandover();
+      const line = makeOutbound(h, 1);
+      await store().handovers.create({
+        handover: { ...h, lastSeq: 1 },
+        webhook: true,
+        events: [makeEvent(h, 1)],
+        transcript: [{ ...line, traceParent }],
+        traceParent,
+      });
+      const untraced = await withEvents(1);
+      const due = await store().events.dueDeliveries(at(5), 10);
+      assert.equal(due.find((d) => d.event.handoverId === h.id)?.traceParent, traceParent);
+      assert.equal(due.find((d) => d.event.handoverId === untraced.h.id)?.traceParent, undefined);
+      assert.equal((await store().transcript.pendingOutbound(h.id))[0]?.traceParent, traceParent);
+    });
+
+    test('stats: pending deliveries, the oldest pending event, dead letters', async () => {
+      assert.deepEqual(await store().events.outboxStats(), { pending: 0, dead: 0 });
+      const a = await withEvents(3);
+      const b = await withEvents(1);
+      assert.deepEqual(await store().events.outboxStats(), { pending: 4, oldestPendingAt: at(1), dead: 0 });
+      // a's first event delivered, b's dead: the oldest pending event is now a's second.
+      await store().events.recordDelivery(a.events[0]!.id, { kind: 'delivered', at: at(5) });
+      await store().events.recordDelivery(b.events[0]!.id, { kind: 'dead', at: at(5), error: 'HTTP 410' });
+      await store().events.recordDelivery(a.events[1]!.id, {
+        kind: 'retry',
+        at: at(6),
+        nextAttemptAt: at(60),
+        error: 'HTTP 503',
+      });
+      assert.deepEqual(await store().events.outboxStats(), { pending: 2, oldestPendingAt: at(2), dead: 1 });
+      await store().events.replayDeadLetters({ handoverId: b.h.id }, at(7));
+      assert.deepEqual(await store().events.outboxStats(), { pending: 3, oldestPendingAt: at(1), dead: 0 });
     });
 
     test('timestamps in another ISO form compare by instant, not by text', async () => {

@@ -8,6 +8,8 @@ export interface PendingDelivery {
   readonly attempts: number;
   readonly nextAttemptAt: string;
   readonly firstAttemptAt?: string;
+  /** The trace context of the change that owed this delivery (ChangeSet.traceParent). */
+  readonly traceParent?: string;
 }
 
 export type DeliveryOutcome =
@@ -20,6 +22,16 @@ export interface DeadLetter {
   readonly attempts: number;
   readonly lastError: string;
   readonly deadAt: string;
+}
+
+/** What the outbox holds right now, for the metrics scrape. */
+export interface OutboxStats {
+  /** Deliveries owed (pending, due or waiting for a retry). */
+  readonly pending: number;
+  /** When the oldest pending event occurred; absent when nothing is pending. */
+  readonly oldestPendingAt?: string;
+  /** Dead letters (given up, replayable). */
+  readonly dead: number;
 }
 
 export interface EventLog {
@@ -40,6 +52,8 @@ export interface EventLog {
    */
   recordDelivery(eventId: string, outcome: DeliveryOutcome): Promise<void>;
   deadLetters(limit: number): Promise<DeadLetter[]>;
+  /** Counts of the outbox (read at each metrics scrape: partial indexes only, no history). */
+  outboxStats(): Promise<OutboxStats>;
   /** Puts dead-lettered events of a handover (or one event) back into the outbox, due now. */
   replayDeadLetters(filter: { eventId?: string; handoverId?: string }, now: string): Promise<number>;
 }

@@ -42,6 +42,11 @@ export interface ChangeSet {
   /** A send of these pending lines starts now (the time is kept on the line). */
   readonly attempted?: readonly { readonly entryId: string; readonly at: string }[];
   /**
+   * The trace context (a W3C `traceparent`) of the work that made this change, kept with its outbox
+   * rows: the webhook delivery, later and maybe elsewhere, continues that trace.
+   */
+  readonly traceParent?: string;
+  /**
    * The owner's lease (several instances, ports/ownership.ts): the commit happens only while this
    * owner still holds the handover's lease with this token, checked in the same transaction — else
    * LeaseLostError and nothing is written. Absent: not an owner's write (an API call), or one

@@ -95,6 +95,11 @@ export class GuestChatProvider implements HandoverProvider {
     });
   }
 
+  /** For /metrics: the event streams open now (one per attached conversation). */
+  stats(): Readonly<Record<string, number>> {
+    return { event_streams: this.#directories.size };
+  }
+
   async start(req: ProviderStartRequest, signal: AbortSignal): Promise<ProviderRef> {
     const { customer, settings } = req;
     try {

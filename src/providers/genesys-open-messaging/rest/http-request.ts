@@ -25,6 +25,8 @@ export interface HttpSettings {
   readonly scheduler: Scheduler;
   readonly clock: Clock;
   readonly userAgent: string | undefined;
+  /** Each exchange: operation, HTTP status (`network` when no answer came) and seconds to the answer (metrics). */
+  readonly onCall?: (operation: string, status: string, seconds: number) => void;
 }
 
 export type QueryValue = string | number | boolean | undefined;
@@ -112,6 +114,9 @@ export async function httpRequest<S extends z.ZodType | undefined>(
 
     let response: Response;
     let text: string;
+    const started = performance.now();
+    const observe = (status: string): void =>
+      settings.onCall?.(operation, status, (performance.now() - started) / 1000);
     try {
       response = await settings.fetch(buildUrl(call.url, call.query), {
         method: call.method,
@@ -123,8 +128,10 @@ export async function httpRequest<S extends z.ZodType | undefined>(
       });
       text = await response.text();
     } catch (err) {
+      observe('network');
       throw failure(err);
     }
+    observe(String(response.status));
 
     const correlationId = response.headers.get('inin-correlation-id') ?? undefined;
     if (!response.ok) {
