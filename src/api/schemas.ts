@@ -243,6 +243,9 @@ export const webhookTestResponse = z.object({
   delivered: z.boolean().describe("Whether the endpoint's webhook answered 2xx."),
   eventId: z.string().describe('The webhook-id of the test delivery.'),
   status: z.number().int().optional().describe("The receiver's HTTP status, when it answered."),
-  error: z.string().optional().describe('Why it was not delivered: no URL or secret, timeout, network error, status.'),
+  error: z
+    .string()
+    .optional()
+    .describe('Why it was not delivered: no URL or secret, timeout, network error, status.'),
   durationMs: z.number().int(),
 });
