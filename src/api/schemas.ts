@@ -197,7 +197,11 @@ export const presenceResponse = z.object({
 });
 
 export const deadLettersQuery = z
-  .object({ endpoint: text(64).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) })
+  .object({
+    endpoint: text(64).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    cursor: safeString().max(500).optional(),
+  })
   .strict();
 
 export const deadLettersResponse = z.object({
@@ -217,6 +221,7 @@ export const deadLettersResponse = z.object({
       deadAt: z.string(),
     }),
   ),
+  nextCursor: z.string().optional(),
 });
 
 export const replayBody = z
