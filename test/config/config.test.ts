@@ -17,7 +17,10 @@ const valid = {
     },
   ],
 };
-const env = { BOT_KEY: 'ghk_dZQ_AdewvO1xwrYuj74t8fFhk-bSt4-QFh7fJO5BnDM', HOOK_SECRET: 'whsec_STJc3IXqKe2nFw+xp05CK4H81Huf++eqa653kVDgu44=' };
+const env = {
+  BOT_KEY: 'ghk_dZQ_AdewvO1xwrYuj74t8fFhk-bSt4-QFh7fJO5BnDM',
+  HOOK_SECRET: 'whsec_STJc3IXqKe2nFw+xp05CK4H81Huf++eqa653kVDgu44=',
+};
 
 function problems(fn: () => unknown): readonly string[] {
   try {

@@ -90,7 +90,9 @@ describe('configuration from the environment', () => {
     const twice = problems(() =>
       parseConfig(
         {
-          apiKeys: [{ name: 'k', key: 'ghk_0tZIdfXQlESiZ9rltJMby5xUFZUWBC-h5VSO3PoHyy8', endpoints: ['bad id!'] }],
+          apiKeys: [
+            { name: 'k', key: 'ghk_0tZIdfXQlESiZ9rltJMby5xUFZUWBC-h5VSO3PoHyy8', endpoints: ['bad id!'] },
+          ],
           endpoints: [],
         },
         {},
