@@ -13,7 +13,7 @@ import { httpJson } from './http-client.ts';
 import { Inspector } from './inspector.ts';
 import { findPid } from './procfs.ts';
 
-const API_KEY = 'bench-key-0123456789abcdefghijklmn';
+const API_KEY = 'ghk_AVzN7Fu_kw9yRTCgyHLMg72iGSDZD2ki91XxJePb_GI';
 const ORG = 'bench-org';
 const DEPLOYMENT = 'bench-deployment';
 const QUEUE = 'Support';
@@ -138,7 +138,8 @@ export class GatewayRelay implements Relay {
 
   /** Prometheus text of `GET /metrics`. */
   async metrics(): Promise<string> {
-    return (await httpJson('GET', `${this.url}/metrics`)).body;
+    return (await httpJson('GET', `${this.url}/metrics`, undefined, { authorization: `Bearer ${API_KEY}` }))
+      .body;
   }
 
   async inspector(): Promise<Inspector> {

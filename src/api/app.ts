@@ -1,8 +1,9 @@
 // The bot-facing HTTP application: /v1 (API-key auth), /docs (OpenAPI), /healthz, /readyz, /metrics.
+// /docs and /metrics need an API key here, or move to the admin port (admin-app.ts, `server.adminPort`):
+// the metrics name endpoints and counts, and neither is for whoever reaches the API port.
 import { randomUUID } from 'node:crypto';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
-import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginCallback } from 'fastify';
 import {
   createJsonSchemaTransform,
@@ -18,6 +19,7 @@ import type { HandoverEvent } from '../core/model/events.ts';
 import type { HandoverService } from '../core/services/handover-service.ts';
 import type { GatewayMetrics } from '../observability/metrics.ts';
 import type { ApiKeyAuthenticator } from './auth.ts';
+import { docsAndMetrics } from './admin-app.ts';
 import { installErrorHandling } from './error-handler.ts';
 import { availabilityRoutes } from './routes/availability.ts';
 import { OpenHandoverQuota } from './limits/open-handovers.ts';
@@ -73,6 +75,8 @@ export interface ApiDeps {
   readonly onSseWritten?: (event: HandoverEvent) => void;
   /** Tracing on: the plugin that opens a server span per request (continuing the caller's `traceparent`). */
   readonly tracingPlugin?: FastifyPluginCallback;
+  /** /docs and /metrics are served by the admin app (`server.adminPort`), not here. */
+  readonly adminElsewhere?: boolean;
 }
 
 export interface ServerLimits {
@@ -167,16 +171,28 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     transform: createJsonSchemaTransform({ zodToJsonConfig }),
     transformObject: (doc) => finishDocument(createJsonSchemaTransformObject({ zodToJsonConfig })(doc)),
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  if (!deps.adminElsewhere)
+    await app.register(async (admin) => {
+      // Any valid API key opens them (before the body, like /v1); 401 without one.
+      admin.addHook('onRequest', (req, _reply, done) => {
+        try {
+          deps.auth.authenticate(req.headers.authorization);
+          done();
+        } catch (err) {
+          done(err as Error);
+        }
+      });
+      await admin.register(docsAndMetrics(deps.metrics));
+    });
 
   // Someone opening the gateway's address in a browser finds the way (and no favicon 404).
   app.get('/', { schema: { hide: true } }, () => ({
     name: 'genesys-handover gateway',
-    docs: '/docs',
+    ...(deps.adminElsewhere ? {} : { docs: '/docs' }),
     api: '/v1/handovers',
     health: '/healthz',
     readiness: '/readyz',
-    metrics: '/metrics',
+    ...(deps.adminElsewhere ? {} : { metrics: '/metrics' }),
   }));
   app.get('/favicon.ico', { schema: { hide: true } }, (_req, reply) => reply.code(204).send());
   app.get('/healthz', { schema: { hide: true } }, () => ({ status: 'ok' }));
@@ -186,9 +202,6 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       ? reply.send({ status: 'ready' })
       : reply.code(503).send({ status: 'not_ready', ...(problems.length ? { problems } : {}) });
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) =>
-    reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
-  );
 
   const openHandovers = new OpenHandoverQuota(async (id) => {
     try {

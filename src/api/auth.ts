@@ -1,6 +1,7 @@
 // API-key authentication: `Authorization: Bearer <key>`. Keys are compared as SHA-256 digests with
 // a constant-time comparison, and only the digests are kept in memory, so a key never lands in a
-// heap dump or a log line. Each key names the endpoints it may act on (403 for the others).
+// heap dump or a log line. A key may be configured by its digest alone (`keySha256`): then the
+// configuration holds no secret either. Each key names the endpoints it may act on (403 for the others).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { GatewayError } from '../core/errors.ts';
 import type { KeyLimits } from './limits/key-limits.ts';
@@ -13,8 +14,10 @@ export interface ApiKeyGrant {
   readonly limits: KeyLimits;
 }
 
+/** `key` or `keySha256` (64 hex digits): one of the two. */
 export interface ConfiguredApiKey {
-  readonly key: string;
+  readonly key?: string | undefined;
+  readonly keySha256?: string | undefined;
   readonly name: string;
   readonly endpoints: readonly string[];
   readonly limits: KeyLimits;
@@ -29,7 +32,7 @@ export class ApiKeyAuthenticator {
 
   constructor(keys: readonly ConfiguredApiKey[]) {
     this.#keys = keys.map((k, i) => ({
-      digest: digest(k.key),
+      digest: configuredDigest(k),
       grant: {
         id: `key-${i}`,
         name: k.name,
@@ -55,6 +58,13 @@ export class ApiKeyAuthenticator {
       mayUse: (endpointId) => grant.endpoints === '*' || grant.endpoints.includes(endpointId),
     };
   }
+}
+
+function configuredDigest(k: ConfiguredApiKey): Buffer {
+  if (k.key !== undefined) return digest(k.key);
+  if (k.keySha256 !== undefined && /^[0-9a-fA-F]{64}$/.test(k.keySha256))
+    return Buffer.from(k.keySha256, 'hex');
+  throw new RangeError(`API key "${k.name}": set key or keySha256 (64 hex digits)`);
 }
 
 function digest(key: string): Buffer {

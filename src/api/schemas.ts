@@ -197,7 +197,11 @@ export const presenceResponse = z.object({
 });
 
 export const deadLettersQuery = z
-  .object({ endpoint: text(64).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) })
+  .object({
+    endpoint: text(64).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    cursor: safeString().max(500).optional(),
+  })
   .strict();
 
 export const deadLettersResponse = z.object({
@@ -217,6 +221,7 @@ export const deadLettersResponse = z.object({
       deadAt: z.string(),
     }),
   ),
+  nextCursor: z.string().optional(),
 });
 
 export const replayBody = z
@@ -243,6 +248,9 @@ export const webhookTestResponse = z.object({
   delivered: z.boolean().describe("Whether the endpoint's webhook answered 2xx."),
   eventId: z.string().describe('The webhook-id of the test delivery.'),
   status: z.number().int().optional().describe("The receiver's HTTP status, when it answered."),
-  error: z.string().optional().describe('Why it was not delivered: no URL or secret, timeout, network error, status.'),
+  error: z
+    .string()
+    .optional()
+    .describe('Why it was not delivered: no URL or secret, timeout, network error, status.'),
   durationMs: z.number().int(),
 });

@@ -23,6 +23,7 @@ const listFlags = z.object({
   ...storeFlags,
   endpoint: z.string().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(10_000).default(100),
+  cursor: z.string().min(1).max(500).optional(),
   json: z.boolean().default(false),
 });
 
@@ -46,13 +47,15 @@ export function deadLettersCommand(): Command {
     .addOption(configOption())
     .option('--endpoint <id>', 'only this endpoint')
     .option('--limit <n>', 'at most this many', '100')
+    .option('--cursor <cursor>', 'continue after a previous list (its "next cursor")')
     .option('--json', 'one JSON object per line')
     .action(async (raw: Record<string, unknown>) => {
       const flags = parseFlags(listFlags, raw);
       await withDeadLetters(flags, async (deadLetters) => {
-        const items = await deadLetters.list(OPERATOR, {
+        const { items, nextCursor } = await deadLetters.list(OPERATOR, {
           limit: flags.limit,
           ...(flags.endpoint === undefined ? {} : { endpoint: flags.endpoint }),
+          ...(flags.cursor === undefined ? {} : { cursor: flags.cursor }),
         });
         for (const d of items) {
           process.stdout.write(
@@ -61,7 +64,10 @@ export function deadLettersCommand(): Command {
               : `${d.deadAt}  ${d.event.endpointId}  handover ${d.event.handoverId}  #${d.event.seq} ${d.event.type}  event ${d.event.id}  attempts ${d.attempts}  last error: ${d.lastError}\n`,
           );
         }
-        if (!flags.json) process.stdout.write(`${items.length} dead letter(s)\n`);
+        if (!flags.json) {
+          process.stdout.write(`${items.length} dead letter(s)\n`);
+          if (nextCursor !== undefined) process.stdout.write(`more: --cursor ${nextCursor}\n`);
+        }
       });
     });
   cmd

@@ -6,6 +6,7 @@ import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { Command } from 'commander';
 import { z } from 'zod';
+import { exposureWarning } from '../emulator/http/host-check.ts';
 import { listenErrorMessage } from './listen-error.ts';
 import { runUntilSignal } from './run-until-signal.ts';
 import { startDemo } from './start-demo.ts';
@@ -50,6 +51,8 @@ export function demoCommand(): Command {
     .option('--log-level <level>', 'gateway log level', 'warn')
     .action(async (raw: Record<string, unknown>) => {
       const flags = flagsSchema.parse(raw);
+      const warning = exposureWarning(flags.host);
+      if (warning) process.stderr.write(`${warning.replace('the emulator listens', 'the demo listens')}\n`);
       const demo = await (async () => {
         // The ports first: a second `npm start` beside a running one must not touch its store.
         for (const p of [flags.emulatorPort, flags.port, flags.chatPort]) await portIsFree(flags.host, p);

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { z } from 'zod';
+import { exposureWarning } from '../emulator/http/host-check.ts';
 import { startEmulator, type EmulatorOptions, type OpenIntegrationConfig } from '../emulator/index.ts';
 import { PARTICIPANT_DISCONNECT_TYPES } from '../emulator/open-messaging/options.ts';
 import { businessHoursSchema } from '../emulator/platform/business-hours-schema.ts';
@@ -73,6 +74,7 @@ const businessHoursFlag = z.string().transform((path, ctx) => {
 
 const flagsSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
+  allowedHost: z.array(z.string().min(1).max(253)).default([]),
   port: intFlag(0).max(65_535).default(0),
   heartbeatMs: intFlag(1).optional(),
   graceMs: intFlag(1).optional(),
@@ -123,6 +125,7 @@ function toOptions(flags: Flags): EmulatorOptions {
   };
   return {
     host: flags.host,
+    ...(flags.allowedHost.length > 0 ? { allowedHosts: flags.allowedHost } : {}),
     port: flags.port,
     ...given('heartbeatIntervalMs', flags.heartbeatMs),
     ...given('disconnectGraceMs', flags.graceMs),
@@ -173,6 +176,11 @@ export function emulatorCommand(): Command {
       'Run the Genesys Cloud emulator: guest chat (REST + event stream), OAuth, Open Messaging, Notifications, agent API and console',
     )
     .option('--host <host>', 'interface to bind', '127.0.0.1')
+    .option(
+      '--allowed-host <name>',
+      'a host name clients reach the emulator by, accepted in Host besides IPs and localhost (repeatable; DNS-rebinding guard)',
+      collect,
+    )
     .option('--port <port>', 'TCP port (0 picks a free one)', '0')
     .option('--heartbeat-ms <ms>', 'guest event-stream heartbeat interval (default 30000)')
     .option('--grace-ms <ms>', 'disconnect a guest after this long without an event stream (default 120000)')
@@ -240,6 +248,8 @@ export function emulatorCommand(): Command {
         const problems = parsed.error.issues.map((i) => `--${kebab(String(i.path[0] ?? ''))}: ${i.message}`);
         throw new Error(`invalid emulator flags: ${problems.join('; ')}`);
       }
+      const warning = exposureWarning(parsed.data.host);
+      if (warning) process.stderr.write(`${warning}\n`);
       const emulator = await startEmulator(toOptions(parsed.data));
       process.stdout.write(`emulator: ${emulator.url}\n`);
       process.stdout.write(`agent API: ${emulator.url}/emulator/v1/conversations\n`);

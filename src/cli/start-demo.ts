@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { Logger as PinoLogger } from 'pino';
+import { generateApiKey } from '../config/api-key-strength.ts';
 import { parseConfig } from '../config/load.ts';
 import { startDemoBot, type RunningDemoBot } from '../demo-bot/index.ts';
 import type { BotLogger } from '../demo-bot/demo-bot.ts';
@@ -68,7 +69,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     architect: { responses: ['Thanks for waiting, an agent will be with you shortly.'] },
     ...(options.autoAgent ? { autoAgent: { acceptDelayMs: 2000, replyDelayMs: 1200 } } : {}),
   });
-  const apiKey = options.apiKey ?? `demo_${randomBytes(18).toString('base64url')}`;
+  const apiKey = options.apiKey ?? generateApiKey();
   const webhookSecret = options.webhookUrl
     ? (options.webhookSecret ?? `whsec_${randomBytes(24).toString('base64')}`)
     : undefined;
@@ -87,7 +88,14 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   let bot: RunningDemoBot | undefined;
   try {
     const config = parseConfig({
-      server: { host: options.host, port: gatewayPort, logLevel: options.logLevel },
+      // /docs and /metrics on an admin port of their own (any free one), so a browser opens them without a key.
+      server: {
+        host: options.host,
+        port: gatewayPort,
+        adminHost: options.host,
+        adminPort: 0,
+        logLevel: options.logLevel,
+      },
       store: { path: options.data },
       apiKeys: [{ name: 'demo', key: apiKey, endpoints: [DEMO_ENDPOINT, DEMO_OM_ENDPOINT] }],
       endpoints: [
@@ -144,7 +152,8 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     ...(webhookSecret ? [`webhook secret: ${webhookSecret}`] : []),
     `chat: ${bot.url}`,
     `agent console: ${emulator.consoleUrl}`,
-    `api docs: ${gateway.url}/docs`,
+    `api docs: ${gateway.adminUrl ?? gateway.url}/docs`,
+    `metrics: ${gateway.adminUrl ?? gateway.url}/metrics`,
     `agent API: ${emulator.url}/emulator/v1/conversations`,
     // For the README's curl walkthrough: paste this line into another terminal.
     `export GW=${gateway.url} EMU=${emulator.url} KEY=${apiKey}`,

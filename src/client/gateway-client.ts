@@ -35,6 +35,7 @@ export type HandoverPage = z.output<typeof handoverListResponse>;
 export type TranscriptEntry = z.output<typeof transcriptResponse>['items'][number];
 export type SendMessageResult = z.output<typeof sendMessageResponse>;
 export type DeadLetter = z.output<typeof deadLettersResponse>['items'][number];
+export type DeadLetterPage = z.output<typeof deadLettersResponse>;
 export type WebhookTestResult = z.output<typeof webhookTestResponse>;
 
 export interface GatewayClientOptions {
@@ -147,12 +148,12 @@ export class GatewayClient {
     return this.#json('POST', `${handoverPath(handoverId)}/end`, handoverResponse, { ...options });
   }
 
-  /** `GET /v1/dead-letters`: webhook events not delivered within the retry period. */
-  async listDeadLetters(query: DeadLettersQuery = {}, options?: CallOptions): Promise<DeadLetter[]> {
-    const { items } = await this.#json('GET', `/v1/dead-letters${queryString(query)}`, deadLettersResponse, {
-      ...options,
-    });
-    return items;
+  /**
+   * `GET /v1/dead-letters`: webhook events not delivered within the retry period, oldest first; a
+   * page (`nextCursor`, when more, goes back as `cursor`).
+   */
+  listDeadLetters(query: DeadLettersQuery = {}, options?: CallOptions): Promise<DeadLetterPage> {
+    return this.#json('GET', `/v1/dead-letters${queryString(query)}`, deadLettersResponse, { ...options });
   }
 
   /** `POST /v1/dead-letters/replay`: back into the webhook outbox; returns how many. */

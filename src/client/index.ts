@@ -3,6 +3,7 @@ export {
   GatewayClient,
   type CallOptions,
   type DeadLetter,
+  type DeadLetterPage,
   type DeadLettersQuery,
   type GatewayClientOptions,
   type Handover,

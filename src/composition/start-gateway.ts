@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger as PinoLogger } from 'pino';
 import { buildApi } from '../api/app.ts';
+import { buildAdminApi } from '../api/admin-app.ts';
 import { ApiKeyAuthenticator } from '../api/auth.ts';
 import { keyLimitsOf, type EndpointConfig, type GatewayConfig } from '../config/schema.ts';
 import { HandoverEngine, type EngineLimits } from '../core/engine/handover-engine.ts';
@@ -55,6 +56,8 @@ export interface RunningGateway {
   readonly engine: HandoverEngine;
   readonly store: Store;
   readonly metrics: GatewayMetrics;
+  /** `server.adminPort` set: where /docs and /metrics are (no key), e.g. `http://127.0.0.1:9464`. */
+  readonly adminUrl?: string;
   /** Several instances: the lease keeper (which handovers this instance owns). */
   readonly leases?: LeaseKeeper;
   /** Graceful stop, bounded by `server.shutdownTimeoutSeconds`: no new work, streams closed, store closed. */
@@ -272,8 +275,15 @@ export async function startGateway(
     availability: availability.service,
     ...(tuning.sseKeepAliveMs === undefined ? {} : { sseKeepAliveMs: tuning.sseKeepAliveMs }),
     ...(tuning.presenceIntervalMs === undefined ? {} : { presenceIntervalMs: tuning.presenceIntervalMs }),
+    adminElsewhere: config.server.adminPort !== undefined,
   });
   const address = await api.listen({ host: config.server.host, port: config.server.port });
+  const adminPort = config.server.adminPort;
+  const admin =
+    adminPort === undefined
+      ? undefined
+      : await buildAdminApi({ api, metrics, logger: logger.child({ component: 'admin' }) });
+  const adminAddress = await admin?.listen({ host: config.server.adminHost, port: adminPort ?? 0 });
   dispatcher.start();
   const days = config.retention.endedHandoverDays;
   const retention =
@@ -300,6 +310,7 @@ export async function startGateway(
   let closing: Promise<void> | undefined;
   return {
     url: address.replace('[::1]', 'localhost'),
+    ...(adminAddress === undefined ? {} : { adminUrl: adminAddress.replace('[::1]', 'localhost') }),
     engine,
     store,
     metrics,
@@ -325,6 +336,7 @@ export async function startGateway(
         ]);
         await Promise.allSettled([...providers.values()].flatMap((p) => (p.close ? [p.close()] : [])));
         await closeApi(api.server, () => api.close());
+        await admin?.close();
         await store.close();
         await tracing.close();
       })()),

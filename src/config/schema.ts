@@ -5,6 +5,7 @@
 // `npm run config:reference`), and a test fails when they are out of date.
 import { z } from 'zod';
 import { GENESYS_CLOUD_REGIONS } from '../providers/genesys-cloud/regions.ts';
+import { apiKeyProblems, apiKeySha256 } from './api-key-strength.ts';
 import { availabilitySchema } from './availability-schema.ts';
 import { urlProblems } from './url-checks.ts';
 
@@ -32,10 +33,24 @@ export const GenesysRegions = [
 const id = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, dot, dash, underscore; at most 64');
+/** Standard Webhooks: a signing key of 24 to 64 bytes (docs/webhooks.md); fewer is guessable offline. */
+export const WEBHOOK_SECRET_BYTES = { min: 24, max: 64 } as const;
 const webhookSecret = z
   .string()
   .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'must look like whsec_<base64>')
-  .describe('A Standard Webhooks secret, `whsec_<base64>`.');
+  .refine(
+    (s) => {
+      const bytes = Buffer.from(s.slice('whsec_'.length), 'base64').length;
+      return bytes >= WEBHOOK_SECRET_BYTES.min && bytes <= WEBHOOK_SECRET_BYTES.max;
+    },
+    {
+      error: `the key after whsec_ must be ${WEBHOOK_SECRET_BYTES.min}–${WEBHOOK_SECRET_BYTES.max} bytes (base64 of 32 random bytes: \`genesys-handover keygen --webhook-secret\`)`,
+      abort: true,
+    },
+  )
+  .describe(
+    `A Standard Webhooks secret, \`whsec_<base64>\` of ${WEBHOOK_SECRET_BYTES.min}–${WEBHOOK_SECRET_BYTES.max} bytes (32 recommended).`,
+  );
 
 const routingDefaults = z
   .object({
@@ -382,9 +397,21 @@ export const apiKeySchema = z
     name: z.string().min(1).max(100).describe("The key's name (who uses it)."),
     key: z
       .string()
-      .min(24)
-      .max(200)
-      .describe('The key itself, at least 24 characters — a secret: use a `${VAR}` reference or `GH__…`.'),
+      .max(256)
+      .superRefine((key, ctx) => {
+        for (const message of apiKeyProblems(key)) ctx.addIssue({ code: 'custom', message });
+      })
+      .optional()
+      .describe(
+        'The key itself: at least 128 bits of entropy (docs/security.md, "API keys"; `genesys-handover keygen` makes one) — a secret: use a `${VAR}` reference or `GH__…`. Or give `keySha256` instead.',
+      ),
+    keySha256: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex digits (the SHA-256 of the key)')
+      .optional()
+      .describe(
+        "The key's SHA-256 in hex instead of the key, so the configuration holds no secret (`genesys-handover keygen` prints both). The key's strength cannot be checked from its hash: make it with keygen.",
+      ),
     endpoints: z
       .array(z.union([z.literal('*'), id]))
       .min(1)
@@ -393,7 +420,10 @@ export const apiKeySchema = z
       .optional()
       .describe("This key's own limits; each absent one is the top-level `limits` value."),
   })
-  .strict();
+  .strict()
+  .refine((k) => (k.key === undefined) !== (k.keySha256 === undefined), {
+    error: 'set exactly one of key or keySha256',
+  });
 
 export const configSchema = z
   .object({
@@ -411,6 +441,20 @@ export const configSchema = z
           .max(65535)
           .default(8080)
           .describe('TCP port; 0 picks a free one (the `PORT` variable sets it too).'),
+        adminPort: z
+          .number()
+          .int()
+          .min(0)
+          .max(65535)
+          .optional()
+          .describe(
+            'Serve `/metrics` and `/docs` on this port (on `adminHost`, no key) instead of the API port. Unset (the default): they are on the API port and need an API key.',
+          ),
+        adminHost: z
+          .string()
+          .min(1)
+          .default('127.0.0.1')
+          .describe('Interface of the admin port (`adminPort`); keep it off the internet.'),
         logLevel: z
           .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
           .default('info')
@@ -466,6 +510,7 @@ export const configSchema = z
       .default({
         host: '127.0.0.1',
         port: 8080,
+        adminHost: '127.0.0.1',
         logLevel: 'info',
         shutdownTimeoutSeconds: 10,
         ...SERVER_DEFAULTS,
@@ -700,7 +745,7 @@ export function crossCheck(raw: unknown): string[] {
   const problems: string[] = [];
   const obj = (raw ?? {}) as { endpoints?: unknown; apiKeys?: unknown };
   const endpoints = Array.isArray(obj.endpoints) ? (obj.endpoints as { id?: unknown }[]) : [];
-  const apiKeys = Array.isArray(obj.apiKeys) ? (obj.apiKeys as { key?: unknown; endpoints?: unknown }[]) : [];
+  const apiKeys = Array.isArray(obj.apiKeys) ? (obj.apiKeys as { endpoints?: unknown }[]) : [];
   const ids = new Set<unknown>();
   const integrations = new Set<unknown>();
   endpoints.forEach((e, i) => {
@@ -727,10 +772,18 @@ export function crossCheck(raw: unknown): string[] {
         `endpoints.${i}.availability.platform: a guest-chat endpoint needs an OAuth client for Genesys schedules and agent availability`,
       );
   });
-  const keys = new Set<unknown>();
+  const digests = new Set<string>();
   apiKeys.forEach((k, i) => {
-    if (keys.has(k.key)) problems.push(`apiKeys.${i}.key: duplicate API key`);
-    keys.add(k.key);
+    const { key, keySha256 } = k as { key?: unknown; keySha256?: unknown };
+    const digest =
+      typeof key === 'string'
+        ? apiKeySha256(key)
+        : typeof keySha256 === 'string'
+          ? keySha256.toLowerCase()
+          : undefined;
+    if (digest !== undefined && digests.has(digest))
+      problems.push(`apiKeys.${i}.${typeof key === 'string' ? 'key' : 'keySha256'}: duplicate API key`);
+    if (digest !== undefined) digests.add(digest);
     const allowed = Array.isArray(k.endpoints) ? (k.endpoints as unknown[]) : [];
     allowed.forEach((e, j) => {
       if (e !== '*' && !ids.has(e))

@@ -13,6 +13,7 @@ import { registerAgentAttachmentRoutes } from './http/agent-attachment-routes.ts
 import { registerAgentAvailabilityRoutes } from './http/agent-availability-routes.ts';
 import { registerAgentRoutes } from './http/agent-routes.ts';
 import { installBodyParser } from './http/body-parser.ts';
+import { installHostCheck } from './http/host-check.ts';
 import { CONSOLE_PATH, registerConsoleRoute } from './http/console-route.ts';
 import { registerDownloadRoutes } from './http/download-routes.ts';
 import { frameworkErrorHandler, installErrorHandling } from './http/error-handler.ts';
@@ -111,6 +112,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   };
 
   installErrorHandling(app, resolved.bodyLimitBytes);
+  installHostCheck(app, [resolved.host, ...resolved.allowedHosts]);
   installBodyParser(app);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   installFaultHook(app, ctx);

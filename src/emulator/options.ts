@@ -39,6 +39,11 @@ export interface EmulatorOptions
   extends OAuthOptions, OpenMessagingOptions, NotificationOptions, AvailabilityOptions {
   /** Interface to bind. Default `127.0.0.1`. */
   readonly host?: string;
+  /**
+   * Host names (besides IP addresses, `localhost` and `host`) that requests may carry in `Host`, e.g.
+   * the emulator's name in a container network. Others get 403 (DNS rebinding). Default none.
+   */
+  readonly allowedHosts?: readonly string[];
   /** TCP port; `0` (default) picks a free one. */
   readonly port?: number;
   /** Interval of the `channel.metadata` heartbeat frame (§9.5). Default 30,000 ms. */
@@ -68,6 +73,7 @@ export interface ResolvedOptions
     ResolvedNotificationOptions,
     ResolvedAvailabilityOptions {
   readonly host: string;
+  readonly allowedHosts: readonly string[];
   readonly port: number;
   readonly heartbeatIntervalMs: number;
   readonly disconnectGraceMs: number;
@@ -127,6 +133,7 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
       bodyLimitBytes: 1024,
     }),
     host: options.host ?? DEFAULT_OPTIONS.host,
+    allowedHosts: options.allowedHosts ?? [],
     autoAgent,
     queues,
     deployments: options.deployments ?? {},

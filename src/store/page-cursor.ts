@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { GatewayError } from '../core/errors.ts';
 import type { Handover } from '../core/model/handover.ts';
 import { isSafeText } from '../core/text/safe-text.ts';
-import type { Page } from '../core/ports/store/index.ts';
+import type { DeadLetter, Page } from '../core/ports/store/index.ts';
 
 export interface PageKey {
   readonly createdAt: string;
@@ -31,6 +31,38 @@ export function decodePageCursor(cursor: string): PageKey {
       details: [{ path: 'cursor', message: 'Not a cursor returned by a previous page.' }],
     });
   }
+}
+
+/** Where a page of dead letters ends: the keyset of "oldest death first". */
+export interface DeadLetterKey {
+  readonly deadAt: string;
+  readonly handoverId: string;
+  readonly seq: number;
+}
+
+const deadLetterKeySchema = z.tuple([pageKeyPart, pageKeyPart, z.number().int().min(0)]);
+
+/** A dead-letter cursor a client tampered with is a 400, like a handover-list cursor. */
+export function decodeDeadLetterCursor(cursor: string): DeadLetterKey {
+  try {
+    const [deadAt, handoverId, seq] = deadLetterKeySchema.parse(
+      JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')),
+    );
+    return { deadAt, handoverId, seq };
+  } catch {
+    throw new GatewayError('VALIDATION_FAILED', {
+      details: [{ path: 'cursor', message: 'Not a cursor returned by a previous page.' }],
+    });
+  }
+}
+
+/** A page of dead letters from rows fetched with `limit + 1` (see toPage). */
+export function toDeadLetterPage(rows: readonly DeadLetter[], limit: number): Page<DeadLetter> {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  if (rows.length <= limit || !last) return { items };
+  const key = [last.deadAt, last.event.handoverId, last.event.seq];
+  return { items, nextCursor: Buffer.from(JSON.stringify(key), 'utf8').toString('base64url') };
 }
 
 /**

@@ -18,7 +18,7 @@ import { handoverEventSchema, webhookTestEventSchema } from '../../src/contract/
 import { ErrorCodes } from '../../src/core/errors.ts';
 import { EventTypes } from '../../src/core/model/events.ts';
 import { CoreRig } from '../support/core-rig.ts';
-import { rigApi } from '../support/rig-api.ts';
+import { RIG_API_KEY, rigApi } from '../support/rig-api.ts';
 
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);
@@ -29,7 +29,11 @@ let dir: string;
 before(async () => {
   const rig = await CoreRig.start();
   const app = await rigApi(rig);
-  const res = await app.inject({ method: 'GET', url: '/docs/json' });
+  const res = await app.inject({
+    method: 'GET',
+    url: '/docs/json',
+    headers: { authorization: `Bearer ${RIG_API_KEY}` },
+  });
   assert.equal(res.statusCode, 200);
   doc = res.json();
   await app.close();

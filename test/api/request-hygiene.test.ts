@@ -1,5 +1,6 @@
 // Request logs carry no query string (it may hold customer data); JSON bodies keep Fastify's
 // prototype-poisoning guard (`__proto__` / `constructor.prototype` refused with a 400, nothing stored).
+// Real HTTP on 127.0.0.1, the log captured from pino's stream.
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
@@ -45,28 +46,36 @@ test('request logs name the path, never the query string; poisoned JSON is a 400
     endpointOpenHandovers: () => 1000,
     version: 'test',
   });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
   const auth = { authorization: `Bearer ${RIG_API_KEY}` };
-  const listed = await app.inject({
-    method: 'GET',
-    url: '/v1/handovers?endpoint=secret-filter-value',
+  const listed = await fetch(`${url}/v1/handovers?endpoint=secret-filter-value&cursor=secret-cursor`, {
     headers: auth,
   });
-  assert.equal(listed.statusCode, 200);
+  assert.equal(listed.status, 400, 'the cursor is refused; its text is not logged either');
+  const unknown = await fetch(`${url}/no-such-route?email=ada%40example.com`);
+  assert.equal(unknown.status, 404);
   const logged = lines.join('');
   assert.match(logged, /"url":"\/v1\/handovers"/);
-  assert.ok(!logged.includes('secret-filter-value'), logged);
+  assert.match(logged, /"url":"\/no-such-route"/);
+  for (const secret of [
+    'secret-filter-value',
+    'secret-cursor',
+    'ada%40example.com',
+    'ada@example.com',
+    RIG_API_KEY,
+  ])
+    assert.ok(!logged.includes(secret), `${secret} in ${logged}`);
 
   for (const payload of [
     `{"endpoint":"${ENDPOINT}","customer":{"userId":"u","sessionId":"s"},"__proto__":{"polluted":true}}`,
     `{"endpoint":"${ENDPOINT}","customer":{"userId":"u","sessionId":"s"},"constructor":{"prototype":{"polluted":true}}}`,
   ]) {
-    const res = await app.inject({
+    const res = await fetch(`${url}/v1/handovers`, {
       method: 'POST',
-      url: '/v1/handovers',
       headers: { ...auth, 'content-type': 'application/json' },
-      payload,
+      body: payload,
     });
-    assert.equal(res.statusCode, 400, res.body);
+    assert.equal(res.status, 400, await res.text());
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
   }
   assert.equal((await rig.store.handovers.list({ limit: 10 })).items.length, 0);

@@ -13,7 +13,7 @@ import { parseConfig } from '../../src/config/load.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gh-request-id-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-const KEY = 'k'.repeat(32);
+const KEY = 'ghk_Q-rR5uKAlrZHE2UtV7lyjXBjPS0dCMdwdlvBwwZVf0s';
 
 test('x-request-id is honoured, echoed and logged; a bad or missing one is replaced by a UUID', async () => {
   const lines: Record<string, unknown>[] = [];

@@ -162,7 +162,7 @@ describe('GatewayClient against the gateway', () => {
     const listed = [];
     for await (const item of client.handovers({ endpoint: 'support', limit: 1 })) listed.push(item.id);
     assert.ok(listed.includes(started.id), 'the iterator follows nextCursor');
-    assert.deepEqual(await client.listDeadLetters({ endpoint: 'support' }), []);
+    assert.deepEqual(await client.listDeadLetters({ endpoint: 'support' }), { items: [] });
     assert.equal(await client.replayDeadLetters({ handoverId: started.id }), 0);
   });
 

@@ -11,7 +11,7 @@ function omEndpoints(
 ): OpenMessagingEndpointConfig[] {
   const config = parseConfig(
     {
-      apiKeys: [{ name: 'bot', key: 'k'.repeat(32), endpoints: ['*'] }],
+      apiKeys: [{ name: 'bot', key: 'ghk_IuK8_ZFZiCcTcXdYb7B3l-Aann_pHpPzMOx9fnshx9w', endpoints: ['*'] }],
       endpoints: specs.map((s, i) => ({
         id: s.id,
         provider: 'genesys-open-messaging',

@@ -17,7 +17,10 @@ const valid = {
     },
   ],
 };
-const env = { BOT_KEY: 'k'.repeat(32), HOOK_SECRET: 'whsec_c2VjcmV0c2VjcmV0c2VjcmV0' };
+const env = {
+  BOT_KEY: 'ghk_dZQ_AdewvO1xwrYuj74t8fFhk-bSt4-QFh7fJO5BnDM',
+  HOOK_SECRET: 'whsec_STJc3IXqKe2nFw+xp05CK4H81Huf++eqa653kVDgu44=',
+};
 
 function problems(fn: () => unknown): readonly string[] {
   try {
@@ -188,10 +191,10 @@ describe('configuration', () => {
 test('the example configuration in config/example.yaml is valid', () => {
   const path = new URL('../../config/example.yaml', import.meta.url).pathname;
   const cfg = loadConfigFile(path, {
-    BOT_API_KEY: 'b'.repeat(32),
+    BOT_API_KEY: 'ghk_dSNwsgW_SFblNS1cI-GCLheffTueVV958EPURvpoR3A',
     GENESYS_ORG_ID: 'org',
     GENESYS_DEPLOYMENT_ID: 'dep',
-    WEBHOOK_SECRET: 'whsec_c2VjcmV0c2VjcmV0c2VjcmV0',
+    WEBHOOK_SECRET: 'whsec_STJc3IXqKe2nFw+xp05CK4H81Huf++eqa653kVDgu44=',
     GENESYS_CLIENT_ID: 'client',
     GENESYS_CLIENT_SECRET: 'secret',
     GENESYS_INTEGRATION_ID: 'integration',
@@ -237,7 +240,7 @@ test('limits: documented defaults for every key, each overridable per key; an en
         { name: 'big', key: '${BIG_KEY}', endpoints: ['*'], limits: { openHandovers: 50_000 } },
       ],
     },
-    { ...env, BIG_KEY: 'b'.repeat(32) },
+    { ...env, BIG_KEY: 'ghk_dSNwsgW_SFblNS1cI-GCLheffTueVV958EPURvpoR3A' },
   );
   assert.deepEqual(cfg.limits, { ...DEFAULT_KEY_LIMITS, requestsPerSecond: 20 });
   assert.deepEqual(keyLimitsOf(cfg, cfg.apiKeys[0]!), { ...DEFAULT_KEY_LIMITS, requestsPerSecond: 20 });

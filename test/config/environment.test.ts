@@ -14,7 +14,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 /** A whole gateway configuration in environment variables, as a container would get it. */
 const envOnly = {
   GH__apiKeys__0__name: 'bot',
-  GH__apiKeys__0__key: 'k'.repeat(32),
+  GH__apiKeys__0__key: 'ghk_5qyEZn4FvnxWXP6PZUKuLZUV-xlLw1kCm_YGNncrTHQ',
   GH__apiKeys__0__endpoints: '["support"]',
   GH__endpoints__0__id: 'support',
   GH__endpoints__0__provider: 'genesys-open-messaging',
@@ -44,7 +44,7 @@ describe('configuration from the environment', () => {
     const config = loadConfig(undefined, { ...envOnly, HOST: '0.0.0.0', PORT: '3000' });
     assert.equal(config.server.host, '0.0.0.0');
     assert.equal(config.server.port, 3000);
-    assert.equal(config.apiKeys[0]?.key, 'k'.repeat(32));
+    assert.equal(config.apiKeys[0]?.key, 'ghk_5qyEZn4FvnxWXP6PZUKuLZUV-xlLw1kCm_YGNncrTHQ');
     const endpoint = config.endpoints[0];
     assert.equal(endpoint?.provider, 'genesys-open-messaging');
     assert.deepEqual(endpoint.defaults.skills, ['billing']);
@@ -90,7 +90,9 @@ describe('configuration from the environment', () => {
     const twice = problems(() =>
       parseConfig(
         {
-          apiKeys: [{ name: 'k', key: 'k'.repeat(30), endpoints: ['bad id!'] }],
+          apiKeys: [
+            { name: 'k', key: 'ghk_0tZIdfXQlESiZ9rltJMby5xUFZUWBC-h5VSO3PoHyy8', endpoints: ['bad id!'] },
+          ],
           endpoints: [],
         },
         {},

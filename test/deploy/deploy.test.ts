@@ -45,8 +45,8 @@ describe('deployment files', () => {
   test('compose.yaml: the gateway on PostgreSQL, its environment a valid configuration', () => {
     const secrets = {
       POSTGRES_PASSWORD: 'pw',
-      BOT_API_KEY: 'b'.repeat(32),
-      WEBHOOK_SECRET: 'whsec_c2VjcmV0c2VjcmV0c2VjcmV0',
+      BOT_API_KEY: 'ghk_FLItpTNRm6K-QW9cDM5UXIDcXKMkYzwYMZctN2Hp9nI',
+      WEBHOOK_SECRET: 'whsec_P3MBAoK16co7BbHwkBkwPEnw+aUBWyqeDSet0jTINs0=',
       GENESYS_CLIENT_ID: 'client',
       GENESYS_CLIENT_SECRET: 'secret',
       GENESYS_INTEGRATION_ID: 'integration',
@@ -114,7 +114,7 @@ describe('deployment files', () => {
 /** Enough configuration for loadConfig: one key, one endpoint. */
 const minimalEnv = {
   GH__apiKeys__0__name: 'bot',
-  GH__apiKeys__0__key: 'k'.repeat(32),
+  GH__apiKeys__0__key: 'ghk_xmfQDo-6ynj0oqj_HAI75bHOh0l2v28rS3btL1tnrpc',
   GH__apiKeys__0__endpoints: '["*"]',
   GH__endpoints__0__id: 'support',
   GH__endpoints__0__provider: 'genesys-guest-chat',

@@ -200,7 +200,7 @@ describe('availability end to end', () => {
     );
     assert.equal(tooMany.status, 400);
     assert.equal(tooMany.body.error.code, 'VALIDATION_FAILED');
-    const docs = await h.api('GET', '/docs/json', undefined, { key: null });
+    const docs = await h.api('GET', '/docs/json');
     assert.ok(
       docs.body.paths['/v1/endpoints/{endpointId}/availability'],
       'the route is in the OpenAPI document',

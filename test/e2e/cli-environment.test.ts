@@ -45,7 +45,7 @@ function holdPort(): Promise<{ server: Server; port: number }> {
   });
 }
 
-const KEY = 'k'.repeat(32);
+const KEY = 'ghk_RXD3grXZN5sv_fssSfT8MWrttkkSdGtA9xoKEeXQEQc';
 const envConfig = {
   HOST: '127.0.0.1',
   PORT: '0',
@@ -144,8 +144,17 @@ describe('the command configured from the environment', () => {
     const first = await start();
     assert.match(first.p.output(), new RegExp(`^gateway: ${first.gw}$`, 'm'));
     assert.match(first.p.output(), new RegExp(`^api key: ${first.key}$`, 'm'));
-    const root = (await (await fetch(`${first.gw}/`)).json()) as { docs: string };
-    assert.equal(root.docs, '/docs');
+    const root = (await (await fetch(`${first.gw}/`)).json()) as { api: string; docs?: string };
+    assert.equal(root.api, '/v1/handovers');
+    // The demo serves /docs and /metrics on an admin port of their own, without a key (server.adminPort).
+    const admin = new RegExp(`^api docs: (http://127\\.0\\.0\\.1:\\d+)/docs$`, 'm').exec(
+      first.p.output(),
+    )?.[1];
+    assert.ok(admin && admin !== first.gw, first.p.output());
+    assert.equal(root.docs, undefined, 'not on the API port');
+    assert.equal((await fetch(`${admin}/docs/json`)).status, 200);
+    assert.match(await (await fetch(`${admin}/metrics`)).text(), /genesys_handover_handovers/);
+    assert.equal((await fetch(`${first.gw}/metrics`)).status, 404);
     assert.equal((await fetch(`${first.gw}/favicon.ico`)).status, 204);
     const emulatorRoot = (await (await fetch(`${first.emu}/`)).json()) as { console: string };
     assert.equal(emulatorRoot.console, '/console/');

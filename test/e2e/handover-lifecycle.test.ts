@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { HandoverEvent } from '../../src/core/model/events.ts';
-import { startHarness, type Harness } from '../support/gateway-harness.ts';
+import { API_KEY, OTHER_KEY, startHarness, type Harness } from '../support/gateway-harness.ts';
 import { SseClient } from '../support/sse-client.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -50,7 +50,7 @@ describe('a whole handover', () => {
     });
     assert.equal(started.state, 'requested');
     const sse = await SseClient.open(`${h.gateway.url}/v1/handovers/${started.id}/events`, {
-      headers: { authorization: 'Bearer test-key-0123456789abcdefghijkl' },
+      headers: { authorization: `Bearer ${API_KEY}` },
     });
     assert.equal(sse.status, 200);
 
@@ -325,7 +325,7 @@ describe('a whole handover', () => {
 describe('the API refuses what it should', () => {
   test('authentication and authorisation', async () => {
     const started = await startHandover('Hal Auth');
-    for (const key of [null, 'wrong-key-0123456789abcdefghijkl']) {
+    for (const key of [null, 'ghk_wrongwrongAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA']) {
       const res = await h.api('GET', `/v1/handovers/${started.id}`, undefined, { key });
       assert.equal(res.status, 401);
       assert.equal(res.body.error.code, 'UNAUTHENTICATED');
@@ -336,7 +336,7 @@ describe('the API refuses what it should', () => {
     });
     assert.equal(basic.status, 401);
     const other = await h.api('GET', `/v1/handovers/${started.id}`, undefined, {
-      key: 'other-key-0123456789abcdefghijk',
+      key: OTHER_KEY,
     });
     assert.equal(other.status, 403);
     assert.equal(other.body.error.code, 'FORBIDDEN');
@@ -344,7 +344,7 @@ describe('the API refuses what it should', () => {
       'POST',
       '/v1/handovers',
       { endpoint: 'support', customer: customer('Ida') },
-      { key: 'other-key-0123456789abcdefghijk' },
+      { key: OTHER_KEY },
     );
     assert.equal(otherStart.status, 403);
     await h.api('POST', `/v1/handovers/${started.id}/end`);
@@ -463,18 +463,21 @@ describe('operations', () => {
     assert.ok((ended.body.items as any[]).every((i) => i.state === 'ended'));
     assert.equal((await h.api('GET', '/healthz', undefined, { key: null })).status, 200);
     assert.equal((await h.api('GET', '/readyz', undefined, { key: null })).status, 200);
-    const metrics = await h.api('GET', '/metrics', undefined, { key: null });
+    // /metrics and /docs need a key on the API port (no server.adminPort here).
+    for (const path of ['/metrics', '/docs', '/docs/json'])
+      assert.equal((await h.api('GET', path, undefined, { key: null })).status, 401, path);
+    const metrics = await h.api('GET', '/metrics');
     assert.match(metrics.body, /genesys_handover_handovers\{state="ended"\} \d+/);
     assert.match(
       metrics.body,
       /genesys_handover_genesys_calls_total\{operation="createConversation",status="200"\} \d+/,
     );
     assert.match(metrics.body, /genesys_handover_webhook_deliveries_total\{outcome="delivered"\} \d+/);
-    const docs = await h.api('GET', '/docs/json', undefined, { key: null });
+    const docs = await h.api('GET', '/docs/json');
     assert.equal(docs.status, 200);
     assert.ok(docs.body.paths['/v1/handovers']);
     assert.ok(docs.body.paths['/v1/handovers/{id}/events']);
-    assert.equal((await h.api('GET', '/docs', undefined, { key: null })).status, 200);
+    assert.equal((await h.api('GET', '/docs')).status, 200);
   });
 
   test('no secret reaches an API response', async () => {

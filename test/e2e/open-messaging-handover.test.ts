@@ -6,7 +6,13 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { HandoverEvent } from '../../src/core/model/events.ts';
-import { OM_ENDPOINT, OM_WEBHOOK_SECRET, startHarness, type Harness } from '../support/gateway-harness.ts';
+import {
+  API_KEY,
+  OM_ENDPOINT,
+  OM_WEBHOOK_SECRET,
+  startHarness,
+  type Harness,
+} from '../support/gateway-harness.ts';
 import { SseClient } from '../support/sse-client.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -62,7 +68,7 @@ describe('Open Messaging handover end to end', () => {
       },
     });
     const sse = await SseClient.open(`${h.gateway.url}/v1/handovers/${id}/events`, {
-      headers: { authorization: 'Bearer test-key-0123456789abcdefghijkl' },
+      headers: { authorization: `Bearer ${API_KEY}` },
     });
     assert.equal(conv.kind, 'open-messaging');
     assert.equal(conv.queue, 'Support');
@@ -350,7 +356,9 @@ describe('Open Messaging handover end to end', () => {
   });
 
   test('/metrics shows the notification channels and topics and the token requests of the endpoint', async () => {
-    const text = await (await fetch(`${h.gateway.url}/metrics`)).text();
+    const text = await (
+      await fetch(`${h.gateway.url}/metrics`, { headers: { authorization: `Bearer ${API_KEY}` } })
+    ).text();
     const stat = (name: string): number => {
       const line = text
         .split('\n')

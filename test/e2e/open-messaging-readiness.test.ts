@@ -23,7 +23,9 @@ test('invalid_client at start: /readyz is 503 and names the endpoint and the pro
     const ready = await waitFor(
       async () => {
         const res = await fetch(`${h.gateway.url}/readyz`);
-        return res.status === 503 ? ((await res.json()) as { status: string; problems?: string[] }) : undefined;
+        return res.status === 503
+          ? ((await res.json()) as { status: string; problems?: string[] })
+          : undefined;
       },
       { what: '/readyz not ready' },
     );

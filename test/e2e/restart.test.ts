@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { HandoverEvent } from '../../src/core/model/events.ts';
-import { startHarness, type Harness } from '../support/gateway-harness.ts';
+import { API_KEY, startHarness, type Harness } from '../support/gateway-harness.ts';
 import { SseClient } from '../support/sse-client.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { OK } from '../support/webhook-receiver.ts';
@@ -90,7 +90,7 @@ test('a restart re-attaches, backfills what the agent wrote meanwhile, and keeps
   // SSE resumes after the last seen event id across the restart, without duplicates.
   const lastSeen = events[1]!;
   const sse = await SseClient.open(`${h.gateway.url}/v1/handovers/${id}/events`, {
-    headers: { authorization: 'Bearer test-key-0123456789abcdefghijkl' },
+    headers: { authorization: `Bearer ${API_KEY}` },
     lastEventId: lastSeen.id,
   });
   await waitFor(() => sse.handoverEvents().length >= events.length - 2, { what: 'resumed SSE backlog' });

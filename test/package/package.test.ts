@@ -239,7 +239,7 @@ describe('the npm package', () => {
       HOST: '127.0.0.1',
       PORT: String(port),
       GH__apiKeys__0__name: 'bot',
-      GH__apiKeys__0__key: 'k'.repeat(32),
+      GH__apiKeys__0__key: 'ghk_Bal3KFqeWoG1y2ZQloL3jIsx75jrLaiVAlojIK1f8Kg',
       GH__apiKeys__0__endpoints: '["*"]',
       GH__endpoints__0__id: 'support',
       GH__endpoints__0__provider: 'genesys-guest-chat',

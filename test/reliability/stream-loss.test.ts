@@ -181,7 +181,7 @@ describe('past the grace (short grace in the emulator and the gateway)', () => {
     const secret = `whsec_${randomBytes(24).toString('base64')}`;
     const receiver = await WebhookReceiver.start({ secret });
     const dir = mkdtempSync(join(tmpdir(), 'gh-grace-'));
-    const key = 'grace-key-0123456789abcdefghijklm';
+    const key = 'ghk_zKGd4Gg-6v_WIMXjGA8q5TqwN9e4mepQKwoQjm2qqjk';
     const gateway = await startGateway(
       parseConfig({
         server: { host: '127.0.0.1', port: 0, logLevel: 'silent' },

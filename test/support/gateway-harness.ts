@@ -19,12 +19,13 @@ import { freePort } from './gateway-process.ts';
 import { waitFor } from './wait-for.ts';
 import { pino } from 'pino';
 
-export const API_KEY = 'test-key-0123456789abcdefghijkl';
+/** Test keys in the format `genesys-handover keygen` makes (weak keys fail the configuration). */
+export const API_KEY = 'ghk_yqVP_xh9eC60yB114jnd0x35zbIW62rC9Z0326aBc0o';
 /** The Open Messaging endpoint and its integration at the emulator (webhook → this gateway). */
 export const OM_ENDPOINT = 'support-om';
 export const OM_INTEGRATION = '2f6d6c1e-8a43-4c8e-9a51-0b5e7d9c1a01';
 export const OM_WEBHOOK_SECRET = 'e2e-open-messaging-webhook-secret';
-export const OTHER_KEY = 'other-key-0123456789abcdefghijk';
+export const OTHER_KEY = 'ghk_2Lg0WQ-mEDQjWkxmOLt-jzWatV0dn8zrnVVC6ApxZ5k';
 
 export interface Harness {
   readonly emulator: RunningEmulator;

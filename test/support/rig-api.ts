@@ -11,7 +11,7 @@ import { EventFeed } from '../../src/core/services/event-feed.ts';
 import { GatewayMetrics } from '../../src/observability/metrics.ts';
 import { ENDPOINT, type CoreRig } from './core-rig.ts';
 
-export const RIG_API_KEY = 'k'.repeat(32);
+export const RIG_API_KEY = 'ghk_d53vcbOY_pOtjzJx4sxf8t-Y0GIMsz5AA7Av2xDz_lM';
 
 export interface RigApiOptions {
   readonly limits?: Partial<KeyLimits>;

@@ -103,6 +103,7 @@ export const OPERATION_EXAMPLES: Record<string, { request?: unknown; responses?:
               deadAt: '2030-01-02T12:00:03.000Z',
             },
           ],
+          nextCursor: 'WyIyMDMwLTAxLTAyVDEyOjAwOjAzLjAwMFoiLCIzZjJiOGM0YSIsNF0',
         },
       },
     },

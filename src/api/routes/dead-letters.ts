@@ -21,20 +21,23 @@ export const deadLetterRoutes =
         schema: {
           operationId: 'listDeadLetters',
           tags,
-          summary: 'Webhook events that could not be delivered within the retry period, oldest first',
+          summary:
+            'Webhook events that could not be delivered within the retry period, oldest first; pass `nextCursor` as `cursor` for the next page',
           security,
           querystring: deadLettersQuery,
           response: { 200: deadLettersResponse, ...errorResponses(400) },
         },
       },
       async (req) => {
-        const { endpoint, limit } = req.query;
-        const items = await deps.deadLetters.list(req.principal, {
+        const { endpoint, limit, cursor } = req.query;
+        const page = await deps.deadLetters.list(req.principal, {
           limit,
           ...(endpoint === undefined ? {} : { endpoint }),
+          ...(cursor === undefined ? {} : { cursor }),
         });
         return {
-          items: items.map((d) => ({
+          ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
+          items: page.items.map((d) => ({
             event: { ...d.event },
             attempts: d.attempts,
             lastError: d.lastError,

@@ -2,7 +2,7 @@
 // the API (`/v1/dead-letters`) and by the `genesys-handover dead-letters` command, with the same rules.
 import { GatewayError } from '../errors.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { DeadLetter, EventLog, HandoverRepository } from '../ports/store/index.ts';
+import type { DeadLetter, EventLog, HandoverRepository, Page } from '../ports/store/index.ts';
 
 /** Which endpoints the caller may act on (an API key's), or every one (`'*'`: the admin command). */
 export interface Access {
@@ -11,9 +11,6 @@ export interface Access {
 
 const mayUse = (access: Access, endpointId: string): boolean =>
   access.endpoints === '*' || access.endpoints.includes(endpointId);
-
-/** The store lists dead letters across endpoints; a key sees only its own, so read a wider window. */
-const SCAN_FACTOR = 10;
 
 export interface DeadLetterServiceDeps {
   readonly events: Pick<EventLog, 'deadLetters' | 'replayDeadLetters' | 'get'>;
@@ -30,18 +27,26 @@ export class DeadLetterService {
     this.#d = deps;
   }
 
-  /** Oldest death first; only the caller's endpoints (and only `endpoint`, when named). */
-  async list(access: Access, query: { limit: number; endpoint?: string }): Promise<DeadLetter[]> {
+  /**
+   * Oldest death first; only the caller's endpoints (and only `endpoint`, when named). The store
+   * filters and pages (a keyset cursor), so a page is full whatever other keys' endpoints hold.
+   */
+  async list(
+    access: Access,
+    query: { limit: number; endpoint?: string; cursor?: string },
+  ): Promise<Page<DeadLetter>> {
     if (query.endpoint !== undefined && !mayUse(access, query.endpoint)) throw new GatewayError('FORBIDDEN');
-    const scan = access.endpoints === '*' ? query.limit : query.limit * SCAN_FACTOR;
-    const all = await this.#d.events.deadLetters(scan);
-    return all
-      .filter(
-        (d) =>
-          mayUse(access, d.event.endpointId) &&
-          (query.endpoint === undefined || d.event.endpointId === query.endpoint),
-      )
-      .slice(0, query.limit);
+    const endpoints =
+      query.endpoint !== undefined
+        ? [query.endpoint]
+        : access.endpoints === '*'
+          ? undefined
+          : access.endpoints;
+    return this.#d.events.deadLetters({
+      limit: query.limit,
+      ...(endpoints ? { endpoints } : {}),
+      ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
+    });
   }
 
   /**

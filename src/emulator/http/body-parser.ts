@@ -2,6 +2,8 @@
 // - the official SDK sends `Content-Type: application/json` with an empty body (typing POST, GET,
 //   DELETE) and fastify's parser rejects that;
 // - every parse failure must become an ErrorBody, not fastify's own error format.
+// The JSON itself is still parsed by fastify's parser (secure-json-parse): a `__proto__` or
+// `constructor.prototype` key is refused like malformed JSON, never merged into an object.
 // The OAuth token endpoint is the exception: it takes a form body (§1.2) and answers OAuth errors.
 import type { FastifyInstance } from 'fastify';
 import { EmulatorApiError, GuestApiError } from '../errors.ts';
@@ -12,6 +14,7 @@ const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
 const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 
 export function installBodyParser(app: FastifyInstance): void {
+  const fastifyJson = app.getDefaultJsonParser('error', 'error');
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (request, raw, done) => {
     const text = typeof raw === 'string' ? raw : raw.toString('utf8');
@@ -47,9 +50,11 @@ export function installBodyParser(app: FastifyInstance): void {
       );
       return;
     }
-    try {
-      done(null, JSON.parse(text));
-    } catch {
+    void fastifyJson(request, text, (err: Error | null, body?: unknown) => {
+      if (!err) {
+        done(null, body);
+        return;
+      }
       done(
         agentApi
           ? new EmulatorApiError(400, 'malformed_json', 'The request body is not valid JSON.')
@@ -60,6 +65,6 @@ export function installBodyParser(app: FastifyInstance): void {
             ),
         undefined,
       );
-    }
+    });
   });
 }

@@ -26,7 +26,7 @@ import { VersionConflictError } from '../../core/ports/store/index.ts';
 import { assertBelongs, assertNextVersion } from '../change-set.ts';
 import { toHandoverFilter } from '../handover-filter.ts';
 import { assertLimit, MAX_ERROR_LENGTH } from '../limits.ts';
-import { toPage } from '../page-cursor.ts';
+import { decodeDeadLetterCursor, toDeadLetterPage, toPage } from '../page-cursor.ts';
 import { canonicalInstant } from '../timestamps.ts';
 
 interface Row {
@@ -144,24 +144,38 @@ export class MemoryStore implements Store {
           return this.#due(canonicalInstant(now, 'now'), limit, exclude);
         }),
       recordDelivery: (eventId, outcome) => this.#run(() => this.#recordOutcome(eventId, outcome)),
-      deadLetters: (limit) =>
+      deadLetters: (query) =>
         this.#run(() => {
-          assertLimit(limit, 'limit');
-          return [...this.#outbox.values()]
-            .filter((o) => o.status === 'dead')
-            .sort(
-              (a, b) =>
-                compareInstant(a.deadAt ?? '', b.deadAt ?? '') ||
-                a.handoverId.localeCompare(b.handoverId) ||
-                a.seq - b.seq,
+          assertLimit(query.limit, 'limit');
+          const after = query.cursor === undefined ? undefined : decodeDeadLetterCursor(query.cursor);
+          const order = (
+            a: { deadAt: string; handoverId: string; seq: number },
+            b: { deadAt: string; handoverId: string; seq: number },
+          ): number =>
+            compareInstant(a.deadAt, b.deadAt) ||
+            (a.handoverId < b.handoverId ? -1 : a.handoverId > b.handoverId ? 1 : 0) ||
+            a.seq - b.seq;
+          const key = (o: OutboxRow): { deadAt: string; handoverId: string; seq: number } => ({
+            deadAt: o.deadAt ?? '',
+            handoverId: o.handoverId,
+            seq: o.seq,
+          });
+          const rows = [...this.#outbox.values()]
+            .filter(
+              (o) =>
+                o.status === 'dead' &&
+                (query.endpoints === undefined || query.endpoints.includes(this.#eventOf(o).endpointId)) &&
+                (after === undefined || order(key(o), after) > 0),
             )
-            .slice(0, limit)
+            .sort((a, b) => order(key(a), key(b)))
+            .slice(0, query.limit + 1)
             .map((o): DeadLetter => ({
               event: this.#eventOf(o),
               attempts: o.attempts,
               lastError: o.lastError ?? '',
               deadAt: o.deadAt ?? '',
             }));
+          return toDeadLetterPage(rows, query.limit);
         }),
       replayDeadLetters: (filter, now) =>
         this.#run(() => {

@@ -29,6 +29,7 @@ import type {
   OutboxStats,
   PendingDelivery,
 } from '../../core/ports/store/index.ts';
+import type { DeadLetterKey } from '../page-cursor.ts';
 import { MAX_ERROR_LENGTH } from '../limits.ts';
 import { parseRow } from '../parse-row.ts';
 import { canonicalInstant } from '../timestamps.ts';
@@ -220,15 +221,33 @@ export class OutboxQueries {
     };
   }
 
-  /** Oldest death first. */
-  async deadLetters(limit: number): Promise<DeadLetter[]> {
+  /**
+   * Oldest death first, `limit` rows after `after` (the keyset, walked on `outbox_dead`), only of
+   * `endpoints` when given: filtered here, so a key's dead letters are never behind another's.
+   */
+  async deadLetters(query: {
+    limit: number;
+    endpoints?: readonly string[];
+    after?: DeadLetterKey;
+  }): Promise<DeadLetter[]> {
+    const params: unknown[] = [query.limit];
+    const where = [`o.status = 'dead'`];
+    if (query.endpoints) {
+      params.push([...query.endpoints]);
+      where.push(`e.endpoint_id = ANY($${params.length}::text[])`);
+    }
+    if (query.after) {
+      params.push(query.after.deadAt, query.after.handoverId, query.after.seq);
+      const n = params.length;
+      where.push(`(o.dead_at, o.handover_id, o.seq) > ($${n - 2}::text, $${n - 1}::text, $${n}::integer)`);
+    }
     const { rows } = await this.#sql.query(
       `SELECT ${EVENT_COLUMNS_OF_E}, o.attempts, o.last_error, o.dead_at
        FROM outbox o JOIN events e ON e.id = o.event_id
-       WHERE o.status = 'dead'
+       WHERE ${where.join(' AND ')}
        ORDER BY o.dead_at, o.handover_id, o.seq
        LIMIT $1`,
-      [limit],
+      params,
     );
     return rows.map((raw) => {
       const row = parseRow(deadRow, raw, 'outbox');

@@ -22,7 +22,7 @@ import { assertBelongs, assertNextVersion } from '../change-set.ts';
 import { GroupCommitter, type BatchWriter, type GroupCommitOptions } from '../group-commit.ts';
 import { toHandoverFilter } from '../handover-filter.ts';
 import { assertLimit } from '../limits.ts';
-import { toPage } from '../page-cursor.ts';
+import { decodeDeadLetterCursor, toDeadLetterPage, toPage } from '../page-cursor.ts';
 import { DEFAULT_CLAIM_TTL_MS, createPool } from './connection.ts';
 import type { PostgresOptions } from './connection.ts';
 import { guarded } from './errors.ts';
@@ -166,9 +166,17 @@ export class PostgresStore implements Store {
               throw new Error(`no outbox entry for event ${eventId}`);
           }),
         ),
-      deadLetters: async (limit) => {
-        assertLimit(limit, 'limit');
-        return guarded('deadLetters', () => q.outbox.deadLetters(limit));
+      deadLetters: async (query) => {
+        assertLimit(query.limit, 'limit');
+        const after = query.cursor === undefined ? undefined : decodeDeadLetterCursor(query.cursor);
+        const rows = await guarded('deadLetters', () =>
+          q.outbox.deadLetters({
+            limit: query.limit + 1,
+            ...(query.endpoints ? { endpoints: query.endpoints } : {}),
+            ...(after ? { after } : {}),
+          }),
+        );
+        return toDeadLetterPage(rows, query.limit);
       },
       replayDeadLetters: (filter, now) =>
         guarded('replayDeadLetters', () => write((tx) => tx.outbox.replay(filter, now))),

@@ -15,6 +15,7 @@ import type {
   OutboxStats,
   PendingDelivery,
 } from '../../core/ports/store/index.ts';
+import type { DeadLetterKey } from '../page-cursor.ts';
 import { MAX_ERROR_LENGTH } from '../limits.ts';
 import { canonicalInstant } from '../timestamps.ts';
 import { parseRow } from '../parse-row.ts';
@@ -158,17 +159,34 @@ export class OutboxQueries {
     };
   }
 
-  /** Oldest death first. */
-  deadLetters(limit: number): DeadLetter[] {
+  /**
+   * Oldest death first, `limit` rows after `after` (the keyset, walked on `outbox_dead`), only of
+   * `endpoints` when given: filtered here, so a key's dead letters are never behind another's.
+   */
+  deadLetters(query: { limit: number; endpoints?: readonly string[]; after?: DeadLetterKey }): DeadLetter[] {
+    const where = [`o.status = 'dead'`];
+    const params: Record<string, unknown> = { limit: query.limit };
+    if (query.endpoints) {
+      where.push(`e.endpoint_id IN (SELECT value FROM json_each(@endpoints))`);
+      params['endpoints'] = JSON.stringify(query.endpoints);
+    }
+    if (query.after) {
+      where.push(`(o.dead_at, o.handover_id, o.seq) > (@dead_at, @handover_id, @seq)`);
+      Object.assign(params, {
+        dead_at: query.after.deadAt,
+        handover_id: query.after.handoverId,
+        seq: query.after.seq,
+      });
+    }
     const rows = this.#sql
       .get(
         `SELECT ${EVENT_COLUMNS_OF_E}, o.attempts, o.last_error, o.dead_at
          FROM outbox o JOIN events e ON e.id = o.event_id
-         WHERE o.status = 'dead'
+         WHERE ${where.join(' AND ')}
          ORDER BY o.dead_at, o.handover_id, o.seq
-         LIMIT ?`,
+         LIMIT @limit`,
       )
-      .all(limit);
+      .all(params);
     return rows.map((raw) => {
       const row = parseRow(deadRow, raw, 'outbox');
       return {

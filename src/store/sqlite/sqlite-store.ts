@@ -20,7 +20,7 @@ import { assertBelongs, assertNextVersion } from '../change-set.ts';
 import { GroupCommitter, type BatchWriter, type GroupCommitOptions, type Settled } from '../group-commit.ts';
 import { toHandoverFilter } from '../handover-filter.ts';
 import { assertLimit } from '../limits.ts';
-import { toPage } from '../page-cursor.ts';
+import { decodeDeadLetterCursor, toDeadLetterPage, toPage } from '../page-cursor.ts';
 import { openDatabase, type SqliteOptions } from './connection.ts';
 import { sqliteRetention } from './retention-queries.ts';
 import { EventQueries } from './event-queries.ts';
@@ -153,10 +153,16 @@ export class SqliteStore implements Store {
               throw new Error(`no outbox entry for event ${eventId}`);
           }),
         ),
-      deadLetters: (limit) =>
+      deadLetters: (query) =>
         run(() => {
-          assertLimit(limit, 'limit');
-          return outbox.deadLetters(limit);
+          assertLimit(query.limit, 'limit');
+          const after = query.cursor === undefined ? undefined : decodeDeadLetterCursor(query.cursor);
+          const rows = outbox.deadLetters({
+            limit: query.limit + 1,
+            ...(query.endpoints ? { endpoints: query.endpoints } : {}),
+            ...(after ? { after } : {}),
+          });
+          return toDeadLetterPage(rows, query.limit);
         }),
       replayDeadLetters: (filter, now) => run(() => write(() => outbox.replay(filter, now))),
       outboxStats: () => run(() => outbox.stats()),

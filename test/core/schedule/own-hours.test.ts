@@ -9,7 +9,7 @@ import { RRuleRecurrence } from '../../../src/time/rrule-recurrence.ts';
 
 function config(hours: unknown): unknown {
   return {
-    apiKeys: [{ name: 'bot', key: 'k'.repeat(32), endpoints: ['*'] }],
+    apiKeys: [{ name: 'bot', key: 'ghk_8uZULKg86Iz2iqP7JrIbBVZxJRzch4mvKiJMeIpfQu4', endpoints: ['*'] }],
     endpoints: [
       {
         id: 'support',

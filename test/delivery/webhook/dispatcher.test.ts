@@ -228,7 +228,7 @@ test('after maxAgeMs of failures an event is dead-lettered; a replay delivers it
     what: 'dead-letter',
   });
   assert.equal(rx.attempts.length, 2);
-  const dead = await h.store.events.deadLetters(10);
+  const dead = (await h.store.events.deadLetters({ limit: 10 })).items;
   assert.equal(dead.length, 1);
   const [letter] = dead;
   assert.ok(letter);
@@ -242,7 +242,7 @@ test('after maxAgeMs of failures an event is dead-lettered; a replay delivers it
   await waitFor(() => delivered(h).length === 1, { timeoutMs: 5_000, what: 'replayed delivery' });
   assert.equal(rx.attempts[2]?.headers['webhook-id'], event?.id);
   assert.ok(verify(rx.attempts[2]!));
-  assert.deepEqual(await h.store.events.deadLetters(10), []);
+  assert.deepEqual((await h.store.events.deadLetters({ limit: 10 })).items, []);
   assertNothingSecretLogged(h);
 });
 
@@ -265,7 +265,7 @@ test('410 Gone dead-letters at once; Retry-After of a 503 sets the next attempt 
   assert.deepEqual(byHandover, { 'h-gone': 'dead', 'h-busy': 'retry' });
   const [busy] = await h.store.events.dueDeliveries(FAR_FUTURE, 10);
   assert.equal(busy?.nextAttemptAt, new Date(clock.now().getTime() + 20_000).toISOString()); // 30 s asked, 20 s cap
-  assert.match((await h.store.events.deadLetters(10))[0]?.lastError ?? '', /410/);
+  assert.match((await h.store.events.deadLetters({ limit: 10 })).items[0]?.lastError ?? '', /410/);
 });
 
 test('timeouts, refused connections and a missing target are retried failures with secret-free reasons', async () => {
@@ -287,12 +287,12 @@ test('timeouts, refused connections and a missing target are retried failures wi
   await h.writer.append('h-none', { endpointId: 'ep-unknown' });
   await h.writer.append('h-bad', { endpointId: 'ep-bad-secret' });
   h.dispatcher.start();
-  await waitFor(async () => (await h.store.events.deadLetters(10)).length === 4, {
+  await waitFor(async () => (await h.store.events.deadLetters({ limit: 10 })).items.length === 4, {
     timeoutMs: 5_000,
     what: '4 dead letters',
   });
   const reasons = Object.fromEntries(
-    (await h.store.events.deadLetters(10)).map((d) => [d.event.handoverId, d.lastError]),
+    (await h.store.events.deadLetters({ limit: 10 })).items.map((d) => [d.event.handoverId, d.lastError]),
   );
   assert.match(reasons['h-hang'] ?? '', /timed out after 100 ms/);
   assert.match(reasons['h-refused'] ?? '', /network error: ECONNREFUSED/);

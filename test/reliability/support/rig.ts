@@ -11,7 +11,7 @@ import { waitFor } from '../../support/wait-for.ts';
 import { WebhookReceiver } from '../../support/webhook-receiver.ts';
 import { TcpProxy } from './tcp-proxy.ts';
 
-export const API_KEY = 'reliability-key-0123456789abcdef';
+export const API_KEY = 'ghk_tkTD-nncKZowrQ866sICIPMApjQCoQ2Dr9FTQ5iCGeE';
 /** The Open Messaging endpoint of a rig started with `openMessaging`, and its emulator integration. */
 export const OM_ENDPOINT = 'om';
 export const OM_INTEGRATION = '7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
@@ -311,7 +311,9 @@ export class Rig {
 
   /** The metric lines with this name, as `{labels} value` pairs. */
   async metric(name: string): Promise<{ labels: string; value: number }[]> {
-    const res = await call(`${this.gw.url}/metrics`, 'GET', undefined, {});
+    const res = await call(`${this.gw.url}/metrics`, 'GET', undefined, {
+      authorization: `Bearer ${API_KEY}`,
+    });
     if (res.status !== 200) return [];
     const text = typeof res.body === 'string' ? res.body : '';
     return text

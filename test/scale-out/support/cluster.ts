@@ -214,7 +214,7 @@ export class Cluster {
 
   /** Metric value (summed over label sets) of one instance; undefined when it does not answer. */
   async metric(gw: GatewayProcess, name: string): Promise<number | undefined> {
-    const res = await call(`${gw.url}/metrics`, 'GET', undefined, {});
+    const res = await call(`${gw.url}/metrics`, 'GET', undefined, { authorization: `Bearer ${API_KEY}` });
     if (res.status !== 200 || typeof res.body !== 'string') return undefined;
     return res.body
       .split('\n')

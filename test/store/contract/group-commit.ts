@@ -151,7 +151,7 @@ export function groupCommitContract(makeStore: () => Promise<Store>): void {
         [[e1.id, 1]],
       );
       assert.deepEqual(
-        (await store().events.deadLetters(10)).map((d) => d.event.id),
+        (await store().events.deadLetters({ limit: 10 })).items.map((d) => d.event.id),
         [e2.id],
       );
       // The delivered event left the outbox but not the event log (SSE replays from there).

@@ -2,6 +2,7 @@
 // handovers, retries, dead letters and replay.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { GatewayError } from '../../../src/core/errors.ts';
 import type { Handover } from '../../../src/core/model/handover.ts';
 import type { HandoverEvent } from '../../../src/core/model/events.ts';
 import type { Store } from '../../../src/core/ports/store/index.ts';
@@ -114,7 +115,7 @@ export function outboxContract(makeStore: () => Promise<Store>): void {
         error: 'HTTP 500',
       });
       await store().events.recordDelivery(events[0]!.id, { kind: 'dead', at: at(3), error: 'HTTP 410 gone' });
-      assert.deepEqual(await store().events.deadLetters(10), [
+      assert.deepEqual((await store().events.deadLetters({ limit: 10 })).items, [
         { event: events[0], attempts: 2, lastError: 'HTTP 410 gone', deadAt: at(3) },
       ]);
       assert.deepEqual(await dueIds(at(5)), [events[1]!.id]);
@@ -122,7 +123,7 @@ export function outboxContract(makeStore: () => Promise<Store>): void {
 
       // Replayed: due now, attempts reset, and again the head of its handover.
       assert.equal(await store().events.replayDeadLetters({ handoverId: h.id }, at(6)), 1);
-      assert.deepEqual(await store().events.deadLetters(10), []);
+      assert.deepEqual((await store().events.deadLetters({ limit: 10 })).items, []);
       assert.deepEqual(await store().events.dueDeliveries(at(6), 10), [
         { event: events[0], attempts: 0, nextAttemptAt: at(6) },
       ]);
@@ -139,7 +140,7 @@ export function outboxContract(makeStore: () => Promise<Store>): void {
       assert.equal(await store().events.replayDeadLetters({ eventId: 'unknown' }, at(3)), 0);
       assert.equal(await store().events.replayDeadLetters({ eventId: a.events[0]!.id }, at(3)), 1);
       assert.deepEqual(
-        (await store().events.deadLetters(10)).map((d) => d.event.id),
+        (await store().events.deadLetters({ limit: 10 })).items.map((d) => d.event.id),
         [b.events[0]!.id],
       );
       assert.deepEqual(await dueIds(at(3)), [a.events[0]!.id]);
@@ -156,7 +157,7 @@ export function outboxContract(makeStore: () => Promise<Store>): void {
         await store().events.recordDelivery(events[0]!.id, { kind: 'dead', at: at(2), error: 'boom' });
       }
       assert.equal(await store().events.replayDeadLetters({}, at(4)), 2);
-      assert.deepEqual(await store().events.deadLetters(10), []);
+      assert.deepEqual((await store().events.deadLetters({ limit: 10 })).items, []);
       assert.deepEqual(new Set(await dueIds(at(4))), new Set(hs.map(({ events }) => events[0]!.id)));
     });
 
@@ -167,9 +168,91 @@ export function outboxContract(makeStore: () => Promise<Store>): void {
         await store().events.recordDelivery(events[0]!.id, { kind: 'dead', at: deaths[i]!, error: `e${i}` });
       }
       assert.deepEqual(
-        (await store().events.deadLetters(2)).map((d) => d.lastError),
+        (await store().events.deadLetters({ limit: 2 })).items.map((d) => d.lastError),
         ['e1', 'e2'],
       );
+    });
+
+    test('deadLetters: filtered by endpoint and paged by a keyset cursor in the store, ties included', async () => {
+      // Another endpoint's 25 dead letters die first; one key's 3 must not hide behind them.
+      const dieAll = async (endpointId: string, count: number, eventsEach: number, deadAt: string) => {
+        for (let i = 0; i < count; i++) {
+          const h = makeHandover({ endpointId });
+          const events = Array.from({ length: eventsEach }, (_, j) => makeEvent(h, j + 1));
+          await store().handovers.create({ handover: { ...h, lastSeq: eventsEach }, webhook: true, events });
+          for (const e of events)
+            await store().events.recordDelivery(e.id, { kind: 'dead', at: deadAt, error: endpointId });
+        }
+      };
+      await dieAll('ep-other', 25, 1, at(1));
+      await dieAll('ep-mine', 1, 2, at(2)); // two of one handover at the same instant: seq decides
+      await dieAll('ep-mine', 1, 1, at(2)); // and another handover at that instant: its id decides
+      await dieAll('ep-third', 2, 1, at(3));
+
+      const first = await store().events.deadLetters({ limit: 2, endpoints: ['ep-mine'] });
+      assert.deepEqual(
+        first.items.map((d) => d.event.endpointId),
+        ['ep-mine', 'ep-mine'],
+      );
+      assert.ok(first.nextCursor, 'more to come');
+      const second = await store().events.deadLetters({
+        limit: 2,
+        endpoints: ['ep-mine'],
+        cursor: first.nextCursor,
+      });
+      assert.equal(second.items.length, 1);
+      assert.equal(second.nextCursor, undefined, 'the last page has no cursor');
+      const mine = [...first.items, ...second.items];
+      assert.equal(new Set(mine.map((d) => d.event.id)).size, 3);
+
+      // Every page walked with a small limit is the one big list, in order, nothing twice.
+      const whole = (await store().events.deadLetters({ limit: 100 })).items.map((d) => d.event.id);
+      assert.equal(whole.length, 30);
+      const walked: string[] = [];
+      let cursor: string | undefined;
+      for (let pages = 0; pages < 20; pages++) {
+        const page = await store().events.deadLetters({ limit: 4, ...(cursor ? { cursor } : {}) });
+        walked.push(...page.items.map((d) => d.event.id));
+        cursor = page.nextCursor;
+        if (!cursor) break;
+      }
+      assert.deepEqual(walked, whole);
+      const deaths = (await store().events.deadLetters({ limit: 100 })).items;
+      for (let i = 1; i < deaths.length; i++) {
+        const [a, b] = [deaths[i - 1]!, deaths[i]!];
+        assert.ok(
+          a.deadAt < b.deadAt ||
+            (a.deadAt === b.deadAt &&
+              (a.event.handoverId < b.event.handoverId ||
+                (a.event.handoverId === b.event.handoverId && a.event.seq < b.event.seq))),
+          'oldest death first, then handover id, then seq',
+        );
+      }
+
+      const two = await store().events.deadLetters({ limit: 100, endpoints: ['ep-mine', 'ep-third'] });
+      assert.deepEqual(
+        two.items.map((d) => d.event.endpointId),
+        ['ep-mine', 'ep-mine', 'ep-mine', 'ep-third', 'ep-third'],
+      );
+      assert.deepEqual((await store().events.deadLetters({ limit: 10, endpoints: [] })).items, []);
+      assert.deepEqual((await store().events.deadLetters({ limit: 10, endpoints: ['ep-none'] })).items, []);
+    });
+
+    test('deadLetters: a cursor that is not one (garbage, NUL, a lone surrogate) is VALIDATION_FAILED', async () => {
+      const forged = (value: unknown): string =>
+        Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+      for (const cursor of [
+        'not-a-cursor',
+        forged(['2026-01-01T12:00:00.000Z', 'x']),
+        forged(['2026-01-01T12:00:00.000Z', 'a\u0000b', 1]),
+        forged(['\uD800', 'x', 1]),
+        forged(['2026-01-01T12:00:00.000Z', 'x', -1]),
+      ])
+        await assert.rejects(store().events.deadLetters({ limit: 10, cursor }), (err: unknown) => {
+          assert.ok(err instanceof GatewayError, String(err));
+          assert.equal(err.code, 'VALIDATION_FAILED');
+          return true;
+        });
     });
 
     test('a settled delivery ignores late outcomes; an unknown event is refused', async () => {
@@ -182,7 +265,7 @@ export function outboxContract(makeStore: () => Promise<Store>): void {
         error: 'late',
       });
       await store().events.recordDelivery(events[0]!.id, { kind: 'dead', at: at(3), error: 'late' });
-      assert.deepEqual(await store().events.deadLetters(10), []);
+      assert.deepEqual((await store().events.deadLetters({ limit: 10 })).items, []);
       assert.deepEqual(await dueIds(at(10)), [events[1]!.id]);
       await assert.rejects(store().events.recordDelivery('no-such-event', { kind: 'delivered', at: at(2) }));
     });

@@ -58,7 +58,7 @@ export function retentionContract(makeStore: () => Promise<Store>): void {
       assert.equal(await gone(oldFailed), true);
       assert.equal(await gone(newEnded), false);
       assert.equal(await gone(active), false);
-      const dead = await store().events.deadLetters(100);
+      const dead = (await store().events.deadLetters({ limit: 100 })).items;
       assert.deepEqual(
         new Set(dead.map((d) => d.event.handoverId)),
         new Set([newEnded.id, active.id]),

@@ -1,6 +1,7 @@
 // The event log (what SSE reads, by seq) and the webhook outbox (what the dispatcher delivers, in
 // order per handover). Events and outbox rows are written only by HandoverRepository.commit.
 import type { HandoverEvent } from '../../model/events.ts';
+import type { Page } from './handover-repository.ts';
 
 /** A webhook delivery waiting in the outbox. */
 export interface PendingDelivery {
@@ -34,6 +35,14 @@ export interface OutboxStats {
   readonly dead: number;
 }
 
+export interface DeadLetterQuery {
+  readonly limit: number;
+  /** Only the dead letters of these endpoints (an API key's); absent: every endpoint. */
+  readonly endpoints?: readonly string[];
+  /** The `nextCursor` of the previous page. */
+  readonly cursor?: string;
+}
+
 export interface EventLog {
   /** Events of a handover with seq > afterSeq, in order (SSE and resume). */
   after(handoverId: string, afterSeq: number, limit: number): Promise<HandoverEvent[]>;
@@ -51,9 +60,13 @@ export interface EventLog {
    * own verdict.
    */
   recordDelivery(eventId: string, outcome: DeliveryOutcome): Promise<void>;
-  deadLetters(limit: number): Promise<DeadLetter[]>;
   /** Counts of the outbox (read at each metrics scrape: partial indexes only, no history). */
   outboxStats(): Promise<OutboxStats>;
+  /**
+   * Dead letters, oldest death first (by deadAt, then handover and seq), filtered and paged by the
+   * store itself: one key's entries never hide behind another's.
+   */
+  deadLetters(query: DeadLetterQuery): Promise<Page<DeadLetter>>;
   /** Puts dead-lettered events of a handover (or one event) back into the outbox, due now. */
   replayDeadLetters(filter: { eventId?: string; handoverId?: string }, now: string): Promise<number>;
 }
