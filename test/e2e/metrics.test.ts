@@ -66,8 +66,7 @@ test('latency histograms and process metrics appear on /metrics after a handover
 });
 
 test('gauges and counters: outbox, dead letters, Genesys streams, SSE connections, reconnects, catch-ups, relay', async () => {
-  const metrics = async (): Promise<string> =>
-    (await h.api('GET', '/metrics', undefined, { key: null })).body as string;
+  const metrics = async (): Promise<string> => (await h.api('GET', '/metrics')).body as string;
   const started = await h.api('POST', '/v1/handovers', {
     endpoint: 'support',
     customer: { userId: 'gauge-user', sessionId: 'gauge-session', displayName: 'Gus Gauge' },
@@ -127,7 +126,7 @@ test('gauges and counters: outbox, dead letters, Genesys streams, SSE connection
 
 // Last: by now every counter and histogram the dashboard reads has a sample (a reconnect, a relay).
 test('every series the Grafana dashboard in docs/ queries is one the gateway serves', async () => {
-  const text = (await h.api('GET', '/metrics', undefined, { key: null })).body as string;
+  const text = (await h.api('GET', '/metrics')).body as string;
   const dashboard = JSON.parse(
     readFileSync(new URL('../../docs/grafana-dashboard.json', import.meta.url), 'utf8'),
   ) as {

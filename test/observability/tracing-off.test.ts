@@ -41,12 +41,12 @@ const dir = mkdtempSync(join(tmpdir(), 'gh-tracing-off-'));
 const config = parseConfig({
   server: { host: '127.0.0.1', port: 0, logLevel: 'silent' },
   store: { path: join(dir, 'gw.db') },
-  apiKeys: [{ name: 'bot', key: 'k'.repeat(32), endpoints: ['*'] }],
+  apiKeys: [{ name: 'bot', key: 'ghk_c-KuVhneRzT1umNdUc8c_Q24mzeVNEjQas-02lLlTeA', endpoints: ['*'] }],
   endpoints: [{ id: 'support', provider: 'genesys-guest-chat', queue: 'Support',
     genesys: { baseUrl: 'http://127.0.0.1:9', organizationId: 'o', deploymentId: 'd' } }],
 }, {});
 const gateway = await startGateway(config);
-await fetch(gateway.url + '/v1/handovers', { headers: { authorization: 'Bearer ' + 'k'.repeat(32), traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } });
+await fetch(gateway.url + '/v1/handovers', { headers: { authorization: 'Bearer ' + 'ghk_c-KuVhneRzT1umNdUc8c_Q24mzeVNEjQas-02lLlTeA', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } });
 await gateway.close();
 await new Promise((resolve) => setTimeout(resolve, 100));
 process.stdout.write(JSON.stringify(loaded));
