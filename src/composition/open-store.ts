@@ -20,12 +20,12 @@ type StoreConfig = Pick<GatewayConfig, 'store'> & {
 export async function openStore(config: StoreConfig, options: OpenStoreOptions): Promise<Store> {
   const settings = config.store;
   const instanceId = options.instanceId ?? config.server.instanceId ?? hostname();
-  // The gateway writes in the writer thread (sqlite-store.ts); a short admin command inline, without
-  // starting one.
+  // The gateway writes where the config says (default: the writer thread, sqlite-store.ts); a short
+  // admin command inline, without starting a thread.
   if (settings.kind === 'sqlite')
     return SqliteStore.open({
       path: settings.path,
-      writer: options.role === 'gateway' ? 'thread' : 'inline',
+      writer: options.role === 'gateway' ? settings.writer : 'inline',
     });
   const store = await PostgresStore.open({
     connectionString: settings.url,
