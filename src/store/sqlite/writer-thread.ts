@@ -38,8 +38,6 @@ export class WriterThread implements BatchWriter<SqliteWriteOp> {
 
   constructor(options: Pick<SqliteOptions, 'path' | 'busyTimeoutMs'>) {
     this.#worker = startWorker({ path: options.path, busyTimeoutMs: options.busyTimeoutMs });
-    // Idle, the thread does not keep the process alive; a request in flight does (see #send).
-    this.#worker.unref();
     this.#worker.on('message', (reply: WriterReply) => this.#settle(reply));
     this.#worker.on('error', (err) => this.#fail(err));
     this.#exited = new Promise((resolve) =>
@@ -48,6 +46,14 @@ export class WriterThread implements BatchWriter<SqliteWriteOp> {
         resolve();
       }),
     );
+    // Idle, the thread does not keep the process alive; a request in flight does (see #send). Again
+    // once it is online: an unref before that does not hold (a process that never wrote would hang).
+    this.#idle();
+    this.#worker.once('online', () => this.#idle());
+  }
+
+  #idle(): void {
+    if (this.#pending.size === 0 && !this.#closing) this.#worker.unref();
   }
 
   writeBatch(ops: readonly SqliteWriteOp[]): Promise<Settled[]> {
@@ -83,7 +89,7 @@ export class WriterThread implements BatchWriter<SqliteWriteOp> {
     const p = this.#pending.get(reply.id);
     if (!p) return;
     this.#pending.delete(reply.id);
-    if (this.#pending.size === 0 && !this.#closing) this.#worker.unref();
+    this.#idle();
     if (reply.ok) p.resolve(reply.value);
     else p.reject(fromWire(reply.error));
   }
