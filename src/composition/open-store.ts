@@ -20,7 +20,13 @@ type StoreConfig = Pick<GatewayConfig, 'store'> & {
 export async function openStore(config: StoreConfig, options: OpenStoreOptions): Promise<Store> {
   const settings = config.store;
   const instanceId = options.instanceId ?? config.server.instanceId ?? hostname();
-  if (settings.kind === 'sqlite') return SqliteStore.open({ path: settings.path });
+  // The gateway writes where the config says (default: the writer thread, sqlite-store.ts); a short
+  // admin command inline, without starting a thread.
+  if (settings.kind === 'sqlite')
+    return SqliteStore.open({
+      path: settings.path,
+      writer: options.role === 'gateway' ? settings.writer : 'inline',
+    });
   const store = await PostgresStore.open({
     connectionString: settings.url,
     poolSize: settings.poolSize,

@@ -558,6 +558,12 @@ export const configSchema = z
               .describe(
                 'The database file; its directory is created. In the container: `/data/genesys-handover.db`.',
               ),
+            writer: z
+              .enum(['thread', 'inline'])
+              .default('thread')
+              .describe(
+                'Where the writes run: `thread` — a worker thread that owns the write connection, so commits and their fsync do not stop the event loop (uses a second core); `inline` — on the main thread (one core, or a machine with no CPU to spare). docs/storage.md.',
+              ),
           })
           .strict(),
         z
@@ -594,7 +600,7 @@ export const configSchema = z
           })
           .strict(),
       ])
-      .default({ kind: 'sqlite', path: './data/genesys-handover.db' })
+      .default({ kind: 'sqlite', path: './data/genesys-handover.db', writer: 'thread' })
       .describe('Where handovers, transcripts, the outbox and stream cursors live (docs/storage.md).'),
     webhooks: z
       .object({

@@ -12,8 +12,9 @@
 // - Its order. Writes are applied in the order they were submitted, batch after batch; one batch is
 //   in flight at a time. (Per handover the unit queue already keeps one commit in flight.)
 //
-// A write is a function of the adapter's transaction handle. It may run more than once (after a
-// batch failure), so it must do nothing but SQL on that handle.
+// What a write is belongs to the adapter: PostgreSQL's is a function of its transaction handle
+// (`Write<Tx>`), SQLite's an operation as data (it may run in the writer thread). It may run more
+// than once (after a batch failure), so it must do nothing but SQL.
 //
 // The committer knows no SQL: an adapter supplies a BatchWriter. A later write that must check
 // something in the same transaction (a lease's fencing token, a retention purge) is one more write.
@@ -24,15 +25,15 @@ export type Write<Tx, T = unknown> = (tx: Tx) => T | Promise<T>;
 export type Settled =
   { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
 
-export interface BatchWriter<Tx> {
+export interface BatchWriter<W> {
   /**
    * Runs the writes, in order, in ONE transaction and commits it; returns each write's own outcome
    * (a write that threw left nothing behind). Throws when the transaction itself could not commit:
    * then nothing of the batch is stored.
    */
-  writeBatch(writes: readonly Write<Tx>[]): Promise<Settled[]>;
+  writeBatch(writes: readonly W[]): Promise<Settled[]>;
   /** Runs one write in a transaction of its own (the fallback after a failed batch). */
-  writeOne(write: Write<Tx>): Promise<unknown>;
+  writeOne(write: W): Promise<unknown>;
 }
 
 export interface GroupCommitOptions {
@@ -47,25 +48,25 @@ export interface GroupCommitOptions {
   readonly onBatch?: (size: number, committed: boolean) => void;
 }
 
-interface Queued<Tx> {
-  readonly write: Write<Tx>;
+interface Queued<W> {
+  readonly write: W;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
 }
 
-export class GroupCommitter<Tx> {
-  readonly #writer: BatchWriter<Tx>;
+export class GroupCommitter<W> {
+  readonly #writer: BatchWriter<W>;
   readonly #schedule: (flush: () => void) => void;
   readonly #maxBatch: number;
   readonly #onBatch: GroupCommitOptions['onBatch'];
-  #queue: Queued<Tx>[] = [];
+  #queue: Queued<W>[] = [];
   /** A flush is scheduled or running: new writes just join the queue. */
   #busy = false;
   /** Resolved when the queue is empty again (close waits for it). */
   #drained: Promise<void> = Promise.resolve();
   #markDrained: () => void = () => undefined;
 
-  constructor(writer: BatchWriter<Tx>, options: GroupCommitOptions = {}) {
+  constructor(writer: BatchWriter<W>, options: GroupCommitOptions = {}) {
     this.#writer = writer;
     this.#schedule = options.schedule ?? ((flush) => setImmediate(flush));
     this.#maxBatch = options.maxBatch ?? 1000;
@@ -73,8 +74,11 @@ export class GroupCommitter<Tx> {
     this.#onBatch = options.onBatch;
   }
 
-  /** Queues a write for the next batch; resolves with its result once its transaction committed. */
-  submit<T>(write: Write<Tx, T>): Promise<T> {
+  /**
+   * Queues a write for the next batch; resolves with its result once its transaction committed.
+   * `T` is what the write answers (the adapter knows; the committer passes it through).
+   */
+  submit<T>(write: W): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({ write, resolve: resolve as (value: unknown) => void, reject });
       if (!this.#busy) {
@@ -102,7 +106,7 @@ export class GroupCommitter<Tx> {
     this.#markDrained();
   }
 
-  async #commit(batch: readonly Queued<Tx>[]): Promise<void> {
+  async #commit(batch: readonly Queued<W>[]): Promise<void> {
     let outcomes: Settled[] | undefined;
     try {
       outcomes = await this.#writer.writeBatch(batch.map((q) => q.write));

@@ -36,7 +36,7 @@ describe('configuration', () => {
   test('a valid config gets its defaults and resolves ${VAR} references', () => {
     const cfg = parseConfig(valid, env);
     assert.equal(cfg.server.port, 8080);
-    assert.deepEqual(cfg.store, { kind: 'sqlite', path: './data/genesys-handover.db' });
+    assert.deepEqual(cfg.store, { kind: 'sqlite', path: './data/genesys-handover.db', writer: 'thread' });
     assert.equal(cfg.apiKeys[0]?.key, env.BOT_KEY);
     assert.deepEqual(cfg.endpoints[0]?.webhook?.secrets, [env.HOOK_SECRET]);
     assert.equal(cfg.endpoints[0].guestDisplayName, 'Customer');
@@ -209,7 +209,7 @@ test('the example configuration in config/example.yaml is valid', () => {
 
 test('store: SQLite by default (kind optional), or PostgreSQL with a URL', () => {
   const sqlite = parseConfig({ ...valid, store: { path: '/tmp/x.db' } }, env);
-  assert.deepEqual(sqlite.store, { kind: 'sqlite', path: '/tmp/x.db' });
+  assert.deepEqual(sqlite.store, { kind: 'sqlite', path: '/tmp/x.db', writer: 'thread' });
   const pgCfg = parseConfig(
     { ...valid, store: { kind: 'postgres', url: '${PG_URL}', schema: 'gh' } },
     { ...env, PG_URL: 'postgres://u:p@127.0.0.1:5432/db' },

@@ -119,6 +119,7 @@ describe('configuration from the environment', () => {
     assert.deepEqual(loadStoreSettings(undefined, { GH__store__path: '/data/x.db' }).store, {
       kind: 'sqlite',
       path: '/data/x.db',
+      writer: 'thread',
     });
     const file = join(dir, 'store-only.yaml');
     writeFileSync(file, 'store:\n  kind: postgres\n  url: ${DB_URL}\nendpoints: [whatever]\n');

@@ -7,7 +7,7 @@ import { GroupCommitter, type BatchWriter, type Settled, type Write } from '../.
 type Log = string[];
 
 /** Runs writes against a log; `failBatch` makes the next batch transaction fail as a whole. */
-function recordingWriter(): BatchWriter<Log> & {
+function recordingWriter(): BatchWriter<Write<Log>> & {
   batches: number[];
   singles: number;
   failBatch: boolean;

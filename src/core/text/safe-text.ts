@@ -54,8 +54,17 @@ export function toSafeJson(value: unknown): unknown {
   return value;
 }
 
+// In JSON text a NUL or a surrogate can only be written raw (a raw lone surrogate: `isSafeText`
+// sees it; a raw NUL is not valid JSON inside a string) or as a `\u0000` / `\uD800`–`\uDFFF`
+// escape. Text with neither parses to safe strings only. (An escaped backslash before `u0000`
+// matches too: that only costs the full walk.)
+const UNSAFE_ESCAPE = /\\u(?:0000|[dD][89a-fA-F])/;
+
 /** `JSON.parse` for provider input: the result holds safe strings only (see `toSafeJson`). */
 export function parseProviderJson(text: string): unknown {
+  // The common case — nothing to replace — skips the copy of every object (a hot path: every
+  // Genesys frame and REST answer).
+  if (isSafeText(text) && !UNSAFE_ESCAPE.test(text)) return JSON.parse(text);
   return toSafeJson(JSON.parse(text));
 }
 

@@ -19,7 +19,7 @@ import type {
 } from '../../core/ports/store/index.ts';
 import { LeaseLostError, VersionConflictError } from '../../core/ports/store/index.ts';
 import { assertBelongs, assertNextVersion } from '../change-set.ts';
-import { GroupCommitter, type BatchWriter, type GroupCommitOptions } from '../group-commit.ts';
+import { GroupCommitter, type BatchWriter, type GroupCommitOptions, type Write } from '../group-commit.ts';
 import { toHandoverFilter } from '../handover-filter.ts';
 import { assertLimit } from '../limits.ts';
 import { decodeDeadLetterCursor, toDeadLetterPage, toPage } from '../page-cursor.ts';
@@ -78,7 +78,7 @@ export class PostgresStore implements Store {
   /** This instance's name on outbox claims (options.instanceId, else random). */
   readonly #owner: string;
   readonly #claimTtlMs: number;
-  readonly #committer: GroupCommitter<Queries>;
+  readonly #committer: GroupCommitter<Write<Queries>>;
   readonly #options: PostgresStoreOptions;
   #listener: PgListener | undefined;
   #closing: Promise<void> | undefined;
@@ -97,7 +97,7 @@ export class PostgresStore implements Store {
     const q = this.#q;
     this.#committer = new GroupCommitter(batchWriter(this.#pool), options.groupCommit);
     const committer = this.#committer;
-    const write = <T>(work: (tx: Queries) => Promise<T>): Promise<T> => committer.submit(work);
+    const write = <T>(work: (tx: Queries) => Promise<T>): Promise<T> => committer.submit<T>(work);
 
     this.handovers = {
       create: (change) => this.#create(change, write),
@@ -292,7 +292,7 @@ export class PostgresStore implements Store {
  * A version conflict (an UPDATE that matched nothing) throws too, so it takes that slower path: rare
  * while one instance owns its handovers.
  */
-function batchWriter(pool: pg.Pool): BatchWriter<Queries> {
+function batchWriter(pool: pg.Pool): BatchWriter<Write<Queries>> {
   return {
     writeBatch: (writes) =>
       inTransaction(pool, async (client) => {

@@ -3,21 +3,19 @@
 // rejection and callers use the same async contract as the PostgreSQL adapter. Writes are group
 // committed (group-commit.ts): those of one event-loop turn run in one IMMEDIATE transaction — one
 // fsync under synchronous=FULL — each inside a savepoint of its own, so one failing write rolls back
-// alone. IMMEDIATE takes the write lock up front, so two processes on one file serialise instead of
-// failing with SQLITE_BUSY half-way through.
+// alone (sqlite-writer.ts). On a file, the writes run in the writer thread (writer-thread.ts), which
+// owns the write connection; reads stay on this thread's connection (WAL: they see every committed
+// batch). `:memory:` (one private database per connection) and a traced store write here.
 import type Database from 'better-sqlite3';
 import type {
-  ChangeSet,
   EventLog,
   HandoverRepository,
-  NewHandover,
   RetentionRepository,
   Store,
   TranscriptRepository,
 } from '../../core/ports/store/index.ts';
-import { VersionConflictError } from '../../core/ports/store/index.ts';
 import { assertBelongs, assertNextVersion } from '../change-set.ts';
-import { GroupCommitter, type BatchWriter, type GroupCommitOptions, type Settled } from '../group-commit.ts';
+import { GroupCommitter, type BatchWriter, type GroupCommitOptions } from '../group-commit.ts';
 import { toHandoverFilter } from '../handover-filter.ts';
 import { assertLimit } from '../limits.ts';
 import { decodeDeadLetterCursor, toDeadLetterPage, toPage } from '../page-cursor.ts';
@@ -30,14 +28,18 @@ import { sqliteMigrations } from './migrations.ts';
 import { OutboxQueries } from './outbox-queries.ts';
 import { StatementCache } from './statements.ts';
 import { TranscriptQueries } from './transcript-queries.ts';
+import { SqliteWriter, type CreateResult, type SqliteWriteOp } from './sqlite-writer.ts';
+import { WriterThread } from './writer-thread.ts';
 
 export interface SqliteStoreOptions extends SqliteOptions {
   /** Group commit tuning (tests, benchmarks); the defaults suit the gateway. */
   readonly groupCommit?: GroupCommitOptions;
+  /**
+   * Where the writes of a file run: `thread` (default) in the writer thread, `inline` on this
+   * thread's connection. `:memory:` and a traced store always write inline.
+   */
+  readonly writer?: 'thread' | 'inline';
 }
-
-/** A SQLite write: synchronous SQL inside the batch's transaction (better-sqlite3 is synchronous). */
-type SqliteWrite = () => unknown;
 
 export class SqliteStore implements Store {
   readonly handovers: HandoverRepository;
@@ -45,7 +47,8 @@ export class SqliteStore implements Store {
   readonly events: EventLog;
   readonly retention: RetentionRepository;
   readonly #db: Database.Database;
-  readonly #committer: GroupCommitter<void>;
+  readonly #committer: GroupCommitter<SqliteWriteOp>;
+  readonly #thread: WriterThread | undefined;
 
   /** Opens (and creates) the database; call `migrate()` before anything else. */
   constructor(options: SqliteStoreOptions) {
@@ -55,63 +58,25 @@ export class SqliteStore implements Store {
     const events = new EventQueries(sql);
     const transcript = new TranscriptQueries(sql);
     const outbox = new OutboxQueries(sql);
-    this.#committer = new GroupCommitter(batchWriter(this.#db), options.groupCommit);
+    const inMemory = options.path === ':memory:' || options.path === '';
+    this.#thread =
+      inMemory || options.trace || options.writer === 'inline' ? undefined : new WriterThread(options);
+    this.#committer = new GroupCommitter(this.#thread ?? inlineWriter(this.#db), options.groupCommit);
     const committer = this.#committer;
-    const write = <T>(work: () => T): Promise<T> => committer.submit(work);
+    const write = <T>(op: SqliteWriteOp): Promise<T> => committer.submit<T>(op);
     this.retention = sqliteRetention(this.#db);
-
-    /** Events (+ outbox rows), transcript lines and outbound settlements of a change, in its transaction. */
-    const append = (
-      change: NewHandover & Partial<Pick<ChangeSet, 'sent' | 'undelivered' | 'attempted'>>,
-    ): void => {
-      const id = change.handover.id;
-      for (const event of change.events ?? []) {
-        events.insert(event);
-        if (change.webhook) outbox.enqueue(event, change.traceParent);
-      }
-      for (const entry of change.transcript ?? []) transcript.append(entry);
-      for (const { entryId, providerMessageId } of change.sent ?? [])
-        if (!transcript.settle(id, entryId, { sent: providerMessageId }))
-          throw new Error(`handover ${id} has no outbound transcript line ${entryId}`);
-      for (const entryId of change.undelivered ?? [])
-        if (!transcript.settle(id, entryId, 'undelivered'))
-          throw new Error(`handover ${id} has no outbound transcript line ${entryId}`);
-      for (const { entryId, at } of change.attempted ?? []) transcript.markAttempt(id, entryId, at);
-    };
 
     this.handovers = {
       create: (change) =>
         run(() => {
           assertBelongs(change);
-          const { handover } = change;
-          return write(() => {
-            // Under the write lock nobody can insert between this check and the INSERT; the partial
-            // unique index still guards the rule for writers that skip the check.
-            const existing = handovers.findUnended(
-              handover.endpointId,
-              handover.customer.userId,
-              handover.customer.sessionId,
-            );
-            if (existing) return { created: false, record: existing };
-            handovers.insert(change);
-            append(change);
-            const record = handovers.get(handover.id);
-            if (!record) throw new Error(`handover ${handover.id} vanished inside its own transaction`);
-            return { created: true, record };
-          });
+          return write<CreateResult>({ kind: 'create', change });
         }),
       commit: (change) =>
         run(() => {
           assertBelongs(change);
           assertNextVersion(change);
-          return write(() => {
-            if (!handovers.update(change)) {
-              if (!handovers.exists(change.handover.id))
-                throw new Error(`handover ${change.handover.id} does not exist`);
-              throw new VersionConflictError(change.handover.id);
-            }
-            append(change);
-          });
+          return write<undefined>({ kind: 'commit', change });
         }),
       get: (id) => run(() => handovers.get(id)),
       list: (query) =>
@@ -146,13 +111,7 @@ export class SqliteStore implements Store {
           return outbox.due(now, limit, exclude);
         }),
       // An outcome for an event no longer pending (delivered, dead) is ignored; an unknown event throws.
-      recordDelivery: (eventId, outcome) =>
-        run(() =>
-          write(() => {
-            if (!outbox.record(eventId, outcome) && !events.exists(eventId))
-              throw new Error(`no outbox entry for event ${eventId}`);
-          }),
-        ),
+      recordDelivery: (eventId, outcome) => run(() => write<undefined>({ kind: 'record', eventId, outcome })),
       deadLetters: (query) =>
         run(() => {
           assertLimit(query.limit, 'limit');
@@ -164,7 +123,7 @@ export class SqliteStore implements Store {
           });
           return toDeadLetterPage(rows, query.limit);
         }),
-      replayDeadLetters: (filter, now) => run(() => write(() => outbox.replay(filter, now))),
+      replayDeadLetters: (filter, now) => run(() => write<number>({ kind: 'replay', filter, now })),
       outboxStats: () => run(() => outbox.stats()),
     };
   }
@@ -190,28 +149,19 @@ export class SqliteStore implements Store {
   /** Idempotent. Writes already submitted are committed first. */
   async close(): Promise<void> {
     await this.#committer.idle();
+    await this.#thread?.close();
     if (this.#db.open) this.#db.close();
   }
 }
 
-/**
- * One IMMEDIATE transaction per batch; each write in a savepoint (better-sqlite3 turns a transaction
- * function called inside another into a savepoint, rolled back alone when the write throws).
- */
-function batchWriter(db: Database.Database): BatchWriter<void> {
-  // Built once (better-sqlite3 wraps each transaction function anew): one write, and a whole batch.
-  const inTransaction = db.transaction((write: SqliteWrite) => write());
-  const batch = db.transaction((writes: readonly SqliteWrite[]) => writes.map(isolated));
-  function isolated(write: SqliteWrite): Settled {
-    try {
-      return { ok: true, value: inTransaction(write) };
-    } catch (error) {
-      return { ok: false, error };
-    }
-  }
+/** The writes on this thread's own connection (`:memory:`, traced stores). */
+function inlineWriter(db: Database.Database): BatchWriter<SqliteWriteOp> {
+  let writer: SqliteWriter | undefined;
+  // Built on first use: its statements are prepared then, after migrate() made the tables.
+  const get = (): SqliteWriter => (writer ??= new SqliteWriter(db));
   return {
-    writeBatch: (writes) => run(() => batch.immediate(writes as readonly SqliteWrite[])),
-    writeOne: (write) => run(() => inTransaction.immediate(write as SqliteWrite)),
+    writeBatch: (ops) => run(() => get().batch(ops)),
+    writeOne: (op) => run(() => get().one(op)),
   };
 }
 

@@ -45,13 +45,19 @@ describe('circuit breaker', () => {
   test('a success resets the count; 429 and 4xx are not outages', async () => {
     const b = new CircuitBreaker({ failureThreshold: 2 });
     const statuses = [503, 200, 503, 429, 404, 503];
+    const init = {
+      method: 'GET',
+      headers: {},
+      signal: new AbortController().signal,
+      redirect: 'manual',
+    } as const;
     const fetch = b.wrap(() => Promise.resolve(new Response(null, { status: statuses.shift() ?? 200 })));
-    for (let i = 0; i < 6; i++) await fetch('http://127.0.0.1:1/x', {});
+    for (let i = 0; i < 6; i++) await fetch('http://127.0.0.1:1/x', init);
     assert.equal(b.state, 'closed');
     const failing = b.wrap(() => Promise.reject(new Error('ECONNREFUSED')));
-    await assert.rejects(failing('http://127.0.0.1:1/x', {}));
-    await assert.rejects(failing('http://127.0.0.1:1/x', {}));
+    await assert.rejects(failing('http://127.0.0.1:1/x', init));
+    await assert.rejects(failing('http://127.0.0.1:1/x', init));
     assert.equal(b.state, 'open');
-    await assert.rejects(failing('http://127.0.0.1:1/x', {}), CircuitOpenError);
+    await assert.rejects(failing('http://127.0.0.1:1/x', init), CircuitOpenError);
   });
 });

@@ -2,6 +2,7 @@
 // directory, history paging, transfer, ends, stream drops with backfill, injected 429s.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { pooledRequest } from '../../../src/providers/genesys-guest-chat/rest/pooled-request.ts';
 import { startEmulator } from '../../../src/emulator/index.ts';
 import {
   GenesysApiError,
@@ -33,9 +34,11 @@ const cleanups: (() => Promise<void>)[] = [];
 before(async () => {
   emu = await startEmulator({ port: 0, heartbeatIntervalMs: 200, disconnectGraceMs: 5000 });
   requests = [];
+  // The client's own default exchange (undici), recorded on the way.
+  const exchange = pooledRequest(8);
   const recording: FetchLike = (input, init) => {
-    requests.push({ method: init.method ?? 'GET', url: input });
-    return fetch(input, init);
+    requests.push({ method: init.method, url: input });
+    return exchange(input, init);
   };
   client = new GuestChatRestClient({ baseUrl: emu.url, fetch: recording, timeoutMs: 5000 });
 });

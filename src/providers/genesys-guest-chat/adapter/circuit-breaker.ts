@@ -88,12 +88,12 @@ export class CircuitBreaker {
   wrap(inner: FetchLike): FetchLike {
     return async (input, init) => {
       this.admit();
-      let res: Response;
+      let res: Awaited<ReturnType<FetchLike>>;
       try {
         res = await inner(input, init);
       } catch (err) {
         // An abort by our own caller says nothing about Genesys.
-        if (init.signal?.aborted) this.neutral();
+        if (init.signal.aborted) this.neutral();
         else this.failure();
         throw err;
       }

@@ -21,6 +21,8 @@ import type { GuestCredentials } from '../credentials.ts';
 import { MemberDirectory, type MemberProfile } from '../members/member-directory.ts';
 import { GuestChatRestClient } from '../rest/rest-client.ts';
 import type { FetchLike } from '../rest/http-request.ts';
+import { DEFAULT_MAX_IN_FLIGHT } from '../rest/in-flight-limit.ts';
+import { pooledRequest } from '../rest/pooled-request.ts';
 import { GuestChatEventStream, type StreamLogger, type StreamStateChange } from '../stream/event-stream.ts';
 import type { GuestChatEvent } from '../stream/events.ts';
 import { MAX_MESSAGE_BODY_LENGTH } from '../wire/message.ts';
@@ -48,6 +50,7 @@ export interface GuestChatProviderOptions {
   readonly heartbeatIntervalMs?: number;
   /** How long Genesys keeps a guest without a socket, ms. Default 120 000 (§9.7). */
   readonly disconnectGraceMs?: number;
+  /** The HTTP exchange (a fetch function fits). Default: undici's `request` on a pool of `maxInFlight` connections. */
   readonly fetch?: FetchLike;
   /** REST requests in flight at once (each holds a connection); the others wait. Default 32. */
   readonly maxInFlight?: number;
@@ -83,7 +86,7 @@ export class GuestChatProvider implements HandoverProvider {
 
   constructor(opts: GuestChatProviderOptions) {
     this.#opts = opts;
-    const baseFetch: FetchLike = opts.fetch ?? ((input, init) => fetch(input, init));
+    const baseFetch: FetchLike = opts.fetch ?? pooledRequest(opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
     const counted = opts.onCall ? instrumentFetch(baseFetch, opts.onCall) : baseFetch;
     this.#client = new GuestChatRestClient({
       baseUrl: opts.baseUrl,

@@ -25,7 +25,7 @@ export function operationOf(method: string, url: string): string {
 
 export function instrumentFetch(inner: FetchLike, observe: CallObserver): FetchLike {
   return async (input, init) => {
-    const operation = operationOf(init.method ?? 'GET', input);
+    const operation = operationOf(init.method, input);
     const started = performance.now();
     const seconds = (): number => (performance.now() - started) / 1000;
     try {

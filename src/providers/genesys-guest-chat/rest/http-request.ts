@@ -16,7 +16,25 @@ import { ErrorBodySchema } from '../wire/error-body.ts';
 import type { InFlightLimit } from './in-flight-limit.ts';
 import { parseProviderJson } from '../../../core/text/safe-text.ts';
 
-export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+/** What an exchange sends: a subset of fetch's RequestInit, so a fetch function fits too. */
+export interface GenesysRequestInit {
+  readonly method: HttpCall<undefined>['method'];
+  readonly headers: Record<string, string>;
+  readonly body?: string;
+  readonly signal: AbortSignal;
+  readonly redirect: 'manual';
+}
+
+/** What an exchange reads of the answer: a subset of fetch's Response. */
+export interface GenesysResponse {
+  readonly status: number;
+  readonly ok: boolean;
+  readonly headers: { get(name: string): string | null };
+  text(): Promise<string>;
+}
+
+/** One HTTP exchange. Default: pooled-request.ts (undici); any fetch function fits too. */
+export type FetchLike = (input: string, init: GenesysRequestInit) => Promise<GenesysResponse>;
 
 export interface HttpSettings {
   readonly baseUrl: string;
@@ -148,7 +166,7 @@ export async function httpRequest<S extends z.ZodType | undefined>(
 
 function apiError(
   operation: string,
-  response: Response,
+  response: GenesysResponse,
   text: string,
   headerCorrelationId: string | undefined,
   jwt: string | undefined,

@@ -28,6 +28,7 @@ import { historyQueryParams, nextHistoryQuery, type HistoryQuery } from './histo
 import { DEFAULT_MAX_IN_FLIGHT, InFlightLimit } from './in-flight-limit.ts';
 import { streamUriBelongs } from './stream-uri.ts';
 import { httpRequest, type FetchLike, type HttpCall, type HttpSettings } from './http-request.ts';
+import { pooledRequest } from './pooled-request.ts';
 import type { Scheduler } from '../../../core/ports/scheduler.ts';
 import { plainTimers } from '../support/plain-timers.ts';
 
@@ -37,11 +38,11 @@ export interface GuestChatRestClientOptions {
    * protocol §2.1) or the emulator's `http://127.0.0.1:<port>`.
    */
   readonly baseUrl: string;
-  /** fetch implementation. Default: Node's global `fetch`. */
+  /** The HTTP exchange (a fetch function fits). Default: undici's `request` on a pool of `maxInFlight` connections. */
   readonly fetch?: FetchLike;
   /** Per-request timeout in ms, covering the whole exchange incl. the body. Default 16000 (the SDK's, §12). */
   readonly timeoutMs?: number;
-  /** `User-Agent` header. Default: none (fetch's own). */
+  /** `User-Agent` header. Default: none. */
   readonly userAgent?: string;
   /** Timers of the per-request timeout. Default: real timers that keep the process alive. */
   readonly scheduler?: Scheduler;
@@ -88,13 +89,14 @@ export class GuestChatRestClient {
     this.baseUrl = normalizeBaseUrl(options.baseUrl);
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     if (!(timeoutMs > 0)) throw new RangeError('timeoutMs must be > 0');
+    const maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
     this.#http = {
       baseUrl: this.baseUrl,
-      fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+      fetch: options.fetch ?? pooledRequest(maxInFlight),
       timeoutMs,
       userAgent: options.userAgent,
       scheduler: options.scheduler ?? plainTimers,
-      limit: new InFlightLimit(options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT),
+      limit: new InFlightLimit(maxInFlight),
     };
   }
 

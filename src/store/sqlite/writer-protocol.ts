@@ -1,0 +1,52 @@
+// The messages between the main thread and the SQLite writer thread (writer-thread.ts,
+// writer-worker.ts), and errors as they cross: structured clone keeps neither an error's class nor
+// its `code`, and callers tell a version conflict by its class.
+import { VersionConflictError } from '../../core/ports/store/index.ts';
+import type { SqliteWriteOp } from './sqlite-writer.ts';
+
+/** An error as it crosses the thread boundary (structured clone keeps neither class nor `code`). */
+export interface WireError {
+  readonly name: string;
+  readonly message: string;
+  readonly code?: string;
+  /** Set for a VersionConflictError. */
+  readonly handoverId?: string;
+}
+
+export type WireSettled =
+  { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: WireError };
+
+/** Main thread → writer: a batch (one transaction) or one write alone. */
+export type WriterRequest =
+  | { readonly id: number; readonly kind: 'batch'; readonly ops: readonly SqliteWriteOp[] }
+  | { readonly id: number; readonly kind: 'one'; readonly op: SqliteWriteOp }
+  | { readonly id: number; readonly kind: 'close' };
+
+/** Writer → main thread: the outcomes, or why the whole request failed. */
+export type WriterReply =
+  | { readonly id: number; readonly ok: true; readonly value: unknown }
+  | { readonly id: number; readonly ok: false; readonly error: WireError };
+
+export function toWire(err: unknown): WireError {
+  if (err instanceof VersionConflictError)
+    return { name: err.name, message: err.message, handoverId: err.handoverId };
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    return { name: err.name, message: err.message, ...(typeof code === 'string' ? { code } : {}) };
+  }
+  return { name: 'Error', message: String(err) };
+}
+
+const CLASSES: Readonly<Record<string, new (message: string) => Error>> = {
+  RangeError,
+  TypeError,
+};
+
+export function fromWire(wire: WireError): Error {
+  if (wire.handoverId !== undefined) return new VersionConflictError(wire.handoverId);
+  const Class = CLASSES[wire.name] ?? Error;
+  const err = new Class(wire.message);
+  if (!(wire.name in CLASSES)) err.name = wire.name;
+  if (wire.code !== undefined) Object.assign(err, { code: wire.code });
+  return err;
+}
