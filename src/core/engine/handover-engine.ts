@@ -80,14 +80,16 @@ export class HandoverEngine {
   readonly #limits: EngineLimits;
   readonly #sender: OutboundSender;
   readonly #closer: Closer;
-  readonly #activity = new ActivityMonitor();
+  readonly #activity: ActivityMonitor;
   readonly #sweeper: IdleSweeper;
   readonly #sessions = new Map<string, ProviderSession>();
   #sessionDeps: ProviderSessionDeps | undefined;
   readonly #bringingUp = new Map<string, Promise<void>>();
   readonly #typingAt = new Map<string, number>();
-  /** Endpoint of each tracked handover, for the idle limits the sweeper checks synchronously. */
+  /** Endpoint of each tracked handover (its idle notice). */
   readonly #endpointIds = new Map<string, string>();
+  /** Idle limits per endpoint: one object each, shared by its handovers. */
+  readonly #limitsByEndpoint = new Map<string, ActivityLimits>();
   /** Owned handovers' subscriptions to changes committed by other instances. */
   readonly #remote = new Map<string, Unsubscribe>();
   readonly #ownership: Ownership;
@@ -137,12 +139,12 @@ export class HandoverEngine {
       lastReadMs: this.#limits.lastReadMs,
       mayAct: (id) => ownership.mayAct(id),
     });
+    this.#activity = new ActivityMonitor(this.#limits.sweepIntervalMs);
     this.#sweeper = new IdleSweeper({
       activity: this.#activity,
       clock,
       scheduler,
       intervalMs: this.#limits.sweepIntervalMs,
-      limitsOf: (id) => this.#limitsOf(id),
       onDue: (expiry) => this.#endIdle(expiry),
     });
   }
@@ -600,9 +602,13 @@ export class HandoverEngine {
     const created = Date.parse(live.record.handover.createdAt);
     const last = (pred: (role: string) => boolean): number =>
       lines.reduce((max, l) => (pred(l.role) ? Math.max(max, Date.parse(l.at)) : max), created);
-    this.#endpointIds.set(id, live.record.handover.endpointId);
+    const endpointId = live.record.handover.endpointId;
+    const limits = this.#limitsOf(endpointId);
+    if (!limits) return; // the endpoint is no longer configured: the bring-up ends it
+    this.#endpointIds.set(id, endpointId);
     this.#activity.track(
       id,
+      limits,
       last((r) => r === 'customer' || r === 'agent'),
       last((r) => r === 'customer'),
     );
@@ -614,13 +620,16 @@ export class HandoverEngine {
     return endpointId === undefined ? undefined : this.#d.endpoint(endpointId);
   }
 
-  #limitsOf(id: string): ActivityLimits | undefined {
-    const endpointId = this.#endpointIds.get(id);
-    const p = endpointId === undefined ? undefined : this.#d.endpoint(endpointId);
+  #limitsOf(endpointId: string): ActivityLimits | undefined {
+    const cached = this.#limitsByEndpoint.get(endpointId);
+    if (cached) return cached;
+    const p = this.#d.endpoint(endpointId);
     if (!p) return undefined;
-    return {
+    const limits: ActivityLimits = {
       sessionDurationMs: p.sessionDurationMs,
       ...(p.inactivityGraceMs === undefined ? {} : { inactivityGraceMs: p.inactivityGraceMs }),
     };
+    this.#limitsByEndpoint.set(endpointId, limits);
+    return limits;
   }
 }
