@@ -262,6 +262,9 @@ class AttachedChat implements Connection {
   ) {}
 
   streamEvent(event: GuestChatEvent): void {
+    // A heartbeat maps to nothing (the stream's watchdog has seen it): no link in the chain for it —
+    // every live chat gets one every 30 s (§9.5).
+    if (event.kind === 'heartbeat') return;
     this.#chain = this.#chain.then(() => this.#event(event)).catch(() => undefined);
   }
 
