@@ -399,6 +399,8 @@ export class HandoverEngine {
       return;
     }
     let ref = live.record.provider?.ref;
+    /** The conversation is created here and now: no stream was ever open for it. */
+    let fresh = false;
     if (handover.closing) {
       // A restart in the middle of an end: finish it (no need to attach the stream for that).
       void this.#closer.close(id);
@@ -439,11 +441,12 @@ export class HandoverEngine {
         return;
       }
       const created = ref;
+      fresh = true;
       // Persisted before anything else, so a restart re-attaches instead of creating a second chat.
       await this.units.run(id, (d) => d.linkProvider(created));
       if ((await this.units.read(id))?.record.handover.closing) return; // ended meanwhile: requestEnd closes it
     }
-    const session = this.#sessionFor(id, provider, ref);
+    const session = this.#sessionFor(id, provider, ref, fresh);
     try {
       await session.attach();
     } catch (err) {
@@ -464,7 +467,7 @@ export class HandoverEngine {
   }
 
   /** The handover's session; one without a stream when none is attached (a closing after a restart). */
-  #sessionFor(id: string, provider: HandoverProvider, ref: ProviderRef): ProviderSession {
+  #sessionFor(id: string, provider: HandoverProvider, ref: ProviderRef, fresh = false): ProviderSession {
     let session = this.#sessions.get(id);
     if (!session) {
       // One deps object for every session (not one with two closures per live handover).
@@ -480,7 +483,7 @@ export class HandoverEngine {
         onLost: (hid, reason) => void this.#onLost(hid, reason),
         onRefused: (hid, err) => void this.#onReadRefused(hid, toFailure(err)),
       };
-      session = new ProviderSession(id, provider, ref, this.#sessionDeps);
+      session = new ProviderSession(id, provider, ref, this.#sessionDeps, fresh);
       this.#sessions.set(id, session);
     }
     return session;
