@@ -11,6 +11,7 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { GatewayError } from '../../core/errors.ts';
+import { childController, releaseChild } from '../../core/concurrency/stop-fanout.ts';
 import { errorCode } from '../../core/engine/errors.ts';
 import type { ProviderEvent, ProviderWebhook } from '../../core/ports/provider.ts';
 import { safeString } from '../safe-string.ts';
@@ -52,42 +53,55 @@ export const providerWebhookRoutes =
         const webhook = deps.webhookOf(req.params.endpointId);
         if (!webhook) throw new GatewayError('UNKNOWN_ENDPOINT');
         const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-        const signal = AbortSignal.any([deps.shutdownSignal, AbortSignal.timeout(ANSWER_WITHIN_MS)]);
-        let reading: Awaited<ReturnType<ProviderWebhook['read']>>;
-        try {
-          reading = await webhook.read(body, req.headers, signal);
-        } catch (err) {
-          // Not bad input (that is read, never thrown): a provider call the read needed failed, or the
-          // gateway is shutting down. Nothing was taken; Genesys delivers again (§4.5).
-          req.log.warn({ code: errorCode(err) }, 'provider webhook not read; asked again');
+        // Not AbortSignal.any on the shutdown signal itself: on Node 20 each call leaves a WeakRef on
+        // its sources until they abort — one per webhook call on a signal that lives as long as the
+        // process. A child of it (stop-fanout.ts), released at the end, leaves nothing behind.
+        const answer = async (stopSignal: AbortSignal): Promise<FastifyReply> => {
+          const signal = AbortSignal.any([stopSignal, AbortSignal.timeout(ANSWER_WITHIN_MS)]);
+          let reading: Awaited<ReturnType<ProviderWebhook['read']>>;
+          try {
+            reading = await webhook.read(body, req.headers, signal);
+          } catch (err) {
+            // Not bad input (that is read, never thrown): a provider call the read needed failed, or the
+            // gateway is shutting down. Nothing was taken; Genesys delivers again (§4.5).
+            req.log.warn({ code: errorCode(err) }, 'provider webhook not read; asked again');
+            return notCommitted(reply);
+          }
+          if (reading.kind === 'refused') {
+            req.log.warn({ code: reading.code }, 'provider webhook refused');
+            return reply
+              .code(reading.status)
+              .send({ error: { code: reading.code, message: reading.detail } });
+          }
+          if (reading.kind === 'ignored') {
+            req.log.debug({ detail: reading.detail }, 'provider webhook ignored');
+            return reply.send({ status: 'ignored' });
+          }
+          const accepted = deps
+            .accept(req.params.endpointId, reading.handoverId, reading.events)
+            .catch((err: unknown) => {
+              // Not committed (the session stopped, the store failed): Genesys delivers again.
+              req.log.warn(
+                { handoverId: reading.handoverId, code: errorCode(err) },
+                'provider webhook not committed',
+              );
+              return 'not-ready' as const;
+            });
+          const outcome = await withinDeadline(accepted, signal);
+          if (outcome === 'committed') return reply.send({ status: 'accepted' });
+          if (outcome === 'ignored') return reply.send({ status: 'ignored' });
+          req.log.warn(
+            { handoverId: reading.handoverId, outcome },
+            'provider webhook not committed; asked again',
+          );
           return notCommitted(reply);
+        };
+        const stop = childController(deps.shutdownSignal);
+        try {
+          return await answer(stop.signal);
+        } finally {
+          releaseChild(deps.shutdownSignal, stop);
         }
-        if (reading.kind === 'refused') {
-          req.log.warn({ code: reading.code }, 'provider webhook refused');
-          return reply.code(reading.status).send({ error: { code: reading.code, message: reading.detail } });
-        }
-        if (reading.kind === 'ignored') {
-          req.log.debug({ detail: reading.detail }, 'provider webhook ignored');
-          return reply.send({ status: 'ignored' });
-        }
-        const accepted = deps
-          .accept(req.params.endpointId, reading.handoverId, reading.events)
-          .catch((err: unknown) => {
-            // Not committed (the session stopped, the store failed): Genesys delivers again.
-            req.log.warn(
-              { handoverId: reading.handoverId, code: errorCode(err) },
-              'provider webhook not committed',
-            );
-            return 'not-ready' as const;
-          });
-        const outcome = await withinDeadline(accepted, signal);
-        if (outcome === 'committed') return reply.send({ status: 'accepted' });
-        if (outcome === 'ignored') return reply.send({ status: 'ignored' });
-        req.log.warn(
-          { handoverId: reading.handoverId, outcome },
-          'provider webhook not committed; asked again',
-        );
-        return notCommitted(reply);
       },
     );
     return Promise.resolve();

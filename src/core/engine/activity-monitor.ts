@@ -1,6 +1,12 @@
 // Who has been silent for how long, per live handover: the basis of the inactivity grace
 // (customer_abandoned) and the session duration (expired). Plain bookkeeping with injected times,
 // so the rules are unit-testable without timers.
+//
+// Each handover is filed in a DeadlineIndex at the earliest time a limit could run out. Activity only
+// notes a time (it pushes the deadline later; nothing is re-filed per message); when the filed time
+// comes, the handover is checked and, if it was active meanwhile, filed again for the rest. So a
+// check costs O(handovers due), not O(live handovers), and nothing is allocated for a quiet one.
+import { DeadlineIndex, type Filed } from './deadline-index.ts';
 
 export interface ActivityLimits {
   /** End `expired` after this long without a message in either direction. */
@@ -11,63 +17,99 @@ export interface ActivityLimits {
 
 export type Expiry = { readonly handoverId: string; readonly reason: 'expired' | 'customer_abandoned' };
 
+/** One monitored handover: a single object, filed in the deadline index. */
+class Watch implements Filed {
+  slot: number | undefined = undefined;
+  /** Since when an agent has been connected (undefined while none is). */
+  agentSince: number | undefined = undefined;
+
+  constructor(
+    readonly handoverId: string,
+    readonly limits: ActivityLimits,
+    /** Last message in either direction. */
+    public lastMessage: number,
+    /** Last sign of the customer: a message, typing, or presence "back". */
+    public lastCustomer: number,
+  ) {}
+
+  /** When the inactivity grace runs out, if its clock runs (an agent is connected). */
+  graceEnd(): number {
+    const grace = this.limits.inactivityGraceMs;
+    if (grace === undefined || this.agentSince === undefined) return Infinity;
+    // A customer waiting in the queue is not "inactive": the clock starts when an agent connects.
+    return Math.max(this.lastCustomer, this.agentSince) + grace;
+  }
+
+  sessionEnd(): number {
+    return this.lastMessage + this.limits.sessionDurationMs;
+  }
+}
+
 export class ActivityMonitor {
-  /** Last message in either direction. Also the set of monitored handovers. */
-  readonly #lastMessage = new Map<string, number>();
-  /** Last sign of the customer: a message, typing, or presence "back". */
-  readonly #lastCustomer = new Map<string, number>();
-  /** Since when an agent has been connected (absent while none is). */
-  readonly #agentSince = new Map<string, number>();
+  readonly #watches = new Map<string, Watch>();
+  readonly #due: DeadlineIndex<Watch>;
+
+  /** `slotMs`: how late a limit may be noticed at most (the sweep interval). */
+  constructor(slotMs = 1_000) {
+    this.#due = new DeadlineIndex(slotMs);
+  }
 
   /** Starts (or restarts) monitoring with times derived from the stored transcript. */
-  track(handoverId: string, lastMessageAt: number, lastCustomerAt: number): void {
-    this.#lastMessage.set(handoverId, lastMessageAt);
-    this.#lastCustomer.set(handoverId, lastCustomerAt);
+  track(handoverId: string, limits: ActivityLimits, lastMessageAt: number, lastCustomerAt: number): void {
+    const old = this.#watches.get(handoverId);
+    const w = new Watch(handoverId, limits, lastMessageAt, lastCustomerAt);
+    if (old) {
+      w.agentSince = old.agentSince;
+      this.#due.remove(old);
+    }
+    this.#watches.set(handoverId, w);
+    this.#file(w);
   }
 
   message(handoverId: string, at: number): void {
-    if (this.#lastMessage.has(handoverId))
-      this.#lastMessage.set(handoverId, Math.max(at, this.#lastMessage.get(handoverId) ?? at));
+    const w = this.#watches.get(handoverId);
+    if (w && at > w.lastMessage) w.lastMessage = at;
   }
 
   customer(handoverId: string, at: number): void {
-    if (this.#lastMessage.has(handoverId))
-      this.#lastCustomer.set(handoverId, Math.max(at, this.#lastCustomer.get(handoverId) ?? at));
+    const w = this.#watches.get(handoverId);
+    if (w && at > w.lastCustomer) w.lastCustomer = at;
   }
 
   /** Called after every state change: the inactivity clock runs only while an agent is connected. */
   agentConnected(handoverId: string, connected: boolean, at: number): void {
-    if (!this.#lastMessage.has(handoverId)) return;
-    if (!connected) this.#agentSince.delete(handoverId);
-    else if (!this.#agentSince.has(handoverId)) this.#agentSince.set(handoverId, at);
+    const w = this.#watches.get(handoverId);
+    if (!w) return;
+    if (!connected) w.agentSince = undefined;
+    else if (w.agentSince === undefined) {
+      w.agentSince = at;
+      this.#file(w); // the grace may now run out before the filed time
+    }
   }
 
   forget(handoverId: string): void {
-    this.#lastMessage.delete(handoverId);
-    this.#lastCustomer.delete(handoverId);
-    this.#agentSince.delete(handoverId);
+    const w = this.#watches.get(handoverId);
+    if (!w) return;
+    this.#due.remove(w);
+    this.#watches.delete(handoverId);
   }
 
   /** Handovers past a limit at `now`; each is reported once (it is forgotten here). */
-  due(now: number, limitsOf: (handoverId: string) => ActivityLimits | undefined): Expiry[] {
+  due(now: number): Expiry[] {
     const out: Expiry[] = [];
-    for (const [handoverId, lastMessage] of this.#lastMessage) {
-      const limits = limitsOf(handoverId);
-      if (!limits) continue;
-      const agentSince = this.#agentSince.get(handoverId);
-      // A customer waiting in the queue is not "inactive": the clock starts when an agent connects.
-      const quietSince = Math.max(this.#lastCustomer.get(handoverId) ?? 0, agentSince ?? 0);
-      if (
-        limits.inactivityGraceMs !== undefined &&
-        agentSince !== undefined &&
-        now - quietSince >= limits.inactivityGraceMs
-      ) {
-        out.push({ handoverId, reason: 'customer_abandoned' });
-      } else if (now - lastMessage >= limits.sessionDurationMs) {
-        out.push({ handoverId, reason: 'expired' });
+    for (const w of this.#due.takeDue(now)) {
+      if (now >= w.graceEnd()) out.push({ handoverId: w.handoverId, reason: 'customer_abandoned' });
+      else if (now >= w.sessionEnd()) out.push({ handoverId: w.handoverId, reason: 'expired' });
+      else {
+        this.#file(w); // active meanwhile: checked again when the rest has run out
+        continue;
       }
+      this.#watches.delete(w.handoverId);
     }
-    for (const e of out) this.forget(e.handoverId);
     return out;
+  }
+
+  #file(w: Watch): void {
+    this.#due.file(w, Math.min(w.graceEnd(), w.sessionEnd()));
   }
 }

@@ -137,17 +137,17 @@ export class Closer {
           return provider.end(ref, this.#d.signal);
         },
         {
-        policy: this.#d.policy,
-        maxAttempts: Infinity,
-        classify: retryableProviderError,
-        scheduler: this.#d.scheduler,
-        random: this.#d.random,
-        signal: this.#d.signal,
-        onRetry: (err, failures, delayMs) =>
-          this.#d.logger.warn(
-            { handoverId: id, code: errorCode(err), failures, delayMs },
-            'leaving failed; retrying',
-          ),
+          policy: this.#d.policy,
+          maxAttempts: Infinity,
+          classify: retryableProviderError,
+          scheduler: this.#d.scheduler,
+          random: this.#d.random,
+          signal: this.#d.signal,
+          onRetry: (err, failures, delayMs) =>
+            this.#d.logger.warn(
+              { handoverId: id, code: errorCode(err), failures, delayMs },
+              'leaving failed; retrying',
+            ),
         },
       );
     } catch (err) {

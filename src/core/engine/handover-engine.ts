@@ -89,14 +89,16 @@ export class HandoverEngine {
   readonly #limits: EngineLimits;
   readonly #sender: OutboundSender;
   readonly #closer: Closer;
-  readonly #activity = new ActivityMonitor();
+  readonly #activity: ActivityMonitor;
   readonly #sweeper: IdleSweeper;
   readonly #sessions = new Map<string, ProviderSession>();
   #sessionDeps: ProviderSessionDeps | undefined;
   readonly #bringingUp = new Map<string, Promise<void>>();
   readonly #typingAt = new Map<string, number>();
-  /** Endpoint of each tracked handover, for the idle limits the sweeper checks synchronously. */
+  /** Endpoint of each tracked handover (its idle notice). */
   readonly #endpointIds = new Map<string, string>();
+  /** Idle limits per endpoint: one object each, shared by its handovers. */
+  readonly #limitsByEndpoint = new Map<string, ActivityLimits>();
   /** Owned handovers' subscriptions to changes committed by other instances. */
   readonly #remote = new Map<string, Unsubscribe>();
   readonly #ownership: Ownership;
@@ -150,12 +152,12 @@ export class HandoverEngine {
       lastReadMs: this.#limits.lastReadMs,
       mayAct: (id) => ownership.mayAct(id),
     });
+    this.#activity = new ActivityMonitor(this.#limits.sweepIntervalMs);
     this.#sweeper = new IdleSweeper({
       activity: this.#activity,
       clock,
       scheduler,
       intervalMs: this.#limits.sweepIntervalMs,
-      limitsOf: (id) => this.#limitsOf(id),
       onDue: (expiry) => this.#endIdle(expiry),
     });
   }
@@ -417,6 +419,8 @@ export class HandoverEngine {
       return;
     }
     let ref = live.record.provider?.ref;
+    /** The conversation is created here and now: no stream was ever open for it. */
+    let fresh = false;
     if (handover.closing) {
       // A restart in the middle of an end: finish it (no need to attach the stream for that).
       void this.#closer.close(id);
@@ -457,11 +461,12 @@ export class HandoverEngine {
         return;
       }
       const created = ref;
+      fresh = true;
       // Persisted before anything else, so a restart re-attaches instead of creating a second chat.
       await this.units.run(id, (d) => d.linkProvider(created));
       if ((await this.units.read(id))?.record.handover.closing) return; // ended meanwhile: requestEnd closes it
     }
-    const session = this.#sessionFor(id, provider, ref);
+    const session = this.#sessionFor(id, provider, ref, fresh);
     try {
       await session.attach();
     } catch (err) {
@@ -482,7 +487,7 @@ export class HandoverEngine {
   }
 
   /** The handover's session; one without a stream when none is attached (a closing after a restart). */
-  #sessionFor(id: string, provider: HandoverProvider, ref: ProviderRef): ProviderSession {
+  #sessionFor(id: string, provider: HandoverProvider, ref: ProviderRef, fresh = false): ProviderSession {
     let session = this.#sessions.get(id);
     if (!session) {
       // One deps object for every session (not one with two closures per live handover).
@@ -500,7 +505,7 @@ export class HandoverEngine {
         observer: this.#d.observer ?? silentEngineObserver,
         tracer: this.#d.tracer ?? noTracer,
       };
-      session = new ProviderSession(id, provider, ref, this.#sessionDeps);
+      session = new ProviderSession(id, provider, ref, this.#sessionDeps, fresh);
       this.#sessions.set(id, session);
     }
     return session;
@@ -622,9 +627,13 @@ export class HandoverEngine {
     const created = Date.parse(live.record.handover.createdAt);
     const last = (pred: (role: string) => boolean): number =>
       lines.reduce((max, l) => (pred(l.role) ? Math.max(max, Date.parse(l.at)) : max), created);
-    this.#endpointIds.set(id, live.record.handover.endpointId);
+    const endpointId = live.record.handover.endpointId;
+    const limits = this.#limitsOf(endpointId);
+    if (!limits) return; // the endpoint is no longer configured: the bring-up ends it
+    this.#endpointIds.set(id, endpointId);
     this.#activity.track(
       id,
+      limits,
       last((r) => r === 'customer' || r === 'agent'),
       last((r) => r === 'customer'),
     );
@@ -636,13 +645,16 @@ export class HandoverEngine {
     return endpointId === undefined ? undefined : this.#d.endpoint(endpointId);
   }
 
-  #limitsOf(id: string): ActivityLimits | undefined {
-    const endpointId = this.#endpointIds.get(id);
-    const p = endpointId === undefined ? undefined : this.#d.endpoint(endpointId);
+  #limitsOf(endpointId: string): ActivityLimits | undefined {
+    const cached = this.#limitsByEndpoint.get(endpointId);
+    if (cached) return cached;
+    const p = this.#d.endpoint(endpointId);
     if (!p) return undefined;
-    return {
+    const limits: ActivityLimits = {
       sessionDurationMs: p.sessionDurationMs,
       ...(p.inactivityGraceMs === undefined ? {} : { inactivityGraceMs: p.inactivityGraceMs }),
     };
+    this.#limitsByEndpoint.set(endpointId, limits);
+    return limits;
   }
 }

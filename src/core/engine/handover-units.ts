@@ -8,7 +8,10 @@
 //
 // Live handovers (tracked by the engine) are kept in memory after each commit, so the hot paths —
 // a customer message on its way to the provider, an agent message on its way to the outbox — do not
-// read the handover again and again (issue 9: at most twice, and once).
+// read the handover again and again (issue 9: at most twice, and once). Only the most recently
+// changed ones are kept (LIVE_CACHE_SIZE): a busy chat commits often and stays, a quiet one is read
+// from the store again when it wakes — so 15,000 idle chats do not hold 15,000 copies of their
+// records (~2 KiB each, issue 12).
 //
 // Several instances (issue 14): the owner's commits carry its lease's fence, checked by the store in
 // the same transaction; a refused one is not retried (the handover is another instance's now). API
@@ -56,6 +59,9 @@ export interface RunOptions {
   /** An API write (a customer message, an end request): valid from any instance, so not fenced. */
   readonly anyInstance?: boolean;
 }
+
+/** Live handovers whose last committed state is kept in memory, most recently changed first. */
+const LIVE_CACHE_SIZE = 1_000;
 
 /** How often a unit re-runs its task after a version conflict before giving up. */
 const CONFLICT_ATTEMPTS = 3;
@@ -116,7 +122,7 @@ export class HandoverUnits {
             throw new GatewayError('INTERNAL', { message: 'The handover kept changing concurrently.' });
           throw err;
         }
-        if (this.#tracked.has(id)) this.#live.set(id, built.next);
+        if (this.#tracked.has(id)) this.#keep(id, built.next);
         this.#d.onCommitted({
           before,
           after: built.next,
@@ -157,7 +163,17 @@ export class HandoverUnits {
     const pending = ended ? [] : await transcript.pendingOutbound(id);
     const lastOrder = ended ? 0 : await transcript.maxOutboundOrder(id);
     const state: LiveState = { record, pending, lastOrder };
-    if (this.#tracked.has(id)) this.#live.set(id, state);
+    if (this.#tracked.has(id)) this.#keep(id, state);
     return state;
+  }
+
+  /** Caches a tracked handover's state as the most recent, dropping the least recently changed. */
+  #keep(id: string, state: LiveState): void {
+    this.#live.delete(id); // re-inserted last: a Map iterates in insertion order
+    this.#live.set(id, state);
+    if (this.#live.size > LIVE_CACHE_SIZE) {
+      const oldest = this.#live.keys().next();
+      if (!oldest.done) this.#live.delete(oldest.value);
+    }
   }
 }

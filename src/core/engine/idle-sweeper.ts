@@ -1,8 +1,9 @@
 // Checks, on an interval of the Scheduler port, which live handovers are past their inactivity grace
-// or session duration (ActivityMonitor decides) and hands them to `onDue`. One sweep at a time.
+// or session duration (ActivityMonitor decides) and hands them to `onDue`. One sweep at a time; a
+// sweep costs O(handovers due), however many are live (the monitor files them by deadline).
 import type { Clock } from '../ports/clock.ts';
 import type { Scheduler, TimerHandle } from '../ports/scheduler.ts';
-import type { ActivityLimits, ActivityMonitor, Expiry } from './activity-monitor.ts';
+import type { ActivityMonitor, Expiry } from './activity-monitor.ts';
 
 export class IdleSweeper {
   #timer: TimerHandle | undefined;
@@ -14,7 +15,6 @@ export class IdleSweeper {
       readonly clock: Clock;
       readonly scheduler: Scheduler;
       readonly intervalMs: number;
-      readonly limitsOf: (handoverId: string) => ActivityLimits | undefined;
       readonly onDue: (expiry: Expiry) => Promise<unknown>;
     },
   ) {}
@@ -32,7 +32,7 @@ export class IdleSweeper {
     if (this.#sweeping) return;
     this.#sweeping = true;
     try {
-      const due = this.deps.activity.due(this.deps.clock.now().getTime(), this.deps.limitsOf);
+      const due = this.deps.activity.due(this.deps.clock.now().getTime());
       await Promise.allSettled(due.map((e) => this.deps.onDue(e)));
     } finally {
       this.#sweeping = false;

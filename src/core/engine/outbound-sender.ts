@@ -63,14 +63,34 @@ export interface OutboundSenderDeps {
   readonly tracer?: Tracer;
 }
 
-interface Loop {
+class Loop {
   /** Set when work may have arrived while the loop was deciding to stop. */
-  wake: boolean;
-  stopped: boolean;
+  wake = false;
+  stopped = false;
   /** A provider call is in flight (pause lets it finish; a backoff wait is cut short). */
-  calling: boolean;
-  readonly abort: AbortController;
-  done: Promise<void>;
+  calling = false;
+  done: Promise<void> = Promise.resolve();
+  #controller: AbortController | undefined;
+  #abortedWith: { reason: Error } | undefined;
+
+  /**
+   * Cuts the provider call or the backoff wait of this loop. The controller is made on first use:
+   * most wakes find nothing to send (every state change of every new chat wakes its loop), and an
+   * AbortController is one of the costlier objects to make (issue 12: creation profile).
+   */
+  get signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.#abortedWith) this.#controller.abort(this.#abortedWith.reason);
+    }
+    return this.#controller.signal;
+  }
+
+  abort(reason: Error): void {
+    if (this.#abortedWith) return; // the first reason stays, as with an AbortController
+    this.#abortedWith = { reason };
+    this.#controller?.abort(reason);
+  }
 }
 
 export class OutboundSender {
@@ -104,13 +124,7 @@ export class OutboundSender {
       running.wake = true;
       return;
     }
-    const loop: Loop = {
-      wake: false,
-      stopped: false,
-      calling: false,
-      abort: new AbortController(),
-      done: Promise.resolve(),
-    };
+    const loop = new Loop();
     this.#loops.set(handoverId, loop);
     loop.done = this.#run(handoverId, loop)
       .catch((err: unknown) => {
@@ -146,7 +160,7 @@ export class OutboundSender {
     this.#premarked.delete(handoverId);
     if (!loop) return;
     loop.stopped = true;
-    loop.abort.abort(new Error('sending stopped'));
+    loop.abort(new Error('sending stopped'));
     await loop.done;
   }
 
@@ -155,7 +169,7 @@ export class OutboundSender {
     this.#paused = true;
     for (const loop of this.#loops.values()) {
       loop.stopped = true;
-      if (!loop.calling) loop.abort.abort(new Error('sending paused'));
+      if (!loop.calling) loop.abort(new Error('sending paused'));
     }
     await Promise.allSettled([...this.#loops.values()].map((l) => l.done));
   }
@@ -197,7 +211,7 @@ export class OutboundSender {
       loop.calling = true;
       try {
         if (this.#uncertain.has(id)) {
-          await this.#settle(id, head, provider, link.ref, loop.abort.signal);
+          await this.#settle(id, head, provider, link.ref, loop.signal);
           this.#uncertain.delete(id);
           this.#unanswered.delete(id);
           // This life has looked for the line's earlier attempt: it is no longer a previous life's.
@@ -229,7 +243,7 @@ export class OutboundSender {
             parent: head.traceParent ?? null,
             attributes: { 'handover.id': id, 'genesys_handover.provider': provider.kind },
           },
-          () => provider.send(link.ref, message, loop.abort.signal),
+          () => provider.send(link.ref, message, loop.signal),
         );
         // One commit per message (issue 12): the confirmation also marks the next line's attempt.
         await units.run(id, (d) => {
@@ -283,7 +297,7 @@ export class OutboundSender {
         'send failed; retrying',
       );
       try {
-        await sleep(this.#d.scheduler, delay, loop.abort.signal);
+        await sleep(this.#d.scheduler, delay, loop.signal);
       } catch {
         return;
       }

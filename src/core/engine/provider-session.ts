@@ -109,9 +109,22 @@ export class ProviderSession implements AttachmentHandlers {
   /** Pushed events held during a catch-up: settled when it ends. */
   #waiters: Waiter[] = [];
   readonly #pen: ReorderPen<Arrival> | undefined;
+  /**
+   * The conversation was created for this session and its provider keeps it quiet until the first
+   * attachment (`quietUntilAttached`): the first open has no gap to read.
+   */
+  #fresh: boolean;
 
-  constructor(id: string, provider: HandoverProvider, ref: ProviderRef, deps: ProviderSessionDeps) {
+  constructor(
+    id: string,
+    provider: HandoverProvider,
+    ref: ProviderRef,
+    deps: ProviderSessionDeps,
+    /** Created just now by this process (not loaded from the store): no stream was ever open for it. */
+    created = false,
+  ) {
     this.id = id;
+    this.#fresh = created && provider.quietUntilAttached === true;
     this.#provider = provider;
     this.#ref = ref;
     this.#d = deps;
@@ -120,7 +133,10 @@ export class ProviderSession implements AttachmentHandlers {
     this.#abort = childController(deps.signal);
   }
 
-  /** Opens the live stream; its first `open` starts the first catch-up (which also queues the chat). */
+  /**
+   * Opens the live stream; its first `open` starts the first catch-up (which also queues the chat) —
+   * or, for a fresh conversation, only queues the chat: nothing can have happened before that open.
+   */
   async attach(): Promise<void> {
     // The session is its own handler object: prototype methods, no closures per live handover.
     this.#attachment = await this.#provider.attach(this.#ref, this, this.#abort.signal);
@@ -212,7 +228,8 @@ export class ProviderSession implements AttachmentHandlers {
 
   #onState(state: AttachmentState, reason: string | undefined): void {
     if (this.#stopped()) return;
-    if (state === 'open' || state === 'resync') void this.#requestCatchUp();
+    if (state === 'open' && this.#fresh) this.#openFresh();
+    else if (state === 'open' || state === 'resync') void this.#requestCatchUp();
     else if (state === 'reconnecting') {
       this.#syncing = true;
       this.#d.observer.streamReconnecting(this.#provider.kind);
@@ -339,11 +356,37 @@ export class ProviderSession implements AttachmentHandlers {
   }
 
   async #round(): Promise<void> {
-    // The stream is attached: Genesys routes the chat from now on (design §4 `queued`).
+    await this.#markAttached();
+    await catchUp(this.#context());
+  }
+
+  /** The stream is attached: Genesys routes the chat from now on (design §4 `queued`). */
+  async #markAttached(): Promise<void> {
     await this.#d.units.run(this.id, (d) => {
       if (d.handover.state === 'requested') d.apply({ kind: 'attached' });
     });
-    await catchUp(this.#context());
+  }
+
+  /**
+   * The first open of a conversation created just now, whose provider routes it only from that open
+   * on (guest chat, protocol §1): there is nothing before it to read — no agent, no message — so the
+   * session goes live at once instead of reading members and history (two calls per new chat). The
+   * queued state is committed first in the live chain, so every event of the stream follows it. A
+   * failed commit falls back to a catch-up, as for any live event.
+   */
+  #openFresh(): void {
+    this.#fresh = false;
+    this.#syncing = false;
+    this.#chain = this.#chain
+      .then(() => this.#markAttached())
+      .catch((err: unknown) => {
+        if (this.#stopped()) return;
+        this.#d.logger.warn(
+          { handoverId: this.id, code: errorCode(err) },
+          'queueing a new chat failed; catching up',
+        );
+        void this.#requestCatchUp();
+      });
   }
 
   /** Applies what arrived during the catch-up: messages in order, then the participants re-read. */

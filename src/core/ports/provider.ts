@@ -208,6 +208,12 @@ export interface HandoverProvider {
   /** Largest text one message may carry (guest chat: 4,000 characters, protocol §6.9). */
   readonly maxMessageLength: number;
   /**
+   * Nothing happens in a conversation between its creation and its first attachment (guest chat:
+   * Genesys routes the chat only once the event stream is open, protocol §1): the first open of a
+   * conversation this process just created needs no catch-up. Default false.
+   */
+  readonly quietUntilAttached?: boolean;
+  /**
    * How long after it started a send that got no answer may still land at the provider, ms. Until
    * then, a miss in the history is read again before the message is sent again (so a message the
    * provider stores late does not go out twice).

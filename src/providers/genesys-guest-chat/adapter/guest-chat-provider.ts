@@ -74,6 +74,8 @@ export class GuestChatProvider implements HandoverProvider {
   readonly maxMessageLength = MAX_MESSAGE_BODY_LENGTH;
   /** Guest chat carries text only (protocol §5.6): the API refuses attachments for these endpoints. */
   readonly capabilities = { attachments: false };
+  /** Genesys routes the chat only once its event stream is open (protocol §1): nothing precedes it. */
+  readonly quietUntilAttached = true;
   /**
    * Genesys stores a message while answering its request; one we stopped waiting for (our process
    * died, the connection broke) is done — stored or dropped — within seconds [I].
@@ -270,6 +272,9 @@ class AttachedChat implements Connection {
   ) {}
 
   streamEvent(event: GuestChatEvent): void {
+    // A heartbeat maps to nothing (the stream's watchdog has seen it): no link in the chain for it —
+    // every live chat gets one every 30 s (§9.5).
+    if (event.kind === 'heartbeat') return;
     this.#chain = this.#chain.then(() => this.#event(event)).catch(() => undefined);
   }
 

@@ -25,7 +25,8 @@ export class MemberDirectory {
   readonly #client: Pick<GuestChatRestClient, 'getMember'>;
   readonly #creds: GuestCredentials;
   readonly #profiles = new Map<string, MemberProfile>();
-  readonly #inflight = new Map<string, Promise<MemberProfile>>();
+  /** Lookups in flight; made on the first one (a live chat holds a directory for its whole life). */
+  #inflight: Map<string, Promise<MemberProfile>> | undefined;
 
   constructor(client: Pick<GuestChatRestClient, 'getMember'>, credentials: GuestCredentials) {
     this.#client = client;
@@ -46,7 +47,7 @@ export class MemberDirectory {
       const cached = this.#profiles.get(memberId);
       if (cached) return cached;
     }
-    const pending = this.#inflight.get(memberId);
+    const pending = this.#inflight?.get(memberId);
     if (pending) {
       try {
         return await pending;
@@ -75,9 +76,9 @@ export class MemberDirectory {
       .getMember(this.#creds, memberId, { signal })
       .then((info) => this.remember(info))
       .finally(() => {
-        if (this.#inflight.get(memberId) === request) this.#inflight.delete(memberId);
+        if (this.#inflight?.get(memberId) === request) this.#inflight.delete(memberId);
       });
-    this.#inflight.set(memberId, request);
+    (this.#inflight ??= new Map()).set(memberId, request);
     return request;
   }
 }

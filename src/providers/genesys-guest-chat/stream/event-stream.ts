@@ -130,8 +130,8 @@ export const STREAM_DEFAULTS = {
 const RECONNECT_BACKOFF: BackoffPolicy = { initialDelayMs: 250, maxDelayMs: 10_000 };
 
 export class GuestChatEventStream {
+  /** Also the frame context (it has `guestMemberId` and `conversationId`): no copy per stream. */
   readonly #opts: GuestChatEventStreamOptions;
-  readonly #ctx: FrameContext;
   readonly #now: () => number;
   readonly #heartbeatIntervalMs: number;
   readonly #watchdogMs: number;
@@ -165,16 +165,11 @@ export class GuestChatEventStream {
   #framesReceived = 0;
   #eventsEmitted = 0;
   #reconnects = 0;
-  readonly #ignored: Record<IgnoredFrameReason, number> = {
-    'invalid-json': 0,
-    'unknown-kind': 0,
-    'schema-mismatch': 0,
-    'foreign-conversation': 0,
-  };
+  /** Made on the first ignored frame: most streams never see one. */
+  #ignored: Record<IgnoredFrameReason, number> | undefined;
 
   constructor(options: GuestChatEventStreamOptions) {
     this.#opts = options;
-    this.#ctx = { guestMemberId: options.guestMemberId, conversationId: options.conversationId };
     this.#now = options.now ?? Date.now;
     this.#heartbeatIntervalMs = options.heartbeatIntervalMs ?? STREAM_DEFAULTS.heartbeatIntervalMs;
     this.#watchdogMs = this.#heartbeatIntervalMs * (options.watchdogFactor ?? STREAM_DEFAULTS.watchdogFactor);
@@ -207,7 +202,13 @@ export class GuestChatEventStream {
     return {
       framesReceived: this.#framesReceived,
       eventsEmitted: this.#eventsEmitted,
-      ignoredFrames: { ...this.#ignored },
+      ignoredFrames: {
+        'invalid-json': 0,
+        'unknown-kind': 0,
+        'schema-mismatch': 0,
+        'foreign-conversation': 0,
+        ...this.#ignored,
+      },
       reconnects: this.#reconnects,
     };
   }
@@ -399,7 +400,7 @@ export class GuestChatEventStream {
       return;
     }
     const text = rawToText(data);
-    const result = parseFrame(text, this.#ctx);
+    const result = parseFrame(text, this.#opts satisfies FrameContext);
     if (!result.ok) {
       this.#ignore(result.reason, text.length);
       return;
@@ -416,6 +417,12 @@ export class GuestChatEventStream {
   }
 
   #ignore(reason: IgnoredFrameReason, length?: number): void {
+    this.#ignored ??= {
+      'invalid-json': 0,
+      'unknown-kind': 0,
+      'schema-mismatch': 0,
+      'foreign-conversation': 0,
+    };
     this.#ignored[reason]++;
     this.#opts.logger?.debug({ reason, length }, 'guest-chat frame ignored');
   }

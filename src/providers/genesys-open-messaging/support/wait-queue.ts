@@ -1,53 +1,61 @@
 // First-come-first-served waiting that an AbortSignal can cut short: the rate-limit bucket and the
 // channel permits both park callers here until their resource frees up.
+//
+// The waiters are a Set (insertion-ordered): waking the oldest and removing an aborted one are both
+// O(1), where an array's shift() and indexOf() walk every waiter — O(n) per call with thousands of
+// handovers queued behind the rate limit (issue 12).
 import { OpenMessagingAbortedError } from '../errors.ts';
 
-interface Waiter {
-  readonly resolve: () => void;
-  readonly reject: (err: Error) => void;
-  readonly signal: AbortSignal;
-  readonly onAbort: () => void;
+class Waiter {
+  constructor(
+    readonly queue: Set<Waiter>,
+    readonly resolve: () => void,
+    readonly reject: (err: Error) => void,
+    readonly signal: AbortSignal,
+    readonly operation: string,
+  ) {}
+
+  /** The signal fired while waiting: leave the line. */
+  handleEvent(): void {
+    this.queue.delete(this);
+    this.reject(new OpenMessagingAbortedError(this.operation));
+  }
 }
 
 export class WaitQueue {
-  readonly #waiters: Waiter[] = [];
+  readonly #waiters = new Set<Waiter>();
 
   get size(): number {
-    return this.#waiters.length;
+    return this.#waiters.size;
   }
 
   /** Resolves when `wakeNext()` reaches this caller; rejects with OpenMessagingAbortedError on abort. */
   wait(signal: AbortSignal, operation: string): Promise<void> {
     if (signal.aborted) return Promise.reject(new OpenMessagingAbortedError(operation));
     return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = {
-        resolve,
-        reject,
-        signal,
-        onAbort: () => {
-          const i = this.#waiters.indexOf(waiter);
-          if (i >= 0) this.#waiters.splice(i, 1);
-          reject(new OpenMessagingAbortedError(operation));
-        },
-      };
-      signal.addEventListener('abort', waiter.onAbort, { once: true });
-      this.#waiters.push(waiter);
+      const waiter = new Waiter(this.#waiters, resolve, reject, signal, operation);
+      signal.addEventListener('abort', waiter, { once: true });
+      this.#waiters.add(waiter);
     });
   }
 
   /** Lets the oldest waiter go; false when nobody waits. */
   wakeNext(): boolean {
-    const w = this.#waiters.shift();
-    if (w === undefined) return false;
-    w.signal.removeEventListener('abort', w.onAbort);
+    const next = this.#waiters.values().next();
+    if (next.done) return false;
+    const w = next.value;
+    this.#waiters.delete(w);
+    w.signal.removeEventListener('abort', w);
     w.resolve();
     return true;
   }
 
   /** Rejects every waiter (the owner is closing). */
   rejectAll(operation: string): void {
-    for (const w of this.#waiters.splice(0)) {
-      w.signal.removeEventListener('abort', w.onAbort);
+    const all = [...this.#waiters];
+    this.#waiters.clear();
+    for (const w of all) {
+      w.signal.removeEventListener('abort', w);
       w.reject(new OpenMessagingAbortedError(operation));
     }
   }
