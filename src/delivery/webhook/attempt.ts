@@ -1,6 +1,7 @@
 // One HTTP POST of one signed event, classified for the retry policy. Never throws: every failure
 // becomes a result with a short, secret-free reason (no URL, no body, no headers).
 import { request } from 'undici';
+import { childController, releaseChild } from '../../core/concurrency/stop-fanout.ts';
 import type { SignedWebhook } from './sign.ts';
 
 /** What an attempt sends: a subset of fetch's RequestInit, so a fetch function fits too. */
@@ -73,6 +74,10 @@ const USER_AGENT = 'genesys-handover-webhooks/1';
 
 export async function postWebhook(options: AttemptOptions): Promise<AttemptResult> {
   const timeout = AbortSignal.timeout(options.timeoutMs);
+  // Not AbortSignal.any on the dispatcher's shutdown signal itself: on Node 20 each call leaves a
+  // WeakRef on its sources until they abort — one per delivery on a signal that lives as long as the
+  // process. A child of it (stop-fanout.ts), released at the end, leaves nothing behind.
+  const stop = childController(options.signal);
   try {
     const res = await options.fetch(options.url, {
       method: 'POST',
@@ -80,7 +85,7 @@ export async function postWebhook(options: AttemptOptions): Promise<AttemptResul
       body: options.request.body,
       // A redirect could move a signed payload to a host the operator never configured: treat 3xx as failure.
       redirect: 'manual',
-      signal: AbortSignal.any([options.signal, timeout]),
+      signal: AbortSignal.any([stop.signal, timeout]),
     });
     // The body is not read: the receiver's answer carries no meaning beyond its status. Cancel to free the socket.
     await res.body?.cancel().catch(() => undefined);
@@ -110,6 +115,8 @@ export async function postWebhook(options: AttemptOptions): Promise<AttemptResul
       permanent: false,
       cancelled: false,
     };
+  } finally {
+    releaseChild(options.signal, stop);
   }
 }
 
