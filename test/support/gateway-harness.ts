@@ -61,6 +61,8 @@ export async function startHarness(
     omBaseUrlFromEmulator?: boolean;
     /** The `store` config section; default: SQLite in a temp dir. */
     store?: Record<string, unknown>;
+    /** More top-level configuration sections (`limits`, `genesys`, …). */
+    config?: Record<string, unknown>;
   } = {},
 ): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gh-e2e-'));
@@ -90,6 +92,7 @@ export async function startHarness(
   const config = parseConfig({
     server: { host: '127.0.0.1', port, logLevel: 'silent' },
     store: opts.store ?? { path: join(dataDir, 'gateway.db') },
+    ...opts.config,
     apiKeys: [
       { name: 'bot', key: API_KEY, endpoints: ['support', 'broken-queue', 'disabled', OM_ENDPOINT] },
       { name: 'other', key: OTHER_KEY, endpoints: ['other'] },
