@@ -30,6 +30,7 @@ import { packageVersion } from './package-version.ts';
 import { ProviderChecks } from './provider-checks.ts';
 import { buildProviders, type ProviderTuning } from './providers.ts';
 import { buildAvailability } from './availability.ts';
+import { genesysFetch } from './genesys-fetch.ts';
 import { WaitEstimator } from '../core/availability/wait-estimator.ts';
 
 /** Knobs tests and the demo turn; production uses the defaults and the configuration. */
@@ -73,7 +74,14 @@ export async function startGateway(
   const metrics = new GatewayMetrics(() => store.handovers.countByState());
   const policies = new Map(config.endpoints.map((e) => [e.id, toPolicy(e)]));
   const webhooks = new Map(config.endpoints.map((e) => [e.id, e.webhook]));
-  const providers = buildProviders(config, { metrics, logger, tuning, time: { clock, scheduler, random } });
+  const fetchGenesys = genesysFetch(config.genesys, { clock, scheduler });
+  const providers = buildProviders(config, {
+    metrics,
+    logger,
+    tuning,
+    time: { clock, scheduler, random },
+    genesysFetch: fetchGenesys,
+  });
   metrics.observeProviders(function* () {
     for (const [endpoint, provider] of providers)
       if (provider.stats) yield { endpoint, stats: provider.stats() };
@@ -166,7 +174,7 @@ export async function startGateway(
     signal: shutdown.signal,
   });
   const checks = new ProviderChecks({ providers, scheduler, logger: logger.child({ component: 'checks' }) });
-  const availability = buildAvailability(config, { clock, scheduler, random });
+  const availability = buildAvailability(config, { clock, scheduler, random }, fetchGenesys);
   const service = new HandoverService({
     admission: (endpointId, settings) => availability.service.admit(endpointId, settings),
     store,
