@@ -16,7 +16,7 @@ export function registerRequestRate(app: FastifyInstance): void {
     }
     done();
   });
-  // The busiest one-second window so far, and how many requests there were in all.
+  // The busiest one-second window so far, how many requests there were in all, first to last (ms).
   app.get(`${AGENT_PREFIX}/request-rate`, () => {
     let busiest = 0;
     let first = 0;
@@ -24,7 +24,8 @@ export function registerRequestRate(app: FastifyInstance): void {
       while (at - (arrivals[first] ?? at) >= WINDOW_MS) first += 1;
       busiest = Math.max(busiest, j - first + 1);
     });
-    return { total: arrivals.length, maxPerSecond: busiest };
+    const spanMs = (arrivals.at(-1) ?? 0) - (arrivals[0] ?? 0);
+    return { total: arrivals.length, maxPerSecond: busiest, spanMs };
   });
   app.delete(`${AGENT_PREFIX}/request-rate`, () => {
     arrivals = [];
