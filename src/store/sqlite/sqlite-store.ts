@@ -11,6 +11,7 @@ import type {
   EventLog,
   HandoverRepository,
   NewHandover,
+  ParkedEventRepository,
   RetentionRepository,
   Store,
   TranscriptRepository,
@@ -23,6 +24,7 @@ import { assertLimit } from '../limits.ts';
 import { toPage } from '../page-cursor.ts';
 import { openDatabase, type SqliteOptions } from './connection.ts';
 import { sqliteRetention } from './retention-queries.ts';
+import { sqliteParkedEvents } from './parked-queries.ts';
 import { EventQueries } from './event-queries.ts';
 import { HandoverQueries } from './handover-queries.ts';
 import { applyMigrations } from './migrate.ts';
@@ -44,6 +46,7 @@ export class SqliteStore implements Store {
   readonly transcript: TranscriptRepository;
   readonly events: EventLog;
   readonly retention: RetentionRepository;
+  readonly parked: ParkedEventRepository;
   readonly #db: Database.Database;
   readonly #committer: GroupCommitter<void>;
 
@@ -59,6 +62,7 @@ export class SqliteStore implements Store {
     const committer = this.#committer;
     const write = <T>(work: () => T): Promise<T> => committer.submit(work);
     this.retention = sqliteRetention(this.#db);
+    this.parked = sqliteParkedEvents(this.#db);
 
     /** Events (+ outbox rows), transcript lines and outbound settlements of a change, in its transaction. */
     const append = (
