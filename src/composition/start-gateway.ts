@@ -35,6 +35,8 @@ import { WaitEstimator } from '../core/availability/wait-estimator.ts';
 
 /** Knobs tests and the demo turn; production uses the defaults and the configuration. */
 export interface GatewayTuning extends ProviderTuning {
+  /** Wraps the store the engine writes through (tests: src/store/faults/store-faults.ts). */
+  readonly wrapStore?: (store: Store) => Store;
   /** The engine's limits and retry policies (defaults: DEFAULT_ENGINE_LIMITS and the configuration). */
   readonly engine?: Partial<EngineLimits>;
   readonly webhookPollMs?: number;
@@ -145,9 +147,10 @@ export async function startGateway(
         observer: metrics.observeLeases(),
       })
     : undefined;
+  const engineStore = tuning.wrapStore ? tuning.wrapStore(store) : store;
   const engine = new HandoverEngine({
     ...(leases ? { ownership: leases } : {}),
-    store,
+    store: engineStore,
     endpoint: (id) => policies.get(id),
     provider: (id) => providers.get(id),
     notifier,
@@ -156,6 +159,7 @@ export async function startGateway(
     scheduler,
     random,
     logger: logger.child({ component: 'handovers' }),
+    parking: { store: engineStore.parked, onParked: (e) => metrics.parkedEvents.inc({ type: e.eventType }) },
     limits: {
       flushOnEndMs: config.handovers.flushOnEndSeconds * 1000,
       startTimeoutMs: config.handovers.startTimeoutSeconds * 1000,

@@ -8,6 +8,8 @@ export class GatewayMetrics {
   readonly providerCalls: Counter<'operation' | 'status'>;
   readonly webhookDeliveries: Counter<'outcome'>;
   readonly circuitOpen: Gauge<'environment'>;
+  /** Provider events whose commit kept failing, parked (docs/reliability.md). */
+  readonly parkedEvents: Counter<'type'>;
   readonly #providerCallSeconds: Histogram<'operation' | 'status'>;
   readonly #httpSeconds: Histogram<'method' | 'route' | 'status'>;
   readonly #eventSettledSeconds: Histogram<'type' | 'outcome'>;
@@ -46,6 +48,12 @@ export class GatewayMetrics {
         const counts = await countByState();
         for (const state of HandoverStates) this.set({ state }, counts[state]);
       },
+    });
+    this.parkedEvents = new Counter({
+      name: 'genesys_handover_parked_provider_events_total',
+      help: 'Provider events (agent messages, participant changes) whose commit kept failing: parked in the store instead of holding up their handover. Any is worth an alert.',
+      labelNames: ['type'],
+      registers: [this.registry],
     });
     this.providerCalls = new Counter({
       name: 'genesys_handover_genesys_calls_total',
@@ -120,7 +128,7 @@ export class GatewayMetrics {
     });
     const renew = new Histogram({
       name: 'genesys_handover_lease_renew_seconds',
-      help: 'How long renewing this instance\'s leases took.',
+      help: "How long renewing this instance's leases took.",
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [this.registry],
     });

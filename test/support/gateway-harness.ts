@@ -17,7 +17,7 @@ import {
 import { WebhookReceiver } from './webhook-receiver.ts';
 import { freePort } from './gateway-process.ts';
 import { waitFor } from './wait-for.ts';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 
 export const API_KEY = 'test-key-0123456789abcdefghijkl';
 /** The Open Messaging endpoint and its integration at the emulator (webhook → this gateway). */
@@ -63,6 +63,8 @@ export async function startHarness(
     store?: Record<string, unknown>;
     /** More top-level configuration sections (`limits`, `genesys`, …). */
     config?: Record<string, unknown>;
+    /** The gateway's logger; default: silent (or GH_TEST_LOG's level). */
+    logger?: Logger;
   } = {},
 ): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gh-e2e-'));
@@ -166,7 +168,7 @@ export async function startHarness(
     openMessaging: { reorderWindowMs: 200, notificationHeartbeatMs: 200 },
     ...opts.tuning,
   };
-  const logger = pino({ level: process.env.GH_TEST_LOG ?? 'silent' });
+  const logger = opts.logger ?? pino({ level: process.env.GH_TEST_LOG ?? 'silent' });
   let gateway = await startGateway(config, { tuning, logger });
 
   const call = async (

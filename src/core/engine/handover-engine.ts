@@ -15,7 +15,7 @@ import type { Logger } from '../ports/logger.ts';
 import type { EventNotifier, Unsubscribe } from '../ports/notifier.ts';
 import type { HandoverProvider, ProviderEvent, ProviderRef } from '../ports/provider.ts';
 import type { Random, Scheduler } from '../ports/scheduler.ts';
-import type { Store } from '../ports/store/index.ts';
+import type { ParkedEvent, ParkedEventRepository, Store } from '../ports/store/index.ts';
 import type { BackoffPolicy } from '../retry/backoff.ts';
 import { retry } from '../retry/retry.ts';
 import { ActivityMonitor, type ActivityLimits, type Expiry } from './activity-monitor.ts';
@@ -25,6 +25,7 @@ import { HandoverUnits, type Committed } from './handover-units.ts';
 import { IdleSweeper } from './idle-sweeper.ts';
 import { SOLE_OWNERSHIP, type Ownership } from './lease-keeper.ts';
 import { OutboundSender } from './outbound-sender.ts';
+import { EventParking } from './event-parking.ts';
 import { ProviderSession, type ProviderSessionDeps } from './provider-session.ts';
 import { settlesWithin } from './settles-within.ts';
 
@@ -48,6 +49,11 @@ export interface EngineLimits {
   readonly providerRetry: BackoffPolicy;
   /** A failing catch-up, retried while the handover lives. Default 250 ms doubling to 30 s. */
   readonly catchUpRetry: BackoffPolicy;
+  /**
+   * Commits of one provider event (with `catchUpRetry` between them) before it is parked, when the
+   * deps name a parked-events store (event-parking.ts). Default 5.
+   */
+  readonly parkAfterAttempts: number;
 }
 
 export const DEFAULT_ENGINE_LIMITS: EngineLimits = {
@@ -57,6 +63,7 @@ export const DEFAULT_ENGINE_LIMITS: EngineLimits = {
   startTimeoutMs: 60_000,
   providerRetry: { initialDelayMs: 250, maxDelayMs: 15_000, maxRetryAfterMs: 60_000 },
   catchUpRetry: { initialDelayMs: 250, maxDelayMs: 30_000, maxRetryAfterMs: 60_000 },
+  parkAfterAttempts: 5,
 };
 
 export interface HandoverEngineDeps {
@@ -72,6 +79,14 @@ export interface HandoverEngineDeps {
   readonly limits?: Partial<EngineLimits>;
   /** Which handovers this instance owns. Default: all of them (one instance). */
   readonly ownership?: Ownership;
+  /**
+   * Where a provider event that keeps failing to commit is parked (event-parking.ts), and who hears
+   * of it (a metric). Absent: such an event is retried for as long as the handover lives.
+   */
+  readonly parking?: {
+    readonly store: Pick<ParkedEventRepository, 'park'>;
+    readonly onParked?: (event: ParkedEvent) => void;
+  };
 }
 
 export class HandoverEngine {
@@ -92,6 +107,7 @@ export class HandoverEngine {
   readonly #remote = new Map<string, Unsubscribe>();
   readonly #ownership: Ownership;
   readonly #stop = new AbortController();
+  readonly #parking: EventParking | undefined;
   #accepting = true;
   #stopping: Promise<void> | undefined;
 
@@ -101,6 +117,18 @@ export class HandoverEngine {
     this.#ownership = deps.ownership ?? SOLE_OWNERSHIP;
     const ownership = this.#ownership;
     const { scheduler, random, clock, logger } = deps;
+    this.#parking = deps.parking
+      ? new EventParking({
+          store: deps.parking.store,
+          attempts: this.#limits.parkAfterAttempts,
+          policy: this.#limits.catchUpRetry,
+          clock,
+          scheduler,
+          random,
+          logger,
+          ...(deps.parking.onParked ? { onParked: deps.parking.onParked } : {}),
+        })
+      : undefined;
     this.units = new HandoverUnits({
       store: deps.store,
       clock,
@@ -477,6 +505,7 @@ export class HandoverEngine {
         signal: this.#stop.signal,
         onLost: (hid, reason) => void this.#onLost(hid, reason),
         onRefused: (hid, err) => void this.#onReadRefused(hid, toFailure(err)),
+        ...(this.#parking ? { parking: this.#parking } : {}),
       };
       session = new ProviderSession(id, provider, ref, this.#sessionDeps);
       this.#sessions.set(id, session);
@@ -574,6 +603,7 @@ export class HandoverEngine {
     this.#activity.forget(id);
     await this.#sender.stop(id);
     await session?.close();
+    this.#parking?.forget(id);
     this.units.untrack(id);
   }
 

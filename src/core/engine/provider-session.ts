@@ -38,6 +38,7 @@ import { retryDelay } from '../retry/backoff.ts';
 import { applyInOrder, catchUp, readParticipants, type CatchUpContext } from './catch-up.ts';
 import { errorCode, isPermanentProviderError, retryableProviderError } from './errors.ts';
 import { ReorderPen } from './reorder-pen.ts';
+import type { EventParking } from './event-parking.ts';
 import type { HandoverUnits } from './handover-units.ts';
 import type { ProviderError } from '../ports/provider.ts';
 
@@ -83,6 +84,8 @@ export interface ProviderSessionDeps {
   readonly onLost: (handoverId: string, reason: string | undefined) => void;
   /** The provider refused to be read (4xx): the handover cannot go on. */
   readonly onRefused: (handoverId: string, err: ProviderError) => void;
+  /** Parks an event that keeps failing to commit (event-parking.ts); absent: it is retried for ever. */
+  readonly parking?: EventParking;
 }
 
 export class ProviderSession implements AttachmentHandlers {
@@ -344,6 +347,7 @@ export class ProviderSession implements AttachmentHandlers {
       ref: this.#ref,
       signal: this.#abort.signal,
       now: () => this.#d.clock.now().toISOString(),
+      ...(this.#d.parking ? { parking: this.#d.parking } : {}),
     };
   }
 }

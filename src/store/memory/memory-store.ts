@@ -80,9 +80,7 @@ export class MemoryStore implements Store {
         this.#run(() => {
           assertLimit(limit, 'limit');
           return copy(
-            [...this.#parked.values()]
-              .sort((a, b) => compareInstant(b.parkedAt, a.parkedAt))
-              .slice(0, limit),
+            [...this.#parked.values()].sort((a, b) => compareInstant(b.parkedAt, a.parkedAt)).slice(0, limit),
           );
         }),
     };

@@ -18,7 +18,12 @@ export function postgresParkedEvents(pool: pg.Pool): ParkedEventRepository {
   return {
     park: async (event) => {
       const values = parkedValues(event);
-      await guarded('parkEvent', () => pool.query(INSERT_SQL, PARKED_COLUMNS.map((c) => values[c])));
+      await guarded('parkEvent', () =>
+        pool.query(
+          INSERT_SQL,
+          PARKED_COLUMNS.map((c) => values[c]),
+        ),
+      );
     },
     list: async (limit) => {
       assertLimit(limit, 'limit');
