@@ -37,7 +37,7 @@ export function parkedEventsContract(makeStore: () => Promise<Store>): void {
         ],
       );
       assert.deepEqual(list[1], first);
-      assert.deepEqual(JSON.parse(list[1]!.payload), JSON.parse(first.payload));
+      assert.deepEqual(JSON.parse(list[1].payload), JSON.parse(first.payload));
       assert.equal((await store().parked.list(1)).length, 1);
     });
 
