@@ -4,6 +4,7 @@ import { packageVersion } from '../composition/package-version.ts';
 import { deadLettersCommand } from './dead-letters-command.ts';
 import { demoCommand } from './demo-command.ts';
 import { emulatorCommand } from './emulator-command.ts';
+import { parkedEventsCommand } from './parked-events-command.ts';
 import { purgeCommand } from './purge-command.ts';
 import { serveCommand } from './serve-command.ts';
 
@@ -14,7 +15,8 @@ const program = new Command('genesys-handover')
   .addCommand(serveCommand())
   .addCommand(emulatorCommand())
   .addCommand(deadLettersCommand())
-  .addCommand(purgeCommand());
+  .addCommand(purgeCommand())
+  .addCommand(parkedEventsCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -4,7 +4,10 @@
 // one is in the store with its text, the log names ids and codes only, and the metric counts it. A
 // store outage, by contrast, parks nothing: once the store is back every message arrives.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
@@ -16,6 +19,7 @@ import { OM_ENDPOINT, startHarness, type Harness } from '../support/gateway-harn
 import { sleep } from '../support/sleep.ts';
 import { waitFor } from '../support/wait-for.ts';
 
+const CLI = new URL('../../scripts/cli-from-source.mjs', import.meta.url).pathname;
 const POISON = 'poison-forever: the store refuses this one';
 
 const agentTexts = (events: HandoverEvent[]): string[] =>
@@ -81,6 +85,21 @@ for (const { name, store } of stores) {
       return { id, conv };
     }
 
+    /** `genesys-handover parked-events` on this store. */
+    // Asynchronous: the gateway and the emulator run in this process and must keep answering.
+    const parkedCli = async (args: string[]): Promise<string> => {
+      const target =
+        store === 'postgres'
+          ? { flag: url!, env: { GH__store__schema: schema } }
+          : { flag: join(h.dataDir, 'gateway.db'), env: {} };
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [CLI, 'parked-events', '--store', target.flag, ...args],
+        { encoding: 'utf8', env: { ...process.env, ...target.env } },
+      );
+      return stdout;
+    };
+
     const agentSays = async (conv: { id: string }, body: string) => {
       const res = await h.emu('POST', `/emulator/v1/conversations/${conv.id}/agent/messages`, { body });
       assert.ok(res.status < 300, JSON.stringify(res.body));
@@ -116,6 +135,10 @@ for (const { name, store } of stores) {
         assert.ok(!logs.some((l) => l.includes('poison-forever')), 'no message text in the log');
         const metrics = await fetch(`${h.gateway.url}/metrics`).then((r) => r.text());
         assert.match(metrics, /genesys_handover_parked_provider_events_total\{type="message"\} [1-9]/);
+        // Listed by the CLI, the text only when asked for.
+        const listed = await parkedCli(['--json']);
+        assert.ok(listed.includes(id) && !listed.includes('poison-forever'), listed);
+        assert.ok((await parkedCli(['--json', '--with-payload'])).includes('poison-forever'));
         await h.api('POST', `/v1/handovers/${id}/end`);
       });
     }
