@@ -75,6 +75,8 @@ export class GatewayRelay implements Relay {
       config: {
         // The bench measures the gateway, not its limits: one key drives every handover.
         limits: { requestsPerSecond: 100_000, openHandovers: 1_000_000, sseStreams: 100_000 },
+        // Nor Genesys' request budget: the emulator takes whatever the gateway sends.
+        genesys: { requestsPerSecond: null },
         apiKeys: [{ name: 'bench', key: API_KEY, endpoints: ['*'] }],
         endpoints: [
           {

@@ -63,7 +63,9 @@ export interface ApiDeps {
   /** Unended handovers an endpoint may have at once (all keys together). */
   readonly endpointOpenHandovers: (endpointId: string) => number;
   /** Handovers open before this process started, counted against their endpoint's limit. */
-  readonly openAtStart?: () => Promise<readonly { readonly id: string; readonly endpointId: string }[]>;
+  readonly openAtStart?: () => Promise<
+    readonly { readonly id: string; readonly endpointId: string; readonly startedBy?: string }[]
+  >;
   /** Presence notices per handover: after a burst of 5, one per this many ms (default 3,000). */
   readonly presenceIntervalMs?: number;
   /** `POST /v1/endpoints/{id}/webhook-test`; without it every endpoint answers 404 there. */
@@ -211,7 +213,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       throw err;
     }
   });
-  for (const h of (await deps.openAtStart?.()) ?? []) openHandovers.adopt(h.id, h.endpointId);
+  for (const h of (await deps.openAtStart?.()) ?? []) openHandovers.adopt(h.id, h.endpointId, h.startedBy);
   const presence = new PresenceBudget(
     deps.presenceIntervalMs === undefined ? {} : { intervalMs: deps.presenceIntervalMs },
   );

@@ -5,6 +5,7 @@ import { deadLettersCommand } from './dead-letters-command.ts';
 import { demoCommand } from './demo-command.ts';
 import { emulatorCommand } from './emulator-command.ts';
 import { keygenCommand } from './keygen-command.ts';
+import { parkedEventsCommand } from './parked-events-command.ts';
 import { purgeCommand } from './purge-command.ts';
 import { serveCommand } from './serve-command.ts';
 
@@ -16,7 +17,8 @@ const program = new Command('genesys-handover')
   .addCommand(emulatorCommand())
   .addCommand(deadLettersCommand())
   .addCommand(purgeCommand())
-  .addCommand(keygenCommand());
+  .addCommand(keygenCommand())
+  .addCommand(parkedEventsCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -9,6 +9,7 @@ import { PlatformClient } from '../providers/genesys-open-messaging/platform/pla
 import type { OpenMessagingTarget } from '../providers/genesys-open-messaging/regions.ts';
 import { RRuleRecurrence } from '../time/rrule-recurrence.ts';
 import type { Time } from './open-messaging-provider.ts';
+import type { GenesysFetch } from './genesys-fetch.ts';
 
 interface PlatformAccess {
   readonly target: OpenMessagingTarget;
@@ -46,6 +47,8 @@ function platformAccess(e: EndpointConfig): PlatformAccess | undefined {
 export function buildAvailability(
   config: GatewayConfig,
   time: Time,
+  /** The Genesys environment's request budget waits in it (genesys-fetch.ts). */
+  fetch?: GenesysFetch,
 ): {
   readonly service: AvailabilityService;
   /** Endpoints with a wait source and handover.wait_estimate events on: how often, ms. */
@@ -64,6 +67,7 @@ export function buildAvailability(
         target: access.target,
         credentials: { clientId: access.clientId, clientSecret: access.clientSecret },
         requestsPerMinute: access.requestsPerMinute,
+        ...(fetch ? { fetch } : {}),
         ...time,
       });
       clients.push(client);

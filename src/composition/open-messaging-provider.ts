@@ -49,6 +49,8 @@ export function openMessagingProvider(
   deps: {
     readonly logger: PinoLogger;
     readonly time: Time;
+    /** Every REST call of the client (the Genesys environment's request budget waits in it). */
+    readonly fetch?: (input: string, init: RequestInit) => Promise<Response>;
     /** This endpoint's share of the OAuth client's notification channels (channelBudgets). */
     readonly maxChannels: number;
     readonly tuning?: OpenMessagingTuning;
@@ -69,6 +71,7 @@ export function openMessagingProvider(
     credentials: { clientId: g.clientId, clientSecret: g.clientSecret },
     integrationId: g.integrationId,
     requestsPerMinute: g.requestsPerMinute,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
     ...deps.time,
     logger,
     ...(deps.onCall ? { onCall: deps.onCall } : {}),

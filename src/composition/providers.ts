@@ -1,5 +1,6 @@
 // Builds the provider of each configured endpoint: a guest-chat client per endpoint, sharing one
-// circuit breaker per Genesys environment (API base URL); an Open Messaging client per endpoint.
+// circuit breaker per Genesys environment (API base URL); an Open Messaging client per endpoint. Every
+// REST call of every client waits for the request budget of its environment (`genesys`).
 import type { Logger as PinoLogger } from 'pino';
 import type {
   GatewayConfig,
@@ -12,6 +13,7 @@ import { CircuitBreaker } from '../providers/genesys-guest-chat/adapter/circuit-
 import { GuestChatProvider } from '../providers/genesys-guest-chat/adapter/guest-chat-provider.ts';
 import { resolveBaseUrl } from '../providers/genesys-guest-chat/regions.ts';
 import { TimerWheel } from '../time/timer-wheel.ts';
+import type { GenesysHttp } from './genesys-fetch.ts';
 import {
   channelBudgets,
   openMessagingProvider,
@@ -34,9 +36,12 @@ export function buildProviders(
     readonly logger: PinoLogger;
     readonly tuning: ProviderTuning;
     readonly time: Time;
+    /** Every Genesys REST call: waits for its environment's request budget (genesys-fetch.ts). */
+    readonly genesys: GenesysHttp;
   },
 ): Map<string, HandoverProvider> {
   const { metrics, logger, tuning, time } = deps;
+  const { genesys } = deps;
   const breakers = new Map<string, CircuitBreaker>();
   const breakerFor = (baseUrl: string): CircuitBreaker => {
     let b = breakers.get(baseUrl);
@@ -70,6 +75,8 @@ export function buildProviders(
   const guestChat = (e: GuestChatEndpointConfig): HandoverProvider =>
     new GuestChatProvider({
       baseUrl: baseUrlOf(e),
+      // Its own pooled undici request (not fetch: issue 12), under the environment's budget.
+      around: (exchange) => genesys.budgeted(exchange),
       breaker: breakerFor(baseUrlOf(e)),
       organizationId: e.genesys.organizationId,
       deploymentId: e.genesys.deploymentId,
@@ -91,6 +98,7 @@ export function buildProviders(
         : openMessagingProvider(e, {
             logger,
             time,
+            fetch: genesys.fetch,
             maxChannels: budgets.get(e.id) ?? 2,
             onCall: (operation, status, seconds) => metrics.observeProviderCall(operation, status, seconds),
             ...(tuning.openMessaging ? { tuning: tuning.openMessaging } : {}),

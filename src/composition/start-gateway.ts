@@ -33,10 +33,13 @@ import { packageVersion } from './package-version.ts';
 import { ProviderChecks } from './provider-checks.ts';
 import { buildProviders, type ProviderTuning } from './providers.ts';
 import { buildAvailability } from './availability.ts';
+import { genesysHttp } from './genesys-fetch.ts';
 import { WaitEstimator } from '../core/availability/wait-estimator.ts';
 
 /** Knobs tests and the demo turn; production uses the defaults and the configuration. */
 export interface GatewayTuning extends ProviderTuning {
+  /** Wraps the store the engine writes through (tests: src/store/faults/store-faults.ts). */
+  readonly wrapStore?: (store: Store) => Store;
   /** The engine's limits and retry policies (defaults: DEFAULT_ENGINE_LIMITS and the configuration). */
   readonly engine?: Partial<EngineLimits>;
   readonly webhookPollMs?: number;
@@ -84,7 +87,14 @@ export async function startGateway(
   const metrics = new GatewayMetrics(() => store.handovers.countByState());
   const policies = new Map(config.endpoints.map((e) => [e.id, toPolicy(e)]));
   const webhooks = new Map(config.endpoints.map((e) => [e.id, e.webhook]));
-  const providers = buildProviders(config, { metrics, logger, tuning, time: { clock, scheduler, random } });
+  const genesys = genesysHttp(config.genesys, { clock, scheduler });
+  const providers = buildProviders(config, {
+    metrics,
+    logger,
+    tuning,
+    time: { clock, scheduler, random },
+    genesys,
+  });
   function* providerStats(): Iterable<{ endpoint: string; stats: Readonly<Record<string, number>> }> {
     for (const [endpoint, provider] of providers)
       if (provider.stats) yield { endpoint, stats: provider.stats() };
@@ -158,10 +168,11 @@ export async function startGateway(
         observer: metrics.observeLeases(),
       })
     : undefined;
+  const engineStore = tuning.wrapStore ? tuning.wrapStore(store) : store;
   const engine = new HandoverEngine({
     ...(leases ? { ownership: leases } : {}),
     ...(cluster.notes ? { ownerNotes: cluster.notes } : {}),
-    store,
+    store: engineStore,
     endpoint: (id) => policies.get(id),
     provider: (id) => providers.get(id),
     notifier,
@@ -172,6 +183,7 @@ export async function startGateway(
     logger: logger.child({ component: 'handovers' }),
     observer: metrics.engineObserver(),
     tracer: tracing.tracer,
+    parking: { store: engineStore.parked, onParked: (e) => metrics.parkedEvents.inc({ type: e.eventType }) },
     limits: {
       flushOnEndMs: config.handovers.flushOnEndSeconds * 1000,
       startTimeoutMs: config.handovers.startTimeoutSeconds * 1000,
@@ -194,7 +206,7 @@ export async function startGateway(
   });
   const stopNotes = leases ? listenToNotes(cluster, leases, engine, receipts) : undefined;
   const checks = new ProviderChecks({ providers, scheduler, logger: logger.child({ component: 'checks' }) });
-  const availability = buildAvailability(config, { clock, scheduler, random });
+  const availability = buildAvailability(config, { clock, scheduler, random }, genesys.fetch);
   const service = new HandoverService({
     admission: (endpointId, settings) => availability.service.admit(endpointId, settings),
     store,

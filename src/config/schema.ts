@@ -384,6 +384,9 @@ const keyLimits = z
   .strict();
 const keyLimitOverrides = z.object(keyLimitFields).partial().strict();
 
+/** Requests to one Genesys environment, shared by all handovers (docs/reliability.md). */
+export const GENESYS_BUDGET_DEFAULTS = { requestsPerSecond: 100, burst: 200 } as const;
+
 /** The HTTP server's timeouts and connection cap (docs/security.md). */
 export const SERVER_DEFAULTS = {
   headersTimeoutSeconds: 10,
@@ -683,6 +686,28 @@ export const configSchema = z
       .strict()
       .default({ enabled: false, serviceName: 'genesys-handover', sampleRatio: 1 })
       .describe('Distributed tracing (docs/observability.md).'),
+    genesys: z
+      .object({
+        requestsPerSecond: z
+          .number()
+          .min(0.1)
+          .max(100_000)
+          .nullable()
+          .default(GENESYS_BUDGET_DEFAULTS.requestsPerSecond)
+          .describe(
+            'Requests per second to each Genesys environment (API host), shared by every handover and endpoint, guest chat and Open Messaging alike; `null`: no limit.',
+          ),
+        burst: z
+          .number()
+          .int()
+          .min(1)
+          .max(100_000)
+          .default(GENESYS_BUDGET_DEFAULTS.burst)
+          .describe('Requests that may go to one environment at once after a quiet spell.'),
+      })
+      .strict()
+      .default(GENESYS_BUDGET_DEFAULTS)
+      .describe('The request budget of each Genesys environment (docs/reliability.md).'),
     limits: keyLimits
       .default(DEFAULT_KEY_LIMITS)
       .describe('Limits of every API key (each key may override them).'),

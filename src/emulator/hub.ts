@@ -153,6 +153,14 @@ export class EventStreamHub<F extends object = Frame> {
     return victims.length;
   }
 
+  /** Text frames exactly as given, to the sockets of one key (the `raw-frames` fault). */
+  sendRaw(conversationId: string, frames: readonly string[]): number {
+    const victims = this.#socketsOf(conversationId);
+    for (const socket of victims)
+      for (const text of frames) if (socket.readyState === socket.OPEN) socket.send(text);
+    return victims.length;
+  }
+
   #send(socket: StreamSocket, frame: F | MetadataFrame): void {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
   }

@@ -18,6 +18,7 @@ import { CONSOLE_PATH, registerConsoleRoute } from './http/console-route.ts';
 import { registerDownloadRoutes } from './http/download-routes.ts';
 import { frameworkErrorHandler, installErrorHandling } from './http/error-handler.ts';
 import { installFaultHook, registerFaultRoutes } from './http/fault-routes.ts';
+import { registerRequestRate } from './http/request-rate.ts';
 import { registerFeedRoute } from './http/feed-route.ts';
 import { registerGuestRoutes } from './http/guest-routes.ts';
 import { registerMediaRoutes } from './http/media-routes.ts';
@@ -116,6 +117,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   installBodyParser(app);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   installFaultHook(app, ctx);
+  registerRequestRate(app);
   registerGuestRoutes(app, ctx);
   registerMediaRoutes(app, ctx);
   registerStreamRoute(app, ctx);

@@ -12,6 +12,8 @@ export class GatewayMetrics {
   readonly circuitOpen: Gauge<'environment'>;
   /** Open SSE responses (GET /v1/handovers/{id}/events). */
   readonly sseConnections: Gauge;
+  /** Provider events whose commit kept failing, parked (docs/reliability.md). */
+  readonly parkedEvents: Counter<'type'>;
   readonly #providerCallSeconds: Histogram<'operation' | 'status'>;
   readonly #httpSeconds: Histogram<'method' | 'route' | 'status'>;
   readonly #eventSettledSeconds: Histogram<'type' | 'outcome'>;
@@ -50,6 +52,12 @@ export class GatewayMetrics {
         const counts = await countByState();
         for (const state of HandoverStates) this.set({ state }, counts[state]);
       },
+    });
+    this.parkedEvents = new Counter({
+      name: 'genesys_handover_parked_provider_events_total',
+      help: 'Provider events (agent messages, participant changes) whose commit kept failing: parked in the store instead of holding up their handover. Any is worth an alert.',
+      labelNames: ['type'],
+      registers: [this.registry],
     });
     this.providerCalls = new Counter({
       name: 'genesys_handover_genesys_calls_total',

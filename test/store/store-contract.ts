@@ -9,6 +9,7 @@ import { eventsContract } from './contract/events.ts';
 import { groupCommitContract } from './contract/group-commit.ts';
 import { listingContract } from './contract/listing.ts';
 import { nastyStringsContract } from './contract/nasty-strings.ts';
+import { parkedEventsContract } from './contract/parked-events.ts';
 import { retentionContract } from './contract/retention.ts';
 import { outboxContract } from './contract/outbox.ts';
 import { transcriptContract } from './contract/transcript.ts';
@@ -26,5 +27,6 @@ export function runStoreContract(name: string, makeStore: StoreFactory): void {
     groupCommitContract(makeStore);
     nastyStringsContract(makeStore);
     retentionContract(makeStore);
+    parkedEventsContract(makeStore);
   });
 }

@@ -81,6 +81,7 @@ function lifeStore(store: Store, dead: () => boolean): Store {
     transcript: guard(store.transcript),
     events: guard(store.events),
     retention: guard(store.retention),
+    parked: guard(store.parked),
     migrate: () => store.migrate(),
     close: () => store.close(),
   };

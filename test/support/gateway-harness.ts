@@ -17,7 +17,7 @@ import {
 import { WebhookReceiver } from './webhook-receiver.ts';
 import { freePort } from './gateway-process.ts';
 import { waitFor } from './wait-for.ts';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 
 /** Test keys in the format `genesys-handover keygen` makes (weak keys fail the configuration). */
 export const API_KEY = 'ghk_yqVP_xh9eC60yB114jnd0x35zbIW62rC9Z0326aBc0o';
@@ -62,8 +62,10 @@ export async function startHarness(
     omBaseUrlFromEmulator?: boolean;
     /** The `store` config section; default: SQLite in a temp dir. */
     store?: Record<string, unknown>;
-    /** More top-level config sections (e.g. `tracing`). */
+    /** More top-level configuration sections (`limits`, `genesys`, …). */
     config?: Record<string, unknown>;
+    /** The gateway's logger; default: silent (or GH_TEST_LOG's level). */
+    logger?: Logger;
   } = {},
 ): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gh-e2e-'));
@@ -167,7 +169,7 @@ export async function startHarness(
     openMessaging: { reorderWindowMs: 200, notificationHeartbeatMs: 200 },
     ...opts.tuning,
   };
-  const logger = pino({ level: process.env.GH_TEST_LOG ?? 'silent' });
+  const logger = opts.logger ?? pino({ level: process.env.GH_TEST_LOG ?? 'silent' });
   let gateway = await startGateway(config, { tuning, logger });
 
   const call = async (

@@ -2,6 +2,10 @@
 // work, synchronously, so 2,000 parallel starts cannot all pass the check before the first one counts;
 // the slot becomes the handover's when it is created, or is given back.
 //
+// Keys are counted by name (a rotated key's old and new secret under one name share the count), and
+// the handover records that name (`startedBy`): after a restart the counts of keys and endpoints are
+// rebuilt from the unended handovers in the store, so a key at its limit stays at it.
+//
 // Ends are not pushed here: a handover counted as open is checked again (one read each) only when its
 // key or endpoint is at the limit, at most once per RECHECK_MS, so a client hammering a full quota
 // costs no more than one read of each of its handovers per second.
@@ -33,17 +37,18 @@ export class OpenHandoverQuota {
     this.#now = now;
   }
 
-  /** Counts handovers that were open before this process started (a restart) for their endpoint. */
-  adopt(handoverId: string, endpointId: string): void {
+  /** Counts a handover that was open before this process started (a restart): for its endpoint and key. */
+  adopt(handoverId: string, endpointId: string, keyName: string | undefined): void {
     bucket(this.#byEndpoint, endpointId).open.add(handoverId);
+    if (keyName !== undefined) bucket(this.#byKey, keyName).open.add(handoverId);
   }
 
   /** Throws 429 LIMIT_REACHED when the key or the endpoint has no free slot. */
   async take(
-    key: { readonly id: string; readonly max: number },
+    key: { readonly name: string; readonly max: number },
     endpoint: { readonly id: string; readonly max: number },
   ): Promise<OpenHandoverSlot> {
-    const k = bucket(this.#byKey, key.id);
+    const k = bucket(this.#byKey, key.name);
     const e = bucket(this.#byEndpoint, endpoint.id);
     if (used(k) >= key.max) await this.#recheck(k);
     if (used(e) >= endpoint.max) await this.#recheck(e);

@@ -64,13 +64,14 @@ export const handoverRoutes =
         if (!req.principal.mayUse(endpoint)) throw new GatewayError('FORBIDDEN');
         const { phone, ...rest } = customer;
         const slot = await deps.openHandovers.take(
-          { id: req.principal.id, max: req.principal.limits.openHandovers },
+          { name: req.principal.name, max: req.principal.limits.openHandovers },
           { id: endpoint, max: deps.endpointOpenHandovers(endpoint) },
         );
         let result: Awaited<ReturnType<HandoverService['start']>>;
         try {
           result = await service.start({
             endpointId: endpoint,
+            startedBy: req.principal.name,
             customer: dropUndefined({ ...rest, phoneNumber: phone }),
             ...(settings ? { settings: dropUndefined(settings) } : {}),
             ...(transcript ? { transcript: transcript.map((l) => dropUndefined(l)) } : {}),

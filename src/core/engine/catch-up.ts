@@ -13,6 +13,7 @@ import type {
 } from '../ports/provider.ts';
 import type { TranscriptRepository } from '../ports/store/index.ts';
 import type { HandoverUnits } from './handover-units.ts';
+import { mayPark, type EventParking } from './event-parking.ts';
 
 type MessageEvent = Extract<ProviderEvent, { type: 'message' }>;
 
@@ -23,15 +24,39 @@ export interface ReadContext {
   readonly id: string;
   readonly units: HandoverUnits;
   readonly transcript: Pick<TranscriptRepository, 'hasProviderMessage'>;
+  /** An event that keeps failing to commit is parked (event-parking.ts); absent: the error goes up. */
+  readonly parking?: EventParking;
+  /** Cuts the retries of a parking (the session stopped). */
+  readonly signal?: AbortSignal;
 }
 
 /**
  * Commits provider events in the order given, in one unit. Messages are de-duplicated by provider
  * message id (a catch-up overlaps the live stream by design; a webhook may come twice); a message
- * already stored does not move the cursor (it may be older than the cursor).
+ * already stored does not move the cursor (it may be older than the cursor). When the unit fails and
+ * the context parks, each event is committed on its own and one that keeps failing is parked.
  */
 export async function applyInOrder(ctx: ReadContext, events: readonly ProviderEvent[]): Promise<void> {
-  if (events.length === 0) return;
+  const { parking } = ctx;
+  const wanted = parking ? events.filter((e) => !parking.isParked(ctx.id, e)) : events;
+  if (wanted.length === 0) return;
+  try {
+    await commitInOrder(ctx, wanted);
+  } catch (err) {
+    if (!parking || !mayPark(err) || ctx.signal?.aborted) throw err;
+    const signal = ctx.signal ?? new AbortController().signal;
+    for (const event of wanted)
+      await parking.commitOrPark(
+        ctx.id,
+        event,
+        () => commitInOrder(ctx, [event]),
+        () => passParked(ctx, event),
+        signal,
+      );
+  }
+}
+
+async function commitInOrder(ctx: ReadContext, events: readonly ProviderEvent[]): Promise<void> {
   await ctx.units.run(ctx.id, async (draft) => {
     const seen = new Set<string>();
     for (const event of events) {
@@ -45,6 +70,14 @@ export async function applyInOrder(ctx: ReadContext, events: readonly ProviderEv
         draft.apply({ kind: 'provider_event', event });
       }
     }
+  });
+}
+
+/** A parked message is read: the cursor moves past it, as its commit would have moved it. */
+async function passParked(ctx: ReadContext, event: ProviderEvent): Promise<void> {
+  if (event.type !== 'message') return;
+  await ctx.units.run(ctx.id, (draft) => {
+    draft.moveCursor(event.providerMessageId);
   });
 }
 

@@ -18,7 +18,7 @@ import type { EventNotifier, Unsubscribe } from '../ports/notifier.ts';
 import type { OwnerNotes } from '../ports/owner-notes.ts';
 import type { HandoverProvider, ProviderEvent, ProviderRef } from '../ports/provider.ts';
 import type { Random, Scheduler } from '../ports/scheduler.ts';
-import type { Store } from '../ports/store/index.ts';
+import type { ParkedEvent, ParkedEventRepository, Store } from '../ports/store/index.ts';
 import type { BackoffPolicy } from '../retry/backoff.ts';
 import { retry } from '../retry/retry.ts';
 import { ActivityMonitor, type ActivityLimits, type Expiry } from './activity-monitor.ts';
@@ -28,6 +28,7 @@ import { HandoverUnits, type Committed } from './handover-units.ts';
 import { IdleSweeper } from './idle-sweeper.ts';
 import { SOLE_OWNERSHIP, type Ownership } from './lease-keeper.ts';
 import { OutboundSender } from './outbound-sender.ts';
+import { EventParking } from './event-parking.ts';
 import { ProviderSession, type ProviderSessionDeps } from './provider-session.ts';
 import { settlesWithin } from './settles-within.ts';
 
@@ -51,6 +52,11 @@ export interface EngineLimits {
   readonly providerRetry: BackoffPolicy;
   /** A failing catch-up, retried while the handover lives. Default 250 ms doubling to 30 s. */
   readonly catchUpRetry: BackoffPolicy;
+  /**
+   * Commits of one provider event (with `catchUpRetry` between them) before it is parked, when the
+   * deps name a parked-events store (event-parking.ts). Default 5.
+   */
+  readonly parkAfterAttempts: number;
 }
 
 export const DEFAULT_ENGINE_LIMITS: EngineLimits = {
@@ -60,6 +66,7 @@ export const DEFAULT_ENGINE_LIMITS: EngineLimits = {
   startTimeoutMs: 60_000,
   providerRetry: { initialDelayMs: 250, maxDelayMs: 15_000, maxRetryAfterMs: 60_000 },
   catchUpRetry: { initialDelayMs: 250, maxDelayMs: 30_000, maxRetryAfterMs: 60_000 },
+  parkAfterAttempts: 5,
 };
 
 export interface HandoverEngineDeps {
@@ -81,6 +88,14 @@ export interface HandoverEngineDeps {
   readonly observer?: EngineObserver;
   /** Spans of provider sends and events; trace contexts kept with messages. Default: none. */
   readonly tracer?: Tracer;
+  /**
+   * Where a provider event that keeps failing to commit is parked (event-parking.ts), and who hears
+   * of it (a metric). Absent: such an event is retried for as long as the handover lives.
+   */
+  readonly parking?: {
+    readonly store: Pick<ParkedEventRepository, 'park'>;
+    readonly onParked?: (event: ParkedEvent) => void;
+  };
 }
 
 export class HandoverEngine {
@@ -103,6 +118,7 @@ export class HandoverEngine {
   readonly #remote = new Map<string, Unsubscribe>();
   readonly #ownership: Ownership;
   readonly #stop = new AbortController();
+  readonly #parking: EventParking | undefined;
   #accepting = true;
   #stopping: Promise<void> | undefined;
 
@@ -113,6 +129,18 @@ export class HandoverEngine {
     const ownership = this.#ownership;
     const { scheduler, random, clock, logger } = deps;
     const tracer = deps.tracer ?? noTracer;
+    this.#parking = deps.parking
+      ? new EventParking({
+          store: deps.parking.store,
+          attempts: this.#limits.parkAfterAttempts,
+          policy: this.#limits.catchUpRetry,
+          clock,
+          scheduler,
+          random,
+          logger,
+          ...(deps.parking.onParked ? { onParked: deps.parking.onParked } : {}),
+        })
+      : undefined;
     this.units = new HandoverUnits({
       store: deps.store,
       clock,
@@ -504,6 +532,7 @@ export class HandoverEngine {
         onRefused: (hid, err) => void this.#onReadRefused(hid, toFailure(err)),
         observer: this.#d.observer ?? silentEngineObserver,
         tracer: this.#d.tracer ?? noTracer,
+        ...(this.#parking ? { parking: this.#parking } : {}),
       };
       session = new ProviderSession(id, provider, ref, this.#sessionDeps, fresh);
       this.#sessions.set(id, session);
@@ -601,6 +630,7 @@ export class HandoverEngine {
     this.#activity.forget(id);
     await this.#sender.stop(id);
     await session?.close();
+    this.#parking?.forget(id);
     this.units.untrack(id);
   }
 

@@ -40,6 +40,7 @@ import { retryDelay } from '../retry/backoff.ts';
 import { applyInOrder, catchUp, readParticipants, type CatchUpContext } from './catch-up.ts';
 import { errorCode, isPermanentProviderError, retryableProviderError } from './errors.ts';
 import { ReorderPen } from './reorder-pen.ts';
+import type { EventParking } from './event-parking.ts';
 import type { HandoverUnits } from './handover-units.ts';
 import type { ProviderError } from '../ports/provider.ts';
 
@@ -89,6 +90,8 @@ export interface ProviderSessionDeps {
   readonly observer: Pick<EngineObserver, 'streamReconnecting' | 'catchUpStarted'>;
   /** An event from the live stream starts a trace: its webhook delivery continues it. */
   readonly tracer: Tracer;
+  /** Parks an event that keeps failing to commit (event-parking.ts); absent: it is retried for ever. */
+  readonly parking?: EventParking;
 }
 
 export class ProviderSession implements AttachmentHandlers {
@@ -411,6 +414,7 @@ export class ProviderSession implements AttachmentHandlers {
       ref: this.#ref,
       signal: this.#abort.signal,
       now: () => this.#d.clock.now().toISOString(),
+      ...(this.#d.parking ? { parking: this.#d.parking } : {}),
     };
   }
 }

@@ -64,6 +64,11 @@ export interface Closing {
 export interface Handover {
   readonly id: string;
   readonly endpointId: string;
+  /**
+   * The name of the API key that started it: what the open-handover limit per key counts, rebuilt
+   * from the store after a restart. Absent for handovers started before it was recorded.
+   */
+  readonly startedBy?: string;
   readonly customer: Customer;
   readonly settings: RoutingSettings;
   readonly state: HandoverState;

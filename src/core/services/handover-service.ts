@@ -18,6 +18,8 @@ import { settlesWithin } from '../engine/settles-within.ts';
 
 export interface StartInput {
   readonly endpointId: string;
+  /** The name of the API key that asks (counted by the open-handover limit per key). */
+  readonly startedBy?: string;
   readonly customer: Omit<Customer, 'displayName'> & { readonly displayName?: string };
   readonly settings?: RoutingOverrides;
   readonly transcript?: readonly BotTranscriptLine[];
@@ -74,6 +76,7 @@ export class HandoverService {
     const handover: Handover = {
       id,
       endpointId: policy.id,
+      ...(input.startedBy === undefined ? {} : { startedBy: input.startedBy }),
       customer,
       settings,
       state: 'requested',

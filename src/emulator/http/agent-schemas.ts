@@ -87,6 +87,13 @@ export const faultSchema = z.discriminatedUnion('kind', [
     channelId: z.string().min(1).optional(),
     mode: z.enum(['drop', 'socket-closing']).default('drop'),
   }),
+  // Garbled or hostile text frames on a conversation's guest event stream, as they are (not JSON-
+  // encoded): how a client copes with a broken or compromised upstream (its parser must not throw).
+  z.strictObject({
+    kind: z.literal('raw-frames'),
+    conversationId: z.string().min(1),
+    frames: z.array(z.string().max(65_536)).min(1).max(1_000),
+  }),
   z.strictObject({
     kind: z.literal('webhook-reorder'),
     count: z.number().int().min(2).max(100).default(2),

@@ -21,6 +21,7 @@ export function registerFaultRoutes(app: FastifyInstance, ctx: EmulatorContext):
       return { dropped: ctx.hub.drop(spec.conversationId) };
     }
     if (spec.kind === 'expire-tokens') return { expired: ctx.tokens.expire(spec.clientId) };
+    if (spec.kind === 'raw-frames') return { sockets: ctx.hub.sendRaw(spec.conversationId, spec.frames) };
     if (spec.kind === 'drop-notification-sockets')
       return { closed: ctx.channels.closeSockets(spec.channelId, spec.mode) };
     const fault = ctx.faults.add(spec);

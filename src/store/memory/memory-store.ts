@@ -18,6 +18,8 @@ import type {
   NewHandover,
   PendingDelivery,
   ProviderLink,
+  ParkedEvent,
+  ParkedEventRepository,
   RetentionRepository,
   Store,
   TranscriptRepository,
@@ -54,17 +56,34 @@ export class MemoryStore implements Store {
   readonly transcript: TranscriptRepository;
   readonly events: EventLog;
   readonly retention: RetentionRepository;
+  readonly parked: ParkedEventRepository;
   readonly #rows = new Map<string, Row>();
   /** Transcript lines per handover, in insertion order (the tie-break of equal times). */
   readonly #lines = new Map<string, TranscriptEntry[]>();
   readonly #events = new Map<string, HandoverEvent>();
   readonly #eventsByHandover = new Map<string, HandoverEvent[]>();
   readonly #outbox = new Map<string, OutboxRow>();
+  /** Parked provider events by `handoverId eventKey`, in parking order. */
+  readonly #parked = new Map<string, ParkedEvent>();
   #closed = false;
 
   constructor() {
     this.retention = {
       purgeEnded: (endedBefore, limit) => this.#run(() => this.#purgeEnded(endedBefore, limit)),
+    };
+    this.parked = {
+      park: (event) =>
+        this.#run(() => {
+          const key = JSON.stringify([event.handoverId, event.eventKey]);
+          if (!this.#parked.has(key)) this.#parked.set(key, { ...event });
+        }),
+      list: (limit) =>
+        this.#run(() => {
+          assertLimit(limit, 'limit');
+          return copy(
+            [...this.#parked.values()].sort((a, b) => compareInstant(b.parkedAt, a.parkedAt)).slice(0, limit),
+          );
+        }),
     };
     this.handovers = {
       create: (change) => this.#run(() => this.#create(change)),
@@ -236,6 +255,7 @@ export class MemoryStore implements Store {
       this.#eventsByHandover.delete(id);
       this.#lines.delete(id);
       this.#rows.delete(id);
+      for (const [key, p] of this.#parked) if (p.handoverId === id) this.#parked.delete(key);
     }
     return ids.length;
   }

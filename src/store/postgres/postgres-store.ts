@@ -13,6 +13,7 @@ import type {
   HandoverRecord,
   HandoverRepository,
   NewHandover,
+  ParkedEventRepository,
   RetentionRepository,
   Store,
   TranscriptRepository,
@@ -38,6 +39,7 @@ import { PgOwnerNotes } from './pg-owner-notes.ts';
 import { PostgresInbox } from './postgres-inbox.ts';
 import { PostgresLeases } from './postgres-leases.ts';
 import { postgresRetention } from './retention-queries.ts';
+import { postgresParkedEvents } from './parked-queries.ts';
 import { inTransaction } from './transaction.ts';
 import type { Sql } from './transaction.ts';
 import { TranscriptQueries } from './transcript-queries.ts';
@@ -72,6 +74,7 @@ export class PostgresStore implements Store {
   readonly transcript: TranscriptRepository;
   readonly events: EventLog;
   readonly retention: RetentionRepository;
+  readonly parked: ParkedEventRepository;
   readonly #pool: pg.Pool;
   readonly #schema: string | undefined;
   readonly #q: Queries;
@@ -94,6 +97,7 @@ export class PostgresStore implements Store {
     this.#pool = createPool(options);
     this.#q = new Queries(this.#pool);
     this.retention = postgresRetention(this.#pool);
+    this.parked = postgresParkedEvents(this.#pool);
     const q = this.#q;
     this.#committer = new GroupCommitter(batchWriter(this.#pool), options.groupCommit);
     const committer = this.#committer;

@@ -1,5 +1,5 @@
 // Retention purge on PostgreSQL: one transaction per batch deletes the oldest ended handovers with
-// their outbox rows, events and transcript. SKIP LOCKED: two instances purging at once take
+// their outbox rows, events, transcript and parked events. SKIP LOCKED: two instances purging at once take
 // different handovers instead of waiting on each other.
 import type pg from 'pg';
 import type { RetentionRepository } from '../../core/ports/store/index.ts';
@@ -24,7 +24,7 @@ export function postgresRetention(pool: pg.Pool): RetentionRepository {
           );
           const ids = rows.map((r) => r.id);
           if (ids.length === 0) return 0;
-          for (const table of ['outbox', 'events', 'transcript', 'handover_leases'])
+          for (const table of ['outbox', 'events', 'transcript', 'parked_events', 'handover_leases'])
             await client.query(`DELETE FROM ${table} WHERE handover_id = ANY($1)`, [ids]);
           await client.query('DELETE FROM handovers WHERE id = ANY($1)', [ids]);
           return ids.length;

@@ -19,13 +19,14 @@ import { parseRow } from '../parse-row.ts';
 import type { SqlDialect } from './dialect.ts';
 
 /** Every column but the secret `provider_ref` and the `provider_cursor`. */
-export const HANDOVER_COLUMNS = `id, endpoint_id, user_id, session_id, customer, settings, state, end_reason, failure,
+export const HANDOVER_COLUMNS = `id, endpoint_id, started_by, user_id, session_id, customer, settings, state, end_reason, failure,
   agent, pending_agent_id, agent_ever_joined, last_seq, closing, created_at, updated_at, ended_at, version`;
 
 /** The columns written from a Handover, in a fixed order (PostgreSQL binds them by position). */
 export const HANDOVER_WRITTEN = [
   'id',
   'endpoint_id',
+  'started_by',
   'user_id',
   'session_id',
   'customer',
@@ -58,6 +59,7 @@ export const HANDOVER_JSON_COLUMNS: ReadonlySet<string> = new Set([
 const handoverRowSchema = z.object({
   id: z.string(),
   endpoint_id: z.string(),
+  started_by: z.string().nullable(),
   customer: z.unknown(),
   settings: z.unknown(),
   state: z.enum(HandoverStates),
@@ -83,6 +85,7 @@ export function handoverValues(
   return {
     id: h.id,
     endpoint_id: h.endpointId,
+    started_by: h.startedBy ?? null,
     user_id: h.customer.userId,
     session_id: h.customer.sessionId,
     customer: JSON.stringify(h.customer),
@@ -115,6 +118,7 @@ export function rowToHandover(raw: unknown, dialect: SqlDialect): Handover {
   return {
     id: row.id,
     endpointId: row.endpoint_id,
+    ...(row.started_by === null ? {} : { startedBy: row.started_by }),
     customer: json(customerSchema, row.customer, 'customer'),
     settings: json(routingSettingsSchema, row.settings, 'settings'),
     state: row.state,

@@ -226,4 +226,26 @@ ALTER TABLE transcript ADD COLUMN trace_parent TEXT;
 ALTER TABLE outbox ADD COLUMN trace_parent TEXT;
 `,
   },
+  {
+    id: 11,
+    name: 'key of each handover and parked provider events',
+    sql: `
+-- The name of the API key that started a handover: the open-handover limit per key is rebuilt
+-- from the unended handovers after a restart (docs/security.md).
+ALTER TABLE handovers ADD COLUMN started_by TEXT;
+-- A provider event whose commit kept failing (docs/reliability.md): kept here, with the error code,
+-- instead of holding up the handover for ever. One row per event (event_key: the provider message
+-- id, or the participant and state), so parking it again after a restart changes nothing.
+CREATE TABLE parked_events (
+  handover_id TEXT NOT NULL REFERENCES handovers (id),
+  event_key TEXT NOT NULL,
+  event_type TEXT NOT NULL,
+  error_code TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  parked_at TEXT NOT NULL,
+  PRIMARY KEY (handover_id, event_key)
+);
+CREATE INDEX parked_events_newest ON parked_events (parked_at, handover_id, event_key);
+`,
+  },
 ];

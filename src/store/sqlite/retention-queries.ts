@@ -1,5 +1,5 @@
 // Retention purge on SQLite: one IMMEDIATE transaction per batch deletes the oldest ended handovers
-// with their outbox rows, events and transcript (children first: the foreign keys are on).
+// with their outbox rows, events, transcript and parked events (children first: the foreign keys are on).
 import type Database from 'better-sqlite3';
 import type { RetentionRepository } from '../../core/ports/store/index.ts';
 import { assertLimit } from '../limits.ts';
@@ -24,7 +24,7 @@ function preparePurge(db: Database.Database): (before: string, limit: number) =>
       WHERE state IN ('ended', 'failed') AND COALESCE(ended_at, updated_at) < ?
       ORDER BY COALESCE(ended_at, updated_at), id LIMIT ?`,
   );
-  const deletes = ['outbox', 'events', 'transcript'].map((table) =>
+  const deletes = ['outbox', 'events', 'transcript', 'parked_events'].map((table) =>
     db.prepare(`DELETE FROM ${table} WHERE handover_id IN (SELECT value FROM json_each(?))`),
   );
   const deleteHandovers = db.prepare('DELETE FROM handovers WHERE id IN (SELECT value FROM json_each(?))');

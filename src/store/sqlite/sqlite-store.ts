@@ -10,6 +10,7 @@ import type Database from 'better-sqlite3';
 import type {
   EventLog,
   HandoverRepository,
+  ParkedEventRepository,
   RetentionRepository,
   Store,
   TranscriptRepository,
@@ -21,6 +22,7 @@ import { assertLimit } from '../limits.ts';
 import { decodeDeadLetterCursor, toDeadLetterPage, toPage } from '../page-cursor.ts';
 import { openDatabase, type SqliteOptions } from './connection.ts';
 import { sqliteRetention } from './retention-queries.ts';
+import { sqliteParkedEvents } from './parked-queries.ts';
 import { EventQueries } from './event-queries.ts';
 import { HandoverQueries } from './handover-queries.ts';
 import { applyMigrations } from './migrate.ts';
@@ -46,6 +48,7 @@ export class SqliteStore implements Store {
   readonly transcript: TranscriptRepository;
   readonly events: EventLog;
   readonly retention: RetentionRepository;
+  readonly parked: ParkedEventRepository;
   readonly #db: Database.Database;
   readonly #committer: GroupCommitter<SqliteWriteOp>;
   readonly #thread: WriterThread | undefined;
@@ -65,6 +68,7 @@ export class SqliteStore implements Store {
     const committer = this.#committer;
     const write = <T>(op: SqliteWriteOp): Promise<T> => committer.submit<T>(op);
     this.retention = sqliteRetention(this.#db);
+    this.parked = sqliteParkedEvents(this.#db);
 
     this.handovers = {
       create: (change) =>

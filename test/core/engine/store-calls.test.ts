@@ -26,6 +26,7 @@ function counting(store: Store, counts: Map<string, number>): Store {
     transcript: wrap('transcript', store.transcript),
     events: wrap('events', store.events),
     retention: wrap('retention', store.retention),
+    parked: wrap('parked', store.parked),
     migrate: () => store.migrate(),
     close: () => store.close(),
   };

@@ -25,6 +25,7 @@ export function createContract(makeStore: () => Promise<Store>): void {
 
     test('stores the handover, its events and transcript; round-trips every optional field', async () => {
       const h = makeHandover({
+        startedBy: 'bot-key ✓',
         customer: {
           userId: 'u1',
           sessionId: 's1',

@@ -3,6 +3,7 @@
 // same contract suite (test/store) runs against each.
 import type { EventLog } from './event-log.ts';
 import type { HandoverRepository } from './handover-repository.ts';
+import type { ParkedEventRepository } from './parked-events.ts';
 import type { RetentionRepository } from './retention.ts';
 import type { TranscriptRepository } from './transcript-repository.ts';
 
@@ -10,6 +11,7 @@ export type * from './event-log.ts';
 export type * from './handover-repository.ts';
 export type * from './transcript-repository.ts';
 export type * from './retention.ts';
+export type * from './parked-events.ts';
 export { LeaseLostError, VersionConflictError } from './handover-repository.ts';
 
 export interface Store {
@@ -17,6 +19,7 @@ export interface Store {
   readonly transcript: TranscriptRepository;
   readonly events: EventLog;
   readonly retention: RetentionRepository;
+  readonly parked: ParkedEventRepository;
   /** Applies migrations (an ordered list) idempotently. */
   migrate(): Promise<void>;
   /** Idempotent. */

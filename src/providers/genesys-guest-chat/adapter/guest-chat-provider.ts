@@ -52,6 +52,8 @@ export interface GuestChatProviderOptions {
   readonly disconnectGraceMs?: number;
   /** The HTTP exchange (a fetch function fits). Default: undici's `request` on a pool of `maxInFlight` connections. */
   readonly fetch?: FetchLike;
+  /** Wraps the HTTP exchange, e.g. in the Genesys environment's request budget. Default: none. */
+  readonly around?: (exchange: FetchLike) => FetchLike;
   /** REST requests in flight at once (each holds a connection); the others wait. Default 32. */
   readonly maxInFlight?: number;
   readonly onCall?: CallObserver;
@@ -88,7 +90,8 @@ export class GuestChatProvider implements HandoverProvider {
 
   constructor(opts: GuestChatProviderOptions) {
     this.#opts = opts;
-    const baseFetch: FetchLike = opts.fetch ?? pooledRequest(opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
+    const exchange: FetchLike = opts.fetch ?? pooledRequest(opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
+    const baseFetch = opts.around ? opts.around(exchange) : exchange;
     const counted = opts.onCall ? instrumentFetch(baseFetch, opts.onCall) : baseFetch;
     this.#client = new GuestChatRestClient({
       baseUrl: opts.baseUrl,
