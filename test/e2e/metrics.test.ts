@@ -95,21 +95,26 @@ test('gauges and counters: outbox, dead letters, Genesys streams, SSE connection
   assert.equal(value(text, 'genesys_handover_outbox_pending'), 0);
   assert.equal(value(text, 'genesys_handover_outbox_oldest_pending_age_seconds'), 0);
   assert.equal(value(text, 'genesys_handover_dead_letters'), 0);
-  assert.ok((value(text, 'genesys_handover_catch_ups_total{provider="genesys-guest-chat"}') ?? 0) >= 1);
   sse.abort();
   await waitFor(async () => value(await metrics(), 'genesys_handover_sse_connections') === 0, {
     what: 'the SSE gauge back at 0',
   });
 
-  // The stream drops: a reconnect, then a catch-up.
+  // The stream drops: a reconnect, then a catch-up (a chat's first open needs none: protocol §1,
+  // docs/reliability.md, so this is the handover's first).
   const reconnects = 'genesys_handover_stream_reconnects_total{provider="genesys-guest-chat"}';
+  const catchUps = 'genesys_handover_catch_ups_total{provider="genesys-guest-chat"}';
   const before = value(text, reconnects) ?? 0;
+  const catchUpsBefore = value(text, catchUps) ?? 0;
   assert.equal(
     (await h.emu('POST', '/emulator/v1/faults', { kind: 'drop-streams', conversationId: conv.id })).status,
     200,
   );
   await waitFor(async () => (value(await metrics(), reconnects) ?? 0) > before, {
     what: 'a reconnect counted',
+  });
+  await waitFor(async () => (value(await metrics(), catchUps) ?? 0) > catchUpsBefore, {
+    what: 'the catch-up after it counted',
   });
 
   // A bot message relayed to Genesys: accepted → sent.
