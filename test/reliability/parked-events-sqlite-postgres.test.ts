@@ -15,7 +15,7 @@ import { pino } from 'pino';
 import type { HandoverEvent } from '../../src/core/model/events.ts';
 import type { ParkedEvent, Store } from '../../src/core/ports/store/index.ts';
 import { StoreFaults } from '../../src/store/faults/store-faults.ts';
-import { OM_ENDPOINT, startHarness, type Harness } from '../support/gateway-harness.ts';
+import { API_KEY, OM_ENDPOINT, startHarness, type Harness } from '../support/gateway-harness.ts';
 import { sleep } from '../support/sleep.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -133,7 +133,9 @@ for (const { name, store } of stores) {
         assert.ok(line, 'the parking is logged');
         assert.match(line, /StoreFaultError:POISON/);
         assert.ok(!logs.some((l) => l.includes('poison-forever')), 'no message text in the log');
-        const metrics = await fetch(`${h.gateway.url}/metrics`).then((r) => r.text());
+        const metrics = await fetch(`${h.gateway.url}/metrics`, {
+          headers: { authorization: `Bearer ${API_KEY}` },
+        }).then((r) => r.text());
         assert.match(metrics, /genesys_handover_parked_provider_events_total\{type="message"\} [1-9]/);
         // Listed by the CLI, the text only when asked for.
         const listed = await parkedCli(['--json']);
