@@ -496,7 +496,22 @@ export class HandoverEngine {
     }
     const session = this.#sessionFor(id, provider, ref, fresh);
     try {
-      await session.attach();
+      // A transient failure (a timeout, a 429 or 5xx, a dropped socket: Genesys busy, e.g. with every
+      // chat re-attaching after a restart) is retried like a start; a refusal ends the handover.
+      await retry(() => session.attach(), {
+        policy: this.#limits.providerRetry,
+        maxAttempts: Infinity,
+        maxElapsed: { ms: this.#limits.startTimeoutMs, clock: this.#d.clock },
+        classify: retryableProviderError,
+        scheduler: this.#d.scheduler,
+        random: this.#d.random,
+        signal: this.#stop.signal,
+        onRetry: (err, failures, delayMs) =>
+          this.#d.logger.warn(
+            { handoverId: id, code: errorCode(err), failures, delayMs },
+            'attach failed; retrying',
+          ),
+      });
     } catch (err) {
       if (this.#stop.signal.aborted) return;
       await this.#closer.fail(

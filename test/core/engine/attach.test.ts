@@ -1,0 +1,33 @@
+// Attaching a handover's live stream (a new chat, or every chat after a restart): a transient failure
+// is retried like a start, so a Genesys that is busy for a moment (every chat re-attaching at once,
+// a 429, a dropped socket) ends no chat; a refusal ends it `provider_error` at once.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CoreRig } from '../../support/core-rig.ts';
+
+test('a transient attach failure is retried: the chat goes on and the agent reaches the bot', async () => {
+  const rig = await CoreRig.start();
+  rig.provider.failNext('attach', { kind: 'retryable' }, 3);
+  const h = await rig.startHandover('u-attach-later');
+  h.conv.agentJoins('Alice');
+  await rig.until(async () => (await rig.handover(h.id)).state === 'active', 'active', 60_000);
+  h.conv.agentWrites('hello after the retries');
+  await rig.until(
+    async () => (await rig.agentTexts(h.id)).includes('hello after the retries'),
+    'the agent message at the bot',
+  );
+  assert.equal((await rig.handover(h.id)).state, 'active');
+});
+
+test('a refused attach ends the handover provider_error without retrying', async () => {
+  const rig = await CoreRig.start();
+  rig.provider.failNext('attach', { kind: 'permanent' }, 1);
+  const { handover } = await rig.service.start({
+    endpointId: 'ep',
+    customer: { userId: 'u-attach-refused', sessionId: 's', displayName: 'Refused' },
+  });
+  await rig.until(async () => (await rig.handover(handover.id)).state === 'ended', 'ended', 60_000);
+  const ended = (await rig.events(handover.id)).find((e) => e.type === 'handover.ended');
+  assert.ok(ended?.type === 'handover.ended');
+  assert.equal(ended.data.reason, 'provider_error');
+});
