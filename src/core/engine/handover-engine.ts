@@ -456,32 +456,17 @@ export class HandoverEngine {
     }
     if (!ref) {
       try {
-        ref = await retry(
-          () =>
-            provider.start(
-              {
-                handoverId: handover.id,
-                endpointId: handover.endpointId,
-                customer: handover.customer,
-                settings: handover.settings,
-                requestedAt: handover.createdAt,
-              },
-              this.#stop.signal,
-            ),
-          {
-            policy: this.#limits.providerRetry,
-            maxAttempts: Infinity,
-            maxElapsed: { ms: this.#limits.startTimeoutMs, clock: this.#d.clock },
-            classify: retryableProviderError,
-            scheduler: this.#d.scheduler,
-            random: this.#d.random,
-            signal: this.#stop.signal,
-            onRetry: (err, failures, delayMs) =>
-              this.#d.logger.warn(
-                { handoverId: id, code: errorCode(err), failures, delayMs },
-                'start failed; retrying',
-              ),
-          },
+        ref = await this.#retryTransient(id, 'start', () =>
+          provider.start(
+            {
+              handoverId: handover.id,
+              endpointId: handover.endpointId,
+              customer: handover.customer,
+              settings: handover.settings,
+              requestedAt: handover.createdAt,
+            },
+            this.#stop.signal,
+          ),
         );
       } catch (err) {
         if (this.#stop.signal.aborted) return;
@@ -498,20 +483,7 @@ export class HandoverEngine {
     try {
       // A transient failure (a timeout, a 429 or 5xx, a dropped socket: Genesys busy, e.g. with every
       // chat re-attaching after a restart) is retried like a start; a refusal ends the handover.
-      await retry(() => session.attach(), {
-        policy: this.#limits.providerRetry,
-        maxAttempts: Infinity,
-        maxElapsed: { ms: this.#limits.startTimeoutMs, clock: this.#d.clock },
-        classify: retryableProviderError,
-        scheduler: this.#d.scheduler,
-        random: this.#d.random,
-        signal: this.#stop.signal,
-        onRetry: (err, failures, delayMs) =>
-          this.#d.logger.warn(
-            { handoverId: id, code: errorCode(err), failures, delayMs },
-            'attach failed; retrying',
-          ),
-      });
+      await this.#retryTransient(id, 'attach', () => session.attach());
     } catch (err) {
       if (this.#stop.signal.aborted) return;
       await this.#closer.fail(
@@ -527,6 +499,27 @@ export class HandoverEngine {
     }
     await this.#trackActivity(id);
     this.#sender.wake(id);
+  }
+
+  /**
+   * A provider call that starts or attaches a chat: transient failures (5xx, 429, an open circuit, a
+   * timeout) are retried with backoff for up to `startTimeoutMs`; a refusal is thrown at once.
+   */
+  #retryTransient<T>(handoverId: string, what: 'start' | 'attach', call: () => Promise<T>): Promise<T> {
+    return retry(call, {
+      policy: this.#limits.providerRetry,
+      maxAttempts: Infinity,
+      maxElapsed: { ms: this.#limits.startTimeoutMs, clock: this.#d.clock },
+      classify: retryableProviderError,
+      scheduler: this.#d.scheduler,
+      random: this.#d.random,
+      signal: this.#stop.signal,
+      onRetry: (err, failures, delayMs) =>
+        this.#d.logger.warn(
+          { handoverId, code: errorCode(err), failures, delayMs },
+          `${what} failed; retrying`,
+        ),
+    });
   }
 
   /** The handover's session; one without a stream when none is attached (a closing after a restart). */
