@@ -4,16 +4,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
-import { buildApi } from '../../src/api/app.ts';
-import { ApiKeyAuthenticator } from '../../src/api/auth.ts';
 import { generateApiKey } from '../../src/config/api-key-strength.ts';
 import { DEFAULT_KEY_LIMITS } from '../../src/config/schema.ts';
-import { DeadLetterService } from '../../src/core/services/dead-letter-service.ts';
-import { EventFeed } from '../../src/core/services/event-feed.ts';
-import { GatewayMetrics } from '../../src/observability/metrics.ts';
 import { at, makeEvent, makeHandover } from '../store/fixtures.ts';
 import { CoreRig } from '../support/core-rig.ts';
+import { rigApi } from '../support/rig-api.ts';
 
 const ALL = generateApiKey();
 const ONLY_B = generateApiKey();
@@ -23,29 +18,11 @@ let url: string;
 
 before(async () => {
   rig = await CoreRig.start();
-  app = await buildApi({
-    service: rig.service,
-    feed: new EventFeed({
-      events: rig.store.events,
-      notifier: rig.notifier,
-      isFinished: () => Promise.resolve(false),
-    }),
-    deadLetters: new DeadLetterService({
-      events: rig.store.events,
-      handovers: rig.store.handovers,
-      clock: rig.time,
-    }),
-    auth: new ApiKeyAuthenticator([
+  app = await rigApi(rig, {
+    keys: [
       { name: 'all', key: ALL, endpoints: ['*'], limits: DEFAULT_KEY_LIMITS },
       { name: 'b', key: ONLY_B, endpoints: ['ep-b'], limits: DEFAULT_KEY_LIMITS },
-    ]),
-    metrics: new GatewayMetrics(() => rig.store.handovers.countByState()),
-    logger: pino({ level: 'silent' }),
-    shutdownSignal: new AbortController().signal,
-    readiness: () => ({ ready: true, problems: [] }),
-    providerWebhooks: { webhookOf: () => undefined, accept: () => Promise.resolve('ignored' as const) },
-    endpointOpenHandovers: () => 1000,
-    version: 'test',
+    ],
   });
   url = await app.listen({ host: '127.0.0.1', port: 0 });
   // 60 dead letters of ep-a die first, then 7 of ep-b: a scan of limit × 10 rows would find none of B's.

@@ -5,14 +5,8 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { pino } from 'pino';
-import { buildApi } from '../../src/api/app.ts';
-import { ApiKeyAuthenticator } from '../../src/api/auth.ts';
-import { DEFAULT_KEY_LIMITS } from '../../src/config/schema.ts';
-import { DeadLetterService } from '../../src/core/services/dead-letter-service.ts';
-import { EventFeed } from '../../src/core/services/event-feed.ts';
-import { GatewayMetrics } from '../../src/observability/metrics.ts';
 import { CoreRig, ENDPOINT } from '../support/core-rig.ts';
-import { RIG_API_KEY } from '../support/rig-api.ts';
+import { RIG_API_KEY, rigApi } from '../support/rig-api.ts';
 
 test('request logs name the path, never the query string; poisoned JSON is a 400', async () => {
   const rig = await CoreRig.start();
@@ -23,29 +17,7 @@ test('request logs name the path, never the query string; poisoned JSON is a 400
       cb();
     },
   });
-  const app = await buildApi({
-    service: rig.service,
-    feed: new EventFeed({
-      events: rig.store.events,
-      notifier: rig.notifier,
-      isFinished: () => Promise.resolve(false),
-    }),
-    deadLetters: new DeadLetterService({
-      events: rig.store.events,
-      handovers: rig.store.handovers,
-      clock: rig.time,
-    }),
-    auth: new ApiKeyAuthenticator([
-      { name: 'bot', key: RIG_API_KEY, endpoints: ['*'], limits: DEFAULT_KEY_LIMITS },
-    ]),
-    metrics: new GatewayMetrics(() => rig.store.handovers.countByState()),
-    logger: pino({ level: 'info' }, sink),
-    shutdownSignal: new AbortController().signal,
-    readiness: () => ({ ready: true, problems: [] }),
-    providerWebhooks: { webhookOf: () => undefined, accept: () => Promise.resolve('ignored' as const) },
-    endpointOpenHandovers: () => 1000,
-    version: 'test',
-  });
+  const app = await rigApi(rig, { logger: pino({ level: 'info' }, sink) });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   const auth = { authorization: `Bearer ${RIG_API_KEY}` };
   const listed = await fetch(`${url}/v1/handovers?endpoint=secret-filter-value&cursor=secret-cursor`, {

@@ -1,9 +1,9 @@
 // The real HTTP application over a CoreRig (virtual time, in-memory store, scripted provider), for
 // route tests with `app.inject` — the wiring start-gateway.ts does, minus the network and processes.
 import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { buildApi, type ServerLimits } from '../../src/api/app.ts';
-import { ApiKeyAuthenticator } from '../../src/api/auth.ts';
+import { ApiKeyAuthenticator, type ConfiguredApiKey } from '../../src/api/auth.ts';
 import type { KeyLimits } from '../../src/api/limits/key-limits.ts';
 import { DEFAULT_KEY_LIMITS } from '../../src/config/schema.ts';
 import { DeadLetterService } from '../../src/core/services/dead-letter-service.ts';
@@ -18,6 +18,10 @@ export interface RigApiOptions {
   readonly endpointOpenHandovers?: number;
   readonly presenceIntervalMs?: number;
   readonly server?: ServerLimits;
+  /** The API keys; default: one key (`RIG_API_KEY`) for every endpoint. */
+  readonly keys?: readonly ConfiguredApiKey[];
+  /** The app's logger; default: silent. */
+  readonly logger?: Logger;
 }
 
 export function rigApi(rig: CoreRig, options: RigApiOptions = {}): Promise<FastifyInstance> {
@@ -33,19 +37,21 @@ export function rigApi(rig: CoreRig, options: RigApiOptions = {}): Promise<Fasti
       handovers: rig.store.handovers,
       clock: rig.time,
     }),
-    auth: new ApiKeyAuthenticator([
-      {
-        name: 'bot',
-        key: RIG_API_KEY,
-        endpoints: ['*'],
-        limits: { ...DEFAULT_KEY_LIMITS, ...options.limits },
-      },
-    ]),
+    auth: new ApiKeyAuthenticator(
+      options.keys ?? [
+        {
+          name: 'bot',
+          key: RIG_API_KEY,
+          endpoints: ['*'],
+          limits: { ...DEFAULT_KEY_LIMITS, ...options.limits },
+        },
+      ],
+    ),
     endpointOpenHandovers: () => options.endpointOpenHandovers ?? 1000,
     ...(options.presenceIntervalMs === undefined ? {} : { presenceIntervalMs: options.presenceIntervalMs }),
     ...(options.server === undefined ? {} : { server: options.server }),
     metrics: new GatewayMetrics(() => rig.store.handovers.countByState()),
-    logger: pino({ level: 'silent' }),
+    logger: options.logger ?? pino({ level: 'silent' }),
     shutdownSignal: new AbortController().signal,
     readiness: () => ({ ready: true, problems: [] }),
     providerWebhooks: {
