@@ -3,21 +3,14 @@
 // read: `--store`, or the file's `store`, or GH__store__… — e.g. `--store ./data/demo.db` for the demo) (SQLite and PostgreSQL both allow this beside a
 // running gateway, whose dispatcher picks replayed events up on its next poll). The store is opened
 // by the composition root's factory and worked on through the core's DeadLetterService, as the API does.
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { z } from 'zod';
-import { openStore } from '../composition/open-store.ts';
 import { DeadLetterService, type Access } from '../core/services/dead-letter-service.ts';
 import { systemClock } from '../time/system-time.ts';
-import { CONFIG_FILE_VARIABLE, loadStoreSettings } from '../config/load.ts';
-import { loadOrReport } from './load-config-or-report.ts';
+import { configOption, describeFlagIssues, storeFlags, storeOption, withAdminStore } from './admin-store.ts';
 
 /** The operator at the console may act on every endpoint. */
 const OPERATOR: Access = { endpoints: '*' };
-
-const storeFlags = {
-  config: z.string().min(1).optional(),
-  store: z.string().min(1).optional(),
-};
 
 const listFlags = z.object({
   ...storeFlags,
@@ -93,44 +86,15 @@ export function deadLettersCommand(): Command {
 
 function parseFlags<S extends z.ZodType>(schema: S, raw: Record<string, unknown>): z.output<S> {
   const parsed = schema.safeParse(raw);
-  if (!parsed.success)
-    throw new Error(
-      `invalid flags: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'flags'}: ${i.message}`).join('; ')}`,
-    );
+  if (!parsed.success) throw new Error(describeFlagIssues(parsed.error));
   return parsed.data;
-}
-
-function storeOption(): Option {
-  return new Option('--store <file|url>', 'the SQLite file or postgres:// URL (instead of a configuration)');
-}
-
-function configOption(): Option {
-  return new Option(
-    '-c, --config <file>',
-    'the gateway configuration: only its store settings are read (GH__store__… override them)',
-  ).env(CONFIG_FILE_VARIABLE);
 }
 
 async function withDeadLetters(
   flags: { readonly config?: string | undefined; readonly store?: string | undefined },
   fn: (deadLetters: DeadLetterService) => Promise<void>,
 ): Promise<void> {
-  const config = loadOrReport(() =>
-    flags.store === undefined
-      ? loadStoreSettings(flags.config)
-      : loadStoreSettings(undefined, {
-          // --store names the store; the rest of the environment's GH__store__… still applies.
-          ...process.env,
-          [CONFIG_FILE_VARIABLE]: '',
-          [/^postgres(ql)?:\/\//.test(flags.store) ? 'GH__store__url' : 'GH__store__path']: flags.store,
-          ...(/^postgres(ql)?:\/\//.test(flags.store) ? { GH__store__kind: 'postgres' } : {}),
-        }),
+  await withAdminStore(flags, (store) =>
+    fn(new DeadLetterService({ events: store.events, handovers: store.handovers, clock: systemClock })),
   );
-  if (!config) return;
-  const store = await openStore(config, { role: 'admin' });
-  try {
-    await fn(new DeadLetterService({ events: store.events, handovers: store.handovers, clock: systemClock }));
-  } finally {
-    await store.close();
-  }
 }

@@ -3,15 +3,12 @@
 // up their handover (docs/reliability.md, "A provider event that cannot be stored"), newest first,
 // read straight from the store. The payload is the whole event — a message's text, so personal data —
 // and is shown only with --with-payload.
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { z } from 'zod';
-import { openStore } from '../composition/open-store.ts';
-import { CONFIG_FILE_VARIABLE, loadStoreSettings } from '../config/load.ts';
-import { loadOrReport } from './load-config-or-report.ts';
+import { configOption, describeFlagIssues, storeFlags, storeOption, withAdminStore } from './admin-store.ts';
 
 const flags = z.object({
-  config: z.string().min(1).optional(),
-  store: z.string().min(1).optional(),
+  ...storeFlags,
   limit: z.coerce.number().int().min(1).max(10_000).default(100),
   json: z.boolean().default(false),
   withPayload: z.boolean().default(false),
@@ -20,41 +17,20 @@ const flags = z.object({
 export function parkedEventsCommand(): Command {
   return new Command('parked-events')
     .description('Provider events that could not be stored and were parked, newest first')
-    .addOption(
-      new Option('--store <file|url>', 'the SQLite file or postgres:// URL (instead of a configuration)'),
-    )
-    .addOption(
-      new Option('-c, --config <file>', 'the gateway configuration: only its store settings are read').env(
-        CONFIG_FILE_VARIABLE,
-      ),
-    )
+    .addOption(storeOption())
+    .addOption(configOption())
     .option('--limit <n>', 'at most this many', '100')
     .option('--json', 'one JSON object per line')
     .option('--with-payload', 'include each event as it was received (message texts: personal data)')
     .action(async (raw: Record<string, unknown>) => {
       const parsed = flags.safeParse(raw);
       if (!parsed.success) {
-        process.stderr.write(
-          `invalid flags: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'flags'}: ${i.message}`).join('; ')}\n`,
-        );
+        process.stderr.write(`${describeFlagIssues(parsed.error)}\n`);
         process.exitCode = 2;
         return;
       }
       const f = parsed.data;
-      const postgres = f.store !== undefined && /^postgres(ql)?:\/\//.test(f.store);
-      const config = loadOrReport(() =>
-        f.store === undefined
-          ? loadStoreSettings(f.config)
-          : loadStoreSettings(undefined, {
-              ...process.env,
-              [CONFIG_FILE_VARIABLE]: '',
-              [postgres ? 'GH__store__url' : 'GH__store__path']: f.store,
-              ...(postgres ? { GH__store__kind: 'postgres' } : {}),
-            }),
-      );
-      if (!config) return;
-      const store = await openStore(config, { role: 'admin' });
-      try {
+      await withAdminStore(f, async (store) => {
         const items = await store.parked.list(f.limit);
         for (const p of items) {
           const { payload, ...meta } = p;
@@ -66,8 +42,6 @@ export function parkedEventsCommand(): Command {
           );
         }
         if (!f.json) process.stdout.write(`${items.length} parked event(s)\n`);
-      } finally {
-        await store.close();
-      }
+      });
     });
 }

@@ -9,6 +9,7 @@ import { silentLogger } from '../core/ports/logger.ts';
 import { RetentionService } from '../core/services/retention-service.ts';
 import { systemClock } from '../time/system-time.ts';
 import { loadConfig } from '../config/load.ts';
+import { describeFlagIssues } from './admin-store.ts';
 import { loadOrReport } from './load-config-or-report.ts';
 
 const flags = z
@@ -26,9 +27,7 @@ export function purgeCommand(): Command {
     .action(async (raw: Record<string, unknown>) => {
       const parsed = flags.safeParse(raw);
       if (!parsed.success) {
-        process.stderr.write(
-          `invalid flags: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'flags'}: ${i.message}`).join('; ')}\n`,
-        );
+        process.stderr.write(`${describeFlagIssues(parsed.error)}\n`);
         process.exitCode = 2;
         return;
       }
