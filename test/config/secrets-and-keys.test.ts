@@ -75,17 +75,40 @@ describe('API keys', () => {
     }
   });
 
-  test('random keys of 16 bytes or more pass: hex, base64url, base64, and every keygen key', () => {
+  test('random keys of 24 bytes or more always pass: hex, base64url, base64, and every keygen key', () => {
     for (let i = 0; i < 2000; i++) {
       for (const key of [
-        randomBytes(16).toString('hex'),
-        randomBytes(16).toString('base64url'),
-        randomBytes(16).toString('base64'),
+        randomBytes(24).toString('hex'),
+        randomBytes(24).toString('base64url'),
+        randomBytes(24).toString('base64'),
         generateApiKey(),
       ])
         assert.deepEqual(apiKeyProblems(key), [], key);
     }
     assert.match(generateApiKey(), /^ghk_[A-Za-z0-9_-]{43}$/);
+  });
+
+  test('a random 16-byte key is refused only when its characters happen to fit a smaller alphabet', () => {
+    // 16 bytes are exactly the 128-bit floor, so the estimate (by the smallest alphabet holding every
+    // character) refuses the rare draw that, say, has no lower-case letter — about 1 in 150,000
+    // base64 keys. CI once drew 'RP9TCAHCYC45RN2H4L4Q8A': 22 × log2(36) ≈ 113 bits.
+    assert.deepEqual(apiKeyProblems('RP9TCAHCYC45RN2H4L4Q8A'), [
+      'too weak: about 113 bits, at least 128 needed (`genesys-handover keygen` makes one)',
+    ]);
+    const smallerAlphabet = /^(?:[0-9]+|[0-9a-f]+|[0-9A-F]+|[0-9a-z]+|[0-9A-Z]+)$/;
+    for (let i = 0; i < 2000; i++) {
+      for (const key of [
+        randomBytes(16).toString('hex'),
+        randomBytes(16).toString('base64url'),
+        randomBytes(16).toString('base64'),
+      ]) {
+        const problems = apiKeyProblems(key);
+        if (problems.length === 0) continue;
+        assert.match(key.replace(/=+$/, ''), smallerAlphabet, key);
+        assert.equal(problems.length, 1, key);
+        assert.match(problems[0] ?? '', /^too weak: about \d+ bits/, key);
+      }
+    }
   });
 
   test('keySha256 instead of the key: 64 hex digits, exactly one of the two, duplicates found across both', () => {
