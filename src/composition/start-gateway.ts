@@ -1,6 +1,5 @@
 // The composition root: the only place that picks adapters and wires them (design §2). Everything
 // else receives its collaborators as constructor arguments.
-import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger as PinoLogger } from 'pino';
 import { buildApi } from '../api/app.ts';
@@ -25,6 +24,7 @@ import { sendTestWebhook } from '../delivery/webhook/test-delivery.ts';
 import { GatewayMetrics } from '../observability/metrics.ts';
 import { startTracing } from '../observability/tracing.ts';
 import { systemClock, systemRandom, systemScheduler } from '../time/system-time.ts';
+import { timeOrderedIds } from '../time/time-ordered-ids.ts';
 import { clusterParts, listenToNotes, ownerSide } from './cluster.ts';
 import type { PushedRelay } from '../core/engine/pushed-relay.ts';
 import { createLogger } from './logger.ts';
@@ -177,7 +177,7 @@ export async function startGateway(
     provider: (id) => providers.get(id),
     notifier,
     clock,
-    ids: { next: randomUUID },
+    ids: timeOrderedIds,
     scheduler,
     random,
     logger: logger.child({ component: 'handovers' }),
@@ -214,7 +214,7 @@ export async function startGateway(
     endpoint: (id) => policies.get(id),
     provider: (id) => providers.get(id),
     clock,
-    ids: { next: randomUUID },
+    ids: timeOrderedIds,
     scheduler,
     endWaitMs: config.handovers.endWaitSeconds * 1000,
     traceParent: () => tracing.tracer.current(),
