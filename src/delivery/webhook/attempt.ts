@@ -80,9 +80,7 @@ export async function postWebhook(options: AttemptOptions): Promise<AttemptResul
   // on a signal that lives as long as the process. A child of it (stop-fanout.ts), released at the
   // end, leaves nothing behind.
   const stop = childController(options.signal);
-  let timedOut = false;
   const timer = setTimeout(() => {
-    timedOut = true;
     stop.abort(new DOMException(`timed out after ${options.timeoutMs} ms`, 'TimeoutError'));
   }, options.timeoutMs);
   timer.unref(); // like AbortSignal.timeout's: the request itself keeps the process alive
@@ -110,7 +108,8 @@ export async function postWebhook(options: AttemptOptions): Promise<AttemptResul
   } catch (err) {
     if (options.signal.aborted)
       return { ok: false, reason: 'cancelled by shutdown', permanent: false, cancelled: true };
-    if (timedOut)
+    // Not shutdown, so the only other hand that aborts `stop`: the timer.
+    if (stop.signal.aborted)
       return {
         ok: false,
         reason: `timed out after ${options.timeoutMs} ms`,
