@@ -320,7 +320,7 @@ export class MemoryStore implements Store {
     if (row.handover.version !== change.expectedVersion) throw new VersionConflictError(change.handover.id);
     this.#check(change, [...(change.sent ?? []).map((s) => s.entryId), ...(change.undelivered ?? [])]);
     // Everything is checked: from here on nothing throws.
-    row.handover = { ...copy(change.handover), createdAt: row.handover.createdAt };
+    row.handover = keepFixed(row.handover, copy(change.handover));
     const ref = change.provider?.ref ?? row.provider?.ref;
     const cursor = change.provider?.cursor ?? row.provider?.cursor;
     if (ref) row.provider = cursor === undefined ? { ref: copy(ref) } : { ref: copy(ref), cursor };
@@ -465,3 +465,17 @@ const compareKey = (a: { createdAt: string; id: string }, b: { createdAt: string
 
 const byOrder = (a: TranscriptEntry, b: TranscriptEntry): number =>
   (a.outbound?.order ?? 0) - (b.outbound?.order ?? 0);
+
+/** `next`, with what is fixed at creation as `stored` has it (ChangeSet: the SQL stores do not write it). */
+function keepFixed(stored: Handover, next: Handover): Handover {
+  const { startedBy: _next, ...rest } = next;
+  return {
+    ...rest,
+    id: stored.id,
+    endpointId: stored.endpointId,
+    customer: stored.customer,
+    settings: stored.settings,
+    createdAt: stored.createdAt,
+    ...(stored.startedBy === undefined ? {} : { startedBy: stored.startedBy }),
+  };
+}

@@ -10,7 +10,9 @@ import { postgresDialect } from '../sql/dialect.ts';
 import {
   HANDOVER_COLUMNS,
   HANDOVER_JSON_COLUMNS,
+  HANDOVER_UPDATED,
   HANDOVER_WRITTEN,
+  handoverUpdateValues,
   handoverValues,
   providerRefValue,
   rowToHandover,
@@ -21,9 +23,6 @@ import type { Sql } from './transaction.ts';
 const stateCountRow = z.object({ state: z.enum(HandoverStates), n: z.number().int() });
 
 const TERMINAL = `('ended', 'failed')`;
-
-/** created_at is immutable and id is the key: an update writes the rest. */
-const UPDATED = HANDOVER_WRITTEN.filter((c) => c !== 'id' && c !== 'created_at');
 
 /** `$n`, cast to JSONB where the column is JSON. */
 const placeholder = (column: string, n: number): string =>
@@ -37,10 +36,10 @@ const INSERT_SQL = `INSERT INTO handovers (${HANDOVER_WRITTEN.join(', ')}, provi
   ON CONFLICT (endpoint_id, user_id, session_id) WHERE state NOT IN ${TERMINAL} DO NOTHING`;
 
 // The provider handle and cursor change only when given, never cleared.
-const UPDATE_SQL = `UPDATE handovers SET ${UPDATED.map((c, i) => `${c} = ${placeholder(c, i + 1)}`).join(', ')},
-  provider_ref = COALESCE($${UPDATED.length + 1}::jsonb, provider_ref),
-  provider_cursor = COALESCE($${UPDATED.length + 2}, provider_cursor)
-  WHERE id = $${UPDATED.length + 3} AND version = $${UPDATED.length + 4}`;
+const UPDATE_SQL = `UPDATE handovers SET ${HANDOVER_UPDATED.map((c, i) => `${c} = ${placeholder(c, i + 1)}`).join(', ')},
+  provider_ref = COALESCE($${HANDOVER_UPDATED.length + 1}::jsonb, provider_ref),
+  provider_cursor = COALESCE($${HANDOVER_UPDATED.length + 2}, provider_cursor)
+  WHERE id = $${HANDOVER_UPDATED.length + 3} AND version = $${HANDOVER_UPDATED.length + 4}`;
 
 export class HandoverQueries {
   readonly #sql: Sql;
@@ -92,9 +91,9 @@ export class HandoverQueries {
    * the row, sees the bumped version and matches nothing. Returns false when no row matched.
    */
   async update(change: ChangeSet): Promise<boolean> {
-    const values = handoverValues(change.handover, postgresDialect);
+    const values = handoverUpdateValues(change.handover, postgresDialect);
     const result = await this.#sql.query(UPDATE_SQL, [
-      ...UPDATED.map((c) => values[c]),
+      ...HANDOVER_UPDATED.map((c) => values[c]),
       providerRefValue(change.provider?.ref),
       change.provider?.cursor ?? null,
       change.handover.id,

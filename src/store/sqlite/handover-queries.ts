@@ -8,7 +8,9 @@ import { parseRow } from '../parse-row.ts';
 import { sqliteDialect } from '../sql/dialect.ts';
 import {
   HANDOVER_COLUMNS,
+  HANDOVER_UPDATED,
   HANDOVER_WRITTEN,
+  handoverUpdateValues,
   handoverValues,
   providerRefValue,
   rowToHandover,
@@ -20,13 +22,11 @@ const stateCountRow = z.object({ state: z.enum(HandoverStates), n: z.number().in
 
 const TERMINAL = `('ended', 'failed')`;
 const RECORD_COLUMNS = `${HANDOVER_COLUMNS}, provider_ref, provider_cursor`;
-/** created_at is immutable and id is the key: an update writes the rest. */
-const UPDATED = HANDOVER_WRITTEN.filter((c) => c !== 'id' && c !== 'created_at');
 // Built once: a hot statement's text is not rebuilt (and re-hashed by the cache) on every call.
 const GET_SQL = `SELECT ${RECORD_COLUMNS} FROM handovers WHERE id = ?`;
 const INSERT_SQL = `INSERT INTO handovers (${HANDOVER_WRITTEN.join(', ')}, provider_ref, provider_cursor)
   VALUES (${HANDOVER_WRITTEN.map((c) => `@${c}`).join(', ')}, @provider_ref, @provider_cursor)`;
-const UPDATE_SQL = `UPDATE handovers SET ${UPDATED.map((c) => `${c} = @${c}`).join(', ')},
+const UPDATE_SQL = `UPDATE handovers SET ${HANDOVER_UPDATED.map((c) => `${c} = @${c}`).join(', ')},
     provider_ref = COALESCE(@provider_ref, provider_ref),
     provider_cursor = COALESCE(@provider_cursor, provider_cursor)
   WHERE id = @id AND version = @expected_version`;
@@ -72,7 +72,8 @@ export class HandoverQueries {
    */
   update(change: ChangeSet): boolean {
     const result = this.#sql.get(UPDATE_SQL).run({
-      ...handoverValues(change.handover, sqliteDialect),
+      ...handoverUpdateValues(change.handover, sqliteDialect),
+      id: change.handover.id,
       provider_ref: providerRefValue(change.provider?.ref),
       provider_cursor: change.provider?.cursor ?? null,
       expected_version: change.expectedVersion,

@@ -57,6 +57,31 @@ export function commitContract(makeStore: () => Promise<Store>): void {
       );
     });
 
+    test('what is fixed at creation stays as created: endpoint, starter, customer, settings, created time', async () => {
+      const h = makeHandover({ startedBy: 'bot-a' });
+      await store().handovers.create({ handover: h, webhook: true });
+      const queued = nextVersion(h, { state: 'queued', updatedAt: at(1) });
+      await store().handovers.commit({
+        handover: {
+          ...queued,
+          endpointId: 'ep-other',
+          startedBy: 'bot-b',
+          customer: { ...h.customer, userId: 'someone-else', displayName: 'Eve' },
+          settings: { ...h.settings, queue: 'Elsewhere' },
+          createdAt: at(5),
+        },
+        expectedVersion: 1,
+        webhook: true,
+      });
+      assert.deepEqual((await store().handovers.get(h.id))?.handover, queued);
+      // The unique key on the customer's unended handover still names the original customer.
+      const again = await store().handovers.create({
+        handover: makeHandover({ customer: h.customer }),
+        webhook: true,
+      });
+      assert.equal(again.created, false);
+    });
+
     test('webhook false: events are stored (SSE) but owe no delivery', async () => {
       const h = makeHandover();
       await store().handovers.create({ handover: h, webhook: false, events: [makeEvent(h, 1)] });

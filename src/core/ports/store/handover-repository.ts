@@ -25,7 +25,11 @@ export interface HandoverRecord {
 }
 
 export interface ChangeSet {
-  /** The new handover state; its `version` must be `expectedVersion + 1`. */
+  /**
+   * The new handover state; its `version` must be `expectedVersion + 1`. What is fixed when the
+   * handover is created — id, endpoint, `startedBy`, customer, routing settings, `createdAt` — is
+   * not written again: a change to it here is ignored.
+   */
   readonly handover: Handover;
   readonly expectedVersion: number;
   /** Sets the provider handle and/or moves the cursor; an absent field keeps the stored value. */
