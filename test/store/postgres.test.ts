@@ -9,7 +9,7 @@ import { after, describe, test } from 'node:test';
 import pg from 'pg';
 import type { HandoverState } from '../../src/core/model/handover.ts';
 import type { HandoverEvent } from '../../src/core/model/events.ts';
-import { VersionConflictError } from '../../src/core/ports/store/index.ts';
+import { VersionConflictError, type PendingDelivery } from '../../src/core/ports/store/index.ts';
 import { applyMigrations } from '../../src/store/postgres/migrate.ts';
 import { postgresMigrations } from '../../src/store/postgres/migrations.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
@@ -324,23 +324,30 @@ void describe('PostgresStore: several instances on one database', () => {
         all.push(...events);
       }
       const delivered: { by: string; event: HandoverEvent }[] = [];
-      // A dispatcher loop per instance, polling concurrently with small batches so they overlap.
-      const drain = async (name: string, store: PostgresStore): Promise<void> => {
-        for (let idle = 0; idle < 5;) {
-          const due = await store.events.dueDeliveries(at(100), 4);
-          if (due.length === 0) {
-            idle += 1;
-            await sleep(5);
-            continue;
-          }
-          idle = 0;
+      // A dispatcher loop per instance, polling concurrently with small batches so they overlap,
+      // until every event is delivered (or a deadline: the assertions below then name what is
+      // missing). Each starts with a batch polled before either records anything, so both take
+      // part whatever the scheduling (a fast machine once let one instance drain everything while
+      // the other's few polls all came back empty).
+      const drain = async (
+        name: string,
+        store: PostgresStore,
+        first: readonly PendingDelivery[],
+      ): Promise<void> => {
+        const deadline = Date.now() + 20_000;
+        for (let due = first; delivered.length < all.length && Date.now() < deadline;) {
           for (const { event } of due) {
             delivered.push({ by: name, event });
             await store.events.recordDelivery(event.id, { kind: 'delivered', at: at(101) });
           }
+          due = await store.events.dueDeliveries(at(100), 4);
+          if (due.length === 0) await sleep(5);
         }
       };
-      await Promise.all([drain('a', a), drain('b', b)]);
+      const firstA = await a.events.dueDeliveries(at(100), 4);
+      const firstB = await b.events.dueDeliveries(at(100), 4);
+      assert.ok(firstA.length > 0 && firstB.length > 0, 'a claim hides its events, not the other heads');
+      await Promise.all([drain('a', a, firstA), drain('b', b, firstB)]);
       const ids = delivered.map((d) => d.event.id);
       assert.equal(new Set(ids).size, ids.length, 'an event was handed to both instances');
       assert.deepEqual(new Set(ids), new Set(all.map((e) => e.id)));
