@@ -41,7 +41,6 @@ export class SqliteWriter {
   readonly #outbox: OutboxQueries;
   readonly #one: Database.Transaction<(op: SqliteWriteOp) => unknown>;
   readonly #batch: Database.Transaction<(ops: readonly SqliteWriteOp[]) => Settled[]>;
-  readonly #plainBatch: Database.Transaction<(ops: readonly SqliteWriteOp[]) => Settled[]>;
 
   constructor(db: Database.Database) {
     const sql = new StatementCache(db);
@@ -53,28 +52,16 @@ export class SqliteWriter {
     // called inside another is a savepoint, rolled back alone when its write throws.
     this.#one = db.transaction((op: SqliteWriteOp) => this.#apply(op));
     this.#batch = db.transaction((ops: readonly SqliteWriteOp[]) => ops.map((op) => this.#isolated(op)));
-    this.#plainBatch = db.transaction((ops: readonly SqliteWriteOp[]) =>
-      ops.map((op): Settled => ({ ok: true, value: this.#apply(op) })),
-    );
   }
 
   /**
-   * The writes in ONE IMMEDIATE transaction (one fsync under synchronous=FULL): each write's own
-   * outcome. Throws when the transaction itself could not commit. IMMEDIATE takes the write lock up
-   * front, so two processes on one file serialise instead of failing with SQLITE_BUSY half-way
-   * through.
-   *
-   * First without savepoints — a SAVEPOINT and a RELEASE per write were ~10 % of the writer's CPU
-   * (issue 12) and nearly every batch has no failing write. When one write throws, that transaction
-   * is rolled back whole (nothing of it stays) and the batch runs again with each write in a
-   * savepoint of its own, so the failing write fails alone.
+   * The writes in ONE IMMEDIATE transaction (one fsync under synchronous=FULL), each in a savepoint
+   * of its own: each write's own outcome. Throws when the transaction itself could not commit.
+   * IMMEDIATE takes the write lock up front, so two processes on one file serialise instead of
+   * failing with SQLITE_BUSY half-way through.
    */
   batch(ops: readonly SqliteWriteOp[]): Settled[] {
-    try {
-      return this.#plainBatch.immediate(ops);
-    } catch {
-      return this.#batch.immediate(ops);
-    }
+    return this.#batch.immediate(ops);
   }
 
   /** One write in a transaction of its own (the fallback after a failed batch). */
