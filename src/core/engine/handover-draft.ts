@@ -142,6 +142,11 @@ export class HandoverDraft {
     return true;
   }
 
+  /** Whether this draft confirmed the send of this line. */
+  confirmed(entryId: string): boolean {
+    return this.#sent.has(entryId);
+  }
+
   /** A send of this pending line starts now (persisted before the call: see TranscriptEntry). */
   markAttempt(entryId: string): void {
     const index = this.#pending.findIndex((l) => l.id === entryId);

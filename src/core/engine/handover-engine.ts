@@ -150,6 +150,7 @@ export class HandoverEngine {
       fenceOf: (id) => ownership.fenceOf(id),
       onFenced: (id) => ownership.lost(id),
       traceParent: () => tracer.current(),
+      beforeBuild: (draft) => this.#sender.premarkNext(draft),
     });
     this.#sender = new OutboundSender({
       units: this.units,

@@ -53,6 +53,8 @@ export interface HandoverUnitsDeps {
   readonly onFenced?: (id: string) => void;
   /** The current trace context (tracing on), kept with the outbox rows of a commit. */
   readonly traceParent?: () => string | undefined;
+  /** The last word on each draft before it is built (the sender marks the next line's send attempt). */
+  readonly beforeBuild?: (draft: HandoverDraft) => void;
 }
 
 export interface RunOptions {
@@ -97,6 +99,7 @@ export class HandoverUnits {
         if (!before) throw new GatewayError('HANDOVER_NOT_FOUND');
         const draft = new HandoverDraft(before, { now: this.#d.clock.now().toISOString(), ids: this.#d.ids });
         const result = await task(draft);
+        this.#d.beforeBuild?.(draft);
         const built = draft.build(this.#d.webhookOf(before.record.handover.endpointId));
         if (!built) return result;
         const fence = options.anyInstance ? undefined : this.#d.fenceOf?.(id);

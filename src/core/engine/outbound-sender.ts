@@ -23,6 +23,7 @@ import { sleep, type Random, type Scheduler } from '../ports/scheduler.ts';
 import type { TranscriptRepository } from '../ports/store/index.ts';
 import { retryDelay, type BackoffPolicy } from '../retry/backoff.ts';
 import { errorCode, isPermanentProviderError, retryableProviderError, toFailure } from './errors.ts';
+import type { HandoverDraft } from './handover-draft.ts';
 import type { HandoverUnits } from './handover-units.ts';
 import type { Failure } from '../model/handover.ts';
 import type { TranscriptEntry } from '../model/transcript.ts';
@@ -142,6 +143,28 @@ export class OutboundSender {
     this.#attemptedHere.set(handoverId, entryId);
   }
 
+  /**
+   * Called on every draft before it is built: a commit that confirms the line this process is
+   * sending — its echo on the stream (which usually comes before the REST answer, protocol §5.6),
+   * the send's own confirmation, or a look in the history — also marks the next line's send
+   * attempt, so that line goes out without a commit of its own. Two commits per message (the
+   * append, and the echo or the confirmation, whichever comes first — the other then changes
+   * nothing) instead of three (issue 12).
+   */
+  premarkNext(d: HandoverDraft): void {
+    const id = d.id;
+    const loop = this.#loops.get(id);
+    const inFlight = this.#attemptedHere.get(id);
+    if (!loop || !loop.calling || stopped(loop) || this.#paused) return;
+    if (inFlight === undefined || !d.confirmed(inFlight)) return;
+    const next = d.pending[0];
+    // A mark already there is a previous life's (only the head is ever marked): it stays, so the
+    // line is looked for in the history before it is sent again.
+    if (!next || next.outbound?.attemptedAt !== undefined) return;
+    if (!d.provider || isTerminal(d.handover.state)) return;
+    d.markAttempt(next.id);
+  }
+
   /** Resolves once the handover has nothing left to send (or its sending stopped). */
   drained(handoverId: string): Promise<void> {
     if (!this.#loops.has(handoverId)) return Promise.resolve();
@@ -245,12 +268,10 @@ export class OutboundSender {
           },
           () => provider.send(link.ref, message, loop.signal),
         );
-        // One commit per message (issue 12): the confirmation also marks the next line's attempt.
+        // The confirmation also marks the next line's attempt (premarkNext). When the echo has
+        // confirmed the line already (and marked the next one), this changes nothing: no commit.
         await units.run(id, (d) => {
           d.markSent(head.id, sent.providerMessageId);
-          const next = d.pending[0];
-          if (next && !stopped(loop) && !this.#paused && d.provider && !isTerminal(d.handover.state))
-            d.markAttempt(next.id);
         });
         this.#uncertain.delete(id);
         // Accepted → at the provider, for the bot's own messages (a replayed bot transcript or a
@@ -270,6 +291,14 @@ export class OutboundSender {
         loop.calling = false;
       }
       if (stopped(loop)) return;
+      // Confirmed meanwhile (its echo on the stream came before the call failed): it is there, and
+      // the next line's mark, if any, is this life's — nothing is uncertain.
+      if ((await units.read(id))?.pending[0]?.id !== head.id) {
+        this.#uncertain.delete(id);
+        this.#unanswered.delete(id);
+        failures = 0;
+        continue;
+      }
       // Refused before any work (a 429, an open circuit): the message certainly did not arrive.
       if (failure instanceof ProviderError && failure.details.notProcessed === true)
         this.#uncertain.delete(id);

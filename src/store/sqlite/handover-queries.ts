@@ -30,6 +30,20 @@ const UPDATE_SQL = `UPDATE handovers SET ${HANDOVER_UPDATED.map((c) => `${c} = @
     provider_ref = COALESCE(@provider_ref, provider_ref),
     provider_cursor = COALESCE(@provider_cursor, provider_cursor)
   WHERE id = @id AND version = @expected_version`;
+/**
+ * The same update when the state stays as it is, compared instead of written: SQLite rewrites an
+ * index entry whenever its column is SET, even to the same value (the update leaves out the endpoint,
+ * user and session, fixed at creation; the state is in three indexes), and each rewrite dirties
+ * index pages that the commit writes to the WAL and fsyncs. Most commits (a message, a cursor move)
+ * keep the state — this statement: ~25 % less CPU per write replaying the relay's writes (issue 12);
+ * a commit that changes it matches no row here and takes UPDATE_SQL.
+ */
+const UPDATE_SAME_STATE_SQL = `UPDATE handovers SET ${HANDOVER_UPDATED.filter((c) => c !== 'state')
+  .map((c) => `${c} = @${c}`)
+  .join(', ')},
+    provider_ref = COALESCE(@provider_ref, provider_ref),
+    provider_cursor = COALESCE(@provider_cursor, provider_cursor)
+  WHERE id = @id AND version = @expected_version AND state = @state`;
 
 export class HandoverQueries {
   readonly #sql: StatementCache;
@@ -67,18 +81,20 @@ export class HandoverQueries {
 
   /**
    * Writes the new state only if the stored version is `expectedVersion` (optimistic concurrency).
-   * `created_at` is immutable; the provider handle and cursor change only when given, never cleared.
+   * What is fixed at creation is not written (ChangeSet); the provider handle and cursor change only
+   * when given, never cleared.
    * Returns false when no row matched (stale version or unknown id).
    */
   update(change: ChangeSet): boolean {
-    const result = this.#sql.get(UPDATE_SQL).run({
+    const values = {
       ...handoverUpdateValues(change.handover, sqliteDialect),
       id: change.handover.id,
       provider_ref: providerRefValue(change.provider?.ref),
       provider_cursor: change.provider?.cursor ?? null,
       expected_version: change.expectedVersion,
-    });
-    return result.changes === 1;
+    };
+    if (this.#sql.get(UPDATE_SAME_STATE_SQL).run(values).changes === 1) return true;
+    return this.#sql.get(UPDATE_SQL).run(values).changes === 1;
   }
 
   /** Newest first: (created_at, id) descending, starting strictly after `after`. */

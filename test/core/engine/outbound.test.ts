@@ -87,6 +87,33 @@ test('a send that got no answer and never lands is sent again once the settle ti
   assert.deepEqual(conv.customerTexts(), ['lost once']);
 });
 
+test('a send confirmed by its echo while the call then fails: the next line goes out at once, not looked for', async () => {
+  const rig = await CoreRig.start();
+  const { id, conv } = await rig.activeHandover();
+  await rig.service.sendMessage(id, 'first');
+  await rig.until(() => conv.customerTexts().length === 1, 'first sent');
+  // The next call hangs, Genesys stores the message and echoes it on the stream meanwhile (its
+  // commit confirms the line and marks the next one's attempt), then the call gets no answer.
+  rig.provider.latency('send', 1_000);
+  rig.provider.failNext('send', { kind: 'no-answer' });
+  await rig.service.sendMessage(id, 'echoed');
+  await rig.service.sendMessage(id, 'next');
+  await rig.advance(500);
+  conv.customerSends('echoed', 'text');
+  await rig.until(
+    async () => (await rig.transcript(id)).find((l) => l.text === 'echoed')?.outbound?.status === 'sent',
+    'confirmed by its echo',
+  );
+  rig.provider.latency('send', 0);
+  const history = rig.provider.calls.get('history') ?? 0;
+  const at = rig.time.nowMs;
+  await rig.until(() => conv.customerTexts().length === 3, 'next sent');
+  assert.deepEqual(conv.customerTexts(), ['first', 'echoed', 'next']);
+  // Nothing was uncertain: no look in the history, no settle time waited out (5 s here).
+  assert.equal(rig.provider.calls.get('history') ?? 0, history);
+  assert.ok(rig.time.nowMs - at < 2_000, `the next line waited ${rig.time.nowMs - at} ms`);
+});
+
 test('an Idempotency-Key makes a retried request return the first parts instead of new ones', async () => {
   const rig = await CoreRig.start();
   const { id, conv } = await rig.activeHandover();

@@ -4,6 +4,7 @@ import { inspect } from 'node:util';
 import { describe, test } from 'node:test';
 import { VersionConflictError } from '../../../src/core/ports/store/index.ts';
 import type { Store } from '../../../src/core/ports/store/index.ts';
+import type { Handover } from '../../../src/core/model/handover.ts';
 import {
   SECRET_JWT,
   at,
@@ -240,6 +241,40 @@ export function commitContract(makeStore: () => Promise<Store>): void {
         }),
       );
       assert.deepEqual(await snapshot(store(), h.id), before);
+    });
+
+    // SQLite writes a commit that keeps the indexed columns with a statement that leaves them out
+    // (handover-queries.ts): the listings by state must follow every change all the same.
+    test('listings by state follow commits that keep the state and commits that change it', async () => {
+      const h = makeHandover();
+      await store().handovers.create({ handover: h, webhook: false });
+      const byState = async (state: Handover['state']): Promise<string[]> =>
+        (await store().handovers.list({ state, limit: 100 })).items
+          .map((x) => x.id)
+          .filter((id) => id === h.id);
+      const same = nextVersion(h, { lastSeq: 0, updatedAt: at(1) });
+      await store().handovers.commit({ handover: same, expectedVersion: 1, webhook: false });
+      assert.deepEqual(await byState('requested'), [h.id]);
+      const queued = nextVersion(same, { state: 'queued', updatedAt: at(2) });
+      await store().handovers.commit({ handover: queued, expectedVersion: 2, webhook: false });
+      const stillQueued = nextVersion(queued, { updatedAt: at(3) });
+      await store().handovers.commit({ handover: stillQueued, expectedVersion: 3, webhook: false });
+      assert.deepEqual(await byState('requested'), []);
+      assert.deepEqual(await byState('queued'), [h.id]);
+      assert.deepEqual((await store().handovers.get(h.id))?.handover, stillQueued);
+      // A stale commit that keeps the state is still refused.
+      await assert.rejects(
+        store().handovers.commit({ handover: nextVersion(queued), expectedVersion: 3, webhook: false }),
+        VersionConflictError,
+      );
+      const ended = nextVersion(stillQueued, { state: 'ended', endReason: 'customer_ended', endedAt: at(4) });
+      await store().handovers.commit({ handover: ended, expectedVersion: 4, webhook: false });
+      assert.deepEqual(await byState('queued'), []);
+      assert.deepEqual(await byState('ended'), [h.id]);
+      assert.ok(!(await store().handovers.listUnended()).some((r) => r.handover.id === h.id));
+      // Ended, its (endpoint, user, session) is free for a new handover.
+      const again = makeHandover({ customer: h.customer });
+      assert.equal((await store().handovers.create({ handover: again, webhook: false })).created, true);
     });
   });
 }

@@ -19,7 +19,9 @@ const ROUTES: readonly [string, RegExp, string][] = [
 ];
 
 export function operationOf(method: string, url: string): string {
-  const path = new URL(url).pathname;
+  // The routes match the end of the path: the URL without its query is enough (no URL object per call).
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
   return ROUTES.find(([m, re]) => m === method.toUpperCase() && re.test(path))?.[2] ?? 'other';
 }
 

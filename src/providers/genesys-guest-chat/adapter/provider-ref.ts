@@ -19,9 +19,29 @@ export function toProviderRef(session: GuestSession): ProviderRef {
   return { kind: GUEST_CHAT_KIND, data: { conversationId, memberId, jwt, eventStreamUri } };
 }
 
+/**
+ * Parsed handles by the handle object: a live handover passes the same one (its cached state's) to
+ * every call, so a send does not parse it again (issue 12). Weak: a dropped handle takes its entry.
+ */
+const parsedRefs = new WeakMap<ProviderRef, GuestSession>();
+
 export function fromProviderRef(ref: ProviderRef): GuestSession {
+  const known = parsedRefs.get(ref);
+  // Same data as when it was parsed? A handle is never changed in place, but a caller's bug that did
+  // so must not be hidden by the cache.
+  if (known && ref.kind === GUEST_CHAT_KIND && sameSession(known, ref.data)) return known;
   const parsed = ref.kind === GUEST_CHAT_KIND ? sessionSchema.safeParse(ref.data) : undefined;
   // The message names no field values: they are secrets.
   if (!parsed?.success) throw new Error('stored provider handle is not a guest-chat session');
+  parsedRefs.set(ref, parsed.data);
   return parsed.data;
+}
+
+function sameSession(s: GuestSession, data: Readonly<Record<string, unknown>>): boolean {
+  return (
+    s.conversationId === data.conversationId &&
+    s.memberId === data.memberId &&
+    s.jwt === data.jwt &&
+    s.eventStreamUri === data.eventStreamUri
+  );
 }

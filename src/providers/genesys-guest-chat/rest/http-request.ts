@@ -74,8 +74,11 @@ export function buildUrl(
   path: string,
   query?: Readonly<Record<string, QueryValue>>,
 ): string {
+  // Most calls (a send, a member read) have no query: the URL is the two strings, not parsed here
+  // and again by the HTTP client (the base URL is normalised once, regions.ts; the path is encoded).
+  if (query === undefined || Object.values(query).every((v) => v === undefined)) return baseUrl + path;
   const url = new URL(baseUrl + path);
-  for (const [key, value] of Object.entries(query ?? {})) {
+  for (const [key, value] of Object.entries(query)) {
     if (value !== undefined) url.searchParams.set(key, String(value));
   }
   return url.href;
