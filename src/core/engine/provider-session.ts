@@ -44,6 +44,9 @@ import type { EventParking } from './event-parking.ts';
 import type { HandoverUnits } from './handover-units.ts';
 import type { ProviderError } from '../ports/provider.ts';
 
+/** The start of every session's chain of live commits (one shared settled promise). */
+const SETTLED: Promise<void> = Promise.resolve();
+
 /** Events held while syncing; past this, the buffer is dropped and the catch-up reads once more. */
 const MAX_BUFFERED = 1_000;
 
@@ -103,14 +106,15 @@ export class ProviderSession implements AttachmentHandlers {
   readonly #abort: AbortController;
   #attachment: Connection | undefined;
   #syncing = true;
-  #buffer: ProviderEvent[] = [];
+  /** Made when an event is first held: a live, idle session holds none (issue 12, heap per chat). */
+  #buffer: ProviderEvent[] | undefined;
   #overflowed = false;
   #again = false;
   #catchingUp: Promise<CatchUpOutcome> | undefined;
   /** Live commits, one after the other in arrival order. */
-  #chain: Promise<unknown> = Promise.resolve();
+  #chain: Promise<unknown> = SETTLED;
   /** Pushed events held during a catch-up: settled when it ends. */
-  #waiters: Waiter[] = [];
+  #waiters: Waiter[] | undefined;
   readonly #pen: ReorderPen<Arrival> | undefined;
   /**
    * The conversation was created for this session and its provider keeps it quiet until the first
@@ -195,7 +199,7 @@ export class ProviderSession implements AttachmentHandlers {
     this.#abort.abort(new Error('session closed'));
     this.#pen?.flush(); // releases into a stopped session: pushed events are refused, not left hanging
     this.#settleWaiters('stopped');
-    this.#buffer = [];
+    this.#buffer = undefined;
     const attachment = this.#attachment;
     this.#attachment = undefined;
     await attachment?.close().catch(() => undefined);
@@ -225,7 +229,7 @@ export class ProviderSession implements AttachmentHandlers {
     return taken.then((t) => {
       if (t === 'committed' || t === 'dropped') return undefined;
       if (t === 'stopped') throw new NotCommittedError('stopped');
-      return new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
+      return new Promise<void>((resolve, reject) => (this.#waiters ??= []).push({ resolve, reject }));
     });
   }
 
@@ -276,20 +280,20 @@ export class ProviderSession implements AttachmentHandlers {
 
   #hold(event: ProviderEvent): Taken {
     if (event.type === 'typing') return 'dropped'; // a hint that is stale by the time the gap is read
-    if (this.#buffer.length >= MAX_BUFFERED) {
+    if (this.#buffer && this.#buffer.length >= MAX_BUFFERED) {
       // The catch-up reads once more instead: what was dropped here is in the provider's history.
-      this.#buffer = [];
+      this.#buffer = undefined;
       this.#overflowed = true;
       return 'held';
     }
-    this.#buffer.push(event);
+    (this.#buffer ??= []).push(event);
     return 'held';
   }
 
   /** Pushed events held during the catch-up that just ended: committed with it, or not at all. */
   #settleWaiters(outcome: CatchUpOutcome): void {
-    const waiters = this.#waiters;
-    this.#waiters = [];
+    const waiters = this.#waiters ?? [];
+    this.#waiters = undefined;
     for (const w of waiters) {
       if (outcome === 'done') w.resolve();
       else w.reject(new NotCommittedError(outcome === 'refused' ? 'the provider refused a read' : 'stopped'));
@@ -394,9 +398,9 @@ export class ProviderSession implements AttachmentHandlers {
 
   /** Applies what arrived during the catch-up: messages in order, then the participants re-read. */
   async #drainBuffer(): Promise<void> {
-    while (this.#buffer.length > 0) {
+    while (this.#buffer) {
       const held = this.#buffer;
-      this.#buffer = [];
+      this.#buffer = undefined;
       await applyInOrder(
         this.#context(),
         held.filter((e) => e.type === 'message'),

@@ -71,6 +71,9 @@ export interface GuestChatProviderOptions {
 
 const DEFAULT_SEND_TIMEOUT_MS = 60_000;
 
+/** Where every attached chat's chain of events starts (one shared settled promise). */
+const SETTLED: Promise<void> = Promise.resolve();
+
 export class GuestChatProvider implements HandoverProvider {
   readonly kind = GUEST_CHAT_KIND;
   readonly maxMessageLength = MAX_MESSAGE_BODY_LENGTH;
@@ -263,7 +266,7 @@ export class GuestChatProvider implements HandoverProvider {
 class AttachedChat implements Connection {
   stream: GuestChatEventStream | undefined;
   /** Resolving a member is async: a promise chain keeps events (and state changes) in arrival order. */
-  #chain: Promise<void> = Promise.resolve();
+  #chain: Promise<void> = SETTLED;
 
   constructor(
     readonly session: GuestCredentials,
