@@ -290,36 +290,31 @@ export class GuestChatEventStream {
     ws.on('close', GuestChatEventStream.#onClose);
   }
 
-  // ws emits every event below on the socket itself, which is always a StreamSocket here.
+  // ws emits every event below on the socket itself: always a StreamSocket here.
   static #onUnexpectedResponse(
     this: WebSocket,
     _req: unknown,
     res: { statusCode?: number; resume(): void },
   ): void {
-    const ws = this as StreamSocket;
-    ws.owner.#socketRejected(ws, res.statusCode);
     res.resume();
-    ws.terminate();
+    if (this instanceof StreamSocket) this.owner.#socketRejected(this, res.statusCode);
+    this.terminate();
   }
 
   static #onError(this: WebSocket, err: Error & { code?: unknown }): void {
-    const ws = this as StreamSocket;
-    ws.owner.#socketError(ws, err);
+    if (this instanceof StreamSocket) this.owner.#socketError(this, err);
   }
 
   static #onOpen(this: WebSocket): void {
-    const ws = this as StreamSocket;
-    ws.owner.#socketOpen(ws);
+    if (this instanceof StreamSocket) this.owner.#socketOpen(this);
   }
 
   static #onMessage(this: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {
-    const ws = this as StreamSocket;
-    ws.owner.#socketMessage(ws, data, isBinary);
+    if (this instanceof StreamSocket) this.owner.#socketMessage(this, data, isBinary);
   }
 
   static #onClose(this: WebSocket, code: number): void {
-    const ws = this as StreamSocket;
-    ws.owner.#socketClose(ws, code);
+    if (this instanceof StreamSocket) this.owner.#socketClose(this, code);
   }
 
   /** The socket's handshake was answered with an HTTP status (not 101). */
