@@ -226,9 +226,11 @@ export class GuestChatEventStream {
    * Connects and resolves once the socket is open for the first time (Genesys routes the chat
    * only from then on, §1). Failed first attempts are retried like drops, within the grace. Rejects
    * with `GenesysStreamError` if the stream is lost or closed before opening, or with
-   * `GenesysAbortedError` when `signal` fires first. Aborting `signal` later closes the stream.
+   * `GenesysAbortedError` when `signal` fires first. Aborting `signal` later closes the stream —
+   * unless `untilOpen`: then the signal only governs the opening, and once open the stream lets go
+   * of it (`close()` ends the stream), so an owner need not keep a signal for every live stream.
    */
-  open(signal: AbortSignal): Promise<void> {
+  open(signal: AbortSignal, options: { readonly untilOpen?: boolean } = {}): Promise<void> {
     if (this.#state !== 'idle')
       return Promise.reject(new Error('GuestChatEventStream.open() may be called once'));
     if (signal.aborted) {
@@ -241,6 +243,7 @@ export class GuestChatEventStream {
     const opened = new Promise<void>((resolve, reject) => {
       this.#firstOpen = { resolve, reject };
     });
+    if (options.untilOpen) void opened.then(() => this.#forgetSignal(), () => undefined);
     this.#aliveAt = this.#now();
     this.#connect();
     return opened;
@@ -425,7 +428,7 @@ export class GuestChatEventStream {
     this.#clearStability();
     this.#reconnectTimer?.cancel();
     this.#reconnectTimer = undefined;
-    if (this.#signal && this.#onAbort) this.#signal.removeEventListener('abort', this.#onAbort);
+    this.#forgetSignal();
     this.#setState({
       state,
       attempt: this.#attempt,
@@ -526,6 +529,12 @@ export class GuestChatEventStream {
       ws.terminate();
       this.#scheduleReconnect('heartbeat-timeout');
     });
+  }
+
+  #forgetSignal(): void {
+    if (this.#signal && this.#onAbort) this.#signal.removeEventListener('abort', this.#onAbort);
+    this.#signal = undefined;
+    this.#onAbort = undefined;
   }
 
   #clearConnectTimer(): void {
