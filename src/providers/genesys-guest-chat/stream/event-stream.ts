@@ -243,7 +243,11 @@ export class GuestChatEventStream {
     const opened = new Promise<void>((resolve, reject) => {
       this.#firstOpen = { resolve, reject };
     });
-    if (options.untilOpen) void opened.then(() => this.#forgetSignal(), () => undefined);
+    if (options.untilOpen)
+      void opened.then(
+        () => this.#forgetSignal(),
+        () => undefined,
+      );
     this.#aliveAt = this.#now();
     this.#connect();
     return opened;
@@ -418,7 +422,9 @@ export class GuestChatEventStream {
   #shutdown(state: 'closed' | 'lost', reason: StreamReason, status?: number): Promise<void> {
     // Closed before it ever connected (open() with an aborted signal): nothing to stop.
     this.#shutdownDone ??=
-      this.#state === 'closed' || this.#state === 'lost' ? Promise.resolve() : this.#stop(state, reason, status);
+      this.#state === 'closed' || this.#state === 'lost'
+        ? Promise.resolve()
+        : this.#stop(state, reason, status);
     return this.#shutdownDone;
   }
 
