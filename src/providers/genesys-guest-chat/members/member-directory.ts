@@ -31,7 +31,7 @@ export class MemberDirectory {
    * every live chat holds its directory — a Map would cost ~0.2 KiB of hash table each (issue 12).
    */
   #profiles: readonly MemberProfile[] = NONE;
-  /** Lookups in flight; made on the first one (a live chat holds a directory for its whole life). */
+  /** Lookups in flight, while there are any (a live chat holds a directory for its whole life). */
   #inflight: Map<string, Promise<MemberProfile>> | undefined;
 
   constructor(client: Pick<GuestChatRestClient, 'getMember'>, credentials: GuestCredentials) {
@@ -89,7 +89,10 @@ export class MemberDirectory {
       .getMember(this.#creds, memberId, { signal })
       .then((info) => this.remember(info))
       .finally(() => {
-        if (this.#inflight?.get(memberId) === request) this.#inflight.delete(memberId);
+        if (this.#inflight?.get(memberId) !== request) return;
+        this.#inflight.delete(memberId);
+        // Dropped once empty: a live chat looks members up now and then, and holds none meanwhile.
+        if (this.#inflight.size === 0) this.#inflight = undefined;
       });
     (this.#inflight ??= new Map()).set(memberId, request);
     return request;
