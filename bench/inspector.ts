@@ -1,21 +1,29 @@
 // A garbage collection on demand in the gateway child, without touching the gateway: the child runs
 // with `--inspect=127.0.0.1:0`, and this client asks V8 over the DevTools protocol to collect
 // garbage, then reads `process.memoryUsage()` — so heap per handover counts live objects only.
+// It also takes heap snapshots for a census (`BENCH_SCALE_CENSUS=1`, scale.ts).
 import WebSocket from 'ws';
+
+/** Live objects by `type:name` (constructor, closure, string kind): how many, and their own bytes. */
+export type HeapCensus = Map<string, { count: number; bytes: number }>;
 
 export class Inspector {
   readonly #ws: WebSocket;
   #next = 1;
   readonly #pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();
+  #chunks: string[] = [];
 
   private constructor(ws: WebSocket) {
     this.#ws = ws;
     ws.on('message', (data: Buffer) => {
       const msg = JSON.parse(data.toString()) as {
         id?: number;
+        method?: string;
+        params?: { chunk?: string };
         result?: unknown;
         error?: { message: string };
       };
+      if (msg.method === 'HeapProfiler.addHeapSnapshotChunk') this.#chunks.push(msg.params?.chunk ?? '');
       const p = msg.id === undefined ? undefined : this.#pending.get(msg.id);
       if (!p) return;
       this.#pending.delete(msg.id!);
@@ -31,7 +39,7 @@ export class Inspector {
   }
 
   static async connect(url: string): Promise<Inspector> {
-    const ws = new WebSocket(url);
+    const ws = new WebSocket(url, { maxPayload: 1 << 30 });
     await new Promise<void>((resolve, reject) => {
       ws.once('open', resolve);
       ws.once('error', reject);
@@ -56,6 +64,41 @@ export class Inspector {
       returnByValue: true,
     });
     return JSON.parse(r.result.value as string);
+  }
+
+  /**
+   * A heap snapshot after two collections, counted by `type:name` (strings by kind; code, hidden
+   * and synthetic nodes by type). Strings longer than 40 characters are counted as `string:<long>`.
+   */
+  async census(): Promise<HeapCensus> {
+    await this.call('HeapProfiler.collectGarbage');
+    await this.call('HeapProfiler.collectGarbage');
+    this.#chunks = [];
+    await this.call('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+    const snap = JSON.parse(this.#chunks.join('')) as {
+      snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
+      nodes: number[];
+      strings: string[];
+    };
+    this.#chunks = [];
+    const fields = snap.snapshot.meta.node_fields;
+    const types = snap.snapshot.meta.node_types[0];
+    const [w, ti, ni, si] = [fields.length, ...['type', 'name', 'self_size'].map((f) => fields.indexOf(f))];
+    const out: HeapCensus = new Map();
+    for (let i = 0; i < snap.nodes.length; i += w) {
+      const type = types[snap.nodes[i + ti!]!]!;
+      const name = snap.strings[snap.nodes[i + ni!]!]!;
+      const key = ['object', 'closure', 'native'].includes(type)
+        ? `${type}:${name}`
+        : type === 'string' && name.length > 40
+          ? 'string:<long>'
+          : type;
+      const e = out.get(key) ?? { count: 0, bytes: 0 };
+      e.count += 1;
+      e.bytes += snap.nodes[i + si!]!;
+      out.set(key, e);
+    }
+    return out;
   }
 
   close(): void {

@@ -13,7 +13,7 @@
 import { config, type BenchConfig } from './config.ts';
 import { Child } from './child.ts';
 import { httpJson } from './http-client.ts';
-import { Inspector } from './inspector.ts';
+import { Inspector, type HeapCensus } from './inspector.ts';
 import { machine } from './machine.ts';
 import { CpuMeter, openFiles, rssBytes } from './procfs.ts';
 import { fmt, round } from './relay.ts';
@@ -60,6 +60,24 @@ interface Side {
   readonly idle: Usage;
   readonly steps: ScaleStep[];
   failed?: string;
+  /** BENCH_SCALE_CENSUS=1: what each handover of the first step added, by `type:name`. */
+  census?: { handovers: number; top: { key: string; perHandover: number; bytesPerHandover: number }[] };
+}
+
+/** The census difference per handover, largest first (the rows that make up the heap per handover). */
+function censusDiff(before: HeapCensus, after: HeapCensus, n: number): NonNullable<Side['census']> {
+  const top = [...after]
+    .map(([key, a]) => {
+      const b = before.get(key) ?? { count: 0, bytes: 0 };
+      return {
+        key,
+        perHandover: round((a.count - b.count) / n, 2),
+        bytesPerHandover: round((a.bytes - b.bytes) / n, 0),
+      };
+    })
+    .sort((x, y) => y.bytesPerHandover - x.bytesPerHandover)
+    .slice(0, 30);
+  return { handovers: n, top };
 }
 
 export function scaleRows(c: BenchConfig): RowSpec[] {
@@ -225,12 +243,21 @@ async function measureGateway(): Promise<Side> {
     await warmUp(world, gw, Math.min(WARM_UP, config.scaleSteps[0] ?? WARM_UP));
     await sleep(1000);
     const side: Side = { idle: await gatewayUsage(gw, inspector), steps: [] };
+    const idleCensus = config.scaleCensus ? await inspector.census() : undefined;
     let prev = 0;
     try {
       for (const n of config.scaleSteps) {
         const { seconds, joinSeconds } = await grow(world, gw, prev, n);
         await sleep(2000);
         const now = await gatewayUsage(gw, inspector);
+        if (idleCensus && !side.census) {
+          side.census = censusDiff(idleCensus, await inspector.census(), n);
+          console.log(`heap census per handover at ${fmt(n)} (bytes, count, type:name):`);
+          for (const r of side.census.top)
+            console.log(
+              `  ${String(r.bytesPerHandover).padStart(6)} B ${fmt(r.perHandover, 2).padStart(6)}  ${r.key}`,
+            );
+        }
         await gw.metrics(); // resets prom-client's event-loop histogram: the window starts now
         const cpu = new CpuMeter(gw.pid);
         await sleep(config.idleSeconds * 1000);

@@ -44,6 +44,12 @@ import type { EventParking } from './event-parking.ts';
 import type { HandoverUnits } from './handover-units.ts';
 import type { ProviderError } from '../ports/provider.ts';
 
+/** The start of every session's chain of live commits (one shared settled promise). */
+const SETTLED: Promise<void> = Promise.resolve();
+
+/** Why a closed session's work was aborted. */
+const sessionClosed = (): Error => new Error('session closed');
+
 /** Events held while syncing; past this, the buffer is dropped and the catch-up reads once more. */
 const MAX_BUFFERED = 1_000;
 
@@ -99,18 +105,28 @@ export class ProviderSession implements AttachmentHandlers {
   readonly #provider: HandoverProvider;
   readonly #ref: ProviderRef;
   readonly #d: ProviderSessionDeps;
-  /** Follows the engine's stop signal through a registry: no listener per session on it. */
-  readonly #abort: AbortController;
+  /**
+   * The session's abort controller, made when work needs a signal (the attach, a catch-up, a failing
+   * commit being parked) and dropped when none is in progress: a materialised AbortSignal costs
+   * ~0.8 KiB on Node 20 (a hidden class of its own, two Maps), too much for every idle chat to hold
+   * (issue 12). While it exists it follows the engine's stop signal through a registry (no listener
+   * per session on that signal).
+   */
+  #abort: AbortController | undefined;
+  /** Work in progress that holds `#abort`'s signal (the attach, the catch-up loop). */
+  #busy = 0;
+  #closed = false;
   #attachment: Connection | undefined;
   #syncing = true;
-  #buffer: ProviderEvent[] = [];
+  /** Made when an event is first held: a live, idle session holds none (issue 12, heap per chat). */
+  #buffer: ProviderEvent[] | undefined;
   #overflowed = false;
   #again = false;
   #catchingUp: Promise<CatchUpOutcome> | undefined;
   /** Live commits, one after the other in arrival order. */
-  #chain: Promise<unknown> = Promise.resolve();
+  #chain: Promise<unknown> = SETTLED;
   /** Pushed events held during a catch-up: settled when it ends. */
-  #waiters: Waiter[] = [];
+  #waiters: Waiter[] | undefined;
   readonly #pen: ReorderPen<Arrival> | undefined;
   /**
    * The conversation was created for this session and its provider keeps it quiet until the first
@@ -133,7 +149,6 @@ export class ProviderSession implements AttachmentHandlers {
     this.#d = deps;
     const windowMs = provider.webhook?.reorderWindowMs ?? 0;
     this.#pen = windowMs > 0 ? new ReorderPen<Arrival>(windowMs, deps, (a) => this.#onEvent(a)) : undefined;
-    this.#abort = childController(deps.signal);
   }
 
   /**
@@ -141,8 +156,17 @@ export class ProviderSession implements AttachmentHandlers {
    * or, for a fresh conversation, only queues the chat: nothing can have happened before that open.
    */
   async attach(): Promise<void> {
-    // The session is its own handler object: prototype methods, no closures per live handover.
-    this.#attachment = await this.#provider.attach(this.#ref, this, this.#abort.signal);
+    // The signal is the attach's only (ports/provider.ts): once attached, `close()` ends it.
+    const signal = this.#enter();
+    try {
+      // The session is its own handler object: prototype methods, no closures per live handover.
+      const attachment = await this.#provider.attach(this.#ref, this, signal);
+      // Closed while the attach was resolving: nothing else will close what it opened.
+      if (this.#stopped()) await attachment.close().catch(() => undefined);
+      else this.#attachment = attachment;
+    } finally {
+      this.#leave();
+    }
   }
 
   /** AttachmentHandlers: an event from the attachment, taken in order (never rejects). */
@@ -191,11 +215,15 @@ export class ProviderSession implements AttachmentHandlers {
   }
 
   async close(): Promise<void> {
-    releaseChild(this.#d.signal, this.#abort);
-    this.#abort.abort(new Error('session closed'));
+    this.#closed = true;
+    const abort = this.#abort;
+    if (abort) {
+      releaseChild(this.#d.signal, abort);
+      abort.abort(sessionClosed());
+    }
     this.#pen?.flush(); // releases into a stopped session: pushed events are refused, not left hanging
     this.#settleWaiters('stopped');
-    this.#buffer = [];
+    this.#buffer = undefined;
     const attachment = this.#attachment;
     this.#attachment = undefined;
     await attachment?.close().catch(() => undefined);
@@ -203,7 +231,34 @@ export class ProviderSession implements AttachmentHandlers {
   }
 
   #stopped(): boolean {
-    return this.#abort.signal.aborted;
+    return this.#closed || this.#d.signal.aborted;
+  }
+
+  /** The signal of the work in progress, made if there is none (already aborted once closed). */
+  #signal(): AbortSignal {
+    if (!this.#abort) {
+      this.#abort = childController(this.#d.signal);
+      if (this.#closed) this.#abort.abort(sessionClosed());
+    }
+    return this.#abort.signal;
+  }
+
+  #enter(): AbortSignal {
+    this.#busy += 1;
+    return this.#signal();
+  }
+
+  #leave(): void {
+    this.#busy -= 1;
+    this.#dropSignalIfIdle();
+  }
+
+  /** Nothing in progress holds the signal: the controller goes (the next work makes another). */
+  #dropSignalIfIdle(): void {
+    const abort = this.#abort;
+    if (this.#busy > 0 || !abort) return;
+    releaseChild(this.#d.signal, abort);
+    this.#abort = undefined;
   }
 
   #admit(arrival: Arrival): Promise<void> {
@@ -225,7 +280,7 @@ export class ProviderSession implements AttachmentHandlers {
     return taken.then((t) => {
       if (t === 'committed' || t === 'dropped') return undefined;
       if (t === 'stopped') throw new NotCommittedError('stopped');
-      return new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
+      return new Promise<void>((resolve, reject) => (this.#waiters ??= []).push({ resolve, reject }));
     });
   }
 
@@ -265,6 +320,8 @@ export class ProviderSession implements AttachmentHandlers {
       );
       void this.#requestCatchUp();
       return event.type === 'typing' ? 'dropped' : 'held';
+    } finally {
+      this.#dropSignalIfIdle(); // made only if the commit was parked (the context's signal)
     }
   }
 
@@ -276,20 +333,20 @@ export class ProviderSession implements AttachmentHandlers {
 
   #hold(event: ProviderEvent): Taken {
     if (event.type === 'typing') return 'dropped'; // a hint that is stale by the time the gap is read
-    if (this.#buffer.length >= MAX_BUFFERED) {
+    if (this.#buffer && this.#buffer.length >= MAX_BUFFERED) {
       // The catch-up reads once more instead: what was dropped here is in the provider's history.
-      this.#buffer = [];
+      this.#buffer = undefined;
       this.#overflowed = true;
       return 'held';
     }
-    this.#buffer.push(event);
+    (this.#buffer ??= []).push(event);
     return 'held';
   }
 
   /** Pushed events held during the catch-up that just ended: committed with it, or not at all. */
   #settleWaiters(outcome: CatchUpOutcome): void {
-    const waiters = this.#waiters;
-    this.#waiters = [];
+    const waiters = this.#waiters ?? [];
+    this.#waiters = undefined;
     for (const w of waiters) {
       if (outcome === 'done') w.resolve();
       else w.reject(new NotCommittedError(outcome === 'refused' ? 'the provider refused a read' : 'stopped'));
@@ -313,6 +370,15 @@ export class ProviderSession implements AttachmentHandlers {
   }
 
   async #catchUpLoop(): Promise<CatchUpOutcome> {
+    const signal = this.#enter();
+    try {
+      return await this.#catchUpRounds(signal);
+    } finally {
+      this.#leave();
+    }
+  }
+
+  async #catchUpRounds(signal: AbortSignal): Promise<CatchUpOutcome> {
     await this.#chain; // live events that arrived before the gap are committed first
     let failures = 0;
     for (;;) {
@@ -345,7 +411,7 @@ export class ProviderSession implements AttachmentHandlers {
           'catching up failed; trying again',
         );
         try {
-          await sleep(this.#d.scheduler, delay, this.#abort.signal);
+          await sleep(this.#d.scheduler, delay, signal);
         } catch {
           return 'stopped';
         }
@@ -394,9 +460,9 @@ export class ProviderSession implements AttachmentHandlers {
 
   /** Applies what arrived during the catch-up: messages in order, then the participants re-read. */
   async #drainBuffer(): Promise<void> {
-    while (this.#buffer.length > 0) {
+    while (this.#buffer) {
       const held = this.#buffer;
-      this.#buffer = [];
+      this.#buffer = undefined;
       await applyInOrder(
         this.#context(),
         held.filter((e) => e.type === 'message'),
@@ -406,13 +472,18 @@ export class ProviderSession implements AttachmentHandlers {
   }
 
   #context(): CatchUpContext {
+    const signal = (): AbortSignal => this.#signal();
     return {
       id: this.id,
       units: this.#d.units,
       transcript: this.#d.transcript,
       provider: this.#provider,
       ref: this.#ref,
-      signal: this.#abort.signal,
+      // Read only by provider calls and a parking: a live commit that neither reads nor parks
+      // makes no signal.
+      get signal() {
+        return signal();
+      },
       now: () => this.#d.clock.now().toISOString(),
       ...(this.#d.parking ? { parking: this.#d.parking } : {}),
     };

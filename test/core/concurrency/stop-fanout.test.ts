@@ -38,3 +38,19 @@ test('a child of an aborted parent starts aborted; aborting a child leaves the p
   assert.equal(parent.signal.aborted, false);
   assert.equal(childController(parent.signal).signal.aborted, false);
 });
+
+test('releasing the last child takes the listener off the parent; a later child adds it again', () => {
+  const parent = new AbortController();
+  const a = childController(parent.signal);
+  const b = childController(parent.signal);
+  releaseChild(parent.signal, a);
+  assert.equal(getEventListeners(parent.signal, 'abort').length, 1);
+  releaseChild(parent.signal, b);
+  releaseChild(parent.signal, b); // twice: no effect
+  assert.equal(getEventListeners(parent.signal, 'abort').length, 0);
+  const c = childController(parent.signal);
+  assert.equal(getEventListeners(parent.signal, 'abort').length, 1);
+  parent.abort();
+  assert.equal(c.signal.aborted, true);
+  assert.equal(a.signal.aborted, false);
+});

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, test } from 'node:test';
 import {
@@ -324,6 +325,37 @@ describe('GuestChatEventStream', () => {
     const pre = new AbortController();
     pre.abort();
     await assert.rejects(stream(srv.url).s.open(pre.signal), GenesysAbortedError);
+  });
+
+  test('untilOpen: the signal governs the opening only; once open the stream lets go of it', async () => {
+    const srv = await server();
+    const ac = new AbortController();
+    const { s, states } = stream(srv.url);
+    await s.open(ac.signal, { untilOpen: true });
+    await waitFor(() => getEventListeners(ac.signal, 'abort').length === 0, {
+      timeoutMs: 2000,
+      what: 'the abort listener removed',
+    });
+    ac.abort();
+    await sleep(50);
+    assert.equal(s.state, 'open');
+    await s.close();
+    assert.equal(s.state, 'closed');
+    assert.equal(states.at(-1)!.reason, 'closed-by-owner');
+
+    // Before the first open, aborting still stops it.
+    const refused = await server();
+    refused.rejectWith = 503;
+    const early = new AbortController();
+    const r = stream(refused.url);
+    const p = r.s.open(early.signal, { untilOpen: true });
+    await waitFor(() => r.states.some((c) => c.state === 'reconnecting'), {
+      timeoutMs: 2000,
+      what: 'a retry',
+    });
+    early.abort();
+    await assert.rejects(p, GenesysAbortedError);
+    assert.equal(r.s.state, 'closed');
   });
 
   test('after the guest is DISCONNECTED a server close ends the stream instead of reconnecting', async () => {

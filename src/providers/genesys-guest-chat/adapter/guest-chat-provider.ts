@@ -18,6 +18,7 @@ import type {
 } from '../../../core/ports/provider.ts';
 import type { Scheduler } from '../../../core/ports/scheduler.ts';
 import type { GuestCredentials } from '../credentials.ts';
+import { GenesysAbortedError } from '../errors.ts';
 import { MemberDirectory, type MemberProfile } from '../members/member-directory.ts';
 import { GuestChatRestClient } from '../rest/rest-client.ts';
 import type { FetchLike } from '../rest/http-request.ts';
@@ -70,6 +71,9 @@ export interface GuestChatProviderOptions {
 }
 
 const DEFAULT_SEND_TIMEOUT_MS = 60_000;
+
+/** Where every attached chat's chain of events starts (one shared settled promise). */
+const SETTLED: Promise<void> = Promise.resolve();
 
 export class GuestChatProvider implements HandoverProvider {
   readonly kind = GUEST_CHAT_KIND;
@@ -144,7 +148,7 @@ export class GuestChatProvider implements HandoverProvider {
     const session = fromProviderRef(ref);
     const directory = new MemberDirectory(this.#client, session);
     this.#directories.set(session.conversationId, directory);
-    const chat = new AttachedChat(session, directory, handlers, signal, this.#directories);
+    const chat = new AttachedChat(session, directory, handlers, this.#directories);
     const stream = new GuestChatEventStream({
       eventStreamUri: session.eventStreamUri,
       guestMemberId: session.memberId,
@@ -162,7 +166,8 @@ export class GuestChatProvider implements HandoverProvider {
       onState: chat.streamState.bind(chat),
     });
     try {
-      await stream.open(signal);
+      // The attach's signal governs the opening only (ports/provider.ts): the chat closes the stream.
+      await stream.open(signal, { untilOpen: true });
     } catch (err) {
       this.#directories.delete(session.conversationId);
       throw toProviderError(err);
@@ -263,13 +268,19 @@ export class GuestChatProvider implements HandoverProvider {
 class AttachedChat implements Connection {
   stream: GuestChatEventStream | undefined;
   /** Resolving a member is async: a promise chain keeps events (and state changes) in arrival order. */
-  #chain: Promise<void> = Promise.resolve();
+  #chain: Promise<void> = SETTLED;
+  /**
+   * Aborts the member lookups in flight when the chat closes. Made for a lookup and dropped after
+   * it: an idle chat holds no AbortSignal (~0.8 KiB each on Node 20, issue 12).
+   */
+  #lookups: AbortController | undefined;
+  #lookupsInFlight = 0;
+  #closed = false;
 
   constructor(
     readonly session: GuestCredentials,
     readonly directory: MemberDirectory,
     readonly handlers: AttachmentHandlers,
-    readonly signal: AbortSignal,
     /** The provider's directories of attached conversations: this one's is forgotten on close. */
     readonly directories: Map<string, MemberDirectory>,
   ) {}
@@ -286,23 +297,48 @@ class AttachedChat implements Connection {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
+    this.#lookups?.abort(new GenesysAbortedError('getMember'));
     this.directories.delete(this.session.conversationId);
     await this.stream?.close();
     await this.#chain;
   }
 
   async #event(event: GuestChatEvent): Promise<void> {
+    if (this.#closed) return;
     let mapped: ProviderEvent | undefined;
     try {
-      mapped = await mapEvent(event, this.session, this.directory, this.signal);
+      mapped = await mapEvent(event, (memberId) => this.#participant(memberId), this.directory);
     } catch {
       // The sender could not be looked up (GET member failed). Dropping the event would lose a
       // join or a message: ask the owner to catch up instead — history and the member list
       // recover it, and de-duplication makes the overlap harmless.
-      if (!this.signal.aborted) this.handlers.onState('resync', { reason: 'member lookup failed' });
+      if (!this.#isClosed()) this.handlers.onState('resync', { reason: 'member lookup failed' });
       return;
     }
-    if (mapped) await this.handlers.onEvent(mapped);
+    // Closed while the sender was looked up: the owner is gone.
+    if (mapped && !this.#isClosed()) await this.handlers.onEvent(mapped);
+  }
+
+  #isClosed(): boolean {
+    return this.#closed;
+  }
+
+  /** Who a member is: known already (no I/O, no signal), or looked up under the chat's lookup signal. */
+  async #participant(memberId: string): Promise<Participant> {
+    const { session, directory } = this;
+    if (memberId === session.memberId) return { id: memberId, role: 'customer' };
+    const known = directory.peek(memberId);
+    if (known) return toParticipant(known, session);
+    const lookups = (this.#lookups ??= new AbortController());
+    if (this.#closed) lookups.abort(new GenesysAbortedError('getMember'));
+    this.#lookupsInFlight += 1;
+    try {
+      return toParticipant(await directory.resolve(memberId, { signal: lookups.signal }), session);
+    } finally {
+      this.#lookupsInFlight -= 1;
+      if (this.#lookupsInFlight === 0 && this.#lookups === lookups) this.#lookups = undefined;
+    }
   }
 
   #state(change: StreamStateChange): void {
@@ -317,9 +353,8 @@ class AttachedChat implements Connection {
 
 async function mapEvent(
   event: GuestChatEvent,
-  session: GuestCredentials,
+  participantOf: (memberId: string) => Promise<Participant>,
   directory: MemberDirectory,
-  signal: AbortSignal,
 ): Promise<ProviderEvent | undefined> {
   switch (event.kind) {
     case 'heartbeat':
@@ -327,7 +362,7 @@ async function mapEvent(
     case 'message': {
       // member-join/-leave duplicate the member-change events (protocol §7.3); media requests are deprecated.
       if (event.bodyType !== 'standard' && event.bodyType !== 'notice') return undefined;
-      const participant = await participantOf(event.senderId, session, directory, signal);
+      const participant = await participantOf(event.senderId);
       return {
         type: 'message',
         providerMessageId: event.id,
@@ -339,12 +374,12 @@ async function mapEvent(
       };
     }
     case 'typing': {
-      const participant = await participantOf(event.senderId, session, directory, signal);
+      const participant = await participantOf(event.senderId);
       return { type: 'typing', participant, own: event.own, at: event.timestamp };
     }
     case 'member-change': {
       directory.noteState(event.memberId, event.state);
-      const participant = await participantOf(event.memberId, session, directory, signal);
+      const participant = await participantOf(event.memberId);
       return { type: 'participant', participant, state: toState(event.state), at: event.timestamp };
     }
   }

@@ -15,7 +15,8 @@ const sessionSchema = z.object({
 });
 
 export function toProviderRef(session: GuestSession): ProviderRef {
-  const { conversationId, memberId, jwt, eventStreamUri } = session;
+  const { conversationId, memberId, eventStreamUri } = session;
+  const jwt = jwtOf(session);
   return { kind: GUEST_CHAT_KIND, data: { conversationId, memberId, jwt, eventStreamUri } };
 }
 
@@ -33,8 +34,20 @@ export function fromProviderRef(ref: ProviderRef): GuestSession {
   const parsed = ref.kind === GUEST_CHAT_KIND ? sessionSchema.safeParse(ref.data) : undefined;
   // The message names no field values: they are secrets.
   if (!parsed?.success) throw new Error('stored provider handle is not a guest-chat session');
-  parsedRefs.set(ref, parsed.data);
-  return parsed.data;
+  const session = { ...parsed.data, jwt: jwtOf(parsed.data) };
+  parsedRefs.set(ref, session);
+  return session;
+}
+
+/**
+ * The JWT, as a slice of the event-stream URI when the URI ends with it (every layout seen, §2.3:
+ * `…/v1/token/<jwt>`, `…/chat/jwt/<jwt>`): V8 keeps such a slice as a reference into the URI, so a
+ * live chat holds the ~0.4 KiB token once instead of twice (issue 12, heap per handover). The value
+ * is the same string either way.
+ */
+function jwtOf({ jwt, eventStreamUri }: GuestSession): string {
+  const at = eventStreamUri.length - jwt.length;
+  return at > 0 && eventStreamUri.endsWith(jwt) ? eventStreamUri.slice(at) : jwt;
 }
 
 function sameSession(s: GuestSession, data: Readonly<Record<string, unknown>>): boolean {

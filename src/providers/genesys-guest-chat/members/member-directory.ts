@@ -21,11 +21,17 @@ export interface ResolveOptions {
   readonly refresh?: boolean;
 }
 
+const NONE: readonly MemberProfile[] = [];
+
 export class MemberDirectory {
   readonly #client: Pick<GuestChatRestClient, 'getMember'>;
   readonly #creds: GuestCredentials;
-  readonly #profiles = new Map<string, MemberProfile>();
-  /** Lookups in flight; made on the first one (a live chat holds a directory for its whole life). */
+  /**
+   * The members seen, in an exact-size array: a chat has a handful (the guest, an agent or two), and
+   * every live chat holds its directory — a Map would cost ~0.2 KiB of hash table each (issue 12).
+   */
+  #profiles: readonly MemberProfile[] = NONE;
+  /** Lookups in flight, while there are any (a live chat holds a directory for its whole life). */
   #inflight: Map<string, Promise<MemberProfile>> | undefined;
 
   constructor(client: Pick<GuestChatRestClient, 'getMember'>, credentials: GuestCredentials) {
@@ -35,7 +41,7 @@ export class MemberDirectory {
 
   /** Cached profile, if any; never does I/O. */
   peek(memberId: string): MemberProfile | undefined {
-    return this.#profiles.get(memberId);
+    return this.#profiles.find((p) => p.id === memberId);
   }
 
   /**
@@ -44,7 +50,7 @@ export class MemberDirectory {
    */
   async resolve(memberId: string, options: ResolveOptions): Promise<MemberProfile> {
     if (!options.refresh) {
-      const cached = this.#profiles.get(memberId);
+      const cached = this.peek(memberId);
       if (cached) return cached;
     }
     const pending = this.#inflight?.get(memberId);
@@ -60,15 +66,22 @@ export class MemberDirectory {
 
   /** Applies a member-change event to the cache (no-op for unknown members). */
   noteState(memberId: string, state: MemberState): void {
-    const cached = this.#profiles.get(memberId);
-    if (cached) this.#profiles.set(memberId, { ...cached, state });
+    const cached = this.peek(memberId);
+    if (cached) this.#store({ ...cached, state });
   }
 
   /** Seeds the cache from a list-members page (§5.3). */
   remember(info: MemberInfo): MemberProfile {
     const profile = toProfile(info);
-    this.#profiles.set(profile.id, profile);
+    this.#store(profile);
     return profile;
+  }
+
+  /** Replaces the member's profile, or adds it (copies: the arrays stay exact-size). */
+  #store(profile: MemberProfile): void {
+    const at = this.#profiles.findIndex((p) => p.id === profile.id);
+    this.#profiles =
+      at < 0 ? [...this.#profiles, profile] : this.#profiles.map((p, i) => (i === at ? profile : p));
   }
 
   async #fetch(memberId: string, signal: AbortSignal): Promise<MemberProfile> {
@@ -76,7 +89,10 @@ export class MemberDirectory {
       .getMember(this.#creds, memberId, { signal })
       .then((info) => this.remember(info))
       .finally(() => {
-        if (this.#inflight?.get(memberId) === request) this.#inflight.delete(memberId);
+        if (this.#inflight?.get(memberId) !== request) return;
+        this.#inflight.delete(memberId);
+        // Dropped once empty: a live chat looks members up now and then, and holds none meanwhile.
+        if (this.#inflight.size === 0) this.#inflight = undefined;
       });
     (this.#inflight ??= new Map()).set(memberId, request);
     return request;

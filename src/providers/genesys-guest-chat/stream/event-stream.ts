@@ -143,7 +143,15 @@ export class GuestChatEventStream {
   readonly #coarse: Scheduler;
 
   #state: StreamState = 'idle';
-  #ws: WebSocket | undefined;
+  #ws: StreamSocket | undefined;
+  /** The last socket made, until it has closed: what a shutdown waits for. */
+  #lastSocket: StreamSocket | undefined;
+  /** The handshake of the current socket did not complete in time. */
+  #connectTimer: TimerHandle | undefined;
+  /** What the current socket's handshake and errors said (read when it closes). */
+  #rejectedStatus: number | undefined;
+  #timedOut = false;
+  #errorCode: string | undefined;
   #watchdog: TimerHandle | undefined;
   /** When the current socket last received a frame (or opened): the watchdog counts from here. */
   #frameAt = 0;
@@ -160,7 +168,8 @@ export class GuestChatEventStream {
   #signal: AbortSignal | undefined;
   #onAbort: (() => void) | undefined;
   #firstOpen: { resolve: () => void; reject: (err: Error) => void } | undefined;
-  #socketClosed: Promise<void> = Promise.resolve();
+  /** The first shutdown's work: later calls wait for the same. */
+  #shutdownDone: Promise<void> | undefined;
 
   #framesReceived = 0;
   #eventsEmitted = 0;
@@ -217,9 +226,11 @@ export class GuestChatEventStream {
    * Connects and resolves once the socket is open for the first time (Genesys routes the chat
    * only from then on, §1). Failed first attempts are retried like drops, within the grace. Rejects
    * with `GenesysStreamError` if the stream is lost or closed before opening, or with
-   * `GenesysAbortedError` when `signal` fires first. Aborting `signal` later closes the stream.
+   * `GenesysAbortedError` when `signal` fires first. Aborting `signal` later closes the stream —
+   * unless `untilOpen`: then the signal only governs the opening, and once open the stream lets go
+   * of it (`close()` ends the stream), so an owner need not keep a signal for every live stream.
    */
-  open(signal: AbortSignal): Promise<void> {
+  open(signal: AbortSignal, options: { readonly untilOpen?: boolean } = {}): Promise<void> {
     if (this.#state !== 'idle')
       return Promise.reject(new Error('GuestChatEventStream.open() may be called once'));
     if (signal.aborted) {
@@ -232,6 +243,11 @@ export class GuestChatEventStream {
     const opened = new Promise<void>((resolve, reject) => {
       this.#firstOpen = { resolve, reject };
     });
+    if (options.untilOpen)
+      void opened.then(
+        () => this.#forgetSignal(),
+        () => undefined,
+      );
     this.#aliveAt = this.#now();
     this.#connect();
     return opened;
@@ -246,11 +262,10 @@ export class GuestChatEventStream {
 
   #connect(): void {
     this.#setState({ state: 'connecting', attempt: this.#attempt, reopened: false });
-    const handshakeTimeout = Math.max(1, Math.min(this.#connectTimeoutMs, this.#graceLeft()));
-    let ws: WebSocket;
+    const handshakeMs = Math.max(1, Math.min(this.#connectTimeoutMs, this.#graceLeft()));
+    let ws: StreamSocket;
     try {
-      ws = new WebSocket(this.#opts.eventStreamUri, {
-        handshakeTimeout,
+      ws = new StreamSocket(this, this.#opts.eventStreamUri, {
         maxPayload: this.#opts.maxFrameBytes ?? STREAM_DEFAULTS.maxFrameBytes,
         perMessageDeflate: false,
         followRedirects: false,
@@ -261,68 +276,118 @@ export class GuestChatEventStream {
       return;
     }
     this.#ws = ws;
-    let rejectedStatus: number | undefined;
-    let timedOut = false;
-    let errorCode: string | undefined;
-    this.#socketClosed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
-
-    ws.on('unexpected-response', (_req, res) => {
-      rejectedStatus = res.statusCode;
-      res.resume();
+    this.#lastSocket = ws;
+    this.#rejectedStatus = undefined;
+    this.#timedOut = false;
+    this.#errorCode = undefined;
+    // The handshake timeout is ours, not ws's `handshakeTimeout`: that one sets a timeout on the
+    // socket, which keeps its (cleared) timer object and a bound function for the socket's whole
+    // life — ~0.2 KiB per live chat (issue 12). Ours is gone once the handshake is over.
+    this.#connectTimer = this.#scheduler.after(handshakeMs, () => {
+      this.#connectTimer = undefined;
+      if (ws !== this.#ws || ws.readyState !== WebSocket.CONNECTING) return;
+      this.#timedOut = true;
       ws.terminate();
     });
-    ws.on('error', (err: Error & { code?: unknown }) => {
-      if (err.message === 'Opening handshake has timed out') timedOut = true;
-      if (typeof err.code === 'string') errorCode = err.code;
+    // Shared functions, `this` being the socket (see StreamSocket): no closures per connection.
+    ws.on('unexpected-response', GuestChatEventStream.#onUnexpectedResponse);
+    ws.on('error', GuestChatEventStream.#onError);
+    ws.on('open', GuestChatEventStream.#onOpen);
+    ws.on('message', GuestChatEventStream.#onMessage);
+    ws.on('close', GuestChatEventStream.#onClose);
+  }
+
+  // ws emits every event below on the socket itself: always a StreamSocket here.
+  static #onUnexpectedResponse(
+    this: WebSocket,
+    _req: unknown,
+    res: { statusCode?: number; resume(): void },
+  ): void {
+    res.resume();
+    if (this instanceof StreamSocket) this.owner.#socketRejected(this, res.statusCode);
+    this.terminate();
+  }
+
+  static #onError(this: WebSocket, err: Error & { code?: unknown }): void {
+    if (this instanceof StreamSocket) this.owner.#socketError(this, err);
+  }
+
+  static #onOpen(this: WebSocket): void {
+    if (this instanceof StreamSocket) this.owner.#socketOpen(this);
+  }
+
+  static #onMessage(this: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {
+    if (this instanceof StreamSocket) this.owner.#socketMessage(this, data, isBinary);
+  }
+
+  static #onClose(this: WebSocket, code: number): void {
+    if (this instanceof StreamSocket) this.owner.#socketClose(this, code);
+  }
+
+  /** The socket's handshake was answered with an HTTP status (not 101). */
+  #socketRejected(ws: StreamSocket, status: number | undefined): void {
+    if (ws === this.#ws) this.#rejectedStatus = status;
+  }
+
+  #socketError(ws: StreamSocket, err: Error & { code?: unknown }): void {
+    if (ws !== this.#ws) return;
+    if (err.message === 'Opening handshake has timed out') this.#timedOut = true;
+    if (typeof err.code === 'string') this.#errorCode = err.code;
+  }
+
+  #socketOpen(ws: StreamSocket): void {
+    if (ws !== this.#ws) return;
+    this.#clearConnectTimer();
+    const reopened = this.#everOpened;
+    if (reopened) this.#reconnects++;
+    this.#everOpened = true;
+    this.#markAlive();
+    this.#stableTimer = this.#coarse.after(this.#stableAfterMs, () => {
+      this.#stableTimer = undefined;
+      this.#stable = true;
+      this.#attempt = 0;
+      this.#aliveAt = this.#now();
     });
-    ws.on('open', () => {
-      if (ws !== this.#ws) return;
-      const reopened = this.#everOpened;
-      if (reopened) this.#reconnects++;
-      this.#everOpened = true;
-      this.#markAlive();
-      this.#stableTimer = this.#coarse.after(this.#stableAfterMs, () => {
-        this.#stableTimer = undefined;
-        this.#stable = true;
-        this.#attempt = 0;
-        this.#aliveAt = this.#now();
-      });
-      this.#setState({ state: 'open', attempt: this.#attempt, reopened });
-      this.#firstOpen?.resolve();
-      this.#firstOpen = undefined;
-    });
-    ws.on('message', (data, isBinary) => {
-      if (ws !== this.#ws || this.#state !== 'open') return;
-      this.#markAlive();
-      this.#onFrame(data, isBinary);
-    });
-    ws.on('close', (code) => {
-      if (ws !== this.#ws) return;
-      this.#ws = undefined;
-      this.#clearWatchdog();
-      this.#clearStability();
-      if (this.#state === 'closed' || this.#state === 'lost') return;
-      if (
-        rejectedStatus !== undefined &&
-        rejectedStatus >= 400 &&
-        rejectedStatus < 500 &&
-        rejectedStatus !== 408 &&
-        rejectedStatus !== 429
-      ) {
-        void this.#shutdown('lost', 'rejected', rejectedStatus);
-        return;
-      }
-      if (this.#guestDisconnected) {
-        void this.#shutdown('closed', 'guest-disconnected');
-        return;
-      }
-      const reason: StreamReason = timedOut ? 'connect-timeout' : 'socket-closed';
-      this.#opts.logger?.debug(
-        { reason, code, errorCode, status: rejectedStatus },
-        'guest-chat event stream dropped',
-      );
-      this.#scheduleReconnect(reason);
-    });
+    this.#setState({ state: 'open', attempt: this.#attempt, reopened });
+    this.#firstOpen?.resolve();
+    this.#firstOpen = undefined;
+  }
+
+  #socketMessage(ws: StreamSocket, data: WebSocket.RawData, isBinary: boolean): void {
+    if (ws !== this.#ws || this.#state !== 'open') return;
+    this.#markAlive();
+    this.#onFrame(data, isBinary);
+  }
+
+  #socketClose(ws: StreamSocket, code: number): void {
+    if (ws === this.#lastSocket) this.#lastSocket = undefined;
+    if (ws !== this.#ws) return;
+    this.#ws = undefined;
+    this.#clearConnectTimer();
+    this.#clearWatchdog();
+    this.#clearStability();
+    if (this.#state === 'closed' || this.#state === 'lost') return;
+    const rejectedStatus = this.#rejectedStatus;
+    if (
+      rejectedStatus !== undefined &&
+      rejectedStatus >= 400 &&
+      rejectedStatus < 500 &&
+      rejectedStatus !== 408 &&
+      rejectedStatus !== 429
+    ) {
+      void this.#shutdown('lost', 'rejected', rejectedStatus);
+      return;
+    }
+    if (this.#guestDisconnected) {
+      void this.#shutdown('closed', 'guest-disconnected');
+      return;
+    }
+    const reason: StreamReason = this.#timedOut ? 'connect-timeout' : 'socket-closed';
+    this.#opts.logger?.debug(
+      { reason, code, errorCode: this.#errorCode, status: rejectedStatus },
+      'guest-chat event stream dropped',
+    );
+    this.#scheduleReconnect(reason);
   }
 
   #scheduleReconnect(reason: StreamReason): void {
@@ -354,13 +419,22 @@ export class GuestChatEventStream {
     });
   }
 
-  async #shutdown(state: 'closed' | 'lost', reason: StreamReason, status?: number): Promise<void> {
-    if (this.#state === 'closed' || this.#state === 'lost') return this.#socketClosed;
+  #shutdown(state: 'closed' | 'lost', reason: StreamReason, status?: number): Promise<void> {
+    // Closed before it ever connected (open() with an aborted signal): nothing to stop.
+    this.#shutdownDone ??=
+      this.#state === 'closed' || this.#state === 'lost'
+        ? Promise.resolve()
+        : this.#stop(state, reason, status);
+    return this.#shutdownDone;
+  }
+
+  async #stop(state: 'closed' | 'lost', reason: StreamReason, status?: number): Promise<void> {
+    this.#clearConnectTimer();
     this.#clearWatchdog();
     this.#clearStability();
     this.#reconnectTimer?.cancel();
     this.#reconnectTimer = undefined;
-    if (this.#signal && this.#onAbort) this.#signal.removeEventListener('abort', this.#onAbort);
+    this.#forgetSignal();
     this.#setState({
       state,
       attempt: this.#attempt,
@@ -377,16 +451,19 @@ export class GuestChatEventStream {
         : new GenesysStreamError(reason, status),
     );
 
+    // The last socket made may still be closing (one the watchdog dropped): wait for it too.
+    const last = this.#lastSocket;
+    const closed = last ? new Promise<void>((resolve) => last.once('close', () => resolve())) : undefined;
     const ws = this.#ws;
     this.#ws = undefined;
-    if (ws === undefined) return this.#socketClosed;
+    if (ws === undefined) return closed;
     if (ws.readyState === WebSocket.OPEN) {
       ws.close(1000);
       this.#closeTimer = this.#scheduler.after(this.#closeTimeoutMs, () => ws.terminate());
     } else {
       ws.terminate();
     }
-    await this.#socketClosed;
+    await closed;
     this.#closeTimer?.cancel();
     this.#closeTimer = undefined;
   }
@@ -460,6 +537,17 @@ export class GuestChatEventStream {
     });
   }
 
+  #forgetSignal(): void {
+    if (this.#signal && this.#onAbort) this.#signal.removeEventListener('abort', this.#onAbort);
+    this.#signal = undefined;
+    this.#onAbort = undefined;
+  }
+
+  #clearConnectTimer(): void {
+    this.#connectTimer?.cancel();
+    this.#connectTimer = undefined;
+  }
+
   #clearWatchdog(): void {
     this.#watchdog?.cancel();
     this.#watchdog = undefined;
@@ -485,6 +573,21 @@ export class GuestChatEventStream {
         'guest-chat onState listener threw',
       );
     }
+  }
+}
+
+/**
+ * A socket that knows its stream: its listeners are the functions below, shared by every socket
+ * (ws calls a listener with the socket as `this`), instead of five closures and their context per
+ * connection of every live chat (issue 12, heap per handover).
+ */
+class StreamSocket extends WebSocket {
+  readonly owner: GuestChatEventStream;
+
+  /** `owner` is set before any event can be emitted: ws connects asynchronously. */
+  constructor(owner: GuestChatEventStream, address: string, options: WebSocket.ClientOptions) {
+    super(address, options);
+    this.owner = owner;
   }
 }
 
