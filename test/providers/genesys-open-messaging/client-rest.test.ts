@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { afterEach, describe, test } from 'node:test';
 import {
   OpenMessagingAbortedError,
@@ -68,6 +69,41 @@ describe('OpenMessagingClient — OAuth and transport', () => {
     for (const call of fake.calls('POST', `${INBOUND}/message`))
       assert.equal(call.headers.authorization, 'Bearer tok-1');
     assert.equal(client.tokenRequests, 1);
+  });
+
+  test('calls sharing one signal hold one listener on it at most, and none when done (no MaxListenersExceededWarning)', async () => {
+    const { fake, client } = await setup();
+    fake.route('POST', `${INBOUND}/message`, authorized(fake, messageAnswer));
+    const shared = new AbortController();
+    const warnings: Error[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      let most = 0;
+      const calls = Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          client.inbound.sendMessage(
+            { customer: { id: `c${i}` }, text: `hello ${i}` },
+            { signal: shared.signal },
+          ),
+        ),
+      );
+      // Sampled while the token is fetched and the 40 calls are in flight.
+      for (let k = 0; k < 20; k++) {
+        most = Math.max(most, getEventListeners(shared.signal, 'abort').length);
+        await new Promise((r) => setImmediate(r));
+      }
+      await calls;
+      assert.ok(most <= 1, `${most} listeners on the shared signal`);
+      assert.equal(getEventListeners(shared.signal, 'abort').length, 0);
+      await new Promise((r) => setImmediate(r));
+      assert.deepEqual(
+        warnings.filter((w) => w.name === 'MaxListenersExceededWarning').map((w) => w.message),
+        [],
+      );
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 
   test('every exchange is reported for the metrics: operation, status (or network), seconds', async () => {

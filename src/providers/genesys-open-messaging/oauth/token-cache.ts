@@ -3,6 +3,7 @@
 // before they expire (peers refresh 60 s ahead, §1.3), dropped when an API call answers 401 (the
 // token was revoked, §1.4), and a refusal of the credentials is remembered for a short cool-down so
 // a misconfigured gateway does not hammer the login service. Timers run on the injected Scheduler.
+import { childController, releaseChild } from '../../../core/concurrency/stop-fanout.ts';
 import type { Clock } from '../../../core/ports/clock.ts';
 import type { Random, Scheduler, TimerHandle } from '../../../core/ports/scheduler.ts';
 import { retryDelay, type BackoffPolicy } from '../../../core/retry/backoff.ts';
@@ -174,18 +175,24 @@ export class TokenCache {
   }
 }
 
-/** Waits for `promise` but gives up when `signal` fires (the shared fetch goes on for the others). */
+/**
+ * Waits for `promise` but gives up when `signal` fires (the shared fetch goes on for the others).
+ * Through a child of the signal (stop-fanout.ts), not a listener on it: the callers waiting for one
+ * refresh often share a signal, and a listener each on it was a MaxListenersExceededWarning past 10.
+ */
 function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new OpenMessagingAbortedError('getToken'));
-    signal.addEventListener('abort', onAbort, { once: true });
+    const child = childController(signal);
+    const gone = (): void => reject(new OpenMessagingAbortedError('getToken'));
+    if (child.signal.aborted) gone();
+    else child.signal.addEventListener('abort', gone, { once: true });
     promise.then(
       (v) => {
-        signal.removeEventListener('abort', onAbort);
+        releaseChild(signal, child);
         resolve(v);
       },
       (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        releaseChild(signal, child);
         reject(err instanceof Error ? err : new Error(String(err)));
       },
     );

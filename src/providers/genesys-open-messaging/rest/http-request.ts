@@ -2,6 +2,7 @@
 // in, zod-parsed JSON out, every failure translated into the error catalogue (../errors.ts).
 // Nothing here logs; no header, token or request body ever goes into an error.
 import type { z } from 'zod';
+import { childController, releaseChild } from '../../../core/concurrency/stop-fanout.ts';
 import type { Clock } from '../../../core/ports/clock.ts';
 import type { Scheduler } from '../../../core/ports/scheduler.ts';
 import { parseRetryAfter } from '../../../core/retry/retry-after.ts';
@@ -84,14 +85,16 @@ export async function httpRequest<S extends z.ZodType | undefined>(
   const timeoutMs = call.timeoutMs ?? settings.timeoutMs;
 
   // One controller for both the caller's abort and our timeout; the timer covers reading the body.
-  const controller = new AbortController();
+  // It follows the caller's signal through the stop registry, as the guest-chat client's does:
+  // callers share one signal (a session's, the provider's stop) across their calls, and a listener
+  // each on it was O(calls in flight) per add and remove, and past 10 a MaxListenersExceededWarning
+  // (seen in the PostgreSQL chaos run).
+  const controller = childController(signal);
   let timedOut = false;
   const timer = settings.scheduler.after(timeoutMs, () => {
     timedOut = true;
     controller.abort();
   });
-  const onAbort = (): void => controller.abort();
-  signal.addEventListener('abort', onAbort, { once: true });
 
   const failure = (cause: unknown): Error => {
     if (signal.aborted) return new OpenMessagingAbortedError(operation);
@@ -170,7 +173,7 @@ export async function httpRequest<S extends z.ZodType | undefined>(
     return parsed.data as HttpResult<S>;
   } finally {
     timer.cancel();
-    signal.removeEventListener('abort', onAbort);
+    releaseChild(signal, controller);
   }
 }
 
