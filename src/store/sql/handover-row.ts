@@ -48,7 +48,7 @@ export const HANDOVER_WRITTEN = [
 export type HandoverColumn = (typeof HANDOVER_WRITTEN)[number];
 
 /** Set when the handover is created and never written again (ChangeSet, ports/store). */
-const FIXED_AT_CREATION: ReadonlySet<HandoverColumn> = new Set([
+const FIXED_COLUMNS = [
   'id',
   'endpoint_id',
   'started_by',
@@ -57,14 +57,18 @@ const FIXED_AT_CREATION: ReadonlySet<HandoverColumn> = new Set([
   'customer',
   'settings',
   'created_at',
-]);
+] as const satisfies readonly HandoverColumn[];
+type FixedColumn = (typeof FIXED_COLUMNS)[number];
+const FIXED_AT_CREATION: ReadonlySet<HandoverColumn> = new Set(FIXED_COLUMNS);
 
 /**
  * The columns an update writes, in a fixed order: all but those fixed at creation. Leaving those out
  * spares every message's commit the JSON of the customer and the routing settings and the upkeep of
  * the indexes on the endpoint and the customer's keys (issue 12).
  */
-export const HANDOVER_UPDATED = HANDOVER_WRITTEN.filter((c) => !FIXED_AT_CREATION.has(c));
+export const HANDOVER_UPDATED = HANDOVER_WRITTEN.filter(
+  (c): c is Exclude<HandoverColumn, FixedColumn> => !FIXED_AT_CREATION.has(c),
+);
 
 /** Columns holding JSON (PostgreSQL: JSONB). */
 export const HANDOVER_JSON_COLUMNS: ReadonlySet<string> = new Set([
@@ -109,18 +113,8 @@ export function handoverValues(
     session_id: h.customer.sessionId,
     customer: JSON.stringify(h.customer),
     settings: JSON.stringify(h.settings),
-    state: h.state,
-    end_reason: h.endReason ?? null,
-    failure: h.failure ? JSON.stringify(h.failure) : null,
-    agent: h.agent ? JSON.stringify(h.agent) : null,
-    pending_agent_id: h.pendingAgentId ?? null,
-    agent_ever_joined: dialect.writeBool(h.agentEverJoined),
-    last_seq: h.lastSeq,
-    closing: h.closing ? JSON.stringify(h.closing) : null,
     created_at: h.createdAt,
-    updated_at: h.updatedAt,
-    ended_at: h.endedAt ?? null,
-    version: h.version,
+    ...handoverUpdateValues(h, dialect),
   };
 }
 
@@ -128,7 +122,7 @@ export function handoverValues(
 export function handoverUpdateValues(
   h: Handover,
   dialect: SqlDialect,
-): Readonly<Record<string, string | number | boolean | null>> {
+): Readonly<Record<Exclude<HandoverColumn, FixedColumn>, string | number | boolean | null>> {
   return {
     state: h.state,
     end_reason: h.endReason ?? null,
