@@ -47,9 +47,6 @@ import type { ProviderError } from '../ports/provider.ts';
 /** The start of every session's chain of live commits (one shared settled promise). */
 const SETTLED: Promise<void> = Promise.resolve();
 
-/** Why a closed session's work was aborted. */
-const sessionClosed = (): Error => new Error('session closed');
-
 /** Events held while syncing; past this, the buffer is dropped and the catch-up reads once more. */
 const MAX_BUFFERED = 1_000;
 
@@ -105,17 +102,8 @@ export class ProviderSession implements AttachmentHandlers {
   readonly #provider: HandoverProvider;
   readonly #ref: ProviderRef;
   readonly #d: ProviderSessionDeps;
-  /**
-   * The session's abort controller, made when work needs a signal (the attach, a catch-up, a failing
-   * commit being parked) and dropped when none is in progress: a materialised AbortSignal costs
-   * ~0.8 KiB on Node 20 (a hidden class of its own, two Maps), too much for every idle chat to hold
-   * (issue 12). While it exists it follows the engine's stop signal through a registry (no listener
-   * per session on that signal).
-   */
-  #abort: AbortController | undefined;
-  /** Work in progress that holds `#abort`'s signal (the attach, the catch-up loop). */
-  #busy = 0;
-  #closed = false;
+  /** Follows the engine's stop signal through a registry: no listener per session on it. */
+  readonly #abort: AbortController;
   #attachment: Connection | undefined;
   #syncing = true;
   /** Made when an event is first held: a live, idle session holds none (issue 12, heap per chat). */
@@ -149,6 +137,7 @@ export class ProviderSession implements AttachmentHandlers {
     this.#d = deps;
     const windowMs = provider.webhook?.reorderWindowMs ?? 0;
     this.#pen = windowMs > 0 ? new ReorderPen<Arrival>(windowMs, deps, (a) => this.#onEvent(a)) : undefined;
+    this.#abort = childController(deps.signal);
   }
 
   /**
@@ -156,17 +145,8 @@ export class ProviderSession implements AttachmentHandlers {
    * or, for a fresh conversation, only queues the chat: nothing can have happened before that open.
    */
   async attach(): Promise<void> {
-    // The signal is the attach's only (ports/provider.ts): once attached, `close()` ends it.
-    const signal = this.#enter();
-    try {
-      // The session is its own handler object: prototype methods, no closures per live handover.
-      const attachment = await this.#provider.attach(this.#ref, this, signal);
-      // Closed while the attach was resolving: nothing else will close what it opened.
-      if (this.#stopped()) await attachment.close().catch(() => undefined);
-      else this.#attachment = attachment;
-    } finally {
-      this.#leave();
-    }
+    // The session is its own handler object: prototype methods, no closures per live handover.
+    this.#attachment = await this.#provider.attach(this.#ref, this, this.#abort.signal);
   }
 
   /** AttachmentHandlers: an event from the attachment, taken in order (never rejects). */
@@ -215,12 +195,8 @@ export class ProviderSession implements AttachmentHandlers {
   }
 
   async close(): Promise<void> {
-    this.#closed = true;
-    const abort = this.#abort;
-    if (abort) {
-      releaseChild(this.#d.signal, abort);
-      abort.abort(sessionClosed());
-    }
+    releaseChild(this.#d.signal, this.#abort);
+    this.#abort.abort(new Error('session closed'));
     this.#pen?.flush(); // releases into a stopped session: pushed events are refused, not left hanging
     this.#settleWaiters('stopped');
     this.#buffer = undefined;
@@ -231,34 +207,7 @@ export class ProviderSession implements AttachmentHandlers {
   }
 
   #stopped(): boolean {
-    return this.#closed || this.#d.signal.aborted;
-  }
-
-  /** The signal of the work in progress, made if there is none (already aborted once closed). */
-  #signal(): AbortSignal {
-    if (!this.#abort) {
-      this.#abort = childController(this.#d.signal);
-      if (this.#closed) this.#abort.abort(sessionClosed());
-    }
-    return this.#abort.signal;
-  }
-
-  #enter(): AbortSignal {
-    this.#busy += 1;
-    return this.#signal();
-  }
-
-  #leave(): void {
-    this.#busy -= 1;
-    this.#dropSignalIfIdle();
-  }
-
-  /** Nothing in progress holds the signal: the controller goes (the next work makes another). */
-  #dropSignalIfIdle(): void {
-    const abort = this.#abort;
-    if (this.#busy > 0 || !abort) return;
-    releaseChild(this.#d.signal, abort);
-    this.#abort = undefined;
+    return this.#abort.signal.aborted;
   }
 
   #admit(arrival: Arrival): Promise<void> {
@@ -320,8 +269,6 @@ export class ProviderSession implements AttachmentHandlers {
       );
       void this.#requestCatchUp();
       return event.type === 'typing' ? 'dropped' : 'held';
-    } finally {
-      this.#dropSignalIfIdle(); // made only if the commit was parked (the context's signal)
     }
   }
 
@@ -370,15 +317,6 @@ export class ProviderSession implements AttachmentHandlers {
   }
 
   async #catchUpLoop(): Promise<CatchUpOutcome> {
-    const signal = this.#enter();
-    try {
-      return await this.#catchUpRounds(signal);
-    } finally {
-      this.#leave();
-    }
-  }
-
-  async #catchUpRounds(signal: AbortSignal): Promise<CatchUpOutcome> {
     await this.#chain; // live events that arrived before the gap are committed first
     let failures = 0;
     for (;;) {
@@ -411,7 +349,7 @@ export class ProviderSession implements AttachmentHandlers {
           'catching up failed; trying again',
         );
         try {
-          await sleep(this.#d.scheduler, delay, signal);
+          await sleep(this.#d.scheduler, delay, this.#abort.signal);
         } catch {
           return 'stopped';
         }
@@ -472,18 +410,13 @@ export class ProviderSession implements AttachmentHandlers {
   }
 
   #context(): CatchUpContext {
-    const signal = (): AbortSignal => this.#signal();
     return {
       id: this.id,
       units: this.#d.units,
       transcript: this.#d.transcript,
       provider: this.#provider,
       ref: this.#ref,
-      // Read only by provider calls and a parking: a live commit that neither reads nor parks
-      // makes no signal.
-      get signal() {
-        return signal();
-      },
+      signal: this.#abort.signal,
       now: () => this.#d.clock.now().toISOString(),
       ...(this.#d.parking ? { parking: this.#d.parking } : {}),
     };
