@@ -13,23 +13,12 @@ import { waitFor } from '../support/wait-for.ts';
 import { range, seqs, type OpenHandover } from '../reliability/support/rig.ts';
 import type { GatewayProcess } from '../support/gateway-process.ts';
 import { Cluster, OM_ENDPOINT, audit } from './support/cluster.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 
 const LEASE_S = 3;
 const CHATS = 5;
 const MESSAGES_EACH_WAY = 12;
 const FAULTS = 4;
-
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test(
   'chaos on three instances: kills, freezes and restarts while messages flow both ways',
@@ -37,7 +26,7 @@ test(
   async () => {
     const seed = Number(process.env.SCALE_CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
     console.log(`# scale-out chaos seed ${seed} (SCALE_CHAOS_SEED=${seed} to replay)`);
-    const random = prng(seed);
+    const random = seededRandom(seed);
     const c = await Cluster.start({ leaseSeconds: LEASE_S, random, openMessaging: true });
     const takeovers: number[] = [];
     try {

@@ -2,22 +2,11 @@
 // test/e2e/fuzz-sqlite-postgres.test.ts over the real gateway on each store): garbled JSON, wrong
 // types, the nasty-strings corpus, odd ids, cursors and headers. One seed, one sequence of cases.
 import { SAFE_STRINGS, UNSAFE_STRINGS } from './nasty-strings.ts';
+import { seededRandom } from './seeded-random.ts';
 
 /** The seed of this run: FUZZ_SEED, else the clock. Printed by each test so a failure is reproducible. */
 export function fuzzSeed(): number {
   return Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000_007);
-}
-
-/** mulberry32: small, seedable, good enough to pick cases. */
-function prng(s: number): () => number {
-  let a = s >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
@@ -83,7 +72,7 @@ export class FuzzCases {
 
   /** `endpoint`: the endpoint id a well-formed start names. */
   constructor(seed: number, endpoint: string) {
-    this.rnd = prng(seed);
+    this.rnd = seededRandom(seed);
     this.#endpoint = endpoint;
   }
 

@@ -28,6 +28,7 @@ import { waitFor } from '../../support/wait-for.ts';
 import { OK, type Answer } from '../../support/webhook-receiver.ts';
 import { sleep } from '../../support/sleep.ts';
 import { OM_ENDPOINT, Rig, seqs, type OpenHandover, type WebhookDelivery } from './rig.ts';
+import { seededRandom } from '../../support/seeded-random.ts';
 
 /** How long faults are injected while the traffic runs. */
 const CHAOS_MS = 70_000;
@@ -46,18 +47,6 @@ const OM_SHARE = 1 / 3;
 const OM_RPM = Number(process.env.CHAOS_OM_RPM ?? 300);
 const ALL_FAULTS = 'drop,http,delay,slow,webhook,kill,term,end,om-drop,om-webhook,om-token';
 
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed with its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface ChaosOptions {
   /** A label for the summary line (the store). */
   readonly name: string;
@@ -72,7 +61,7 @@ export async function runChaos(options: ChaosOptions): Promise<void> {
   const SEED = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
   const FAULT_KINDS = new Set((process.env.CHAOS_FAULTS ?? ALL_FAULTS).split(','));
   const omShare = Number(process.env.CHAOS_OM ?? OM_SHARE);
-  const random = prng(SEED);
+  const random = seededRandom(SEED);
   const between = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const shuffle = <T>(items: T[]): T[] => {
