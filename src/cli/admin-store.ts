@@ -30,6 +30,18 @@ export function describeFlagIssues(error: z.ZodError): string {
   return `invalid flags: ${error.issues.map((i) => `${i.path.join('.') || 'flags'}: ${i.message}`).join('; ')}`;
 }
 
+/** The command's flags parsed, or undefined after reporting them on stderr (exit code 2). */
+export function parseFlagsOrReport<S extends z.ZodType>(
+  schema: S,
+  raw: Record<string, unknown>,
+): z.output<S> | undefined {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  process.stderr.write(`${describeFlagIssues(parsed.error)}\n`);
+  process.exitCode = 2;
+  return undefined;
+}
+
 /** Opens the store the flags name, runs `fn`, closes it; a bad configuration is reported (exit 2). */
 export async function withAdminStore(
   flags: { readonly config?: string | undefined; readonly store?: string | undefined },

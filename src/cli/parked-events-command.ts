@@ -5,7 +5,7 @@
 // and is shown only with --with-payload.
 import { Command } from 'commander';
 import { z } from 'zod';
-import { configOption, describeFlagIssues, storeFlags, storeOption, withAdminStore } from './admin-store.ts';
+import { configOption, parseFlagsOrReport, storeFlags, storeOption, withAdminStore } from './admin-store.ts';
 
 const flags = z.object({
   ...storeFlags,
@@ -23,13 +23,8 @@ export function parkedEventsCommand(): Command {
     .option('--json', 'one JSON object per line')
     .option('--with-payload', 'include each event as it was received (message texts: personal data)')
     .action(async (raw: Record<string, unknown>) => {
-      const parsed = flags.safeParse(raw);
-      if (!parsed.success) {
-        process.stderr.write(`${describeFlagIssues(parsed.error)}\n`);
-        process.exitCode = 2;
-        return;
-      }
-      const f = parsed.data;
+      const f = parseFlagsOrReport(flags, raw);
+      if (!f) return;
       await withAdminStore(f, async (store) => {
         const items = await store.parked.list(f.limit);
         for (const p of items) {

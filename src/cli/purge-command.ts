@@ -9,7 +9,7 @@ import { silentLogger } from '../core/ports/logger.ts';
 import { RetentionService } from '../core/services/retention-service.ts';
 import { systemClock } from '../time/system-time.ts';
 import { loadConfig } from '../config/load.ts';
-import { describeFlagIssues } from './admin-store.ts';
+import { parseFlagsOrReport } from './admin-store.ts';
 import { loadOrReport } from './load-config-or-report.ts';
 
 const flags = z
@@ -25,15 +25,11 @@ export function purgeCommand(): Command {
     .requiredOption('-c, --config <file>', 'the gateway configuration (store and retention)')
     .option('--older-than-days <n>', 'days since the end (default: retention.endedHandoverDays)')
     .action(async (raw: Record<string, unknown>) => {
-      const parsed = flags.safeParse(raw);
-      if (!parsed.success) {
-        process.stderr.write(`${describeFlagIssues(parsed.error)}\n`);
-        process.exitCode = 2;
-        return;
-      }
-      const config = loadOrReport(() => loadConfig(parsed.data.config));
+      const parsed = parseFlagsOrReport(flags, raw);
+      if (!parsed) return;
+      const config = loadOrReport(() => loadConfig(parsed.config));
       if (!config) return;
-      const days = parsed.data.olderThanDays ?? config.retention.endedHandoverDays;
+      const days = parsed.olderThanDays ?? config.retention.endedHandoverDays;
       if (days === null) {
         process.stderr.write(
           'retention.endedHandoverDays is null (keep forever): pass --older-than-days <n>\n',
