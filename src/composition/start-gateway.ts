@@ -145,7 +145,7 @@ export async function startGateway(
   const notifier: EventNotifier = {
     publish: (handoverId) => {
       bus.publish(handoverId);
-      dispatcher.kick();
+      dispatcher.kick(handoverId);
     },
     subscribe: (handoverId, listener) => bus.subscribe(handoverId, listener),
   };

@@ -57,6 +57,7 @@ export async function hotWorkload(store: Store): Promise<void> {
       });
     if (third) await store.events.recordDelivery(third.event.id, { kind: 'dead', at: at(101), error: 'x' });
     await store.events.dueDeliveries(at(200), 10);
+    await store.events.dueDeliveries(at(200), 10, new Set([randomUUID()]), new Set([h.id, randomUUID()]));
     await store.events.after(h.id, 1, 100);
     await store.events.get(events[0]!.id);
     await store.handovers.get(h.id);

@@ -2,6 +2,14 @@
 // Ordering per handover comes from the store (it only ever offers a handover's OLDEST undelivered
 // event) plus one rule here: never two attempts of the same handover at once. Different handovers
 // run in parallel up to `concurrency`, so a receiver that is down only delays its own handovers.
+//
+// Two kinds of poll. A kick that names a handover (its commit enqueued events, or its attempt just
+// settled) asks the store for the heads of the named handovers only — one index seek each — since
+// nothing else can have become due by it. The whole outbox is walked when a kick names none (a
+// replay), when the last walk hit the limit (more may be due), when more handovers were named than
+// there are free slots, and at least every `pollIntervalMs` (retries falling due, other instances'
+// commits): a walk costs per pending row, and at 1,000 messages a second one per message was a
+// quarter of the event loop's work (bench/README.md, "The dispatcher's poll").
 import type { HandoverEvent } from '../../core/model/events.ts';
 import type { Clock } from '../../core/ports/clock.ts';
 import { errorField, silentLogger, type Logger } from '../../core/ports/logger.ts';
@@ -37,7 +45,7 @@ export interface WebhookDispatcherOptions {
   /** Per-attempt HTTP timeout, in ms. Default 10 000. */
   readonly timeoutMs?: number;
   readonly retry?: Partial<WebhookRetryPolicy>;
-  /** How often the outbox is polled when nobody calls `kick()`, in ms. Default 500. */
+  /** How often the whole outbox is walked at least (retries falling due, other instances), in ms. Default 500. */
   readonly pollIntervalMs?: number;
   /** Attempts in flight at once (each for a different handover). Default 32 (config `webhooks.concurrency`). */
   readonly concurrency?: number;
@@ -68,6 +76,12 @@ export class WebhookDispatcher {
   #loop: Promise<void> | undefined;
   #wakePending = false;
   #wake: (() => void) | undefined;
+  /** Handovers named by kicks since the last poll: only their heads can have become due. */
+  #named = new Set<string>();
+  /** The next poll walks the whole outbox (start, a kick naming no handover, a walk that hit its limit). */
+  #walkWanted = true;
+  /** When the whole outbox was last walked (clock ms). */
+  #walkedAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: WebhookDispatcherOptions) {
     const timeoutMs = options.timeoutMs ?? 10_000;
@@ -99,8 +113,13 @@ export class WebhookDispatcher {
     this.#loop = this.#run();
   }
 
-  /** Wakes the loop now: call after each commit that enqueued events, so delivery is prompt. */
-  kick(): void {
+  /**
+   * Wakes the loop now: call after each commit that enqueued events, so delivery is prompt. Name the
+   * handover whose events were enqueued when it is known; without one the whole outbox is walked.
+   */
+  kick(handoverId?: string): void {
+    if (handoverId === undefined) this.#walkWanted = true;
+    else this.#named.add(handoverId);
     this.#wakePending = true;
     this.#wake?.();
   }
@@ -152,15 +171,21 @@ export class WebhookDispatcher {
 
   async #poll(): Promise<void> {
     const free = this.#o.concurrency - this.#inFlight.size;
-    if (free <= 0) return;
+    if (free <= 0) return; // named handovers wait: each settling attempt kicks again
+    const now = this.#o.clock.now();
+    const among = this.#among(free, now.getTime());
+    if (among?.size === 0) return;
     this.#settledDuringPoll = new Set();
     // Only what can be sent now: handovers already in flight are skipped by the store, so no row is
     // claimed (PostgreSQL) that this instance will not send at once.
     const due = await this.#o.events.dueDeliveries(
-      this.#o.clock.now().toISOString(),
+      now.toISOString(),
       free,
       new Set(this.#inFlight.keys()),
+      among,
     );
+    // A walk that filled every free slot may have left due heads behind: walk again next time.
+    if (among === undefined && due.length >= free) this.#walkWanted = true;
     for (const pending of due) {
       if (!this.#running) break;
       const { handoverId, id } = pending.event;
@@ -168,10 +193,30 @@ export class WebhookDispatcher {
       const attempt = this.#deliver(pending).finally(() => {
         this.#inFlight.delete(handoverId);
         this.#settledDuringPoll.add(id);
-        this.kick(); // the handover's next event may be due now
+        this.kick(handoverId); // the handover's next event may be due now
       });
       this.#inFlight.set(handoverId, attempt);
     }
+  }
+
+  /**
+   * Which handovers this poll asks about: undefined walks the whole outbox. Named handovers already
+   * in flight are dropped (their attempt's settling kicks them again).
+   */
+  #among(free: number, nowMs: number): Set<string> | undefined {
+    const named = this.#named;
+    this.#named = new Set();
+    if (this.#walkWanted || nowMs - this.#walkedAt >= this.#o.pollIntervalMs) return this.#walk(nowMs);
+    const among = new Set<string>();
+    for (const id of named) if (!this.#inFlight.has(id)) among.add(id);
+    // More than can be sent now: the walk returns the oldest due first, as one poll always did.
+    return among.size > free ? this.#walk(nowMs) : among;
+  }
+
+  #walk(nowMs: number): undefined {
+    this.#walkWanted = false;
+    this.#walkedAt = nowMs;
+    return undefined;
   }
 
   /** Sleeps until kicked, an attempt settles, or the poll interval passes. */

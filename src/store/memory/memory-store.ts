@@ -157,10 +157,10 @@ export class MemoryStore implements Store {
           return copy(events.filter((e) => e.seq > afterSeq).slice(0, limit));
         }),
       get: (eventId) => this.#run(() => copy(this.#events.get(eventId))),
-      dueDeliveries: (now, limit, exclude = new Set()) =>
+      dueDeliveries: (now, limit, exclude = new Set(), among) =>
         this.#run(() => {
           assertLimit(limit, 'limit');
-          return this.#due(canonicalInstant(now, 'now'), limit, exclude);
+          return this.#due(canonicalInstant(now, 'now'), limit, exclude, among);
         }),
       recordDelivery: (eventId, outcome) => this.#run(() => this.#recordOutcome(eventId, outcome)),
       deadLetters: (query) =>
@@ -404,10 +404,15 @@ export class MemoryStore implements Store {
     };
   }
 
-  #due(now: string, limit: number, exclude: ReadonlySet<string>): PendingDelivery[] {
+  #due(
+    now: string,
+    limit: number,
+    exclude: ReadonlySet<string>,
+    among: ReadonlySet<string> | undefined,
+  ): PendingDelivery[] {
     const heads = new Map<string, OutboxRow>();
     for (const o of this.#outbox.values()) {
-      if (o.status !== 'pending') continue;
+      if (o.status !== 'pending' || (among !== undefined && !among.has(o.handoverId))) continue;
       const head = heads.get(o.handoverId);
       if (!head || o.seq < head.seq) heads.set(o.handoverId, o);
     }

@@ -53,18 +53,19 @@ const deadRow = z.object({
 });
 
 /**
- * $1 now (canonical text), $2 limit, $3 this instance's id, $4 claim TTL in ms, $5 handovers to skip.
+ * $1 now (canonical text), $2 limit, $3 this instance's id, $4 claim TTL in ms, $5 handovers to skip,
+ * and with `among` $6 the only handovers to look at (their pending rows on `outbox_pending`).
  * Walks the pending rows in due order (`outbox_due`) and keeps a row only when no older pending row
  * of its handover exists (`outbox_pending`): both indexes hold pending work only, so the cost follows
- * the backlog, never the history. Exported for the query-plan test.
+ * the backlog, never the history.
  */
-export const CLAIM_DUE_SQL = `
+const claimDueSql = (among: boolean): string => `
 WITH picked AS (
   SELECT o.event_id
   FROM outbox o
   WHERE o.status = 'pending'
     AND o.next_attempt_at <= $1
-    AND NOT (o.handover_id = ANY($5::text[]))
+    AND NOT (o.handover_id = ANY($5::text[]))${among ? '\n    AND o.handover_id = ANY($6::text[])' : ''}
     AND (o.claimed_until IS NULL OR o.claimed_until <= now() OR o.claimed_by = $3)
     AND NOT EXISTS (
       SELECT 1 FROM outbox older
@@ -89,6 +90,8 @@ claimed AS (
 SELECT ${EVENT_COLUMNS_OF_E}, c.attempts, c.next_attempt_at, c.first_attempt_at, c.trace_parent
 FROM claimed c JOIN events e ON e.id = c.event_id
 ORDER BY c.next_attempt_at, e.handover_id`;
+const CLAIM_DUE_SQL = claimDueSql(false);
+const CLAIM_DUE_AMONG_SQL = claimDueSql(true);
 
 /**
  * The metrics scrape: pending rows and dead letters are read on their partial indexes (pending work
@@ -137,14 +140,13 @@ export class OutboxQueries {
     owner: string,
     claimTtlMs: number,
     exclude: ReadonlySet<string>,
+    among?: ReadonlySet<string>,
   ): Promise<PendingDelivery[]> {
-    const { rows } = await this.#sql.query(CLAIM_DUE_SQL, [
-      canonicalInstant(now, 'now'),
-      limit,
-      owner,
-      claimTtlMs,
-      [...exclude],
-    ]);
+    const params = [canonicalInstant(now, 'now'), limit, owner, claimTtlMs, [...exclude]];
+    const { rows } =
+      among === undefined
+        ? await this.#sql.query(CLAIM_DUE_SQL, params)
+        : await this.#sql.query(CLAIM_DUE_AMONG_SQL, [...params, [...among]]);
     return rows.map((raw) => {
       const row = parseRow(pendingRow, raw, 'outbox');
       return {

@@ -155,10 +155,10 @@ export class PostgresStore implements Store {
       get: (eventId) => guarded('getEvent', () => q.events.get(eventId)),
       // With a claim: each returned event is held for this instance for `claimTtlMs` (see
       // outbox-queries.ts), so other instances polling the same outbox skip it.
-      dueDeliveries: async (now, limit, exclude = new Set()) => {
+      dueDeliveries: async (now, limit, exclude = new Set(), among) => {
         assertLimit(limit, 'limit');
         return guarded('dueDeliveries', () =>
-          q.outbox.claimDue(now, limit, this.#owner, this.#claimTtlMs, exclude),
+          q.outbox.claimDue(now, limit, this.#owner, this.#claimTtlMs, exclude, among),
         );
       },
       // An outcome for an event no longer pending (delivered, dead) is ignored; an unknown event throws.

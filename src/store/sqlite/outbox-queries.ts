@@ -52,6 +52,22 @@ ORDER BY o.next_attempt_at, o.handover_id
 LIMIT @limit`;
 
 /**
+ * The due heads of the handovers in @among only (JSON array of handover ids), except those in
+ * @exclude: one seek per handover named — its lowest pending seq on `outbox_pending` — instead of a
+ * walk of every pending row. What the dispatcher asks after a commit or a settled attempt, when only
+ * those handovers can have become due. Exported for the query-plan test.
+ */
+export const DUE_AMONG_SQL = `SELECT ${EVENT_COLUMNS_OF_E}, o.attempts, o.next_attempt_at, o.first_attempt_at, o.trace_parent
+FROM json_each(@among) h
+JOIN outbox o ON o.status = 'pending' AND o.handover_id = h.value
+  AND o.seq = (SELECT min(head.seq) FROM outbox head WHERE head.status = 'pending' AND head.handover_id = h.value)
+JOIN events e ON e.id = o.event_id
+WHERE o.next_attempt_at <= @now
+  AND o.handover_id NOT IN (SELECT value FROM json_each(@exclude))
+ORDER BY o.next_attempt_at, o.handover_id
+LIMIT @limit`;
+
+/**
  * The metrics scrape: pending rows and dead letters are read on their partial indexes (pending work
  * only), and the oldest pending event through its primary key, so the cost follows the backlog,
  * never the history. Exported for the query-plan test.
@@ -103,11 +119,19 @@ export class OutboxQueries {
    * older pending row of its handover exists (`outbox_pending`): both indexes hold pending work only,
    * so the cost follows the backlog, never the history. A head is usually among the first rows it
    * meets (events fall due when they occur), so it stops after about `limit` rows.
+   * With `among`, only those handovers' heads are looked at (DUE_AMONG_SQL).
    */
-  due(now: string, limit: number, exclude: ReadonlySet<string>): PendingDelivery[] {
-    const rows = this.#sql
-      .get(DUE_SQL)
-      .all({ now: canonicalInstant(now, 'now'), exclude: JSON.stringify([...exclude]), limit });
+  due(
+    now: string,
+    limit: number,
+    exclude: ReadonlySet<string>,
+    among?: ReadonlySet<string>,
+  ): PendingDelivery[] {
+    const params = { now: canonicalInstant(now, 'now'), exclude: JSON.stringify([...exclude]), limit };
+    const rows =
+      among === undefined
+        ? this.#sql.get(DUE_SQL).all(params)
+        : this.#sql.get(DUE_AMONG_SQL).all({ ...params, among: JSON.stringify([...among]) });
     return rows.map((raw) => {
       const row = parseRow(pendingRow, raw, 'outbox');
       return {

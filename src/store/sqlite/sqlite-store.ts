@@ -109,10 +109,10 @@ export class SqliteStore implements Store {
           return events.after(handoverId, afterSeq, limit);
         }),
       get: (eventId) => run(() => events.get(eventId)),
-      dueDeliveries: (now, limit, exclude = new Set()) =>
+      dueDeliveries: (now, limit, exclude = new Set(), among) =>
         run(() => {
           assertLimit(limit, 'limit');
-          return outbox.due(now, limit, exclude);
+          return outbox.due(now, limit, exclude, among);
         }),
       // An outcome for an event no longer pending (delivered, dead) is ignored; an unknown event throws.
       recordDelivery: (eventId, outcome) => run(() => write<undefined>({ kind: 'record', eventId, outcome })),

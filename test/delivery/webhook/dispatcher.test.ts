@@ -303,6 +303,91 @@ test('timeouts, refused connections and a missing target are retried failures wi
   assert.equal(hang.attempts.length, 1); // the bad-secret endpoint was never called
 });
 
+/** Records what each poll asked the store (`among`: undefined is a walk) and what it got. */
+function spyPolls(): {
+  polls: { among: string[] | undefined; got: string[] }[];
+  wrapStore: (store: SqliteStore) => Pick<EventLog, 'dueDeliveries' | 'recordDelivery'>;
+} {
+  const polls: { among: string[] | undefined; got: string[] }[] = [];
+  return {
+    polls,
+    wrapStore: (store) => ({
+      dueDeliveries: async (now, limit, exclude, among) => {
+        const due = await store.events.dueDeliveries(now, limit, exclude, among);
+        polls.push({
+          among: among && [...among],
+          got: due.map((d) => `${d.event.handoverId}#${d.event.seq}`),
+        });
+        return due;
+      },
+      recordDelivery: (id, outcome) => store.events.recordDelivery(id, outcome),
+    }),
+  };
+}
+
+test('a kick naming a handover asks for that handover only; a kick naming none walks the outbox', async () => {
+  const rx = await receiver();
+  const spy = spyPolls();
+  // No timer walks during the test: every poll comes from a kick or a settled attempt.
+  const h = await harness({ 'ep-1': { url: rx.url, secrets: [secret] } }, { pollIntervalMs: 60_000, ...spy });
+  h.dispatcher.start();
+  await waitFor(() => spy.polls.length >= 1, { timeoutMs: 5_000, what: 'the first poll' });
+  assert.equal(spy.polls[0]!.among, undefined, 'the first poll walks (deliveries owed before a restart)');
+
+  await h.writer.append('h-a', { count: 2 });
+  h.dispatcher.kick('h-a');
+  await waitFor(() => delivered(h).length === 2, { timeoutMs: 5_000, what: "h-a's two events" });
+  const named = spy.polls.slice(1);
+  assert.ok(named.length >= 2);
+  assert.ok(named.every((p) => p.among !== undefined && p.among.every((id) => id === 'h-a')));
+
+  // h-b's event is owed, but nobody names it: a kick for h-a does not find it …
+  await h.writer.append('h-b', { count: 1 });
+  const before = spy.polls.length;
+  h.dispatcher.kick('h-a');
+  await waitFor(() => spy.polls.length > before, { timeoutMs: 5_000, what: 'the named poll' });
+  assert.deepEqual(spy.polls.at(-1), { among: ['h-a'], got: [] });
+  // … a kick naming none walks and does.
+  h.dispatcher.kick();
+  await waitFor(() => delivered(h).length === 3, { timeoutMs: 5_000, what: "h-b's event" });
+  assert.ok(spy.polls.some((p) => p.among === undefined && p.got.includes('h-b#1')));
+});
+
+test('a walk that fills every free slot walks again, so no due handover waits for the timer', async () => {
+  const rx = await receiver();
+  const spy = spyPolls();
+  const h = await harness(
+    { 'ep-1': { url: rx.url, secrets: [secret] } },
+    { pollIntervalMs: 60_000, concurrency: 2, ...spy },
+  );
+  for (const id of ['h-1', 'h-2', 'h-3', 'h-4', 'h-5']) await h.writer.append(id, { count: 1 });
+  h.dispatcher.start();
+  await waitFor(() => delivered(h).length === 5, { timeoutMs: 5_000, what: 'all five, two at a time' });
+  assert.ok(spy.polls.every((p) => p.got.length <= 2));
+});
+
+test('named kicks never starve a retry: the outbox is walked at least every pollIntervalMs', async () => {
+  let first = true;
+  const rx = await receiver(() => {
+    if (!first) return Promise.resolve(OK_200);
+    first = false;
+    return Promise.resolve({ kind: 'status', status: 503 });
+  });
+  const spy = spyPolls();
+  const h = await harness({ 'ep-1': { url: rx.url, secrets: [secret] } }, { pollIntervalMs: 40, ...spy });
+  await h.writer.append('h-a', { count: 1 });
+  h.dispatcher.start();
+  // Another handover keeps kicking, so the loop never sleeps until its timer.
+  const deadline = Date.now() + 5_000;
+  while (delivered(h).length === 0 && Date.now() < deadline) {
+    h.dispatcher.kick('h-busy');
+    await sleep(2);
+  }
+  assert.equal(delivered(h).length, 1, "h-a's retry was delivered");
+  assert.equal(rx.attemptsOf('h-a').length, 2);
+  assert.ok(spy.polls.filter((p) => p.among === undefined).length >= 2);
+});
+
 test('a failing store never stops the loop', async () => {
   const rx = await receiver();
   let failuresLeft = 3;

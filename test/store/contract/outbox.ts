@@ -92,6 +92,44 @@ export function outboxContract(makeStore: () => Promise<Store>): void {
       );
     });
 
+    test('among: only the named handovers, each by its head, due, not excluded, earliest first', async () => {
+      const a = await withEvents(3);
+      const b = await withEvents(2);
+      const c = await withEvents(1);
+      const dead = await withEvents(2);
+      const later = await withEvents(1);
+      const ask = async (now: string, names: Handover[], exclude: Handover[] = [], limit = 100) =>
+        (
+          await store().events.dueDeliveries(
+            now,
+            limit,
+            new Set(exclude.map((x) => x.id)),
+            new Set(names.map((x) => x.id)),
+          )
+        ).map((d) => d.event.id);
+      await store().events.recordDelivery(a.events[0]!.id, { kind: 'delivered', at: at(1) });
+      await store().events.recordDelivery(dead.events[0]!.id, { kind: 'dead', at: at(1), error: 'x' });
+      await store().events.recordDelivery(later.events[0]!.id, {
+        kind: 'retry',
+        at: at(1),
+        nextAttemptAt: at(50),
+        error: 'HTTP 503',
+      });
+      // a's head is now its second event; c is not named; a dead letter is no head; later is not due.
+      const named = await ask(at(10), [a.h, b.h, dead.h, later.h]);
+      assert.equal(named[0], b.events[0]!.id, 'due at minute 1, before the heads due at minute 2');
+      assert.deepEqual(new Set(named), new Set([a.events[1]!.id, b.events[0]!.id, dead.events[1]!.id]));
+      assert.equal(named.length, 3);
+      assert.deepEqual(await ask(at(10), [a.h, b.h], [b.h]), [a.events[1]!.id]);
+      assert.deepEqual(await ask(at(10), [a.h, b.h], [], 1), [b.events[0]!.id]);
+      assert.deepEqual(await ask(at(1), [a.h, b.h]), [b.events[0]!.id], 'a head not yet due stays');
+      assert.deepEqual(await ask(at(60), [later.h]), [later.events[0]!.id]);
+      assert.deepEqual(await ask(at(10), []), []);
+      assert.deepEqual(await ask(at(10), [makeHandover()]), []);
+      // Not named, still there for a walk.
+      assert.ok((await dueIds(at(10))).includes(c.events[0]!.id));
+    });
+
     test('limit caps the batch; earliest due first', async () => {
       const hs = [await withEvents(1), await withEvents(1), await withEvents(1)];
       await store().events.recordDelivery(hs[0]!.events[0]!.id, {

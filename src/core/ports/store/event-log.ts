@@ -52,8 +52,16 @@ export interface EventLog {
    * Webhook outbox: for each handover with undelivered events, its OLDEST undelivered event, if due
    * by `now` (so one slow handover never blocks another, and order per handover holds). Handovers in
    * `exclude` (their delivery is in flight) are skipped, so every row returned can be sent at once.
+   * With `among`, only those handovers are looked at: the caller knows only they can have become due
+   * (a commit enqueued their events, or their attempt settled), and the store then pays per handover
+   * named instead of per pending row. Without it, every handover.
    */
-  dueDeliveries(now: string, limit: number, exclude?: ReadonlySet<string>): Promise<PendingDelivery[]>;
+  dueDeliveries(
+    now: string,
+    limit: number,
+    exclude?: ReadonlySet<string>,
+    among?: ReadonlySet<string>,
+  ): Promise<PendingDelivery[]>;
   /**
    * Records an attempt's outcome; a delivered event leaves the outbox (the event log keeps it).
    * Outcomes recorded in the same event-loop turn share a transaction (group commit), each with its
