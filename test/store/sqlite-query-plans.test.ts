@@ -48,6 +48,8 @@ void describe('hot query plans: SQLite', () => {
         checked.add(sql);
         const plan = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[];
         for (const { detail } of plan) {
+          const perHandover = wholeHandoverRead(db, partial, detail, sql);
+          if (perHandover) offenders.push(`${perHandover}\n  in: ${sql}`);
           const scan = /^SCAN (\w+)(?: AS \w+)?(?: USING (?:COVERING )?INDEX (\w+))?/.exec(detail);
           if (!scan) continue;
           const [, table, index] = scan;
@@ -62,3 +64,29 @@ void describe('hot query plans: SQLite', () => {
     }
   });
 });
+
+/**
+ * A search that pins only the handover (`(handover_id=?)`) on a non-partial index reads every row
+ * the handover ever had — its whole history, each time. Allowed only where SQLite reads one entry
+ * (the min/max optimisation: MAX or MIN of the index's next column, from a covering index) and for
+ * the one statement that reads a whole transcript by design (`transcript.all`: the activity clocks
+ * at attach, a reconcile after an uncertain send — never per message).
+ */
+function wholeHandoverRead(
+  db: Database.Database,
+  partial: ReadonlySet<string>,
+  detail: string,
+  sql: string,
+): string | undefined {
+  const m = /^SEARCH (\w+)(?: AS \w+)? USING (COVERING )?INDEX (\w+) \(handover_id=\?\)$/.exec(detail);
+  if (!m || !TABLES.includes(m[1]!)) return undefined;
+  const [, , covering, index] = m;
+  if (partial.has(index!)) return undefined;
+  if (/ORDER BY at, position\s*$/.test(sql)) return undefined; // transcript.all
+  const next = (db.prepare(`PRAGMA index_info(${index})`).all() as { seqno: number; name: string }[]).find(
+    (c) => c.seqno === 1,
+  )?.name;
+  const aggregated = /\b(?:MAX|MIN)\((\w+)\)/i.exec(sql)?.[1];
+  if (covering && next !== undefined && aggregated === next) return undefined;
+  return `${detail} (reads the handover's whole history)`;
+}

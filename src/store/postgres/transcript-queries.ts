@@ -107,7 +107,8 @@ export class TranscriptQueries {
 
   async maxOutboundOrder(handoverId: string): Promise<number> {
     const { rows } = await this.#sql.query(
-      'SELECT COALESCE(MAX(outbound_order), 0)::int AS n FROM transcript WHERE handover_id = $1',
+      // The partial index transcript_outbound_order serves this only with its predicate spelled out.
+      'SELECT COALESCE(MAX(outbound_order), 0)::int AS n FROM transcript WHERE handover_id = $1 AND outbound_order IS NOT NULL',
       [handoverId],
     );
     return parseRow(countRow, rows[0], 'transcript').n;

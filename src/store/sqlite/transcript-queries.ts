@@ -84,8 +84,13 @@ export class TranscriptQueries {
   }
 
   maxOutboundOrder(handoverId: string): number {
+    // `outbound_order IS NOT NULL` lets the planner use the partial index transcript_outbound_order
+    // (one seek to the handover's last outbound line); without it SQLite reads every line the
+    // handover ever had — O(its history) each time a handover's state is loaded.
     const row = this.#sql
-      .get('SELECT COALESCE(MAX(outbound_order), 0) AS n FROM transcript WHERE handover_id = ?')
+      .get(
+        'SELECT COALESCE(MAX(outbound_order), 0) AS n FROM transcript WHERE handover_id = ? AND outbound_order IS NOT NULL',
+      )
       .get(handoverId) as { n: number };
     return row.n;
   }
