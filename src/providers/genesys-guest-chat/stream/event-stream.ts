@@ -265,7 +265,7 @@ export class GuestChatEventStream {
     const handshakeMs = Math.max(1, Math.min(this.#connectTimeoutMs, this.#graceLeft()));
     let ws: StreamSocket;
     try {
-      ws = new StreamSocket(this, this.#opts.eventStreamUri, {
+      ws = new StreamSocket(this, new VerbatimUrl(this.#opts.eventStreamUri), {
         maxPayload: this.#opts.maxFrameBytes ?? STREAM_DEFAULTS.maxFrameBytes,
         perMessageDeflate: false,
         followRedirects: false,
@@ -585,9 +585,29 @@ class StreamSocket extends WebSocket {
   readonly owner: GuestChatEventStream;
 
   /** `owner` is set before any event can be emitted: ws connects asynchronously. */
-  constructor(owner: GuestChatEventStream, address: string, options: WebSocket.ClientOptions) {
+  constructor(owner: GuestChatEventStream, address: URL, options: WebSocket.ClientOptions) {
     super(address, options);
     this.owner = owner;
+  }
+}
+
+/**
+ * The event-stream URI as a URL whose `href` is the caller's own string when it is already in the
+ * URL's serialised form (every URI Genesys hands out, §2.3). `ws` keeps `href` for the socket's
+ * life (its `url`); a plain URL would give it a fresh ~0.5 KiB copy of a string the chat already
+ * holds (the JWT is a slice of it, provider-ref.ts) — per live chat (issue 12, heap per handover).
+ */
+class VerbatimUrl extends URL {
+  readonly #href: string;
+
+  constructor(uri: string) {
+    super(uri);
+    const serialised = super.href;
+    this.#href = serialised === uri ? uri : serialised;
+  }
+
+  override get href(): string {
+    return this.#href;
   }
 }
 
