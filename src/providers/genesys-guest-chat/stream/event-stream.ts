@@ -59,6 +59,11 @@ export interface StreamLogger {
   warn(obj: object, msg: string): void;
 }
 
+/**
+ * `onEvent` and `onState` are called as methods of the options object (`options.onEvent(event)`),
+ * so a class instance with prototype methods can be the options: an owner holding thousands of
+ * streams need not make an options object and bound functions for each (issue 12).
+ */
 export interface GuestChatEventStreamOptions {
   /** From the create response; opened verbatim (§8). A secret: it contains the JWT. */
   readonly eventStreamUri: string;
@@ -71,11 +76,11 @@ export interface GuestChatEventStreamOptions {
   /** Called on every state change. */
   readonly onState?: (change: StreamStateChange) => void;
   /** Expected server heartbeat period, ms. Default 30000 (§9.5). 0 disables the watchdog. */
-  readonly heartbeatIntervalMs?: number;
+  readonly heartbeatIntervalMs?: number | undefined;
   /** The watchdog fires after `watchdogFactor × heartbeatIntervalMs` without any frame. Default 2.5 (two missed heartbeats). */
   readonly watchdogFactor?: number;
   /** How long Genesys keeps the guest without a socket, ms. Default 120000 (§9.7, §12). */
-  readonly disconnectGraceMs?: number;
+  readonly disconnectGraceMs?: number | undefined;
   /**
    * A re-opened socket counts as recovered — backoff reset, grace clock restarted — only once it has
    * stayed open this long, ms. Default 5000. Guards against a server that accepts and immediately
@@ -95,14 +100,14 @@ export interface GuestChatEventStreamOptions {
   /** Clock, ms. Default `Date.now`. */
   readonly now?: () => number;
   /** Timers of the reconnect delay and the close handshake. Default: real timers that keep the process alive. */
-  readonly scheduler?: Scheduler;
+  readonly scheduler?: Scheduler | undefined;
   /**
    * Timers that may fire a little late — the heartbeat watchdog, the stability mark — held by every
    * live stream at once: a TimerWheel (src/time/timer-wheel.ts) keeps them at one interval for all
    * streams. Default: `scheduler`.
    */
-  readonly coarseScheduler?: Scheduler;
-  readonly logger?: StreamLogger;
+  readonly coarseScheduler?: Scheduler | undefined;
+  readonly logger?: StreamLogger | undefined;
 }
 
 export interface StreamStats {
