@@ -165,7 +165,7 @@ async function measureFloor(): Promise<Side> {
       // The floor's /usage collects garbage first: read only at the end (its lag then spans the settle too).
       const settled = await settledWindow(
         floor.pid,
-        async () => undefined,
+        () => Promise.resolve(),
         async () => (await usage()).lagP99Ms,
       );
       side.steps.push({
