@@ -46,6 +46,12 @@ export function loadConfig(env: Env = process.env) {
     scaleCensus: num('BENCH_SCALE_CENSUS', 0, 0) === 1,
     /** The idle window over which CPU and event-loop lag are measured at each scale step. */
     idleSeconds: num('BENCH_IDLE_SECONDS', 10, 1),
+    /**
+     * A second idle window this long after the first (0: none): V8's GC helper threads finish what
+     * the step's growth left them, so the two windows show growth's after-effects and the settled
+     * idle cost side by side (bench/README.md).
+     */
+    idleSettleSeconds: num('BENCH_IDLE_SETTLE_SECONDS', 20, 1),
     /** Live handovers of the restart benchmark, and agent messages written to each while it is down. */
     restartHandovers: num('BENCH_RESTART_HANDOVERS', 1_000, 20),
     restartMessagesEach: num('BENCH_RESTART_MESSAGES', 1, 1),

@@ -24,9 +24,12 @@ export function rssBytes(pid: number): number {
   return Number(m[1]) * 1024;
 }
 
-/** User + system CPU time the process used so far, in seconds. */
-export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** User + system CPU time the process (or one of its threads, `thread`) used so far, in seconds. */
+export function cpuSeconds(pid: number, thread?: number): number {
+  const stat = readFileSync(
+    thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`,
+    'utf8',
+  );
   // Fields after the command name (which may contain spaces) — utime and stime are fields 14 and 15.
   const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(rest[11]) + Number(rest[12])) / ticksPerSecond();
@@ -63,8 +66,9 @@ export class CpuMeter {
   #cpu: number;
   #at: number;
 
-  constructor(pid: number | 'self') {
-    this.#read = pid === 'self' ? selfCpuSeconds : () => cpuSeconds(pid);
+  /** `thread`: one thread's CPU only (its id; the main thread's is the process id). */
+  constructor(pid: number | 'self', thread?: number) {
+    this.#read = pid === 'self' ? selfCpuSeconds : () => cpuSeconds(pid, thread);
     this.#cpu = this.#read();
     this.#at = performance.now();
   }

@@ -110,8 +110,6 @@ export class HandoverEngine {
   #sessionDeps: ProviderSessionDeps | undefined;
   readonly #bringingUp = new Map<string, Promise<void>>();
   readonly #typingAt = new Map<string, number>();
-  /** Endpoint of each tracked handover (its idle notice). */
-  readonly #endpointIds = new Map<string, string>();
   /** Idle limits per endpoint: one object each, shared by its handovers. */
   readonly #limitsByEndpoint = new Map<string, ActivityLimits>();
   /** Owned handovers' subscriptions to changes committed by other instances. */
@@ -635,7 +633,6 @@ export class HandoverEngine {
     this.#remote.get(id)?.();
     this.#remote.delete(id);
     this.#typingAt.delete(id);
-    this.#endpointIds.delete(id);
     this.#activity.forget(id);
     await this.#sender.stop(id);
     await session?.close();
@@ -669,7 +666,6 @@ export class HandoverEngine {
     const endpointId = live.record.handover.endpointId;
     const limits = this.#limitsOf(endpointId);
     if (!limits) return; // the endpoint is no longer configured: the bring-up ends it
-    this.#endpointIds.set(id, endpointId);
     this.#activity.track(
       id,
       limits,
@@ -679,8 +675,9 @@ export class HandoverEngine {
     this.#activity.agentConnected(id, live.record.handover.state === 'active', this.#d.clock.now().getTime());
   }
 
+  /** Read when an idle limit runs out (rarely): not kept per live handover (issue 12, heap per handover). */
   async #policyOf(id: string): Promise<EndpointPolicy | undefined> {
-    const endpointId = this.#endpointIds.get(id) ?? (await this.units.read(id))?.record.handover.endpointId;
+    const endpointId = (await this.units.read(id))?.record.handover.endpointId;
     return endpointId === undefined ? undefined : this.#d.endpoint(endpointId);
   }
 

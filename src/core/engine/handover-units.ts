@@ -21,6 +21,7 @@ import { isTerminal } from '../model/handover.ts';
 import type { HandoverEvent } from '../model/events.ts';
 import { KeyedQueue } from '../concurrency/keyed-queue.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
+import type { ProviderRef } from '../ports/provider.ts';
 import type { Store } from '../ports/store/index.ts';
 import { LeaseLostError, VersionConflictError } from '../ports/store/index.ts';
 import type { Fence } from '../ports/ownership.ts';
@@ -71,7 +72,13 @@ const CONFLICT_ATTEMPTS = 3;
 export class HandoverUnits {
   readonly #d: HandoverUnitsDeps;
   readonly #queue = new KeyedQueue();
-  readonly #tracked = new Set<string>();
+  /**
+   * Tracked handovers, each with the first provider handle seen for it: a state read from the store
+   * again (after it left the cache) shares that handle instead of holding a copy of its own — a
+   * guest chat's handle is ~1 KiB of strings (the event-stream URI, the JWT, ids), and the same object
+   * also keeps the provider's parsed-handle cache hitting (issue 12, heap per handover).
+   */
+  readonly #tracked = new Map<string, ProviderRef | undefined>();
   readonly #live = new Map<string, LiveState>();
 
   constructor(deps: HandoverUnitsDeps) {
@@ -80,7 +87,7 @@ export class HandoverUnits {
 
   /** Keep this handover in memory from now on (it is live in this process). */
   track(id: string): void {
-    this.#tracked.add(id);
+    if (!this.#tracked.has(id)) this.#tracked.set(id, undefined);
   }
 
   untrack(id: string): void {
@@ -125,10 +132,10 @@ export class HandoverUnits {
             throw new GatewayError('INTERNAL', { message: 'The handover kept changing concurrently.' });
           throw err;
         }
-        if (this.#tracked.has(id)) this.#keep(id, built.next);
+        const after = this.#tracked.has(id) ? this.#keep(id, built.next) : built.next;
         this.#d.onCommitted({
           before,
-          after: built.next,
+          after,
           events: built.events,
           appendedOutbound: built.appendedOutbound,
           attempted: built.change.attempted?.map((a) => a.entryId) ?? [],
@@ -166,17 +173,41 @@ export class HandoverUnits {
     const pending = ended ? [] : await transcript.pendingOutbound(id);
     const lastOrder = ended ? 0 : await transcript.maxOutboundOrder(id);
     const state: LiveState = { record, pending, lastOrder };
-    if (this.#tracked.has(id)) this.#keep(id, state);
-    return state;
+    return this.#tracked.has(id) ? this.#keep(id, state) : state;
   }
 
-  /** Caches a tracked handover's state as the most recent, dropping the least recently changed. */
-  #keep(id: string, state: LiveState): void {
+  /**
+   * Caches a tracked handover's state as the most recent, dropping the least recently changed; the
+   * state kept (and returned) holds the handover's first-seen provider handle when it is equal.
+   */
+  #keep(id: string, given: LiveState): LiveState {
+    const state = this.#sharingRef(id, given);
     this.#live.delete(id); // re-inserted last: a Map iterates in insertion order
     this.#live.set(id, state);
     if (this.#live.size > LIVE_CACHE_SIZE) {
       const oldest = this.#live.keys().next();
       if (!oldest.done) this.#live.delete(oldest.value);
     }
+    return state;
   }
+
+  #sharingRef(id: string, state: LiveState): LiveState {
+    const link = state.record.provider;
+    if (!link) return state;
+    const known = this.#tracked.get(id);
+    if (known === link.ref) return state;
+    if (!known || !sameRef(known, link.ref)) {
+      this.#tracked.set(id, link.ref); // the first, or a new handle (a new conversation): shared from now on
+      return state;
+    }
+    return { ...state, record: { ...state.record, provider: { ...link, ref: known } } };
+  }
+}
+
+/** Equal handles: the same kind and the same data, field by field (values compared with `===`). */
+function sameRef(a: ProviderRef, b: ProviderRef): boolean {
+  if (a.kind !== b.kind) return false;
+  const keys = Object.keys(a.data);
+  if (keys.length !== Object.keys(b.data).length) return false;
+  return keys.every((k) => Object.hasOwn(b.data, k) && a.data[k] === b.data[k]);
 }

@@ -118,3 +118,15 @@ test('messages queued behind each other: two commits each, and no wait between t
   assert.ok(rig.time.now().getTime() - started < 2_000, 'the sends waited');
   await app.close();
 });
+
+test('a live handover read from the store again shares its provider handle instead of holding a copy (issue 12)', async () => {
+  const rig = await CoreRig.start();
+  const { id } = await rig.activeHandover();
+  const units = rig.engine.units;
+  const first = (await units.read(id))?.record.provider?.ref;
+  assert.ok(first);
+  units.refresh(id); // as if it had left the cache: the next read loads it from the store
+  const again = (await units.read(id))?.record.provider?.ref;
+  assert.equal(again, first, 'the reloaded state holds the first-seen handle object');
+  assert.equal((await units.read(id))?.record.provider?.ref, first);
+});

@@ -132,6 +132,35 @@ describe('GuestChatEventStream', () => {
     await s.close(); // idempotent
   });
 
+  test('options may be a class instance: onEvent and onState are called on it, and the URI is opened verbatim', async () => {
+    const srv = await server((ws) => ws.send(frames.message('m1', AGENT)));
+    class Owner implements GuestChatEventStreamOptions {
+      readonly events: string[] = [];
+      readonly states: string[] = [];
+      constructor(readonly uri: string) {}
+      get eventStreamUri(): string {
+        return this.uri;
+      }
+      get guestMemberId(): string {
+        return GUEST;
+      }
+      onEvent(e: GuestChatEvent): void {
+        this.events.push(e.kind);
+      }
+      onState(c: StreamStateChange): void {
+        this.states.push(c.state);
+      }
+    }
+    const owner = new Owner(`${srv.url}/v1/token/${JWT}`);
+    const s = new GuestChatEventStream(owner);
+    cleanups.push(() => s.close());
+    await s.open(signal());
+    await waitFor(() => owner.events.length >= 1, { timeoutMs: 2000, what: 'the message' });
+    assert.deepEqual(owner.events, ['message']);
+    assert.deepEqual(owner.states, ['connecting', 'open']);
+    assert.equal(srv.connections[0]!.request.url, `/v1/token/${JWT}`);
+  });
+
   test('a listener that throws does not break the stream', async () => {
     const srv = await server((ws) => {
       ws.send(frames.message('m1', AGENT));

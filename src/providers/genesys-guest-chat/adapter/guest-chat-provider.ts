@@ -17,14 +17,19 @@ import type {
   SentMessage,
 } from '../../../core/ports/provider.ts';
 import type { Scheduler } from '../../../core/ports/scheduler.ts';
-import type { GuestCredentials } from '../credentials.ts';
+import type { GuestCredentials, GuestSession } from '../credentials.ts';
 import { GenesysAbortedError } from '../errors.ts';
 import { MemberDirectory, type MemberProfile } from '../members/member-directory.ts';
 import { GuestChatRestClient } from '../rest/rest-client.ts';
 import type { FetchLike } from '../rest/http-request.ts';
 import { DEFAULT_MAX_IN_FLIGHT } from '../rest/in-flight-limit.ts';
 import { pooledRequest } from '../rest/pooled-request.ts';
-import { GuestChatEventStream, type StreamLogger, type StreamStateChange } from '../stream/event-stream.ts';
+import {
+  GuestChatEventStream,
+  type GuestChatEventStreamOptions,
+  type StreamLogger,
+  type StreamStateChange,
+} from '../stream/event-stream.ts';
 import type { GuestChatEvent } from '../stream/events.ts';
 import { MAX_MESSAGE_BODY_LENGTH } from '../wire/message.ts';
 import type { MemberRole, MemberState } from '../wire/member.ts';
@@ -91,9 +96,18 @@ export class GuestChatProvider implements HandoverProvider {
   readonly #client: GuestChatRestClient;
   /** Directories of attached conversations, so history and participants reuse resolved members. */
   readonly #directories = new Map<string, MemberDirectory>();
+  /** The stream settings every attached chat shares: one object per provider, not one per chat. */
+  readonly #streamSettings: StreamSettings;
 
   constructor(opts: GuestChatProviderOptions) {
     this.#opts = opts;
+    this.#streamSettings = {
+      heartbeatIntervalMs: opts.heartbeatIntervalMs,
+      disconnectGraceMs: opts.disconnectGraceMs,
+      logger: opts.logger,
+      scheduler: opts.scheduler,
+      coarseScheduler: opts.coarseScheduler,
+    };
     const exchange: FetchLike = opts.fetch ?? pooledRequest(opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
     const baseFetch = opts.around ? opts.around(exchange) : exchange;
     const counted = opts.onCall ? instrumentFetch(baseFetch, opts.onCall) : baseFetch;
@@ -148,23 +162,10 @@ export class GuestChatProvider implements HandoverProvider {
     const session = fromProviderRef(ref);
     const directory = new MemberDirectory(this.#client, session);
     this.#directories.set(session.conversationId, directory);
-    const chat = new AttachedChat(session, directory, handlers, this.#directories);
-    const stream = new GuestChatEventStream({
-      eventStreamUri: session.eventStreamUri,
-      guestMemberId: session.memberId,
-      conversationId: session.conversationId,
-      ...(this.#opts.heartbeatIntervalMs === undefined
-        ? {}
-        : { heartbeatIntervalMs: this.#opts.heartbeatIntervalMs }),
-      ...(this.#opts.disconnectGraceMs === undefined
-        ? {}
-        : { disconnectGraceMs: this.#opts.disconnectGraceMs }),
-      ...(this.#opts.logger ? { logger: this.#opts.logger } : {}),
-      ...(this.#opts.scheduler ? { scheduler: this.#opts.scheduler } : {}),
-      ...(this.#opts.coarseScheduler ? { coarseScheduler: this.#opts.coarseScheduler } : {}),
-      onEvent: chat.streamEvent.bind(chat),
-      onState: chat.streamState.bind(chat),
-    });
+    const chat = new AttachedChat(session, directory, handlers, this.#directories, this.#streamSettings);
+    // The chat is the stream's options and listener (its methods are called on it): no options
+    // object and bound functions per live chat (issue 12, heap per handover).
+    const stream = new GuestChatEventStream(chat);
     try {
       // The attach's signal governs the opening only (ports/provider.ts): the chat closes the stream.
       await stream.open(signal, { untilOpen: true });
@@ -261,11 +262,18 @@ export class GuestChatProvider implements HandoverProvider {
   }
 }
 
+/** The provider-wide part of every chat's stream options. */
+type StreamSettings = Pick<
+  GuestChatEventStreamOptions,
+  'heartbeatIntervalMs' | 'disconnectGraceMs' | 'logger' | 'scheduler' | 'coarseScheduler'
+>;
+
 /**
- * One attached conversation: the Connection the core holds and the stream's listener. A class with
- * prototype methods, so a live handover costs one object here rather than a handful of closures.
+ * One attached conversation: the Connection the core holds, and its stream's options and listener.
+ * A class with prototype methods, so a live handover costs one object here rather than an options
+ * object and a handful of closures.
  */
-class AttachedChat implements Connection {
+class AttachedChat implements Connection, GuestChatEventStreamOptions {
   stream: GuestChatEventStream | undefined;
   /** Resolving a member is async: a promise chain keeps events (and state changes) in arrival order. */
   #chain: Promise<void> = SETTLED;
@@ -278,21 +286,56 @@ class AttachedChat implements Connection {
   #closed = false;
 
   constructor(
-    readonly session: GuestCredentials,
+    readonly session: GuestSession,
     readonly directory: MemberDirectory,
     readonly handlers: AttachmentHandlers,
     /** The provider's directories of attached conversations: this one's is forgotten on close. */
     readonly directories: Map<string, MemberDirectory>,
+    readonly settings: StreamSettings,
   ) {}
 
-  streamEvent(event: GuestChatEvent): void {
+  // ---- The stream's options (GuestChatEventStreamOptions), read from the session and the settings.
+
+  get eventStreamUri(): string {
+    return this.session.eventStreamUri;
+  }
+
+  get guestMemberId(): string {
+    return this.session.memberId;
+  }
+
+  get conversationId(): string {
+    return this.session.conversationId;
+  }
+
+  get heartbeatIntervalMs(): number | undefined {
+    return this.settings.heartbeatIntervalMs;
+  }
+
+  get disconnectGraceMs(): number | undefined {
+    return this.settings.disconnectGraceMs;
+  }
+
+  get logger(): StreamLogger | undefined {
+    return this.settings.logger;
+  }
+
+  get scheduler(): Scheduler | undefined {
+    return this.settings.scheduler;
+  }
+
+  get coarseScheduler(): Scheduler | undefined {
+    return this.settings.coarseScheduler;
+  }
+
+  onEvent(event: GuestChatEvent): void {
     // A heartbeat maps to nothing (the stream's watchdog has seen it): no link in the chain for it —
     // every live chat gets one every 30 s (§9.5).
     if (event.kind === 'heartbeat') return;
     this.#chain = this.#chain.then(() => this.#event(event)).catch(() => undefined);
   }
 
-  streamState(change: StreamStateChange): void {
+  onState(change: StreamStateChange): void {
     this.#chain = this.#chain.then(() => this.#state(change)).catch(() => undefined);
   }
 

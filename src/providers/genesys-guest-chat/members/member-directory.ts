@@ -4,7 +4,13 @@
 import type { GuestCredentials } from '../credentials.ts';
 import { GenesysAbortedError } from '../errors.ts';
 import type { GuestChatRestClient } from '../rest/rest-client.ts';
-import type { MemberInfo, MemberRole, MemberState } from '../wire/member.ts';
+import {
+  MEMBER_ROLES,
+  MEMBER_STATES,
+  type MemberInfo,
+  type MemberRole,
+  type MemberState,
+} from '../wire/member.ts';
 
 export interface MemberProfile {
   readonly id: string;
@@ -67,12 +73,12 @@ export class MemberDirectory {
   /** Applies a member-change event to the cache (no-op for unknown members). */
   noteState(memberId: string, state: MemberState): void {
     const cached = this.peek(memberId);
-    if (cached) this.#store({ ...cached, state });
+    if (cached) this.#store({ ...cached, state: shared(MEMBER_STATES, state) });
   }
 
   /** Seeds the cache from a list-members page (§5.3). */
   remember(info: MemberInfo): MemberProfile {
-    const profile = toProfile(info);
+    const profile = toProfile(info, this.#creds);
     this.#store(profile);
     return profile;
   }
@@ -99,12 +105,22 @@ export class MemberDirectory {
   }
 }
 
-function toProfile(info: MemberInfo): MemberProfile {
+/**
+ * A profile holds the code's own strings where it can: the role and state constants, and the guest's
+ * id as the session holds it — a parsed frame or answer gives each its own copy, and every live chat
+ * keeps its profiles for its whole life (issue 12, heap per handover).
+ */
+function toProfile(info: MemberInfo, creds: GuestCredentials): MemberProfile {
   return {
-    id: info.id,
-    role: info.role,
+    id: info.id === creds.memberId ? creds.memberId : info.id,
+    role: shared(MEMBER_ROLES, info.role),
     displayName: info.displayName,
     avatarImageUrl: info.avatarImageUrl,
-    state: info.state,
+    state: info.state === undefined ? undefined : shared(MEMBER_STATES, info.state),
   };
+}
+
+/** The constant equal to `value` (the same string, not a copy of it). */
+function shared<T extends string>(constants: readonly T[], value: T): T {
+  return constants.find((c) => c === value) ?? value;
 }

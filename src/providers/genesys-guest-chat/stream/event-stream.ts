@@ -59,6 +59,11 @@ export interface StreamLogger {
   warn(obj: object, msg: string): void;
 }
 
+/**
+ * `onEvent` and `onState` are called as methods of the options object (`options.onEvent(event)`),
+ * so a class instance with prototype methods can be the options: an owner holding thousands of
+ * streams need not make an options object and bound functions for each (issue 12).
+ */
 export interface GuestChatEventStreamOptions {
   /** From the create response; opened verbatim (§8). A secret: it contains the JWT. */
   readonly eventStreamUri: string;
@@ -71,11 +76,11 @@ export interface GuestChatEventStreamOptions {
   /** Called on every state change. */
   readonly onState?: (change: StreamStateChange) => void;
   /** Expected server heartbeat period, ms. Default 30000 (§9.5). 0 disables the watchdog. */
-  readonly heartbeatIntervalMs?: number;
+  readonly heartbeatIntervalMs?: number | undefined;
   /** The watchdog fires after `watchdogFactor × heartbeatIntervalMs` without any frame. Default 2.5 (two missed heartbeats). */
   readonly watchdogFactor?: number;
   /** How long Genesys keeps the guest without a socket, ms. Default 120000 (§9.7, §12). */
-  readonly disconnectGraceMs?: number;
+  readonly disconnectGraceMs?: number | undefined;
   /**
    * A re-opened socket counts as recovered — backoff reset, grace clock restarted — only once it has
    * stayed open this long, ms. Default 5000. Guards against a server that accepts and immediately
@@ -95,14 +100,14 @@ export interface GuestChatEventStreamOptions {
   /** Clock, ms. Default `Date.now`. */
   readonly now?: () => number;
   /** Timers of the reconnect delay and the close handshake. Default: real timers that keep the process alive. */
-  readonly scheduler?: Scheduler;
+  readonly scheduler?: Scheduler | undefined;
   /**
    * Timers that may fire a little late — the heartbeat watchdog, the stability mark — held by every
    * live stream at once: a TimerWheel (src/time/timer-wheel.ts) keeps them at one interval for all
    * streams. Default: `scheduler`.
    */
-  readonly coarseScheduler?: Scheduler;
-  readonly logger?: StreamLogger;
+  readonly coarseScheduler?: Scheduler | undefined;
+  readonly logger?: StreamLogger | undefined;
 }
 
 export interface StreamStats {
@@ -265,7 +270,7 @@ export class GuestChatEventStream {
     const handshakeMs = Math.max(1, Math.min(this.#connectTimeoutMs, this.#graceLeft()));
     let ws: StreamSocket;
     try {
-      ws = new StreamSocket(this, this.#opts.eventStreamUri, {
+      ws = new StreamSocket(this, new VerbatimUrl(this.#opts.eventStreamUri), {
         maxPayload: this.#opts.maxFrameBytes ?? STREAM_DEFAULTS.maxFrameBytes,
         perMessageDeflate: false,
         followRedirects: false,
@@ -585,9 +590,29 @@ class StreamSocket extends WebSocket {
   readonly owner: GuestChatEventStream;
 
   /** `owner` is set before any event can be emitted: ws connects asynchronously. */
-  constructor(owner: GuestChatEventStream, address: string, options: WebSocket.ClientOptions) {
+  constructor(owner: GuestChatEventStream, address: URL, options: WebSocket.ClientOptions) {
     super(address, options);
     this.owner = owner;
+  }
+}
+
+/**
+ * The event-stream URI as a URL whose `href` is the caller's own string when it is already in the
+ * URL's serialised form (every URI Genesys hands out, §2.3). `ws` keeps `href` for the socket's
+ * life (its `url`); a plain URL would give it a fresh ~0.5 KiB copy of a string the chat already
+ * holds (the JWT is a slice of it, provider-ref.ts) — per live chat (issue 12, heap per handover).
+ */
+class VerbatimUrl extends URL {
+  readonly #href: string;
+
+  constructor(uri: string) {
+    super(uri);
+    const serialised = super.href;
+    this.#href = serialised === uri ? uri : serialised;
+  }
+
+  override get href(): string {
+    return this.#href;
   }
 }
 
