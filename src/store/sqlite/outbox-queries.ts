@@ -52,20 +52,17 @@ ORDER BY o.next_attempt_at, o.handover_id
 LIMIT @limit`;
 
 /**
- * The due heads of the handovers in @among only (JSON array of handover ids), except those in
- * @exclude: one seek per handover named — its lowest pending seq on `outbox_pending` — instead of a
- * walk of every pending row. What the dispatcher asks after a commit or a settled attempt, when only
- * those handovers can have become due. Exported for the query-plan test.
+ * @handover's head: its lowest pending seq, one seek on `outbox_pending`. What the dispatcher asks,
+ * once per handover named, after a commit or a settled attempt, when only those handovers can have
+ * become due: a statement per name (~3 µs each) is far cheaper than one statement over a JSON list
+ * of them (`json_each` cost ~25 µs a call even for one name). Exported for the query-plan test.
  */
-export const DUE_AMONG_SQL = `SELECT ${EVENT_COLUMNS_OF_E}, o.attempts, o.next_attempt_at, o.first_attempt_at, o.trace_parent
-FROM json_each(@among) h
-JOIN outbox o ON o.status = 'pending' AND o.handover_id = h.value
-  AND o.seq = (SELECT min(head.seq) FROM outbox head WHERE head.status = 'pending' AND head.handover_id = h.value)
+export const HEAD_SQL = `SELECT ${EVENT_COLUMNS_OF_E}, o.attempts, o.next_attempt_at, o.first_attempt_at, o.trace_parent
+FROM outbox o
 JOIN events e ON e.id = o.event_id
-WHERE o.next_attempt_at <= @now
-  AND o.handover_id NOT IN (SELECT value FROM json_each(@exclude))
-ORDER BY o.next_attempt_at, o.handover_id
-LIMIT @limit`;
+WHERE o.status = 'pending' AND o.handover_id = @handover
+ORDER BY o.seq
+LIMIT 1`;
 
 /**
  * The metrics scrape: pending rows and dead letters are read on their partial indexes (pending work
@@ -119,7 +116,7 @@ export class OutboxQueries {
    * older pending row of its handover exists (`outbox_pending`): both indexes hold pending work only,
    * so the cost follows the backlog, never the history. A head is usually among the first rows it
    * meets (events fall due when they occur), so it stops after about `limit` rows.
-   * With `among`, only those handovers' heads are looked at (DUE_AMONG_SQL).
+   * With `among`, only those handovers' heads are looked at (HEAD_SQL).
    */
   due(
     now: string,
@@ -127,11 +124,11 @@ export class OutboxQueries {
     exclude: ReadonlySet<string>,
     among?: ReadonlySet<string>,
   ): PendingDelivery[] {
-    const params = { now: canonicalInstant(now, 'now'), exclude: JSON.stringify([...exclude]), limit };
+    const at = canonicalInstant(now, 'now');
     const rows =
       among === undefined
-        ? this.#sql.get(DUE_SQL).all(params)
-        : this.#sql.get(DUE_AMONG_SQL).all({ ...params, among: JSON.stringify([...among]) });
+        ? this.#sql.get(DUE_SQL).all({ now: at, exclude: JSON.stringify([...exclude]), limit })
+        : this.#heads(among, exclude, at, limit);
     return rows.map((raw) => {
       const row = parseRow(pendingRow, raw, 'outbox');
       return {
@@ -142,6 +139,21 @@ export class OutboxQueries {
         ...(row.trace_parent === null ? {} : { traceParent: row.trace_parent }),
       };
     });
+  }
+
+  /** The due heads of `among` minus `exclude`, earliest due first (then by handover), as DUE_SQL orders. */
+  #heads(among: ReadonlySet<string>, exclude: ReadonlySet<string>, now: string, limit: number): unknown[] {
+    const head = this.#sql.get(HEAD_SQL);
+    const rows: { raw: unknown; due: string; handover: string }[] = [];
+    for (const handover of among) {
+      if (exclude.has(handover)) continue;
+      const raw = head.get({ handover }) as { next_attempt_at?: unknown } | undefined;
+      // Canonical instants (canonicalInstant) compare as text, as DUE_SQL's `<= @now` does.
+      if (raw === undefined || typeof raw.next_attempt_at !== 'string' || raw.next_attempt_at > now) continue;
+      rows.push({ raw, due: raw.next_attempt_at, handover });
+    }
+    rows.sort((x, y) => (x.due < y.due ? -1 : x.due > y.due ? 1 : x.handover < y.handover ? -1 : 1));
+    return rows.slice(0, limit).map((r) => r.raw);
   }
 
   /**
