@@ -172,7 +172,10 @@ export interface HandoverProvider {
   readonly webhook?: ProviderWebhook;
   /** Create the conversation at the provider. The result is persisted before anything else happens. */
   start(req: ProviderStartRequest, signal: AbortSignal): Promise<ProviderRef>;
-  /** Open the live event stream; resolves once it is open the first time. Reconnects by itself. */
+  /**
+   * Open the live event stream; resolves once it is open the first time. Reconnects by itself.
+   * `signal` aborts the attach only: once it resolved, the connection lives until `close()`.
+   */
   attach(ref: ProviderRef, handlers: AttachmentHandlers, signal: AbortSignal): Promise<Connection>;
   /** Messages after the given provider message id (all of them when undefined), oldest first. */
   history(ref: ProviderRef, after: string | undefined, signal: AbortSignal): AsyncIterable<HistoryMessage>;
