@@ -81,7 +81,7 @@ export function demoCommand(): Command {
         );
       });
       process.stdout.write(`${demo.lines.join('\n')}\n`);
-      await runUntilSignal(() => demo.close());
+      await runUntilSignal(() => demo.close(), { stopping: () => demo.stopping() });
     });
 }
 

@@ -1,8 +1,9 @@
 // Keeps a command alive until SIGINT/SIGTERM, then runs its graceful stop (bounded, exit code 0).
-// `timeoutMs` is a safety net above the stop's own bound: reaching it is a bug, reported with exit 1.
+// `timeoutMs` is a safety net above the stop's own bound: reaching it is a bug, reported with exit 1
+// and the parts of the stop still running (`stopping`), so the report says where it hung.
 export async function runUntilSignal(
   stop: () => Promise<void>,
-  opts: { timeoutMs?: number } = {},
+  opts: { timeoutMs?: number; stopping?: () => readonly string[] } = {},
 ): Promise<void> {
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     const on = (sig: NodeJS.Signals): void => {
@@ -15,7 +16,9 @@ export async function runUntilSignal(
   });
   const timeoutMs = opts.timeoutMs ?? 20_000;
   const timer = setTimeout(() => {
-    process.stderr.write(`shutdown took longer than ${timeoutMs} ms; exiting\n`);
+    const waiting = opts.stopping?.() ?? [];
+    const what = waiting.length > 0 ? `; still waiting for: ${waiting.join(', ')}` : '';
+    process.stderr.write(`shutdown took longer than ${timeoutMs} ms${what}; exiting\n`);
     process.exit(1);
   }, timeoutMs);
   timer.unref();

@@ -38,6 +38,7 @@ export function serveCommand(): Command {
       // catches a bug (it exits 1 and says so).
       await runUntilSignal(() => gateway.close(), {
         timeoutMs: config.server.shutdownTimeoutSeconds * 1000 + 5_000,
+        stopping: () => gateway.stopping(),
       });
     });
 }

@@ -10,6 +10,7 @@ import { parseConfig } from '../config/load.ts';
 import { startDemoBot, type RunningDemoBot } from '../demo-bot/index.ts';
 import type { BotLogger } from '../demo-bot/demo-bot.ts';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator/index.ts';
+import { ShutdownSteps } from '../core/concurrency/shutdown-steps.ts';
 import { startGateway, type GatewayTuning, type RunningGateway } from '../composition/start-gateway.ts';
 
 export const DEMO_ENDPOINT = 'demo';
@@ -48,6 +49,8 @@ export interface RunningDemo {
   /** The lines `genesys-handover demo` prints. */
   readonly lines: readonly string[];
   close(): Promise<void>;
+  /** While `close()` runs: the parts not yet stopped (what an overrunning stop waits for). */
+  stopping(): string[];
 }
 
 export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
@@ -159,6 +162,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     `export GW=${gateway.url} EMU=${emulator.url} KEY=${apiKey}`,
   ];
   let closing: Promise<void> | undefined;
+  const steps = new ShutdownSteps();
   return {
     emulator,
     gateway,
@@ -169,12 +173,18 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     close: () => {
       // The bot first (it follows the gateway's streams), then the gateway, then the emulator.
       closing ??= (async () => {
-        await running.bot.close();
-        await running.gateway.close();
-        await emulator.close();
+        await steps.run('demo bot', () => running.bot.close());
+        await steps.run('gateway', () => running.gateway.close());
+        await steps.run('emulator', () => emulator.close());
       })();
       return closing;
     },
+    stopping: () =>
+      steps.pending().flatMap((step) => {
+        const parts =
+          step === 'gateway' ? gateway.stopping() : step === 'emulator' ? emulator.stopping() : [];
+        return parts.length > 0 ? parts.map((part) => `${step} ${part}`) : [step];
+      }),
   };
 }
 

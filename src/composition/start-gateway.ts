@@ -33,6 +33,7 @@ import { packageVersion } from './package-version.ts';
 import { ProviderChecks } from './provider-checks.ts';
 import { buildProviders, type ProviderTuning } from './providers.ts';
 import { buildAvailability } from './availability.ts';
+import { ShutdownSteps } from '../core/concurrency/shutdown-steps.ts';
 import { genesysHttp } from './genesys-fetch.ts';
 import { WaitEstimator } from '../core/availability/wait-estimator.ts';
 
@@ -65,6 +66,8 @@ export interface RunningGateway {
   readonly leases?: LeaseKeeper;
   /** Graceful stop, bounded by `server.shutdownTimeoutSeconds`: no new work, streams closed, store closed. */
   close(): Promise<void>;
+  /** While `close()` runs: the parts of the stop not yet done (what an overrunning stop waits for). */
+  stopping(): string[];
 }
 
 export async function startGateway(
@@ -320,6 +323,7 @@ export async function startGateway(
   logger.info({ resumed, endpoints: config.endpoints.length }, 'gateway ready');
 
   let closing: Promise<void> | undefined;
+  const steps = new ShutdownSteps();
   return {
     url: address.replace('[::1]', 'localhost'),
     ...(adminAddress === undefined ? {} : { adminUrl: adminAddress.replace('[::1]', 'localhost') }),
@@ -327,6 +331,7 @@ export async function startGateway(
     store,
     metrics,
     ...(leases ? { leases } : {}),
+    stopping: () => steps.pending(),
     close: () =>
       (closing ??= (async () => {
         ready = false;
@@ -342,15 +347,21 @@ export async function startGateway(
         // the other instances take them within a second or two (a rolling restart moves every chat).
         const stopEngine = (): Promise<void> => engine.shutdown(budgetMs * 0.6);
         await Promise.all([
-          leases ? leases.stop(stopEngine).catch(() => stopEngine()) : stopEngine(),
-          dispatcher.stop(),
-          retention?.stop(),
+          steps.run('engine', () =>
+            leases ? leases.stop(stopEngine).catch(() => stopEngine()) : stopEngine(),
+          ),
+          steps.run('webhook dispatcher', () => dispatcher.stop()),
+          steps.run('retention', () => retention?.stop()),
         ]);
-        await Promise.allSettled([...providers.values()].flatMap((p) => (p.close ? [p.close()] : [])));
-        await closeApi(api.server, () => api.close());
-        await admin?.close();
-        await store.close();
-        await tracing.close();
+        await Promise.all(
+          [...providers].map(([endpointId, p]) =>
+            steps.run(`provider of endpoint ${endpointId}`, () => p.close?.()).catch(() => undefined),
+          ),
+        );
+        await steps.run('api server', () => closeServer(api.server, () => api.close()));
+        if (admin) await steps.run('admin server', () => closeServer(admin.server, () => admin.close()));
+        await steps.run('store', () => store.close());
+        await steps.run('tracing', () => tracing.close());
       })()),
   };
 }
@@ -359,13 +370,16 @@ export async function startGateway(
 const API_DRAIN_MS = 1_000;
 
 /**
- * Closes the HTTP server. Node's close waits for every connection to end — including one a client
+ * Closes an HTTP server (the API's, the admin port's). Node's close waits for every connection to end — including one a client
  * opened and never sent a request on, which `closeIdleConnections` leaves alone (an HTTP client's
  * pool may keep such a socket: Node's fetch does after a call it aborted itself, and Genesys is a
  * client of the Open Messaging webhook route). So: requests in flight get API_DRAIN_MS to be
  * answered (by now everything answers at once: the engine has stopped), then every connection goes.
  */
-async function closeApi(server: { closeAllConnections(): void }, close: () => Promise<void>): Promise<void> {
+async function closeServer(
+  server: { closeAllConnections(): void },
+  close: () => Promise<void>,
+): Promise<void> {
   const closed = close();
   const timer = setTimeout(() => server.closeAllConnections(), API_DRAIN_MS);
   try {

@@ -48,6 +48,8 @@ export interface RunningEmulator {
   readonly port: number;
   /** Stops accepting, terminates every event stream, clears every timer. Idempotent. */
   close(): Promise<void>;
+  /** While `close()` runs: the parts not yet stopped (what an overrunning stop waits for). */
+  stopping(): string[];
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
@@ -140,20 +142,28 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   baseUrl = `http://${urlHost.includes(':') ? `[${urlHost}]` : urlHost}:${address.port}`;
 
   let closing: Promise<void> | undefined;
+  /** The part of close() running now (they run one after another). */
+  let stage: string | undefined;
+  const step = async (name: string, work: () => Promise<void>): Promise<void> => {
+    stage = name;
+    await work();
+    stage = undefined;
+  };
   return {
     url: baseUrl,
     consoleUrl: `${baseUrl}${CONSOLE_PATH}`,
     host: urlHost,
     port: address.port,
+    stopping: () => (stage === undefined ? [] : [stage]),
     close: () => {
       closing ??= (async () => {
         autoAgent?.close();
         faults.close();
-        await closePlatform();
+        await step('platform (webhooks to the integration)', () => closePlatform());
         feed.close();
         chat.close();
         hub.shutdown();
-        await app.close();
+        await step('http server', () => app.close());
       })();
       return closing;
     },
