@@ -102,8 +102,17 @@ export class ProviderSession implements AttachmentHandlers {
   readonly #provider: HandoverProvider;
   readonly #ref: ProviderRef;
   readonly #d: ProviderSessionDeps;
-  /** Follows the engine's stop signal through a registry: no listener per session on it. */
+  /**
+   * Follows the engine's stop signal through a registry: no listener per session on it. Its signal
+   * is read only by work that can be cut short (a catch-up's calls and pauses): on Node 20 a
+   * controller is ~64 B until its `signal` is first read, then ~0.7 KiB more — for every live chat
+   * whose session never catches up (issue 12, heap per chat; bench/README.md "Slimmer live chats").
+   */
   readonly #abort: AbortController;
+  /** close() was called (the engine's stop signal is the other way a session stops). */
+  #closed = false;
+  /** The attach in progress has a controller of its own, aborted by a close meanwhile. */
+  #attaching: AbortController | undefined;
   #attachment: Connection | undefined;
   #syncing = true;
   /** Made when an event is first held: a live, idle session holds none (issue 12, heap per chat). */
@@ -145,8 +154,18 @@ export class ProviderSession implements AttachmentHandlers {
    * or, for a fresh conversation, only queues the chat: nothing can have happened before that open.
    */
   async attach(): Promise<void> {
-    // The session is its own handler object: prototype methods, no closures per live handover.
-    this.#attachment = await this.#provider.attach(this.#ref, this, this.#abort.signal);
+    // Its own controller: the attach's signal governs the attach only (ports/provider.ts), so the
+    // session's is not read for it. Following the engine's stop signal like the session's.
+    const attaching = childController(this.#d.signal);
+    if (this.#closed) attaching.abort(new Error('session closed'));
+    this.#attaching = attaching;
+    try {
+      // The session is its own handler object: prototype methods, no closures per live handover.
+      this.#attachment = await this.#provider.attach(this.#ref, this, attaching.signal);
+    } finally {
+      this.#attaching = undefined;
+      releaseChild(this.#d.signal, attaching);
+    }
   }
 
   /** AttachmentHandlers: an event from the attachment, taken in order (never rejects). */
@@ -195,8 +214,10 @@ export class ProviderSession implements AttachmentHandlers {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     releaseChild(this.#d.signal, this.#abort);
     this.#abort.abort(new Error('session closed'));
+    this.#attaching?.abort(new Error('session closed'));
     this.#pen?.flush(); // releases into a stopped session: pushed events are refused, not left hanging
     this.#settleWaiters('stopped');
     this.#buffer = undefined;
@@ -206,8 +227,9 @@ export class ProviderSession implements AttachmentHandlers {
     await this.#catchingUp;
   }
 
+  /** Without reading the session's signal (see #abort): closed, or the engine is stopping. */
   #stopped(): boolean {
-    return this.#abort.signal.aborted;
+    return this.#closed || this.#d.signal.aborted;
   }
 
   #admit(arrival: Arrival): Promise<void> {
@@ -410,13 +432,17 @@ export class ProviderSession implements AttachmentHandlers {
   }
 
   #context(): CatchUpContext {
+    const abort = this.#abort;
     return {
       id: this.id,
       units: this.#d.units,
       transcript: this.#d.transcript,
       provider: this.#provider,
       ref: this.#ref,
-      signal: this.#abort.signal,
+      // Read only when a provider call or a parked commit needs it (a live event's commit does not).
+      get signal() {
+        return abort.signal;
+      },
       now: () => this.#d.clock.now().toISOString(),
       ...(this.#d.parking ? { parking: this.#d.parking } : {}),
     };

@@ -31,3 +31,18 @@ test('a refused attach ends the handover provider_error without retrying', async
   assert.ok(ended?.type === 'handover.ended');
   assert.equal(ended.data.reason, 'provider_error');
 });
+
+test('a shutdown during a slow attach cuts the attach at once; the handover waits for the next start', async () => {
+  const rig = await CoreRig.start();
+  rig.provider.latency('attach', 60_000);
+  const { handover } = await rig.service.start({
+    endpointId: 'ep',
+    customer: { userId: 'u-attach-cut', sessionId: 's', displayName: 'Cut' },
+  });
+  await rig.until(() => rig.provider.calls.get('attach') === 1, 'the attach under way');
+  const before = rig.time.nowMs;
+  await rig.shutdown(8_000);
+  // The attach's signal follows the engine's stop: the stop does not wait out its bound for it.
+  assert.ok(rig.time.nowMs - before < 1_000, `the stop took ${rig.time.nowMs - before} ms`);
+  assert.equal((await rig.handover(handover.id)).state, 'requested', 'not ended: the next start attaches');
+});
