@@ -449,7 +449,9 @@ export async function runChaos(options: ChaosOptions): Promise<void> {
         .tail(256 * 1024)
         .split('\n')
         .filter((l) => l.includes(hs[i]!.id) || l.includes(hs[i]!.convId))
-        .slice(-8);
+        // Genesys' redeliveries of what an ended handover refused would hide how it ended.
+        .filter((l) => !l.includes('provider webhook not committed'))
+        .slice(-16);
       return `${JSON.stringify({ message: data?.message, failure: data?.failure })}\n      ${logs.join('\n      ')}`;
     };
     for (const [i, h] of hs.entries()) {
