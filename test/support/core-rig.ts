@@ -8,7 +8,7 @@ import type { EndpointPolicy } from '../../src/core/model/endpoint-policy.ts';
 import type { Handover } from '../../src/core/model/handover.ts';
 import type { TranscriptEntry } from '../../src/core/model/transcript.ts';
 import { HandoverEngine, type EngineLimits } from '../../src/core/engine/handover-engine.ts';
-import { silentLogger } from '../../src/core/ports/logger.ts';
+import { RecordingLogger } from './recording-logger.ts';
 import type { Scheduler, TimerHandle } from '../../src/core/ports/scheduler.ts';
 import type { Store } from '../../src/core/ports/store/index.ts';
 import { HandoverService } from '../../src/core/services/handover-service.ts';
@@ -105,6 +105,8 @@ export class CoreRig {
   readonly store = new MemoryStore();
   readonly provider: ScriptedProvider;
   readonly notifier = new InProcessNotifier();
+  /** What the engine logged, every life of it. */
+  readonly logger = new RecordingLogger();
   engine!: HandoverEngine;
   service!: HandoverService;
   readonly #options: CoreRigOptions;
@@ -232,7 +234,7 @@ export class CoreRig {
       ids,
       scheduler: life.scheduler,
       random: () => 0.5,
-      logger: silentLogger,
+      logger: this.logger,
       limits: { sweepIntervalMs: 1_000, ...this.#options.limits },
       ...(this.#options.ownership ? { ownership: this.#options.ownership } : {}),
       ...(this.#options.ownerNotes ? { ownerNotes: this.#options.ownerNotes } : {}),

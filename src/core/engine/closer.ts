@@ -174,5 +174,10 @@ export class Closer {
         ...(end.failure ? { failure: end.failure } : {}),
       }),
     );
+    // The bot learns it from the ended event; the operator from this line (the code, never a text).
+    this.#d.logger.warn(
+      { handoverId: id, reason: end.reason, ...(end.failure ? { code: end.failure.code } : {}) },
+      'handover ended by a failure',
+    );
   }
 }

@@ -30,6 +30,11 @@ test('a refused attach ends the handover provider_error without retrying', async
   const ended = (await rig.events(handover.id)).find((e) => e.type === 'handover.ended');
   assert.ok(ended?.type === 'handover.ended');
   assert.equal(ended.data.reason, 'provider_error');
+  // The operator sees it too: the reason and the provider's code, nothing the customer wrote.
+  const line = rig.logger.lines.find((l) => l.msg === 'handover ended by a failure');
+  assert.ok(line, 'logged');
+  assert.deepEqual(line.obj, { handoverId: handover.id, reason: 'provider_error', code: 'scripted.refused' });
+  assert.equal(line.level, 'warn');
 });
 
 test('a shutdown during a slow attach cuts the attach at once; the handover waits for the next start', async () => {

@@ -452,7 +452,7 @@ export async function runChaos(options: ChaosOptions): Promise<void> {
         // Genesys' redeliveries of what an ended handover refused would hide how it ended.
         .filter((l) => !l.includes('provider webhook not committed'))
         .slice(-16);
-      return `${JSON.stringify({ message: data?.message, failure: data?.failure })}\n      ${logs.join('\n      ')}`;
+      return `${JSON.stringify({ message: data?.message, error: data?.error })}\n      ${logs.join('\n      ')}`;
     };
     for (const [i, h] of hs.entries()) {
       const om = onOm[i] === true;
