@@ -5,6 +5,7 @@
 // ordering guarantee). Each call leaves a delivery record for the agent API — with no secret and no
 // message text in it.
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { FaultInjector, PendingFault } from '../faults.ts';
 import { hubSignature, SIGNATURE_HEADER } from './signature.ts';
 
@@ -56,6 +57,9 @@ export class WebhookSender {
   constructor(timings: WebhookTimings, faults: FaultInjector) {
     this.#timings = timings;
     this.#faults = faults;
+    // Every call waiting out its retry pause listens here (and stops when the pause ends): dozens at
+    // once under load are expected, not a leak — without this Node warns from the 11th on.
+    setMaxListeners(Infinity, this.#closing.signal);
   }
 
   /** Fire and forget: the call runs in the background; its record tells how it went. */
