@@ -370,11 +370,12 @@ export async function startGateway(
 const API_DRAIN_MS = 1_000;
 
 /**
- * Closes an HTTP server (the API's, the admin port's). Node's close waits for every connection to end — including one a client
- * opened and never sent a request on, which `closeIdleConnections` leaves alone (an HTTP client's
- * pool may keep such a socket: Node's fetch does after a call it aborted itself, and Genesys is a
- * client of the Open Messaging webhook route). So: requests in flight get API_DRAIN_MS to be
- * answered (by now everything answers at once: the engine has stopped), then every connection goes.
+ * Closes an HTTP server (the API's, the admin port's). Node's close waits for every connection to
+ * end — including one a client opened and never sent a request on, which `closeIdleConnections`
+ * leaves alone (an HTTP client's pool may keep such a socket: Node's fetch does after a call it
+ * aborted itself, and Genesys is a client of the Open Messaging webhook route). So: requests in
+ * flight get API_DRAIN_MS to be answered (by now everything answers at once: the engine has
+ * stopped), then every connection goes.
  */
 async function closeServer(
   server: { closeAllConnections(): void },

@@ -142,7 +142,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   baseUrl = `http://${urlHost.includes(':') ? `[${urlHost}]` : urlHost}:${address.port}`;
 
   let closing: Promise<void> | undefined;
-  /** The part of close() running now (they run one after another). */
+  /**
+   * The part of close() running now (they run one after another). Not the gateway's ShutdownSteps:
+   * the emulator imports nothing from outside its folder (it stands for Genesys).
+   */
   let stage: string | undefined;
   const step = async (name: string, work: () => Promise<void>): Promise<void> => {
     stage = name;

@@ -106,7 +106,8 @@ export class ProviderSession implements AttachmentHandlers {
    * Follows the engine's stop signal through a registry: no listener per session on it. Its signal
    * is read only by work that can be cut short (a catch-up's calls and pauses): on Node 20 a
    * controller is ~64 B until its `signal` is first read, then ~0.7 KiB more — for every live chat
-   * whose session never catches up (issue 12, heap per chat; bench/README.md "Slimmer live chats").
+   * whose session never catches up (issue 12, heap per chat; bench/README.md "Allocation,
+   * survivors, the session's signal and ids").
    */
   readonly #abort: AbortController;
   /** close() was called (the engine's stop signal is the other way a session stops). */
