@@ -91,7 +91,9 @@ export interface CatchUpContext extends ReadContext {
 /**
  * One complete read of the provider: joins first, then the messages after the cursor (all pages),
  * then the leaves — so an agent who joined and wrote during the gap is announced before their
- * messages, and one who wrote and left ends the chat after them. Transitions are idempotent, so a
+ * messages, and one who wrote and left ends the chat after them. The leaves come from the
+ * participants read made before the history read: a leave is never applied from a newer read than
+ * the history, which could lack a message written just before it. Transitions are idempotent, so a
  * retried or repeated read applies nothing twice.
  */
 export async function catchUp(ctx: CatchUpContext): Promise<void> {
@@ -114,16 +116,6 @@ export async function catchUp(ctx: CatchUpContext): Promise<void> {
     ctx,
     participantEvents(members, (s) => s === 'disconnected', ctx.now()),
   );
-}
-
-/** Re-reads the participants (the truth after live hints arrived during a gap): joins, then leaves. */
-export async function readParticipants(ctx: CatchUpContext): Promise<void> {
-  const members = await ctx.provider.participants(ctx.ref, ctx.signal);
-  const at = ctx.now();
-  await applyInOrder(ctx, [
-    ...participantEvents(members, (s) => s !== 'disconnected', at),
-    ...participantEvents(members, (s) => s === 'disconnected', at),
-  ]);
 }
 
 function participantEvents(

@@ -7,7 +7,7 @@
 // committed: a live event never overtakes an unread gap (issue 8, defects 1 and 4). When the catch-up
 // has read everything, the buffer is applied — a buffered message not found in history is newer than
 // all of it; one found is a duplicate and skipped — and the session is live again. Participant events
-// from the buffer are only hints: the participants are read once more instead (the read is the truth).
+// from the buffer are only hints: the provider is read once more instead (the read is the truth).
 //
 // A failing catch-up is retried with backoff for as long as the session lives; nothing is committed
 // past the gap meanwhile, so a shutdown or a crash at any point leaves the cursor at the gap.
@@ -37,7 +37,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { TranscriptRepository } from '../ports/store/index.ts';
 import type { BackoffPolicy } from '../retry/backoff.ts';
 import { retryDelay } from '../retry/backoff.ts';
-import { applyInOrder, catchUp, readParticipants, type CatchUpContext } from './catch-up.ts';
+import { applyInOrder, catchUp, type CatchUpContext } from './catch-up.ts';
 import { errorCode, isPermanentProviderError, retryableProviderError } from './errors.ts';
 import { ReorderPen } from './reorder-pen.ts';
 import type { EventParking } from './event-parking.ts';
@@ -419,7 +419,13 @@ export class ProviderSession implements AttachmentHandlers {
       });
   }
 
-  /** Applies what arrived during the catch-up: messages in order, then the participants re-read. */
+  /**
+   * Applies what arrived during the catch-up: messages in order; participant hints are checked by
+   * one more complete read. Not the participants alone: a read newer than the history just read may
+   * show an end that followed messages the history did not list yet — committed first, that end
+   * would leave them behind for good (a chaos run lost an agent's last message so). A complete read
+   * takes the leaves from a participants read no newer than its history read.
+   */
   async #drainBuffer(): Promise<void> {
     while (this.#buffer) {
       const held = this.#buffer;
@@ -428,7 +434,7 @@ export class ProviderSession implements AttachmentHandlers {
         this.#context(),
         held.filter((e) => e.type === 'message'),
       );
-      if (held.some((e) => e.type === 'participant')) await readParticipants(this.#context());
+      if (held.some((e) => e.type === 'participant')) await catchUp(this.#context());
     }
   }
 

@@ -119,3 +119,32 @@ test('own echoes are never delivered to the bot, and a duplicate event is commit
   assert.equal(transcript.filter((l) => l.text === 'A1').length, 1);
   assert.equal(transcript.filter((l) => l.text === 'from the customer').length, 1);
 });
+
+test('an end seen by a later participants read waits for the messages written before it', async () => {
+  // A catch-up reads the participants, then the history. A participant hint that arrived meanwhile
+  // (here an offer; on Open Messaging often a webhook's agent announcement) is checked by reading
+  // the participants once more — a read newer than the history read, which may already show the
+  // chat ended by an agent whose last message that history did not list. Committing that end first
+  // would leave the message behind for good: the handover is over when it comes (chaos runs lost an
+  // agent's last Open Messaging message this way).
+  const rig = await CoreRig.start();
+  const { id, conv } = await rig.activeHandover();
+  conv.agentWrites('A1');
+  await rig.until(async () => (await rig.agentTexts(id)).length === 1, 'A1');
+  rig.provider.latency('history', 1_000);
+  conv.resync(); // the catch-up reads the participants now, the history in 1 s
+  await rig.advance(100);
+  conv.offerAgent('Bruno'); // live: held behind the catch-up
+  rig.provider.latency('participants', 1_000); // the hint's re-read, once the history is read
+  await rig.advance(1_400); // the history read is done; the re-read is under way
+  conv.dropStream(); // what follows reaches the gateway by no event: only reads show it
+  conv.agentWrites('A2');
+  conv.agentEnds();
+  rig.provider.latency('history', 0);
+  rig.provider.latency('participants', 0);
+  await rig.until(async () => (await rig.handover(id)).state === 'ended', 'ended');
+  assert.deepEqual(await rig.agentTexts(id), ['A1', 'A2']);
+  const types = await rig.types(id);
+  assert.equal(types.at(-1), 'handover.ended');
+  assert.equal((await rig.handover(id)).endReason, 'agent_ended');
+});
