@@ -235,6 +235,42 @@ describe('attach: the user.end pitfall (§4.6 W9)', () => {
     await seen(2);
     assert.deepEqual(described(), ['customer:cust-conv-1:disconnected', 'customer:cust-conv-1:disconnected']);
   });
+
+  test('customer.end alone: the catch-up it asks for reads the conversation anew, never a kept read', async () => {
+    // The end comes by notification (§4.6), the agent's last message by webhook — late, or given up
+    // (§4.5). The core catches up before it commits the end; a read kept from before that message
+    // (reads are reused for 2 s) would let the end overtake it for good.
+    const { r } = await attached();
+    rig.genesys.addAgent('conv-1', {
+      id: 'a1',
+      state: 'connected',
+      connectedTime: '2030-01-01T00:00:03.000Z',
+    });
+    const ref = refOf('conv-1');
+    await rig.provider.participants(ref, signal()); // a read the provider keeps
+    rig.genesys.message('conv-1', 'a1', {
+      id: 'last',
+      time: '2030-01-01T00:00:04.000Z',
+      text: 'my last words',
+      originatingEntity: 'Human',
+    });
+    Object.assign(rig.genesys.participant('conv-1', 'a1'), {
+      state: 'disconnected',
+      disconnectType: 'client',
+    });
+    Object.assign(rig.genesys.participant('conv-1', 'cust-conv-1'), {
+      state: 'disconnected',
+      disconnectType: 'peer',
+    });
+    rig.genesys.notify('conv-1', 'customer.end', { participantId: 'cust-conv-1', disconnectType: 'PEER' });
+    await waitFor(() => r.states.some((s) => s.state === 'resync'), { what: 'resync asked' });
+    // What the core's catch-up asks next: the participants, then the history after its cursor.
+    const members = await rig.provider.participants(ref, signal());
+    assert.equal(members.find((m) => m.participant.role === 'customer')?.state, 'disconnected');
+    const history: string[] = [];
+    for await (const m of rig.provider.history(ref, undefined, signal())) history.push(m.text);
+    assert.deepEqual(history, ['my last words']);
+  });
 });
 
 describe('attach: the watch itself', () => {

@@ -258,7 +258,11 @@ export class AttachedConversation {
     // The end comes by notification (§4.6), the agent's last messages by webhook — possibly late or
     // still being retried (§4.5). The core catches up first (messages from the cursor, then the
     // leaves: the conversation holds them in order) and holds this end until then, so it is never
-    // committed ahead of a message the agent wrote before it.
+    // committed ahead of a message the agent wrote before it. That catch-up must read the
+    // conversation as it is now: a read kept from before the end (reads are reused for a moment)
+    // may lack the agent's last message, and the end would then be committed without it — for
+    // good. A `read` given here began after the event; without one, what is kept is forgotten.
+    if (read === undefined) this.#d.reader.forget(this.#memory.conversationId);
     this.#handlers.onState('resync', { reason: 'the conversation ended' });
     const customer = read === undefined ? undefined : findCustomer(read);
     await this.#handlers.onEvent({
