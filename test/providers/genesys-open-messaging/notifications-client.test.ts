@@ -60,6 +60,8 @@ const detail = (conversationId: string, kind: string, body: Record<string, unkno
 });
 const topic = (conversationId: string, kind: string) =>
   `v2.detail.events.conversation.${conversationId}.${kind}`;
+const topicsOf = (conversationId: string) =>
+  ['user.start', 'user.end', 'customer.end', 'acw'].map((kind) => topic(conversationId, kind));
 
 describe('NotificationsClient (§4.6)', () => {
   test('lazy: no channel before the first watch; then one channel, one socket, the four topics, typed events', async () => {
@@ -183,6 +185,25 @@ describe('NotificationsClient (§4.6)', () => {
     const fresh = [...fake.channels.values()][0]!;
     assert.notEqual(fresh.id, old);
     assert.equal(fresh.topics.size, 4);
+  });
+
+  test('a channel gone at a subscription (404: evicted by a 21st channel, expired): a new channel, every topic there', async () => {
+    // §4.6: a 21st channel of the OAuth client evicts the oldest — e.g. other instances, or restarts
+    // (a killed process never deletes its channels). A watch added before the socket shows it must
+    // not fail for good: the chat would end provider_error over a channel the gateway can replace.
+    const { fake, hub, r } = await watchingC1();
+    const old = [...fake.channels.keys()][0]!;
+    fake.channels.delete(old); // its socket has not dropped yet
+    const r2 = watchRecorder();
+    await hub.watchConversation('c2', r2.handlers, signal());
+    assert.equal(fake.channels.size, 1);
+    const fresh = [...fake.channels.values()][0]!;
+    assert.notEqual(fresh.id, old);
+    assert.deepEqual([...fresh.topics].sort(), [...topicsOf('c1'), ...topicsOf('c2')].sort());
+    await waitFor(() => r.states.some((s) => s.state === 'resubscribed'), { what: 'c1 resubscribed' });
+    assert.deepEqual(r.states.at(-1), { state: 'resubscribed', reason: 'channel-gone' });
+    fake.push(detail('c2', 'customer.end'), { topic: topic('c2', 'customer.end') });
+    await waitFor(() => r2.events.length === 1, { what: 'an event on the new channel' });
   });
 
   test('heartbeat watchdog on virtual time: heartbeats keep it alive, 75 s of silence reconnects', async () => {

@@ -11,7 +11,7 @@
 import type { Logger } from '../../../core/ports/logger.ts';
 import type { Random, Scheduler, TimerHandle } from '../../../core/ports/scheduler.ts';
 import { retryDelay, type BackoffPolicy } from '../../../core/retry/backoff.ts';
-import { NotificationsChannelError, OpenMessagingAbortedError } from '../errors.ts';
+import { NotificationsChannelError, OpenMessagingAbortedError, OpenMessagingApiError } from '../errors.ts';
 import type { NotificationsRest } from '../rest/notifications-api.ts';
 import type { ChannelTopic, NotificationChannel } from '../wire/notification-channel.ts';
 import { ChannelSocket, type SocketDownReason, type WebSocketFactory } from './channel-socket.ts';
@@ -83,14 +83,32 @@ export class ChannelSlot {
     return this.#live?.channel.id;
   }
 
-  /** Subscribes `topics` (already in `this.topics`); resolves with Genesys' answer for them. */
+  /**
+   * Subscribes `topics` (already in `this.topics`); resolves with Genesys' answer for them. A channel
+   * Genesys no longer has (404: evicted by a 21st channel of the client, or expired, §4.6) is
+   * replaced on the spot — a new channel, every topic of the slot moved there, the owner told — so
+   * the watch does not fail for good over something the slot can mend.
+   */
   add(topics: readonly string[], signal: AbortSignal): Promise<ChannelTopic[]> {
     return this.#enqueue(async () => {
       const both = AbortSignal.any([signal, this.#closing.signal]);
-      const live = await this.#ensureOpen(both);
+      let live = await this.#ensureOpen(both);
       const wanted = topics.filter((t) => this.topics.has(t));
       if (wanted.length === 0) return [];
-      const answer = await this.#ctx.rest.addSubscriptions(live.channel.id, wanted, { signal: both });
+      let answer: ChannelTopic[];
+      try {
+        answer = await this.#ctx.rest.addSubscriptions(live.channel.id, wanted, { signal: both });
+      } catch (err) {
+        if (!(err instanceof OpenMessagingApiError && err.status === 404)) throw err;
+        this.#ctx.logger.warn({ channelId: live.channel.id }, 'notification channel gone: replacing it');
+        this.#drop();
+        await this.#reconnect('channel-gone');
+        if (this.#live === undefined || this.#state !== 'open')
+          throw new NotificationsChannelError('the channel is gone and could not be replaced yet');
+        live = this.#live;
+        // The reconnect PUT every topic of the slot; this asks for Genesys' word on these.
+        answer = await this.#ctx.rest.addSubscriptions(live.channel.id, wanted, { signal: both });
+      }
       return answer.filter((t) => wanted.includes(t.id));
     });
   }
