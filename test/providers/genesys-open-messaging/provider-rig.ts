@@ -254,14 +254,20 @@ export async function providerRig(
 export function coreRecorder() {
   const events: ProviderEvent[] = [];
   const states: { state: AttachmentState; reason?: string | undefined }[] = [];
+  /** Events (described) and states in the order the core heard them. */
+  const timeline: string[] = [];
   const handlers: AttachmentHandlers = {
     onEvent: (e) => {
       events.push(e);
+      timeline.push(describeEvent(e));
       return Promise.resolve();
     },
-    onState: (state, detail) => states.push({ state, reason: detail?.reason }),
+    onState: (state, detail) => {
+      states.push({ state, reason: detail?.reason });
+      timeline.push(`state:${state}`);
+    },
   };
-  return { events, states, handlers };
+  return { events, states, timeline, handlers };
 }
 
 /** A participant event in a compact form: `agent:a1:connected`. */

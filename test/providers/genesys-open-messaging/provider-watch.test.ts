@@ -99,7 +99,7 @@ describe('attach: joins (user.start)', () => {
 
 describe('attach: the user.end pitfall (§4.6 W9)', () => {
   test('the agent ended: the agent leaves, then the customer (Genesys ends it for the customer too)', async () => {
-    const { seen, described } = await attached();
+    const { r, seen, described } = await attached();
     const agent = rig.genesys.addAgent('conv-1', {
       id: 'a1',
       state: 'connected',
@@ -125,6 +125,13 @@ describe('attach: the user.end pitfall (§4.6 W9)', () => {
     assert.deepEqual(described(), [
       'agent:a1:connected',
       'agent:a1:disconnected',
+      'customer:cust-conv-1:disconnected',
+    ]);
+    // Each leave after a catch-up: the agent's last messages may still be on their way by webhook.
+    assert.deepEqual(r.timeline.slice(r.timeline.indexOf('agent:a1:connected') + 1), [
+      'state:resync',
+      'agent:a1:disconnected',
+      'state:resync',
       'customer:cust-conv-1:disconnected',
     ]);
     assert.equal(rig.provider.webhook.reorderWindowMs, 1000);

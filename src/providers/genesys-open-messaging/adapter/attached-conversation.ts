@@ -9,7 +9,8 @@
 // - `user.end` also fires on a reject and a transfer (§4.6 W9): `assessUserEnd` classifies it from the
 //   read; agent-ended / transferred / rejected → the agent `disconnected` (the core tells which by
 //   what follows), and the customer `disconnected` too when the read shows the customer gone (when an
-//   agent leaves, Genesys ends the messaging conversation for the customer as well, §3.5). A read that
+//   agent leaves, Genesys ends the messaging conversation for the customer as well, §3.5); a
+//   connected agent's leave is preceded by a catch-up, like an end (below). A read that
 //   still shows the agent (`still-active`) lags the event: read again shortly, a few times, then ask
 //   the core to catch up.
 // - `customer.end` → the customer `disconnected` (the conversation is over).
@@ -220,6 +221,11 @@ export class AttachedConversation {
       case 'rejected':
         if (participant !== undefined) {
           this.#following.delete(participant.id);
+          // An agent who was connected may have written just before leaving, and that message comes
+          // by webhook — late, or still being retried (§4.5). The core reads the conversation first
+          // (this read began after the event, and is the one kept), so the bot never hears an
+          // agent's message after hearing that the agent left.
+          if (everConnected(participant)) this.#handlers.onState('resync', { reason: 'an agent left' });
           await this.#agent(participant, 'disconnected', participant.endTime ?? event.at);
         }
         if (customerGone(read))
