@@ -13,7 +13,8 @@
 // start resumes the closing from the persisted state.
 //
 // A failure end (the stream lost past its grace, a refusal): optionally one bounded last read, then
-// the handover ends `provider_error` at once, pending messages reported the same way.
+// the handover ends `provider_error` at once, pending messages reported the same way; then one try
+// to leave the provider conversation, which nothing relays any more.
 //
 // When the agent ends first, the state machine ends the handover from the provider's own events,
 // which arrive in order after every message of ours the agent got: pending lines are undelivered.
@@ -179,5 +180,21 @@ export class Closer {
       { handoverId: id, reason: end.reason, ...(end.failure ? { code: end.failure.code } : {}) },
       'handover ended by a failure',
     );
+    if (ref && provider) await this.#leaveOnce(id, provider, ref);
+  }
+
+  /**
+   * After a failure end nothing relays the chat any more: leaving it (one try, no retries — the
+   * provider just failed) spares the agent a customer who never answers again, and the queue a chat
+   * nobody will close. A chat that is gone already counts as left.
+   */
+  async #leaveOnce(id: string, provider: HandoverProvider, ref: ProviderRef): Promise<void> {
+    if (this.#stopped() || (this.#d.mayAct && !this.#d.mayAct(id))) return;
+    try {
+      await provider.end(ref, this.#d.signal);
+    } catch (err) {
+      if (!this.#stopped())
+        this.#d.logger.warn({ handoverId: id, code: errorCode(err) }, 'leaving after a failure end failed');
+    }
   }
 }
