@@ -73,6 +73,8 @@ export interface OpenMessagingClientStats {
   readonly rateLimitWaiting: number;
   /** Times a 429 paused every call of the client (§1.4). */
   readonly rateLimitPauses: number;
+  /** API calls let through the per-token limit so far (token requests aside). */
+  readonly apiCalls: number;
   /** 429 answers received (each was sent again or failed, §1.4). */
   readonly rateLimitedAnswers: number;
   readonly notifications: NotificationsStats;
@@ -183,6 +185,7 @@ export class OpenMessagingClient {
       tokenRequests: this.#tokens.fetches,
       rateLimitWaiting: this.#bucket.waiting,
       rateLimitPauses: this.#bucket.pauses,
+      apiCalls: this.#bucket.taken,
       rateLimitedAnswers: this.#transport.rateLimitedAnswers,
       notifications: this.notifications.stats,
     };

@@ -188,6 +188,7 @@ describe('options and stats', () => {
     await rig.provider.check(signal());
     const stats = rig.provider.stats();
     assert.deepEqual(Object.keys(stats).sort(), [
+      'api_calls_total',
       'notification_channels',
       'notification_events_total',
       'notification_interruptions_total',
@@ -201,6 +202,7 @@ describe('options and stats', () => {
       'token_requests_total',
     ]);
     assert.equal(stats.token_requests_total, 1);
+    assert.equal(stats.api_calls_total, 1, 'the integration read of check()');
     assert.equal(rig.provider.maxMessageLength, 4000);
     assert.equal(rig.provider.sendSettleMs, 10_000);
     assert.deepEqual(rig.provider.capabilities, { attachments: true });

@@ -22,7 +22,10 @@
 // Reproduce a run with its seed: CHAOS_SEED=<seed> npm test -- test/reliability/chaos
 // Narrow the faults while debugging: CHAOS_FAULTS=drop,http,delay,slow,webhook,kill,term,end,om-drop,om-webhook,om-token
 // (http, delay and slow hit the platform API when they pick an Open Messaging handover); CHAOS_OM=0
-// runs guest chat only, CHAOS_OM=1 Open Messaging only (default: about a third).
+// runs guest chat only, CHAOS_OM=1 Open Messaging only (default: about a third). CHAOS_OM=1 at the
+// default 300 calls a minute is ~3× one OAuth client's budget (docs/open-messaging.md, "What a chat
+// costs"): it shows overload — messages late past the drain — not a defect; raise CHAOS_OM_RPM to
+// judge it.
 import assert from 'node:assert/strict';
 import { waitFor } from '../../support/wait-for.ts';
 import { OK, type Answer } from '../../support/webhook-receiver.ts';

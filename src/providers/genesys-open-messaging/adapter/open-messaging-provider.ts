@@ -310,6 +310,7 @@ export class OpenMessagingProvider implements HandoverProvider {
       notification_resubscriptions_total: n.resubscriptions,
       notification_renewals_total: n.renewals,
       token_requests_total: s.tokenRequests,
+      api_calls_total: s.apiCalls,
       rate_limit_waiting: s.rateLimitWaiting,
       rate_limit_pauses_total: s.rateLimitPauses,
       rate_limited_answers_total: s.rateLimitedAnswers,

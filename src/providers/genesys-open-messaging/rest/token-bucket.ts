@@ -36,6 +36,7 @@ export class TokenBucket {
   #pausedUntil = 0;
   #timer: TimerHandle | undefined;
   #pauses = 0;
+  #taken = 0;
   readonly #queue = new WaitQueue();
 
   constructor(options: TokenBucketOptions) {
@@ -62,6 +63,11 @@ export class TokenBucket {
   /** Pauses that held calls back (a 429 made everyone wait), for metrics. */
   get pauses(): number {
     return this.#pauses;
+  }
+
+  /** Calls let through so far: what the per-token limit was spent on, for metrics. */
+  get taken(): number {
+    return this.#taken;
   }
 
   /** Resolves when this call may go; rejects with OpenMessagingAbortedError when `signal` fires first. */
@@ -113,6 +119,7 @@ export class TokenBucket {
     this.#refill(now);
     if (this.#tokens < 1 - EPSILON) return false;
     this.#tokens = Math.max(0, this.#tokens - 1);
+    this.#taken++;
     return true;
   }
 
