@@ -21,20 +21,24 @@ export interface RetryOptions {
   readonly signal: AbortSignal;
   readonly onRetry?: (err: unknown, failures: number, delayMs: number) => void;
   /**
-   * Stop retrying once this much time has passed since the first attempt (the last wait is cut to
-   * end at the deadline, and one last attempt runs there). Needs `clock`.
+   * Stop retrying once this much time has passed since the first failure (the last wait is cut to
+   * end at the deadline, and one last attempt runs there). Needs `clock`. From the first failure, not
+   * the first call: the window is for the other side failing, and a first attempt that was merely
+   * slow to be sent — queued behind a rate limit after a restart, with every chat re-attaching —
+   * must not use it up before any retry ran (a chaos run ended a live chat that way).
    */
   readonly maxElapsed?: { readonly ms: number; readonly clock: Clock };
 }
 
 export async function retry<T>(fn: (attempt: number) => Promise<T>, opts: RetryOptions): Promise<T> {
-  const deadline = opts.maxElapsed ? opts.maxElapsed.clock.now().getTime() + opts.maxElapsed.ms : Infinity;
+  let deadline = Infinity;
   const now = (): number => opts.maxElapsed?.clock.now().getTime() ?? 0;
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn(attempt);
     } catch (err) {
       const verdict = opts.classify(err);
+      if (opts.maxElapsed && attempt === 1) deadline = now() + opts.maxElapsed.ms;
       if (!verdict || attempt >= opts.maxAttempts || opts.signal.aborted || now() >= deadline) throw err;
       const delay = Math.min(
         retryDelay(attempt, opts.policy, opts.random, verdict.retryAfterMs),

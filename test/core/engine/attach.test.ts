@@ -19,6 +19,23 @@ test('a transient attach failure is retried: the chat goes on and the agent reac
   assert.equal((await rig.handover(h.id)).state, 'active');
 });
 
+test('after a restart, an attach slower than the start timeout that then fails is still retried', async () => {
+  // Chaos (Open Messaging): after a restart every chat re-attaches at once behind the rate limit; one
+  // subscription waited past the start timeout, then got a 504 — and the handover ended
+  // provider_error without a single retry. The timeout is for Genesys failing, counted from then.
+  const rig = await CoreRig.start({ limits: { startTimeoutMs: 20_000 } });
+  const { id, conv } = await rig.activeHandover();
+  rig.crash();
+  rig.provider.latency('attach', 30_000);
+  rig.provider.failNext('attach', { kind: 'retryable', status: 504 });
+  await rig.restart();
+  await rig.advance(30_000); // the slow first attempt fails
+  rig.provider.latency('attach', 0);
+  conv.agentWrites('still here');
+  await rig.until(async () => (await rig.agentTexts(id)).includes('still here'), 'the chat goes on');
+  assert.equal((await rig.handover(id)).state, 'active');
+});
+
 test('a refused attach ends the handover provider_error without retrying', async () => {
   const rig = await CoreRig.start();
   rig.provider.failNext('attach', { kind: 'permanent' }, 1);

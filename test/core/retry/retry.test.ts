@@ -100,6 +100,34 @@ describe('retry', () => {
     assert.equal(calls, 3);
   });
 
+  it('maxElapsed is counted from the first failure: a slow first attempt still gets its retries', async () => {
+    const time = new VirtualTime();
+    const t0 = time.nowMs;
+    const starts: number[] = [];
+    const done = retry(
+      async () => {
+        starts.push(time.nowMs - t0);
+        // The first call waits 5 s (say, behind a rate limit), longer than the whole window.
+        if (starts.length === 1) await new Promise((resolve) => time.after(5_000, () => resolve(undefined)));
+        throw transient;
+      },
+      {
+        policy,
+        maxAttempts: Infinity,
+        classify,
+        scheduler: time,
+        random: () => 1,
+        signal: new AbortController().signal,
+        maxElapsed: { ms: 1_000, clock: time },
+      },
+    );
+    const rejected = assert.rejects(done, (e) => e === transient);
+    await time.advance(10_000);
+    await rejected;
+    // Failed at 5,000; retried 100, 200, 400 ms later, then once more at the deadline (6,000).
+    assert.deepEqual(starts, [0, 5_100, 5_300, 5_700, 6_000]);
+  });
+
   it('throws a permanent failure at once and stops after maxAttempts', async () => {
     const time = new VirtualTime();
     const signal = new AbortController().signal;
