@@ -541,7 +541,7 @@ export const configSchema = z
           .max(3600)
           .default(60)
           .describe(
-            'Creating the Genesys conversation, and attaching its live stream, are each retried this long (5xx, 429, open circuit, timeouts) before the handover fails.',
+            'Creating the Genesys conversation, and attaching its live stream, are each retried this long (5xx, 429, open circuit, timeouts), counted from the first failure, before the handover fails.',
           ),
       })
       .strict()
