@@ -4,13 +4,16 @@
 //    started only when a PostgreSQL test file exists;
 //  - Debian's chromium via apt when browser tests exist and no browser is installed.
 //  - curl and jq via apt when the README walkthrough test runs and they are missing.
-// Then it runs every *.test.ts file with node's own test runner (TAP on stdout: CI reads `# pass`/`# fail`).
+// Then it runs every *.test.ts file with node's own test runner (TAP on stdout: CI reads `# pass`/`# fail`),
+// and names every failed test once more right before those closing lines (scripts/tap-failures.mjs).
 // Usage: npm test [-- <file or folder filter>...]
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, chmodSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { createInterface } from 'node:readline';
+import { TapFailures } from './tap-failures.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const filters = process.argv.slice(2);
@@ -132,11 +135,25 @@ const args = [
   '--test-timeout=300000',
   ...files,
 ];
-const child = spawn(process.execPath, args, { cwd: root, env, stdio: 'inherit' });
+const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['inherit', 'pipe', 'inherit'] });
 const forward = (sig) => child.kill(sig);
 process.on('SIGINT', forward);
 process.on('SIGTERM', forward);
-child.on('exit', (code, signal) => {
+
+// Lines pass straight through until the closing summary, which is held back until the digest of
+// failures is printed before it: `# pass`/`# fail` stay the last lines.
+const failures = new TapFailures();
+const closing = [];
+const lines = createInterface({ input: child.stdout, crlfDelay: Infinity });
+lines.on('line', (line) => {
+  if (closing.length > 0 || failures.push(line)) closing.push(line);
+  else process.stdout.write(`${line}\n`);
+});
+const outputDone = new Promise((resolve) => lines.once('close', resolve));
+
+child.on('exit', async (code, signal) => {
+  await outputDone;
+  for (const line of [...failures.digest(root), ...closing]) process.stdout.write(`${line}\n`);
   for (const c of cleanups) c();
-  process.exit(code ?? (signal ? 1 : 0));
+  process.exitCode = code ?? (signal ? 1 : 0);
 });
