@@ -247,7 +247,7 @@ export class ProviderSession implements AttachmentHandlers {
     const taken: Promise<Taken> = this.#syncing
       ? Promise.resolve(this.#hold(event))
       : this.#chain.then(() => this.#commitLive(event));
-    this.#chain = taken;
+    this.#link(taken);
     if (!pushed) return taken.then(() => undefined);
     return taken.then((t) => {
       if (t === 'committed' || t === 'dropped') return undefined;
@@ -407,16 +407,30 @@ export class ProviderSession implements AttachmentHandlers {
   #openFresh(): void {
     this.#fresh = false;
     this.#syncing = false;
-    this.#chain = this.#chain
-      .then(() => this.#markAttached())
-      .catch((err: unknown) => {
-        if (this.#stopped()) return;
-        this.#d.logger.warn(
-          { handoverId: this.id, code: errorCode(err) },
-          'queueing a new chat failed; catching up',
-        );
-        void this.#requestCatchUp();
-      });
+    this.#link(
+      this.#chain
+        .then(() => this.#markAttached())
+        .catch((err: unknown) => {
+          if (this.#stopped()) return;
+          this.#d.logger.warn(
+            { handoverId: this.id, code: errorCode(err) },
+            'queueing a new chat failed; catching up',
+          );
+          void this.#requestCatchUp();
+        }),
+    );
+  }
+
+  /**
+   * Makes `link` the chain's tail, and lets go of it once it settled while still the tail: an idle
+   * session holds the shared settled promise, not one of its own (issue 12, heap per handover).
+   */
+  #link(link: Promise<unknown>): void {
+    this.#chain = link;
+    const release = (): void => {
+      if (this.#chain === link) this.#chain = SETTLED;
+    };
+    link.then(release, release);
   }
 
   /**

@@ -332,11 +332,22 @@ class AttachedChat implements Connection, GuestChatEventStreamOptions {
     // A heartbeat maps to nothing (the stream's watchdog has seen it): no link in the chain for it —
     // every live chat gets one every 30 s (§9.5).
     if (event.kind === 'heartbeat') return;
-    this.#chain = this.#chain.then(() => this.#event(event)).catch(() => undefined);
+    this.#link(this.#chain.then(() => this.#event(event)).catch(() => undefined));
   }
 
   onState(change: StreamStateChange): void {
-    this.#chain = this.#chain.then(() => this.#state(change)).catch(() => undefined);
+    this.#link(this.#chain.then(() => this.#state(change)).catch(() => undefined));
+  }
+
+  /**
+   * Makes `link` the chain's tail, and lets go of it once it settled while still the tail: an idle
+   * chat holds the shared settled promise, not one of its own (issue 12, heap per handover).
+   */
+  #link(link: Promise<void>): void {
+    this.#chain = link;
+    void link.then(() => {
+      if (this.#chain === link) this.#chain = SETTLED;
+    });
   }
 
   async close(): Promise<void> {

@@ -134,18 +134,12 @@ export const STREAM_DEFAULTS = {
 /** Reconnect backoff unless the options give one: 250 ms doubling to 10 s, full jitter. */
 const RECONNECT_BACKOFF: BackoffPolicy = { initialDelayMs: 250, maxDelayMs: 10_000 };
 
+/** Set once by the static block below: hands a socket event to its stream. */
+let deliverSocketEvent: (ws: StreamSocket, event: string | symbol, a: unknown, b: unknown) => boolean;
+
 export class GuestChatEventStream {
   /** Also the frame context (it has `guestMemberId` and `conversationId`): no copy per stream. */
   readonly #opts: GuestChatEventStreamOptions;
-  readonly #now: () => number;
-  readonly #heartbeatIntervalMs: number;
-  readonly #watchdogMs: number;
-  readonly #graceMs: number;
-  readonly #connectTimeoutMs: number;
-  readonly #closeTimeoutMs: number;
-  readonly #stableAfterMs: number;
-  readonly #scheduler: Scheduler;
-  readonly #coarse: Scheduler;
 
   #state: StreamState = 'idle';
   #ws: StreamSocket | undefined;
@@ -184,15 +178,6 @@ export class GuestChatEventStream {
 
   constructor(options: GuestChatEventStreamOptions) {
     this.#opts = options;
-    this.#now = options.now ?? Date.now;
-    this.#heartbeatIntervalMs = options.heartbeatIntervalMs ?? STREAM_DEFAULTS.heartbeatIntervalMs;
-    this.#watchdogMs = this.#heartbeatIntervalMs * (options.watchdogFactor ?? STREAM_DEFAULTS.watchdogFactor);
-    this.#graceMs = options.disconnectGraceMs ?? STREAM_DEFAULTS.disconnectGraceMs;
-    this.#connectTimeoutMs = options.connectTimeoutMs ?? STREAM_DEFAULTS.connectTimeoutMs;
-    this.#closeTimeoutMs = options.closeTimeoutMs ?? STREAM_DEFAULTS.closeTimeoutMs;
-    this.#stableAfterMs = options.stableAfterMs ?? STREAM_DEFAULTS.stableAfterMs;
-    this.#scheduler = options.scheduler ?? plainTimers;
-    this.#coarse = options.coarseScheduler ?? this.#scheduler;
     if (!(this.#heartbeatIntervalMs >= 0) || !(this.#watchdogMs >= 0)) {
       throw new RangeError('heartbeatIntervalMs and watchdogFactor must be >= 0');
     }
@@ -206,6 +191,45 @@ export class GuestChatEventStream {
         'disconnectGraceMs, connectTimeoutMs, closeTimeoutMs must be > 0, stableAfterMs >= 0',
       );
     }
+  }
+
+  // The settings are read from the options when used, not copied into fields: the options are the
+  // owner's object (its getters read settings shared by every stream), and nine fields of their
+  // own were ~80 B per live chat (issue 12, heap per handover).
+  get #now(): () => number {
+    return this.#opts.now ?? Date.now;
+  }
+
+  get #heartbeatIntervalMs(): number {
+    return this.#opts.heartbeatIntervalMs ?? STREAM_DEFAULTS.heartbeatIntervalMs;
+  }
+
+  get #watchdogMs(): number {
+    return this.#heartbeatIntervalMs * (this.#opts.watchdogFactor ?? STREAM_DEFAULTS.watchdogFactor);
+  }
+
+  get #graceMs(): number {
+    return this.#opts.disconnectGraceMs ?? STREAM_DEFAULTS.disconnectGraceMs;
+  }
+
+  get #connectTimeoutMs(): number {
+    return this.#opts.connectTimeoutMs ?? STREAM_DEFAULTS.connectTimeoutMs;
+  }
+
+  get #closeTimeoutMs(): number {
+    return this.#opts.closeTimeoutMs ?? STREAM_DEFAULTS.closeTimeoutMs;
+  }
+
+  get #stableAfterMs(): number {
+    return this.#opts.stableAfterMs ?? STREAM_DEFAULTS.stableAfterMs;
+  }
+
+  get #scheduler(): Scheduler {
+    return this.#opts.scheduler ?? plainTimers;
+  }
+
+  get #coarse(): Scheduler {
+    return this.#opts.coarseScheduler ?? this.#scheduler;
   }
 
   get state(): StreamState {
@@ -294,39 +318,38 @@ export class GuestChatEventStream {
       this.#timedOut = true;
       ws.terminate();
     });
-    // Shared functions, `this` being the socket (see StreamSocket): no closures per connection.
-    ws.on('unexpected-response', GuestChatEventStream.#onUnexpectedResponse);
-    ws.on('error', GuestChatEventStream.#onError);
-    ws.on('open', GuestChatEventStream.#onOpen);
-    ws.on('message', GuestChatEventStream.#onMessage);
-    ws.on('close', GuestChatEventStream.#onClose);
+    // No listeners: the socket hands its events to this stream itself (StreamSocket.emit).
   }
 
-  // ws emits every event below on the socket itself: always a StreamSocket here.
-  static #onUnexpectedResponse(
-    this: WebSocket,
-    _req: unknown,
-    res: { statusCode?: number; resume(): void },
-  ): void {
-    res.resume();
-    if (this instanceof StreamSocket) this.owner.#socketRejected(this, res.statusCode);
-    this.terminate();
-  }
-
-  static #onError(this: WebSocket, err: Error & { code?: unknown }): void {
-    if (this instanceof StreamSocket) this.owner.#socketError(this, err);
-  }
-
-  static #onOpen(this: WebSocket): void {
-    if (this instanceof StreamSocket) this.owner.#socketOpen(this);
-  }
-
-  static #onMessage(this: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {
-    if (this instanceof StreamSocket) this.owner.#socketMessage(this, data, isBinary);
-  }
-
-  static #onClose(this: WebSocket, code: number): void {
-    if (this instanceof StreamSocket) this.owner.#socketClose(this, code);
+  static {
+    // The one way in for a socket's events (StreamSocket.emit): module scope, so that the socket
+    // class can reach this class's private handlers without a field or a closure per connection.
+    deliverSocketEvent = (ws, event, a, b) => {
+      const stream = ws.owner;
+      switch (event) {
+        case 'message':
+          stream.#socketMessage(ws, a as WebSocket.RawData, b as boolean);
+          return true;
+        case 'open':
+          stream.#socketOpen(ws);
+          return true;
+        case 'close':
+          stream.#socketClose(ws, a as number);
+          return true;
+        case 'error':
+          stream.#socketError(ws, a as Error & { code?: unknown });
+          return true;
+        case 'unexpected-response': {
+          const res = b as { statusCode?: number; resume(): void };
+          res.resume();
+          stream.#socketRejected(ws, res.statusCode);
+          ws.terminate();
+          return true;
+        }
+        default:
+          return false;
+      }
+    };
   }
 
   /** The socket's handshake was answered with an HTTP status (not 101). */
@@ -582,9 +605,11 @@ export class GuestChatEventStream {
 }
 
 /**
- * A socket that knows its stream: its listeners are the functions below, shared by every socket
- * (ws calls a listener with the socket as `this`), instead of five closures and their context per
- * connection of every live chat (issue 12, heap per handover).
+ * A socket that knows its stream and hands it its events from `emit` itself — no listeners at all.
+ * Five listeners cost more than their functions: the emitter's event table turns into a dictionary
+ * of ~0.25 KiB per socket, per live chat (issue 12, heap per handover). ws reads the return value
+ * of `emit('unexpected-response')` (true: someone took the response), so that one says true.
+ * Listeners added by others still hear every event but `message` (none listens to that one).
  */
 class StreamSocket extends WebSocket {
   readonly owner: GuestChatEventStream;
@@ -593,6 +618,12 @@ class StreamSocket extends WebSocket {
   constructor(owner: GuestChatEventStream, address: URL, options: WebSocket.ClientOptions) {
     super(address, options);
     this.owner = owner;
+  }
+
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    const taken = deliverSocketEvent(this, event, args[0], args[1]);
+    if (event === 'message' || (taken && this.listenerCount(event) === 0)) return taken;
+    return super.emit(event, ...args) || taken;
   }
 }
 
