@@ -618,6 +618,10 @@ class StreamSocket extends WebSocket {
   constructor(owner: GuestChatEventStream, address: URL, options: WebSocket.ClientOptions) {
     super(address, options);
     this.owner = owner;
+    // Even empty, the emitter's own event table is a dictionary (~0.18 KiB: `{ __proto__: null }`).
+    // Node's EventEmitter treats an undefined table as empty and makes one on the first `on`/`once`
+    // (the state before its constructor ran), so a socket nobody listens to holds none.
+    (this as unknown as { _events: unknown })._events = undefined;
   }
 
   override emit(event: string | symbol, ...args: unknown[]): boolean {
