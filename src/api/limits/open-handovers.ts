@@ -10,6 +10,7 @@
 // key or endpoint is at the limit, at most once per RECHECK_MS, so a client hammering a full quota
 // costs no more than one read of each of its handovers per second.
 import { GatewayError } from '../../core/errors.ts';
+import { sharedString } from '../../core/text/shared-string.ts';
 
 const RECHECK_MS = 1_000;
 
@@ -39,8 +40,9 @@ export class OpenHandoverQuota {
 
   /** Counts a handover that was open before this process started (a restart): for its endpoint and key. */
   adopt(handoverId: string, endpointId: string, keyName: string | undefined): void {
-    bucket(this.#byEndpoint, endpointId).open.add(handoverId);
-    if (keyName !== undefined) bucket(this.#byKey, keyName).open.add(handoverId);
+    const id = sharedString(handoverId); // the engine holds the same copy (shared-string.ts)
+    bucket(this.#byEndpoint, endpointId).open.add(id);
+    if (keyName !== undefined) bucket(this.#byKey, keyName).open.add(id);
   }
 
   /** Throws 429 LIMIT_REACHED when the key or the endpoint has no free slot. */
@@ -75,8 +77,9 @@ export class OpenHandoverQuota {
         if (settled) return;
         giveBack();
         if (created) {
-          k.open.add(handoverId);
-          e.open.add(handoverId);
+          const id = sharedString(handoverId); // the engine holds the same copy (shared-string.ts)
+          k.open.add(id);
+          e.open.add(id);
         }
       },
       release: giveBack,

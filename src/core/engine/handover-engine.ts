@@ -31,6 +31,7 @@ import { OutboundSender } from './outbound-sender.ts';
 import { EventParking } from './event-parking.ts';
 import { ProviderSession, type ProviderSessionDeps } from './provider-session.ts';
 import { settlesWithin } from './settles-within.ts';
+import { sharedString } from '../text/shared-string.ts';
 
 /** Genesys guidance: send a typing pulse at most once every 3 s (protocol §5.7). */
 export const TYPING_THROTTLE_MS = 3000;
@@ -208,7 +209,9 @@ export class HandoverEngine {
    * Brings a handover up: creates the provider conversation if needed, attaches, catches up. With
    * several instances, one not owned here is claimed first (the keeper adopts it when won).
    */
-  activate(id: string): void {
+  activate(handoverId: string): void {
+    // Kept by several maps for the chat's life: one copy of the id for all (shared-string.ts).
+    const id = sharedString(handoverId);
     if (this.#bringingUp.has(id) || this.#sessions.has(id) || !this.#accepting) return;
     if (!this.#ownership.owns(id)) {
       this.#ownership.request(id);

@@ -156,9 +156,8 @@ export class GuestChatEventStream {
   #frameAt = 0;
   #reconnectTimer: TimerHandle | undefined;
   #closeTimer: TimerHandle | undefined;
-  #stableTimer: TimerHandle | undefined;
-  /** The current socket has stayed open for `stableAfterMs`. */
-  #stable = false;
+  /** When the current socket opened (undefined: none is open); see #stableAt. */
+  #openedAt: number | undefined;
   #attempt = 0;
   #everOpened = false;
   /** Last moment a stable connection was known alive (or `open()` was called); the grace counts from here. */
@@ -369,13 +368,8 @@ export class GuestChatEventStream {
     const reopened = this.#everOpened;
     if (reopened) this.#reconnects++;
     this.#everOpened = true;
+    this.#openedAt = this.#now();
     this.#markAlive();
-    this.#stableTimer = this.#coarse.after(this.#stableAfterMs, () => {
-      this.#stableTimer = undefined;
-      this.#stable = true;
-      this.#attempt = 0;
-      this.#aliveAt = this.#now();
-    });
     this.#setState({ state: 'open', attempt: this.#attempt, reopened });
     this.#firstOpen?.resolve();
     this.#firstOpen = undefined;
@@ -542,7 +536,7 @@ export class GuestChatEventStream {
   #markAlive(): void {
     const now = this.#now();
     this.#frameAt = now;
-    if (this.#stable) this.#aliveAt = now;
+    if (this.#stableAt(now)) this.#aliveAt = now;
     if (this.#watchdogMs > 0 && !this.#watchdog) this.#armWatchdog(this.#watchdogMs);
   }
 
@@ -581,10 +575,25 @@ export class GuestChatEventStream {
     this.#watchdog = undefined;
   }
 
+  /**
+   * Whether the current socket has stayed open `stableAfterMs` by `now`, and so counts as recovered:
+   * from that moment the backoff starts again at its first step and the grace counts from then on.
+   * Worked out when next needed — a frame, a drop — instead of by a timer per connection (issue 12:
+   * a timer entry and its closure per chat opened in the last 5 s). Repeating it changes nothing.
+   */
+  #stableAt(now: number): boolean {
+    if (this.#openedAt === undefined) return false;
+    const stableFrom = this.#openedAt + this.#stableAfterMs;
+    if (now < stableFrom) return false;
+    this.#attempt = 0;
+    if (this.#aliveAt < stableFrom) this.#aliveAt = stableFrom;
+    return true;
+  }
+
+  /** The current socket is gone: what it earned (stable or not) is settled now. */
   #clearStability(): void {
-    this.#stableTimer?.cancel();
-    this.#stableTimer = undefined;
-    this.#stable = false;
+    this.#stableAt(this.#now());
+    this.#openedAt = undefined;
   }
 
   #graceLeft(): number {
