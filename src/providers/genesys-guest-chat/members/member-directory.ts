@@ -4,6 +4,7 @@
 import type { GuestCredentials } from '../credentials.ts';
 import { GenesysAbortedError } from '../errors.ts';
 import type { GuestChatRestClient } from '../rest/rest-client.ts';
+import { sharedString } from '../../../core/text/shared-string.ts';
 import {
   MEMBER_ROLES,
   MEMBER_STATES,
@@ -106,16 +107,17 @@ export class MemberDirectory {
 }
 
 /**
- * A profile holds the code's own strings where it can: the role and state constants, and the guest's
- * id as the session holds it — a parsed frame or answer gives each its own copy, and every live chat
+ * A profile holds the code's own strings where it can: the role and state constants, the guest's
+ * id as the session holds it, and an agent's name and avatar as one copy for all of that agent's
+ * chats (shared-string.ts) — a parsed frame or answer gives each its own copy, and every live chat
  * keeps its profiles for its whole life (issue 12, heap per handover).
  */
 function toProfile(info: MemberInfo, creds: GuestCredentials): MemberProfile {
   return {
     id: info.id === creds.memberId ? creds.memberId : info.id,
     role: shared(MEMBER_ROLES, info.role),
-    displayName: info.displayName,
-    avatarImageUrl: info.avatarImageUrl,
+    displayName: info.displayName === undefined ? undefined : sharedString(info.displayName),
+    avatarImageUrl: info.avatarImageUrl === undefined ? undefined : sharedString(info.avatarImageUrl),
     state: info.state === undefined ? undefined : shared(MEMBER_STATES, info.state),
   };
 }
