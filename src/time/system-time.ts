@@ -4,8 +4,8 @@ import type { Clock } from '../core/ports/clock.ts';
 import type { Random, Scheduler, TimerHandle } from '../core/ports/scheduler.ts';
 
 export const systemScheduler: Scheduler = {
-  after(ms: number, fn: () => void): TimerHandle {
-    const timer = setTimeout(fn, Math.max(0, ms));
+  after<A>(ms: number, fn: (arg: A) => void, arg?: A): TimerHandle {
+    const timer = setTimeout(fn as (arg: A | undefined) => void, Math.max(0, ms), arg);
     timer.unref();
     return { cancel: () => clearTimeout(timer) };
   },

@@ -16,7 +16,9 @@ class Entry implements TimerHandle {
 
   constructor(
     readonly wheel: TimerWheel,
-    public fn: () => void,
+    public fn: (arg: unknown) => void,
+    /** What `fn` is called with. */
+    readonly arg: unknown,
   ) {}
 
   cancel(): void {
@@ -47,8 +49,8 @@ export class TimerWheel implements Scheduler {
     return this.#pending;
   }
 
-  after(ms: number, fn: () => void): TimerHandle {
-    const entry = new Entry(this, fn);
+  after<A>(ms: number, fn: (arg: A) => void, arg?: A): TimerHandle {
+    const entry = new Entry(this, fn as (arg: unknown) => void, arg);
     this.#add(entry, this.#now() + Math.max(0, ms));
     return entry;
   }
@@ -56,7 +58,7 @@ export class TimerWheel implements Scheduler {
   every(ms: number, fn: () => void): TimerHandle {
     const period = Math.max(1, ms);
     let due = this.#now() + period;
-    const entry = new Entry(this, fn);
+    const entry = new Entry(this, fn, undefined);
     entry.fn = () => {
       due = Math.max(due + period, this.#now());
       this.#add(entry, due);
@@ -109,7 +111,7 @@ export class TimerWheel implements Scheduler {
         entry.tick = undefined;
         this.#pending--;
         try {
-          entry.fn();
+          entry.fn(entry.arg);
         } catch (err) {
           failure ??= { err }; // the others due still run; the first error is thrown after them
         }

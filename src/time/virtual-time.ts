@@ -37,8 +37,8 @@ export class VirtualTime implements Clock, Scheduler {
     return this.#timers.size;
   }
 
-  after(ms: number, fn: () => void): TimerHandle {
-    return this.#add({ id: this.#nextId++, at: this.#nowMs + Math.max(0, ms), fn });
+  after<A>(ms: number, fn: (arg: A) => void, arg?: A): TimerHandle {
+    return this.#add({ id: this.#nextId++, at: this.#nowMs + Math.max(0, ms), fn: () => fn(arg as A) });
   }
 
   every(ms: number, fn: () => void): TimerHandle {

@@ -46,8 +46,8 @@ class LifeScheduler implements Scheduler {
     this.#time = time;
   }
 
-  after(ms: number, fn: () => void): TimerHandle {
-    return this.#track(this.#time.after(ms, () => !this.#dead && fn()));
+  after<A>(ms: number, fn: (arg: A) => void, arg?: A): TimerHandle {
+    return this.#track(this.#time.after(ms, () => !this.#dead && fn(arg as A)));
   }
 
   every(ms: number, fn: () => void): TimerHandle {

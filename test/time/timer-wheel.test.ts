@@ -69,3 +69,24 @@ it('after a long stall fires everything overdue, in due order', () => {
   assert.deepEqual(seen, [5_000, 40_000, 90_000]);
   assert.equal(intervals.length, 0);
 });
+
+it('calls a timer function with the argument it was given, as every scheduler does', async () => {
+  const time = new VirtualTime(start);
+  const wheel = new TimerWheel(time, () => time.nowMs, 1_000);
+  const { systemScheduler } = await import('../../src/time/system-time.ts');
+  const { plainTimers } = await import('../../src/providers/genesys-guest-chat/support/plain-timers.ts');
+  const seen: string[] = [];
+  const note = (who: { name: string }): void => void seen.push(who.name);
+  wheel.after(1_500, note, { name: 'wheel' });
+  time.after(500, note, { name: 'virtual' });
+  await time.advance(3_000);
+  const keepAlive = setInterval(() => undefined, 1_000); // the system scheduler's timers are unref'd
+  await new Promise<void>((resolve) => {
+    systemScheduler.after(1, (who) => (note(who), resolve()), { name: 'system' });
+  });
+  clearInterval(keepAlive);
+  await new Promise<void>((resolve) => {
+    plainTimers.after(1, (who) => (note(who), resolve()), { name: 'plain' });
+  });
+  assert.deepEqual(seen, ['virtual', 'wheel', 'system', 'plain']);
+});

@@ -9,8 +9,12 @@ export interface TimerHandle {
 }
 
 export interface Scheduler {
-  /** Runs `fn` once after `ms`. Timers never keep the process alive on their own. */
-  after(ms: number, fn: () => void): TimerHandle;
+  /**
+   * Runs `fn` once after `ms`, with `arg` (as `setTimeout` does): a timer held by every live chat can
+   * then share one function instead of a closure and its context each (issue 12, heap per handover).
+   * Timers never keep the process alive on their own.
+   */
+  after<A = undefined>(ms: number, fn: (arg: A) => void, arg?: A): TimerHandle;
   /** Runs `fn` every `ms` until cancelled. */
   every(ms: number, fn: () => void): TimerHandle;
 }

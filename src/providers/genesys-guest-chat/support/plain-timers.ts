@@ -5,8 +5,8 @@
 import type { Scheduler, TimerHandle } from '../../../core/ports/scheduler.ts';
 
 export const plainTimers: Scheduler = {
-  after(ms: number, fn: () => void): TimerHandle {
-    const timer = setTimeout(fn, Math.max(0, ms));
+  after<A>(ms: number, fn: (arg: A) => void, arg?: A): TimerHandle {
+    const timer = setTimeout(fn as (arg: A | undefined) => void, Math.max(0, ms), arg);
     return { cancel: () => clearTimeout(timer) };
   },
   every(ms: number, fn: () => void): TimerHandle {
