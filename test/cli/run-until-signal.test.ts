@@ -26,8 +26,11 @@ test('a stop past its hard limit exits 1 naming the parts still running', async 
         `};`,
         // What a server does: something keeps the process alive while the stop hangs.
         `setInterval(() => undefined, 1_000);`,
+        // Ready once the signal handlers are in place (runUntilSignal installs them when called): a
+        // SIGTERM before that would kill the child outright (exit code null; seen under load).
+        `const running = runUntilSignal(stop, { timeoutMs: 300, stopping: () => steps.pending() });`,
         `process.stdout.write('ready\\n');`,
-        `await runUntilSignal(stop, { timeoutMs: 300, stopping: () => steps.pending() });`,
+        `await running;`,
       ].join('\n'),
     );
     const child = spawn(process.execPath, ['--import', 'tsx', script], {

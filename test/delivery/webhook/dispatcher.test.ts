@@ -374,7 +374,18 @@ test('named kicks never starve a retry: the outbox is walked at least every poll
     return Promise.resolve({ kind: 'status', status: 503 });
   });
   const spy = spyPolls();
-  const h = await harness({ 'ep-1': { url: rx.url, secrets: [secret] } }, { pollIntervalMs: 40, ...spy });
+  const h = await harness(
+    { 'ep-1': { url: rx.url, secrets: [secret] } },
+    {
+      pollIntervalMs: 40,
+      // The retry falls due ~200 ms after the failure, not at once: the kick naming h-a when its
+      // attempt settles must find nothing, so only a walk can (a jittered 0–10 ms delay let that
+      // named poll take the retry itself now and then: a flake under load).
+      retry: { initialDelayMs: 200, maxDelayMs: 200, maxAgeMs: 60_000 },
+      random: () => 0.999,
+      ...spy,
+    },
+  );
   await h.writer.append('h-a', { count: 1 });
   h.dispatcher.start();
   // Another handover keeps kicking, so the loop never sleeps until its timer.
