@@ -16,6 +16,8 @@ export class TapFailures {
   #current;
   /** Whether the `error:` field of that block is being read. */
   #inError = false;
+  /** Whether its `stack:` field is being read. */
+  #inStack = false;
   failures = [];
 
   /** Feeds one line (without its newline). Returns true for the first line of the closing summary. */
@@ -47,18 +49,30 @@ export class TapFailures {
     const current = this.#current;
     if (text === '...' && indent === current.indent + 2) {
       if (current.failureType !== 'subtestsFailed') {
-        this.failures.push({ name: current.name, location: current.location, error: current.error });
+        const location = current.stackLocation ?? current.location;
+        this.failures.push({ name: current.name, location, error: current.error });
       }
       this.#current = undefined;
       this.#inError = false;
+      this.#inStack = false;
       return;
     }
     const field = indent === current.indent + 2 ? /^([A-Za-z_]+):\s?(.*)$/.exec(text) : null;
     if (field) {
       this.#inError = field[1] === 'error';
+      this.#inStack = false;
       if (field[1] === 'location') current.location = unquote(field[2]);
       else if (field[1] === 'failureType') current.failureType = unquote(field[2]);
+      else if (field[1] === 'stack') this.#inStack = true;
       else if (this.#inError && field[2] && field[2] !== '|-' && field[2] !== '|') current.error.push(unquote(field[2]));
+      return;
+    }
+    // The location of a TypeScript file may name its line 1 (the transpiled file); the stack's first
+    // frame in that file has the line of the source.
+    if (this.#inStack) {
+      const file = current.location.replace(/:\d+:\d+$/, '');
+      const frame = file ? text.match(/\(?([^\s()]+:\d+:\d+)\)?$/) : null;
+      if (frame && frame[1].startsWith(`${file}:`) && !current.stackLocation) current.stackLocation = frame[1];
       return;
     }
     // A block scalar's lines sit four spaces deeper than the `not ok`; keep their own indentation.

@@ -67,3 +67,28 @@ test('a run without failures gives no digest', () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a TypeScript file's location on its line 1 gives way to the stack's frame in that file", () => {
+  const failures = new TapFailures();
+  const tap = [
+    '# Subtest: a ts test',
+    'not ok 1 - a ts test',
+    '  ---',
+    "  location: '/repo/test/x.test.ts:1:252'",
+    "  failureType: 'testCodeFailure'",
+    '  error: |-',
+    '    boom',
+    '  stack: |-',
+    '    helper (/repo/test/support/h.ts:9:3)',
+    '    TestContext.<anonymous> (/repo/test/x.test.ts:49:12)',
+    '    async Test.run (node:internal/test_runner/test:797:9)',
+    '  ...',
+  ];
+  for (const line of tap) failures.push(line);
+  assert.deepEqual(failures.digest('/repo/'), [
+    '# failed tests (1):',
+    '#   a ts test',
+    '#     at test/x.test.ts:49:12',
+    '#     boom',
+  ]);
+});
