@@ -1,6 +1,23 @@
 // Checks on a change set that every store adapter makes before writing: a mix-up is a caller bug,
 // caught before any SQL runs so the transaction never starts.
+import type { Handover } from '../core/model/handover.ts';
 import type { ChangeSet } from '../core/ports/store/index.ts';
+
+/** What an update writes of a handover: all but what is fixed at creation (and its id, to find it). */
+export type HandoverUpdate = Omit<Handover, 'endpointId' | 'startedBy' | 'customer' | 'settings' | 'createdAt'>;
+
+/** A commit with only the part of its handover that an update writes (see `slimCommit`). */
+export type CommitChange = Omit<ChangeSet, 'handover'> & { readonly handover: HandoverUpdate };
+
+/**
+ * The commit without what is fixed at creation: what the SQLite store sends to its writer thread,
+ * which gets a copy of everything it is sent (structured clone) — the customer and the routing
+ * settings, custom attributes and all, were copied with every message's commit for nothing (issue 12).
+ */
+export function slimCommit(change: ChangeSet): CommitChange {
+  const { endpointId: _e, startedBy: _s, customer: _c, settings: _t, createdAt: _a, ...handover } = change.handover;
+  return { ...change, handover };
+}
 
 /** Events and lines of a change must all belong to its handover. */
 export function assertBelongs(change: Omit<ChangeSet, 'expectedVersion'>): void {

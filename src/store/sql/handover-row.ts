@@ -2,6 +2,7 @@
 // Scalars the queries filter on are columns; nested values are JSON, written as text (PostgreSQL
 // casts it to JSONB in the SQL: pg would turn a JS array into an array literal, never into JSON).
 import { z } from 'zod';
+import type { HandoverUpdate } from '../change-set.ts';
 import { EndReasons, HandoverStates } from '../../core/model/handover.ts';
 import type { Handover } from '../../core/model/handover.ts';
 import type { ProviderRef } from '../../core/ports/provider.ts';
@@ -120,7 +121,7 @@ export function handoverValues(
 
 /** The values of HANDOVER_UPDATED (no JSON of what an update does not write). */
 export function handoverUpdateValues(
-  h: Handover,
+  h: HandoverUpdate,
   dialect: SqlDialect,
 ): Readonly<Record<Exclude<HandoverColumn, FixedColumn>, string | number | boolean | null>> {
   return {

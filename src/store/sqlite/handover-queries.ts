@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { HandoverStates } from '../../core/model/handover.ts';
 import type { Handover, HandoverState } from '../../core/model/handover.ts';
-import type { ChangeSet, HandoverRecord, NewHandover } from '../../core/ports/store/index.ts';
+import type { HandoverRecord, NewHandover } from '../../core/ports/store/index.ts';
+import type { CommitChange } from '../change-set.ts';
 import type { HandoverFilter } from '../handover-filter.ts';
 import { parseRow } from '../parse-row.ts';
 import { sqliteDialect } from '../sql/dialect.ts';
@@ -85,7 +86,7 @@ export class HandoverQueries {
    * when given, never cleared.
    * Returns false when no row matched (stale version or unknown id).
    */
-  update(change: ChangeSet): boolean {
+  update(change: CommitChange): boolean {
     const values = {
       ...handoverUpdateValues(change.handover, sqliteDialect),
       id: change.handover.id,

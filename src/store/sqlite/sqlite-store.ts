@@ -15,7 +15,7 @@ import type {
   Store,
   TranscriptRepository,
 } from '../../core/ports/store/index.ts';
-import { assertBelongs, assertNextVersion } from '../change-set.ts';
+import { assertBelongs, assertNextVersion, slimCommit } from '../change-set.ts';
 import { GroupCommitter, type BatchWriter, type GroupCommitOptions } from '../group-commit.ts';
 import { toHandoverFilter } from '../handover-filter.ts';
 import { assertLimit } from '../limits.ts';
@@ -80,7 +80,7 @@ export class SqliteStore implements Store {
         run(() => {
           assertBelongs(change);
           assertNextVersion(change);
-          return write<undefined>({ kind: 'commit', change });
+          return write<undefined>({ kind: 'commit', change: slimCommit(change) });
         }),
       get: (id) => run(() => handovers.get(id)),
       list: (query) =>

@@ -10,6 +10,7 @@ import type {
   NewHandover,
 } from '../../core/ports/store/index.ts';
 import { VersionConflictError } from '../../core/ports/store/index.ts';
+import type { CommitChange } from '../change-set.ts';
 import type { Settled } from '../group-commit.ts';
 import { EventQueries } from './event-queries.ts';
 import { HandoverQueries } from './handover-queries.ts';
@@ -19,7 +20,7 @@ import { TranscriptQueries } from './transcript-queries.ts';
 
 export type SqliteWriteOp =
   | { readonly kind: 'create'; readonly change: NewHandover }
-  | { readonly kind: 'commit'; readonly change: ChangeSet }
+  | { readonly kind: 'commit'; readonly change: CommitChange }
   | { readonly kind: 'record'; readonly eventId: string; readonly outcome: DeliveryOutcome }
   | {
       readonly kind: 'replay';
@@ -110,7 +111,7 @@ export class SqliteWriter {
     return { created: true, record };
   }
 
-  #commit(change: ChangeSet): undefined {
+  #commit(change: CommitChange): undefined {
     if (!this.#handovers.update(change)) {
       if (!this.#handovers.exists(change.handover.id))
         throw new Error(`handover ${change.handover.id} does not exist`);
@@ -121,7 +122,11 @@ export class SqliteWriter {
   }
 
   /** Events (+ outbox rows), transcript lines and outbound settlements of a change, in its transaction. */
-  #append(change: NewHandover & Partial<Pick<ChangeSet, 'sent' | 'undelivered' | 'attempted'>>): void {
+  #append(
+    change: Omit<NewHandover, 'handover'> & { readonly handover: { readonly id: string } } & Partial<
+        Pick<ChangeSet, 'sent' | 'undelivered' | 'attempted'>
+      >,
+  ): void {
     const id = change.handover.id;
     for (const event of change.events ?? []) {
       this.#events.insert(event);
