@@ -64,7 +64,8 @@ export class TapFailures {
       if (field[1] === 'location') current.location = unquote(field[2]);
       else if (field[1] === 'failureType') current.failureType = unquote(field[2]);
       else if (field[1] === 'stack') this.#inStack = true;
-      else if (this.#inError && field[2] && field[2] !== '|-' && field[2] !== '|') current.error.push(unquote(field[2]));
+      else if (this.#inError && field[2] && field[2] !== '|-' && field[2] !== '|')
+        current.error.push(unquote(field[2]));
       return;
     }
     // The location of a TypeScript file may name its line 1 (the transpiled file); the stack's first
@@ -72,7 +73,8 @@ export class TapFailures {
     if (this.#inStack) {
       const file = current.location.replace(/:\d+:\d+$/, '');
       const frame = file ? text.match(/\(?([^\s()]+:\d+:\d+)\)?$/) : null;
-      if (frame && frame[1].startsWith(`${file}:`) && !current.stackLocation) current.stackLocation = frame[1];
+      if (frame && frame[1].startsWith(`${file}:`) && !current.stackLocation)
+        current.stackLocation = frame[1];
       return;
     }
     // A block scalar's lines sit four spaces deeper than the `not ok`; keep their own indentation.

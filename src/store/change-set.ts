@@ -4,7 +4,10 @@ import type { Handover } from '../core/model/handover.ts';
 import type { ChangeSet } from '../core/ports/store/index.ts';
 
 /** What an update writes of a handover: all but what is fixed at creation (and its id, to find it). */
-export type HandoverUpdate = Omit<Handover, 'endpointId' | 'startedBy' | 'customer' | 'settings' | 'createdAt'>;
+export type HandoverUpdate = Omit<
+  Handover,
+  'endpointId' | 'startedBy' | 'customer' | 'settings' | 'createdAt'
+>;
 
 /** A commit with only the part of its handover that an update writes (see `slimCommit`). */
 export type CommitChange = Omit<ChangeSet, 'handover'> & { readonly handover: HandoverUpdate };
@@ -15,7 +18,14 @@ export type CommitChange = Omit<ChangeSet, 'handover'> & { readonly handover: Ha
  * settings, custom attributes and all, were copied with every message's commit for nothing (issue 12).
  */
 export function slimCommit(change: ChangeSet): CommitChange {
-  const { endpointId: _e, startedBy: _s, customer: _c, settings: _t, createdAt: _a, ...handover } = change.handover;
+  const {
+    endpointId: _e,
+    startedBy: _s,
+    customer: _c,
+    settings: _t,
+    createdAt: _a,
+    ...handover
+  } = change.handover;
   return { ...change, handover };
 }
 

@@ -48,10 +48,19 @@ test('names each failed test with its place and error; suites that failed only t
     );
     const digest: string[] = failures.digest(`${dir}/`);
     assert.equal(digest[0], '# failed tests (2):');
-    assert.ok(digest.every((line) => line.startsWith('#')), 'every line is a TAP comment');
+    assert.ok(
+      digest.every((line) => line.startsWith('#')),
+      'every line is a TAP comment',
+    );
     const text = digest.join('\n');
-    assert.match(text, /# {3}outer > fails with 'quotes'\n# {5}at sample\.test\.mjs:6:\d+\n# {5}Expected values to be strictly equal/);
-    assert.match(text, /# {3}outer > deeper > throws\n# {5}at sample\.test\.mjs:8:\d+\n# {5}first line\n# {5}second line/);
+    assert.match(
+      text,
+      /# {3}outer > fails with 'quotes'\n# {5}at sample\.test\.mjs:6:\d+\n# {5}Expected values to be strictly equal/,
+    );
+    assert.match(
+      text,
+      /# {3}outer > deeper > throws\n# {5}at sample\.test\.mjs:8:\d+\n# {5}first line\n# {5}second line/,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -12,7 +12,14 @@ function freshCopy(text: string): string {
 }
 
 test('gives back the same text, whatever it looks like', () => {
-  for (const text of ['0190a1b2-c3d4-7e5f-8a9b-000000000001', '', '42', '__proto__', 'ä ✓ 𝄞', 'constructor']) {
+  for (const text of [
+    '0190a1b2-c3d4-7e5f-8a9b-000000000001',
+    '',
+    '42',
+    '__proto__',
+    'ä ✓ 𝄞',
+    'constructor',
+  ]) {
     assert.equal(sharedString(freshCopy(text)), text);
   }
 });
@@ -20,7 +27,10 @@ test('gives back the same text, whatever it looks like', () => {
 test('equal ids become one copy: holding two of each costs about one', () => {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
-  const ids = Array.from({ length: 20_000 }, (_, i) => `0190a1b2-c3d4-7e5f-8a9b-${String(i).padStart(12, '0')}`);
+  const ids = Array.from(
+    { length: 20_000 },
+    (_, i) => `0190a1b2-c3d4-7e5f-8a9b-${String(i).padStart(12, '0')}`,
+  );
   const held = (share: (s: string) => string): number => {
     gc();
     const before = process.memoryUsage().heapUsed;

@@ -111,6 +111,23 @@ test('heartbeat frame (§9.5, no metadata) becomes a heartbeat event', () => {
   assert.deepEqual(r, { ok: true, event: { kind: 'heartbeat' } });
 });
 
+test("a heartbeat in the server's exact spelling is known without parsing; any other spelling too, parsed", () => {
+  const exact = '{"topicName":"channel.metadata","eventBody":{"message":"WebSocket Heartbeat"}}';
+  // The shared result of the fast path: no JSON parse, no schema, no allocation.
+  assert.equal(parseFrame(exact, ctx), parseFrame(exact, ctx));
+  assert.deepEqual(parseFrame(exact, ctx), { ok: true, event: { kind: 'heartbeat' } });
+  for (const other of [
+    '{ "topicName": "channel.metadata", "eventBody": { "message": "WebSocket Heartbeat" } }',
+    '{"eventBody":{"message":"WebSocket Heartbeat"},"topicName":"channel.metadata","extra":1}',
+  ]) {
+    assert.deepEqual(parseFrame(other, ctx), { ok: true, event: { kind: 'heartbeat' } }, other);
+  }
+  assert.deepEqual(parseFrame(exact.replace('Heartbeat', 'Heartbeats'), ctx), {
+    ok: false,
+    reason: 'unknown-kind',
+  });
+});
+
 test('unknown, garbled and mismatching frames are reported, never thrown', () => {
   const cases: [string, string][] = [
     ['{not json', 'invalid-json'],
