@@ -107,9 +107,11 @@ export class ProviderSession implements AttachmentHandlers {
    * is read only by work that can be cut short (a catch-up's calls and pauses): on Node 20 a
    * controller is ~64 B until its `signal` is first read, then ~0.7 KiB more — for every live chat
    * whose session never catches up (issue 12, heap per chat; bench/README.md "Allocation,
-   * survivors, the session's signal and ids").
+   * survivors, the session's signal and ids"). Made when first needed, too: a live chat that never
+   * catches up (a fresh guest chat goes live without) holds neither the controller nor its entry in
+   * the registry (~0.07 KiB).
    */
-  readonly #abort: AbortController;
+  #abort: AbortController | undefined;
   /** close() was called (the engine's stop signal is the other way a session stops). */
   #closed = false;
   /** The attach in progress has a controller of its own, aborted by a close meanwhile. */
@@ -147,7 +149,21 @@ export class ProviderSession implements AttachmentHandlers {
     this.#d = deps;
     const windowMs = provider.webhook?.reorderWindowMs ?? 0;
     this.#pen = windowMs > 0 ? new ReorderPen<Arrival>(windowMs, deps, (a) => this.#onEvent(a)) : undefined;
-    this.#abort = childController(deps.signal);
+  }
+
+  /** The session's controller (see #abort), made now if it was not yet; aborted at once after close. */
+  #abortController(): AbortController {
+    let abort = this.#abort;
+    if (!abort) {
+      abort = this.#abort = childController(this.#d.signal);
+      if (this.#closed) this.#release(abort);
+    }
+    return abort;
+  }
+
+  #release(abort: AbortController): void {
+    releaseChild(this.#d.signal, abort);
+    abort.abort(new Error('session closed'));
   }
 
   /**
@@ -216,8 +232,7 @@ export class ProviderSession implements AttachmentHandlers {
 
   async close(): Promise<void> {
     this.#closed = true;
-    releaseChild(this.#d.signal, this.#abort);
-    this.#abort.abort(new Error('session closed'));
+    if (this.#abort) this.#release(this.#abort);
     this.#attaching?.abort(new Error('session closed'));
     this.#pen?.flush(); // releases into a stopped session: pushed events are refused, not left hanging
     this.#settleWaiters('stopped');
@@ -372,7 +387,7 @@ export class ProviderSession implements AttachmentHandlers {
           'catching up failed; trying again',
         );
         try {
-          await sleep(this.#d.scheduler, delay, this.#abort.signal);
+          await sleep(this.#d.scheduler, delay, this.#abortController().signal);
         } catch {
           return 'stopped';
         }
@@ -453,7 +468,7 @@ export class ProviderSession implements AttachmentHandlers {
   }
 
   #context(): CatchUpContext {
-    const abort = this.#abort;
+    const abort = (): AbortController => this.#abortController();
     return {
       id: this.id,
       units: this.#d.units,
@@ -462,7 +477,7 @@ export class ProviderSession implements AttachmentHandlers {
       ref: this.#ref,
       // Read only when a provider call or a parked commit needs it (a live event's commit does not).
       get signal() {
-        return abort.signal;
+        return abort().signal;
       },
       now: () => this.#d.clock.now().toISOString(),
       ...(this.#d.parking ? { parking: this.#d.parking } : {}),
