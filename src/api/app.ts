@@ -109,8 +109,12 @@ function requestWithoutQuery(req: { method?: string; url?: string }): { method?:
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const limits = deps.server;
+  // Request logs name the path only: query strings may carry customer data (a list filter, a
+  // cursor). Set once on the API's own logger, whose per-request children inherit it — not in a
+  // child-logger factory, which ran (with fastify's check of what it made) on every request.
+  const logger = deps.logger.child({}, { serializers: { req: requestWithoutQuery } });
   const app = Fastify({
-    loggerInstance: deps.logger,
+    loggerInstance: logger,
     bodyLimit: BODY_LIMIT,
     ...(limits
       ? {
@@ -125,9 +129,6 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     // (`reqId`) and comes back in the answer; without a usable one the gateway makes one.
     requestIdHeader: false,
     genReqId: (req) => usableRequestId(req.headers['x-request-id']) ?? randomUUID(),
-    // Request logs name the path only: query strings may carry customer data (a list filter, a cursor).
-    childLoggerFactory: (logger, bindings, opts) =>
-      logger.child(bindings, { ...opts, serializers: { ...opts.serializers, req: requestWithoutQuery } }),
   }).withTypeProvider<ZodTypeProvider>();
   if (limits) app.server.maxConnections = limits.maxConnections;
   // First, so that every hook and handler after it runs inside the request's span.
