@@ -19,7 +19,7 @@ describe('outer', () => {
     test('throws', () => { throw new Error('first line\\nsecond line'); });
   });
 });
-test('skipped # not a reason', { skip: true }, () => {});
+test('a name with a # in it passes', () => {});
 test('top passes', () => {});
 `;
 
