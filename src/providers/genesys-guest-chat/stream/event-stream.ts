@@ -195,9 +195,6 @@ export class GuestChatEventStream {
     }
   }
 
-  // The settings are read from the options when used, not copied into fields: the options are the
-  // owner's object (its getters read settings shared by every stream), and nine fields of their
-  // own were ~80 B per live chat (issue 12, heap per handover).
   /**
    * The clock, in ms since this module loaded: the stream's times are only ever compared with one
    * another, and a number this small (below 2³¹: a process's first 24 days) is kept in its field as
@@ -208,6 +205,9 @@ export class GuestChatEventStream {
     return (this.#opts.now ?? Date.now)() - CLOCK_ORIGIN;
   }
 
+  // The settings are read from the options when used, not copied into fields: the options are the
+  // owner's object (its getters read settings shared by every stream), and nine fields of their
+  // own were ~80 B per live chat (issue 12, heap per handover).
   get #heartbeatIntervalMs(): number {
     return this.#opts.heartbeatIntervalMs ?? STREAM_DEFAULTS.heartbeatIntervalMs;
   }
