@@ -43,6 +43,7 @@ export default tseslint.config(
       'coverage/**',
       'test-results/**',
       'bench/results/**',
+      'dist-bench/**',
       'src/web/**/*.js',
       'src/emulator/console/**/*.js',
       'bin/**',

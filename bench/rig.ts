@@ -1,9 +1,11 @@
 // The pieces every benchmark wires together: the emulator in its own process (it plays Genesys and
 // the agents), the bot's webhook receiver and the load in this process, and the relay under test in
-// its own process — the gateway as users run it (`genesys-handover serve`, the default SQLite store
-// with synchronous=FULL) or the raw relay. Separate processes make RSS, CPU time and open files each
-// process's own.
+// its own process — the gateway as users run it (the built `genesys-handover serve`, the default
+// SQLite store with synchronous=FULL) or the raw relay. Separate processes make RSS, CPU time and open
+// files each process's own.
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import type { EmulatorOptions } from '../src/emulator/index.ts';
 import { GatewayProcess } from '../test/support/gateway-process.ts';
 import { sleep } from '../test/support/sleep.ts';
@@ -12,6 +14,30 @@ import { Child } from './child.ts';
 import { httpJson } from './http-client.ts';
 import { Inspector } from './inspector.ts';
 import { findPid } from './procfs.ts';
+
+/**
+ * What the installed `genesys-handover` command runs — the compiled CLI — built by `builtCli` into
+ * the benchmark's own copy: dist-bench/, beside dist/ (the code finds package.json one level up),
+ * not dist/ itself (the package test cleans dist/ and may run beside the benchmark's smoke test).
+ * The benchmark measures what users run (no tsx loader thread, no source maps), not the sources the
+ * tests run through tsx.
+ */
+const OUT = 'dist-bench';
+let built: string | undefined;
+
+/** `npm run build -- --out dist-bench` once per benchmark run (incremental: seconds when current). */
+function builtCli(): string {
+  if (built === undefined) {
+    const root = new URL('..', import.meta.url).pathname;
+    const result = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--out', OUT], {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    if (result.status !== 0) throw new Error(`the benchmark's build failed (exit ${result.status})`);
+    built = join(root, OUT, 'cli/program.js');
+  }
+  return built;
+}
 
 const API_KEY = 'ghk_AVzN7Fu_kw9yRTCgyHLMg72iGSDZD2ki91XxJePb_GI';
 const ORG = 'bench-org';
@@ -72,6 +98,7 @@ export class GatewayRelay implements Relay {
   /** `inspect`: run the child with `--inspect=127.0.0.1:0` so heap can be measured after a GC. */
   static async start(world: World, opts: { inspect?: boolean } = {}): Promise<GatewayRelay> {
     const gw = await GatewayProcess.start({
+      bin: builtCli(),
       config: {
         // The bench measures the gateway, not its limits: one key drives every handover.
         limits: { requestsPerSecond: 100_000, openHandovers: 1_000_000, sseStreams: 100_000 },

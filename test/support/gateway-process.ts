@@ -1,5 +1,5 @@
-// The gateway as a user runs it — `genesys-handover serve --config <file>`, here from the sources
-// (scripts/cli-from-source.mjs, so no build is needed) — in a child
+// The gateway as a user runs it — `genesys-handover serve --config <file>`, by default from the
+// sources (scripts/cli-from-source.mjs, so no build is needed; the benchmark runs the built CLI) — in a child
 // process, so a test can `kill -9` it mid-traffic, SIGTERM it, and start it again on the SAME SQLite
 // file and the SAME port (a bot keeps its configured URL across a crash). The config is written to a
 // temp dir; the emulator and webhook receiver it points at live in the test process. 127.0.0.1 only.
@@ -32,6 +32,12 @@ export interface GatewayProcessOptions {
    * of the emulator posts to the gateway's webhook route). Default: a free port picked here.
    */
   readonly port?: number;
+  /**
+   * The CLI script the child runs. Default: the sources through tsx (scripts/cli-from-source.mjs).
+   * The benchmark passes the built `bin/genesys-handover.js`: what users run, without tsx's loader
+   * thread and source maps (bench/rig.ts).
+   */
+  readonly bin?: string;
 }
 
 export interface ExitResult {
@@ -169,7 +175,7 @@ export class GatewayProcess {
   async #spawn(): Promise<void> {
     this.#log(`\n--- start #${this.#starts + 1} ---\n`);
     this.#runOutput = '';
-    const child = spawn(process.execPath, [BIN, 'serve', '--config', this.configPath], {
+    const child = spawn(process.execPath, [this.#opts.bin ?? BIN, 'serve', '--config', this.configPath], {
       cwd: this.dir,
       env: { ...process.env, ...this.#opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
