@@ -1,7 +1,11 @@
 // The stored guest-chat handle, parsed strictly when it comes back from the store — and once per
-// handle object, not once per call (issue 12): a handle that changed in place is parsed again.
+// handle object, not once per call (issue 12): a handle that changed in place is parsed again. One
+// read back from the store holds its JWT once.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { ProviderRef } from '../../../src/core/ports/provider.ts';
 import {
   fromProviderRef,
   toProviderRef,
@@ -42,4 +46,39 @@ test('URLs without a query are the base and the path; with one, the defined valu
   assert.equal(operationOf('POST', buildUrl(base, path)), 'sendMessage');
   assert.equal(operationOf('get', `${base}/conversations/c1/messages?after=x`), 'listMessages');
   assert.equal(operationOf('GET', `${base}/conversations/c1/members/m1?x=/messages`), 'getMember');
+});
+
+test('a handle read back from the store holds its JWT once: as the slice of its URI', () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const token = 'eyJ'.padEnd(600, 'x'); // a guest-chat JWT is ~0.4–0.6 KiB
+  const stored = (i: number): ProviderRef =>
+    // As the store gives it back: parsed JSON, so `jwt` and the URI are strings of their own.
+    JSON.parse(
+      JSON.stringify(
+        toProviderRef({
+          conversationId: `c${i}`,
+          memberId: `m${i}`,
+          jwt: `${token}${i}`,
+          eventStreamUri: `wss://streaming.example/v1/token/${token}${i}`,
+        }),
+      ),
+    ) as ProviderRef;
+  const n = 5_000;
+  gc();
+  const base = process.memoryUsage().heapUsed;
+  const refs = Array.from({ length: n }, (_, i) => stored(i));
+  gc();
+  const refsOnly = (process.memoryUsage().heapUsed - base) / n;
+  const sessions = refs.map((ref) => fromProviderRef(ref));
+  gc();
+  const withSessions = (process.memoryUsage().heapUsed - base) / n;
+  // The handle's own copy of the token is gone; the session costs a small object and a slice.
+  assert.ok(
+    refsOnly - withSessions > 300,
+    `handles alone ${refsOnly.toFixed(0)} B each, with their sessions ${withSessions.toFixed(0)} B`,
+  );
+  assert.equal(sessions.length, n);
+  assert.equal((refs[7]!.data as { jwt: string }).jwt, `${token}7`); // the same value
+  assert.equal(sessions[7]!.jwt, `${token}7`);
 });

@@ -35,8 +35,20 @@ export function fromProviderRef(ref: ProviderRef): GuestSession {
   // The message names no field values: they are secrets.
   if (!parsed?.success) throw new Error('stored provider handle is not a guest-chat session');
   const session = { ...parsed.data, jwt: jwtOf(parsed.data) };
+  holdJwtOnce(ref.data, session.jwt);
   parsedRefs.set(ref, session);
   return session;
+}
+
+/**
+ * A handle read back from the store (parsed JSON) holds its JWT as a string of its own, beside the
+ * URI that ends with the same text — and the live chat keeps that handle for its whole life. So the
+ * handle's `jwt` becomes the session's: the equal slice of the URI. The value does not change (no
+ * caller can tell), only that the ~0.4 KiB token is held once: after a restart, every re-attached
+ * chat held it twice (issue 12, heap per handover). A frozen handle is left as it is.
+ */
+function holdJwtOnce(data: Readonly<Record<string, unknown>>, jwt: string): void {
+  if (data.jwt === jwt) Reflect.set(data, 'jwt', jwt);
 }
 
 /**
