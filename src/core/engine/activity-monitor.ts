@@ -17,7 +17,11 @@ export interface ActivityLimits {
 
 export type Expiry = { readonly handoverId: string; readonly reason: 'expired' | 'customer_abandoned' };
 
-/** One monitored handover: a single object, filed in the deadline index. */
+/**
+ * One monitored handover: a single object, filed in the deadline index. Its times are ms since the
+ * monitor's origin (its first time seen): a number that small sits in its field, where an epoch time
+ * is a 16-byte number object of its own — three per live handover (issue 12, heap per handover).
+ */
 class Watch implements Filed {
   slot: number | undefined = undefined;
   /** Since when an agent has been connected (undefined while none is). */
@@ -48,6 +52,8 @@ class Watch implements Filed {
 export class ActivityMonitor {
   readonly #watches = new Map<string, Watch>();
   readonly #due: DeadlineIndex<Watch>;
+  /** The times given, as the watches hold them: ms since this (the first time given). */
+  #origin: number | undefined;
 
   /** `slotMs`: how late a limit may be noticed at most (the sweep interval). */
   constructor(slotMs = 1_000) {
@@ -57,7 +63,7 @@ export class ActivityMonitor {
   /** Starts (or restarts) monitoring with times derived from the stored transcript. */
   track(handoverId: string, limits: ActivityLimits, lastMessageAt: number, lastCustomerAt: number): void {
     const old = this.#watches.get(handoverId);
-    const w = new Watch(handoverId, limits, lastMessageAt, lastCustomerAt);
+    const w = new Watch(handoverId, limits, this.#since(lastMessageAt), this.#since(lastCustomerAt));
     if (old) {
       w.agentSince = old.agentSince;
       this.#due.remove(old);
@@ -68,12 +74,14 @@ export class ActivityMonitor {
 
   message(handoverId: string, at: number): void {
     const w = this.#watches.get(handoverId);
-    if (w && at > w.lastMessage) w.lastMessage = at;
+    const t = this.#since(at);
+    if (w && t > w.lastMessage) w.lastMessage = t;
   }
 
   customer(handoverId: string, at: number): void {
     const w = this.#watches.get(handoverId);
-    if (w && at > w.lastCustomer) w.lastCustomer = at;
+    const t = this.#since(at);
+    if (w && t > w.lastCustomer) w.lastCustomer = t;
   }
 
   /** Called after every state change: the inactivity clock runs only while an agent is connected. */
@@ -82,7 +90,7 @@ export class ActivityMonitor {
     if (!w) return;
     if (!connected) w.agentSince = undefined;
     else if (w.agentSince === undefined) {
-      w.agentSince = at;
+      w.agentSince = this.#since(at);
       this.#file(w); // the grace may now run out before the filed time
     }
   }
@@ -97,9 +105,10 @@ export class ActivityMonitor {
   /** Handovers past a limit at `now`; each is reported once (it is forgotten here). */
   due(now: number): Expiry[] {
     const out: Expiry[] = [];
+    const t = this.#since(now);
     for (const w of this.#due.takeDue(now)) {
-      if (now >= w.graceEnd()) out.push({ handoverId: w.handoverId, reason: 'customer_abandoned' });
-      else if (now >= w.sessionEnd()) out.push({ handoverId: w.handoverId, reason: 'expired' });
+      if (t >= w.graceEnd()) out.push({ handoverId: w.handoverId, reason: 'customer_abandoned' });
+      else if (t >= w.sessionEnd()) out.push({ handoverId: w.handoverId, reason: 'expired' });
       else {
         this.#file(w); // active meanwhile: checked again when the rest has run out
         continue;
@@ -110,6 +119,11 @@ export class ActivityMonitor {
   }
 
   #file(w: Watch): void {
-    this.#due.file(w, Math.min(w.graceEnd(), w.sessionEnd()));
+    this.#due.file(w, (this.#origin ?? 0) + Math.min(w.graceEnd(), w.sessionEnd()));
+  }
+
+  #since(at: number): number {
+    if (this.#origin === undefined && Number.isFinite(at)) this.#origin = at;
+    return at - (this.#origin ?? 0);
   }
 }

@@ -77,4 +77,18 @@ describe('activity monitor', () => {
     assert.deepEqual(m.due(4_999), []);
     assert.deepEqual(m.due(5_000), [{ handoverId: 'h', reason: 'customer_abandoned' }]);
   });
+
+  test('epoch times, some before the first one seen, give the answers small times give', () => {
+    // The watches keep times relative to the first time given (small numbers stay in their fields).
+    const t0 = Date.parse('2026-12-01T10:00:00Z');
+    const m = new ActivityMonitor(1_000);
+    m.track('late', limits, t0 + 5_000, t0 + 5_000);
+    m.track('early', limits, t0, t0);
+    m.agentConnected('early', true, t0);
+    assert.deepEqual(m.due(t0 + 2_999), []);
+    assert.deepEqual(m.due(t0 + 3_000), [{ handoverId: 'early', reason: 'customer_abandoned' }]);
+    m.message('late', t0 + 6_000);
+    assert.deepEqual(m.due(t0 + 15_999), []);
+    assert.deepEqual(m.due(t0 + 16_000), [{ handoverId: 'late', reason: 'expired' }]);
+  });
 });
