@@ -36,11 +36,16 @@ export class HandoverDraft {
   readonly #now: string;
   readonly #ids: IdGenerator;
   #handover: Handover;
-  readonly #events: PendingEvent[] = [];
-  readonly #lines: TranscriptEntry[] = [];
-  readonly #sent = new Map<string, string>();
-  readonly #attempted = new Map<string, string>();
-  #pending: TranscriptEntry[];
+  // What the unit adds, each made when first needed: most units add one or two kinds of thing, some
+  // none (a confirmation that an echo beat), and a draft is made for every unit (issue 12: garbage
+  // per message on the relay paths).
+  #events: PendingEvent[] | undefined;
+  #lines: TranscriptEntry[] | undefined;
+  #sent: Map<string, string> | undefined;
+  #attempted: Map<string, string> | undefined;
+  /** The base's send queue until this unit changes it; then a copy of its own (#ownPending). */
+  #pending: readonly TranscriptEntry[];
+  #pendingOwned = false;
   #lastOrder: number;
   #ref: ProviderRef | undefined;
   #cursor: string | undefined;
@@ -51,8 +56,17 @@ export class HandoverDraft {
     this.#now = ctx.now;
     this.#ids = ctx.ids;
     this.#handover = base.record.handover;
-    this.#pending = [...base.pending];
+    this.#pending = base.pending;
     this.#lastOrder = base.lastOrder;
+  }
+
+  /** The send queue, as a copy this draft may change (the base's stays as it was). */
+  #ownPending(): TranscriptEntry[] {
+    if (!this.#pendingOwned) {
+      this.#pending = [...this.#pending];
+      this.#pendingOwned = true;
+    }
+    return this.#pending as TranscriptEntry[];
   }
 
   get id(): string {
@@ -84,9 +98,9 @@ export class HandoverDraft {
   apply(input: LifecycleInput): Transition {
     const t = transition(this.#handover, input);
     this.#handover = t.handover;
-    this.#events.push(...t.events);
+    if (t.events.length) (this.#events ??= []).push(...t.events);
     for (const draft of t.transcript)
-      this.#lines.push({ ...draft, id: this.#ids.next(), handoverId: this.id });
+      (this.#lines ??= []).push({ ...draft, id: this.#ids.next(), handoverId: this.id });
     if (t.ownEcho) this.confirmEcho(t.ownEcho.providerMessageId, t.ownEcho.text);
     return t;
   }
@@ -127,8 +141,9 @@ export class HandoverDraft {
       ...(extra.traceParent === undefined ? {} : { traceParent: extra.traceParent }),
       ...(extra.attachments?.length && i === texts.length - 1 ? { attachments: extra.attachments } : {}),
     }));
-    this.#lines.push(...lines);
-    this.#pending.push(...lines);
+    if (lines.length === 0) return lines;
+    (this.#lines ??= []).push(...lines);
+    this.#ownPending().push(...lines);
     this.#appended += lines.length;
     return lines;
   }
@@ -137,14 +152,14 @@ export class HandoverDraft {
   markSent(entryId: string, providerMessageId: string): boolean {
     const index = this.#pending.findIndex((l) => l.id === entryId);
     if (index < 0) return false;
-    this.#pending.splice(index, 1);
-    this.#sent.set(entryId, providerMessageId);
+    this.#ownPending().splice(index, 1);
+    (this.#sent ??= new Map()).set(entryId, providerMessageId);
     return true;
   }
 
   /** Whether this draft confirmed the send of this line. */
   confirmed(entryId: string): boolean {
-    return this.#sent.has(entryId);
+    return this.#sent?.has(entryId) === true;
   }
 
   /** A send of this pending line starts now (persisted before the call: see TranscriptEntry). */
@@ -152,8 +167,8 @@ export class HandoverDraft {
     const index = this.#pending.findIndex((l) => l.id === entryId);
     const line = this.#pending[index];
     if (!line?.outbound) return;
-    this.#pending[index] = { ...line, outbound: { ...line.outbound, attemptedAt: this.#now } };
-    this.#attempted.set(entryId, this.#now);
+    this.#ownPending()[index] = { ...line, outbound: { ...line.outbound, attemptedAt: this.#now } };
+    (this.#attempted ??= new Map()).set(entryId, this.#now);
   }
 
   linkProvider(ref: ProviderRef): void {
@@ -174,9 +189,9 @@ export class HandoverDraft {
     const changed =
       this.#handover !== base ||
       events.length > 0 ||
-      this.#lines.length > 0 ||
-      this.#sent.size > 0 ||
-      this.#attempted.size > 0 ||
+      this.#lines !== undefined ||
+      this.#sent !== undefined ||
+      this.#attempted !== undefined ||
       undelivered.length > 0 ||
       this.#ref !== undefined ||
       this.#cursor !== undefined;
@@ -194,12 +209,12 @@ export class HandoverDraft {
       expectedVersion: base.version,
       webhook,
       ...(events.length ? { events } : {}),
-      ...(this.#lines.length ? { transcript: this.#lines } : {}),
-      ...(this.#sent.size
+      ...(this.#lines ? { transcript: this.#lines } : {}),
+      ...(this.#sent
         ? { sent: [...this.#sent].map(([entryId, providerMessageId]) => ({ entryId, providerMessageId })) }
         : {}),
       ...(undelivered.length ? { undelivered: undelivered.map((l) => l.id) } : {}),
-      ...(this.#attempted.size
+      ...(this.#attempted
         ? { attempted: [...this.#attempted].map(([entryId, at]) => ({ entryId, at })) }
         : {}),
       ...(provider
@@ -237,6 +252,7 @@ export class HandoverDraft {
         ...(l.clientMessageId === undefined ? {} : { clientMessageId: l.clientMessageId }),
         text: l.text,
       }));
+    if (!this.#events) return [];
     return this.#events.map((p, i) => {
       const pending =
         lost.length && (p.type === 'handover.ended' || p.type === 'handover.failed')
