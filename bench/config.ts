@@ -30,6 +30,12 @@ export function loadConfig(env: Env = process.env) {
     messages: num('BENCH_MESSAGES', 20_000, 200),
     /** Messages per direction sent (and not measured) before measuring: JIT and caches warm. */
     warmup: num('BENCH_WARMUP', 2_000, 40),
+    /**
+     * 1: the relay part also samples what each relay allocates per message (V8's sampling heap
+     * profiler over the inspector; a little slower, so off by default): a number that does not
+     * depend on how fast the machine is, unlike the throughput beside it.
+     */
+    relayAlloc: num('BENCH_RELAY_ALLOC', 0, 0) === 1,
     /** The two sizes of the "flat as history grows" comparison. */
     historySmall: num('BENCH_HISTORY_SMALL', 10_000, 100),
     historyLarge: num('BENCH_HISTORY_LARGE', 100_000, 300),

@@ -1,8 +1,22 @@
 // A garbage collection on demand in the gateway child, without touching the gateway: the child runs
 // with `--inspect=127.0.0.1:0`, and this client asks V8 over the DevTools protocol to collect
 // garbage, then reads `process.memoryUsage()` — so heap per handover counts live objects only.
-// It also takes heap snapshots for a census (`BENCH_SCALE_CENSUS=1`, scale.ts).
+// It also takes heap snapshots for a census (`BENCH_SCALE_CENSUS=1`, scale.ts), and samples what a
+// relay allocates while it relays (`BENCH_RELAY_ALLOC=1`, relay.ts).
 import WebSocket from 'ws';
+
+/** What a relay allocated during a run: all of it (sampled), and where most of it was allocated. */
+export interface Allocations {
+  readonly bytes: number;
+  /** Largest first: the deepest frame of the relay's own code (else the allocating one), and bytes. */
+  readonly sites: readonly { readonly site: string; readonly bytes: number }[];
+}
+
+interface SamplingNode {
+  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
+  readonly selfSize: number;
+  readonly children: readonly SamplingNode[];
+}
 
 /** Live objects by `type:name` (constructor, closure, string kind): how many, and their own bytes. */
 export type HeapCensus = Map<string, { count: number; bytes: number }>;
@@ -99,6 +113,52 @@ export class Inspector {
       out.set(key, e);
     }
     return out;
+  }
+
+  /**
+   * V8's sampling heap profiler around `run`, counting objects collected meanwhile too (without
+   * those flags it reports only what is still alive): one sample per ~8 KiB allocated, so the total
+   * is an estimate, good to a few percent over hundreds of MB. `own` tells the relay's own code
+   * (a script URL) from libraries and Node.
+   */
+  async allocations<T>(
+    run: () => Promise<T>,
+    own: (url: string) => boolean,
+  ): Promise<{ result: T; allocations: Allocations }> {
+    await this.call('HeapProfiler.enable');
+    await this.call('HeapProfiler.startSampling', {
+      samplingInterval: 8192,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+    const stop = (): Promise<{ profile: { head: SamplingNode } }> => this.call('HeapProfiler.stopSampling');
+    let result: T;
+    try {
+      result = await run();
+    } catch (err) {
+      await stop().catch(() => undefined);
+      throw err;
+    }
+    const { profile } = await stop();
+    const bySite = new Map<string, number>();
+    let bytes = 0;
+    const walk = (node: SamplingNode, owner: string | undefined): void => {
+      const f = node.callFrame;
+      const here = `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\/(dist-bench|bench|node_modules)\//, '$1/')}:${f.lineNumber + 1}`;
+      const site = own(f.url) ? here : owner;
+      if (node.selfSize > 0) {
+        bytes += node.selfSize;
+        const key = site ?? here;
+        bySite.set(key, (bySite.get(key) ?? 0) + node.selfSize);
+      }
+      for (const child of node.children) walk(child, site);
+    };
+    walk(profile.head, undefined);
+    const sites = [...bySite]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 15)
+      .map(([site, b]) => ({ site, bytes: b }));
+    return { result, allocations: { bytes, sites } };
   }
 
   close(): void {

@@ -8,6 +8,7 @@
 import { AgentView } from './agent-view.ts';
 import { Arrivals } from './arrivals.ts';
 import { config, timeoutFor, type BenchConfig } from './config.ts';
+import type { Allocations } from './inspector.ts';
 import { CpuMeter } from './procfs.ts';
 import type { Results, RowSpec } from './report.ts';
 import {
@@ -44,6 +45,8 @@ export interface Throughput {
   readonly coreShare: { readonly relay: number; readonly emulator: number; readonly harness: number };
   readonly duplicates: number;
   readonly timedOut?: string;
+  /** BENCH_RELAY_ALLOC=1: what the relay allocated during the run, per arrived message. */
+  readonly allocated?: { readonly bytesPerMsg: number; readonly sites: Allocations['sites'] };
 }
 
 export interface Prepared {
@@ -60,7 +63,11 @@ export async function prepareRelay(
   tag: string,
 ): Promise<Prepared> {
   const joinedBefore = world.receiver.count('handover.agent_joined');
-  const relay = kind === 'gateway' ? await GatewayRelay.start(world) : await RawRelay.start(world);
+  const inspect = config.relayAlloc;
+  const relay =
+    kind === 'gateway'
+      ? await GatewayRelay.start(world, { inspect })
+      : await RawRelay.start(world, { inspect });
   try {
     const handovers = await openHandovers(world, relay, n, tag, {
       join: true,
@@ -83,6 +90,7 @@ export async function measureThroughput(
   { world, relay, handovers }: Prepared,
   messages: number,
   tag: string,
+  opts: { sampleAllocations?: boolean } = {},
 ): Promise<Throughput> {
   const arrivals = new Arrivals(`${tag}:`);
   // The agent feed costs the emulator work per message: open only while it is needed.
@@ -109,11 +117,24 @@ export async function measureThroughput(
     acceptSeconds = (performance.now() - t0) / 1000;
   });
   let timedOut: string | undefined;
-  try {
-    await Promise.all([
+  let allocations: Allocations | undefined;
+  const run = (): Promise<unknown> =>
+    Promise.all([
       sending,
       arrivals.waitFor(messages, timeoutFor(messages), `${direction} via ${relay.name}`),
     ]);
+  try {
+    if (opts.sampleAllocations) {
+      // The relay's own code: the gateway's compiled sources, or the raw relay's script.
+      const inspector = await relay.inspector();
+      try {
+        ({ allocations } = await inspector.allocations(run, (url) =>
+          /\/(dist-bench|src)\/|raw-relay/.test(url),
+        ));
+      } finally {
+        inspector.close();
+      }
+    } else await run();
   } catch (err) {
     timedOut = err instanceof Error ? err.message : String(err);
     await sending.catch(() => undefined);
@@ -137,6 +158,17 @@ export async function measureThroughput(
     coreShare: { relay: share(cpu.relay), emulator: share(cpu.emulator), harness: share(cpu.harness) },
     duplicates: arrivals.duplicates,
     ...(timedOut ? { timedOut } : {}),
+    ...(allocations
+      ? {
+          allocated: {
+            bytesPerMsg: Math.round(allocations.bytes / Math.max(1, arrived)),
+            sites: allocations.sites.map((s) => ({
+              ...s,
+              bytes: Math.round(s.bytes / Math.max(1, arrived)),
+            })),
+          },
+        }
+      : {}),
   };
 }
 
@@ -172,6 +204,9 @@ export function relayRows(c: BenchConfig): RowSpec[] {
       goal: '≥ 5,000 msg/s, ≥ 50 % of raw',
     },
     { id: `relay.${slug(d)}.cpu`, what: `${arrow(d)} CPU per message`, goal: '' },
+    ...(c.relayAlloc
+      ? [{ id: `relay.${slug(d)}.alloc`, what: `${arrow(d)} allocated per message`, goal: '' }]
+      : []),
   ]);
 }
 
@@ -186,7 +221,9 @@ export async function runRelay(results: Results): Promise<void> {
       const prepared = await prepareRelay(world, kind, config.handovers, tag);
       try {
         for (const d of DIRECTIONS)
-          runs[`${kind} ${d}`] = await measureThroughput(d, prepared, config.messages, `${tag}-${slug(d)}`);
+          runs[`${kind} ${d}`] = await measureThroughput(d, prepared, config.messages, `${tag}-${slug(d)}`, {
+            sampleAllocations: config.relayAlloc,
+          });
       } finally {
         await prepared.relay.close();
       }
@@ -217,6 +254,19 @@ export async function runRelay(results: Results): Promise<void> {
       ratio: `${fmt(gw.cpuUsPerMsg.relay / raw.cpuUsPerMsg.relay, 1)} ×`,
       values: { gateway: gw.cpuUsPerMsg, raw: raw.cpuUsPerMsg },
     });
+    if (gw.allocated && raw.allocated) {
+      const kib = (b: number): string => `${fmt(b / 1024, 1)} KiB`;
+      results.record(`relay.${slug(d)}.alloc`, {
+        measured: kib(gw.allocated.bytesPerMsg),
+        baseline: `${kib(raw.allocated.bytesPerMsg)} raw`,
+        ratio: `${fmt(gw.allocated.bytesPerMsg / raw.allocated.bytesPerMsg, 1)} ×`,
+        note: `most: ${gw.allocated.sites
+          .slice(0, 5)
+          .map((s) => `${s.site} ${kib(s.bytes)}`)
+          .join('; ')}`,
+        values: { gateway: gw.allocated, raw: raw.allocated },
+      });
+    }
   }
   if (failure) throw failure;
 }

@@ -52,6 +52,8 @@ export interface Relay {
   create(displayName: string): Promise<string>;
   /** The bot sends a message to the agent (accepted, not yet delivered). */
   send(id: string, text: string): Promise<void>;
+  /** Its process's inspector, when it was started with `inspect: true`. */
+  inspector(): Promise<Inspector>;
   close(): Promise<void>;
 }
 
@@ -216,7 +218,8 @@ export class RawRelay implements Relay {
     this.#child = child;
   }
 
-  static async start(world: World): Promise<RawRelay> {
+  /** `inspect`: run it with `--inspect=127.0.0.1:0` (allocation sampling, `BENCH_RELAY_ALLOC`). */
+  static async start(world: World, opts: { inspect?: boolean } = {}): Promise<RawRelay> {
     const config = {
       emulatorUrl: world.emulator.url,
       webhookUrl: world.receiver.url,
@@ -224,7 +227,14 @@ export class RawRelay implements Relay {
       deploymentId: DEPLOYMENT,
       queue: QUEUE,
     };
-    return new RawRelay(await Child.start('./raw-relay.ts', 'raw-relay', config));
+    const nodeArgs = opts.inspect ? ['--inspect=127.0.0.1:0'] : [];
+    return new RawRelay(await Child.start('./raw-relay.ts', 'raw-relay', config, { nodeArgs }));
+  }
+
+  async inspector(): Promise<Inspector> {
+    const url = Inspector.urlIn(this.#child.output());
+    if (!url) throw new Error('the raw relay was not started with inspect: true');
+    return Inspector.connect(url);
   }
 
   get pid(): number {
