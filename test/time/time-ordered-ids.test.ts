@@ -2,7 +2,7 @@
 // back — and unique (time-ordered-ids.ts keeps the counter that `uuid` would keep).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { validate, version } from 'uuid';
+import { parse, stringify, validate, version } from 'uuid';
 import { nextTimeOrderedId, timeOrderedIds } from '../../src/time/time-ordered-ids.ts';
 
 test('valid version-7 UUIDs, unique, each greater than the one before (10,000 made at once)', () => {
@@ -10,6 +10,7 @@ test('valid version-7 UUIDs, unique, each greater than the one before (10,000 ma
   for (const id of ids) {
     assert.ok(validate(id), id);
     assert.equal(version(id), 7);
+    assert.equal(stringify(parse(id)), id, 'the canonical text of its bytes (lower case, 8-4-4-4-12)');
   }
   assert.equal(new Set(ids).size, ids.length);
   for (let i = 1; i < ids.length; i++) assert.ok(ids[i]! > ids[i - 1]!, `${ids[i - 1]} then ${ids[i]}`);
