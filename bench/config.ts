@@ -31,6 +31,11 @@ export function loadConfig(env: Env = process.env) {
     /** Messages per direction sent (and not measured) before measuring: JIT and caches warm. */
     warmup: num('BENCH_WARMUP', 2_000, 40),
     /**
+     * Rounds of the relay part: each measures the raw relay and the gateway, in alternating order;
+     * the rows give the round with the median ratio (a noisy machine's drift hits both sides).
+     */
+    relayRounds: Math.max(1, Math.trunc(num('BENCH_RELAY_ROUNDS', 3, 1))),
+    /**
      * 1: the relay part also samples what each relay allocates per message (V8's sampling heap
      * profiler over the inspector; a little slower, so off by default): a number that does not
      * depend on how fast the machine is, unlike the throughput beside it.
