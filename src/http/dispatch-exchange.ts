@@ -43,10 +43,22 @@ class Answer implements ExchangeResult {
   }
 }
 
-/** The request's origin (scheme, host, port) and path (with its query): `url` split, not parsed. */
+/**
+ * The request's origin (scheme, host, port) and path with its query, without a fragment: `url`
+ * split where its authority ends (the first `/`, `?` or `#` after `//`), not parsed — the URLs are
+ * checked where they come in (config, buildUrl). A URL with a query and no path gets the path `/`.
+ */
 function split(url: string): { origin: string; path: string } {
-  const slash = url.indexOf('/', url.indexOf('//') + 2);
-  return slash < 0 ? { origin: url, path: '/' } : { origin: url.slice(0, slash), path: url.slice(slash) };
+  const hash = url.indexOf('#');
+  const whole = hash < 0 ? url : url.slice(0, hash);
+  const authority = whole.indexOf('//') + 2;
+  let end = whole.length;
+  for (const mark of ['/', '?']) {
+    const at = whole.indexOf(mark, authority);
+    if (at >= 0 && at < end) end = at;
+  }
+  const rest = whole.slice(end);
+  return { origin: whole.slice(0, end), path: rest.startsWith('/') ? rest : `/${rest}` };
 }
 
 export function dispatchExchange(

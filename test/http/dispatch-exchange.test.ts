@@ -52,6 +52,15 @@ describe('dispatchExchange', () => {
     assert.equal(seen.at(-1), 'POST /api/x?after=a%20b {"text":"hé"}');
   });
 
+  test('a URL with a query and no path, or with a fragment, asks for the right path', async () => {
+    handle = (_req, _body, res) => res.end('ok');
+    const before = seen.length;
+    await dispatchExchange(agent, `${base}?token=t1`, { method: 'POST', headers: {}, body: 'a' });
+    await dispatchExchange(agent, `${base}/hook?x=1#part`, { method: 'POST', headers: {}, body: 'b' });
+    await dispatchExchange(agent, base, { method: 'POST', headers: {}, body: 'c' });
+    assert.deepEqual(seen.slice(before), ['POST /?token=t1 a', 'POST /hook?x=1 b', 'POST / c']);
+  });
+
   test('a redirect is the answer (never followed); a body not kept reads as empty', async () => {
     handle = (_req, _body, res) => {
       res.writeHead(302, { location: `${base}/elsewhere` });
