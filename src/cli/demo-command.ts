@@ -9,7 +9,6 @@ import { z } from 'zod';
 import { exposureWarning } from '../emulator/http/host-check.ts';
 import { listenErrorMessage } from './listen-error.ts';
 import { runUntilSignal } from './run-until-signal.ts';
-import { startDemo } from './start-demo.ts';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 
@@ -60,6 +59,8 @@ export function demoCommand(): Command {
         // that no longer exist and would only end in provider errors. A fresh store avoids that.
         if (!flags.keepData)
           for (const suffix of ['', '-wal', '-shm']) rmSync(`${flags.data}${suffix}`, { force: true });
+        // Loaded here: the demo's emulator and bot stay out of every other command's start-up.
+        const { startDemo } = await import('./start-demo.ts');
         return startDemo(flags);
       })().catch((err: unknown) => {
         // The error names the port; the message names the flag that moves that server.

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { exposureWarning } from '../emulator/http/host-check.ts';
-import { startEmulator, type EmulatorOptions, type OpenIntegrationConfig } from '../emulator/index.ts';
+import type { EmulatorOptions, OpenIntegrationConfig } from '../emulator/index.ts';
 import { PARTICIPANT_DISCONNECT_TYPES } from '../emulator/open-messaging/options.ts';
 import { businessHoursSchema } from '../emulator/platform/business-hours-schema.ts';
 
@@ -250,6 +250,9 @@ export function emulatorCommand(): Command {
       }
       const warning = exposureWarning(parsed.data.host);
       if (warning) process.stderr.write(`${warning}\n`);
+      // Loaded here, not at the top: every other command (`serve` above all) starts without the
+      // emulator's modules (issue 12: start-up time).
+      const { startEmulator } = await import('../emulator/index.ts');
       const emulator = await startEmulator(toOptions(parsed.data));
       process.stdout.write(`emulator: ${emulator.url}\n`);
       process.stdout.write(`agent API: ${emulator.url}/emulator/v1/conversations\n`);

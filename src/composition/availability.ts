@@ -4,8 +4,8 @@
 import type { EndpointConfig, GatewayConfig } from '../config/schema.ts';
 import { AvailabilityService, type EndpointAvailability } from '../core/availability/availability-service.ts';
 import { scheduleGroupFromHours } from '../core/schedule/own-hours.ts';
-import { GenesysAvailabilityReader } from '../providers/genesys-open-messaging/platform/availability-reader.ts';
-import { PlatformClient } from '../providers/genesys-open-messaging/platform/platform-client.ts';
+import type { GenesysAvailabilityReader } from '../providers/genesys-open-messaging/platform/availability-reader.ts';
+import type { PlatformClient } from '../providers/genesys-open-messaging/platform/platform-client.ts';
 import type { OpenMessagingTarget } from '../providers/genesys-open-messaging/regions.ts';
 import { RRuleRecurrence } from '../time/rrule-recurrence.ts';
 import type { Time } from './open-messaging-provider.ts';
@@ -44,26 +44,30 @@ function platformAccess(e: EndpointConfig): PlatformAccess | undefined {
   };
 }
 
-export function buildAvailability(
+export async function buildAvailability(
   config: GatewayConfig,
   time: Time,
   /** The Genesys environment's request budget waits in it (genesys-fetch.ts). */
   fetch?: GenesysFetch,
-): {
+): Promise<{
   readonly service: AvailabilityService;
   /** Endpoints with a wait source and handover.wait_estimate events on: how often, ms. */
   readonly waitEndpoints: readonly { id: string; intervalMs: number }[];
   close(): void;
-} {
+}> {
   const clients: PlatformClient[] = [];
+  // The Platform API client is loaded only when an endpoint reads Genesys (issue 12: start-up time).
+  const platform = config.endpoints.some((e) => platformAccess(e) !== undefined)
+    ? await platformModules()
+    : undefined;
   const endpoints = new Map<string, EndpointAvailability>();
   const waitEndpoints: { id: string; intervalMs: number }[] = [];
   for (const e of config.endpoints) {
     const a = e.availability;
     const access = platformAccess(e);
     let source: GenesysAvailabilityReader | undefined;
-    if (access) {
-      const client = new PlatformClient({
+    if (access && platform) {
+      const client = new platform.PlatformClient({
         target: access.target,
         credentials: { clientId: access.clientId, clientSecret: access.clientSecret },
         requestsPerMinute: access.requestsPerMinute,
@@ -71,7 +75,7 @@ export function buildAvailability(
         ...time,
       });
       clients.push(client);
-      source = new GenesysAvailabilityReader({
+      source = new platform.GenesysAvailabilityReader({
         api: client.api,
         queueName: e.queue,
         mediaType: e.provider === 'genesys-open-messaging' ? 'message' : 'chat',
@@ -104,5 +108,19 @@ export function buildAvailability(
       service.close();
       for (const c of clients) c.close();
     },
+  };
+}
+
+async function platformModules(): Promise<{
+  PlatformClient: typeof PlatformClient;
+  GenesysAvailabilityReader: typeof GenesysAvailabilityReader;
+}> {
+  const [client, reader] = await Promise.all([
+    import('../providers/genesys-open-messaging/platform/platform-client.ts'),
+    import('../providers/genesys-open-messaging/platform/availability-reader.ts'),
+  ]);
+  return {
+    PlatformClient: client.PlatformClient,
+    GenesysAvailabilityReader: reader.GenesysAvailabilityReader,
   };
 }

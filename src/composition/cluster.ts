@@ -15,7 +15,7 @@ import type { PushedInbox } from '../core/ports/pushed-inbox.ts';
 import type { Scheduler, TimerHandle } from '../core/ports/scheduler.ts';
 import type { Store } from '../core/ports/store/index.ts';
 import { InProcessNotifier } from '../delivery/in-process-notifier.ts';
-import { PostgresStore } from '../store/postgres/postgres-store.ts';
+import type { PostgresStore } from '../store/postgres/postgres-store.ts';
 
 export interface ClusterParts {
   readonly notifier: EventNotifier;
@@ -40,7 +40,7 @@ export async function clusterParts(
   opts: { instanceId: string; scheduler: Scheduler },
 ): Promise<ClusterParts> {
   const settings = config.store;
-  const pg = store instanceof PostgresStore ? store : undefined;
+  const pg = settings.kind === 'postgres' ? await asPostgres(store) : undefined;
   const several = settings.kind === 'postgres' && !settings.singleInstance && pg !== undefined;
   const leaseMs = settings.kind === 'postgres' ? settings.leaseSeconds * 1000 : 0;
   const bus = new InProcessNotifier();
@@ -67,6 +67,12 @@ export async function clusterParts(
     },
     stop: () => timer?.cancel(),
   };
+}
+
+/** The store as a PostgresStore, if it is one; its module is loaded only then (open-store.ts). */
+async function asPostgres(store: Store): Promise<PostgresStore | undefined> {
+  const { PostgresStore } = await import('../store/postgres/postgres-store.ts');
+  return store instanceof PostgresStore ? store : undefined;
 }
 
 /** Several instances: pushed events taken in on any instance reach the owner (pushed-relay.ts). */

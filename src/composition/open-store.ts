@@ -3,8 +3,6 @@
 import { hostname } from 'node:os';
 import type { GatewayConfig } from '../config/schema.ts';
 import type { Store } from '../core/ports/store/index.ts';
-import { PostgresStore } from '../store/postgres/postgres-store.ts';
-import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 
 export interface OpenStoreOptions {
   /** `gateway`: this process delivers webhooks (takes back its claims at start-up). `admin`: a command beside it. */
@@ -20,13 +18,18 @@ type StoreConfig = Pick<GatewayConfig, 'store'> & {
 export async function openStore(config: StoreConfig, options: OpenStoreOptions): Promise<Store> {
   const settings = config.store;
   const instanceId = options.instanceId ?? config.server.instanceId ?? hostname();
+  // Only the configured adapter is loaded: the other's driver (pg, better-sqlite3) and queries stay
+  // out of the start-up (issue 12: ~100 ms less for a SQLite gateway).
   // The gateway writes where the config says (default: the writer thread, sqlite-store.ts); a short
   // admin command inline, without starting a thread.
-  if (settings.kind === 'sqlite')
+  if (settings.kind === 'sqlite') {
+    const { SqliteStore } = await import('../store/sqlite/sqlite-store.ts');
     return SqliteStore.open({
       path: settings.path,
       writer: options.role === 'gateway' ? settings.writer : 'inline',
     });
+  }
+  const { PostgresStore } = await import('../store/postgres/postgres-store.ts');
   const store = await PostgresStore.open({
     connectionString: settings.url,
     poolSize: settings.poolSize,

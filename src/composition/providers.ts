@@ -14,12 +14,7 @@ import { GuestChatProvider } from '../providers/genesys-guest-chat/adapter/guest
 import { resolveBaseUrl } from '../providers/genesys-guest-chat/regions.ts';
 import { TimerWheel } from '../time/timer-wheel.ts';
 import type { GenesysHttp } from './genesys-fetch.ts';
-import {
-  channelBudgets,
-  openMessagingProvider,
-  type OpenMessagingTuning,
-  type Time,
-} from './open-messaging-provider.ts';
+import type { OpenMessagingTuning, Time } from './open-messaging-provider.ts';
 
 export interface ProviderTuning {
   readonly openMessaging?: OpenMessagingTuning;
@@ -29,7 +24,7 @@ export interface ProviderTuning {
   readonly circuitBreaker?: { failureThreshold?: number; cooldownMs?: number };
 }
 
-export function buildProviders(
+export async function buildProviders(
   config: GatewayConfig,
   deps: {
     readonly metrics: GatewayMetrics;
@@ -39,7 +34,7 @@ export function buildProviders(
     /** Every Genesys REST call: waits for its environment's request budget (genesys-fetch.ts). */
     readonly genesys: GenesysHttp;
   },
-): Map<string, HandoverProvider> {
+): Promise<Map<string, HandoverProvider>> {
   const { metrics, logger, tuning, time } = deps;
   const { genesys } = deps;
   const breakers = new Map<string, CircuitBreaker>();
@@ -87,22 +82,28 @@ export function buildProviders(
       ...(tuning.streamHeartbeatMs === undefined ? {} : { heartbeatIntervalMs: tuning.streamHeartbeatMs }),
       ...(tuning.streamGraceMs === undefined ? {} : { disconnectGraceMs: tuning.streamGraceMs }),
     });
-  const budgets = channelBudgets(
-    config.endpoints.filter((e): e is OpenMessagingEndpointConfig => e.provider === 'genesys-open-messaging'),
+  const openMessaging = config.endpoints.filter(
+    (e): e is OpenMessagingEndpointConfig => e.provider === 'genesys-open-messaging',
   );
+  // Loaded only when an endpoint uses it: a guest-chat gateway starts without the Open Messaging
+  // client, its OAuth and its schemas (issue 12: start-up time).
+  const om = openMessaging.length > 0 ? await import('./open-messaging-provider.ts') : undefined;
+  const budgets = om?.channelBudgets(openMessaging);
+  const openMessagingOf = (e: OpenMessagingEndpointConfig): HandoverProvider => {
+    if (!om) throw new Error('the Open Messaging module was not loaded for this endpoint');
+    return om.openMessagingProvider(e, {
+      logger,
+      time,
+      fetch: genesys.fetch,
+      maxChannels: budgets?.get(e.id) ?? 2,
+      onCall: (operation, status, seconds) => metrics.observeProviderCall(operation, status, seconds),
+      ...(tuning.openMessaging ? { tuning: tuning.openMessaging } : {}),
+    });
+  };
   return new Map<string, HandoverProvider>(
     config.endpoints.map((e) => [
       e.id,
-      e.provider === 'genesys-guest-chat'
-        ? guestChat(e)
-        : openMessagingProvider(e, {
-            logger,
-            time,
-            fetch: genesys.fetch,
-            maxChannels: budgets.get(e.id) ?? 2,
-            onCall: (operation, status, seconds) => metrics.observeProviderCall(operation, status, seconds),
-            ...(tuning.openMessaging ? { tuning: tuning.openMessaging } : {}),
-          }),
+      e.provider === 'genesys-guest-chat' ? guestChat(e) : openMessagingOf(e),
     ]),
   );
 }
