@@ -91,7 +91,7 @@ export async function startGateway(
   const policies = new Map(config.endpoints.map((e) => [e.id, toPolicy(e)]));
   const webhooks = new Map(config.endpoints.map((e) => [e.id, e.webhook]));
   const genesys = genesysHttp(config.genesys, { clock, scheduler });
-  const providers = buildProviders(config, {
+  const providers = await buildProviders(config, {
     metrics,
     logger,
     tuning,
@@ -209,7 +209,7 @@ export async function startGateway(
   });
   const stopNotes = leases ? listenToNotes(cluster, leases, engine, receipts) : undefined;
   const checks = new ProviderChecks({ providers, scheduler, logger: logger.child({ component: 'checks' }) });
-  const availability = buildAvailability(config, { clock, scheduler, random }, genesys.fetch);
+  const availability = await buildAvailability(config, { clock, scheduler, random }, genesys.fetch);
   const service = new HandoverService({
     admission: (endpointId, settings) => availability.service.admit(endpointId, settings),
     store,
@@ -245,6 +245,9 @@ export async function startGateway(
   });
 
   let ready = false;
+  // Every unended handover, read once at start-up: the API's quota adopts them, then the engine
+  // resumes them (a restart with many live handovers parsed each record twice before — issue 12).
+  let unended: Awaited<ReturnType<Store['handovers']['listUnended']>> | undefined;
   const api = await buildApi({
     service,
     feed,
@@ -258,7 +261,7 @@ export async function startGateway(
     },
     endpointOpenHandovers: (id) =>
       config.endpoints.find((e) => e.id === id)?.maxOpenHandovers ?? Number.POSITIVE_INFINITY,
-    openAtStart: async () => (await store.handovers.listUnended()).map((r) => r.handover),
+    openAtStart: async () => (unended ??= await store.handovers.listUnended()).map((r) => r.handover),
     metrics,
     ...(tracing.fastifyPlugin ? { tracingPlugin: tracing.fastifyPlugin } : {}),
     logger: logger.child({ component: 'api' }),
@@ -315,7 +318,8 @@ export async function startGateway(
   void checks.start();
   cluster.start();
   // One instance resumes every unended handover; several take their fair share through the keeper.
-  const resumed = await engine.resume({ all: leases === undefined });
+  const resumed = await engine.resume({ all: leases === undefined, ...(unended ? { unended } : {}) });
+  unended = undefined;
   await leases?.start();
   pushed?.start();
   ready = true;

@@ -210,11 +210,14 @@ export class CoreRig {
     this.crash();
   }
 
-  /** A new process on the same store and contact center: resumes every unended handover. */
-  async restart(): Promise<number> {
+  /**
+   * A new process on the same store and contact center: resumes every unended handover (those in
+   * `unended` when given: the list a gateway read at start-up).
+   */
+  async restart(unended?: NonNullable<Parameters<HandoverEngine['resume']>[0]>['unended']): Promise<number> {
     this.crash();
     this.#boot();
-    return this.engine.resume();
+    return this.engine.resume(unended ? { unended } : {});
   }
 
   #boot(): void {

@@ -232,12 +232,17 @@ export class HandoverEngine {
    * After a restart: every handover not yet ended comes back up (closing ones finish closing). With
    * several instances, the lease keeper brings up this instance's share instead (`all: false`).
    */
-  async resume(options: { all?: boolean } = {}): Promise<number> {
+  async resume(
+    options: { all?: boolean; unended?: readonly { readonly handover: { readonly id: string } }[] } = {},
+  ): Promise<number> {
     if (options.all === false) {
       this.#sweeper.start();
       return 0;
     }
-    const open = await this.#d.store.handovers.listUnended();
+    // `unended`: the list the caller already read at start-up (one read of every record, not two —
+    // issue 12). It may be a moment old: the bring-up re-reads each handover and skips an ended one,
+    // and one created since was brought up by its own start.
+    const open = options.unended ?? (await this.#d.store.handovers.listUnended());
     for (const rec of open) this.activate(rec.handover.id);
     this.#sweeper.start();
     return open.length;

@@ -130,3 +130,28 @@ test('a live handover read from the store again shares its provider handle inste
   assert.equal(again, first, 'the reloaded state holds the first-seen handle object');
   assert.equal((await units.read(id))?.record.provider?.ref, first);
 });
+
+test('a restart given the list read at start-up lists the handovers no second time, and brings no ended one back (issue 12)', async () => {
+  const counts = new Map<string, number>();
+  const rig = await CoreRig.start({ wrapStore: (s) => counting(s, counts) });
+  const kept = await rig.activeHandover('u-kept');
+  const gone = await rig.activeHandover('u-gone');
+  const unended = await rig.store.handovers.listUnended();
+  assert.deepEqual(unended.map((r) => r.handover.id).sort(), [kept.id, gone.id].sort());
+  // Ended after the list was read: the list is a moment old when the engine gets it.
+  const ending = rig.service.end(gone.id);
+  await rig.until(async () => (await rig.handover(gone.id)).state === 'ended', 'ended');
+  await ending;
+  counts.clear();
+  const attachesBefore = rig.provider.calls.get('attach') ?? 0;
+
+  assert.equal(await rig.restart(unended), 2);
+  kept.conv.agentWrites('after the restart');
+  await rig.until(
+    async () => (await rig.agentTexts(kept.id)).includes('after the restart'),
+    'the chat goes on',
+  );
+  assert.equal(counts.get('handovers.listUnended'), undefined, JSON.stringify(Object.fromEntries(counts)));
+  assert.equal((await rig.handover(gone.id)).state, 'ended');
+  assert.equal(rig.provider.calls.get('attach'), attachesBefore + 1, 'only the unended handover re-attached');
+});
