@@ -6,7 +6,7 @@ import { buildApi } from '../api/app.ts';
 import { buildAdminApi } from '../api/admin-app.ts';
 import { ApiKeyAuthenticator } from '../api/auth.ts';
 import { keyLimitsOf, type EndpointConfig, type GatewayConfig } from '../config/schema.ts';
-import { HandoverEngine, type EngineLimits } from '../core/engine/handover-engine.ts';
+import { HandoverEngine, type EngineLimits, type UnendedList } from '../core/engine/handover-engine.ts';
 import { LeaseKeeper } from '../core/engine/lease-keeper.ts';
 import { isTerminal } from '../core/model/handover.ts';
 import type { EndpointPolicy } from '../core/model/endpoint-policy.ts';
@@ -247,7 +247,7 @@ export async function startGateway(
   let ready = false;
   // Every unended handover, read once at start-up: the API's quota adopts them, then the engine
   // resumes them (a restart with many live handovers parsed each record twice before — issue 12).
-  let unended: Awaited<ReturnType<Store['handovers']['listUnended']>> | undefined;
+  let unended: UnendedList | undefined;
   const api = await buildApi({
     service,
     feed,
@@ -261,7 +261,7 @@ export async function startGateway(
     },
     endpointOpenHandovers: (id) =>
       config.endpoints.find((e) => e.id === id)?.maxOpenHandovers ?? Number.POSITIVE_INFINITY,
-    openAtStart: async () => (unended ??= await store.handovers.listUnended()).map((r) => r.handover),
+    openAtStart: async () => (unended ??= await engine.listUnended()).records.map((r) => r.handover),
     metrics,
     ...(tracing.fastifyPlugin ? { tracingPlugin: tracing.fastifyPlugin } : {}),
     logger: logger.child({ component: 'api' }),

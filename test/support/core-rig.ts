@@ -7,7 +7,11 @@ import type { HandoverEvent } from '../../src/core/model/events.ts';
 import type { EndpointPolicy } from '../../src/core/model/endpoint-policy.ts';
 import type { Handover } from '../../src/core/model/handover.ts';
 import type { TranscriptEntry } from '../../src/core/model/transcript.ts';
-import { HandoverEngine, type EngineLimits } from '../../src/core/engine/handover-engine.ts';
+import {
+  HandoverEngine,
+  type EngineLimits,
+  type UnendedList,
+} from '../../src/core/engine/handover-engine.ts';
 import { RecordingLogger } from './recording-logger.ts';
 import type { Scheduler, TimerHandle } from '../../src/core/ports/scheduler.ts';
 import type { Store } from '../../src/core/ports/store/index.ts';
@@ -211,12 +215,13 @@ export class CoreRig {
   }
 
   /**
-   * A new process on the same store and contact center: resumes every unended handover (those in
-   * `unended` when given: the list a gateway read at start-up).
+   * A new process on the same store and contact center: resumes every unended handover. `startUp`:
+   * what the new process does before it resumes — returning the list it read, as a gateway does.
    */
-  async restart(unended?: NonNullable<Parameters<HandoverEngine['resume']>[0]>['unended']): Promise<number> {
+  async restart(startUp?: (engine: HandoverEngine) => Promise<UnendedList>): Promise<number> {
     this.crash();
     this.#boot();
+    const unended = startUp ? await startUp(this.engine) : undefined;
     return this.engine.resume(unended ? { unended } : {});
   }
 

@@ -18,13 +18,13 @@ import type { EventNotifier, Unsubscribe } from '../ports/notifier.ts';
 import type { OwnerNotes } from '../ports/owner-notes.ts';
 import type { HandoverProvider, ProviderEvent, ProviderRef } from '../ports/provider.ts';
 import type { Random, Scheduler } from '../ports/scheduler.ts';
-import type { ParkedEvent, ParkedEventRepository, Store } from '../ports/store/index.ts';
+import type { HandoverRecord, ParkedEvent, ParkedEventRepository, Store } from '../ports/store/index.ts';
 import type { BackoffPolicy } from '../retry/backoff.ts';
 import { retry } from '../retry/retry.ts';
 import { ActivityMonitor, type ActivityLimits, type Expiry } from './activity-monitor.ts';
 import { Closer } from './closer.ts';
 import { errorCode, retryableProviderError, toFailure } from './errors.ts';
-import { HandoverUnits, type Committed } from './handover-units.ts';
+import { HandoverUnits, type Committed, type Known } from './handover-units.ts';
 import { IdleSweeper } from './idle-sweeper.ts';
 import { SOLE_OWNERSHIP, type Ownership } from './lease-keeper.ts';
 import { OutboundSender } from './outbound-sender.ts';
@@ -37,6 +37,12 @@ import { sharedString } from '../text/shared-string.ts';
 export const TYPING_THROTTLE_MS = 3000;
 
 /** The engine's limits and retry policies; every field has a documented default (docs/reliability.md). */
+/** The unended handovers as read at one moment, and how many units had committed just before. */
+export interface UnendedList {
+  readonly records: readonly HandoverRecord[];
+  readonly commitsBefore: number;
+}
+
 export interface EngineLimits {
   /** How often inactivity and session limits are checked, ms. Default 1,000. */
   readonly sweepIntervalMs: number;
@@ -209,7 +215,7 @@ export class HandoverEngine {
    * Brings a handover up: creates the provider conversation if needed, attaches, catches up. With
    * several instances, one not owned here is claimed first (the keeper adopts it when won).
    */
-  activate(handoverId: string): void {
+  activate(handoverId: string, known?: Known): void {
     // Kept by several maps for the chat's life: one copy of the id for all (shared-string.ts).
     const id = sharedString(handoverId);
     if (this.#bringingUp.has(id) || this.#sessions.has(id) || !this.#accepting) return;
@@ -217,7 +223,7 @@ export class HandoverEngine {
       this.#ownership.request(id);
       return;
     }
-    this.units.track(id);
+    this.units.track(id, known);
     this.#followRemote(id);
     const started = this.#bringUp(id)
       .catch((err: unknown) => {
@@ -232,20 +238,26 @@ export class HandoverEngine {
    * After a restart: every handover not yet ended comes back up (closing ones finish closing). With
    * several instances, the lease keeper brings up this instance's share instead (`all: false`).
    */
-  async resume(
-    options: { all?: boolean; unended?: readonly { readonly handover: { readonly id: string } }[] } = {},
-  ): Promise<number> {
+  async resume(options: { all?: boolean; unended?: UnendedList } = {}): Promise<number> {
     if (options.all === false) {
       this.#sweeper.start();
       return 0;
     }
     // `unended`: the list the caller already read at start-up (one read of every record, not two —
-    // issue 12). It may be a moment old: the bring-up re-reads each handover and skips an ended one,
-    // and one created since was brought up by its own start.
-    const open = options.unended ?? (await this.#d.store.handovers.listUnended());
-    for (const rec of open) this.activate(rec.handover.id);
+    // issue 12). It may be a moment old: a handover created since was brought up by its own start,
+    // and one changed since (an end, a message) is read again by its bring-up, which skips an ended
+    // one. When nothing changed, each record is handed on and not read again.
+    const list = options.unended ?? (await this.listUnended());
+    const fresh = this.units.commits === list.commitsBefore;
+    for (const record of list.records) this.activate(record.handover.id, fresh ? { record } : undefined);
     this.#sweeper.start();
-    return open.length;
+    return list.records.length;
+  }
+
+  /** Every unended handover, for `resume` (and whoever else needs them at start-up). */
+  async listUnended(): Promise<UnendedList> {
+    const commitsBefore = this.units.commits;
+    return { records: await this.#d.store.handovers.listUnended(), commitsBefore };
   }
 
   /**

@@ -37,6 +37,9 @@ export interface Committed {
   readonly attempted: readonly string[];
 }
 
+/** A handover's stored state as the caller knows it: the record, and its send queue when known too. */
+export type Known = Pick<LiveState, 'record'> & Partial<Pick<LiveState, 'pending' | 'lastOrder'>>;
+
 export interface HandoverUnitsDeps {
   readonly store: Pick<Store, 'handovers' | 'transcript'>;
   readonly clock: Clock;
@@ -80,18 +83,29 @@ export class HandoverUnits {
    */
   readonly #tracked = new Map<string, ProviderRef | undefined>();
   readonly #live = new Map<string, LiveState>();
+  /** What the caller already read of a handover just tracked: its first load takes it (see `track`). */
+  readonly #known = new Map<string, Known>();
+  #commits = 0;
 
   constructor(deps: HandoverUnitsDeps) {
     this.#d = deps;
   }
 
-  /** Keep this handover in memory from now on (it is live in this process). */
-  track(id: string): void {
+  /**
+   * Keep this handover in memory from now on (it is live in this process). `known`: what the caller
+   * has just read or written of it (the record listed at start-up, the handover it created), so
+   * its first load does not read that again (issue 12: a restart or a burst of creations read every
+   * record twice). It must be the stored state: a write in between goes through a unit, whose load
+   * takes it first; another instance's write fails the next commit's version check, which reloads.
+   */
+  track(id: string, known?: Known): void {
     if (!this.#tracked.has(id)) this.#tracked.set(id, undefined);
+    if (known && !this.#live.has(id)) this.#known.set(id, known);
   }
 
   untrack(id: string): void {
     this.#tracked.delete(id);
+    this.#known.delete(id);
     this.#live.delete(id);
   }
 
@@ -132,6 +146,7 @@ export class HandoverUnits {
             throw new GatewayError('INTERNAL', { message: 'The handover kept changing concurrently.' });
           throw err;
         }
+        this.#commits++;
         const after = this.#tracked.has(id) ? this.#keep(id, built.next) : built.next;
         this.#d.onCommitted({
           before,
@@ -155,7 +170,16 @@ export class HandoverUnits {
 
   /** Forgets the cached state (another instance changed the handover): the next read loads it. */
   refresh(id: string): void {
+    this.#known.delete(id);
     this.#live.delete(id);
+  }
+
+  /**
+   * How many units have committed in this process: unchanged between two looks, nothing changed any
+   * handover in between (every change is a unit) — so a record read then is still the stored one.
+   */
+  get commits(): number {
+    return this.#commits;
   }
 
   /** Resolves when every unit queued so far has settled. */
@@ -167,11 +191,13 @@ export class HandoverUnits {
     const cached = this.#live.get(id);
     if (cached) return cached;
     const { handovers, transcript } = this.#d.store;
-    const record = await handovers.get(id);
+    const known = this.#known.get(id);
+    if (known) this.#known.delete(id);
+    const record = known?.record ?? (await handovers.get(id));
     if (!record) return undefined;
     const ended = isTerminal(record.handover.state);
-    const pending = ended ? [] : await transcript.pendingOutbound(id);
-    const lastOrder = ended ? 0 : await transcript.maxOutboundOrder(id);
+    const pending = ended ? [] : (known?.pending ?? (await transcript.pendingOutbound(id)));
+    const lastOrder = ended ? 0 : (known?.lastOrder ?? (await transcript.maxOutboundOrder(id)));
     const state: LiveState = { record, pending, lastOrder };
     return this.#tracked.has(id) ? this.#keep(id, state) : state;
   }

@@ -111,7 +111,9 @@ export class HandoverService {
       events: [],
       transcript: [...originals, ...chunkEntries],
     });
-    if (created) this.#d.engine.activate(id);
+    // Handed on as it was just written: the bring-up does not read it back (issue 12, creation rate).
+    if (created)
+      this.#d.engine.activate(id, { record, pending: chunkEntries, lastOrder: chunkEntries.length });
     return { created, handover: record.handover };
   }
 
