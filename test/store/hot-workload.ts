@@ -66,6 +66,7 @@ export async function hotWorkload(store: Store): Promise<void> {
     await store.transcript.hasProviderMessage(h.id, `pm-${round}`);
     await store.transcript.outboundByClientMessageId(h.id, `k-${round}`);
     await store.transcript.all(h.id);
+    await store.transcript.speakerTimes(h.id);
     await store.handovers.listUnended();
     await store.events.deadLetters({ limit: 10 });
     await store.events.outboxStats();

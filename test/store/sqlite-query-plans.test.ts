@@ -69,8 +69,9 @@ void describe('hot query plans: SQLite', () => {
  * A search that pins only the handover (`(handover_id=?)`) on a non-partial index reads every row
  * the handover ever had — its whole history, each time. Allowed only where SQLite reads one entry
  * (the min/max optimisation: MAX or MIN of the index's next column, from a covering index) and for
- * the one statement that reads a whole transcript by design (`transcript.all`: the activity clocks
- * at attach, a reconcile after an uncertain send — never per message).
+ * the two statements that read a whole transcript by design, never per message: `transcript.all`
+ * (a reconcile after an uncertain send, the API's transcript) and `transcript.speakerTimes` (the
+ * activity clocks at attach: role and time of the two sides' lines, no text).
  */
 function wholeHandoverRead(
   db: Database.Database,
@@ -83,6 +84,10 @@ function wholeHandoverRead(
   const [, , covering, index] = m;
   if (partial.has(index!)) return undefined;
   if (/ORDER BY at, position\s*$/.test(sql)) return undefined; // transcript.all
+  if (
+    /^SELECT role, at FROM transcript WHERE handover_id = .+ AND role IN \('customer', 'agent'\)$/.test(sql)
+  )
+    return undefined; // transcript.speakerTimes
   const next = (db.prepare(`PRAGMA index_info(${index})`).all() as { seqno: number; name: string }[]).find(
     (c) => c.seqno === 1,
   )?.name;

@@ -679,10 +679,10 @@ export class HandoverEngine {
   async #trackActivity(id: string): Promise<void> {
     const live = await this.units.read(id);
     if (!live) return;
-    const lines = await this.#d.store.transcript.all(id);
+    const spoke = await this.#d.store.transcript.speakerTimes(id);
     const created = Date.parse(live.record.handover.createdAt);
     const last = (pred: (role: string) => boolean): number =>
-      lines.reduce((max, l) => (pred(l.role) ? Math.max(max, Date.parse(l.at)) : max), created);
+      spoke.reduce((max, l) => (pred(l.role) ? Math.max(max, Date.parse(l.at)) : max), created);
     const endpointId = live.record.handover.endpointId;
     const limits = this.#limitsOf(endpointId);
     if (!limits) return; // the endpoint is no longer configured: the bring-up ends it

@@ -127,6 +127,12 @@ export class MemoryStore implements Store {
           // Stable sort: lines with the same time keep the order they were written in.
           return copy([...lines].sort((a, b) => compareInstant(a.at, b.at)));
         }),
+      speakerTimes: (handoverId) =>
+        this.#run(() =>
+          this.#linesOf(handoverId).flatMap((l) =>
+            l.role === 'customer' || l.role === 'agent' ? [{ role: l.role, at: l.at }] : [],
+          ),
+        ),
       hasProviderMessage: (handoverId, providerMessageId) =>
         this.#run(() => this.#linesOf(handoverId).some((l) => l.providerMessageId === providerMessageId)),
       outboundByClientMessageId: (handoverId, clientMessageId) =>

@@ -135,6 +135,7 @@ export class PostgresStore implements Store {
 
     this.transcript = {
       all: (handoverId) => guarded('transcript', () => q.transcript.all(handoverId)),
+      speakerTimes: (handoverId) => guarded('speakerTimes', () => q.transcript.speakerTimes(handoverId)),
       hasProviderMessage: (handoverId, providerMessageId) =>
         guarded('hasProviderMessage', () => q.transcript.hasProviderMessage(handoverId, providerMessageId)),
       maxOutboundOrder: (handoverId) =>

@@ -2,7 +2,13 @@
 // table has the same columns and plain types as in SQLite.
 import { z } from 'zod';
 import type { TranscriptEntry } from '../../core/model/transcript.ts';
-import { TRANSCRIPT_COLUMNS, rowToTranscriptEntry, transcriptParams } from '../sql/transcript-row.ts';
+import type { SpeakerTime } from '../../core/ports/store/index.ts';
+import {
+  TRANSCRIPT_COLUMNS,
+  rowToSpeakerTime,
+  rowToTranscriptEntry,
+  transcriptParams,
+} from '../sql/transcript-row.ts';
 import { parseRow } from '../parse-row.ts';
 import type { Sql } from './transaction.ts';
 
@@ -103,6 +109,14 @@ export class TranscriptQueries {
       [handoverId, providerMessageId],
     );
     return (result.rowCount ?? 0) > 0;
+  }
+
+  async speakerTimes(handoverId: string): Promise<SpeakerTime[]> {
+    const { rows } = await this.#sql.query(
+      `SELECT role, at FROM transcript WHERE handover_id = $1 AND role IN ('customer', 'agent')`,
+      [handoverId],
+    );
+    return rows.map(rowToSpeakerTime);
   }
 
   async maxOutboundOrder(handoverId: string): Promise<number> {

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { SenderRoles } from '../../core/model/transcript.ts';
 import type { TranscriptEntry } from '../../core/model/transcript.ts';
+import type { SpeakerTime } from '../../core/ports/store/index.ts';
 import { attachmentsSchema, checkColumn, parseJsonText } from '../json-columns.ts';
 import { parseRow } from '../parse-row.ts';
 
@@ -44,6 +45,13 @@ export function transcriptParams(entry: TranscriptEntry): Record<string, string 
     attachments: entry.attachments?.length ? JSON.stringify(entry.attachments) : null,
     trace_parent: entry.traceParent ?? null,
   };
+}
+
+const speakerTimeRow = z.object({ role: z.enum(['customer', 'agent']), at: z.string() });
+
+/** A row of transcript.speakerTimes (`SELECT role, at … WHERE role IN ('customer', 'agent')`). */
+export function rowToSpeakerTime(raw: unknown): SpeakerTime {
+  return parseRow(speakerTimeRow, raw, 'transcript');
 }
 
 export function rowToTranscriptEntry(raw: unknown): TranscriptEntry {

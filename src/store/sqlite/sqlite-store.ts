@@ -94,6 +94,7 @@ export class SqliteStore implements Store {
 
     this.transcript = {
       all: (handoverId) => run(() => transcript.all(handoverId)),
+      speakerTimes: (handoverId) => run(() => transcript.speakerTimes(handoverId)),
       hasProviderMessage: (handoverId, providerMessageId) =>
         run(() => transcript.hasProviderMessage(handoverId, providerMessageId)),
       outboundByClientMessageId: (handoverId, clientMessageId) =>

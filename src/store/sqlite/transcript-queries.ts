@@ -1,6 +1,12 @@
 // SQL on the transcript table.
 import type { TranscriptEntry } from '../../core/model/transcript.ts';
-import { TRANSCRIPT_COLUMNS, rowToTranscriptEntry, transcriptParams } from '../sql/transcript-row.ts';
+import type { SpeakerTime } from '../../core/ports/store/index.ts';
+import {
+  TRANSCRIPT_COLUMNS,
+  rowToSpeakerTime,
+  rowToTranscriptEntry,
+  transcriptParams,
+} from '../sql/transcript-row.ts';
 import type { StatementCache } from './statements.ts';
 
 export class TranscriptQueries {
@@ -73,6 +79,13 @@ export class TranscriptQueries {
       .get(`SELECT ${TRANSCRIPT_COLUMNS} FROM transcript WHERE handover_id = ? ORDER BY at, position`)
       .all(handoverId)
       .map(rowToTranscriptEntry);
+  }
+
+  speakerTimes(handoverId: string): SpeakerTime[] {
+    return this.#sql
+      .get(`SELECT role, at FROM transcript WHERE handover_id = ? AND role IN ('customer', 'agent')`)
+      .all(handoverId)
+      .map(rowToSpeakerTime);
   }
 
   hasProviderMessage(handoverId: string, providerMessageId: string): boolean {

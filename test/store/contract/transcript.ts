@@ -84,6 +84,39 @@ export function transcriptContract(makeStore: () => Promise<Store>): void {
       assert.deepEqual(await store().transcript.outboundByClientMessageId(h.id, 'unknown'), []);
     });
 
+    test('speakerTimes: the role and time of each customer and agent line of the handover, nothing else', async () => {
+      const h = makeHandover();
+      const other = makeHandover();
+      await store().handovers.create({
+        handover: h,
+        webhook: false,
+        transcript: [
+          makeLine(h, { role: 'bot', at: at(1) }),
+          makeLine(h, { role: 'customer', at: at(4) }),
+          makeLine(h, { role: 'agent', at: at(2), text: 'never read' }),
+          makeLine(h, { role: 'system', at: at(5) }),
+        ],
+      });
+      await store().handovers.create({
+        handover: other,
+        webhook: false,
+        transcript: [makeLine(other, { role: 'customer', at: at(6) })],
+      });
+      await store().handovers.commit({
+        handover: nextVersion(h),
+        expectedVersion: 1,
+        webhook: false,
+        transcript: [makeOutbound(h, 1, { at: at(3) })],
+      });
+      const byTime = (a: { at: string }, b: { at: string }): number => a.at.localeCompare(b.at);
+      assert.deepEqual((await store().transcript.speakerTimes(h.id)).sort(byTime), [
+        { role: 'agent', at: at(2) },
+        { role: 'customer', at: at(3) },
+        { role: 'customer', at: at(4) },
+      ]);
+      assert.deepEqual(await store().transcript.speakerTimes(makeHandover().id), []);
+    });
+
     test('lines without a provider message id are never merged; ids are per handover', async () => {
       const h = makeHandover();
       const other = makeHandover();
