@@ -28,17 +28,18 @@ export interface ApiPrincipal extends ApiKeyGrant {
 }
 
 export class ApiKeyAuthenticator {
-  readonly #keys: { digest: Buffer; grant: ApiKeyGrant }[];
+  /** Each key's principal is made once: it is the same for every request with that key. */
+  readonly #keys: { digest: Buffer; principal: ApiPrincipal }[];
 
   constructor(keys: readonly ConfiguredApiKey[]) {
     this.#keys = keys.map((k, i) => ({
       digest: configuredDigest(k),
-      grant: {
+      principal: principalOf({
         id: `key-${i}`,
         name: k.name,
         endpoints: k.endpoints.includes('*') ? '*' : [...k.endpoints],
         limits: k.limits,
-      },
+      }),
     }));
   }
 
@@ -49,15 +50,18 @@ export class ApiKeyAuthenticator {
     if (!presented) throw new GatewayError('UNAUTHENTICATED');
     const d = digest(presented);
     // Compare against every key (no early exit) so timing does not reveal which prefix matched.
-    let found: ApiKeyGrant | undefined;
-    for (const k of this.#keys) if (timingSafeEqual(k.digest, d)) found = k.grant;
+    let found: ApiPrincipal | undefined;
+    for (const k of this.#keys) if (timingSafeEqual(k.digest, d)) found = k.principal;
     if (!found) throw new GatewayError('UNAUTHENTICATED');
-    const grant = found;
-    return {
-      ...grant,
-      mayUse: (endpointId) => grant.endpoints === '*' || grant.endpoints.includes(endpointId),
-    };
+    return found;
   }
+}
+
+function principalOf(grant: ApiKeyGrant): ApiPrincipal {
+  return Object.freeze({
+    ...grant,
+    mayUse: (endpointId: string) => grant.endpoints === '*' || grant.endpoints.includes(endpointId),
+  });
 }
 
 function configuredDigest(k: ConfiguredApiKey): Buffer {
