@@ -35,6 +35,8 @@ import { buildPlatformSide } from './platform-side.ts';
 import { Router } from './routing.ts';
 import { ConversationStore } from './store.ts';
 
+/** The accept queue of the emulator's port (see the listen below). */
+const LISTEN_BACKLOG = 4096;
 export type { QueueConfig } from './queues.ts';
 export type { EmulatorOptions } from './options.ts';
 export type { OpenIntegrationConfig } from './open-messaging/options.ts';
@@ -135,7 +137,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   await registerPlatformRoutes(app, ctx);
   await registerConsoleRoute(app);
 
-  await app.listen({ host: resolved.host, port: resolved.port });
+  // Genesys' edge takes a burst of connections (a gateway restart re-attaches every chat at once);
+  // Node's default accept queue (511) drops the SYNs past it, which the client's TCP retries only
+  // a second later. The kernel caps this at net.core.somaxconn.
+  await app.listen({ host: resolved.host, port: resolved.port, backlog: LISTEN_BACKLOG });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('emulator did not bind a TCP port');
   const urlHost = resolved.host === '0.0.0.0' || resolved.host === '::' ? '127.0.0.1' : resolved.host;
