@@ -36,13 +36,13 @@ import { sharedString } from '../text/shared-string.ts';
 /** Genesys guidance: send a typing pulse at most once every 3 s (protocol §5.7). */
 export const TYPING_THROTTLE_MS = 3000;
 
-/** The engine's limits and retry policies; every field has a documented default (docs/reliability.md). */
 /** The unended handovers as read at one moment, and how many units had committed just before. */
 export interface UnendedList {
   readonly records: readonly HandoverRecord[];
   readonly commitsBefore: number;
 }
 
+/** The engine's limits and retry policies; every field has a documented default (docs/reliability.md). */
 export interface EngineLimits {
   /** How often inactivity and session limits are checked, ms. Default 1,000. */
   readonly sweepIntervalMs: number;
