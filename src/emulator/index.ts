@@ -35,11 +35,12 @@ import { buildPlatformSide } from './platform-side.ts';
 import { Router } from './routing.ts';
 import { ConversationStore } from './store.ts';
 
-/** The accept queue of the emulator's port (see the listen below). */
-const LISTEN_BACKLOG = 4096;
 export type { QueueConfig } from './queues.ts';
 export type { EmulatorOptions } from './options.ts';
 export type { OpenIntegrationConfig } from './open-messaging/options.ts';
+
+/** The accept queue of the emulator's port (see the listen below). */
+const LISTEN_BACKLOG = 4096;
 
 export interface RunningEmulator {
   /** Base URL, e.g. `http://127.0.0.1:43817` — the SDK's `config.basePath`. */
