@@ -120,6 +120,7 @@ export class GatewayRelay implements Relay {
       },
       logLevel: process.env.BENCH_GATEWAY_LOG ?? 'warn',
       startTimeoutMs: 120_000,
+      nodeArgs: (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter((a) => a !== ''),
       ...(opts.inspect
         ? { env: { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --inspect=127.0.0.1:0` } }
         : {}),

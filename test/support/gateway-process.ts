@@ -38,6 +38,8 @@ export interface GatewayProcessOptions {
    * thread and source maps (bench/rig.ts).
    */
   readonly bin?: string;
+  /** Options for `node` itself, before the script (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
+  readonly nodeArgs?: readonly string[];
 }
 
 export interface ExitResult {
@@ -175,11 +177,15 @@ export class GatewayProcess {
   async #spawn(): Promise<void> {
     this.#log(`\n--- start #${this.#starts + 1} ---\n`);
     this.#runOutput = '';
-    const child = spawn(process.execPath, [this.#opts.bin ?? BIN, 'serve', '--config', this.configPath], {
-      cwd: this.dir,
-      env: { ...process.env, ...this.#opts.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...(this.#opts.nodeArgs ?? []), this.#opts.bin ?? BIN, 'serve', '--config', this.configPath],
+      {
+        cwd: this.dir,
+        env: { ...process.env, ...this.#opts.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     this.#child = child;
     this.#starts += 1;
     child.stdout.on('data', (d: Buffer) => this.#log(d.toString()));
