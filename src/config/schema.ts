@@ -633,11 +633,11 @@ export const configSchema = z
           .int()
           .min(1)
           .max(1024)
-          .default(32)
+          .default(256)
           .describe('Deliveries in flight at once (each for a different handover).'),
       })
       .strict()
-      .default({ timeoutSeconds: 10, maxAgeSeconds: 24 * 3600, maxRetryDelaySeconds: 600, concurrency: 32 })
+      .default({ timeoutSeconds: 10, maxAgeSeconds: 24 * 3600, maxRetryDelaySeconds: 600, concurrency: 256 })
       .describe("Delivery of events to the bots' webhooks (docs/webhooks.md)."),
     retention: z
       .object({
