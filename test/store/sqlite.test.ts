@@ -33,7 +33,7 @@ runStoreContract('sqlite :memory:', () => SqliteStore.open({ path: ':memory:' })
 runStoreContract('sqlite file', () => SqliteStore.open({ path: freshPath() }));
 
 void describe('SqliteStore specifics', () => {
-  test('creates the parent directories; WAL, foreign keys and busy timeout are on', async () => {
+  test('creates the parent directories; WAL, its checkpoint interval, foreign keys and busy timeout are on', async () => {
     const path = join(root, randomUUID(), 'deep', 'er', 'store.db');
     const store = await SqliteStore.open({ path, busyTimeoutMs: 1234 });
     try {
@@ -53,6 +53,7 @@ void describe('SqliteStore specifics', () => {
       assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
       assert.equal(db.pragma('busy_timeout', { simple: true }), 1234);
       assert.equal(db.pragma('synchronous', { simple: true }), 2); // FULL
+      assert.equal(db.pragma('wal_autocheckpoint', { simple: true }), 10_000); // fewer, larger checkpoints
     } finally {
       db.close();
     }
