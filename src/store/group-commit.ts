@@ -4,10 +4,10 @@
 // 202 and the Genesys-side cursor move wait for their batch).
 //
 // What each write keeps:
-// - Its own verdict. Inside the batch every write is isolated (the adapter gives each a savepoint,
-//   or runs the batch without and, should any write fail, rolls the batch back and runs every write
-//   again in a transaction of its own), so a version conflict or a constraint violation fails that
-//   write alone, never the others. When the batch transaction as a whole fails (a lost connection,
+// - Its own verdict. Both adapters run the batch without a savepoint per write (SQLite: ~15 µs of
+//   the writer's CPU per write; PostgreSQL: two round trips): should any write fail, the adapter
+//   rolls the batch back and throws, and every write runs again in a transaction of its own, so a
+//   version conflict or a constraint violation fails that write alone, never the others. When the batch transaction as a whole fails (a lost connection,
 //   a full disk, a lock time-out), every write is retried alone, in order, and gets its own answer.
 // - Its order. Writes are applied in the order they were submitted, batch after batch; one batch is
 //   in flight at a time. (Per handover the unit queue already keeps one commit in flight.)
@@ -28,8 +28,9 @@ export type Settled =
 export interface BatchWriter<W> {
   /**
    * Runs the writes, in order, in ONE transaction and commits it; returns each write's own outcome
-   * (a write that threw left nothing behind). Throws when the transaction itself could not commit:
-   * then nothing of the batch is stored.
+   * (a write that threw left nothing behind). Throws when the transaction could not commit, or when
+   * a write threw and the adapter gives writes no savepoints: then nothing of the batch is stored,
+   * and each write runs again alone (writeOne).
    */
   writeBatch(writes: readonly W[]): Promise<Settled[]>;
   /** Runs one write in a transaction of its own (the fallback after a failed batch). */

@@ -49,15 +49,20 @@ export class SqliteWriter {
     this.#events = new EventQueries(sql);
     this.#transcript = new TranscriptQueries(sql);
     this.#outbox = new OutboxQueries(sql);
-    // Built once (better-sqlite3 wraps each transaction function anew). A transaction function
-    // called inside another is a savepoint, rolled back alone when its write throws.
+    // Built once (better-sqlite3 wraps each transaction function anew).
     this.#one = db.transaction((op: SqliteWriteOp) => this.#apply(op));
-    this.#batch = db.transaction((ops: readonly SqliteWriteOp[]) => ops.map((op) => this.#isolated(op)));
+    this.#batch = db.transaction((ops: readonly SqliteWriteOp[]) =>
+      ops.map((op): Settled => ({ ok: true, value: this.#apply(op) })),
+    );
   }
 
   /**
-   * The writes in ONE IMMEDIATE transaction (one fsync under synchronous=FULL), each in a savepoint
-   * of its own: each write's own outcome. Throws when the transaction itself could not commit.
+   * The writes in ONE IMMEDIATE transaction (one fsync under synchronous=FULL), or none of them:
+   * should one write throw, the transaction is rolled back whole and this throws, and the group
+   * committer runs every write again in a transaction of its own, so the failing write fails alone
+   * (group-commit.ts). No savepoint per write: a write almost never fails here (a version conflict
+   * needs a second writer of the same handover), and a SAVEPOINT and a RELEASE per write cost ~15 µs
+   * of the writer's CPU each (issue 12; bench/README.md, "Round eight").
    * IMMEDIATE takes the write lock up front, so two processes on one file serialise instead of
    * failing with SQLITE_BUSY half-way through.
    */
@@ -68,14 +73,6 @@ export class SqliteWriter {
   /** One write in a transaction of its own (the fallback after a failed batch). */
   one(op: SqliteWriteOp): unknown {
     return this.#one.immediate(op);
-  }
-
-  #isolated(op: SqliteWriteOp): Settled {
-    try {
-      return { ok: true, value: this.#one(op) };
-    } catch (error) {
-      return { ok: false, error };
-    }
   }
 
   #apply(op: SqliteWriteOp): unknown {
