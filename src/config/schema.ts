@@ -633,11 +633,13 @@ export const configSchema = z
           .int()
           .min(1)
           .max(1024)
-          .default(256)
-          .describe('Deliveries in flight at once (each for a different handover).'),
+          .default(128)
+          .describe(
+            'Deliveries in flight at once (each for a different handover); each may hold a keep-alive connection to the webhook.',
+          ),
       })
       .strict()
-      .default({ timeoutSeconds: 10, maxAgeSeconds: 24 * 3600, maxRetryDelaySeconds: 600, concurrency: 256 })
+      .default({ timeoutSeconds: 10, maxAgeSeconds: 24 * 3600, maxRetryDelaySeconds: 600, concurrency: 128 })
       .describe("Delivery of events to the bots' webhooks (docs/webhooks.md)."),
     retention: z
       .object({

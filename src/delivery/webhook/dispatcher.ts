@@ -47,7 +47,7 @@ export interface WebhookDispatcherOptions {
   readonly retry?: Partial<WebhookRetryPolicy>;
   /** How often the whole outbox is walked at least (retries falling due, other instances), in ms. Default 500. */
   readonly pollIntervalMs?: number;
-  /** Attempts in flight at once (each for a different handover). Default 256 (config `webhooks.concurrency`). */
+  /** Attempts in flight at once (each for a different handover). Default 128 (config `webhooks.concurrency`). */
   readonly concurrency?: number;
   /** How long `stop()` waits for in-flight attempts before aborting them, in ms. Default: `timeoutMs`. */
   readonly stopTimeoutMs?: number;
@@ -95,7 +95,7 @@ export class WebhookDispatcher {
       timeoutMs,
       retry: { ...DEFAULT_WEBHOOK_RETRY, ...stripUndefined(options.retry ?? {}) },
       pollIntervalMs: options.pollIntervalMs ?? 500,
-      concurrency: options.concurrency ?? 256,
+      concurrency: options.concurrency ?? 128,
       stopTimeoutMs: options.stopTimeoutMs ?? timeoutMs,
       onOutcome: options.onOutcome,
       random: options.random,
