@@ -7,8 +7,9 @@
 // - Its own verdict. Both adapters run the batch without a savepoint per write (SQLite: ~15 µs of
 //   the writer's CPU per write; PostgreSQL: two round trips): should any write fail, the adapter
 //   rolls the batch back and throws, and every write runs again in a transaction of its own, so a
-//   version conflict or a constraint violation fails that write alone, never the others. When the batch transaction as a whole fails (a lost connection,
-//   a full disk, a lock time-out), every write is retried alone, in order, and gets its own answer.
+//   version conflict or a constraint violation fails that write alone, never the others. So does
+//   a batch transaction that fails as a whole (a lost connection, a full disk, a lock time-out):
+//   every write is retried alone, in order, and gets its own answer.
 // - Its order. Writes are applied in the order they were submitted, batch after batch; one batch is
 //   in flight at a time. (Per handover the unit queue already keeps one commit in flight.)
 //
