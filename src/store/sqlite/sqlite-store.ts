@@ -5,7 +5,8 @@
 // fsync under synchronous=FULL — or, should one of them fail, each in a transaction of its own, so
 // the failing write fails alone (sqlite-writer.ts, as the PostgreSQL adapter does). On a file, the
 // writes run in the writer thread (writer-thread.ts), which owns the write connection; reads stay
-// on this thread's connection (WAL: they see every committed batch). `:memory:` (one private database per connection) and a traced store write here.
+// on this thread's connection (WAL: they see every committed batch). `:memory:` (one private
+// database per connection) and a traced store write here.
 import type Database from 'better-sqlite3';
 import type {
   EventLog,
