@@ -23,17 +23,13 @@
 /** One write: SQL on the transaction handle `tx`, returning what the caller gets. */
 export type Write<Tx, T = unknown> = (tx: Tx) => T | Promise<T>;
 
-export type Settled =
-  { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
-
 export interface BatchWriter<W> {
   /**
-   * Runs the writes, in order, in ONE transaction and commits it; returns each write's own outcome
-   * (a write that threw left nothing behind). Throws when the transaction could not commit, or when
-   * a write threw and the adapter gives writes no savepoints: then nothing of the batch is stored,
-   * and each write runs again alone (writeOne).
+   * Runs the writes, in order, in ONE transaction and commits it; returns what each write answered.
+   * Throws when a write threw or the transaction could not commit: then nothing of the batch is
+   * stored, and each write runs again alone (writeOne).
    */
-  writeBatch(writes: readonly W[]): Promise<Settled[]>;
+  writeBatch(writes: readonly W[]): Promise<unknown[]>;
   /** Runs one write in a transaction of its own (the fallback after a failed batch). */
   writeOne(write: W): Promise<unknown>;
 }
@@ -109,23 +105,22 @@ export class GroupCommitter<W> {
   }
 
   async #commit(batch: readonly Queued<W>[]): Promise<void> {
-    let outcomes: Settled[] | undefined;
+    let values: unknown[] | undefined;
     try {
-      outcomes = await this.#writer.writeBatch(batch.map((q) => q.write));
+      values = await this.#writer.writeBatch(batch.map((q) => q.write));
     } catch {
-      outcomes = undefined;
+      values = undefined;
     }
-    this.#observe(batch.length, outcomes !== undefined);
-    if (outcomes) {
-      batch.forEach((q, i) => {
-        const outcome = outcomes[i];
-        if (outcome?.ok) q.resolve(outcome.value);
-        else q.reject(outcome ? outcome.error : new Error('batch writer returned too few outcomes'));
-      });
+    this.#observe(batch.length, values !== undefined);
+    if (values) {
+      if (values.length !== batch.length) {
+        const err = new Error('batch writer returned a value per write it was not given');
+        for (const q of batch) q.reject(err);
+      } else batch.forEach((q, i) => q.resolve(values[i]));
       return;
     }
-    // The transaction as a whole failed: nothing of it is stored. Each write alone, in order, so one
-    // bad write (or a transient failure) costs the others nothing but time.
+    // A write failed or the transaction did: nothing of it is stored. Each write alone, in order, so
+    // one bad write (or a transient failure) costs the others nothing but time.
     for (const q of batch) {
       try {
         q.resolve(await this.#writer.writeOne(q.write));

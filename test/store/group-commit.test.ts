@@ -2,11 +2,14 @@
 // test; the writer is the adapter seam). The SQL adapters are checked by the store contract suite.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { GroupCommitter, type BatchWriter, type Settled, type Write } from '../../src/store/group-commit.ts';
+import { GroupCommitter, type BatchWriter, type Write } from '../../src/store/group-commit.ts';
 
 type Log = string[];
 
-/** Runs writes against a log; `failBatch` makes the next batch transaction fail as a whole. */
+/**
+ * Runs writes against a log, a batch as one transaction (a write that throws rolls the log back and
+ * fails the batch); `failBatch` makes the next batch transaction fail as a whole.
+ */
 function recordingWriter(): BatchWriter<Write<Log>> & {
   batches: number[];
   singles: number;
@@ -18,21 +21,21 @@ function recordingWriter(): BatchWriter<Write<Log>> & {
     singles: 0,
     failBatch: false,
     log: [] as Log,
-    async writeBatch(writes: readonly Write<Log>[]): Promise<Settled[]> {
+    async writeBatch(writes: readonly Write<Log>[]): Promise<unknown[]> {
       w.batches.push(writes.length);
       if (w.failBatch) {
         w.failBatch = false;
         throw new Error('connection lost');
       }
-      const out: Settled[] = [];
-      for (const write of writes) {
-        try {
-          out.push({ ok: true, value: await write(w.log) });
-        } catch (error) {
-          out.push({ ok: false, error });
-        }
+      const before = w.log.length;
+      const values: unknown[] = [];
+      try {
+        for (const write of writes) values.push(await write(w.log));
+      } catch (err) {
+        w.log.length = before;
+        throw err;
       }
-      return out;
+      return values;
     },
     async writeOne(write: Write<Log>): Promise<unknown> {
       w.singles += 1;

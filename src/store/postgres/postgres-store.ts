@@ -302,9 +302,9 @@ function batchWriter(pool: pg.Pool): BatchWriter<Write<Queries>> {
     writeBatch: (writes) =>
       inTransaction(pool, async (client) => {
         const tx = new Queries(client);
-        const outcomes = [];
-        for (const write of writes) outcomes.push({ ok: true as const, value: await write(tx) });
-        return outcomes;
+        const values = [];
+        for (const write of writes) values.push(await write(tx));
+        return values;
       }),
     writeOne: (write) => inTransaction(pool, (client) => Promise.resolve(write(new Queries(client)))),
   };

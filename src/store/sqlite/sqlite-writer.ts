@@ -11,7 +11,6 @@ import type {
 } from '../../core/ports/store/index.ts';
 import { VersionConflictError } from '../../core/ports/store/index.ts';
 import type { CommitChange } from '../change-set.ts';
-import type { Settled } from '../group-commit.ts';
 import { EventQueries } from './event-queries.ts';
 import { HandoverQueries } from './handover-queries.ts';
 import { OutboxQueries } from './outbox-queries.ts';
@@ -41,7 +40,7 @@ export class SqliteWriter {
   readonly #transcript: TranscriptQueries;
   readonly #outbox: OutboxQueries;
   readonly #one: Database.Transaction<(op: SqliteWriteOp) => unknown>;
-  readonly #batch: Database.Transaction<(ops: readonly SqliteWriteOp[]) => Settled[]>;
+  readonly #batch: Database.Transaction<(ops: readonly SqliteWriteOp[]) => unknown[]>;
 
   constructor(db: Database.Database) {
     const sql = new StatementCache(db);
@@ -51,9 +50,7 @@ export class SqliteWriter {
     this.#outbox = new OutboxQueries(sql);
     // Built once (better-sqlite3 wraps each transaction function anew).
     this.#one = db.transaction((op: SqliteWriteOp) => this.#apply(op));
-    this.#batch = db.transaction((ops: readonly SqliteWriteOp[]) =>
-      ops.map((op): Settled => ({ ok: true, value: this.#apply(op) })),
-    );
+    this.#batch = db.transaction((ops: readonly SqliteWriteOp[]) => ops.map((op) => this.#apply(op)));
   }
 
   /**
@@ -66,7 +63,7 @@ export class SqliteWriter {
    * IMMEDIATE takes the write lock up front, so two processes on one file serialise instead of
    * failing with SQLITE_BUSY half-way through.
    */
-  batch(ops: readonly SqliteWriteOp[]): Settled[] {
+  batch(ops: readonly SqliteWriteOp[]): unknown[] {
     return this.#batch.immediate(ops);
   }
 

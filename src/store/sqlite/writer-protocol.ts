@@ -13,16 +13,13 @@ export interface WireError {
   readonly handoverId?: string;
 }
 
-export type WireSettled =
-  { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: WireError };
-
 /** Main thread → writer: a batch (one transaction) or one write alone. */
 export type WriterRequest =
   | { readonly id: number; readonly kind: 'batch'; readonly ops: readonly SqliteWriteOp[] }
   | { readonly id: number; readonly kind: 'one'; readonly op: SqliteWriteOp }
   | { readonly id: number; readonly kind: 'close' };
 
-/** Writer → main thread: the outcomes, or why the whole request failed. */
+/** Writer → main thread: what the writes returned, or why the request failed (nothing stored). */
 export type WriterReply =
   | { readonly id: number; readonly ok: true; readonly value: unknown }
   | { readonly id: number; readonly ok: false; readonly error: WireError };

@@ -14,10 +14,10 @@
 // per-handover order holds. Reads stay on the main thread's own connection: under WAL they see every
 // committed batch and never wait for the writer.
 import { Worker } from 'node:worker_threads';
-import type { BatchWriter, Settled } from '../group-commit.ts';
+import type { BatchWriter } from '../group-commit.ts';
 import type { SqliteOptions } from './connection.ts';
 import type { SqliteWriteOp } from './sqlite-writer.ts';
-import { fromWire, type WireSettled, type WriterReply, type WriterRequest } from './writer-protocol.ts';
+import { fromWire, type WriterReply, type WriterRequest } from './writer-protocol.ts';
 
 /** A request before it is numbered (distributes over the union). */
 type WithoutId<R> = R extends unknown ? Omit<R, 'id'> : never;
@@ -56,10 +56,8 @@ export class WriterThread implements BatchWriter<SqliteWriteOp> {
     if (this.#pending.size === 0 && !this.#closing) this.#worker.unref();
   }
 
-  writeBatch(ops: readonly SqliteWriteOp[]): Promise<Settled[]> {
-    return this.#send<WireSettled[]>({ kind: 'batch', ops }).then((outcomes) =>
-      outcomes.map((o) => (o.ok ? o : { ok: false, error: fromWire(o.error) })),
-    );
+  writeBatch(ops: readonly SqliteWriteOp[]): Promise<unknown[]> {
+    return this.#send<unknown[]>({ kind: 'batch', ops });
   }
 
   writeOne(op: SqliteWriteOp): Promise<unknown> {

@@ -1,10 +1,11 @@
 // The SQLite writer thread's entry (started by writer-thread.ts): it opens the file's write
 // connection with the store's pragmas and applies each request in the order it arrives — a batch
-// in one transaction, or one write alone — answering with each write's outcome.
+// in one transaction, or one write alone — answering with what the writes returned, or why the
+// request failed.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from './connection.ts';
 import { SqliteWriter } from './sqlite-writer.ts';
-import { toWire, type WireSettled, type WriterReply, type WriterRequest } from './writer-protocol.ts';
+import { toWire, type WriterReply, type WriterRequest } from './writer-protocol.ts';
 
 const port = parentPort;
 if (!port) throw new Error('writer-worker.ts runs as a worker thread (writer-thread.ts starts it)');
@@ -16,13 +17,9 @@ port.on('message', (request: WriterRequest) => {
   let reply: WriterReply;
   try {
     switch (request.kind) {
-      case 'batch': {
-        const outcomes: WireSettled[] = writer
-          .batch(request.ops)
-          .map((o) => (o.ok ? o : { ok: false, error: toWire(o.error) }));
-        reply = { id: request.id, ok: true, value: outcomes };
+      case 'batch':
+        reply = { id: request.id, ok: true, value: writer.batch(request.ops) };
         break;
-      }
       case 'one':
         reply = { id: request.id, ok: true, value: writer.one(request.op) };
         break;
