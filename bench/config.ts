@@ -66,6 +66,8 @@ export function loadConfig(env: Env = process.env) {
     /** Live handovers of the restart benchmark, and agent messages written to each while it is down. */
     restartHandovers: num('BENCH_RESTART_HANDOVERS', 1_000, 20),
     restartMessagesEach: num('BENCH_RESTART_MESSAGES', 1, 1),
+    /** Runs of the restart part (one run varies by ±10 % here): the rows give the median's. */
+    restartRuns: Math.max(1, Math.trunc(num('BENCH_RESTART_RUNS', 3, 1))),
     /** A measurement gives up when the relay is slower than this (msg/s), plus a minute. */
     minRate: num('BENCH_MIN_RATE', 50, 5),
   } as const;

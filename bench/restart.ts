@@ -3,6 +3,10 @@
 // from the restart: the process listening again, every handover re-attached (the emulator counts
 // the event streams), and everything written meanwhile at the bot. The baseline is the same gateway
 // restarted with no handovers (process start-up alone).
+//
+// Repeated (`BENCH_RESTART_RUNS`, each run with a fresh emulator, gateway and SQLite file): one run
+// on this 2-core machine varies by ±10 % (3.1–3.9 s delivered for the same code within minutes), and
+// the goal is an absolute 3 s. The rows give the run with the median delivery; the note every run's.
 import { Arrivals } from './arrivals.ts';
 import { config, timeoutFor, type BenchConfig } from './config.ts';
 import { fmt, round } from './relay.ts';
@@ -113,19 +117,21 @@ async function restartOnce(world: World, gw: GatewayRelay, n: number): Promise<R
 
 export async function runRestart(results: Results): Promise<void> {
   const n = config.restartHandovers;
-  const world = await startWorld();
-  const gw = await GatewayRelay.start(world);
-  let run: RestartRun;
-  try {
-    run = await restartOnce(world, gw, n);
-    results.details.restart = run;
-  } finally {
-    await gw.close().catch(() => undefined);
-    forwardLeakWarnings('gateway', gw.process.output());
-    await world.close();
-  }
+  const runs: RestartRun[] = [];
+  for (let r = 0; r < config.restartRuns; r++) runs.push(await restartRun(n));
+  results.details.restart = { runs };
+  const delivered = (x: RestartRun): number =>
+    x.delivered === x.messagesWhileDown ? x.deliveredSeconds : Number.POSITIVE_INFINITY;
+  const sorted = [...runs].sort((a, b) => delivered(a) - delivered(b));
+  const run = sorted[Math.floor(sorted.length / 2)]!; // of an even number, the slower middle run
   const base = { baseline: `${fmt(run.emptyStartSeconds, 2)} s empty start` };
-  const note = `listening again after ${fmt(run.listeningSeconds, 2)} s${run.timedOut ? `; timed out ${run.timedOut}` : ''}`;
+  const all = (pick: (x: RestartRun) => number): string => runs.map((x) => fmt(pick(x), 2)).join(', ');
+  const of = runs.length > 1 ? `the median of ${runs.length} runs; ` : '';
+  const note = `${of}listening again after ${fmt(run.listeningSeconds, 2)} s${
+    runs.length > 1
+      ? `; runs: re-attached ${all((x) => x.reattachedSeconds)} s, delivered ${all((x) => x.deliveredSeconds)} s, empty start ${all((x) => x.emptyStartSeconds)} s`
+      : ''
+  }${run.timedOut ? `; timed out ${run.timedOut}` : ''}`;
   results.record('restart.reattached', {
     measured: `${fmt(run.reattachedSeconds, 2)} s`,
     ...base,
@@ -134,11 +140,24 @@ export async function runRestart(results: Results): Promise<void> {
     note,
     values: { ...run },
   });
-  const delivered = run.delivered === run.messagesWhileDown ? run.deliveredSeconds : NaN;
+  const measured = delivered(run);
   results.record('restart.delivered', {
-    measured: `${fmt(delivered, 2)} s (${fmt(run.messagesWhileDown)} msgs)`,
+    measured: `${fmt(measured, 2)} s (${fmt(run.messagesWhileDown)} msgs)`,
     ...base,
-    ratio: `${fmt(delivered / run.emptyStartSeconds, 1)} ×`,
-    pass: delivered <= GOAL_SECONDS,
+    ratio: `${fmt(measured / run.emptyStartSeconds, 1)} ×`,
+    pass: measured <= GOAL_SECONDS,
   });
+}
+
+/** One run in a world of its own: a fresh emulator, gateway and SQLite file. */
+async function restartRun(n: number): Promise<RestartRun> {
+  const world = await startWorld();
+  const gw = await GatewayRelay.start(world);
+  try {
+    return await restartOnce(world, gw, n);
+  } finally {
+    await gw.close().catch(() => undefined);
+    forwardLeakWarnings('gateway', gw.process.output());
+    await world.close();
+  }
 }

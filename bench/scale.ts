@@ -7,7 +7,7 @@
 // The floor runs first against its own emulator, then the gateway against a fresh one: an emulator
 // holding both sets of sockets would pass the per-process open-file limit.
 //
-// Both are warmed up before their idle baseline is taken — a few hundred chats opened and closed
+// Both are warmed up before their idle baseline is taken — a thousand chats opened and closed
 // again (the gateway's started, joined and ended) — so the per-handover numbers count what each live
 // handover holds, not the code compiled and the caches filled once, whatever the number of chats.
 import { config, type BenchConfig } from './config.ts';
@@ -32,8 +32,13 @@ import {
 import { sleep } from '../test/support/sleep.ts';
 
 const KIB = 1024;
-/** Chats opened and closed again before the idle baseline (at most the first step). */
-const WARM_UP = 200;
+/**
+ * Chats opened and closed again before the idle baseline (at most the first step). 200 were too few
+ * for what the warm-up is for: V8 still compiled ~1.1 MB of optimised code (and its deopt data)
+ * during a first step of 1,000, which the heap census counted as 1.1 KiB per handover; after 1,000
+ * it compiles ~0.07 KiB per handover more.
+ */
+const WARM_UP = 1_000;
 const GOALS = { rssKiB: 16, heapKiB: 5, filesPer: 1.05, createPerSec: 500, idleCpuPct: 5, lagMs: 20 };
 
 interface Usage {
