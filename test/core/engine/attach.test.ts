@@ -68,3 +68,29 @@ test('a shutdown during a slow attach cuts the attach at once; the handover wait
   assert.ok(rig.time.nowMs - before < 1_000, `the stop took ${rig.time.nowMs - before} ms`);
   assert.equal((await rig.handover(handover.id)).state, 'requested', 'not ended: the next start attaches');
 });
+
+test('after a restart the chats catch up 64 at a time, and every one is read', async () => {
+  // 10,000 interleaved catch-ups evicted each other's state from the units' cache between their
+  // units (issue 12): they take turns, each reading its participants and history back to back.
+  const rig = await CoreRig.start();
+  const chats = [];
+  for (let i = 0; i < 70; i++) chats.push(await rig.activeHandover(`u-turns-${i}`));
+  rig.crash();
+  for (const [i, { conv }] of chats.entries()) conv.agentWrites(`written while down ${i}`);
+  rig.provider.latency('participants', 5_000);
+  const before = rig.provider.calls.get('participants') ?? 0;
+  await rig.restart();
+  await rig.advance(1_000);
+  assert.equal(
+    (rig.provider.calls.get('participants') ?? 0) - before,
+    64,
+    'the first 64 read, the others wait',
+  );
+  await rig.advance(5_000);
+  assert.equal((rig.provider.calls.get('participants') ?? 0) - before, 70, 'the rest read as slots free');
+  for (const [i, { id }] of chats.entries())
+    await rig.until(
+      async () => (await rig.agentTexts(id)).includes(`written while down ${i}`),
+      `chat ${i}'s message at the bot`,
+    );
+});

@@ -20,9 +20,8 @@ import type { Scheduler } from '../../../core/ports/scheduler.ts';
 import type { GuestCredentials, GuestSession } from '../credentials.ts';
 import { GenesysAbortedError } from '../errors.ts';
 import { MemberDirectory, type MemberProfile } from '../members/member-directory.ts';
-import { GuestChatRestClient } from '../rest/rest-client.ts';
+import { DEFAULT_MAX_IN_FLIGHT, GuestChatRestClient } from '../rest/rest-client.ts';
 import type { FetchLike } from '../rest/http-request.ts';
-import { DEFAULT_MAX_IN_FLIGHT } from '../rest/in-flight-limit.ts';
 import { pooledRequest } from '../rest/pooled-request.ts';
 import {
   GuestChatEventStream,

@@ -13,7 +13,7 @@ import { childController, releaseChild } from '../../../core/concurrency/stop-fa
 import { parseRetryAfter } from '../../../core/retry/retry-after.ts';
 import type { Scheduler, TimerHandle } from '../../../core/ports/scheduler.ts';
 import { ErrorBodySchema } from '../wire/error-body.ts';
-import type { InFlightLimit } from './in-flight-limit.ts';
+import type { InFlightLimit } from '../../../core/concurrency/in-flight-limit.ts';
 import { parseProviderJson } from '../../../core/text/safe-text.ts';
 
 /** What an exchange sends: a subset of fetch's RequestInit, so a fetch function fits too. */

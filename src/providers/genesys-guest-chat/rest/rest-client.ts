@@ -25,7 +25,7 @@ import {
   type WebChatTyping,
 } from '../wire/message.ts';
 import { historyQueryParams, nextHistoryQuery, type HistoryQuery } from './history-cursor.ts';
-import { DEFAULT_MAX_IN_FLIGHT, InFlightLimit } from './in-flight-limit.ts';
+import { InFlightLimit } from '../../../core/concurrency/in-flight-limit.ts';
 import { streamUriBelongs } from './stream-uri.ts';
 import { httpRequest, type FetchLike, type HttpCall, type HttpSettings } from './http-request.ts';
 import { pooledRequest } from './pooled-request.ts';
@@ -72,6 +72,9 @@ export interface SendMessageOptions extends CallOptions {
 }
 
 export const DEFAULT_TIMEOUT_MS = 16_000;
+
+/** REST exchanges in flight at once per client unless configured (enough to saturate an origin). */
+export const DEFAULT_MAX_IN_FLIGHT = 32;
 
 /** Safety net against a server whose `next` never ends. 1000 pages × 100 = 100,000 messages. */
 const MAX_HISTORY_PAGES = 1000;

@@ -1,12 +1,12 @@
-// At most `max` REST exchanges with Genesys in flight per client; the others wait their turn, first
-// come first served. Without it every call made while all pooled connections are busy opens one
-// more (fetch's pool has no bound): a burst of 1,000 handover starts — the API answers the bot
-// before the chat is created — left ~1,100 idle keep-alive sockets next to the 1,000 event streams,
-// twice the open files a live handover needs (issue 12). A slot is held until the response body is
-// read, when the connection is free again. A waiting call that is aborted leaves the line.
-
-/** REST exchanges in flight at once per client unless configured (enough to saturate an origin). */
-export const DEFAULT_MAX_IN_FLIGHT = 32;
+// At most `max` tasks at once; the others wait their turn, first come first served. A waiting task
+// whose signal aborts leaves the line. Two users, each for a burst of a thousand at once:
+// - the guest-chat REST client (src/providers/genesys-guest-chat/rest/): every call made while all
+//   pooled connections are busy would open one more (fetch's pool has no bound) — a burst of 1,000
+//   handover starts left ~1,100 idle keep-alive sockets next to the 1,000 event streams (issue 12);
+//   a slot is held until the response body is read, when the connection is free again.
+// - the engine's catch-ups (provider-session.ts): after a restart every session reads its provider
+//   at once; taken in turns, each catch-up's units follow each other while its handover's state is
+//   still in the units' cache, instead of 10,000 interleaved catch-ups evicting one another's.
 
 export class InFlightLimit {
   readonly #max: number;
@@ -15,7 +15,7 @@ export class InFlightLimit {
   readonly #waiting = new Set<() => void>();
 
   constructor(max: number) {
-    if (!(max >= 1)) throw new RangeError('max in-flight calls must be at least 1');
+    if (!(max >= 1)) throw new RangeError('max tasks in flight must be at least 1');
     this.#max = max;
   }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { InFlightLimit } from '../../../src/providers/genesys-guest-chat/rest/in-flight-limit.ts';
+import { InFlightLimit } from '../../../src/core/concurrency/in-flight-limit.ts';
 
 const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
 const never = new AbortController().signal;
@@ -38,11 +38,13 @@ test('at most `max` tasks run at once; the others start in arrival order as task
 test('a waiting task that is aborted leaves the line and rejects with the reason; a failed task frees its slot', async () => {
   const limit = new InFlightLimit(1);
   const ran: string[] = [];
-  const task = (name: string, fail = false) => async (): Promise<void> => {
-    ran.push(name);
-    await settle();
-    if (fail) throw new Error('network');
-  };
+  const task =
+    (name: string, fail = false) =>
+    async (): Promise<void> => {
+      ran.push(name);
+      await settle();
+      if (fail) throw new Error('network');
+    };
   const first = limit.run(never, task('first', true));
   const abort = new AbortController();
   const aborted = limit.run(abort.signal, task('aborted'));
