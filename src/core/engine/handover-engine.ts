@@ -41,8 +41,8 @@ export const TYPING_THROTTLE_MS = 3000;
  * Sessions reading their provider at once (provider-session.ts `catchUps`). Well under the units'
  * cache of 1,000 states, so a catch-up's state stays cached from its first unit to its last; above
  * the guest-chat client's 32 REST calls in flight, so the calls are never what waits for a slot.
- * Measured with 10,000 chats re-attaching after a kill -9: 23.2 → 20.9 s to deliver everything
- * written while down (bench/README.md, round nine).
+ * Measured with 10,000 chats re-attaching after a kill -9: 19.5 / 18.1 → 15.6 / 15.7 s to deliver
+ * everything written while down (bench/README.md, round nine).
  */
 const CATCH_UPS_AT_ONCE = 64;
 
