@@ -11,7 +11,7 @@ import type {
   ProviderEvent,
   ProviderRef,
 } from '../ports/provider.ts';
-import type { TranscriptRepository } from '../ports/store/index.ts';
+import { DuplicateProviderMessageError, type TranscriptRepository } from '../ports/store/index.ts';
 import type { HandoverUnits } from './handover-units.ts';
 import { mayPark, type EventParking } from './event-parking.ts';
 
@@ -31,17 +31,31 @@ export interface ReadContext {
 }
 
 /**
+ * How the messages of a commit are checked against the transcript. `read`: each is looked up first
+ * (a catch-up overlaps what is stored by design). `index`: the commit goes ahead without the look-up
+ * and the store's unique index finds a duplicate (DuplicateProviderMessageError), after which the
+ * unit runs again with the look-ups — for live events, nearly always new: the look-up was ~6 % of
+ * the main thread in both directions, and a read right after the writer's commit costs three times
+ * a read of an unchanged file (bench/README.md, round nine).
+ */
+export type Dedup = 'read' | 'index';
+
+/**
  * Commits provider events in the order given, in one unit. Messages are de-duplicated by provider
  * message id (a catch-up overlaps the live stream by design; a webhook may come twice); a message
  * already stored does not move the cursor (it may be older than the cursor). When the unit fails and
  * the context parks, each event is committed on its own and one that keeps failing is parked.
  */
-export async function applyInOrder(ctx: ReadContext, events: readonly ProviderEvent[]): Promise<void> {
+export async function applyInOrder(
+  ctx: ReadContext,
+  events: readonly ProviderEvent[],
+  dedup: Dedup = 'read',
+): Promise<void> {
   const { parking } = ctx;
   const wanted = parking ? events.filter((e) => !parking.isParked(ctx.id, e)) : events;
   if (wanted.length === 0) return;
   try {
-    await commitInOrder(ctx, wanted);
+    await commitInOrder(ctx, wanted, dedup);
   } catch (err) {
     if (!parking || !mayPark(err) || ctx.signal?.aborted) throw err;
     const signal = ctx.signal ?? new AbortController().signal;
@@ -49,21 +63,40 @@ export async function applyInOrder(ctx: ReadContext, events: readonly ProviderEv
       await parking.commitOrPark(
         ctx.id,
         event,
-        () => commitInOrder(ctx, [event]),
+        () => commitInOrder(ctx, [event], dedup),
         () => passParked(ctx, event),
         signal,
       );
   }
 }
 
-async function commitInOrder(ctx: ReadContext, events: readonly ProviderEvent[]): Promise<void> {
+async function commitInOrder(
+  ctx: ReadContext,
+  events: readonly ProviderEvent[],
+  dedup: Dedup,
+): Promise<void> {
+  if (dedup === 'index') {
+    try {
+      return await commitUnit(ctx, events, false);
+    } catch (err) {
+      if (!(err instanceof DuplicateProviderMessageError)) throw err;
+    }
+  }
+  await commitUnit(ctx, events, true);
+}
+
+async function commitUnit(
+  ctx: ReadContext,
+  events: readonly ProviderEvent[],
+  lookUp: boolean,
+): Promise<void> {
   await ctx.units.run(ctx.id, async (draft) => {
     const seen = new Set<string>();
     for (const event of events) {
       if (event.type === 'message') {
         if (seen.has(event.providerMessageId)) continue;
         seen.add(event.providerMessageId);
-        if (await ctx.transcript.hasProviderMessage(ctx.id, event.providerMessageId)) continue;
+        if (lookUp && (await ctx.transcript.hasProviderMessage(ctx.id, event.providerMessageId))) continue;
         draft.apply({ kind: 'provider_event', event });
         draft.moveCursor(event.providerMessageId);
       } else {

@@ -304,7 +304,7 @@ export class ProviderSession implements AttachmentHandlers {
         void this.#requestCatchUp();
         return held;
       }
-      await applyInOrder(this.#context(), [event]);
+      await applyInOrder(this.#context(), [event], 'index');
       return 'committed';
     } catch (err) {
       if (this.#stopped()) return 'stopped';
@@ -318,10 +318,14 @@ export class ProviderSession implements AttachmentHandlers {
     }
   }
 
-  /** The provider message is committed (or the cursor is on it: read, though it carried nothing). */
+  /**
+   * The provider message is committed (or the cursor is on it: read, though it carried nothing). The
+   * cursor first: in order, the message a pushed one follows is the last one committed, and the
+   * cursor is in memory while the transcript is a read.
+   */
   async #has(providerMessageId: string): Promise<boolean> {
-    if (await this.#d.transcript.hasProviderMessage(this.id, providerMessageId)) return true;
-    return (await this.#d.units.read(this.id))?.record.provider?.cursor === providerMessageId;
+    if ((await this.#d.units.read(this.id))?.record.provider?.cursor === providerMessageId) return true;
+    return this.#d.transcript.hasProviderMessage(this.id, providerMessageId);
   }
 
   #hold(event: ProviderEvent): Taken {

@@ -190,6 +190,11 @@ export class ScriptedConversation {
     handlers?.onState('lost', { reason });
   }
 
+  /** The stream delivers a message again (a replayed frame, a push that came twice, a late echo). */
+  redeliver(message: ScriptedMessage): void {
+    this.#emit({ type: 'message', ...message });
+  }
+
   /** An event could not be read (a lookup failed): the core catches up. */
   resync(): void {
     this.#handlers?.onState('resync', { reason: 'member lookup failed' });

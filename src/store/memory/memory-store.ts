@@ -24,7 +24,7 @@ import type {
   Store,
   TranscriptRepository,
 } from '../../core/ports/store/index.ts';
-import { VersionConflictError } from '../../core/ports/store/index.ts';
+import { DuplicateProviderMessageError, VersionConflictError } from '../../core/ports/store/index.ts';
 import { assertBelongs, assertNextVersion } from '../change-set.ts';
 import { toHandoverFilter } from '../handover-filter.ts';
 import { assertLimit, MAX_ERROR_LENGTH } from '../limits.ts';
@@ -313,6 +313,7 @@ export class MemoryStore implements Store {
       ...(ref ? { provider: cursor === undefined ? { ref: copy(ref) } : { ref: copy(ref), cursor } } : {}),
     };
     this.#check(change, []);
+    this.#checkProviderIds(change);
     this.#rows.set(handover.id, row);
     this.#apply(change);
     return { created: true, record: this.#toRecord(row) };
@@ -325,12 +326,40 @@ export class MemoryStore implements Store {
     if (!row) throw new Error(`handover ${change.handover.id} does not exist`);
     if (row.handover.version !== change.expectedVersion) throw new VersionConflictError(change.handover.id);
     this.#check(change, [...(change.sent ?? []).map((s) => s.entryId), ...(change.undelivered ?? [])]);
+    this.#checkProviderIds(change);
     // Everything is checked: from here on nothing throws.
     row.handover = keepFixed(row.handover, copy(change.handover));
     const ref = change.provider?.ref ?? row.provider?.ref;
     const cursor = change.provider?.cursor ?? row.provider?.cursor;
     if (ref) row.provider = cursor === undefined ? { ref: copy(ref) } : { ref: copy(ref), cursor };
     this.#apply(change);
+  }
+
+  /**
+   * The unique index on (handover, provider message id): a new line, or a pending line confirmed
+   * sent, may not carry an id the handover holds already (a late confirmation of a settled line
+   * changes nothing, so its id is not checked).
+   */
+  #checkProviderIds(change: NewHandover & Partial<Pick<ChangeSet, 'sent'>>): void {
+    const id = change.handover.id;
+    const lines = this.#linesOf(id);
+    const held = new Set(
+      lines.flatMap((l) => (l.providerMessageId === undefined ? [] : [l.providerMessageId])),
+    );
+    const claim = (providerMessageId: string): void => {
+      if (held.has(providerMessageId)) throw new DuplicateProviderMessageError(id, providerMessageId);
+      held.add(providerMessageId);
+    };
+    for (const l of change.transcript ?? [])
+      if (l.providerMessageId !== undefined) claim(l.providerMessageId);
+    const fresh = new Map((change.transcript ?? []).map((l) => [l.id, l]));
+    const settled = new Set<string>();
+    for (const { entryId, providerMessageId } of change.sent ?? []) {
+      const line = lines.find((l) => l.id === entryId) ?? fresh.get(entryId);
+      if (line?.outbound?.status !== 'pending' || settled.has(entryId)) continue; // settled: unchanged
+      settled.add(entryId);
+      claim(providerMessageId);
+    }
   }
 
   /** The checks a database makes (unique keys, known lines) before the change touches anything. */
@@ -380,12 +409,7 @@ export class MemoryStore implements Store {
     events.sort((a, b) => a.seq - b.seq);
     this.#eventsByHandover.set(id, events);
     const lines = this.#lines.get(id) ?? [];
-    for (const l of change.transcript ?? []) {
-      // A provider message is stored once per handover, however often it is replayed.
-      if (l.providerMessageId !== undefined && lines.some((x) => x.providerMessageId === l.providerMessageId))
-        continue;
-      lines.push(copy(l));
-    }
+    for (const l of change.transcript ?? []) lines.push(copy(l));
     this.#lines.set(id, lines);
     for (const { entryId, providerMessageId } of change.sent ?? [])
       this.#settle(lines, entryId, providerMessageId);

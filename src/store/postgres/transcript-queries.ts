@@ -1,8 +1,9 @@
 // SQL on the transcript table. Rows map to entries with the shared ../sql/transcript-row.ts: the
 // table has the same columns and plain types as in SQLite.
+import pg from 'pg';
 import { z } from 'zod';
 import type { TranscriptEntry } from '../../core/model/transcript.ts';
-import type { SpeakerTime } from '../../core/ports/store/index.ts';
+import { DuplicateProviderMessageError, type SpeakerTime } from '../../core/ports/store/index.ts';
 import {
   TRANSCRIPT_COLUMNS,
   rowToSpeakerTime,
@@ -39,13 +40,13 @@ export class TranscriptQueries {
   }
 
   /**
-   * Appends a line unless the handover already holds its provider message id (a replayed stream
-   * frame or a backfill overlap). `position` — insertion order — breaks ties between equal `at`s.
-   * MAX(position) + 1 is race-free because every write of a handover's lines happens in a
-   * transaction that first locked the handover's row (UPDATE in commit) or created it (INSERT in
-   * createHandover, invisible to others until commit). Returns whether the line was stored.
+   * Appends a line; DuplicateProviderMessageError when the handover holds its provider message id
+   * already (a replayed frame, a catch-up's overlap). `position` — insertion order — breaks ties
+   * between equal `at`s. MAX(position) + 1 is race-free because every write of a handover's lines
+   * happens in a transaction that first locked the handover's row (UPDATE in commit) or created it
+   * (INSERT in createHandover, invisible to others until commit).
    */
-  async append(entry: TranscriptEntry): Promise<boolean> {
+  async append(entry: TranscriptEntry): Promise<void> {
     const params = transcriptParams(entry);
     const result = await this.#sql.query(
       `INSERT INTO transcript (${INSERT_COLUMNS.join(', ')}, position)
@@ -54,7 +55,8 @@ export class TranscriptQueries {
        ON CONFLICT (handover_id, provider_message_id) WHERE provider_message_id IS NOT NULL DO NOTHING`,
       INSERT_COLUMNS.map((c) => params[c]),
     );
-    return result.rowCount === 1;
+    if (result.rowCount !== 1)
+      throw new DuplicateProviderMessageError(entry.handoverId, entry.providerMessageId ?? '');
   }
 
   /**
@@ -82,17 +84,32 @@ export class TranscriptQueries {
              WHERE id = $1 AND handover_id = $2 AND outbound_status = 'pending'`,
             [entryId, handoverId],
           )
-        : await this.#sql.query(
-            `UPDATE transcript SET outbound_status = 'sent', provider_message_id = $3
-             WHERE id = $1 AND handover_id = $2 AND outbound_status = 'pending'`,
-            [entryId, handoverId, outcome.sent],
-          );
+        : await this.#confirm(handoverId, entryId, outcome.sent);
     if (result.rowCount === 1) return true;
     const found = await this.#sql.query(
       'SELECT 1 FROM transcript WHERE id = $1 AND handover_id = $2 AND outbound_status IS NOT NULL',
       [entryId, handoverId],
     );
     return (found.rowCount ?? 0) > 0;
+  }
+
+  async #confirm(handoverId: string, entryId: string, providerMessageId: string) {
+    try {
+      return await this.#sql.query(
+        `UPDATE transcript SET outbound_status = 'sent', provider_message_id = $3
+         WHERE id = $1 AND handover_id = $2 AND outbound_status = 'pending'`,
+        [entryId, handoverId, providerMessageId],
+      );
+    } catch (err) {
+      // The only unique index an UPDATE of these columns can break (SQLSTATE 23505).
+      if (
+        err instanceof pg.DatabaseError &&
+        err.code === '23505' &&
+        err.constraint === 'transcript_provider_message'
+      )
+        throw new DuplicateProviderMessageError(handoverId, providerMessageId);
+      throw err;
+    }
   }
 
   async all(handoverId: string): Promise<TranscriptEntry[]> {

@@ -1,6 +1,6 @@
 // SQL on the transcript table.
 import type { TranscriptEntry } from '../../core/model/transcript.ts';
-import type { SpeakerTime } from '../../core/ports/store/index.ts';
+import { DuplicateProviderMessageError, type SpeakerTime } from '../../core/ports/store/index.ts';
 import {
   TRANSCRIPT_COLUMNS,
   rowToSpeakerTime,
@@ -17,11 +17,11 @@ export class TranscriptQueries {
   }
 
   /**
-   * Appends a line unless the handover already holds its provider message id (a replayed stream
-   * frame or a backfill overlap). `position` — insertion order — breaks ties between equal `at`s,
-   * which keeps the transcript order stable. Returns whether the line was stored.
+   * Appends a line; DuplicateProviderMessageError when the handover holds its provider message id
+   * already (a replayed frame, a catch-up's overlap). `position` — insertion order — breaks ties
+   * between equal `at`s, which keeps the transcript order stable.
    */
-  append(entry: TranscriptEntry): boolean {
+  append(entry: TranscriptEntry): void {
     const result = this.#sql
       .get(
         `INSERT INTO transcript (id, handover_id, position, role, text, at, sender_name, provider_message_id,
@@ -33,7 +33,8 @@ export class TranscriptQueries {
          ON CONFLICT (handover_id, provider_message_id) WHERE provider_message_id IS NOT NULL DO NOTHING`,
       )
       .run(transcriptParams(entry));
-    return result.changes === 1;
+    if (result.changes !== 1)
+      throw new DuplicateProviderMessageError(entry.handoverId, entry.providerMessageId ?? '');
   }
 
   /**
@@ -50,18 +51,29 @@ export class TranscriptQueries {
                WHERE id = ? AND handover_id = ? AND outbound_status = 'pending'`,
             )
             .run(entryId, handoverId).changes
-        : this.#sql
-            .get(
-              `UPDATE transcript SET outbound_status = 'sent', provider_message_id = ?
-               WHERE id = ? AND handover_id = ? AND outbound_status = 'pending'`,
-            )
-            .run(outcome.sent, entryId, handoverId).changes;
+        : this.#confirm(handoverId, entryId, outcome.sent);
     if (changed === 1) return true;
     return (
       this.#sql
         .get('SELECT 1 FROM transcript WHERE id = ? AND handover_id = ? AND outbound_status IS NOT NULL')
         .get(entryId, handoverId) !== undefined
     );
+  }
+
+  #confirm(handoverId: string, entryId: string, providerMessageId: string): number {
+    try {
+      return this.#sql
+        .get(
+          `UPDATE transcript SET outbound_status = 'sent', provider_message_id = ?
+           WHERE id = ? AND handover_id = ? AND outbound_status = 'pending'`,
+        )
+        .run(providerMessageId, entryId, handoverId).changes;
+    } catch (err) {
+      // The only unique index an UPDATE of these columns can break: transcript_provider_message.
+      if ((err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE')
+        throw new DuplicateProviderMessageError(handoverId, providerMessageId);
+      throw err;
+    }
   }
 
   /** A send of a pending line starts (only a pending line changes). */

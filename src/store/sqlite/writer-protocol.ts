@@ -1,7 +1,7 @@
 // The messages between the main thread and the SQLite writer thread (writer-thread.ts,
 // writer-worker.ts), and errors as they cross: structured clone keeps neither an error's class nor
-// its `code`, and callers tell a version conflict by its class.
-import { VersionConflictError } from '../../core/ports/store/index.ts';
+// its `code`, and callers tell a version conflict and a duplicate provider message by their class.
+import { DuplicateProviderMessageError, VersionConflictError } from '../../core/ports/store/index.ts';
 import type { SqliteWriteOp } from './sqlite-writer.ts';
 
 /** An error as it crosses the thread boundary (structured clone keeps neither class nor `code`). */
@@ -9,8 +9,10 @@ export interface WireError {
   readonly name: string;
   readonly message: string;
   readonly code?: string;
-  /** Set for a VersionConflictError. */
+  /** Set for a VersionConflictError and a DuplicateProviderMessageError. */
   readonly handoverId?: string;
+  /** Set for a DuplicateProviderMessageError. */
+  readonly providerMessageId?: string;
 }
 
 /** Main thread → writer: a batch (one transaction) or one write alone. */
@@ -25,6 +27,13 @@ export type WriterReply =
   | { readonly id: number; readonly ok: false; readonly error: WireError };
 
 export function toWire(err: unknown): WireError {
+  if (err instanceof DuplicateProviderMessageError)
+    return {
+      name: err.name,
+      message: err.message,
+      handoverId: err.handoverId,
+      providerMessageId: err.providerMessageId,
+    };
   if (err instanceof VersionConflictError)
     return { name: err.name, message: err.message, handoverId: err.handoverId };
   if (err instanceof Error) {
@@ -40,6 +49,8 @@ const CLASSES: Readonly<Record<string, new (message: string) => Error>> = {
 };
 
 export function fromWire(wire: WireError): Error {
+  if (wire.handoverId !== undefined && wire.providerMessageId !== undefined)
+    return new DuplicateProviderMessageError(wire.handoverId, wire.providerMessageId);
   if (wire.handoverId !== undefined) return new VersionConflictError(wire.handoverId);
   const Class = CLASSES[wire.name] ?? Error;
   const err = new Class(wire.message);

@@ -179,3 +179,61 @@ test('a restart given the list read at start-up reads no record again; a new han
   for (const read of reads)
     assert.equal(counts.get(read), undefined, `${read}: ${JSON.stringify(Object.fromEntries(counts))}`);
 });
+
+test('a live message is not looked up in the transcript: the store’s unique index finds a duplicate (issue 12)', async () => {
+  const counts = new Map<string, number>();
+  const rig = await CoreRig.start({ wrapStore: (s) => counting(s, counts) });
+  const { id, conv } = await rig.activeHandover();
+  const app = await rigApi(rig);
+  await rig.advance(5_000);
+  counts.clear();
+  const agentMessage = conv.agentWrites('new at the provider');
+  await rig.until(async () => (await rig.agentTexts(id)).length === 1, 'delivered to the outbox');
+  const res = await app.inject({
+    method: 'POST',
+    url: `/v1/handovers/${id}/messages`,
+    headers: { authorization: `Bearer ${RIG_API_KEY}`, 'content-type': 'application/json' },
+    payload: { text: 'and its echo' },
+  });
+  assert.equal(res.statusCode, 202);
+  await rig.until(async () => (await rig.transcript(id)).some((l) => l.outbound?.status === 'sent'), 'sent');
+  assert.equal(counts.get('transcript.hasProviderMessage'), undefined, JSON.stringify(Object.fromEntries(counts)));
+
+  // The same frame again: refused by the store, committed again with the look-up, and skipped.
+  const cursor = (await rig.store.handovers.get(id))?.provider?.cursor;
+  conv.redeliver(agentMessage);
+  await rig.advance(1_000);
+  assert.equal(counts.get('transcript.hasProviderMessage'), 1);
+  assert.deepEqual(await rig.agentTexts(id), ['new at the provider']);
+  assert.equal((await rig.transcript(id)).filter((l) => l.text === 'new at the provider').length, 1);
+  assert.equal((await rig.store.handovers.get(id))?.provider?.cursor, cursor, 'the cursor moved back');
+  assert.deepEqual(
+    rig.logger.lines.filter((r) => r.level === 'warn' || r.level === 'error'),
+    [],
+    'a duplicate is not a failure',
+  );
+  await app.close();
+});
+
+test('a late echo of a line its answer confirmed does not confirm the next line with the same text', async () => {
+  const rig = await CoreRig.start();
+  const { id, conv } = await rig.activeHandover();
+  await rig.advance(5_000);
+  await rig.service.sendMessage(id, 'same');
+  await rig.until(() => conv.customerTexts().length === 1, 'the first sent');
+  await rig.until(async () => (await rig.transcript(id)).some((l) => l.outbound?.status === 'sent'), 'confirmed');
+  const firstEcho = conv.messages.find((m) => m.own);
+  assert.ok(firstEcho);
+  // The next line with the same text is in flight when the first one's echo comes again.
+  rig.provider.latency('send', 500);
+  await rig.service.sendMessage(id, 'same');
+  await rig.advance(100);
+  conv.redeliver(firstEcho);
+  await rig.advance(2_000);
+  const sent = (await rig.transcript(id)).filter((l) => l.outbound);
+  assert.deepEqual(
+    sent.map((l) => [l.outbound?.status, l.providerMessageId]),
+    conv.messages.filter((m) => m.own).map((m) => ['sent', m.providerMessageId]),
+  );
+  assert.equal(new Set(sent.map((l) => l.providerMessageId)).size, 2);
+});

@@ -1,8 +1,8 @@
 // transcript, dedupe by provider message id, outbound lines and their confirmation.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Store } from '../../../src/core/ports/store/index.ts';
-import { at, makeHandover, makeLine, makeOutbound, nextVersion } from '../fixtures.ts';
+import { DuplicateProviderMessageError, type Store } from '../../../src/core/ports/store/index.ts';
+import { at, makeEvent, makeHandover, makeLine, makeOutbound, nextVersion } from '../fixtures.ts';
 import { useStore } from './use-store.ts';
 
 export function transcriptContract(makeStore: () => Promise<Store>): void {
@@ -31,28 +31,92 @@ export function transcriptContract(makeStore: () => Promise<Store>): void {
       );
     });
 
-    test('a provider message is stored once, across commits and within one', async () => {
+    test('a provider message is stored once: a change carrying it again fails whole, and stores nothing', async () => {
       const h = makeHandover();
       const original = makeLine(h, { providerMessageId: 'pm-1', text: 'first copy' });
       await store().handovers.create({ handover: h, webhook: false, transcript: [original] });
       const v2 = nextVersion(h);
-      await store().handovers.commit({
+      const replay = {
         handover: v2,
         expectedVersion: 1,
-        webhook: false,
+        webhook: true,
+        events: [makeEvent(h, 2)],
         transcript: [
-          makeLine(h, { providerMessageId: 'pm-1', text: 'replayed' }),
           makeLine(h, { providerMessageId: 'pm-2', text: 'new' }),
-          makeLine(h, { providerMessageId: 'pm-2', text: 'new again' }),
+          makeLine(h, { providerMessageId: 'pm-1', text: 'replayed' }),
         ],
+      };
+      await assert.rejects(store().handovers.commit(replay), (err: unknown) => {
+        assert.ok(err instanceof DuplicateProviderMessageError, String(err));
+        assert.equal(err.handoverId, h.id);
+        assert.equal(err.providerMessageId, 'pm-1');
+        return true;
+      });
+      // Within one change too.
+      await assert.rejects(
+        store().handovers.commit({
+          ...replay,
+          transcript: [
+            makeLine(h, { providerMessageId: 'pm-2', text: 'new' }),
+            makeLine(h, { providerMessageId: 'pm-2', text: 'new again' }),
+          ],
+        }),
+        DuplicateProviderMessageError,
+      );
+      // Nothing of either was written: not the version, the event, its outbox row or the new line.
+      assert.equal((await store().handovers.get(h.id))?.handover.version, 1);
+      assert.deepEqual(await store().events.after(h.id, 0, 10), []);
+      assert.deepEqual(await store().events.dueDeliveries(at(9), 10), []);
+      assert.deepEqual(
+        (await store().transcript.all(h.id)).map((l) => l.text),
+        ['first copy'],
+      );
+      assert.equal(await store().transcript.hasProviderMessage(h.id, 'pm-1'), true);
+      assert.equal(await store().transcript.hasProviderMessage(h.id, 'pm-2'), false);
+      // The same change without the duplicate goes through.
+      await store().handovers.commit({
+        ...replay,
+        transcript: [makeLine(h, { providerMessageId: 'pm-2', text: 'new' })],
       });
       assert.deepEqual(
         (await store().transcript.all(h.id)).map((l) => l.text),
         ['first copy', 'new'],
       );
-      assert.equal(await store().transcript.hasProviderMessage(h.id, 'pm-1'), true);
-      assert.equal(await store().transcript.hasProviderMessage(h.id, 'pm-2'), true);
-      assert.equal(await store().transcript.hasProviderMessage(h.id, 'pm-3'), false);
+    });
+
+    test('a send confirmed with a provider message id another line carries fails whole', async () => {
+      const h = makeHandover();
+      const inbound = makeLine(h, { providerMessageId: 'pm-agent' });
+      const [a, b] = [makeOutbound(h, 1, { text: 'same' }), makeOutbound(h, 2, { text: 'same' })];
+      await store().handovers.create({ handover: h, webhook: false, transcript: [inbound, a, b] });
+      await store().handovers.commit({
+        handover: nextVersion(h),
+        expectedVersion: 1,
+        webhook: false,
+        sent: [{ entryId: a.id, providerMessageId: 'pm-a' }],
+      });
+      // An echo of `a` taken for `b` (same text, `a` confirmed by its answer first), or an agent's id.
+      for (const providerMessageId of ['pm-a', 'pm-agent'])
+        await assert.rejects(
+          store().handovers.commit({
+            handover: nextVersion(nextVersion(h)),
+            expectedVersion: 2,
+            webhook: false,
+            sent: [{ entryId: b.id, providerMessageId }],
+          }),
+          DuplicateProviderMessageError,
+        );
+      assert.deepEqual(
+        (await store().transcript.pendingOutbound(h.id)).map((l) => l.id),
+        [b.id],
+      );
+      // A late confirmation of the settled line with its own id changes nothing and fails nothing.
+      await store().handovers.commit({
+        handover: nextVersion(nextVersion(h)),
+        expectedVersion: 2,
+        webhook: false,
+        sent: [{ entryId: a.id, providerMessageId: 'pm-a' }],
+      });
     });
 
     test('outbound lines are found by the Idempotency-Key of the request that created them', async () => {

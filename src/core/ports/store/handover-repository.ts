@@ -37,9 +37,16 @@ export interface ChangeSet {
   readonly events?: readonly HandoverEvent[];
   /** Whether these events also go to the webhook outbox (false: the endpoint has no webhook; SSE only). */
   readonly webhook: boolean;
-  /** New transcript lines. A line whose (handoverId, providerMessageId) exists already is skipped. */
+  /**
+   * New transcript lines. A provider message id is stored once per handover: a line carrying one the
+   * handover holds already (or another line of this change carries) fails the change with
+   * DuplicateProviderMessageError.
+   */
   readonly transcript?: readonly TranscriptEntry[];
-  /** Outbound lines now confirmed sent. A line no longer pending keeps what it has. */
+  /**
+   * Outbound lines now confirmed sent. A line no longer pending keeps what it has; a provider id
+   * another line of the handover carries fails the change with DuplicateProviderMessageError.
+   */
   readonly sent?: readonly { readonly entryId: string; readonly providerMessageId: string }[];
   /** Outbound lines that will never be sent (the handover ended first). Only pending lines change. */
   readonly undelivered?: readonly string[];
@@ -66,6 +73,21 @@ export class VersionConflictError extends Error {
   constructor(readonly handoverId: string) {
     super(`handover ${handoverId} was changed concurrently`);
     this.name = 'VersionConflictError';
+  }
+}
+
+/**
+ * A change carried a provider message the handover holds already (a replayed frame or webhook, a
+ * catch-up's overlap, an echo of a line its send's answer confirmed first): nothing was written. The
+ * store's unique index decides, so a writer may skip its own look-up and read only when this comes.
+ */
+export class DuplicateProviderMessageError extends Error {
+  constructor(
+    readonly handoverId: string,
+    readonly providerMessageId: string,
+  ) {
+    super(`handover ${handoverId} holds provider message ${providerMessageId} already`);
+    this.name = 'DuplicateProviderMessageError';
   }
 }
 
@@ -97,7 +119,9 @@ export interface HandoverRepository {
    */
   create(change: NewHandover): Promise<{ created: boolean; record: HandoverRecord }>;
   /**
-   * Throws VersionConflictError when the stored version is not `expectedVersion`. Resolves once the
+   * Throws VersionConflictError when the stored version is not `expectedVersion`, and
+   * DuplicateProviderMessageError when a provider message id would be stored twice (nothing is
+   * written either way). Resolves once the
    * change is durable. Group commit: changes submitted in the same event-loop turn (any handover)
    * may share one transaction and one fsync, applied in submission order; each still succeeds or
    * fails on its own (a conflicting change never fails or loses another of its batch). Per handover,

@@ -12,7 +12,11 @@ export type * from './handover-repository.ts';
 export type * from './transcript-repository.ts';
 export type * from './retention.ts';
 export type * from './parked-events.ts';
-export { LeaseLostError, VersionConflictError } from './handover-repository.ts';
+export {
+  DuplicateProviderMessageError,
+  LeaseLostError,
+  VersionConflictError,
+} from './handover-repository.ts';
 
 export interface Store {
   readonly handovers: HandoverRepository;
