@@ -32,20 +32,30 @@ function counting(store: Store, counts: Map<string, number>): Store {
   };
 }
 
-test('a customer message, POST …/messages to the provider send and its sent commit, reads the handover at most twice', async () => {
+/** A rig whose store counts every call, an active handover and the API; counting starts now. */
+async function countedChat() {
   const counts = new Map<string, number>();
   const rig = await CoreRig.start({ wrapStore: (s) => counting(s, counts) });
   const { id, conv } = await rig.activeHandover();
   const app = await rigApi(rig);
-
   await rig.advance(5_000);
   counts.clear();
-  const res = await app.inject({
+  return { counts, rig, id, conv, app };
+}
+
+/** The bot's POST …/messages with one text, through the real route. */
+function postMessage(app: Awaited<ReturnType<typeof rigApi>>, id: string, text: string) {
+  return app.inject({
     method: 'POST',
     url: `/v1/handovers/${id}/messages`,
     headers: { authorization: `Bearer ${RIG_API_KEY}`, 'content-type': 'application/json' },
-    payload: { text: 'counted' },
+    payload: { text },
   });
+}
+
+test('a customer message, POST …/messages to the provider send and its sent commit, reads the handover at most twice', async () => {
+  const { counts, rig, id, conv, app } = await countedChat();
+  const res = await postMessage(app, id, 'counted');
   assert.equal(res.statusCode, 202);
   await rig.until(async () => (await rig.transcript(id)).some((l) => l.outbound?.status === 'sent'), 'sent');
   assert.deepEqual(conv.customerTexts(), ['counted']);
@@ -77,27 +87,13 @@ test('an agent message, from the event stream to the outbox, reads the handover 
 });
 
 test('messages queued behind each other: two commits each, and no wait between the sends (issue 12)', async () => {
-  const counts = new Map<string, number>();
-  const rig = await CoreRig.start({ wrapStore: (s) => counting(s, counts) });
-  const { id, conv } = await rig.activeHandover();
-  const app = await rigApi(rig);
-  await rig.advance(5_000);
-  counts.clear();
+  const { counts, rig, id, conv, app } = await countedChat();
   const started = rig.time.now().getTime();
   const historyReads = rig.provider.calls.get('history') ?? 0;
   // Each send takes a moment, so the later messages queue behind the first.
   rig.provider.latency('send', 100);
   const texts = ['one', 'two', 'three'];
-  const answers = await Promise.all(
-    texts.map((text) =>
-      app.inject({
-        method: 'POST',
-        url: `/v1/handovers/${id}/messages`,
-        headers: { authorization: `Bearer ${RIG_API_KEY}`, 'content-type': 'application/json' },
-        payload: { text },
-      }),
-    ),
-  );
+  const answers = await Promise.all(texts.map((text) => postMessage(app, id, text)));
   assert.deepEqual(
     answers.map((r) => r.statusCode),
     [202, 202, 202],
@@ -144,7 +140,9 @@ test('a restart given a list read before a change reads the changed records agai
     assert.deepEqual(list.records.map((r) => r.handover.id).sort(), [kept.id, gone.id].sort());
     // An end asked for after the list was read (the API listens before the resume): the list is
     // stale, so the bring-up must read the records, see the end and not attach that chat.
-    await engine.units.run(gone.id, (d) => d.apply({ kind: 'end_requested', reason: 'customer_ended', at: d.now }));
+    await engine.units.run(gone.id, (d) =>
+      d.apply({ kind: 'end_requested', reason: 'customer_ended', at: d.now }),
+    );
     return list;
   });
   assert.equal(resumed, 2);
@@ -181,23 +179,17 @@ test('a restart given the list read at start-up reads no record again; a new han
 });
 
 test('a live message is not looked up in the transcript: the store’s unique index finds a duplicate (issue 12)', async () => {
-  const counts = new Map<string, number>();
-  const rig = await CoreRig.start({ wrapStore: (s) => counting(s, counts) });
-  const { id, conv } = await rig.activeHandover();
-  const app = await rigApi(rig);
-  await rig.advance(5_000);
-  counts.clear();
+  const { counts, rig, id, conv, app } = await countedChat();
   const agentMessage = conv.agentWrites('new at the provider');
   await rig.until(async () => (await rig.agentTexts(id)).length === 1, 'delivered to the outbox');
-  const res = await app.inject({
-    method: 'POST',
-    url: `/v1/handovers/${id}/messages`,
-    headers: { authorization: `Bearer ${RIG_API_KEY}`, 'content-type': 'application/json' },
-    payload: { text: 'and its echo' },
-  });
+  const res = await postMessage(app, id, 'and its echo');
   assert.equal(res.statusCode, 202);
   await rig.until(async () => (await rig.transcript(id)).some((l) => l.outbound?.status === 'sent'), 'sent');
-  assert.equal(counts.get('transcript.hasProviderMessage'), undefined, JSON.stringify(Object.fromEntries(counts)));
+  assert.equal(
+    counts.get('transcript.hasProviderMessage'),
+    undefined,
+    JSON.stringify(Object.fromEntries(counts)),
+  );
 
   // The same frame again: refused by the store, committed again with the look-up, and skipped.
   const cursor = (await rig.store.handovers.get(id))?.provider?.cursor;
@@ -221,7 +213,10 @@ test('a late echo of a line its answer confirmed does not confirm the next line 
   await rig.advance(5_000);
   await rig.service.sendMessage(id, 'same');
   await rig.until(() => conv.customerTexts().length === 1, 'the first sent');
-  await rig.until(async () => (await rig.transcript(id)).some((l) => l.outbound?.status === 'sent'), 'confirmed');
+  await rig.until(
+    async () => (await rig.transcript(id)).some((l) => l.outbound?.status === 'sent'),
+    'confirmed',
+  );
   const firstEcho = conv.messages.find((m) => m.own);
   assert.ok(firstEcho);
   // The next line with the same text is in flight when the first one's echo comes again.
