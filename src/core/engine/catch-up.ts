@@ -36,7 +36,8 @@ export interface ReadContext {
  * and the store's unique index finds a duplicate (DuplicateProviderMessageError), after which the
  * unit runs again with the look-ups — for live events, nearly always new: the look-up was ~6 % of
  * the main thread in both directions, and a read right after the writer's commit costs three times
- * a read of an unchanged file (bench/README.md, round nine).
+ * a read of an unchanged file (bench/README.md, rounds nine and ten). An own echo that matches no
+ * pending line is looked up in both modes.
  */
 export type Dedup = 'read' | 'index';
 
@@ -96,7 +97,14 @@ async function commitUnit(
       if (event.type === 'message') {
         if (seen.has(event.providerMessageId)) continue;
         seen.add(event.providerMessageId);
-        if (lookUp && (await ctx.transcript.hasProviderMessage(ctx.id, event.providerMessageId))) continue;
+        // An own echo that matches no pending line was most likely confirmed by its send's answer
+        // first (protocol §5.6): looked up, it costs a read instead of a commit moving the cursor.
+        const unmatchedEcho = event.own && draft.pending[0]?.text !== event.text;
+        if (
+          (lookUp || unmatchedEcho) &&
+          (await ctx.transcript.hasProviderMessage(ctx.id, event.providerMessageId))
+        )
+          continue;
         draft.apply({ kind: 'provider_event', event });
         draft.moveCursor(event.providerMessageId);
       } else {

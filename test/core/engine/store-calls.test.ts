@@ -199,6 +199,17 @@ test('a live message is not looked up in the transcript: the store’s unique in
   assert.deepEqual(await rig.agentTexts(id), ['new at the provider']);
   assert.equal((await rig.transcript(id)).filter((l) => l.text === 'new at the provider').length, 1);
   assert.equal((await rig.store.handovers.get(id))?.provider?.cursor, cursor, 'the cursor moved back');
+
+  // An echo that matches no pending line (here: its line confirmed, nothing queued) — usually its
+  // send's answer came first — is looked up: a read, not a commit.
+  const echo = conv.messages.find((m) => m.own);
+  assert.ok(echo);
+  const commits = counts.get('handovers.commit');
+  conv.redeliver(echo);
+  await rig.advance(1_000);
+  assert.equal(counts.get('transcript.hasProviderMessage'), 2);
+  assert.equal(counts.get('handovers.commit'), commits, 'the echo was committed');
+  assert.equal((await rig.transcript(id)).filter((l) => l.text === 'and its echo').length, 1);
   assert.deepEqual(
     rig.logger.lines.filter((r) => r.level === 'warn' || r.level === 'error'),
     [],
