@@ -99,7 +99,7 @@ async function commitUnit(
         seen.add(event.providerMessageId);
         // An own echo that matches no pending line was most likely confirmed by its send's answer
         // first (protocol §5.6): looked up, it costs a read instead of a commit moving the cursor.
-        const unmatchedEcho = event.own && draft.pending[0]?.text !== event.text;
+        const unmatchedEcho = event.own && !draft.echoMatches(event.text);
         if (
           (lookUp || unmatchedEcho) &&
           (await ctx.transcript.hasProviderMessage(ctx.id, event.providerMessageId))

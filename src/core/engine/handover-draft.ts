@@ -111,9 +111,18 @@ export class HandoverDraft {
    * the head's (the caller has checked that no stored line claims this provider id already).
    */
   confirmEcho(providerMessageId: string, text: string): boolean {
+    const head = this.#echoedHead(text);
+    return head ? this.markSent(head.id, providerMessageId) : false;
+  }
+
+  /** Whether an echo with this text would confirm a line (the head of the send queue). */
+  echoMatches(text: string): boolean {
+    return this.#echoedHead(text) !== undefined;
+  }
+
+  #echoedHead(text: string): TranscriptEntry | undefined {
     const head = this.#pending[0];
-    if (head?.text !== text) return false;
-    return this.markSent(head.id, providerMessageId);
+    return head?.text === text ? head : undefined;
   }
 
   /** New outbound lines (customer messages, notices, the bot transcript) at the end of the send queue. */
