@@ -235,12 +235,17 @@ export class HandoverEngine {
     }
     this.units.track(id, known);
     this.#followRemote(id);
+    // Held in memory until it is up: its units are spread over the provider's create and attach.
+    this.units.hold(id);
     const started = this.#bringUp(id)
       .catch((err: unknown) => {
         if (!this.#stop.signal.aborted)
           this.#d.logger.error({ handoverId: id, code: errorCode(err) }, 'handover could not be brought up');
       })
-      .finally(() => this.#bringingUp.delete(id));
+      .finally(() => {
+        this.#bringingUp.delete(id);
+        this.units.release(id);
+      });
     this.#bringingUp.set(id, started);
   }
 

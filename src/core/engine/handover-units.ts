@@ -11,7 +11,10 @@
 // read the handover again and again (issue 9: at most twice, and once). Only the most recently
 // changed ones are kept (LIVE_CACHE_SIZE): a busy chat commits often and stays, a quiet one is read
 // from the store again when it wakes — so 15,000 idle chats do not hold 15,000 copies of their
-// records (~2 KiB each, issue 12).
+// records (~2 KiB each, issue 12). A handover being brought up is held outside that count (`hold`):
+// in a burst of creations its Genesys create waits behind hundreds of others, long enough for a
+// thousand other chats to pass it in the cache, and each chat's next units read it again (bench/
+// README.md, round eleven).
 //
 // Several instances (issue 14): the owner's commits carry its lease's fence, checked by the store in
 // the same transaction; a refused one is not retried (the handover is another instance's now). API
@@ -83,6 +86,9 @@ export class HandoverUnits {
    */
   readonly #tracked = new Map<string, ProviderRef | undefined>();
   readonly #live = new Map<string, LiveState>();
+  /** Held handovers (`hold`): how many holds each has; their states live in `#held`, not in `#live`. */
+  readonly #holds = new Map<string, number>();
+  readonly #held = new Map<string, LiveState>();
   /** What the caller already read of a handover just tracked: its first load takes it (see `track`). */
   readonly #known = new Map<string, Known>();
   #commits = 0;
@@ -100,13 +106,42 @@ export class HandoverUnits {
    */
   track(id: string, known?: Known): void {
     if (!this.#tracked.has(id)) this.#tracked.set(id, undefined);
-    if (known && !this.#live.has(id)) this.#known.set(id, known);
+    if (known && !this.#live.has(id) && !this.#held.has(id)) this.#known.set(id, known);
   }
 
   untrack(id: string): void {
     this.#tracked.delete(id);
     this.#known.delete(id);
     this.#live.delete(id);
+    this.#held.delete(id);
+  }
+
+  /**
+   * Keeps a tracked handover's state in memory, outside the cache's limit, until as many `release`s
+   * have come: for a bring-up, whose units are spread over the provider's create and attach. Bounded
+   * by the bring-ups in progress (each ~1–2 KiB).
+   */
+  hold(id: string): void {
+    this.#holds.set(id, (this.#holds.get(id) ?? 0) + 1);
+    const state = this.#live.get(id);
+    if (state) {
+      this.#live.delete(id);
+      this.#held.set(id, state);
+    }
+  }
+
+  /** Ends a `hold`: the state joins the cache as its most recent entry. */
+  release(id: string): void {
+    const holds = this.#holds.get(id);
+    if (holds === undefined) return;
+    if (holds > 1) {
+      this.#holds.set(id, holds - 1);
+      return;
+    }
+    this.#holds.delete(id);
+    const state = this.#held.get(id);
+    this.#held.delete(id);
+    if (state && this.#tracked.has(id)) this.#keep(id, state);
   }
 
   /**
@@ -126,7 +161,7 @@ export class HandoverUnits {
         const fence = options.anyInstance ? undefined : this.#d.fenceOf?.(id);
         if (fence === null) {
           // Let go meanwhile (a part of a dropped handover finishing its step): not ours to write.
-          this.#live.delete(id);
+          this.#forget(id);
           this.#d.onFenced?.(id);
           throw new GatewayError('LEASE_LOST');
         }
@@ -136,7 +171,7 @@ export class HandoverUnits {
           const change = traceParent === undefined ? built.change : { ...built.change, traceParent };
           await this.#d.store.handovers.commit(fence ? { ...change, fence } : change);
         } catch (err) {
-          this.#live.delete(id);
+          this.#forget(id);
           if (err instanceof LeaseLostError) {
             this.#d.onFenced?.(id);
             throw new GatewayError('LEASE_LOST', { cause: err });
@@ -171,7 +206,13 @@ export class HandoverUnits {
   /** Forgets the cached state (another instance changed the handover): the next read loads it. */
   refresh(id: string): void {
     this.#known.delete(id);
+    this.#forget(id);
+  }
+
+  /** Drops the cached state (held or not); the next load reads the store. */
+  #forget(id: string): void {
     this.#live.delete(id);
+    this.#held.delete(id);
   }
 
   /**
@@ -188,7 +229,7 @@ export class HandoverUnits {
   }
 
   async #load(id: string): Promise<LiveState | undefined> {
-    const cached = this.#live.get(id);
+    const cached = this.#live.get(id) ?? this.#held.get(id);
     if (cached) return cached;
     const { handovers, transcript } = this.#d.store;
     const known = this.#known.get(id);
@@ -208,6 +249,10 @@ export class HandoverUnits {
    */
   #keep(id: string, given: LiveState): LiveState {
     const state = this.#sharingRef(id, given);
+    if (this.#holds.has(id)) {
+      this.#held.set(id, state);
+      return state;
+    }
     this.#live.delete(id); // re-inserted last: a Map iterates in insertion order
     this.#live.set(id, state);
     if (this.#live.size > LIVE_CACHE_SIZE) {
