@@ -1,9 +1,10 @@
 // Prometheus metrics (GET /metrics). One registry per gateway instance — no prom-client global
 // default registry, so two gateways in one process (tests) do not share counters.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { HandoverStates, type HandoverState } from '../core/model/handover.ts';
 import type { EngineObserver } from '../core/ports/engine-observer.ts';
 import type { OutboxStats } from '../core/ports/store/index.ts';
+import { registerProcessMetrics } from './process-metrics.ts';
 
 export class GatewayMetrics {
   readonly registry = new Registry();
@@ -21,7 +22,7 @@ export class GatewayMetrics {
   constructor(countByState: () => Promise<Record<HandoverState, number>>) {
     // Node's process metrics under their standard names (process_cpu_seconds_total,
     // nodejs_eventloop_lag_seconds, …), so stock dashboards and alerts find them.
-    collectDefaultMetrics({ register: this.registry });
+    registerProcessMetrics(this.registry);
     this.#httpSeconds = new Histogram({
       name: 'genesys_handover_http_request_duration_seconds',
       help: 'HTTP requests by method, route (the pattern, not the path) and status: time to the response. Event streams count when they end.',
