@@ -1,6 +1,6 @@
 // Node's process metrics (prom-client's defaults) under their standard names, with the three whose
-// scrape cost grows with the open sockets read differently — one guest chat is one socket, so at
-// 15,000 live chats prom-client's versions held the event loop ~30 ms per scrape (bench/README.md,
+// scrape cost grows with the open sockets read differently — one guest chat is one socket, and with
+// ~14,000 open sockets prom-client's versions held the event loop ~40 ms per scrape (bench/README.md,
 // round twelve):
 // - `process_open_fds` listed /proc/self/fd synchronously (~17 ms at 14,000 descriptors, most of it
 //   the kernel building the listing): here the listing runs on libuv's thread pool, and the event
