@@ -49,7 +49,8 @@ export function registerProcessMetrics(registry: Registry): void {
   });
   const resources = oncePerScrape(() => countBy(process.getActiveResourcesInfo(), (r) => r));
   registerCounts(registry, 'nodejs_active_resources', resources, {
-    byType: 'Number of active resources that are currently keeping the event loop alive, grouped by async resource type.',
+    byType:
+      'Number of active resources that are currently keeping the event loop alive, grouped by async resource type.',
     total: 'Total number of active resources.',
   });
 }
