@@ -106,7 +106,11 @@ test("the same values as prom-client's: open descriptors, handles and resources,
     assert.ok(x !== undefined && y !== undefined && Math.abs(x - y) <= 3, `${what}: ${x} vs ${y}`);
   };
   near(fds, await value(b, 'process_open_fds'), 'process_open_fds');
-  near(await value(a, 'nodejs_active_handles_total'), await value(b, 'nodejs_active_handles_total'), 'handles');
+  near(
+    await value(a, 'nodejs_active_handles_total'),
+    await value(b, 'nodejs_active_handles_total'),
+    'handles',
+  );
   const sockets = await value(a, 'nodejs_active_handles', 'Socket');
   assert.ok(sockets !== undefined && sockets >= SOCKETS, `Socket handles: ${sockets}`);
   near(sockets, await value(b, 'nodejs_active_handles', 'Socket'), 'Socket handles');
