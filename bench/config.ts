@@ -31,6 +31,12 @@ export function loadConfig(env: Env = process.env) {
     /** Messages per direction sent (and not measured) before measuring: JIT and caches warm. */
     warmup: num('BENCH_WARMUP', 2_000, 40),
     /**
+     * Messages per direction pushed through the raw relay, untimed, when a part's emulator has just
+     * started and before anything is measured against it (relay, history, latency): a cold emulator
+     * made the first raw relay run up to half as fast as later ones (bench/README.md, round thirteen).
+     */
+    emulatorWarmup: num('BENCH_EMULATOR_WARMUP', 10_000, 20),
+    /**
      * Rounds of the relay part: each measures the raw relay and the gateway, in alternating order;
      * the rows give the round with the median ratio (a noisy machine's drift hits both sides).
      */

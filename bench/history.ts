@@ -9,6 +9,7 @@ import {
   limitNote,
   measureThroughput,
   prepareRelay,
+  warmEmulator,
   type Direction,
   type Throughput,
 } from './relay.ts';
@@ -33,6 +34,7 @@ export async function runHistory(results: Results): Promise<void> {
   let failure: Error | undefined;
   const world = await startWorld();
   try {
+    await warmEmulator(world);
     for (const kind of ['raw relay', 'gateway'] as const) {
       const tag = kind === 'gateway' ? 'hist-gw' : 'hist-raw';
       const prepared = await prepareRelay(world, kind, config.handovers, tag);

@@ -5,7 +5,7 @@
 import { Arrivals, percentile } from './arrivals.ts';
 import { config, timeoutFor, type BenchConfig } from './config.ts';
 import { measureDiskCommits, type DiskCommits } from './disk-commit.ts';
-import { fmt, prepareRelay, round, type Prepared } from './relay.ts';
+import { fmt, prepareRelay, round, warmEmulator, type Prepared } from './relay.ts';
 import type { Results, RowSpec } from './report.ts';
 import { agentApi, startWorld } from './rig.ts';
 import { sleep } from '../test/support/sleep.ts';
@@ -99,6 +99,7 @@ export async function runLatency(results: Results): Promise<void> {
   const disk = measureDiskCommits();
   const world = await startWorld();
   try {
+    await warmEmulator(world);
     for (const kind of ['raw relay', 'gateway'] as const) {
       const tag = kind === 'gateway' ? 'lat-gw' : 'lat-raw';
       const prepared = await prepareRelay(world, kind, config.handovers, tag);
