@@ -88,9 +88,9 @@ export async function prepareRelay(
 /**
  * Warms a fresh world's emulator: `BENCH_EMULATOR_WARMUP` messages each way through a raw relay of
  * its own, untimed, closed again. Without it the first raw relay run of a part met an emulator whose
- * code V8 had not optimised yet: in the relay part's first round the raw relay ran 25–50 % slower
- * than in the next two (agent → bot 3,057–3,468 against 4,922–5,068 msg/s), so that round's ratio
- * read 61–128 % where the others read 41–63 %, and every raw-first part was flattered the same way.
+ * code V8 had not optimised yet: in nine relay runs the first agent → bot run of the raw relay made
+ * 1,547–3,752 msg/s against mostly 4,000–5,400 later, so the first round's ratio read 48–128 % (mean
+ * 73 %) against 37–63 % (mean 48 %), and every part that ran the raw relay first was flattered so.
  */
 export async function warmEmulator(world: World): Promise<void> {
   if (config.emulatorWarmup === 0) return;
