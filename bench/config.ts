@@ -32,8 +32,9 @@ export function loadConfig(env: Env = process.env) {
     warmup: num('BENCH_WARMUP', 2_000, 40),
     /**
      * Messages per direction pushed through the raw relay, untimed, when a part's emulator has just
-     * started and before anything is measured against it (relay, history, latency): a cold emulator
-     * made the first raw relay run up to half as fast as later ones (bench/README.md, round thirteen).
+     * started and before anything is measured against it (relay, history, latency): on a cold emulator
+     * the first raw relay run made a third to four fifths of later runs' rate (bench/README.md, round
+     * thirteen).
      */
     emulatorWarmup: num('BENCH_EMULATOR_WARMUP', 10_000, 20),
     /**
