@@ -3,6 +3,7 @@
 import type { BenchConfig } from './config.ts';
 import { historyRows, runHistory } from './history.ts';
 import { latencyRows, runLatency } from './latency.ts';
+import { omRelayRows, runOmRelay } from './om-relay.ts';
 import { relayRows, runRelay } from './relay.ts';
 import type { Results, RowSpec } from './report.ts';
 import { restartRows, runRestart } from './restart.ts';
@@ -15,7 +16,8 @@ export interface Part {
 }
 
 export const PARTS = {
-  relay: { rows: relayRows, run: runRelay },
+  relay: { rows: (c) => relayRows(c), run: (r) => runRelay(r) },
+  'om-relay': { rows: omRelayRows, run: runOmRelay },
   history: { rows: historyRows, run: runHistory },
   latency: { rows: latencyRows, run: runLatency },
   scale: { rows: scaleRows, run: runScale },

@@ -214,16 +214,33 @@ export function fmt(x: number, digits = 0): string {
 const arrow = (d: Direction): string => (d === 'agent→bot' ? 'agent → bot' : 'bot → agent');
 const slug = (d: Direction): string => (d === 'agent→bot' ? 'agent-to-bot' : 'bot-to-agent');
 
-export function relayRows(c: BenchConfig): RowSpec[] {
+/** The Genesys path a relay part runs over: its rows' id prefix and what they are called. */
+export interface RelayPath {
+  /** `relay` (guest chat) or `om-relay` (Open Messaging). */
+  readonly part: string;
+  /** Put before each row's name ('' for guest chat, the rows' names since round one). */
+  readonly label: string;
+  readonly startWorld: () => Promise<World>;
+}
+
+const GUEST_CHAT: RelayPath = { part: 'relay', label: '', startWorld: () => startWorld() };
+
+export function relayRows(c: BenchConfig, path: RelayPath = GUEST_CHAT): RowSpec[] {
   return DIRECTIONS.flatMap((d) => [
     {
-      id: `relay.${slug(d)}`,
-      what: `${arrow(d)} throughput, ${fmt(c.handovers)} handovers`,
+      id: `${path.part}.${slug(d)}`,
+      what: `${path.label}${arrow(d)} throughput, ${fmt(c.handovers)} handovers`,
       goal: '≥ 5,000 msg/s, ≥ 50 % of raw',
     },
-    { id: `relay.${slug(d)}.cpu`, what: `${arrow(d)} CPU per message`, goal: '' },
+    { id: `${path.part}.${slug(d)}.cpu`, what: `${path.label}${arrow(d)} CPU per message`, goal: '' },
     ...(c.relayAlloc
-      ? [{ id: `relay.${slug(d)}.alloc`, what: `${arrow(d)} allocated per message`, goal: '' }]
+      ? [
+          {
+            id: `${path.part}.${slug(d)}.alloc`,
+            what: `${path.label}${arrow(d)} allocated per message`,
+            goal: '',
+          },
+        ]
       : []),
   ]);
 }
@@ -233,10 +250,11 @@ export function relayRows(c: BenchConfig): RowSpec[] {
  * `BENCH_RELAY_ROUNDS` rounds. A round measures both relays one after the other, in alternating
  * order (raw first, then gateway first, …), so the two numbers of a ratio are taken a minute apart at
  * most, and a machine that speeds up or slows down during the run shifts both. The rows give the
- * round with the median ratio; the note lists every round's.
+ * round with the median ratio; the note lists every round's. `path`: the same over Open Messaging
+ * (`om-relay.ts`).
  */
-export async function runRelay(results: Results): Promise<void> {
-  const world = await startWorld();
+export async function runRelay(results: Results, path: RelayPath = GUEST_CHAT): Promise<void> {
+  const world = await path.startWorld();
   const rounds: Record<string, Throughput>[] = [];
   let failure: Error | undefined;
   try {
@@ -267,7 +285,7 @@ export async function runRelay(results: Results): Promise<void> {
   } catch (err) {
     failure = err instanceof Error ? err : new Error(String(err));
   } finally {
-    results.details.relay = { rounds };
+    results.details[path.part] = { rounds };
     await world.close();
   }
   for (const d of DIRECTIONS) {
@@ -284,7 +302,7 @@ export async function runRelay(results: Results): Promise<void> {
         ? `${measured.length} rounds, ratio ${measured.map((m) => `${fmt(m.ratio * 100)} %`).join(', ')}; gateway ${measured.map((m) => fmt(m.gw.msgPerSec)).join(', ')} msg/s; the median round shown`
         : undefined;
     const notes = [spread, limitNote(gw), limitNote(raw)].filter((x) => x !== undefined);
-    results.record(`relay.${slug(d)}`, {
+    results.record(`${path.part}.${slug(d)}`, {
       measured: `${fmt(gw.msgPerSec)} msg/s`,
       baseline: `${fmt(raw.msgPerSec)} msg/s raw`,
       ratio: `${fmt(ratio * 100)} %`,
@@ -292,7 +310,7 @@ export async function runRelay(results: Results): Promise<void> {
       ...(notes.length ? { note: notes.join('; ') } : {}),
       values: { gateway: gw, raw, rounds: measured.map((m) => m.ratio) },
     });
-    results.record(`relay.${slug(d)}.cpu`, {
+    results.record(`${path.part}.${slug(d)}.cpu`, {
       measured: `${fmt(gw.cpuUsPerMsg.relay)} µs`,
       baseline: `${fmt(raw.cpuUsPerMsg.relay)} µs raw`,
       ratio: `${fmt(gw.cpuUsPerMsg.relay / raw.cpuUsPerMsg.relay, 1)} ×`,
@@ -300,7 +318,7 @@ export async function runRelay(results: Results): Promise<void> {
     });
     if (gw.allocated && raw.allocated) {
       const kib = (b: number): string => `${fmt(b / 1024, 1)} KiB`;
-      results.record(`relay.${slug(d)}.alloc`, {
+      results.record(`${path.part}.${slug(d)}.alloc`, {
         measured: kib(gw.allocated.bytesPerMsg),
         baseline: `${kib(raw.allocated.bytesPerMsg)} raw`,
         ratio: `${fmt(gw.allocated.bytesPerMsg / raw.allocated.bytesPerMsg, 1)} ×`,

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { EmulatorOptions } from '../src/emulator/index.ts';
-import { GatewayProcess } from '../test/support/gateway-process.ts';
+import { freePort, GatewayProcess } from '../test/support/gateway-process.ts';
 import { sleep } from '../test/support/sleep.ts';
 import { BotReceiver } from './bot-receiver.ts';
 import { Child } from './child.ts';
@@ -60,19 +60,64 @@ export interface Relay {
 export interface World {
   readonly emulator: Child;
   readonly receiver: BotReceiver;
+  /** Set in a world of the Open Messaging path: relays started in it use it instead of guest chat. */
+  readonly openMessaging?: OpenMessagingWorld;
   close(): Promise<void>;
 }
 
-export async function startWorld(options: EmulatorOptions = {}): Promise<World> {
+/**
+ * The Open Messaging path's fixed points: one emulator integration per relay kind, each posting
+ * Genesys' outbound calls (OM §4.1) to a port chosen before the relay starts (an integration's
+ * webhook URL is fixed; every relay of that kind in the world listens on it in turn).
+ */
+export interface OpenMessagingWorld {
+  readonly gatewayPort: number;
+  readonly rawPort: number;
+}
+
+const OM_CLIENT = { clientId: 'emulator-client', clientSecret: 'emulator-secret' };
+const OM_WEBHOOK_SECRET = 'bench-open-messaging-secret';
+/** The highest per-token budget the gateway takes: 10,000 calls a second, for both relays. */
+const OM_REQUESTS_PER_MINUTE = 600_000;
+const OM_INTEGRATION = { gateway: '6b0f4c2e-1d3a-4e5f-9a7b-8c9d0e1f2a3b', raw: '6b0f4c2e-1d3a-4e5f-9a7b-8c9d0e1f2a3c' };
+
+/** `openMessaging`: the world of the Open Messaging path (its integrations, see `OpenMessagingWorld`). */
+export async function startWorld(
+  options: EmulatorOptions = {},
+  opts: { openMessaging?: boolean } = {},
+): Promise<World> {
+  const openMessaging = opts.openMessaging
+    ? { gatewayPort: await freePort(), rawPort: await freePort() }
+    : undefined;
   // Agents take any number of chats: routing capacity is not what is measured.
   const emulator = await Child.start('./emulator-process.ts', 'emulator', {
     agentCapacity: 1_000_000,
+    ...(openMessaging
+      ? {
+          tokenRequestsPerMinute: OM_REQUESTS_PER_MINUTE,
+          openIntegrations: [
+            {
+              id: OM_INTEGRATION.gateway,
+              name: 'bench gateway',
+              outboundNotificationWebhookUrl: `http://127.0.0.1:${openMessaging.gatewayPort}/genesys/open-messaging/bench`,
+              outboundNotificationWebhookSignatureSecretToken: OM_WEBHOOK_SECRET,
+            },
+            {
+              id: OM_INTEGRATION.raw,
+              name: 'bench raw relay',
+              outboundNotificationWebhookUrl: `http://127.0.0.1:${openMessaging.rawPort}/genesys`,
+              outboundNotificationWebhookSignatureSecretToken: OM_WEBHOOK_SECRET,
+            },
+          ],
+        }
+      : {}),
     ...options,
   });
   const receiver = await BotReceiver.start();
   return {
     emulator,
     receiver,
+    ...(openMessaging ? { openMessaging } : {}),
     close: async () => {
       await receiver.close();
       await emulator.stop();
@@ -111,13 +156,28 @@ export class GatewayRelay implements Relay {
           {
             id: 'bench',
             maxOpenHandovers: 1_000_000,
-            provider: 'genesys-guest-chat',
-            genesys: { baseUrl: world.emulator.url, organizationId: ORG, deploymentId: DEPLOYMENT },
+            ...(world.openMessaging
+              ? {
+                  provider: 'genesys-open-messaging',
+                  genesys: {
+                    baseUrl: world.emulator.url,
+                    ...OM_CLIENT,
+                    integrationId: OM_INTEGRATION.gateway,
+                    webhookSecret: OM_WEBHOOK_SECRET,
+                    // Nor Genesys' per-token limit (300 a minute, OM §1.4): it would pace both relays.
+                    requestsPerMinute: OM_REQUESTS_PER_MINUTE,
+                  },
+                }
+              : {
+                  provider: 'genesys-guest-chat',
+                  genesys: { baseUrl: world.emulator.url, organizationId: ORG, deploymentId: DEPLOYMENT },
+                }),
             queue: QUEUE,
             webhook: { url: world.receiver.url, secrets: [`whsec_${randomBytes(24).toString('base64')}`] },
           },
         ],
       },
+      ...(world.openMessaging ? { port: world.openMessaging.gatewayPort } : {}),
       logLevel: process.env.BENCH_GATEWAY_LOG ?? 'warn',
       startTimeoutMs: 120_000,
       nodeArgs: (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter((a) => a !== ''),
@@ -221,14 +281,18 @@ export class RawRelay implements Relay {
 
   /** `inspect`: run it with `--inspect=127.0.0.1:0` (allocation sampling, `BENCH_RELAY_ALLOC`). */
   static async start(world: World, opts: { inspect?: boolean } = {}): Promise<RawRelay> {
-    const config = {
-      emulatorUrl: world.emulator.url,
-      webhookUrl: world.receiver.url,
-      organizationId: ORG,
-      deploymentId: DEPLOYMENT,
-      queue: QUEUE,
-    };
     const nodeArgs = opts.inspect ? ['--inspect=127.0.0.1:0'] : [];
+    const common = { emulatorUrl: world.emulator.url, webhookUrl: world.receiver.url };
+    if (world.openMessaging) {
+      const config = {
+        ...common,
+        ...OM_CLIENT,
+        integrationId: OM_INTEGRATION.raw,
+        port: world.openMessaging.rawPort,
+      };
+      return new RawRelay(await Child.start('./raw-om-relay.ts', 'raw-om-relay', config, { nodeArgs }));
+    }
+    const config = { ...common, organizationId: ORG, deploymentId: DEPLOYMENT, queue: QUEUE };
     return new RawRelay(await Child.start('./raw-relay.ts', 'raw-relay', config, { nodeArgs }));
   }
 

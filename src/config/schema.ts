@@ -199,13 +199,16 @@ const genesysOpenMessaging = z
       .describe(
         "Text of the message that opens the Genesys conversation; `{name}` is the customer's display name.",
       ),
+    // Genesys raises the per-token limit on request (OM protocol §1.4); the bound only catches typos.
     requestsPerMinute: z
       .number()
       .int()
       .min(1)
-      .max(6000)
+      .max(600_000)
       .default(300)
-      .describe('API calls in any 60 s for this OAuth client; split it when endpoints share a client.'),
+      .describe(
+        'API calls in any 60 s for this OAuth client (Genesys allows 300 unless it raised the limit); split it when endpoints share a client.',
+      ),
   })
   .strict()
   .refine(
