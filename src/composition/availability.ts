@@ -9,7 +9,8 @@ import type { PlatformClient } from '../providers/genesys-open-messaging/platfor
 import type { OpenMessagingTarget } from '../providers/genesys-open-messaging/regions.ts';
 import { RRuleRecurrence } from '../time/rrule-recurrence.ts';
 import type { Time } from './open-messaging-provider.ts';
-import type { GenesysFetch } from './genesys-fetch.ts';
+import { pooledRequest } from '../http/pooled-request.ts';
+import type { Budgeted } from './genesys-fetch.ts';
 
 interface PlatformAccess {
   readonly target: OpenMessagingTarget;
@@ -47,8 +48,8 @@ function platformAccess(e: EndpointConfig): PlatformAccess | undefined {
 export async function buildAvailability(
   config: GatewayConfig,
   time: Time,
-  /** The Genesys environment's request budget waits in it (genesys-fetch.ts). */
-  fetch?: GenesysFetch,
+  /** The Genesys environment's request budget, around each client's exchange (genesys-fetch.ts). */
+  budgeted?: Budgeted,
 ): Promise<{
   readonly service: AvailabilityService;
   /** Endpoints with a wait source and handover.wait_estimate events on: how often, ms. */
@@ -71,7 +72,7 @@ export async function buildAvailability(
         target: access.target,
         credentials: { clientId: access.clientId, clientSecret: access.clientSecret },
         requestsPerMinute: access.requestsPerMinute,
-        ...(fetch ? { fetch } : {}),
+        ...(budgeted ? { fetch: budgeted(pooledRequest()) } : {}),
         ...time,
       });
       clients.push(client);

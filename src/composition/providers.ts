@@ -13,7 +13,7 @@ import { CircuitBreaker } from '../providers/genesys-guest-chat/adapter/circuit-
 import { GuestChatProvider } from '../providers/genesys-guest-chat/adapter/guest-chat-provider.ts';
 import { resolveBaseUrl } from '../providers/genesys-guest-chat/regions.ts';
 import { TimerWheel } from '../time/timer-wheel.ts';
-import type { GenesysHttp } from './genesys-fetch.ts';
+import type { Budgeted } from './genesys-fetch.ts';
 import type { OpenMessagingTuning, Time } from './open-messaging-provider.ts';
 
 export interface ProviderTuning {
@@ -32,7 +32,7 @@ export async function buildProviders(
     readonly tuning: ProviderTuning;
     readonly time: Time;
     /** Every Genesys REST call: waits for its environment's request budget (genesys-fetch.ts). */
-    readonly genesys: GenesysHttp;
+    readonly genesys: Budgeted;
   },
 ): Promise<Map<string, HandoverProvider>> {
   const { metrics, logger, tuning, time } = deps;
@@ -71,7 +71,7 @@ export async function buildProviders(
     new GuestChatProvider({
       baseUrl: baseUrlOf(e),
       // Its own pooled undici request (not fetch: issue 12), under the environment's budget.
-      around: (exchange) => genesys.budgeted(exchange),
+      around: (exchange) => genesys(exchange),
       breaker: breakerFor(baseUrlOf(e)),
       organizationId: e.genesys.organizationId,
       deploymentId: e.genesys.deploymentId,
@@ -94,7 +94,7 @@ export async function buildProviders(
     return om.openMessagingProvider(e, {
       logger,
       time,
-      fetch: genesys.fetch,
+      budgeted: genesys,
       maxChannels: budgets?.get(e.id) ?? 2,
       onCall: (operation, status, seconds) => metrics.observeProviderCall(operation, status, seconds),
       ...(tuning.openMessaging ? { tuning: tuning.openMessaging } : {}),

@@ -34,7 +34,7 @@ import { ProviderChecks } from './provider-checks.ts';
 import { buildProviders, type ProviderTuning } from './providers.ts';
 import { buildAvailability } from './availability.ts';
 import { ShutdownSteps } from '../core/concurrency/shutdown-steps.ts';
-import { genesysHttp } from './genesys-fetch.ts';
+import { genesysBudgets } from './genesys-fetch.ts';
 import { WaitEstimator } from '../core/availability/wait-estimator.ts';
 
 /** Knobs tests and the demo turn; production uses the defaults and the configuration. */
@@ -90,7 +90,7 @@ export async function startGateway(
   const metrics = new GatewayMetrics(() => store.handovers.countByState());
   const policies = new Map(config.endpoints.map((e) => [e.id, toPolicy(e)]));
   const webhooks = new Map(config.endpoints.map((e) => [e.id, e.webhook]));
-  const genesys = genesysHttp(config.genesys, { clock, scheduler });
+  const genesys = genesysBudgets(config.genesys, { clock, scheduler });
   const providers = await buildProviders(config, {
     metrics,
     logger,
@@ -209,7 +209,7 @@ export async function startGateway(
   });
   const stopNotes = leases ? listenToNotes(cluster, leases, engine, receipts) : undefined;
   const checks = new ProviderChecks({ providers, scheduler, logger: logger.child({ component: 'checks' }) });
-  const availability = await buildAvailability(config, { clock, scheduler, random }, genesys.fetch);
+  const availability = await buildAvailability(config, { clock, scheduler, random }, genesys);
   const service = new HandoverService({
     admission: (endpointId, settings) => availability.service.admit(endpointId, settings),
     store,

@@ -17,6 +17,7 @@ import { resolveHosts, type OpenMessagingHosts, type OpenMessagingTarget } from 
 import { ApiTransport } from './rest/api-transport.ts';
 import type { CallOptions } from './rest/call-options.ts';
 import { ConversationsApi } from './rest/conversations-api.ts';
+import { pooledRequest } from '../../http/pooled-request.ts';
 import type { FetchLike, HttpSettings } from './rest/http-request.ts';
 import { InboundApi } from './rest/inbound-api.ts';
 import { IntegrationsApi } from './rest/integrations-api.ts';
@@ -111,7 +112,7 @@ export class OpenMessagingClient {
     const { scheduler, clock, random } = options;
     const logger = options.logger ?? silentLogger;
     const http: HttpSettings = {
-      fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+      fetch: options.fetch ?? pooledRequest(),
       timeoutMs,
       scheduler,
       clock,

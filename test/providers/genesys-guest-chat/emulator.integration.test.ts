@@ -2,7 +2,7 @@
 // directory, history paging, transfer, ends, stream drops with backfill, injected 429s.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { pooledRequest } from '../../../src/providers/genesys-guest-chat/rest/pooled-request.ts';
+import { pooledRequest } from '../../../src/http/pooled-request.ts';
 import { startEmulator } from '../../../src/emulator/index.ts';
 import {
   GenesysApiError,

@@ -59,7 +59,7 @@ export function clientFor(
       const response = await fetch(input, init);
       const headers = new Headers(init.headers);
       sent.push({
-        method: init.method ?? 'GET',
+        method: init.method,
         path: new URL(input).pathname,
         authorization: headers.get('authorization') ?? undefined,
         status: response.status,

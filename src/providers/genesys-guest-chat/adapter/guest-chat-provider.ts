@@ -22,7 +22,7 @@ import { GenesysAbortedError } from '../errors.ts';
 import { MemberDirectory, type MemberProfile } from '../members/member-directory.ts';
 import { DEFAULT_MAX_IN_FLIGHT, GuestChatRestClient } from '../rest/rest-client.ts';
 import type { FetchLike } from '../rest/http-request.ts';
-import { pooledRequest } from '../rest/pooled-request.ts';
+import { pooledRequest } from '../../../http/pooled-request.ts';
 import {
   GuestChatEventStream,
   type GuestChatEventStreamOptions,

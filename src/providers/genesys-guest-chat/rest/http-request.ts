@@ -33,7 +33,7 @@ export interface GenesysResponse {
   text(): Promise<string>;
 }
 
-/** One HTTP exchange. Default: pooled-request.ts (undici); any fetch function fits too. */
+/** One HTTP exchange. Default: src/http/pooled-request.ts (undici); any fetch function fits too. */
 export type FetchLike = (input: string, init: GenesysRequestInit) => Promise<GenesysResponse>;
 
 export interface HttpSettings {

@@ -28,7 +28,7 @@ import { historyQueryParams, nextHistoryQuery, type HistoryQuery } from './histo
 import { InFlightLimit } from '../../../core/concurrency/in-flight-limit.ts';
 import { streamUriBelongs } from './stream-uri.ts';
 import { httpRequest, type FetchLike, type HttpCall, type HttpSettings } from './http-request.ts';
-import { pooledRequest } from './pooled-request.ts';
+import { pooledRequest } from '../../../http/pooled-request.ts';
 import type { Scheduler } from '../../../core/ports/scheduler.ts';
 import { plainTimers } from '../support/plain-timers.ts';
 

@@ -7,6 +7,7 @@ import { TokenCache } from '../oauth/token-cache.ts';
 import { requestClientCredentialsToken, type ClientCredentials } from '../oauth/token-request.ts';
 import { resolveHosts, type OpenMessagingTarget } from '../regions.ts';
 import { ApiTransport } from '../rest/api-transport.ts';
+import { pooledRequest } from '../../../http/pooled-request.ts';
 import type { FetchLike, HttpSettings } from '../rest/http-request.ts';
 import { TokenBucket } from '../rest/token-bucket.ts';
 import { PlatformReadsApi } from './platform-reads-api.ts';
@@ -31,7 +32,7 @@ export class PlatformClient {
     const hosts = resolveHosts(options.target);
     const { scheduler, clock, random } = options;
     const http: HttpSettings = {
-      fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+      fetch: options.fetch ?? pooledRequest(),
       timeoutMs: options.timeoutMs ?? 16_000,
       scheduler,
       clock,

@@ -16,8 +16,13 @@ import {
 import { PlatformErrorBodySchema } from '../wire/error-body.ts';
 import { redact } from './redact.ts';
 import { parseProviderJson } from '../../../core/text/safe-text.ts';
+import type { PooledRequestInit, PooledResponse } from '../../../http/pooled-request.ts';
 
-export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+/** One HTTP exchange. Default: src/http/pooled-request.ts (undici); any fetch function fits too. */
+export type FetchLike = (
+  input: string,
+  init: PooledRequestInit & { readonly redirect: 'manual' },
+) => Promise<PooledResponse>;
 
 export interface HttpSettings {
   readonly fetch: FetchLike;
@@ -115,7 +120,7 @@ export async function httpRequest<S extends z.ZodType | undefined>(
     if (call.authorization !== undefined) headers.Authorization = call.authorization;
     if (settings.userAgent !== undefined) headers['User-Agent'] = settings.userAgent;
 
-    let response: Response;
+    let response: PooledResponse;
     let text: string;
     const started = performance.now();
     const observe = (status: string): void =>
