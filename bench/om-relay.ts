@@ -12,6 +12,7 @@ const OPEN_MESSAGING: RelayPath = {
   part: 'om-relay',
   label: 'Open Messaging ',
   startWorld: () => startWorld({}, { openMessaging: true }),
+  callRows: true,
 };
 
 export const omRelayRows = (c: BenchConfig): RowSpec[] => relayRows(c, OPEN_MESSAGING);

@@ -9,6 +9,7 @@ import { AgentView } from './agent-view.ts';
 import { Arrivals } from './arrivals.ts';
 import { config, timeoutFor, type BenchConfig } from './config.ts';
 import type { Allocations } from './inspector.ts';
+import { httpJson } from './http-client.ts';
 import { CpuMeter } from './procfs.ts';
 import type { Results, RowSpec } from './report.ts';
 import {
@@ -44,6 +45,8 @@ export interface Throughput {
   /** Share of one core each process used during the run (near 1: that process was the limit). */
   readonly coreShare: { readonly relay: number; readonly emulator: number; readonly harness: number };
   readonly duplicates: number;
+  /** Genesys API calls the emulator received during the run, per arrived message (both relays' own). */
+  readonly genesysCallsPerMsg: number;
   readonly timedOut?: string;
   /** BENCH_RELAY_ALLOC=1: what the relay allocated during the run, per arrived message. */
   readonly allocated?: { readonly bytesPerMsg: number; readonly sites: Allocations['sites'] };
@@ -120,6 +123,7 @@ export async function measureThroughput(
     emulator: new CpuMeter(world.emulator.pid),
     harness: new CpuMeter('self'),
   };
+  const callsBefore = await genesysCalls(world);
   const t0 = performance.now();
   let acceptSeconds = NaN;
   const sending = pool(
@@ -159,6 +163,7 @@ export async function measureThroughput(
   }
   const seconds = ((timedOut ? performance.now() : arrivals.lastArrival) - t0) / 1000;
   const arrived = arrivals.count;
+  const calls = (await genesysCalls(world)) - callsBefore;
   const perMsg = (m: CpuMeter): number => Math.round((m.used * 1e6) / Math.max(1, arrived));
   const share = (m: CpuMeter): number => round(m.share, 2);
   world.receiver.arrivals = undefined;
@@ -175,6 +180,7 @@ export async function measureThroughput(
     cpuUsPerMsg: { relay: perMsg(cpu.relay), emulator: perMsg(cpu.emulator), harness: perMsg(cpu.harness) },
     coreShare: { relay: share(cpu.relay), emulator: share(cpu.emulator), harness: share(cpu.harness) },
     duplicates: arrivals.duplicates,
+    genesysCallsPerMsg: round(calls / Math.max(1, arrived), 2),
     ...(timedOut ? { timedOut } : {}),
     ...(allocations
       ? {
@@ -188,6 +194,12 @@ export async function measureThroughput(
         }
       : {}),
   };
+}
+
+/** The guest-chat and Platform API requests the emulator has received (`GET /emulator/v1/request-rate`). */
+async function genesysCalls(world: World): Promise<number> {
+  const res = await httpJson('GET', `${world.emulator.url}/emulator/v1/request-rate`);
+  return (JSON.parse(res.body) as { total: number }).total;
 }
 
 /** A remark when the harness, not the relay, may have set the pace. */
@@ -221,6 +233,11 @@ export interface RelayPath {
   /** Put before each row's name ('' for guest chat, the rows' names since round one). */
   readonly label: string;
   readonly startWorld: () => Promise<World>;
+  /**
+   * A row of Genesys API calls per message: what a message costs of the OAuth client's per-token
+   * limit (Open Messaging §1.4: 300 a minute), and so how many messages a minute one client carries.
+   */
+  readonly callRows?: boolean;
 }
 
 const GUEST_CHAT: RelayPath = { part: 'relay', label: '', startWorld: () => startWorld() };
@@ -233,6 +250,15 @@ export function relayRows(c: BenchConfig, path: RelayPath = GUEST_CHAT): RowSpec
       goal: '≥ 5,000 msg/s, ≥ 50 % of raw',
     },
     { id: `${path.part}.${slug(d)}.cpu`, what: `${path.label}${arrow(d)} CPU per message`, goal: '' },
+    ...(path.callRows
+      ? [
+          {
+            id: `${path.part}.${slug(d)}.calls`,
+            what: `${path.label}${arrow(d)} Genesys API calls per message`,
+            goal: '',
+          },
+        ]
+      : []),
     ...(c.relayAlloc
       ? [
           {
@@ -316,6 +342,13 @@ export async function runRelay(results: Results, path: RelayPath = GUEST_CHAT): 
       ratio: `${fmt(gw.cpuUsPerMsg.relay / raw.cpuUsPerMsg.relay, 1)} ×`,
       values: { gateway: gw.cpuUsPerMsg, raw: raw.cpuUsPerMsg },
     });
+    if (path.callRows)
+      results.record(`${path.part}.${slug(d)}.calls`, {
+        measured: fmt(gw.genesysCallsPerMsg, 2),
+        baseline: `${fmt(raw.genesysCallsPerMsg, 2)} raw`,
+        note: `at 300 calls a minute per OAuth token (§1.4), one client carries ~${fmt(300 / Math.max(0.01, gw.genesysCallsPerMsg))} such messages a minute`,
+        values: { gateway: gw.genesysCallsPerMsg, raw: raw.genesysCallsPerMsg },
+      });
     if (gw.allocated && raw.allocated) {
       const kib = (b: number): string => `${fmt(b / 1024, 1)} KiB`;
       results.record(`${path.part}.${slug(d)}.alloc`, {

@@ -9,14 +9,18 @@ const WINDOW_MS = 1_000;
 
 export function registerRequestRate(app: FastifyInstance): void {
   let arrivals: number[] = [];
+  /** Every request since the last clear, however many arrival times are kept. */
+  let total = 0;
   app.addHook('onRequest', (request, _reply, done) => {
     if (isGuestApi(request.url) || isPlatformApi(request.url)) {
+      total += 1;
       arrivals.push(Date.now());
       if (arrivals.length > MAX_KEPT) arrivals = arrivals.slice(-MAX_KEPT / 2);
     }
     done();
   });
-  // The busiest one-second window so far, how many requests there were in all, first to last (ms).
+  // The busiest one-second window of the kept arrivals, how many requests there were in all since
+  // the last clear, the kept arrivals' first to last (ms).
   app.get(`${AGENT_PREFIX}/request-rate`, () => {
     let busiest = 0;
     let first = 0;
@@ -25,10 +29,11 @@ export function registerRequestRate(app: FastifyInstance): void {
       busiest = Math.max(busiest, j - first + 1);
     });
     const spanMs = (arrivals.at(-1) ?? 0) - (arrivals[0] ?? 0);
-    return { total: arrivals.length, maxPerSecond: busiest, spanMs };
+    return { total, maxPerSecond: busiest, spanMs };
   });
   app.delete(`${AGENT_PREFIX}/request-rate`, () => {
     arrivals = [];
+    total = 0;
     return { cleared: true };
   });
 }
