@@ -272,6 +272,7 @@ export async function startGateway(
     },
     providerWebhooks: {
       webhookOf: (id) => providers.get(id)?.webhook,
+      scheduler,
       accept: (endpointId, handoverId, events) =>
         pushed
           ? pushed.accept(endpointId, handoverId, events)

@@ -110,3 +110,23 @@ test('a read that fails (a provider call it needed, a shutdown) is a 503 with Re
   assert.deepEqual(await rig.agentTexts(id), ['from the agent']);
   await app.close();
 });
+
+test('a push whose commit outlasts the answer deadline is a 503 at 8 s; the commit goes on', async () => {
+  // A reorder window longer than the deadline: a message that follows one not yet committed waits.
+  const rig = await CoreRig.start({ push: { reorderWindowMs: 20_000 } });
+  const app = await rigApi(rig);
+  const { id, conv } = await rig.activeHandover();
+  conv.agentWrites('after a gap');
+  const late = conv.pushed.map((e) => ({ ...e, follows: 'never-seen' }));
+  const body = JSON.stringify({ handoverId: id, events: late });
+  const sentAt = rig.time.now().getTime();
+  const res = await post(rig, app, `/genesys/open-messaging/${ENDPOINT}`, body);
+  const waitedMs = rig.time.now().getTime() - sentAt;
+  assert.equal(res.statusCode, 503, res.body);
+  assert.equal(res.json<{ error: { code: string } }>().error.code, 'NOT_COMMITTED');
+  assert.ok(waitedMs >= 8_000 && waitedMs < 20_000, `answered after ${waitedMs} ms`);
+  // The window closes; the message is committed without its predecessor (reorder-pen.ts).
+  await rig.until(async () => (await rig.agentTexts(id)).length === 1, 'committed after the window');
+  assert.deepEqual(await rig.agentTexts(id), ['after a gap']);
+  await app.close();
+});

@@ -56,6 +56,7 @@ export function rigApi(rig: CoreRig, options: RigApiOptions = {}): Promise<Fasti
     readiness: () => ({ ready: true, problems: [] }),
     providerWebhooks: {
       webhookOf: (id) => (id === ENDPOINT ? rig.provider.webhook : undefined),
+      scheduler: rig.time,
       accept: (endpointId, handoverId, events) => rig.engine.acceptPushed(endpointId, handoverId, events),
     },
     version: 'test',

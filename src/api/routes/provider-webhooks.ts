@@ -14,6 +14,7 @@ import { GatewayError } from '../../core/errors.ts';
 import { childController, releaseChild } from '../../core/concurrency/stop-fanout.ts';
 import { errorCode } from '../../core/engine/errors.ts';
 import type { ProviderEvent, ProviderWebhook } from '../../core/ports/provider.ts';
+import type { Scheduler } from '../../core/ports/scheduler.ts';
 import { safeString } from '../safe-string.ts';
 
 /** Genesys waits 10 s for an answer (§4.5): answer 503 before that rather than time out. */
@@ -33,6 +34,8 @@ export interface ProviderWebhookDeps {
   ) => Promise<'committed' | 'ignored' | 'not-ready'>;
   /** Aborted when the gateway shuts down. */
   readonly shutdownSignal: AbortSignal;
+  /** The answer's deadline (ANSWER_WITHIN_MS). */
+  readonly scheduler: Scheduler;
 }
 
 const params = z.object({ endpointId: safeString().min(1).max(64) });
@@ -53,11 +56,12 @@ export const providerWebhookRoutes =
         const webhook = deps.webhookOf(req.params.endpointId);
         if (!webhook) throw new GatewayError('UNKNOWN_ENDPOINT');
         const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-        // Not AbortSignal.any on the shutdown signal itself: on Node 20 each call leaves a WeakRef on
-        // its sources until they abort — one per webhook call on a signal that lives as long as the
-        // process. A child of it (stop-fanout.ts), released at the end, leaves nothing behind.
-        const answer = async (stopSignal: AbortSignal): Promise<FastifyReply> => {
-          const signal = AbortSignal.any([stopSignal, AbortSignal.timeout(ANSWER_WITHIN_MS)]);
+        // The call's signal fires on shutdown or at the deadline. A child of the shutdown signal
+        // (stop-fanout.ts), released at the end, leaves nothing behind — AbortSignal.any on the
+        // shutdown signal itself left a WeakRef on it per call on Node 20 — and one timer aborts it:
+        // AbortSignal.any over an AbortSignal.timeout per call was ~4 % of the main thread on the
+        // Open Messaging agent → bot path (issue 12, bench/README.md).
+        const answer = async (signal: AbortSignal): Promise<FastifyReply> => {
           let reading: Awaited<ReturnType<ProviderWebhook['read']>>;
           try {
             reading = await webhook.read(body, req.headers, signal);
@@ -97,15 +101,21 @@ export const providerWebhookRoutes =
           return notCommitted(reply);
         };
         const stop = childController(deps.shutdownSignal);
+        const deadline = deps.scheduler.after(ANSWER_WITHIN_MS, abortLate, stop);
         try {
           return await answer(stop.signal);
         } finally {
+          deadline.cancel();
           releaseChild(deps.shutdownSignal, stop);
         }
       },
     );
     return Promise.resolve();
   };
+
+function abortLate(controller: AbortController): void {
+  controller.abort(new DOMException('the webhook call was not answered in time', 'TimeoutError'));
+}
 
 /** 503 with Retry-After: Genesys delivers the call again (§4.5); de-duplication makes that harmless. */
 function notCommitted(reply: FastifyReply): FastifyReply {
