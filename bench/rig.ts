@@ -79,7 +79,10 @@ const OM_CLIENT = { clientId: 'emulator-client', clientSecret: 'emulator-secret'
 const OM_WEBHOOK_SECRET = 'bench-open-messaging-secret';
 /** The highest per-token budget the gateway takes: 10,000 calls a second, for both relays. */
 const OM_REQUESTS_PER_MINUTE = 600_000;
-const OM_INTEGRATION = { gateway: '6b0f4c2e-1d3a-4e5f-9a7b-8c9d0e1f2a3b', raw: '6b0f4c2e-1d3a-4e5f-9a7b-8c9d0e1f2a3c' };
+const OM_INTEGRATION = {
+  gateway: '6b0f4c2e-1d3a-4e5f-9a7b-8c9d0e1f2a3b',
+  raw: '6b0f4c2e-1d3a-4e5f-9a7b-8c9d0e1f2a3c',
+};
 
 /** `openMessaging`: the world of the Open Messaging path (its integrations, see `OpenMessagingWorld`). */
 export async function startWorld(
@@ -90,29 +93,34 @@ export async function startWorld(
     ? { gatewayPort: await freePort(), rawPort: await freePort() }
     : undefined;
   // Agents take any number of chats: routing capacity is not what is measured.
-  const emulator = await Child.start('./emulator-process.ts', 'emulator', {
-    agentCapacity: 1_000_000,
-    ...(openMessaging
-      ? {
-          tokenRequestsPerMinute: OM_REQUESTS_PER_MINUTE,
-          openIntegrations: [
-            {
-              id: OM_INTEGRATION.gateway,
-              name: 'bench gateway',
-              outboundNotificationWebhookUrl: `http://127.0.0.1:${openMessaging.gatewayPort}/genesys/open-messaging/bench`,
-              outboundNotificationWebhookSignatureSecretToken: OM_WEBHOOK_SECRET,
-            },
-            {
-              id: OM_INTEGRATION.raw,
-              name: 'bench raw relay',
-              outboundNotificationWebhookUrl: `http://127.0.0.1:${openMessaging.rawPort}/genesys`,
-              outboundNotificationWebhookSignatureSecretToken: OM_WEBHOOK_SECRET,
-            },
-          ],
-        }
-      : {}),
-    ...options,
-  });
+  const emulator = await Child.start(
+    './emulator-process.ts',
+    'emulator',
+    {
+      agentCapacity: 1_000_000,
+      ...(openMessaging
+        ? {
+            tokenRequestsPerMinute: OM_REQUESTS_PER_MINUTE,
+            openIntegrations: [
+              {
+                id: OM_INTEGRATION.gateway,
+                name: 'bench gateway',
+                outboundNotificationWebhookUrl: `http://127.0.0.1:${openMessaging.gatewayPort}/genesys/open-messaging/bench`,
+                outboundNotificationWebhookSignatureSecretToken: OM_WEBHOOK_SECRET,
+              },
+              {
+                id: OM_INTEGRATION.raw,
+                name: 'bench raw relay',
+                outboundNotificationWebhookUrl: `http://127.0.0.1:${openMessaging.rawPort}/genesys`,
+                outboundNotificationWebhookSignatureSecretToken: OM_WEBHOOK_SECRET,
+              },
+            ],
+          }
+        : {}),
+      ...options,
+    },
+    { nodeArgs: (process.env.BENCH_EMULATOR_NODE_ARGS ?? '').split(' ').filter((a) => a !== '') },
+  );
   const receiver = await BotReceiver.start();
   return {
     emulator,

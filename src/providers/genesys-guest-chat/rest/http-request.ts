@@ -15,23 +15,16 @@ import type { Scheduler, TimerHandle } from '../../../core/ports/scheduler.ts';
 import { ErrorBodySchema } from '../wire/error-body.ts';
 import type { InFlightLimit } from '../../../core/concurrency/in-flight-limit.ts';
 import { parseProviderJson } from '../../../core/text/safe-text.ts';
+import type { PooledRequestInit, PooledResponse } from '../../../http/pooled-request.ts';
 
 /** What an exchange sends: a subset of fetch's RequestInit, so a fetch function fits too. */
-export interface GenesysRequestInit {
+export type GenesysRequestInit = PooledRequestInit & {
   readonly method: HttpCall<undefined>['method'];
-  readonly headers: Record<string, string>;
-  readonly body?: string;
-  readonly signal: AbortSignal;
   readonly redirect: 'manual';
-}
+};
 
 /** What an exchange reads of the answer: a subset of fetch's Response. */
-export interface GenesysResponse {
-  readonly status: number;
-  readonly ok: boolean;
-  readonly headers: { get(name: string): string | null };
-  text(): Promise<string>;
-}
+export type GenesysResponse = PooledResponse;
 
 /** One HTTP exchange. Default: src/http/pooled-request.ts (undici); any fetch function fits too. */
 export type FetchLike = (input: string, init: GenesysRequestInit) => Promise<GenesysResponse>;
