@@ -13,8 +13,8 @@
 // printing `raw-om-relay: <url>` when it listens:
 //   node --import tsx bench/raw-om-relay.ts '{"emulatorUrl","webhookUrl","integrationId","clientId","clientSecret","port"}'
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { httpJson } from './http-client.ts';
+import { answer, postToBot, rawRelayServer } from './raw-http.ts';
 
 interface RelayConfig {
   readonly emulatorUrl: string;
@@ -94,15 +94,6 @@ async function create(displayName: string): Promise<string> {
   return id;
 }
 
-async function post(event: unknown): Promise<void> {
-  try {
-    await httpJson('POST', config.webhookUrl, event);
-    stats.toBot += 1;
-  } catch {
-    stats.errors += 1;
-  }
-}
-
 function send(relay: Relayed, text: string): void {
   relay.toAgent = relay.toAgent.then(async () => {
     try {
@@ -120,49 +111,25 @@ function outbound(call: Outbound): void {
   const relay = byCustomer.get(call.channel?.to?.id ?? '');
   if (!relay) return;
   const event = { type: 'handover.agent_message', handoverId: relay.id, data: { text: call.text } };
-  relay.toBot = relay.toBot.then(() => post(event));
+  relay.toBot = relay.toBot.then(() => postToBot(config.webhookUrl, event, stats));
 }
 
-async function readJson(req: IncomingMessage): Promise<any> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
-}
-
-function answer(res: ServerResponse, status: number, body?: unknown): void {
-  if (body === undefined) {
-    res.writeHead(status).end();
-    return;
-  }
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-}
-
-const server = createServer((req, res) => {
-  void (async () => {
-    try {
-      const url = req.url ?? '/';
-      const body = req.method === 'POST' ? await readJson(req) : undefined;
-      if (req.method === 'POST' && url === '/genesys') {
-        answer(res, 200);
-        return outbound(body as Outbound);
-      }
-      const m = /^\/handovers\/([^/]+)\/messages$/.exec(url);
-      if (req.method === 'POST' && m) {
-        const relay = byId.get(m[1]!);
-        if (!relay) return answer(res, 404);
-        send(relay, String(body.text));
-        return answer(res, 202);
-      }
-      if (req.method === 'POST' && url === '/handovers')
-        return answer(res, 201, { id: await create(String(body.displayName)) });
-      if (req.method === 'GET' && url === '/stats') return answer(res, 200, { ...stats, live: byId.size });
-      answer(res, 404);
-    } catch (err) {
-      answer(res, 500, { error: err instanceof Error ? err.message : String(err) });
-    }
-  })();
+const server = rawRelayServer({
+  stats,
+  create,
+  send: (id, text) => {
+    const relay = byId.get(id);
+    if (relay) send(relay, text);
+    return relay !== undefined;
+  },
+  live: () => byId.size,
+  post: (url, body, res) => {
+    if (url !== '/genesys') return false;
+    answer(res, 200);
+    outbound(body as Outbound);
+    return true;
+  },
 });
-server.keepAliveTimeout = 60_000;
 await login();
 server.listen(config.port, '127.0.0.1', () => {
   process.stdout.write(`raw-om-relay: http://127.0.0.1:${config.port}\n`);

@@ -10,10 +10,10 @@
 // Run as its own process (like the gateway), printing `raw-relay: <url>` when it listens:
 //   node --import tsx bench/raw-relay.ts '{"emulatorUrl","webhookUrl","organizationId","deploymentId","queue"}'
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import { httpJson } from './http-client.ts';
+import { postToBot, rawRelayServer } from './raw-http.ts';
 
 interface RelayConfig {
   readonly emulatorUrl: string;
@@ -75,7 +75,7 @@ async function create(displayName: string): Promise<string> {
     if (frame.metadata?.type !== 'message' || body?.bodyType !== 'standard') return;
     if (body.sender?.id === relay.memberId) return; // the guest's own echo
     const event = { type: 'handover.agent_message', handoverId: id, data: { text: body.body } };
-    relay.toBot = relay.toBot.then(() => post(event));
+    relay.toBot = relay.toBot.then(() => postToBot(config.webhookUrl, event, stats));
   });
   await new Promise<void>((resolve, reject) => {
     socket.once('open', resolve);
@@ -84,15 +84,6 @@ async function create(displayName: string): Promise<string> {
   socket.on('error', () => (stats.errors += 1));
   stats.created += 1;
   return id;
-}
-
-async function post(event: unknown): Promise<void> {
-  try {
-    await httpJson('POST', config.webhookUrl, event);
-    stats.toBot += 1;
-  } catch {
-    stats.errors += 1;
-  }
 }
 
 function send(relay: Relayed, text: string): void {
@@ -112,42 +103,16 @@ function send(relay: Relayed, text: string): void {
   });
 }
 
-async function readJson(req: IncomingMessage): Promise<any> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
-}
-
-function answer(res: ServerResponse, status: number, body?: unknown): void {
-  if (body === undefined) {
-    res.writeHead(status).end();
-    return;
-  }
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-}
-
-const server = createServer((req, res) => {
-  void (async () => {
-    try {
-      const url = req.url ?? '/';
-      const body = req.method === 'POST' ? await readJson(req) : undefined;
-      const m = /^\/handovers\/([^/]+)\/messages$/.exec(url);
-      if (req.method === 'POST' && m) {
-        const relay = relays.get(m[1]!);
-        if (!relay) return answer(res, 404);
-        send(relay, String(body.text));
-        return answer(res, 202);
-      }
-      if (req.method === 'POST' && url === '/handovers')
-        return answer(res, 201, { id: await create(String(body.displayName)) });
-      if (req.method === 'GET' && url === '/stats') return answer(res, 200, { ...stats, live: relays.size });
-      answer(res, 404);
-    } catch (err) {
-      answer(res, 500, { error: err instanceof Error ? err.message : String(err) });
-    }
-  })();
+const server = rawRelayServer({
+  stats,
+  create,
+  send: (id, text) => {
+    const relay = relays.get(id);
+    if (relay) send(relay, text);
+    return relay !== undefined;
+  },
+  live: () => relays.size,
 });
-server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => {
   process.stdout.write(`raw-relay: http://127.0.0.1:${(server.address() as AddressInfo).port}\n`);
 });
