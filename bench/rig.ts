@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { EmulatorOptions } from '../src/emulator/index.ts';
+import { DEFAULT_OAUTH_CLIENT } from '../src/emulator/oauth/oauth-clients.ts';
 import { freePort, GatewayProcess } from '../test/support/gateway-process.ts';
 import { sleep } from '../test/support/sleep.ts';
 import { BotReceiver } from './bot-receiver.ts';
@@ -44,6 +45,11 @@ const ORG = 'bench-org';
 const DEPLOYMENT = 'bench-deployment';
 const QUEUE = 'Support';
 
+/** Node options for a child process from an environment variable (space-separated). */
+function nodeArgsOf(name: string): string[] {
+  return (process.env[name] ?? '').split(' ').filter((a) => a !== '');
+}
+
 /** A relay under test: the gateway or the raw relay, as seen by a bot. */
 export interface Relay {
   readonly name: 'gateway' | 'raw relay';
@@ -75,7 +81,11 @@ export interface OpenMessagingWorld {
   readonly rawPort: number;
 }
 
-const OM_CLIENT = { clientId: 'emulator-client', clientSecret: 'emulator-secret' };
+/** The emulator's pre-registered OAuth client, for both relays. */
+const OM_CLIENT = {
+  clientId: DEFAULT_OAUTH_CLIENT.clientId,
+  clientSecret: DEFAULT_OAUTH_CLIENT.clientSecret,
+};
 const OM_WEBHOOK_SECRET = 'bench-open-messaging-secret';
 /** The highest per-token budget the gateway takes: 10,000 calls a second, for both relays. */
 const OM_REQUESTS_PER_MINUTE = 600_000;
@@ -119,7 +129,7 @@ export async function startWorld(
         : {}),
       ...options,
     },
-    { nodeArgs: (process.env.BENCH_EMULATOR_NODE_ARGS ?? '').split(' ').filter((a) => a !== '') },
+    { nodeArgs: nodeArgsOf('BENCH_EMULATOR_NODE_ARGS') },
   );
   const receiver = await BotReceiver.start();
   return {
@@ -188,7 +198,7 @@ export class GatewayRelay implements Relay {
       ...(world.openMessaging ? { port: world.openMessaging.gatewayPort } : {}),
       logLevel: process.env.BENCH_GATEWAY_LOG ?? 'warn',
       startTimeoutMs: 120_000,
-      nodeArgs: (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter((a) => a !== ''),
+      nodeArgs: nodeArgsOf('BENCH_GATEWAY_NODE_ARGS'),
       ...(opts.inspect
         ? { env: { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --inspect=127.0.0.1:0` } }
         : {}),

@@ -10,7 +10,7 @@ import type { OpenMessagingTarget } from '../providers/genesys-open-messaging/re
 import { RRuleRecurrence } from '../time/rrule-recurrence.ts';
 import type { Time } from './open-messaging-provider.ts';
 import { pooledRequest } from '../http/pooled-request.ts';
-import type { Budgeted } from './genesys-fetch.ts';
+import type { Budgeted } from './genesys-budgets.ts';
 
 interface PlatformAccess {
   readonly target: OpenMessagingTarget;
@@ -48,7 +48,7 @@ function platformAccess(e: EndpointConfig): PlatformAccess | undefined {
 export async function buildAvailability(
   config: GatewayConfig,
   time: Time,
-  /** The Genesys environment's request budget, around each client's exchange (genesys-fetch.ts). */
+  /** The Genesys environment's request budget, around each client's exchange (genesys-budgets.ts). */
   budgeted?: Budgeted,
 ): Promise<{
   readonly service: AvailabilityService;

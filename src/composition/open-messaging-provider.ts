@@ -9,7 +9,7 @@ import type { Random, Scheduler } from '../core/ports/scheduler.ts';
 import { OpenMessagingProvider } from '../providers/genesys-open-messaging/adapter/open-messaging-provider.ts';
 import { OpenMessagingClient } from '../providers/genesys-open-messaging/client.ts';
 import { pooledRequest } from '../http/pooled-request.ts';
-import type { Budgeted } from './genesys-fetch.ts';
+import type { Budgeted } from './genesys-budgets.ts';
 
 /** Knobs tests and the demo turn (shorter windows); production uses the defaults. */
 export interface OpenMessagingTuning {

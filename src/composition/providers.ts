@@ -13,7 +13,7 @@ import { CircuitBreaker } from '../providers/genesys-guest-chat/adapter/circuit-
 import { GuestChatProvider } from '../providers/genesys-guest-chat/adapter/guest-chat-provider.ts';
 import { resolveBaseUrl } from '../providers/genesys-guest-chat/regions.ts';
 import { TimerWheel } from '../time/timer-wheel.ts';
-import type { Budgeted } from './genesys-fetch.ts';
+import type { Budgeted } from './genesys-budgets.ts';
 import type { OpenMessagingTuning, Time } from './open-messaging-provider.ts';
 
 export interface ProviderTuning {
@@ -31,7 +31,7 @@ export async function buildProviders(
     readonly logger: PinoLogger;
     readonly tuning: ProviderTuning;
     readonly time: Time;
-    /** Every Genesys REST call: waits for its environment's request budget (genesys-fetch.ts). */
+    /** Every Genesys REST call: waits for its environment's request budget (genesys-budgets.ts). */
     readonly genesys: Budgeted;
   },
 ): Promise<Map<string, HandoverProvider>> {

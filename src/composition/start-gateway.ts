@@ -34,7 +34,7 @@ import { ProviderChecks } from './provider-checks.ts';
 import { buildProviders, type ProviderTuning } from './providers.ts';
 import { buildAvailability } from './availability.ts';
 import { ShutdownSteps } from '../core/concurrency/shutdown-steps.ts';
-import { genesysBudgets } from './genesys-fetch.ts';
+import { genesysBudgets } from './genesys-budgets.ts';
 import { WaitEstimator } from '../core/availability/wait-estimator.ts';
 
 /** Knobs tests and the demo turn; production uses the defaults and the configuration. */

@@ -1,7 +1,7 @@
 // A request budget per HTTP origin: a token bucket — a burst of `burst` requests, then
 // `requestsPerSecond` — shared by every caller of the origin. Callers wait their turn first come,
 // first served; a waiting call whose signal fires leaves the line. The gateway gives one to each
-// Genesys environment (src/composition/genesys-fetch.ts).
+// Genesys environment (src/composition/genesys-budgets.ts).
 import type { Clock } from '../core/ports/clock.ts';
 import type { Scheduler, TimerHandle } from '../core/ports/scheduler.ts';
 
