@@ -17,8 +17,9 @@
 // the commit makes the provider deliver again. A pushed event held during a catch-up settles when
 // that catch-up is done (it is in the history the catch-up read, or in the buffer it applied). For a
 // provider whose events arrive out of order, every event first waits in a reorder pen; a pushed
-// message that names the message before it (`follows`) is committed live only after that one — a
-// missing one is a gap, read by a catch-up like any other.
+// message that names the message before it (`follows`: carried, or named by the provider's `place`
+// for everything the pen releases together) is committed live only after that one — a missing one
+// is a gap, read by a catch-up like any other.
 import type { EngineObserver } from '../ports/engine-observer.ts';
 import type { Tracer } from '../ports/tracer.ts';
 import { childController, releaseChild } from '../concurrency/stop-fanout.ts';
@@ -66,6 +67,9 @@ interface Arrival {
   /** Pushed to the gateway (the caller waits for the commit), not from the attachment. */
   readonly pushed: boolean;
 }
+
+/** The provider's word on what pushed messages follow (ProviderWebhook.place), shared by a batch. */
+type Placing = Promise<ReadonlyMap<string, string>>;
 
 /** What became of an event on its way in. */
 type Taken = 'committed' | 'held' | 'dropped' | 'stopped';
@@ -156,7 +160,10 @@ export class ProviderSession implements AttachmentHandlers {
     this.#ref = ref;
     this.#d = deps;
     const windowMs = provider.webhook?.reorderWindowMs ?? 0;
-    this.#pen = windowMs > 0 ? new ReorderPen<Arrival>(windowMs, deps, (a) => this.#onEvent(a)) : undefined;
+    this.#pen =
+      windowMs > 0
+        ? new ReorderPen<Arrival>(windowMs, deps, (batch) => this.#releaseBatch(batch))
+        : undefined;
   }
 
   /** The session's controller (see #abort), made now if it was not yet; aborted at once after close. */
@@ -257,7 +264,31 @@ export class ProviderSession implements AttachmentHandlers {
   }
 
   #admit(arrival: Arrival): Promise<void> {
-    return this.#pen ? this.#pen.admit(arrival) : this.#onEvent(arrival);
+    return this.#pen ? this.#pen.admit(arrival) : this.#onEvent(arrival, this.#place([arrival]));
+  }
+
+  /** Events out of the reorder pen, in order; their pushed messages are placed by one provider call. */
+  #releaseBatch(arrivals: readonly Arrival[]): Promise<void>[] {
+    const placing = this.#place(arrivals);
+    return arrivals.map((arrival) => this.#onEvent(arrival, placing));
+  }
+
+  /**
+   * Asks the provider what the pushed messages among these follow, all in one call (`place`): for
+   * Open Messaging a conversation read, of which Genesys allows 300 a minute per client (§1.4).
+   * Undefined when no message needs it, or when they will be held for a catch-up anyway.
+   */
+  #place(arrivals: readonly Arrival[]): Placing | undefined {
+    const webhook = this.#provider.webhook;
+    if (webhook?.place === undefined || this.#stopped() || this.#syncing) return undefined;
+    const ids = arrivals.flatMap(({ event, pushed }) =>
+      pushed && event.type === 'message' && event.follows === undefined ? [event.providerMessageId] : [],
+    );
+    if (ids.length === 0) return undefined;
+    const placing = webhook.place(this.#ref, ids, this.#abortController().signal);
+    // Each commit awaits it; when a gap opened meanwhile, none does: not an unhandled rejection.
+    placing.catch(() => undefined);
+    return placing;
   }
 
   /**
@@ -265,11 +296,11 @@ export class ProviderSession implements AttachmentHandlers {
    * from the attachment, settles once taken (a held one does not hold up the stream); for a pushed
    * one, once committed — after the catch-up, when it was held.
    */
-  #onEvent({ event, pushed }: Arrival): Promise<void> {
+  #onEvent({ event, pushed }: Arrival, placing?: Placing): Promise<void> {
     if (this.#stopped()) return pushed ? Promise.reject(new NotCommittedError('stopped')) : Promise.resolve();
     const taken: Promise<Taken> = this.#syncing
       ? Promise.resolve(this.#hold(event))
-      : this.#chain.then(() => this.#commitLive(event));
+      : this.#chain.then(() => this.#commitLive(event, placing));
     this.#link(taken);
     if (!pushed) return taken.then(() => undefined);
     return taken.then((t) => {
@@ -289,11 +320,18 @@ export class ProviderSession implements AttachmentHandlers {
     } else if (state === 'lost') this.#d.onLost(this.id, reason);
   }
 
-  async #commitLive(event: ProviderEvent): Promise<Taken> {
+  async #commitLive(event: ProviderEvent, placing: Placing | undefined): Promise<Taken> {
     if (this.#stopped()) return 'stopped';
     if (this.#syncing) return this.#hold(event); // a gap opened while this event waited its turn
     try {
-      if (event.type === 'message' && event.follows !== undefined && !(await this.#has(event.follows))) {
+      let follows = event.type === 'message' ? event.follows : undefined;
+      if (event.type === 'message' && follows === undefined && placing !== undefined) {
+        // Awaited only when asked: an extra turn for every live event would let our own echo come
+        // after its send's answer (then it is looked up in the transcript, store-calls.test.ts).
+        follows = (await placing).get(event.providerMessageId);
+        if (!this.live) return this.#hold(event); // a gap opened while the provider placed it
+      }
+      if (follows !== undefined && !(await this.#has(follows))) {
         // Pushed out of order by more than the reorder window (a late or lost call): the message
         // before it is not read yet — a gap. The catch-up reads both, in the provider's order.
         this.#d.logger.info(

@@ -1,7 +1,8 @@
 // Restores provider order of events that arrive out of it. Open Messaging pushes agent messages to
 // the gateway's webhook at least once and in no guaranteed order (protocol §4.5), and its
 // participant changes come on a separate socket (§4.6): an event is held here for a short window
-// after it arrived and released in provider-time order (`at`) with whatever else came meanwhile.
+// after it arrived and released in provider-time order (`at`) with whatever else came meanwhile —
+// together, in one batch, so the session can place a burst's messages with one provider read.
 // Disorder wider than the window is not repaired here: a pushed message that names the one before
 // it (`follows`) and finds it missing makes the session catch up instead (provider-session.ts).
 import type { Clock } from '../ports/clock.ts';
@@ -19,16 +20,19 @@ export class ReorderPen<T extends { readonly event: { readonly at: string } }> {
   readonly #windowMs: number;
   readonly #scheduler: Scheduler;
   readonly #clock: Clock;
-  readonly #release: (item: T) => Promise<void>;
+  readonly #release: (items: readonly T[]) => readonly Promise<void>[];
   #penned: Penned<T>[] = [];
   #timer: TimerHandle | undefined;
   #n = 0;
 
-  /** `release` takes events in the order to commit them; its promise settles with the commit. */
+  /**
+   * `release` takes the events released together, in the order to commit them, and gives a promise
+   * per event that settles with its commit.
+   */
   constructor(
     windowMs: number,
     time: { readonly scheduler: Scheduler; readonly clock: Clock },
-    release: (item: T) => Promise<void>,
+    release: (items: readonly T[]) => readonly Promise<void>[],
   ) {
     this.#windowMs = windowMs;
     this.#scheduler = time.scheduler;
@@ -77,7 +81,8 @@ export class ReorderPen<T extends { readonly event: { readonly at: string } }> {
     const out = this.#penned.filter((p) => due(p) || timeOf(p) <= horizon);
     this.#penned = this.#penned.filter((p) => !out.includes(p));
     out.sort((a, b) => timeOf(a) - timeOf(b) || a.n - b.n);
-    for (const p of out) p.resolve(this.#release(p.item));
+    const settled = this.#release(out.map((p) => p.item));
+    out.forEach((p, i) => p.resolve(settled[i] ?? Promise.reject(new Error('released without a commit'))));
   }
 }
 

@@ -59,9 +59,10 @@ export type ProviderEvent =
       readonly attachments?: readonly Attachment[];
       /**
        * Pushed messages (they arrive in no guaranteed order, Open Messaging §4.5): the provider's
-       * message just before this one that is not ours, when the provider could tell. The core commits
-       * a live message only after that one; when it is missing, the message waits for a catch-up
-       * (a gap: the call that carried the other one is late, or was lost).
+       * message just before this one that is not ours, when the provider could tell — given with the
+       * event, or named later by `ProviderWebhook.place`. The core commits a live message only after
+       * that one; when it is missing, the message waits for a catch-up (a gap: the call that carried
+       * the other one is late, or was lost).
        */
       readonly follows?: string;
     }
@@ -163,6 +164,18 @@ export interface ProviderWebhook {
    * provider-time order (`at`), ms: the disorder it repairs. 0 commits in arrival order.
    */
   readonly reorderWindowMs: number;
+  /**
+   * Names the message before each of these pushed messages at the provider (their `follows`), for
+   * all of them at once. The core asks when they leave the reorder window, so the messages of one
+   * handover released together share one provider read — a burst costs one, not one each. Ids it
+   * cannot place are left out (committed unchecked); rejects for a passing failure (the core reads
+   * the gap by a catch-up instead). Absent: pushed messages carry `follows` themselves, or none.
+   */
+  place?(
+    ref: ProviderRef,
+    providerMessageIds: readonly string[],
+    signal: AbortSignal,
+  ): Promise<ReadonlyMap<string, string>>;
 }
 
 export interface HandoverProvider {

@@ -10,7 +10,8 @@
 //
 // In push mode (`options.push`) it behaves like Open Messaging: agent messages and typing do not
 // come on the attachment but wait in the conversation's `pushed` list, for the test to deliver
-// through the gateway's push path in whatever order, as often as it likes (a webhook, §4.5).
+// through the gateway's push path in whatever order, as often as it likes (a webhook, §4.5); like
+// Open Messaging it names, when asked, the message before each pushed one that is not ours.
 import type { Clock } from '../../core/ports/clock.ts';
 import {
   ProviderError,
@@ -44,7 +45,9 @@ export type ScriptedOperation =
   | 'end'
   | 'acknowledge'
   /** Reading a push (the webhook route): a failure makes the read reject, like a provider call it makes. */
-  | 'webhook';
+  | 'webhook'
+  /** Naming what pushed messages follow (`webhook.place`), as Open Messaging does with a read. */
+  | 'place';
 
 /**
  * What a scripted failure looks like: retryable (a 5xx/429, optionally with Retry-After), permanent
@@ -115,6 +118,18 @@ export class ScriptedConversation {
   /** Notices the gateway sent (presence, inactivity), in order. */
   notices(): string[] {
     return this.messages.filter((m) => m.own && m.kind === 'notice').map((m) => m.text);
+  }
+
+  /** For each id, the message just before it that is not ours (`webhook.place`); unknown ids left out. */
+  messagesBefore(ids: readonly string[]): Map<string, string> {
+    const wanted = new Set(ids);
+    const before = new Map<string, string>();
+    let last: string | undefined;
+    for (const m of this.messages) {
+      if (wanted.has(m.providerMessageId) && last !== undefined) before.set(m.providerMessageId, last);
+      if (!m.own) last = m.providerMessageId;
+    }
+    return before;
   }
 
   participants(): { participant: Participant; state: ParticipantState }[] {
@@ -342,6 +357,10 @@ export class ScriptedProvider implements HandoverProvider {
         read: async (body, _headers, signal) => {
           await this.#call('webhook', signal);
           return readPush(body);
+        },
+        place: async (ref, ids, signal) => {
+          await this.#call('place', signal);
+          return this.#conversation(ref).messagesBefore(ids);
         },
       };
   }

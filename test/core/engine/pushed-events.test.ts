@@ -150,3 +150,62 @@ test('pushed typing carries its duration as the expiry; an agent attachment reac
   assert.deepEqual(line?.attachments, [file]);
   assert.equal(line.text, '');
 });
+
+// What a pushed message follows is asked of the provider (`webhook.place`) when it leaves the reorder
+// window, for all of a handover's messages released together: one provider read for a burst.
+test('a burst of pushed messages is placed by one provider call, then committed in order', async () => {
+  const rig = await pushRig();
+  const { id, conv } = await rig.activeHandover();
+  for (const text of ['one', 'two', 'three']) {
+    conv.agentWrites(text);
+    await rig.advance(10);
+  }
+  const [one, two, three] = conv.pushed.splice(0);
+  assert.ok(one && two && three);
+  const histories = rig.provider.calls.get('history') ?? 0;
+  const pushes = [push(rig, id, [three]), push(rig, id, [one])];
+  await rig.advance(100);
+  pushes.push(push(rig, id, [two]));
+  await rig.advance(WINDOW_MS + 10);
+  await Promise.all(pushes.map((p) => p.done));
+  assert.deepEqual(
+    pushes.map((p) => p.state.outcome),
+    ['committed', 'committed', 'committed'],
+  );
+  assert.deepEqual(await rig.agentTexts(id), ['one', 'two', 'three']);
+  assert.equal(rig.provider.calls.get('place'), 1, 'one call for the three');
+  assert.equal(rig.provider.calls.get('history') ?? 0, histories, 'no catch-up');
+});
+
+test('a pushed message whose predecessor (as the provider places it) never came waits for a catch-up that reads both', async () => {
+  const rig = await pushRig();
+  const { id, conv } = await rig.activeHandover();
+  conv.agentWrites('lost call');
+  await rig.advance(10);
+  conv.agentWrites('after it');
+  const [, after] = conv.pushed.splice(0);
+  assert.ok(after);
+  const histories = rig.provider.calls.get('history') ?? 0;
+  const pushed = push(rig, id, [after]);
+  await rig.advance(WINDOW_MS + 10);
+  await rig.until(() => pushed.state.outcome !== undefined, 'answered');
+  assert.equal(pushed.state.outcome, 'committed');
+  assert.deepEqual(await rig.agentTexts(id), ['lost call', 'after it'], 'in the provider’s order');
+  assert.ok((rig.provider.calls.get('history') ?? 0) > histories, 'a catch-up read the gap');
+});
+
+test('placing that fails for a passing reason commits through a catch-up', async () => {
+  const rig = await pushRig();
+  const { id, conv } = await rig.activeHandover();
+  conv.agentWrites('placed later');
+  const [message] = conv.pushed.splice(0);
+  assert.ok(message);
+  rig.provider.failNext('place', { kind: 'retryable', status: 503 });
+  const histories = rig.provider.calls.get('history') ?? 0;
+  const pushed = push(rig, id, [message]);
+  await rig.advance(WINDOW_MS + 10);
+  await rig.until(() => pushed.state.outcome !== undefined, 'answered');
+  assert.equal(pushed.state.outcome, 'committed');
+  assert.deepEqual(await rig.agentTexts(id), ['placed later']);
+  assert.ok((rig.provider.calls.get('history') ?? 0) > histories, 'a catch-up read it');
+});

@@ -198,39 +198,67 @@ describe('webhook.read: messages and typing (§4.1, §4.2)', () => {
     assert.equal(typingEvent.durationMs, 5000);
     assert.equal(typingEvent.own, false);
 
-    // One read per message (what came before it at Genesys, below), none for typing: the watch knew the agent.
-    assert.equal(rig.genesys.reads('conv-1').length, reads + 3, 'the watch knew the agent');
+    // No read at all: the watch knew the agent, and what came before each is asked later (`place`).
+    assert.equal(rig.genesys.reads('conv-1').length, reads, 'the watch knew the agent');
     await connection.close();
   });
 
-  test('a message names the one before it at Genesys (not the customer’s, not a receipt history found); a read that lists it is shared', async () => {
+  test('place: the message before each pushed one at Genesys (not the customer’s, not a receipt history found), one read for many', async () => {
     await withAgent();
     const connection = await rig.provider.attach(ref, coreRecorder().handlers, signal());
     const at = (s: number) => `2030-01-01T00:00:${String(s).padStart(2, '0')}.000Z`;
     rig.genesys.message('conv-1', 'a1', { id: 'm1', time: at(3), text: 'First', originatingEntity: 'Human' });
     rig.genesys.message('conv-1', 'cust-conv-1', { id: 'c1', time: at(4), text: 'Ok', direction: 'inbound' });
-    rig.genesys.message('conv-1', 'a1', { id: 'w1', time: at(5), text: 'Second', originatingEntity: 'Human' });
+    rig.genesys.message('conv-1', 'a1', {
+      id: 'w1',
+      time: at(5),
+      text: 'Second',
+      originatingEntity: 'Human',
+    });
     rig.genesys.message('conv-1', 'a1', { id: 'w2', time: at(6), text: 'Third', originatingEntity: 'Human' });
-    const follows = async (id: string, text: string) => {
-      const event = eventsOf(await read(webhookBody(CUSTOMER, { id, text, originatingEntity: 'Human' }))).at(-1);
-      assert.ok(event?.type === 'message');
-      return event.follows;
-    };
-    const before = rig.genesys.reads('conv-1').length;
-    assert.equal(await follows('w1', 'Second'), 'm1', 'the customer’s c1 is not what the bot must have heard');
-    assert.equal(await follows('w2', 'Third'), 'w1');
-    assert.equal(rig.genesys.reads('conv-1').length, before + 1, 'the read listing w1 also listed w2');
-    assert.equal(await follows('m1', 'First'), undefined, 'nothing before the first');
-    // A message the read does not list yet (Genesys' read lags its webhook): nothing to check.
-    assert.equal(await follows('w9', 'Later'), undefined);
+    const place = async (...ids: string[]) =>
+      Object.fromEntries(await rig.provider.webhook.place(ref, ids, signal()));
+    const reads = () => rig.genesys.reads('conv-1').length;
+    const before = reads();
+    assert.deepEqual(
+      await place('w2', 'w1'),
+      { w1: 'm1', w2: 'w1' },
+      'the customer’s c1 is not what the bot must have heard',
+    );
+    assert.equal(reads(), before + 1, 'one read for both');
+    assert.deepEqual(await place('w2'), { w2: 'w1' });
+    assert.deepEqual(await place('m1'), {}, 'nothing before the first');
+    assert.equal(reads(), before + 1, 'the kept read lists them');
+    // A message the read does not list yet (Genesys' read lags its webhook): a new read, nothing to check.
+    assert.deepEqual(await place('w9', 'w2'), { w2: 'w1' });
+    assert.equal(reads(), before + 2);
 
     // A receipt listed under the agent is skipped once a history read found it is no message.
     rig.genesys.message('conv-1', 'a1', { id: 'r1', time: at(7), type: 'Receipt' });
-    rig.genesys.message('conv-1', 'a1', { id: 'w3', time: at(8), text: 'Fourth', originatingEntity: 'Human' });
-    assert.equal(await follows('w3', 'Fourth'), 'r1');
+    rig.genesys.message('conv-1', 'a1', {
+      id: 'w3',
+      time: at(8),
+      text: 'Fourth',
+      originatingEntity: 'Human',
+    });
+    assert.deepEqual(await place('w3'), { w3: 'r1' });
     for await (const _ of rig.provider.history(ref, 'w2', signal()));
-    assert.equal(await follows('w3', 'Fourth'), 'w2');
+    assert.deepEqual(await place('w3'), { w3: 'w2' });
     await connection.close();
+  });
+
+  test('place: a read refused for good places nothing; a passing failure rejects (the core catches up)', async () => {
+    rig = await providerRig();
+    const gone = { kind: OPEN_MESSAGING_KIND, data: { conversationId: 'conv-gone', customerId: CUSTOMER } };
+    assert.equal((await rig.provider.webhook.place(gone, ['w1'], signal())).size, 0);
+    rig.genesys.fake.route('GET', '/api/v2/conversations/messages/conv-busy', () => ({
+      status: 503,
+      body: { code: 'service.unavailable', status: 503 },
+    }));
+    const busy = { kind: OPEN_MESSAGING_KIND, data: { conversationId: 'conv-busy', customerId: CUSTOMER } };
+    const err = await rig.provider.webhook.place(busy, ['w1'], signal()).catch((e: unknown) => e);
+    assert.ok(err instanceof ProviderError);
+    assert.equal(err.retryable, true);
   });
 
   test('an agent nobody announced (after a restart): one read, `connected` before the message', async () => {

@@ -7,8 +7,8 @@
 // A read is kept only when it began after what is kept began (a slow older read never replaces a
 // newer one), and `forget` — called around our own sends — makes every read that began before it
 // unusable, so a history look right after a send never comes from a read taken before it.
-// `listing` wants a read that shows one message (a webhook call's, to learn what came before it): any
-// read that lists it will do — kept, or in flight — so a burst of calls shares reads.
+// `listing` wants a read that shows some messages (pushed ones, to learn what came before each): any
+// read that lists them all will do — kept, or in flight.
 import type { Clock } from '../../../core/ports/clock.ts';
 import type { ConversationsApi } from '../rest/conversations-api.ts';
 import type { MessageConversation } from '../wire/conversation.ts';
@@ -73,16 +73,20 @@ export class ConversationReader {
   }
 
   /**
-   * A read that lists the message: the kept one or the one in flight when it does, else a new one
-   * (which may still not list it when Genesys' read lags its webhook).
+   * A read that lists the messages: the kept one or the one in flight when it does, else a new one
+   * (which may still not list them all when Genesys' read lags its webhook).
    */
-  async listing(conversationId: string, messageId: string, signal: AbortSignal): Promise<MessageConversation> {
+  async listing(
+    conversationId: string,
+    messageIds: readonly string[],
+    signal: AbortSignal,
+  ): Promise<MessageConversation> {
     const kept = this.#kept.get(conversationId)?.read;
-    if (kept !== undefined && lists(kept, messageId)) return kept;
+    if (kept !== undefined && listsAll(kept, messageIds)) return kept;
     const inFlight = this.#inFlight.get(conversationId);
     if (inFlight !== undefined) {
       const read = await inFlight.catch(() => undefined);
-      if (read !== undefined && lists(read, messageId)) return read;
+      if (read !== undefined && listsAll(read, messageIds)) return read;
     }
     return this.fresh(conversationId, signal);
   }
@@ -104,6 +108,9 @@ export class ConversationReader {
   }
 }
 
-function lists(read: MessageConversation, messageId: string): boolean {
-  return read.participants.some((p) => p.messages.some((m) => m.messageId === messageId));
+function listsAll(read: MessageConversation, messageIds: readonly string[]): boolean {
+  const missing = new Set(messageIds);
+  for (const p of read.participants)
+    for (const m of p.messages) if (m.messageId !== undefined) missing.delete(m.messageId);
+  return missing.size === 0;
 }

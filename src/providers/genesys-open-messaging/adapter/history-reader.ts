@@ -66,20 +66,24 @@ export async function* readHistory(
 }
 
 /**
- * The message just before `messageId` in the conversation that is not the customer's (not ours):
- * what the bot must have heard before it. `notMessages`: listed ids a history read found to be no
- * message (a receipt, an event), skipped. Undefined when the read does not list `messageId` or
- * nothing precedes it.
+ * For each of `messageIds` the read lists, the message just before it in the conversation that is
+ * not the customer's (not ours): what the bot must have heard before it. `notMessages`: listed ids a
+ * history read found to be no message (a receipt, an event), skipped. An id the read does not list,
+ * or that nothing precedes, is left out. One pass over the read, however many ids.
  */
-export function messageBefore(
+export function messagesBefore(
   read: MessageConversation,
-  messageId: string,
+  messageIds: readonly string[],
   notMessages: ReadonlySet<string>,
-): string | undefined {
-  const listed = listMessages(read);
-  const at = listed.findIndex((m) => m.id === messageId);
-  if (at < 0) return undefined;
-  return listed.slice(0, at).findLast((m) => !isCustomer(m.by) && !notMessages.has(m.id))?.id;
+): Map<string, string> {
+  const wanted = new Set(messageIds);
+  const before = new Map<string, string>();
+  let last: string | undefined;
+  for (const m of listMessages(read)) {
+    if (wanted.has(m.id) && last !== undefined) before.set(m.id, last);
+    if (!isCustomer(m.by) && !notMessages.has(m.id)) last = m.id;
+  }
+  return before;
 }
 
 /** Every listed message once, in time order (a stable sort: ties keep the read's order). */

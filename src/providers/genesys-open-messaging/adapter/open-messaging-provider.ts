@@ -17,7 +17,6 @@ import {
   type ParticipantState,
   type ProviderRef,
   type ProviderStartRequest,
-  type ProviderWebhook,
   type SentMessage,
 } from '../../../core/ports/provider.ts';
 import type { OpenMessagingClient } from '../client.ts';
@@ -61,7 +60,7 @@ export class OpenMessagingProvider implements HandoverProvider {
   readonly capabilities = { attachments: true };
   readonly maxMessageLength: number;
   readonly sendSettleMs: number;
-  readonly webhook: ProviderWebhook;
+  readonly webhook: WebhookReader;
   readonly #client: OpenMessagingClient;
   readonly #settings: ResolvedProviderSettings;
   readonly #logger: Logger;

@@ -7,9 +7,11 @@
 // - an agent's text (`originatingEntity: Human`) → the agent's message; a flow's Send Response
 //   (`Bot`, §6) → a system message; typing (`type: Event`, §4.2) → the agent typing for `durationMs`.
 //
-// Calls come in no order (§4.5): each message names the one before it at Genesys (`follows`, from a
-// conversation read that lists it — a kept or in-flight read that does will do), and the core
-// commits it only after that one.
+// Calls come in no order (§4.5): the core commits each message only after the one before it at
+// Genesys, which `place` names from a conversation read that lists it. The core asks once the
+// messages have waited out the reorder window, for all of a handover's that leave it together, so a
+// burst of agent messages costs one read of the 300 a minute (§1.4), not one each — and the read
+// lists every message of the chat, so it grows with the chat's length.
 //
 // The webhook names the integration, never the agent (§4.6): the agent is the one the notification
 // watch knows to be connected; when it knows none (e.g. just after a restart) the conversation is
@@ -19,6 +21,7 @@ import type { Logger } from '../../../core/ports/logger.ts';
 import type {
   Participant,
   ProviderEvent,
+  ProviderRef,
   ProviderWebhook,
   WebhookReading,
 } from '../../../core/ports/provider.ts';
@@ -29,9 +32,10 @@ import type { AgentProfiles } from './agent-profiles.ts';
 import { fromGenesysAttachment } from './attachments.ts';
 import type { ConversationMemories, ConversationMemory } from './conversation-memory.ts';
 import type { ConversationReader } from './conversation-reader.ts';
-import { messageBefore } from './history-reader.ts';
+import { messagesBefore } from './history-reader.ts';
 import { toProviderError } from './map-errors.ts';
 import { earlier, latestAgent } from './participants.ts';
+import { fromProviderRef } from './provider-ref.ts';
 
 /** The core's code for a refused signature (core/errors.ts WEBHOOK_SIGNATURE_INVALID). */
 export const WEBHOOK_SIGNATURE_INVALID = 'WEBHOOK_SIGNATURE_INVALID';
@@ -152,8 +156,6 @@ export class WebhookReader implements ProviderWebhook {
     const text = event.text ?? '';
     if (text === '' && attachments.length === 0)
       return `no text or file the gateway carries (${event.otherContent.join(',') || 'empty'})`;
-    // First: the read that shows this message also names its agent (a kept read serves #agent).
-    const follows = await this.#follows(event, memory, signal);
     const agent =
       event.origin === 'bot'
         ? { participant: FLOW, announce: [] }
@@ -169,31 +171,32 @@ export class WebhookReader implements ProviderWebhook {
         own: false,
         at: event.at,
         ...(attachments.length > 0 ? { attachments } : {}),
-        ...(follows === undefined ? {} : { follows }),
       },
     ];
   }
 
   /**
-   * The message before this one at Genesys that is not the customer's, from a read that lists this
-   * one: calls come in no order (§4.5), so the core commits this one only after that one. A read
-   * that fails for a passing reason rejects (the route answers 5xx, Genesys delivers again); one
-   * refused for good, or a read that does not list the message yet, gives nothing to check.
+   * The message before each of these at Genesys that is not the customer's, from one read that lists
+   * them (the port's `place`). A read that fails for a passing reason rejects (the core reads the gap
+   * by a catch-up); one refused for good, or a read that does not list a message yet, leaves it out.
    */
-  async #follows(
-    event: WebhookMessageEvent,
-    memory: ConversationMemory | undefined,
+  async place(
+    ref: ProviderRef,
+    providerMessageIds: readonly string[],
     signal: AbortSignal,
-  ): Promise<string | undefined> {
-    const conversationId = event.conversationId ?? memory?.conversationId;
-    if (conversationId === undefined) return undefined;
+  ): Promise<ReadonlyMap<string, string>> {
+    const { conversationId } = fromProviderRef(ref);
     try {
-      const read = await this.#d.reader.listing(conversationId, event.id, signal);
-      return messageBefore(read, event.id, memory?.notMessages ?? NONE);
+      const read = await this.#d.reader.listing(conversationId, providerMessageIds, signal);
+      return messagesBefore(
+        read,
+        providerMessageIds,
+        this.#d.memories.get(conversationId)?.notMessages ?? NONE,
+      );
     } catch (err) {
       if (err instanceof OpenMessagingError && err.isPermanent) {
-        this.#d.logger.warn({ code: err.code }, 'conversation read for a webhook call refused');
-        return undefined;
+        this.#d.logger.warn({ code: err.code }, 'conversation read to place pushed messages refused');
+        return new Map();
       }
       throw toProviderError(err);
     }
