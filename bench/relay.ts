@@ -47,6 +47,8 @@ export interface Throughput {
   readonly duplicates: number;
   /** Genesys API calls the emulator received during the run, per arrived message (both relays' own). */
   readonly genesysCallsPerMsg: number;
+  /** The same by route (the emulator's), where there were any: what the calls were for. */
+  readonly genesysCallsByRoute: Readonly<Record<string, number>>;
   readonly timedOut?: string;
   /** BENCH_RELAY_ALLOC=1: what the relay allocated during the run, per arrived message. */
   readonly allocated?: { readonly bytesPerMsg: number; readonly sites: Allocations['sites'] };
@@ -159,11 +161,20 @@ export async function measureThroughput(
     } else await run();
   } catch (err) {
     timedOut = err instanceof Error ? err.message : String(err);
+    // Why it did not finish is in the relay's own log (warnings and up; BENCH_GATEWAY_LOG=info for more).
+    process.stderr.write(
+      `${tag} via ${relay.name} timed out; its output, the tail:\n${relay.output().slice(-8_000)}\n`,
+    );
     await sending.catch(() => undefined);
   }
   const seconds = ((timedOut ? performance.now() : arrivals.lastArrival) - t0) / 1000;
   const arrived = arrivals.count;
-  const calls = (await genesysCalls(world)) - callsBefore;
+  const callsAfter = await genesysCalls(world);
+  const calls = callsAfter.total - callsBefore.total;
+  const byRoute = Object.entries(callsAfter.byRoute).flatMap(([route, n]) => {
+    const made = n - (callsBefore.byRoute[route] ?? 0);
+    return made > 0 ? [[route, round(made / Math.max(1, arrived), 3)] as const] : [];
+  });
   const perMsg = (m: CpuMeter): number => Math.round((m.used * 1e6) / Math.max(1, arrived));
   const share = (m: CpuMeter): number => round(m.share, 2);
   world.receiver.arrivals = undefined;
@@ -181,6 +192,7 @@ export async function measureThroughput(
     coreShare: { relay: share(cpu.relay), emulator: share(cpu.emulator), harness: share(cpu.harness) },
     duplicates: arrivals.duplicates,
     genesysCallsPerMsg: round(calls / Math.max(1, arrived), 2),
+    genesysCallsByRoute: Object.fromEntries(byRoute),
     ...(timedOut ? { timedOut } : {}),
     ...(allocations
       ? {
@@ -197,9 +209,11 @@ export async function measureThroughput(
 }
 
 /** The guest-chat and Platform API requests the emulator has received (`GET /emulator/v1/request-rate`). */
-async function genesysCalls(world: World): Promise<number> {
+async function genesysCalls(
+  world: World,
+): Promise<{ total: number; byRoute: Readonly<Record<string, number>> }> {
   const res = await httpJson('GET', `${world.emulator.url}/emulator/v1/request-rate`);
-  return (JSON.parse(res.body) as { total: number }).total;
+  return JSON.parse(res.body) as { total: number; byRoute: Record<string, number> };
 }
 
 /** A remark when the harness, not the relay, may have set the pace. */

@@ -60,6 +60,8 @@ export interface Relay {
   send(id: string, text: string): Promise<void>;
   /** Its process's inspector, when it was started with `inspect: true`. */
   inspector(): Promise<Inspector>;
+  /** The tail of what its process printed (the gateway's log: why a run did not finish). */
+  output(): string;
   close(): Promise<void>;
 }
 
@@ -258,6 +260,10 @@ export class GatewayRelay implements Relay {
     return Inspector.connect(url);
   }
 
+  output(): string {
+    return this.process.output();
+  }
+
   async close(): Promise<void> {
     if (this.process.running) await this.process.sigterm(30_000);
     await this.process.close();
@@ -318,6 +324,10 @@ export class RawRelay implements Relay {
     const url = Inspector.urlIn(this.#child.output());
     if (!url) throw new Error('the raw relay was not started with inspect: true');
     return Inspector.connect(url);
+  }
+
+  output(): string {
+    return this.#child.output();
   }
 
   get pid(): number {

@@ -19,6 +19,7 @@ const JITTER = 3;
 interface Rate {
   readonly total: number;
   readonly maxPerSecond: number;
+  readonly byRoute: Readonly<Record<string, number>>;
   readonly spanMs: number;
 }
 
@@ -52,6 +53,20 @@ test('one budget per Genesys environment, shared by guest chat and Open Messagin
     const rate = await burstOfStarts(h, 'budget');
     console.log(`with a budget of ${RATE}/s, burst ${BURST}: ${JSON.stringify(rate)}`);
     assert.ok(rate.total > 2 * (RATE + BURST), `enough requests to need the budget: ${rate.total}`);
+    // The count by route adds up, and names what the starts called (guest chat's create, OM's first message).
+    assert.equal(
+      Object.values(rate.byRoute).reduce((a, b) => a + b, 0),
+      rate.total,
+    );
+    assert.ok(
+      (rate.byRoute['POST /api/v2/webchat/guest/conversations'] ?? 0) >= GUEST_CHAT,
+      JSON.stringify(rate.byRoute),
+    );
+    assert.ok(
+      (rate.byRoute['POST /api/v2/conversations/messages/:integrationId/inbound/open/message'] ?? 0) >=
+        OPEN_MESSAGING,
+      JSON.stringify(rate.byRoute),
+    );
     // A token bucket lets through at most burst + rate requests in any one-second window…
     assert.ok(rate.maxPerSecond <= RATE + BURST + JITTER, `busiest second: ${rate.maxPerSecond}`);
     // …and past the burst, one request per 1/rate seconds.
