@@ -90,6 +90,7 @@ export function openMessagingProvider(
     webhookSecret: g.webhookSecret,
     attributeNames: g.attributeNames,
     firstMessage: g.firstMessage,
+    deliveryReceipts: g.deliveryReceipts,
     ...deps.time,
     logger,
     ...(deps.tuning?.reorderWindowMs === undefined ? {} : { reorderWindowMs: deps.tuning.reorderWindowMs }),

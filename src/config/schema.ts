@@ -209,6 +209,13 @@ const genesysOpenMessaging = z
       .describe(
         'API calls in any 60 s for this OAuth client (Genesys allows 300 unless it raised the limit); split it when endpoints share a client.',
       ),
+    // A receipt is one call per agent message under that limit (OM protocol §3.3, §1.4).
+    deliveryReceipts: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Tell Genesys when an agent message reached the bot (`Delivered`) or never will (`Failed`). Each is an API call: of an agent message's calls, most — turn off to carry more agent messages per OAuth client.",
+      ),
   })
   .strict()
   .refine(

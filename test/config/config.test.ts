@@ -124,6 +124,7 @@ describe('configuration', () => {
       priority: 'hg_priority',
     });
     assert.equal(ep.genesys.requestsPerMinute, 300);
+    assert.equal(ep.genesys.deliveryReceipts, true);
 
     const bad = {
       ...om,

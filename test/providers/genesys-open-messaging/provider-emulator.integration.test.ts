@@ -199,6 +199,7 @@ describe('the OM provider against the emulator', () => {
     );
 
     // The bot got the agent's message: a Delivered receipt the emulator records (§3.3).
+    assert.ok(provider.acknowledge);
     await provider.acknowledge(h.ref, said.body.message.id as string, 'delivered', signal());
     const view = await emulatorApi(emulator, 'GET', `/conversations/${h.conversationId}`);
     const delivered = (view.body.messages as any[]).find((m) => m.id === said.body.message.id);

@@ -179,6 +179,11 @@ describe('send, typing, acknowledge, end', () => {
     assert.equal(bodies(rig, 'message')[2].text, 'hello');
   });
 
+  test('receipts turned off (`deliveryReceipts: false`): the provider has none, so none is sent (§3.3)', async () => {
+    rig = await providerRig({ deliveryReceipts: false });
+    assert.equal(rig.provider.acknowledge, undefined);
+  });
+
   test('typing (§3.2), a Delivered and a Failed receipt (§3.3), the end (§5)', async () => {
     rig = await providerRig();
     const ref = await started(rig);
@@ -186,8 +191,10 @@ describe('send, typing, acknowledge, end', () => {
     assert.deepEqual(bodies(rig, 'event')[0].events, [{ eventType: 'Typing' }]);
     assert.equal(bodies(rig, 'event')[0].channel.from.id, 'hg-h-1');
 
-    await rig.provider.acknowledge(ref, 'agent-msg-1', 'delivered', signal());
-    await rig.provider.acknowledge(ref, 'agent-msg-2', 'failed', signal());
+    const acknowledge = rig.provider.acknowledge;
+    assert.ok(acknowledge, 'receipts are on by default');
+    await acknowledge(ref, 'agent-msg-1', 'delivered', signal());
+    await acknowledge(ref, 'agent-msg-2', 'failed', signal());
     const [delivered, failed] = bodies(rig, 'receipt');
     assert.equal(delivered.id, 'agent-msg-1');
     assert.deepEqual(delivered.channel.to, { id: 'hg-h-1' });

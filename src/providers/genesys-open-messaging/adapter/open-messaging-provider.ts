@@ -61,6 +61,8 @@ export class OpenMessagingProvider implements HandoverProvider {
   readonly maxMessageLength: number;
   readonly sendSettleMs: number;
   readonly webhook: WebhookReader;
+  /** §3.3 receipts: left out when the endpoint turned them off (the port: no receipts, no calls). */
+  readonly acknowledge?: NonNullable<HandoverProvider['acknowledge']>;
   readonly #client: OpenMessagingClient;
   readonly #settings: ResolvedProviderSettings;
   readonly #logger: Logger;
@@ -72,6 +74,9 @@ export class OpenMessagingProvider implements HandoverProvider {
 
   constructor(options: OpenMessagingProviderOptions) {
     this.#settings = resolveProviderSettings(options);
+    if (this.#settings.deliveryReceipts)
+      this.acknowledge = (ref, providerMessageId, outcome, signal) =>
+        this.#acknowledge(ref, providerMessageId, outcome, signal);
     this.#client = options.client;
     this.#logger = options.logger ?? silentLogger;
     this.maxMessageLength = this.#settings.maxMessageLength;
@@ -255,7 +260,7 @@ export class OpenMessagingProvider implements HandoverProvider {
   }
 
   /** §3.3: Delivered, or Failed (a dead letter) — final either way. */
-  async acknowledge(
+  async #acknowledge(
     ref: ProviderRef,
     providerMessageId: string,
     outcome: 'delivered' | 'failed',

@@ -48,6 +48,11 @@ export interface OpenMessagingProviderOptions {
   readonly sendSettleMs?: number;
   /** How long the core holds webhook and notification events to put them in order (§4.5), ms. Default 1000. */
   readonly reorderWindowMs?: number;
+  /**
+   * Tell Genesys when an agent message reached the bot (`Delivered`) or never will (`Failed`, §3.3).
+   * Each is a call under the per-token limit (§1.4) — of an agent message's calls, most. Default true.
+   */
+  readonly deliveryReceipts?: boolean;
   readonly clock: Clock;
   readonly scheduler: Scheduler;
   readonly random: Random;
@@ -67,6 +72,7 @@ export const OPEN_MESSAGING_PROVIDER_DEFAULTS = {
   maxMessageLength: 4_000,
   sendSettleMs: 10_000,
   reorderWindowMs: 1_000,
+  deliveryReceipts: true,
 } as const;
 
 export interface ResolvedProviderSettings {
@@ -76,6 +82,7 @@ export interface ResolvedProviderSettings {
   readonly maxMessageLength: number;
   readonly sendSettleMs: number;
   readonly reorderWindowMs: number;
+  readonly deliveryReceipts: boolean;
 }
 
 export function resolveProviderSettings(options: OpenMessagingProviderOptions): ResolvedProviderSettings {
@@ -99,6 +106,7 @@ export function resolveProviderSettings(options: OpenMessagingProviderOptions): 
     maxMessageLength: options.maxMessageLength ?? d.maxMessageLength,
     sendSettleMs: options.sendSettleMs ?? d.sendSettleMs,
     reorderWindowMs: options.reorderWindowMs ?? d.reorderWindowMs,
+    deliveryReceipts: options.deliveryReceipts ?? d.deliveryReceipts,
   };
   if (!Number.isInteger(settings.maxMessageLength) || settings.maxMessageLength < 1)
     throw new OpenMessagingConfigError('maxMessageLength must be an integer >= 1');
