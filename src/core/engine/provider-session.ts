@@ -51,6 +51,8 @@ const SETTLED: Promise<void> = Promise.resolve();
 
 /** Events held while syncing; past this, the buffer is dropped and the catch-up reads once more. */
 const MAX_BUFFERED = 1_000;
+/** Pushed message ids a session remembers as committed (newest), to answer a redelivery at once. */
+const RECENT_PUSHED = 32;
 
 export type CatchUpOutcome = 'done' | 'refused' | 'stopped';
 
@@ -139,6 +141,15 @@ export class ProviderSession implements AttachmentHandlers {
   #chain: Promise<unknown> = SETTLED;
   /** Pushed events held during a catch-up: settled when it ends. */
   #waiters: Waiter[] | undefined;
+  /**
+   * Pushed messages on their way in (the window, the commit), by provider message id: a call the
+   * provider sends again — its first answer came after the provider's deadline (Open Messaging
+   * §4.5: retried 5 s later) — joins the first instead of going the whole way again. Under a
+   * backlog nearly every agent message came twice (bench/README.md, round fifteen).
+   */
+  #pushing: Map<string, Promise<void>> | undefined;
+  /** The newest pushed message ids committed here (at most RECENT_PUSHED): a later redelivery is done. */
+  #pushed: Set<string> | undefined;
   readonly #pen: ReorderPen<Arrival> | undefined;
   /**
    * The conversation was created for this session and its provider keeps it quiet until the first
@@ -230,7 +241,35 @@ export class ProviderSession implements AttachmentHandlers {
    * all are committed (duplicates count as committed); rejects with NotCommittedError otherwise.
    */
   async push(events: readonly ProviderEvent[]): Promise<void> {
-    await Promise.all(events.map((event) => this.#admit({ event, pushed: true })));
+    await Promise.all(events.map((event) => this.#pushOne(event)));
+  }
+
+  #pushOne(event: ProviderEvent): Promise<void> {
+    if (event.type !== 'message') return this.#admit({ event, pushed: true });
+    const id = event.providerMessageId;
+    if (this.#pushed?.has(id) === true) return Promise.resolve();
+    const pending = this.#pushing?.get(id);
+    if (pending) return pending;
+    const admitted = this.#admit({ event, pushed: true });
+    const pushing = (this.#pushing ??= new Map());
+    pushing.set(id, admitted);
+    const settled = (committed: boolean): void => {
+      pushing.delete(id);
+      if (pushing.size === 0 && this.#pushing === pushing) this.#pushing = undefined;
+      if (committed) this.#rememberPushed(id);
+    };
+    admitted.then(
+      () => settled(true),
+      () => settled(false),
+    );
+    return admitted;
+  }
+
+  #rememberPushed(id: string): void {
+    const pushed = (this.#pushed ??= new Set());
+    pushed.add(id);
+    const oldest = pushed.values().next(); // a Set iterates in insertion order
+    if (pushed.size > RECENT_PUSHED && oldest.done !== true) pushed.delete(oldest.value);
   }
 
   get live(): boolean {

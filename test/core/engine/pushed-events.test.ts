@@ -209,3 +209,24 @@ test('placing that fails for a passing reason commits through a catch-up', async
   assert.deepEqual(await rig.agentTexts(id), ['placed later']);
   assert.ok((rig.provider.calls.get('history') ?? 0) > histories, 'a catch-up read it');
 });
+
+test('a call sent again while its message is on the way joins it; one sent after the commit is answered at once', async () => {
+  const rig = await pushRig();
+  const { id, conv } = await rig.activeHandover();
+  conv.agentWrites('sent twice');
+  const [message] = conv.pushed.splice(0);
+  assert.ok(message);
+  const first = push(rig, id, [message]);
+  await rig.advance(WINDOW_MS / 2);
+  const again = push(rig, id, [message]); // the first answer was late: the provider tries again
+  await rig.advance(WINDOW_MS / 2 + 10);
+  await Promise.all([first.done, again.done]);
+  assert.deepEqual([first.state.outcome, again.state.outcome], ['committed', 'committed']);
+  assert.equal(rig.provider.calls.get('place'), 1, 'placed once: the second call joined the first');
+
+  const late = push(rig, id, [message]);
+  await late.done; // no window to wait out: it is known to be committed
+  assert.equal(late.state.outcome, 'committed');
+  assert.equal(rig.provider.calls.get('place'), 1);
+  assert.deepEqual(await rig.agentTexts(id), ['sent twice']);
+});
