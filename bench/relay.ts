@@ -49,6 +49,11 @@ export interface Throughput {
   readonly genesysCallsPerMsg: number;
   /** The same by route (the emulator's), where there were any: what the calls were for. */
   readonly genesysCallsByRoute: Readonly<Record<string, number>>;
+  /**
+   * The gateway's answers to Genesys' webhook calls (Open Messaging), by status, per arrived
+   * message: above 1 for 200, calls came twice; a 503 is a call past its deadline, sent again.
+   */
+  readonly webhookAnswersPerMsg?: Readonly<Record<string, number>>;
   readonly timedOut?: string;
   /** BENCH_RELAY_ALLOC=1: what the relay allocated during the run, per arrived message. */
   readonly allocated?: { readonly bytesPerMsg: number; readonly sites: Allocations['sites'] };
@@ -126,6 +131,7 @@ export async function measureThroughput(
     harness: new CpuMeter('self'),
   };
   const callsBefore = await genesysCalls(world);
+  const answersBefore = await webhookAnswers(relay, world);
   const t0 = performance.now();
   let acceptSeconds = NaN;
   const sending = pool(
@@ -170,6 +176,11 @@ export async function measureThroughput(
   const seconds = ((timedOut ? performance.now() : arrivals.lastArrival) - t0) / 1000;
   const arrived = arrivals.count;
   const callsAfter = await genesysCalls(world);
+  const answersAfter = await webhookAnswers(relay, world);
+  const answers = Object.entries(answersAfter ?? {}).flatMap(([status, n]) => {
+    const made = n - (answersBefore?.[status] ?? 0);
+    return made > 0 ? [[status, round(made / Math.max(1, arrived), 3)] as const] : [];
+  });
   const calls = callsAfter.total - callsBefore.total;
   const byRoute = Object.entries(callsAfter.byRoute).flatMap(([route, n]) => {
     const made = n - (callsBefore.byRoute[route] ?? 0);
@@ -193,6 +204,7 @@ export async function measureThroughput(
     duplicates: arrivals.duplicates,
     genesysCallsPerMsg: round(calls / Math.max(1, arrived), 2),
     genesysCallsByRoute: Object.fromEntries(byRoute),
+    ...(answers.length > 0 ? { webhookAnswersPerMsg: Object.fromEntries(answers) } : {}),
     ...(timedOut ? { timedOut } : {}),
     ...(allocations
       ? {
@@ -214,6 +226,19 @@ async function genesysCalls(
 ): Promise<{ total: number; byRoute: Readonly<Record<string, number>> }> {
   const res = await httpJson('GET', `${world.emulator.url}/emulator/v1/request-rate`);
   return JSON.parse(res.body) as { total: number; byRoute: Record<string, number> };
+}
+
+/** The gateway's answers on its Open Messaging webhook route so far, by status (from /metrics). */
+async function webhookAnswers(relay: Relay, world: World): Promise<Record<string, number> | undefined> {
+  if (!(relay instanceof GatewayRelay) || world.openMessaging === undefined) return undefined;
+  const counts: Record<string, number> = {};
+  const line =
+    /^genesys_handover_http_request_duration_seconds_count\{([^}]*route="\/genesys\/open-messaging\/:endpointId"[^}]*)\} (\d+)/gm;
+  for (const m of (await relay.metrics()).matchAll(line)) {
+    const status = /status="(\d+)"/.exec(m[1] ?? '')?.[1];
+    if (status !== undefined) counts[status] = (counts[status] ?? 0) + Number(m[2]);
+  }
+  return counts;
 }
 
 /** A remark when the harness, not the relay, may have set the pace. */
