@@ -177,15 +177,9 @@ export async function measureThroughput(
   const arrived = arrivals.count;
   const callsAfter = await genesysCalls(world);
   const answersAfter = await webhookAnswers(relay, world);
-  const answers = Object.entries(answersAfter ?? {}).flatMap(([status, n]) => {
-    const made = n - (answersBefore?.[status] ?? 0);
-    return made > 0 ? [[status, round(made / Math.max(1, arrived), 3)] as const] : [];
-  });
+  const answers = countsPerMessage(answersBefore ?? {}, answersAfter ?? {}, arrived);
   const calls = callsAfter.total - callsBefore.total;
-  const byRoute = Object.entries(callsAfter.byRoute).flatMap(([route, n]) => {
-    const made = n - (callsBefore.byRoute[route] ?? 0);
-    return made > 0 ? [[route, round(made / Math.max(1, arrived), 3)] as const] : [];
-  });
+  const byRoute = countsPerMessage(callsBefore.byRoute, callsAfter.byRoute, arrived);
   const perMsg = (m: CpuMeter): number => Math.round((m.used * 1e6) / Math.max(1, arrived));
   const share = (m: CpuMeter): number => round(m.share, 2);
   world.receiver.arrivals = undefined;
@@ -203,8 +197,8 @@ export async function measureThroughput(
     coreShare: { relay: share(cpu.relay), emulator: share(cpu.emulator), harness: share(cpu.harness) },
     duplicates: arrivals.duplicates,
     genesysCallsPerMsg: round(calls / Math.max(1, arrived), 2),
-    genesysCallsByRoute: Object.fromEntries(byRoute),
-    ...(answers.length > 0 ? { webhookAnswersPerMsg: Object.fromEntries(answers) } : {}),
+    genesysCallsByRoute: byRoute,
+    ...(Object.keys(answers).length > 0 ? { webhookAnswersPerMsg: answers } : {}),
     ...(timedOut ? { timedOut } : {}),
     ...(allocations
       ? {
@@ -226,6 +220,20 @@ async function genesysCalls(
 ): Promise<{ total: number; byRoute: Readonly<Record<string, number>> }> {
   const res = await httpJson('GET', `${world.emulator.url}/emulator/v1/request-rate`);
   return JSON.parse(res.body) as { total: number; byRoute: Record<string, number> };
+}
+
+/** What each count grew by between two readings, per arrived message (only those that grew). */
+function countsPerMessage(
+  before: Readonly<Record<string, number>>,
+  after: Readonly<Record<string, number>>,
+  arrived: number,
+): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(after).flatMap(([key, n]) => {
+      const made = n - (before[key] ?? 0);
+      return made > 0 ? [[key, round(made / Math.max(1, arrived), 3)]] : [];
+    }),
+  );
 }
 
 /** The gateway's answers on its Open Messaging webhook route so far, by status (from /metrics). */
