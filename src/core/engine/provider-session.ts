@@ -5,9 +5,10 @@
 // other) or SYNCING (after a (re)connect, a `resync`, or a failed commit: events may have been missed,
 // so a catch-up reads history from the cursor). While syncing, live events are held in a buffer, not
 // committed: a live event never overtakes an unread gap (issue 8, defects 1 and 4). When the catch-up
-// has read everything, the buffer is applied — a buffered message not found in history is newer than
-// all of it; one found is a duplicate and skipped — and the session is live again. Participant events
-// from the buffer are only hints: the provider is read once more instead (the read is the truth).
+// has read everything, the buffer is applied — a buffered stream message not found in history is
+// newer than all of it; one found is a duplicate and skipped — and the session is live again.
+// Participant events from the buffer are only hints: the provider is read once more instead (the
+// read is the truth).
 //
 // A failing catch-up is retried with backoff for as long as the session lives; nothing is committed
 // past the gap meanwhile, so a shutdown or a crash at any point leaves the cursor at the gap.
@@ -18,8 +19,9 @@
 // that catch-up is done (it is in the history the catch-up read, or in the buffer it applied). For a
 // provider whose events arrive out of order, every event first waits in a reorder pen; a pushed
 // message that names the message before it (`follows`: carried, or named by the provider's `place`
-// for everything the pen releases together) is committed live only after that one — a missing one
-// is a gap, read by a catch-up like any other.
+// for everything the pen releases together) is committed only after that one — live, or from the
+// buffer (pushed-order.ts: the catch-up's read may be older than the push) — and a missing one is a
+// gap, read by a catch-up like any other.
 import type { EngineObserver } from '../ports/engine-observer.ts';
 import type { Tracer } from '../ports/tracer.ts';
 import { childController, releaseChild } from '../concurrency/stop-fanout.ts';
@@ -41,6 +43,7 @@ import type { BackoffPolicy } from '../retry/backoff.ts';
 import { retryDelay } from '../retry/backoff.ts';
 import { applyInOrder, catchUp, type CatchUpContext } from './catch-up.ts';
 import { errorCode, isPermanentProviderError, retryableProviderError } from './errors.ts';
+import { inPushedOrder } from './pushed-order.ts';
 import { ReorderPen } from './reorder-pen.ts';
 import type { EventParking } from './event-parking.ts';
 import type { HandoverUnits } from './handover-units.ts';
@@ -73,8 +76,11 @@ interface Arrival {
 /** The provider's word on what pushed messages follow (ProviderWebhook.place), shared by a batch. */
 type Placing = Promise<ReadonlyMap<string, string>>;
 
-/** What became of an event on its way in. */
-type Taken = 'committed' | 'held' | 'dropped' | 'stopped';
+/**
+ * What became of an event on its way in. Held: waiting for the catch-up — `committed` settles when
+ * it ends (a pushed event's caller waits for it). Shed: held, and dropped with a full buffer.
+ */
+type Taken = 'committed' | 'dropped' | 'stopped' | 'shed' | { readonly committed: Promise<void> };
 
 interface Waiter {
   readonly resolve: () => void;
@@ -133,7 +139,7 @@ export class ProviderSession implements AttachmentHandlers {
   #attachment: Connection | undefined;
   #syncing = true;
   /** Made when an event is first held: a live, idle session holds none (issue 12, heap per chat). */
-  #buffer: ProviderEvent[] | undefined;
+  #buffer: Arrival[] | undefined;
   #overflowed = false;
   #again = false;
   #catchingUp: Promise<CatchUpOutcome> | undefined;
@@ -335,17 +341,18 @@ export class ProviderSession implements AttachmentHandlers {
    * from the attachment, settles once taken (a held one does not hold up the stream); for a pushed
    * one, once committed — after the catch-up, when it was held.
    */
-  #onEvent({ event, pushed }: Arrival, placing?: Placing): Promise<void> {
-    if (this.#stopped()) return pushed ? Promise.reject(new NotCommittedError('stopped')) : Promise.resolve();
+  #onEvent(arrival: Arrival, placing?: Placing): Promise<void> {
+    if (this.#stopped())
+      return arrival.pushed ? Promise.reject(new NotCommittedError('stopped')) : Promise.resolve();
     const taken: Promise<Taken> = this.#syncing
-      ? Promise.resolve(this.#hold(event))
-      : this.#chain.then(() => this.#commitLive(event, placing));
+      ? Promise.resolve(this.#hold(arrival))
+      : this.#chain.then(() => this.#commitLive(arrival, placing));
     this.#link(taken);
-    if (!pushed) return taken.then(() => undefined);
+    if (!arrival.pushed) return taken.then(() => undefined);
     return taken.then((t) => {
+      if (typeof t === 'object') return t.committed;
       if (t === 'committed' || t === 'dropped') return undefined;
-      if (t === 'stopped') throw new NotCommittedError('stopped');
-      return new Promise<void>((resolve, reject) => (this.#waiters ??= []).push({ resolve, reject }));
+      throw new NotCommittedError(t === 'shed' ? 'too many events held' : 'stopped');
     });
   }
 
@@ -359,16 +366,17 @@ export class ProviderSession implements AttachmentHandlers {
     } else if (state === 'lost') this.#d.onLost(this.id, reason);
   }
 
-  async #commitLive(event: ProviderEvent, placing: Placing | undefined): Promise<Taken> {
+  async #commitLive(arrival: Arrival, placing: Placing | undefined): Promise<Taken> {
+    const { event } = arrival;
     if (this.#stopped()) return 'stopped';
-    if (this.#syncing) return this.#hold(event); // a gap opened while this event waited its turn
+    if (this.#syncing) return this.#hold(arrival); // a gap opened while this event waited its turn
     try {
       let follows = event.type === 'message' ? event.follows : undefined;
       if (event.type === 'message' && follows === undefined && placing !== undefined) {
         // Awaited only when asked: an extra turn for every live event would let our own echo come
         // after its send's answer (then it is looked up in the transcript, store-calls.test.ts).
         follows = (await placing).get(event.providerMessageId);
-        if (!this.live) return this.#hold(event); // a gap opened while the provider placed it
+        if (!this.live) return this.#hold(arrival); // a gap opened while the provider placed it
       }
       if (follows !== undefined && !(await this.#has(follows))) {
         // Pushed out of order by more than the reorder window (a late or lost call): the message
@@ -377,7 +385,7 @@ export class ProviderSession implements AttachmentHandlers {
           { handoverId: this.id },
           'a pushed message came before the one it follows; catching up',
         );
-        const held = this.#hold(event);
+        const held = this.#hold(arrival);
         void this.#requestCatchUp();
         return held;
       }
@@ -385,13 +393,15 @@ export class ProviderSession implements AttachmentHandlers {
       return 'committed';
     } catch (err) {
       if (this.#stopped()) return 'stopped';
-      // Not committed: it is after the cursor, so the catch-up reads it again (typing aside).
+      // Not committed: it is after the cursor, so the catch-up reads it again — or, when its read
+      // does not list it yet, applies it from the buffer (typing aside).
       this.#d.logger.warn(
         { handoverId: this.id, code: errorCode(err) },
         'committing a live event failed; catching up',
       );
+      const held = this.#hold(arrival);
       void this.#requestCatchUp();
-      return event.type === 'typing' ? 'dropped' : 'held';
+      return held;
     }
   }
 
@@ -405,26 +415,43 @@ export class ProviderSession implements AttachmentHandlers {
     return this.#d.transcript.hasProviderMessage(this.id, providerMessageId);
   }
 
-  #hold(event: ProviderEvent): Taken {
-    if (event.type === 'typing') return 'dropped'; // a hint that is stale by the time the gap is read
+  #hold(arrival: Arrival): Taken {
+    if (arrival.event.type === 'typing') return 'dropped'; // a hint that is stale by the time the gap is read
     if (this.#buffer && this.#buffer.length >= MAX_BUFFERED) {
       // The catch-up reads once more instead: what was dropped here is in the provider's history.
+      // Pushed events among them are refused, not answered with the catch-up: its read may be older
+      // than they are (pushed-order.ts), and the provider delivers a refused one again.
       this.#buffer = undefined;
       this.#overflowed = true;
-      return 'held';
+      this.#rejectWaiters(new NotCommittedError('too many events held'));
+      return 'shed';
     }
-    (this.#buffer ??= []).push(event);
-    return 'held';
+    (this.#buffer ??= []).push(arrival);
+    return { committed: arrival.pushed ? this.#waiter() : SETTLED };
+  }
+
+  /** Settles when the catch-up ends (#settleWaiters), or rejects when the buffer is shed. */
+  #waiter(): Promise<void> {
+    const waiter = new Promise<void>((resolve, reject) => (this.#waiters ??= []).push({ resolve, reject }));
+    waiter.catch(() => undefined); // its caller takes it a turn later (#onEvent)
+    return waiter;
   }
 
   /** Pushed events held during the catch-up that just ended: committed with it, or not at all. */
   #settleWaiters(outcome: CatchUpOutcome): void {
+    if (outcome !== 'done')
+      return this.#rejectWaiters(
+        new NotCommittedError(outcome === 'refused' ? 'the provider refused a read' : 'stopped'),
+      );
     const waiters = this.#waiters ?? [];
     this.#waiters = undefined;
-    for (const w of waiters) {
-      if (outcome === 'done') w.resolve();
-      else w.reject(new NotCommittedError(outcome === 'refused' ? 'the provider refused a read' : 'stopped'));
-    }
+    for (const w of waiters) w.resolve();
+  }
+
+  #rejectWaiters(err: NotCommittedError): void {
+    const waiters = this.#waiters ?? [];
+    this.#waiters = undefined;
+    for (const w of waiters) w.reject(err);
   }
 
   #requestCatchUp(): Promise<CatchUpOutcome> {
@@ -452,9 +479,22 @@ export class ProviderSession implements AttachmentHandlers {
       this.#overflowed = false;
       try {
         await this.#round();
+        if (this.#mustReadAgain()) {
+          failures = 0;
+          continue;
+        }
+        if (!(await this.#drainBuffer())) {
+          // Not a failure of the provider, but the same patience: the next read may list it.
+          failures += 1;
+          const delay = retryDelay(failures, this.#d.policy, this.#d.random);
+          this.#d.logger.info(
+            { handoverId: this.id, failures, delayMs: delay },
+            'a held pushed message follows one not read yet; reading again',
+          );
+          if (!(await this.#pause(delay))) return 'stopped';
+          continue;
+        }
         failures = 0;
-        if (this.#mustReadAgain()) continue;
-        await this.#drainBuffer();
         if (this.#mustReadAgain()) continue;
         this.#syncing = false; // the buffer is empty here: nothing can slip between drain and live
         return 'done';
@@ -475,12 +515,18 @@ export class ProviderSession implements AttachmentHandlers {
           { handoverId: this.id, code: errorCode(err), failures, delayMs: delay },
           'catching up failed; trying again',
         );
-        try {
-          await sleep(this.#d.scheduler, delay, this.#abortController().signal);
-        } catch {
-          return 'stopped';
-        }
+        if (!(await this.#pause(delay))) return 'stopped';
       }
+    }
+  }
+
+  /** Waits before the next round; false when the session stopped meanwhile. */
+  async #pause(delayMs: number): Promise<boolean> {
+    try {
+      await sleep(this.#d.scheduler, delayMs, this.#abortController().signal);
+      return true;
+    } catch {
+      return false;
     }
   }
 
@@ -540,22 +586,49 @@ export class ProviderSession implements AttachmentHandlers {
   }
 
   /**
-   * Applies what arrived during the catch-up: messages in order; participant hints are checked by
-   * one more complete read. Not the participants alone: a read newer than the history just read may
-   * show an end that followed messages the history did not list yet — committed first, that end
-   * would leave them behind for good (a chaos run lost an agent's last message so). A complete read
-   * takes the leaves from a participants read no newer than its history read.
+   * Applies what arrived during the catch-up: messages in order — a pushed one only after the
+   * message it follows (pushed-order.ts) — and participant hints are checked by one more complete
+   * read. Not the participants alone: a read newer than the history just read may show an end that
+   * followed messages the history did not list yet — committed first, that end would leave them
+   * behind for good (a chaos run lost an agent's last message so). A complete read takes the leaves
+   * from a participants read no newer than its history read. False when a pushed message follows
+   * one not read yet: the catch-up reads again, and the held events wait for it.
    */
-  async #drainBuffer(): Promise<void> {
+  async #drainBuffer(): Promise<boolean> {
     while (this.#buffer) {
       const held = this.#buffer;
       this.#buffer = undefined;
-      await applyInOrder(
-        this.#context(),
-        held.filter((e) => e.type === 'message'),
-      );
-      if (held.some((e) => e.type === 'participant')) await catchUp(this.#context());
+      try {
+        const messages = await inPushedOrder(
+          held.flatMap((a) => (a.event.type === 'message' ? [{ event: a.event, pushed: a.pushed }] : [])),
+          { place: this.#placeHeld(), has: (id) => this.#has(id) },
+        );
+        if (messages === undefined) {
+          this.#holdAgain(held);
+          return false;
+        }
+        await applyInOrder(this.#context(), messages);
+        if (held.some((a) => a.event.type === 'participant')) await catchUp(this.#context());
+      } catch (err) {
+        // Held again, not dropped: a read that fails now may be older than these (see above).
+        this.#holdAgain(held);
+        throw err;
+      }
     }
+    return true;
+  }
+
+  /** Puts taken-out events back at the head of the buffer, before what was held meanwhile. */
+  #holdAgain(held: Arrival[]): void {
+    this.#buffer = this.#buffer ? [...held, ...this.#buffer] : held;
+  }
+
+  /** The provider's `place`, for messages held while syncing (`#place` asks only when live). */
+  #placeHeld(): ((ids: readonly string[]) => Promise<ReadonlyMap<string, string>>) | undefined {
+    const webhook = this.#provider.webhook;
+    const place = webhook?.place?.bind(webhook);
+    if (place === undefined) return undefined;
+    return (ids) => place(this.#ref, ids, this.#abortController().signal);
   }
 
   #context(): CatchUpContext {

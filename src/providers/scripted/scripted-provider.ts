@@ -89,6 +89,8 @@ export class ScriptedConversation {
   #handlers: AttachmentHandlers | undefined;
   #streamUp = false;
   #agents = 0;
+  /** History reads show this many messages (`historyLags`); undefined: all of them. */
+  #historyShows: number | undefined;
 
   constructor(provider: ScriptedProvider, id: string, request: ProviderStartRequest) {
     this.#provider = provider;
@@ -130,6 +132,24 @@ export class ScriptedConversation {
       if (!m.own) last = m.providerMessageId;
     }
     return before;
+  }
+
+  /**
+   * From now on history reads show only the messages there are now, until `historyCatchesUp`: a
+   * read that lags what was pushed (Open Messaging answers a catch-up from a read up to 2 s old;
+   * whether Genesys' own read can lag its webhook is not documented).
+   */
+  historyLags(): void {
+    this.#historyShows = this.messages.length;
+  }
+
+  historyCatchesUp(): void {
+    this.#historyShows = undefined;
+  }
+
+  /** What a history read shows now. */
+  history(): readonly ScriptedMessage[] {
+    return this.#historyShows === undefined ? this.messages : this.messages.slice(0, this.#historyShows);
   }
 
   participants(): { participant: Participant; state: ParticipantState }[] {
@@ -418,7 +438,7 @@ export class ScriptedProvider implements HandoverProvider {
     signal: AbortSignal,
   ): AsyncIterable<HistoryMessage> {
     await this.#call('history', signal);
-    const messages = this.#conversation(ref).messages;
+    const messages = this.#conversation(ref).history();
     const start = after === undefined ? 0 : messages.findIndex((m) => m.providerMessageId === after) + 1;
     for (const m of messages.slice(start)) yield m;
   }

@@ -230,3 +230,60 @@ test('a call sent again while its message is on the way joins it; one sent after
   assert.equal(rig.provider.calls.get('place'), 1);
   assert.deepEqual(await rig.agentTexts(id), ['sent twice']);
 });
+
+test('a pushed message held during a catch-up whose read lags it waits for the message it follows', async () => {
+  const rig = await pushRig();
+  const { id, conv } = await rig.activeHandover();
+  conv.agentWrites('one');
+  const [one] = conv.pushed.splice(0);
+  assert.ok(one);
+  const first = push(rig, id, [one]);
+  await rig.advance(WINDOW_MS + 10);
+  await first.done;
+  conv.historyLags(); // reads from now on miss what follows
+  conv.agentWrites('two');
+  await rig.advance(10);
+  conv.agentWrites('three');
+  const [two, three] = conv.pushed.splice(0);
+  assert.ok(two && three);
+  conv.dropStream(); // pushes are held until a catch-up has read the gap
+  const late = push(rig, id, [three]); // the call of 'two' is late
+  await rig.advance(WINDOW_MS + 10);
+  conv.restoreStream(); // the catch-up's read lists neither 'two' nor 'three'
+  await rig.advance(5_000);
+  assert.deepEqual(await rig.agentTexts(id), ['one'], 'not before the message it follows');
+  assert.equal(late.state.outcome, undefined, 'not answered while not committed');
+  conv.historyCatchesUp();
+  const early = push(rig, id, [two]);
+  await rig.until(
+    () => late.state.outcome !== undefined && early.state.outcome !== undefined,
+    'both answered',
+  );
+  assert.deepEqual([early.state.outcome, late.state.outcome], ['committed', 'committed']);
+  assert.deepEqual(await rig.agentTexts(id), ['one', 'two', 'three']);
+});
+
+test('pushes held past the buffer’s bound are refused (delivered again), and the catch-up reads them all', async () => {
+  const rig = await pushRig();
+  const { id, conv } = await rig.activeHandover();
+  const count = 1_001; // one past what a session holds while syncing
+  for (let n = 1; n <= count; n++) conv.agentWrites(`m${n}`);
+  const events = conv.pushed.splice(0);
+  conv.dropStream();
+  const pushes = events.map((e) => push(rig, id, [e]));
+  await rig.advance(WINDOW_MS + 10);
+  await rig.until(
+    () => pushes.every((p) => p.state.error !== undefined || p.state.outcome !== undefined),
+    'every push answered while the stream is down',
+  );
+  assert.ok(
+    pushes.every((p) => p.state.error instanceof NotCommittedError),
+    'refused, not answered as if the catch-up had read them',
+  );
+  conv.restoreStream();
+  await rig.until(async () => (await rig.agentTexts(id)).length === count, 'read by the catch-up');
+  assert.deepEqual(
+    await rig.agentTexts(id),
+    events.map((_, i) => `m${i + 1}`),
+  );
+});
