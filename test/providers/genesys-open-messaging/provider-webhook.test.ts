@@ -247,6 +247,31 @@ describe('webhook.read: messages and typing (§4.1, §4.2)', () => {
     await connection.close();
   });
 
+  test('a webhook call for a message the kept read does not list makes the next history read a new one', async () => {
+    await withAgent();
+    const connection = await rig.provider.attach(ref, coreRecorder().handlers, signal());
+    const at = (s: number) => `2030-01-01T00:00:${String(s).padStart(2, '0')}.000Z`;
+    rig.genesys.message('conv-1', 'a1', { id: 'w1', time: at(3), text: 'One', originatingEntity: 'Human' });
+    const history = async () => {
+      const ids: string[] = [];
+      for await (const m of rig.provider.history(ref, undefined, signal())) ids.push(m.providerMessageId);
+      return ids;
+    };
+    assert.deepEqual(await history(), ['w1']);
+    const reads = rig.genesys.reads('conv-1').length;
+    assert.deepEqual(await history(), ['w1'], 'a read a moment old answers (§1.4)');
+    assert.equal(rig.genesys.reads('conv-1').length, reads);
+    eventsOf(await read(webhookBody(CUSTOMER, { id: 'w1', text: 'One' })));
+    assert.deepEqual(await history(), ['w1'], 'a call for a message it lists keeps it');
+    assert.equal(rig.genesys.reads('conv-1').length, reads);
+
+    rig.genesys.message('conv-1', 'a1', { id: 'w2', time: at(4), text: 'Two', originatingEntity: 'Human' });
+    eventsOf(await read(webhookBody(CUSTOMER, { id: 'w2', text: 'Two', conversationId: 'conv-1' })));
+    assert.deepEqual(await history(), ['w1', 'w2'], 'the kept read is older than w2: read anew');
+    assert.equal(rig.genesys.reads('conv-1').length, reads + 1);
+    await connection.close();
+  });
+
   test('place: a read refused for good places nothing; a passing failure rejects (the core catches up)', async () => {
     rig = await providerRig();
     const gone = { kind: OPEN_MESSAGING_KIND, data: { conversationId: 'conv-gone', customerId: CUSTOMER } };

@@ -8,7 +8,8 @@
 // newer one), and `forget` — called around our own sends — makes every read that began before it
 // unusable, so a history look right after a send never comes from a read taken before it.
 // `listing` wants a read that shows some messages (pushed ones, to learn what came before each): any
-// read that lists them all will do — kept, or in flight.
+// read that lists them all will do — kept, or in flight. A webhook call for a message the kept read
+// does not list (`heard`) makes that read unusable too: it is older than the message.
 import type { Clock } from '../../../core/ports/clock.ts';
 import type { ConversationsApi } from '../rest/conversations-api.ts';
 import type { MessageConversation } from '../wire/conversation.ts';
@@ -89,6 +90,19 @@ export class ConversationReader {
       if (read !== undefined && listsAll(read, messageIds)) return read;
     }
     return this.fresh(conversationId, signal);
+  }
+
+  /**
+   * Genesys told of this message (a webhook call): a kept read that does not list it is older than
+   * it, and is not used again — a catch-up that holds the message must not read a history without it
+   * (core/engine/pushed-order.ts).
+   */
+  heard(conversationId: string, messageId: string): void {
+    const kept = this.#kept.get(conversationId);
+    // Not `forget`: a read in flight may well list it (Genesys stores a message before it calls),
+    // and `listing` keeps using it to place a burst.
+    if (kept?.read !== undefined && !listsAll(kept.read, [messageId]))
+      this.#kept.set(conversationId, { ...kept, read: undefined });
   }
 
   /** Nothing read before now is used again (our own message may be missing from it). */

@@ -153,6 +153,8 @@ export class WebhookReader implements ProviderWebhook {
       const mapped = fromGenesysAttachment(a);
       return mapped === undefined ? [] : [mapped];
     });
+    const conversationId = event.conversationId ?? memory?.conversationId;
+    if (conversationId !== undefined) this.#d.reader.heard(conversationId, event.id);
     const text = event.text ?? '';
     if (text === '' && attachments.length === 0)
       return `no text or file the gateway carries (${event.otherContent.join(',') || 'empty'})`;
