@@ -38,7 +38,11 @@ export function toGatewayError(err: unknown): GatewayError {
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: unknown, req: FastifyRequest, reply: FastifyReply) => {
     const ge = toGatewayError(err);
-    if (ge.status >= 500) req.log.error({ code: ge.code, err: describe(err) }, 'request failed');
+    // A 503 the catalogue has for it (shutting down, not committed yet, lease moved) asks the caller
+    // to try again: expected in a deploy or under load, so a warning — an error per call would bury
+    // the 500s, which are bugs.
+    if (ge.status === 500) req.log.error({ code: ge.code, err: describe(err) }, 'request failed');
+    else if (ge.status > 500) req.log.warn({ code: ge.code }, 'request not served; the caller may retry');
     // A client without a valid key, or one sending more than the body limit, gets no kept-alive
     // socket to try again on cheaply; a 413's unread body is not read either.
     if (ge.status === 401 || ge.status === 413) void reply.header('connection', 'close');
