@@ -277,6 +277,7 @@ export async function startGateway(
         pushed
           ? pushed.accept(endpointId, handoverId, events)
           : engine.acceptPushed(endpointId, handoverId, events),
+      owe: (endpointId, handoverId, ids) => engine.owePushed(endpointId, handoverId, ids),
     },
     onSseWritten: (event) => void receipts.settled(event, 'delivered'),
     testWebhook: async (endpointId) => {

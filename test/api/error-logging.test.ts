@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
-import Fastify from 'fastify';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { pino } from 'pino';
 import { installErrorHandling } from '../../src/api/error-handler.ts';
 import { GatewayError, type ErrorCode } from '../../src/core/errors.ts';
@@ -17,7 +17,8 @@ test('a 500 is an error, a retryable 5xx a warning, a 4xx is not logged as a fai
       cb();
     },
   });
-  const app = Fastify({ loggerInstance: pino({ level: 'info' }, sink) });
+  const logger: FastifyBaseLogger = pino({ level: 'info' }, sink);
+  const app = Fastify({ loggerInstance: logger });
   installErrorHandling(app);
   app.get<{ Params: { code: string } }>('/fail/:code', (req) => {
     throw new GatewayError(req.params.code as ErrorCode);

@@ -130,3 +130,19 @@ test('a push whose commit outlasts the answer deadline is a 503 at 8 s; the comm
   assert.deepEqual(await rig.agentTexts(id), ['after a gap']);
   await app.close();
 });
+
+test('a call that could not be read and never came again is read by a catch-up once Genesys would have given up', async () => {
+  const rig = await CoreRig.start({ push: { reorderWindowMs: WINDOW_MS, redeliveryMs: 60_000 } });
+  const app = await rigApi(rig);
+  const { id, conv } = await rig.activeHandover();
+  conv.agentWrites('only ever refused');
+  const body = JSON.stringify({ handoverId: id, events: conv.pushed });
+  rig.provider.failNext('webhook', { kind: 'retryable', status: 503 });
+  const failed = await post(rig, app, `/genesys/open-messaging/${ENDPOINT}`, body);
+  assert.equal(failed.statusCode, 503, failed.body);
+  await rig.advance(30_000);
+  assert.deepEqual(await rig.agentTexts(id), []);
+  await rig.until(async () => (await rig.agentTexts(id)).length === 1, 'read after the horizon');
+  assert.deepEqual(await rig.agentTexts(id), ['only ever refused']);
+  await app.close();
+});

@@ -98,7 +98,7 @@ export interface CoreRigOptions {
   readonly wrapStore?: (store: Store) => Store;
   readonly endWaitMs?: number;
   /** The scripted provider in push mode (agent messages and typing pushed, like Open Messaging). */
-  readonly push?: { readonly reorderWindowMs: number };
+  readonly push?: { readonly reorderWindowMs: number; readonly redeliveryMs?: number };
   /** Several instances: which handovers this "instance" owns, and where notes to owners go. */
   readonly ownership?: Ownership;
   readonly ownerNotes?: OwnerNotes;

@@ -58,6 +58,7 @@ export function rigApi(rig: CoreRig, options: RigApiOptions = {}): Promise<Fasti
       webhookOf: (id) => (id === ENDPOINT ? rig.provider.webhook : undefined),
       scheduler: rig.time,
       accept: (endpointId, handoverId, events) => rig.engine.acceptPushed(endpointId, handoverId, events),
+      owe: (endpointId, handoverId, ids) => rig.engine.owePushed(endpointId, handoverId, ids),
     },
     version: 'test',
   });

@@ -6,7 +6,9 @@
 // gives up on anything else — other 4xx answers have been reported to fail the whole chat. So:
 // 401 for a bad signature (not Genesys, or a wrong secret: retrying cannot help); 200 for anything
 // readable or not that carries nothing for us; 200 only once what it carries is committed; 503 when
-// it could not be committed now (Genesys delivers again; de-duplication makes that harmless).
+// it could not be committed now (Genesys delivers again; de-duplication makes that harmless). A call
+// that could not be read is also noted with the engine (`owe`): should Genesys give up on it, the
+// handover's session reads the conversation later.
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -32,6 +34,16 @@ export interface ProviderWebhookDeps {
     handoverId: string,
     events: readonly ProviderEvent[],
   ) => Promise<'committed' | 'ignored' | 'not-ready'>;
+  /**
+   * A call for this handover could not be read now: should Genesys give up on it, the handover's
+   * session reads it later (ProviderWebhook.redeliveryMs). Optional: without it, only a later message
+   * or a reconnect reveals the gap.
+   */
+  readonly owe?: (
+    endpointId: string,
+    handoverId: string,
+    providerMessageIds: readonly string[],
+  ) => Promise<void>;
   /** Aborted when the gateway shuts down. */
   readonly shutdownSignal: AbortSignal;
   /** The answer's deadline (ANSWER_WITHIN_MS). */
@@ -80,6 +92,14 @@ export const providerWebhookRoutes =
           if (reading.kind === 'ignored') {
             req.log.debug({ detail: reading.detail }, 'provider webhook ignored');
             return reply.send({ status: 'ignored' });
+          }
+          if (reading.kind === 'unread') {
+            req.log.warn(
+              { handoverId: reading.handoverId, code: reading.code },
+              'provider webhook not read; asked again',
+            );
+            await deps.owe?.(req.params.endpointId, reading.handoverId, reading.providerMessageIds);
+            return notCommitted(reply);
           }
           const accepted = deps
             .accept(req.params.endpointId, reading.handoverId, reading.events)

@@ -319,6 +319,25 @@ export class HandoverEngine {
     return 'committed';
   }
 
+  /**
+   * A pushed call for this handover could not be read (ports/provider.ts `unread`): its session
+   * reads the handover once the provider has given up delivering it, unless the messages were
+   * committed by then. Only the owner has a session; another instance does nothing here (the
+   * owner's next catch-up, or a later message's gap, finds them). Never rejects.
+   */
+  async owePushed(endpointId: string, id: string, providerMessageIds: readonly string[]): Promise<void> {
+    const session = this.#sessions.get(id);
+    if (!session) return;
+    try {
+      const handover = (await this.units.read(id))?.record.handover;
+      if (handover?.endpointId === endpointId && !isTerminal(handover.state))
+        session.owe(providerMessageIds);
+    } catch (err) {
+      // The store failed: the call is answered 503 all the same, and Genesys delivers it again.
+      this.#d.logger.warn({ handoverId: id, code: errorCode(err) }, 'could not note an unread push');
+    }
+  }
+
   /** The customer showed a sign of life (a message, typing, presence back). */
   noteCustomer(id: string): void {
     const now = this.#d.clock.now().getTime();

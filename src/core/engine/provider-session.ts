@@ -35,7 +35,7 @@ import type {
   ProviderEvent,
   ProviderRef,
 } from '../ports/provider.ts';
-import type { Random, Scheduler } from '../ports/scheduler.ts';
+import type { Random, Scheduler, TimerHandle } from '../ports/scheduler.ts';
 import { sleep } from '../ports/scheduler.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { TranscriptRepository } from '../ports/store/index.ts';
@@ -56,6 +56,8 @@ const SETTLED: Promise<void> = Promise.resolve();
 const MAX_BUFFERED = 1_000;
 /** Pushed message ids a session remembers as committed (newest), to answer a redelivery at once. */
 const RECENT_PUSHED = 32;
+/** Refused pushed messages a session looks for later (`owe`); past this, they are not listed. */
+const MAX_OWED = 256;
 
 export type CatchUpOutcome = 'done' | 'refused' | 'stopped';
 
@@ -156,6 +158,9 @@ export class ProviderSession implements AttachmentHandlers {
   #pushing: Map<string, Promise<void>> | undefined;
   /** The newest pushed message ids committed here (at most RECENT_PUSHED): a later redelivery is done. */
   #pushed: Set<string> | undefined;
+  /** Pushed messages refused here, to look for once the provider stopped delivering them (`owe`). */
+  #owed: Set<string> | undefined;
+  #owedCheck: TimerHandle | undefined;
   readonly #pen: ReorderPen<Arrival> | undefined;
   /**
    * The conversation was created for this session and its provider keeps it quiet until the first
@@ -263,6 +268,7 @@ export class ProviderSession implements AttachmentHandlers {
       pushing.delete(id);
       if (pushing.size === 0 && this.#pushing === pushing) this.#pushing = undefined;
       if (committed) this.#rememberPushed(id);
+      else this.owe([id]);
     };
     admitted.then(
       () => settled(true),
@@ -276,6 +282,47 @@ export class ProviderSession implements AttachmentHandlers {
     pushed.add(id);
     const oldest = pushed.values().next(); // a Set iterates in insertion order
     if (pushed.size > RECENT_PUSHED && oldest.done !== true) pushed.delete(oldest.value);
+  }
+
+  /**
+   * Pushed messages the gateway could not take (a call refused: its read or its commit failed). The
+   * provider delivers them again for a while (`redeliveryMs`); should every delivery fail, only a
+   * catch-up finds them, and nothing may call for one — no later message shows the gap, when they
+   * were the chat's last. So once that time has passed, the session catches up unless they were
+   * committed meanwhile. One check per session at a time; messages refused meanwhile join it.
+   */
+  owe(providerMessageIds: readonly string[]): void {
+    const horizonMs = this.#provider.webhook?.redeliveryMs;
+    if (horizonMs === undefined || providerMessageIds.length === 0 || this.#stopped()) return;
+    const owed = (this.#owed ??= new Set());
+    // Past the bound, an empty id stands for "more than listed": the check then reads in any case.
+    for (const id of providerMessageIds) owed.add(owed.size < MAX_OWED ? id : '');
+    this.#owedCheck ??= this.#d.scheduler.after(horizonMs, () => void this.#checkOwed());
+  }
+
+  async #checkOwed(): Promise<void> {
+    const owed = this.#owed ?? new Set<string>();
+    this.#owed = undefined;
+    this.#owedCheck = undefined;
+    if (this.#stopped() || !(await this.#anyMissing(owed)) || this.#stopped()) return;
+    this.#d.logger.info(
+      { handoverId: this.id },
+      'a pushed message the provider stopped delivering is not committed; catching up',
+    );
+    void this.#requestCatchUp();
+  }
+
+  /** Whether any of these pushed messages is not committed (or the store cannot say). */
+  async #anyMissing(ids: ReadonlySet<string>): Promise<boolean> {
+    try {
+      for (const id of ids) {
+        if (id === '') return true;
+        if (this.#pushed?.has(id) !== true && !(await this.#has(id))) return true;
+      }
+      return false;
+    } catch {
+      return true; // read the provider, as when one is missing
+    }
   }
 
   get live(): boolean {
@@ -292,6 +339,7 @@ export class ProviderSession implements AttachmentHandlers {
 
   async close(): Promise<void> {
     this.#closed = true;
+    this.#owedCheck?.cancel();
     if (this.#abort) this.#release(this.#abort);
     this.#attaching?.abort(new Error('session closed'));
     this.#pen?.flush(); // releases into a stopped session: pushed events are refused, not left hanging

@@ -142,7 +142,18 @@ export interface ProviderCapabilities {
 export type WebhookReading =
   | { readonly kind: 'refused'; readonly status: number; readonly code: string; readonly detail: string }
   | { readonly kind: 'ignored'; readonly detail: string }
-  | { readonly kind: 'events'; readonly handoverId: string; readonly events: readonly ProviderEvent[] };
+  | { readonly kind: 'events'; readonly handoverId: string; readonly events: readonly ProviderEvent[] }
+  /**
+   * A call for this handover that could not be read now: a provider call the read needed failed,
+   * or the read was cut short (`code`: the failure's, for the logs). Answered so that the provider
+   * delivers it again; the core also owes the handover a read (`ProviderWebhook.redeliveryMs`).
+   */
+  | {
+      readonly kind: 'unread';
+      readonly handoverId: string;
+      readonly providerMessageIds: readonly string[];
+      readonly code: string;
+    };
 
 /**
  * A provider whose events are pushed to the gateway over HTTP (Open Messaging's outbound webhook,
@@ -152,7 +163,8 @@ export type WebhookReading =
 export interface ProviderWebhook {
   /**
    * Verifies (signature on the raw bytes) and reads one call. Never rejects for bad input; may call
-   * the provider (e.g. to name the agent who wrote).
+   * the provider (e.g. to name the agent who wrote) — when such a call fails for a call whose
+   * handover is known, `unread`; otherwise it rejects.
    */
   read(
     rawBody: Buffer,
@@ -164,6 +176,13 @@ export interface ProviderWebhook {
    * provider-time order (`at`), ms: the disorder it repairs. 0 commits in arrival order.
    */
   readonly reorderWindowMs: number;
+  /**
+   * How long the provider goes on delivering a call the gateway did not answer 2xx, ms. A message
+   * whose every delivery failed is found only by a catch-up, and nothing may call for one (no later
+   * message shows the gap): a session that refused a push catches up once this has passed, unless
+   * the message was committed meanwhile. Absent: it does not.
+   */
+  readonly redeliveryMs?: number;
   /**
    * Names the message before each of these pushed messages at the provider (their `follows`), for
    * all of them at once. The core asks when they leave the reorder window, so the messages of one

@@ -317,7 +317,11 @@ export interface ScriptedProviderOptions {
   readonly maxMessageLength?: number;
   readonly sendSettleMs?: number;
   /** Push mode: messages and typing are pushed (see the top of this file), reordered within this window. */
-  readonly push?: { readonly reorderWindowMs: number };
+  readonly push?: {
+    readonly reorderWindowMs: number;
+    /** How long the contact center delivers a refused push again (`webhook.redeliveryMs`); absent: none. */
+    readonly redeliveryMs?: number;
+  };
 }
 
 /** A scripted push: `{ "handoverId": …, "events": [ProviderEvent, …] }`, checked like any input. */
@@ -374,9 +378,22 @@ export class ScriptedProvider implements HandoverProvider {
     if (options.push)
       this.webhook = {
         reorderWindowMs: options.push.reorderWindowMs,
+        ...(options.push.redeliveryMs === undefined ? {} : { redeliveryMs: options.push.redeliveryMs }),
         read: async (body, _headers, signal) => {
-          await this.#call('webhook', signal);
-          return readPush(body);
+          const reading = readPush(body);
+          try {
+            await this.#call('webhook', signal);
+          } catch (err) {
+            // Like Open Messaging's read, which names the agent with a provider call (§4.6).
+            if (reading.kind !== 'events') throw err;
+            return {
+              kind: 'unread',
+              handoverId: reading.handoverId,
+              providerMessageIds: reading.events.flatMap((e) => (e.type === 'message' ? [e.providerMessageId] : [])),
+              code: err instanceof ProviderError ? err.code : 'scripted.failed',
+            };
+          }
+          return reading;
         },
         place: async (ref, ids, signal) => {
           await this.#call('place', signal);

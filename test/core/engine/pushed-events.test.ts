@@ -287,3 +287,39 @@ test('pushes held past the buffer’s bound are refused (delivered again), and t
     events.map((_, i) => `m${i + 1}`),
   );
 });
+
+const REDELIVERY_MS = 60_000;
+
+test('a push that could not be read is looked for once the provider stopped delivering it: the catch-up commits it', async () => {
+  const rig = await CoreRig.start({ push: { reorderWindowMs: WINDOW_MS, redeliveryMs: REDELIVERY_MS } });
+  const { id, conv } = await rig.activeHandover();
+  const last = conv.agentWrites('the last words'); // every delivery of its call fails; nothing follows it
+  conv.pushed.splice(0);
+  const histories = rig.provider.calls.get('history') ?? 0;
+  await rig.engine.owePushed(ENDPOINT, id, [last.providerMessageId]); // the route, on `unread`
+  await rig.engine.owePushed(ENDPOINT, id, [last.providerMessageId]); // a retry, refused too
+  await rig.advance(REDELIVERY_MS - 100);
+  assert.deepEqual(await rig.agentTexts(id), [], 'not while the provider may still deliver it');
+  assert.equal(rig.provider.calls.get('history') ?? 0, histories);
+  await rig.until(async () => (await rig.agentTexts(id)).length === 1, 'read by a catch-up');
+  assert.deepEqual(await rig.agentTexts(id), ['the last words']);
+  assert.equal(rig.provider.calls.get('history'), histories + 1, 'one catch-up for both refusals');
+});
+
+test('a refused push delivered later costs no catch-up; an owed id of another endpoint is not taken', async () => {
+  const rig = await CoreRig.start({ push: { reorderWindowMs: WINDOW_MS, redeliveryMs: REDELIVERY_MS } });
+  const { id, conv } = await rig.activeHandover();
+  const message = conv.agentWrites('second time lucky');
+  const [event] = conv.pushed.splice(0);
+  assert.ok(event);
+  const histories = rig.provider.calls.get('history') ?? 0;
+  await rig.engine.owePushed(ENDPOINT, id, [message.providerMessageId]);
+  const again = push(rig, id, [event]);
+  await rig.advance(WINDOW_MS + 10);
+  await again.done;
+  assert.equal(again.state.outcome, 'committed');
+  await rig.engine.owePushed('other-endpoint', id, ['never-committed']);
+  await rig.advance(REDELIVERY_MS + 1_000);
+  assert.equal(rig.provider.calls.get('history') ?? 0, histories, 'committed meanwhile: no read');
+  assert.deepEqual(await rig.agentTexts(id), ['second time lucky']);
+});

@@ -338,7 +338,7 @@ describe('webhook.read: messages and typing (§4.1, §4.2)', () => {
     await connection.close();
   });
 
-  test('no agent to be found: typing is ignored, a message goes out as an unnamed agent; a failing read rejects', async () => {
+  test('no agent to be found: typing is ignored, a message goes out as an unnamed agent; a failing read is unread', async () => {
     rig = await providerRig();
     rig.genesys.conversation('conv-1');
     const typing = await read(
@@ -348,16 +348,18 @@ describe('webhook.read: messages and typing (§4.1, §4.2)', () => {
     // The conversation is unknown to Genesys (404): the message still reaches the bot.
     const lost = await read(webhookBody(CUSTOMER, { id: 'w1', text: 'hi', conversationId: 'conv-gone' }));
     assert.deepEqual(eventsOf(lost).map(describeEvent), ['message:agent:genesys-agent:hi']);
-    // A 503 on the read: the route answers 5xx and Genesys delivers again (§4.5).
+    // A 503 on the read: the route answers 5xx and Genesys delivers again (§4.5); the core learns
+    // which handover and message, to read them should Genesys give up (~85 s).
     rig.genesys.fake.route('GET', '/api/v2/conversations/messages/conv-busy', () => ({
       status: 503,
       body: { code: 'service.unavailable', status: 503 },
     }));
-    const err = await read(
-      webhookBody(CUSTOMER, { id: 'w2', text: 'hi', conversationId: 'conv-busy' }),
-    ).catch((e: unknown) => e);
-    assert.ok(err instanceof ProviderError);
-    assert.equal(err.retryable, true);
+    const unread = await read(webhookBody(CUSTOMER, { id: 'w2', text: 'hi', conversationId: 'conv-busy' }));
+    if (unread.kind !== 'unread') assert.fail(`expected unread, got ${JSON.stringify(unread)}`);
+    assert.equal(unread.handoverId, 'h-1');
+    assert.deepEqual(unread.providerMessageIds, ['w2']);
+    assert.equal(unread.code, 'service.unavailable', 'the provider error’s code, for the logs');
+    assert.equal(rig.provider.webhook.redeliveryMs, 90_000);
   });
 
   test('a call about another conversation of an attached customer is ignored', async () => {

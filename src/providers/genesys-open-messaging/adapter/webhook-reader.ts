@@ -16,14 +16,17 @@
 // The webhook names the integration, never the agent (§4.6): the agent is the one the notification
 // watch knows to be connected; when it knows none (e.g. just after a restart) the conversation is
 // read once (a kept read is fine) — and an agent it reveals that the core has not heard of yet is
-// announced (`participant connected`) before its message, so the bot hears agent_joined first.
+// announced (`participant connected`) before its message, so the bot hears agent_joined first. When
+// that read fails, the call is `unread`: answered 503, and the core reads the conversation should
+// Genesys give up delivering it (`redeliveryMs`, §4.5).
 import type { Logger } from '../../../core/ports/logger.ts';
-import type {
-  Participant,
-  ProviderEvent,
-  ProviderRef,
-  ProviderWebhook,
-  WebhookReading,
+import {
+  ProviderError,
+  type Participant,
+  type ProviderEvent,
+  type ProviderRef,
+  type ProviderWebhook,
+  type WebhookReading,
 } from '../../../core/ports/provider.ts';
 import { OpenMessagingError } from '../errors.ts';
 import type { WebhookEvent, WebhookMessageEvent, WebhookTypingEvent } from '../webhook/events.ts';
@@ -58,8 +61,15 @@ export interface WebhookReaderDeps {
 
 type Agent = { readonly participant: Participant; readonly announce: readonly ProviderEvent[] };
 
+/**
+ * How long Genesys goes on delivering a call not answered 2xx: 5 retries 5 s apart, each waiting up
+ * to 10 s for an answer — ~85 s (§4.5) — and a margin.
+ */
+export const REDELIVERY_MS = 90_000;
+
 export class WebhookReader implements ProviderWebhook {
   readonly reorderWindowMs: number;
+  readonly redeliveryMs = REDELIVERY_MS;
   readonly #d: WebhookReaderDeps;
 
   constructor(deps: WebhookReaderDeps) {
@@ -99,7 +109,19 @@ export class WebhookReader implements ProviderWebhook {
       // A conversation the adapter started by mistake and closed again (§3.5 guard in send).
       return ignored('a message of another conversation of this customer');
     }
-    const events = await this.#events(event, memory, signal);
+    let events: ProviderEvent[] | string;
+    try {
+      events = await this.#events(event, memory, signal);
+    } catch (err) {
+      // A read to name the agent failed (or the call was cut short): Genesys delivers it again, and
+      // should it give up, the core reads the conversation (`redeliveryMs`).
+      return {
+        kind: 'unread',
+        handoverId,
+        providerMessageIds: event.kind === 'message' ? [event.id] : [],
+        code: err instanceof ProviderError ? err.code : err instanceof Error ? err.name : 'unknown',
+      };
+    }
     if (typeof events === 'string') return ignored(events);
     return { kind: 'events', handoverId, events };
   }
