@@ -521,6 +521,7 @@ export class ProviderSession implements AttachmentHandlers {
   async #catchUpLoop(): Promise<CatchUpOutcome> {
     await this.#chain; // live events that arrived before the gap are committed first
     let failures = 0;
+    let gaps = 0;
     for (;;) {
       if (this.#stopped()) return 'stopped';
       this.#again = false;
@@ -532,17 +533,21 @@ export class ProviderSession implements AttachmentHandlers {
           continue;
         }
         if (!(await this.#drainBuffer())) {
-          // Not a failure of the provider, but the same patience: the next read may list it.
-          failures += 1;
-          const delay = retryDelay(failures, this.#d.policy, this.#d.random);
+          // The history read was older than a held message: the read that placed it lists what it
+          // follows, so the next round (which reads from there) at once; a provider read that lags
+          // its pushes may not, so after that with the patience of a failure.
+          gaps += 1;
+          if (gaps === 1) continue;
+          const delay = retryDelay(gaps - 1, this.#d.policy, this.#d.random);
           this.#d.logger.info(
-            { handoverId: this.id, failures, delayMs: delay },
+            { handoverId: this.id, rounds: gaps, delayMs: delay },
             'a held pushed message follows one not read yet; reading again',
           );
           if (!(await this.#pause(delay))) return 'stopped';
           continue;
         }
         failures = 0;
+        gaps = 0;
         if (this.#mustReadAgain()) continue;
         this.#syncing = false; // the buffer is empty here: nothing can slip between drain and live
         return 'done';

@@ -267,6 +267,8 @@ describe('webhook.read: messages and typing (§4.1, §4.2)', () => {
 
     rig.genesys.message('conv-1', 'a1', { id: 'w2', time: at(4), text: 'Two', originatingEntity: 'Human' });
     eventsOf(await read(webhookBody(CUSTOMER, { id: 'w2', text: 'Two', conversationId: 'conv-1' })));
+    await rig.provider.webhook.place(ref, ['w1'], signal());
+    assert.equal(rig.genesys.reads('conv-1').length, reads, 'still good to place what it lists');
     assert.deepEqual(await history(), ['w1', 'w2'], 'the kept read is older than w2: read anew');
     assert.equal(rig.genesys.reads('conv-1').length, reads + 1);
     await connection.close();
