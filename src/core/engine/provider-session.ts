@@ -510,6 +510,7 @@ export class ProviderSession implements AttachmentHandlers {
     }
     this.#d.observer.catchUpStarted(this.#provider.kind);
     const running = this.#catchUpLoop().then((outcome) => {
+      if (outcome === 'done') return outcome; // settled by the loop itself
       if (this.#catchingUp === running) this.#catchingUp = undefined;
       this.#settleWaiters(outcome);
       return outcome;
@@ -550,6 +551,11 @@ export class ProviderSession implements AttachmentHandlers {
         gaps = 0;
         if (this.#mustReadAgain()) continue;
         this.#syncing = false; // the buffer is empty here: nothing can slip between drain and live
+        // Ended in this very turn, not in a reaction a microtask later: a gap found in between (a
+        // store read of #checkOwed, an engine's catchUpNow) would join a loop that is over — its
+        // held event answered as committed, and the session left syncing with no loop to end it.
+        this.#catchingUp = undefined;
+        this.#settleWaiters('done');
         return 'done';
       } catch (err) {
         if (this.#stopped()) return 'stopped';
