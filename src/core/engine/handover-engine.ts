@@ -330,8 +330,7 @@ export class HandoverEngine {
     if (!session) return;
     try {
       const handover = (await this.units.read(id))?.record.handover;
-      if (handover?.endpointId === endpointId && !isTerminal(handover.state))
-        session.owe(providerMessageIds);
+      if (handover?.endpointId === endpointId && !isTerminal(handover.state)) session.owe(providerMessageIds);
     } catch (err) {
       // The store failed: the call is answered 503 all the same, and Genesys delivers it again.
       this.#d.logger.warn({ handoverId: id, code: errorCode(err) }, 'could not note an unread push');

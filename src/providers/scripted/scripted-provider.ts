@@ -389,7 +389,9 @@ export class ScriptedProvider implements HandoverProvider {
             return {
               kind: 'unread',
               handoverId: reading.handoverId,
-              providerMessageIds: reading.events.flatMap((e) => (e.type === 'message' ? [e.providerMessageId] : [])),
+              providerMessageIds: reading.events.flatMap((e) =>
+                e.type === 'message' ? [e.providerMessageId] : [],
+              ),
               code: err instanceof ProviderError ? err.code : 'scripted.failed',
             };
           }
