@@ -145,7 +145,8 @@ function onMessage(handover: Handover, event: Extract<ProviderEvent, { type: 'me
     };
   }
   const attachments = event.attachments?.length ? { attachments: event.attachments } : {};
-  if (event.text.trim().length === 0 && !attachments.attachments) return { handover, events: [], transcript: [] };
+  if (event.text.trim().length === 0 && !attachments.attachments)
+    return { handover, events: [], transcript: [] };
   const line = { text: event.text, at: event.at, providerMessageId: event.providerMessageId, ...attachments };
   if (event.participant.role === 'agent' && event.kind === 'text') {
     const agent = agentInfo(event.participant, handover);

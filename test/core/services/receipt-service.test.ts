@@ -33,8 +33,14 @@ test('an agent message delivered (twice) is acknowledged once; a dead-lettered o
   await receipts.settled(first, 'delivered'); // webhook and SSE both delivered it
   await receipts.settled(second, 'failed');
   assert.deepEqual(conv.receipts, [
-    { providerMessageId: conv.messages.find((m) => m.text === 'first')?.providerMessageId, outcome: 'delivered' },
-    { providerMessageId: conv.messages.find((m) => m.text === 'second')?.providerMessageId, outcome: 'delivered' },
+    {
+      providerMessageId: conv.messages.find((m) => m.text === 'first')?.providerMessageId,
+      outcome: 'delivered',
+    },
+    {
+      providerMessageId: conv.messages.find((m) => m.text === 'second')?.providerMessageId,
+      outcome: 'delivered',
+    },
   ]);
 });
 
