@@ -310,9 +310,7 @@ export class HandoverEngine {
     id: string,
     events: readonly ProviderEvent[],
   ): Promise<'committed' | 'ignored' | 'not-ready'> {
-    const live = await this.units.read(id);
-    const handover = live?.record.handover;
-    if (!handover || handover.endpointId !== endpointId || isTerminal(handover.state)) return 'ignored';
+    if (!(await this.#takesPushes(endpointId, id))) return 'ignored';
     const session = this.#sessions.get(id);
     if (!session || !this.#accepting) return 'not-ready';
     await session.push(events);
@@ -329,12 +327,17 @@ export class HandoverEngine {
     const session = this.#sessions.get(id);
     if (!session) return;
     try {
-      const handover = (await this.units.read(id))?.record.handover;
-      if (handover?.endpointId === endpointId && !isTerminal(handover.state)) session.owe(providerMessageIds);
+      if (await this.#takesPushes(endpointId, id)) session.owe(providerMessageIds);
     } catch (err) {
       // The store failed: the call is answered 503 all the same, and Genesys delivers it again.
       this.#d.logger.warn({ handoverId: id, code: errorCode(err) }, 'could not note an unread push');
     }
+  }
+
+  /** The handover exists, is of this endpoint and has not ended: pushes for it are taken. */
+  async #takesPushes(endpointId: string, id: string): Promise<boolean> {
+    const handover = (await this.units.read(id))?.record.handover;
+    return handover !== undefined && handover.endpointId === endpointId && !isTerminal(handover.state);
   }
 
   /** The customer showed a sign of life (a message, typing, presence back). */

@@ -372,13 +372,13 @@ export class ProviderSession implements AttachmentHandlers {
    * Undefined when no message needs it, or when they will be held for a catch-up anyway.
    */
   #place(arrivals: readonly Arrival[]): Placing | undefined {
-    const webhook = this.#provider.webhook;
-    if (webhook?.place === undefined || this.#stopped() || this.#syncing) return undefined;
+    const place = this.#placer();
+    if (place === undefined || this.#stopped() || this.#syncing) return undefined;
     const ids = arrivals.flatMap(({ event, pushed }) =>
       pushed && event.type === 'message' && event.follows === undefined ? [event.providerMessageId] : [],
     );
     if (ids.length === 0) return undefined;
-    const placing = webhook.place(this.#ref, ids, this.#abortController().signal);
+    const placing = place(ids);
     // Each commit awaits it; when a gap opened meanwhile, none does: not an unhandled rejection.
     placing.catch(() => undefined);
     return placing;
@@ -660,7 +660,7 @@ export class ProviderSession implements AttachmentHandlers {
       try {
         const messages = await inPushedOrder(
           held.flatMap((a) => (a.event.type === 'message' ? [{ event: a.event, pushed: a.pushed }] : [])),
-          { place: this.#placeHeld(), has: (id) => this.#has(id) },
+          { place: this.#placer(), has: (id) => this.#has(id) },
         );
         if (messages === undefined) {
           this.#holdAgain(held);
@@ -682,8 +682,8 @@ export class ProviderSession implements AttachmentHandlers {
     this.#buffer = this.#buffer ? [...held, ...this.#buffer] : held;
   }
 
-  /** The provider's `place`, for messages held while syncing (`#place` asks only when live). */
-  #placeHeld(): ((ids: readonly string[]) => Promise<ReadonlyMap<string, string>>) | undefined {
+  /** The provider's `place` for this conversation, if it has one (live batches and held messages). */
+  #placer(): ((ids: readonly string[]) => Promise<ReadonlyMap<string, string>>) | undefined {
     const webhook = this.#provider.webhook;
     const place = webhook?.place?.bind(webhook);
     if (place === undefined) return undefined;

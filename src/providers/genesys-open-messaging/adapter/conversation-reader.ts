@@ -105,7 +105,7 @@ export class ConversationReader {
     // Not `forget`: `listing` goes on using it for the messages it does list (dropping it took the
     // bench from 0.12 to 0.30 reads an agent message: calls arrive late there, and each one retired
     // the read that would have placed the ones before it), and a read in flight may well list this
-    // one (Genesys stores a message before it calls).
+    // one (we assume Genesys stores a message before it calls; §4.5 does not say).
     if (kept?.read !== undefined && kept.older !== true && !listsAll(kept.read, [messageId]))
       this.#kept.set(conversationId, { ...kept, older: true });
   }

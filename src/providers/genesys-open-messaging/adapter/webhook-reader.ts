@@ -20,13 +20,12 @@
 // that read fails, the call is `unread`: answered 503, and the core reads the conversation should
 // Genesys give up delivering it (`redeliveryMs`, §4.5).
 import type { Logger } from '../../../core/ports/logger.ts';
-import {
-  ProviderError,
-  type Participant,
-  type ProviderEvent,
-  type ProviderRef,
-  type ProviderWebhook,
-  type WebhookReading,
+import type {
+  Participant,
+  ProviderEvent,
+  ProviderRef,
+  ProviderWebhook,
+  WebhookReading,
 } from '../../../core/ports/provider.ts';
 import { OpenMessagingError } from '../errors.ts';
 import type { WebhookEvent, WebhookMessageEvent, WebhookTypingEvent } from '../webhook/events.ts';
@@ -119,7 +118,7 @@ export class WebhookReader implements ProviderWebhook {
         kind: 'unread',
         handoverId,
         providerMessageIds: event.kind === 'message' ? [event.id] : [],
-        code: err instanceof ProviderError ? err.code : err instanceof Error ? err.name : 'unknown',
+        code: toProviderError(err).code,
       };
     }
     if (typeof events === 'string') return ignored(events);
