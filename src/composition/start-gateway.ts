@@ -79,7 +79,9 @@ export async function startGateway(
   const clock = tuning.clock ?? systemClock;
   const scheduler = tuning.scheduler ?? systemScheduler;
   const random = tuning.random ?? systemRandom;
-  const store = await openStore(config, { role: 'gateway' });
+  // Before the store: it reports its group commits here. The handover gauge reads the store at a scrape.
+  const metrics = new GatewayMetrics(() => store.handovers.countByState());
+  const store = await openStore(config, { role: 'gateway', onBatch: metrics.observeStoreBatches() });
   const instanceId = config.server.instanceId ?? hostname();
   const cluster = await clusterParts(config, store, { instanceId, scheduler });
 
@@ -87,7 +89,6 @@ export async function startGateway(
     version: packageVersion(),
     ...(tuning.spanExporter === undefined ? {} : { exporter: tuning.spanExporter }),
   });
-  const metrics = new GatewayMetrics(() => store.handovers.countByState());
   const policies = new Map(config.endpoints.map((e) => [e.id, toPolicy(e)]));
   const webhooks = new Map(config.endpoints.map((e) => [e.id, e.webhook]));
   const genesys = genesysBudgets(config.genesys, { clock, scheduler });

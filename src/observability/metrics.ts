@@ -85,6 +85,31 @@ export class GatewayMetrics {
     });
   }
 
+  /**
+   * The store's group commits (store/group-commit.ts): batches and the writes in them, by outcome —
+   * `committed` in one transaction, or `split` (the batch failed and each write ran alone, one
+   * commit each: a batch that splits costs a commit per write).
+   */
+  observeStoreBatches(): (size: number, committed: boolean) => void {
+    const batches = new Counter({
+      name: 'genesys_handover_store_batches_total',
+      help: 'Group-commit batches by outcome: committed as one transaction, or split (a write failed, each write ran alone).',
+      labelNames: ['outcome'],
+      registers: [this.registry],
+    });
+    const writes = new Counter({
+      name: 'genesys_handover_store_batch_writes_total',
+      help: 'Writes in group-commit batches by the outcome of their batch (committed, split).',
+      labelNames: ['outcome'],
+      registers: [this.registry],
+    });
+    return (size, committed) => {
+      const outcome = committed ? 'committed' : 'split';
+      batches.inc({ outcome });
+      writes.inc({ outcome }, size);
+    };
+  }
+
   /** One Genesys API call: counted, and its duration observed. */
   observeProviderCall(operation: string, status: string, seconds: number): void {
     this.providerCalls.inc({ operation, status });

@@ -47,3 +47,14 @@ export function assertNextVersion(change: ChangeSet): void {
     throw new RangeError(`commit of handover ${change.handover.id}: version must be expectedVersion + 1`);
   }
 }
+
+/**
+ * The provider message ids of a change's new transcript lines (the agent's messages as Genesys
+ * numbers them): a handover holds each at most once, and the adapters check them before writing.
+ */
+export function providerMessageIds(change: Pick<ChangeSet, 'transcript'>): string[] {
+  const ids: string[] = [];
+  for (const entry of change.transcript ?? [])
+    if (entry.providerMessageId !== undefined) ids.push(entry.providerMessageId);
+  return ids;
+}

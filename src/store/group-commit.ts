@@ -7,9 +7,11 @@
 // - Its own verdict. Both adapters run the batch without a savepoint per write (SQLite: ~15 µs of
 //   the writer's CPU per write; PostgreSQL: two round trips): should any write fail, the adapter
 //   rolls the batch back and throws, and every write runs again in a transaction of its own, so a
-//   version conflict or a constraint violation fails that write alone, never the others. So does
-//   a batch transaction that fails as a whole (a lost connection, a full disk, a lock time-out):
-//   every write is retried alone, in order, and gets its own answer.
+//   constraint violation fails that write alone, never the others. A write that refuses before it
+//   changes anything (RefusedWrite: a version conflict, a duplicate provider message) fails alone
+//   without that: the batch commits the others as one. A batch transaction that fails as a whole
+//   (a lost connection, a full disk, a lock time-out) is split too: every write is retried alone,
+//   in order, and gets its own answer.
 // - Its order. Writes are applied in the order they were submitted, batch after batch; one batch is
 //   in flight at a time. (Per handover the unit queue already keeps one commit in flight.)
 //
@@ -20,17 +22,36 @@
 // The committer knows no SQL: an adapter supplies a BatchWriter. A later write that must check
 // something in the same transaction (a lease's fencing token, a retention purge) is one more write.
 
+/**
+ * Thrown by a write that checked and declined before it changed anything — a version conflict, a
+ * provider message the handover holds already, a lost lease. A batch writer catches it, goes on with
+ * the batch's other writes and answers it in their place (`writeBatch`); the write's caller gets
+ * `error`. Any other throw fails the whole batch, and every write of it then runs alone, with a
+ * commit (an fsync) each: on the Open Messaging path a duplicate webhook call did that to whole
+ * batches (issue 12, bench/README.md round seventeen).
+ */
+export class RefusedWrite extends Error {
+  readonly error: Error;
+
+  constructor(error: Error) {
+    super(error.message);
+    this.name = 'RefusedWrite';
+    this.error = error;
+  }
+}
+
 /** One write: SQL on the transaction handle `tx`, returning what the caller gets. */
 export type Write<Tx, T = unknown> = (tx: Tx) => T | Promise<T>;
 
 export interface BatchWriter<W> {
   /**
-   * Runs the writes, in order, in ONE transaction and commits it; returns what each write answered.
-   * Throws when a write threw or the transaction could not commit: then nothing of the batch is
+   * Runs the writes, in order, in ONE transaction and commits it; returns what each write answered
+   * — a RefusedWrite for a write that refused (it changed nothing; the others commit). Throws when a
+   * write threw anything else or the transaction could not commit: then nothing of the batch is
    * stored, and each write runs again alone (writeOne).
    */
   writeBatch(writes: readonly W[]): Promise<unknown[]>;
-  /** Runs one write in a transaction of its own (the fallback after a failed batch). */
+  /** Runs one write in a transaction of its own (the fallback after a failed batch); a refusal rejects with its `error`. */
   writeOne(write: W): Promise<unknown>;
 }
 
@@ -116,7 +137,12 @@ export class GroupCommitter<W> {
       if (values.length !== batch.length) {
         const err = new Error('batch writer returned a value per write it was not given');
         for (const q of batch) q.reject(err);
-      } else batch.forEach((q, i) => q.resolve(values[i]));
+      } else
+        batch.forEach((q, i) => {
+          const value = values[i];
+          if (value instanceof RefusedWrite) q.reject(value.error);
+          else q.resolve(value);
+        });
       return;
     }
     // A write failed or the transaction did: nothing of it is stored. Each write alone, in order, so

@@ -2,7 +2,7 @@
 // test; the writer is the adapter seam). The SQL adapters are checked by the store contract suite.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { GroupCommitter, type BatchWriter, type Write } from '../../src/store/group-commit.ts';
+import { GroupCommitter, RefusedWrite, type BatchWriter, type Write } from '../../src/store/group-commit.ts';
 
 type Log = string[];
 
@@ -30,7 +30,14 @@ function recordingWriter(): BatchWriter<Write<Log>> & {
       const before = w.log.length;
       const values: unknown[] = [];
       try {
-        for (const write of writes) values.push(await write(w.log));
+        for (const write of writes) {
+          try {
+            values.push(await write(w.log));
+          } catch (err) {
+            if (!(err instanceof RefusedWrite)) throw err;
+            values.push(err);
+          }
+        }
       } catch (err) {
         w.log.length = before;
         throw err;
@@ -106,4 +113,26 @@ test('writes submitted while a batch is in flight form the next batch; maxBatch 
   assert.deepEqual(writer.batches, [2, 2]);
   await committer.idle();
   assert.throws(() => new GroupCommitter(writer, { maxBatch: 0 }), RangeError);
+});
+
+test('a refused write fails alone with its own error; the batch commits the others, nothing runs alone', async () => {
+  const w = recordingWriter();
+  const observed: [number, boolean][] = [];
+  const committer = new GroupCommitter(w, { onBatch: (size, committed) => observed.push([size, committed]) });
+  const conflict = new Error('version conflict');
+  const results = await Promise.allSettled([
+    committer.submit((log) => log.push('a')),
+    committer.submit(() => {
+      throw new RefusedWrite(conflict);
+    }),
+    committer.submit((log) => log.push('c')),
+  ]);
+  assert.equal(results[0].status, 'fulfilled');
+  assert.ok(results[1].status === 'rejected');
+  assert.equal(results[1].reason, conflict);
+  assert.equal(results[2].status, 'fulfilled');
+  assert.deepEqual(w.log, ['a', 'c']);
+  assert.deepEqual(w.batches, [3]);
+  assert.equal(w.singles, 0);
+  assert.deepEqual(observed, [[3, true]]);
 });

@@ -26,6 +26,7 @@ import {
   makeProviderRef,
   nextVersion,
 } from './fixtures.ts';
+import { refusedWritesSuite } from './refused-writes.ts';
 import { runStoreContract } from './store-contract.ts';
 
 const databaseUrl = process.env.DATABASE_URL;
@@ -105,6 +106,9 @@ const rejection = (promise: Promise<unknown>): Promise<unknown> =>
 
 runStoreContract('postgres', () =>
   PostgresStore.open({ connectionString: url, schema: freshSchema(), poolSize: 4 }),
+);
+refusedWritesSuite('postgres', (onBatch) =>
+  PostgresStore.open({ connectionString: url, schema: freshSchema(), poolSize: 4, groupCommit: { onBatch } }),
 );
 
 void describe('PostgresStore: migrations', () => {

@@ -21,6 +21,7 @@ import {
   makeProviderRef,
   nextVersion,
 } from './fixtures.ts';
+import { refusedWritesSuite } from './refused-writes.ts';
 import { runStoreContract } from './store-contract.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'gh-store-'));
@@ -31,6 +32,12 @@ const freshPath = (): string => join(root, randomUUID(), 'store.db');
 
 runStoreContract('sqlite :memory:', () => SqliteStore.open({ path: ':memory:' }));
 runStoreContract('sqlite file', () => SqliteStore.open({ path: freshPath() }));
+refusedWritesSuite('sqlite file, writer thread', (onBatch) =>
+  SqliteStore.open({ path: freshPath(), groupCommit: { onBatch } }),
+);
+refusedWritesSuite('sqlite file, inline writer', (onBatch) =>
+  SqliteStore.open({ path: freshPath(), writer: 'inline', groupCommit: { onBatch } }),
+);
 
 void describe('SqliteStore specifics', () => {
   test('creates the parent directories; WAL, its checkpoint interval, foreign keys and busy timeout are on', async () => {

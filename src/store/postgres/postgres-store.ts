@@ -18,9 +18,19 @@ import type {
   Store,
   TranscriptRepository,
 } from '../../core/ports/store/index.ts';
-import { LeaseLostError, VersionConflictError } from '../../core/ports/store/index.ts';
-import { assertBelongs, assertNextVersion } from '../change-set.ts';
-import { GroupCommitter, type BatchWriter, type GroupCommitOptions, type Write } from '../group-commit.ts';
+import {
+  DuplicateProviderMessageError,
+  LeaseLostError,
+  VersionConflictError,
+} from '../../core/ports/store/index.ts';
+import { assertBelongs, assertNextVersion, providerMessageIds } from '../change-set.ts';
+import {
+  GroupCommitter,
+  RefusedWrite,
+  type BatchWriter,
+  type GroupCommitOptions,
+  type Write,
+} from '../group-commit.ts';
 import { toHandoverFilter } from '../handover-filter.ts';
 import { assertLimit } from '../limits.ts';
 import { decodeDeadLetterCursor, toDeadLetterPage, toPage } from '../page-cursor.ts';
@@ -111,13 +121,19 @@ export class PostgresStore implements Store {
         await guarded('commit', () =>
           write(async (tx) => {
             // An owner's commit (several instances): its lease first, share-locked until the commit.
+            // What refuses the change is checked before anything of it is written (RefusedWrite:
+            // the batch goes on without it): the lease, a provider message the handover holds
+            // already (an Open Messaging call sent again, a catch-up's overlap), the version.
+            const { id } = change.handover;
             const { fence } = change;
-            if (fence && !(await tx.leases.holds(change.handover.id, fence.owner, fence.token)))
-              throw new LeaseLostError(change.handover.id);
+            if (fence && !(await tx.leases.holds(id, fence.owner, fence.token)))
+              throw new RefusedWrite(new LeaseLostError(id));
+            const held = await tx.transcript.heldProviderMessage(id, providerMessageIds(change));
+            if (held !== undefined) throw new RefusedWrite(new DuplicateProviderMessageError(id, held));
             if (!(await tx.handovers.update(change))) {
-              if (!(await tx.handovers.exists(change.handover.id)))
-                throw new Error(`handover ${change.handover.id} does not exist`);
-              throw new VersionConflictError(change.handover.id);
+              if (!(await tx.handovers.exists(id)))
+                throw new RefusedWrite(new Error(`handover ${id} does not exist`));
+              throw new RefusedWrite(new VersionConflictError(id));
             }
             await append(tx, change);
           }),
@@ -168,7 +184,7 @@ export class PostgresStore implements Store {
           write(async (tx) => {
             // `exists` only tells which error to report.
             if (!(await tx.outbox.record(eventId, outcome)) && !(await tx.events.exists(eventId)))
-              throw new Error(`no outbox entry for event ${eventId}`);
+              throw new RefusedWrite(new Error(`no outbox entry for event ${eventId}`));
           }),
         ),
       deadLetters: async (query) => {
@@ -302,11 +318,25 @@ function batchWriter(pool: pg.Pool): BatchWriter<Write<Queries>> {
     writeBatch: (writes) =>
       inTransaction(pool, async (client) => {
         const tx = new Queries(client);
-        const values = [];
-        for (const write of writes) values.push(await write(tx));
+        const values: unknown[] = [];
+        for (const write of writes) {
+          try {
+            values.push(await write(tx));
+          } catch (err) {
+            // Refused before it wrote (group-commit.ts): the others go on.
+            if (!(err instanceof RefusedWrite)) throw err;
+            values.push(err);
+          }
+        }
         return values;
       }),
-    writeOne: (write) => inTransaction(pool, (client) => Promise.resolve(write(new Queries(client)))),
+    writeOne: async (write) => {
+      try {
+        return await inTransaction(pool, (client) => Promise.resolve(write(new Queries(client))));
+      } catch (err) {
+        throw err instanceof RefusedWrite ? err.error : err;
+      }
+    },
   };
 }
 

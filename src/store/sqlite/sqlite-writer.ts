@@ -9,8 +9,9 @@ import type {
   HandoverRecord,
   NewHandover,
 } from '../../core/ports/store/index.ts';
-import { VersionConflictError } from '../../core/ports/store/index.ts';
-import type { CommitChange } from '../change-set.ts';
+import { DuplicateProviderMessageError, VersionConflictError } from '../../core/ports/store/index.ts';
+import { providerMessageIds, type CommitChange } from '../change-set.ts';
+import { RefusedWrite } from '../group-commit.ts';
 import { EventQueries } from './event-queries.ts';
 import { HandoverQueries } from './handover-queries.ts';
 import { OutboxQueries } from './outbox-queries.ts';
@@ -50,16 +51,17 @@ export class SqliteWriter {
     this.#outbox = new OutboxQueries(sql);
     // Built once (better-sqlite3 wraps each transaction function anew).
     this.#one = db.transaction((op: SqliteWriteOp) => this.#apply(op));
-    this.#batch = db.transaction((ops: readonly SqliteWriteOp[]) => ops.map((op) => this.#apply(op)));
+    this.#batch = db.transaction((ops: readonly SqliteWriteOp[]) => ops.map((op) => this.#applyInBatch(op)));
   }
 
   /**
    * The writes in ONE IMMEDIATE transaction (one fsync under synchronous=FULL), or none of them:
-   * should one write throw, the transaction is rolled back whole and this throws, and the group
-   * committer runs every write again in a transaction of its own, so the failing write fails alone
-   * (group-commit.ts). No savepoint per write: a write almost never fails here (a version conflict
-   * needs a second writer of the same handover), and a SAVEPOINT and a RELEASE per write cost ~15 µs
-   * of the writer's CPU each (issue 12; bench/README.md, "Round eight").
+   * a write that refuses before it writes (RefusedWrite) is answered with the refusal and the others
+   * go on; should one write throw anything else, the transaction is rolled back whole and this
+   * throws, and the group committer runs every write again in a transaction of its own, so the
+   * failing write fails alone (group-commit.ts). No savepoint per write: a write almost never fails
+   * half-way here, and a SAVEPOINT and a RELEASE per write cost ~15 µs of the writer's CPU each
+   * (issue 12; bench/README.md, "Round eight").
    * IMMEDIATE takes the write lock up front, so two processes on one file serialise instead of
    * failing with SQLITE_BUSY half-way through.
    */
@@ -67,9 +69,22 @@ export class SqliteWriter {
     return this.#batch.immediate(ops);
   }
 
-  /** One write in a transaction of its own (the fallback after a failed batch). */
+  /** One write in a transaction of its own (the fallback after a failed batch); a refusal throws its error. */
   one(op: SqliteWriteOp): unknown {
-    return this.#one.immediate(op);
+    try {
+      return this.#one.immediate(op);
+    } catch (err) {
+      throw err instanceof RefusedWrite ? err.error : err;
+    }
+  }
+
+  #applyInBatch(op: SqliteWriteOp): unknown {
+    try {
+      return this.#apply(op);
+    } catch (err) {
+      if (err instanceof RefusedWrite) return err;
+      throw err;
+    }
   }
 
   #apply(op: SqliteWriteOp): unknown {
@@ -81,7 +96,7 @@ export class SqliteWriter {
       case 'record':
         // An outcome for an event no longer pending (delivered, dead) is ignored; an unknown event throws.
         if (!this.#outbox.record(op.eventId, op.outcome) && !this.#events.exists(op.eventId))
-          throw new Error(`no outbox entry for event ${op.eventId}`);
+          throw new RefusedWrite(new Error(`no outbox entry for event ${op.eventId}`));
         return undefined;
       case 'replay':
         return this.#outbox.replay(op.filter, op.now);
@@ -106,10 +121,16 @@ export class SqliteWriter {
   }
 
   #commit(change: CommitChange): undefined {
+    // What refuses the change is checked before anything of it is written (RefusedWrite): a provider
+    // message the handover holds already first — an Open Messaging call sent again, a catch-up's
+    // overlap (§4.5: at least once) — then the version.
+    const id = change.handover.id;
+    for (const providerMessageId of providerMessageIds(change))
+      if (this.#transcript.hasProviderMessage(id, providerMessageId))
+        throw new RefusedWrite(new DuplicateProviderMessageError(id, providerMessageId));
     if (!this.#handovers.update(change)) {
-      if (!this.#handovers.exists(change.handover.id))
-        throw new Error(`handover ${change.handover.id} does not exist`);
-      throw new VersionConflictError(change.handover.id);
+      if (!this.#handovers.exists(id)) throw new RefusedWrite(new Error(`handover ${id} does not exist`));
+      throw new RefusedWrite(new VersionConflictError(id));
     }
     this.#append(change);
     return undefined;

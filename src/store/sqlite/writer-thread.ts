@@ -17,7 +17,7 @@ import { Worker } from 'node:worker_threads';
 import type { BatchWriter } from '../group-commit.ts';
 import type { SqliteOptions } from './connection.ts';
 import type { SqliteWriteOp } from './sqlite-writer.ts';
-import { fromWire, type WriterReply, type WriterRequest } from './writer-protocol.ts';
+import { batchFromWire, fromWire, type WriterReply, type WriterRequest } from './writer-protocol.ts';
 
 /** A request before it is numbered (distributes over the union). */
 type WithoutId<R> = R extends unknown ? Omit<R, 'id'> : never;
@@ -88,7 +88,7 @@ export class WriterThread implements BatchWriter<SqliteWriteOp> {
     if (!p) return;
     this.#pending.delete(reply.id);
     this.#idle();
-    if (reply.ok) p.resolve(reply.value);
+    if (reply.ok) p.resolve(batchFromWire(reply));
     else p.reject(fromWire(reply.error));
   }
 

@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from './connection.ts';
 import { SqliteWriter } from './sqlite-writer.ts';
-import { toWire, type WriterReply, type WriterRequest } from './writer-protocol.ts';
+import { batchToWire, toWire, type WriterReply, type WriterRequest } from './writer-protocol.ts';
 
 const port = parentPort;
 if (!port) throw new Error('writer-worker.ts runs as a worker thread (writer-thread.ts starts it)');
@@ -18,7 +18,7 @@ port.on('message', (request: WriterRequest) => {
   try {
     switch (request.kind) {
       case 'batch':
-        reply = { id: request.id, ok: true, value: writer.batch(request.ops) };
+        reply = { id: request.id, ok: true, ...batchToWire(writer.batch(request.ops)) };
         break;
       case 'one':
         reply = { id: request.id, ok: true, value: writer.one(request.op) };
