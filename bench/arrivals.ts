@@ -12,6 +12,9 @@ export class Arrivals {
   duplicates = 0;
   lastArrival = 0;
   readonly #prefix: string;
+  /** Senders waiting for a count (`reached`). */
+  #waiters: { readonly n: number; readonly resolve: () => void }[] = [];
+  #released = false;
 
   /** Only texts starting with `prefix` are counted (other runs' stragglers are ignored). */
   constructor(prefix: string) {
@@ -34,11 +37,31 @@ export class Arrivals {
     }
     this.#seen.add(text);
     this.lastArrival = at;
+    if (this.#waiters.length > 0) this.#wake();
     const sentAt = this.#sentAt.get(text);
     if (sentAt !== undefined) {
       this.latencies.push(at - sentAt);
       this.#sentAt.delete(text);
     }
+  }
+
+  /** Resolves once `n` distinct messages arrived (at once after `release`). */
+  reached(n: number): Promise<void> {
+    if (this.#released || this.count >= n) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push({ n, resolve }));
+  }
+
+  /** Every `reached` resolves from now on (a run that timed out lets its senders finish). */
+  release(): void {
+    this.#released = true;
+    this.#wake();
+  }
+
+  #wake(): void {
+    const due = this.#waiters.filter((w) => this.#released || w.n <= this.count);
+    if (due.length === 0) return;
+    this.#waiters = this.#waiters.filter((w) => !due.includes(w));
+    for (const w of due) w.resolve();
   }
 
   /** Resolves once `n` distinct messages arrived; rejects after `timeoutMs` with how many did. */

@@ -26,6 +26,13 @@ export function loadConfig(env: Env = process.env) {
     handovers: num('BENCH_HANDOVERS', 100, 10),
     /** Sender requests in flight at once (throughput). */
     concurrency: num('BENCH_CONCURRENCY', 100, 10),
+    /**
+     * Open Messaging agent → bot: most messages sent and not yet at the bot (0: no bound). Genesys'
+     * webhook calls have a deadline and retries (OM §4.5); sent as fast as the emulator takes them,
+     * the calls of a backlog pass their deadline and come again, and the run measures that storm
+     * rather than the relay (bench/README.md, round seventeen). The same window for the raw relay.
+     */
+    omWindow: num('BENCH_OM_WINDOW', 1_000, 1_000),
     /** Messages per direction in the throughput benchmark. */
     messages: num('BENCH_MESSAGES', 20_000, 200),
     /** Messages per direction sent (and not measured) before measuring: JIT and caches warm. */

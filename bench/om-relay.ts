@@ -3,7 +3,7 @@
 // against `raw-om-relay.ts`. Bot → agent: the gateway's inbound messages (OM §3.1), counted by the
 // emulator's agent feed; agent → bot: Genesys' outbound webhook calls (OM §4.1, signed, in any order)
 // to the gateway's webhook route, then the gateway's webhooks to the bot.
-import type { BenchConfig } from './config.ts';
+import { config, type BenchConfig } from './config.ts';
 import { relayRows, runRelay, type RelayPath } from './relay.ts';
 import type { Results, RowSpec } from './report.ts';
 import { startWorld } from './rig.ts';
@@ -13,6 +13,7 @@ const OPEN_MESSAGING: RelayPath = {
   label: 'Open Messaging ',
   startWorld: () => startWorld({}, { openMessaging: true }),
   callRows: true,
+  agentWindow: config.omWindow,
 };
 
 export const omRelayRows = (c: BenchConfig): RowSpec[] => relayRows(c, OPEN_MESSAGING);

@@ -54,6 +54,8 @@ export interface Throughput {
    * message: above 1 for 200, calls came twice; a 503 is a call past its deadline, sent again.
    */
   readonly webhookAnswersPerMsg?: Readonly<Record<string, number>>;
+  /** The gateway's store writes per arrived message by their batch's outcome (committed, split). */
+  readonly storeWritesPerMsg?: Readonly<Record<string, number>>;
   readonly timedOut?: string;
   /** BENCH_RELAY_ALLOC=1: what the relay allocated during the run, per arrived message. */
   readonly allocated?: { readonly bytesPerMsg: number; readonly sites: Allocations['sites'] };
@@ -118,7 +120,7 @@ export async function measureThroughput(
   { world, relay, handovers }: Prepared,
   messages: number,
   tag: string,
-  opts: { sampleAllocations?: boolean } = {},
+  opts: { sampleAllocations?: boolean; window?: number } = {},
 ): Promise<Throughput> {
   const arrivals = new Arrivals(`${tag}:`);
   // The agent feed costs the emulator work per message: open only while it is needed.
@@ -132,14 +134,19 @@ export async function measureThroughput(
   };
   const callsBefore = await genesysCalls(world);
   const answersBefore = await webhookAnswers(relay, world);
+  const writesBefore = await storeWrites(relay);
   const t0 = performance.now();
   let acceptSeconds = NaN;
+  // A window: message i is sent once all but `window` of those before it arrived.
+  let sent = 0;
+  const window = direction === 'agent→bot' ? (opts.window ?? 0) : 0;
   const sending = pool(
     Array.from({ length: messages }, (_, i) => i),
     config.concurrency,
     async (i) => {
       const h = handovers[i % handovers.length]!;
       const text = `${tag}:${i}`;
+      if (window > 0) await arrivals.reached(sent++ - window + 1);
       if (direction === 'agent→bot') await agentApi(world, h.conversationId, 'messages', { body: text });
       else await relay.send(h.id, text);
     },
@@ -167,6 +174,7 @@ export async function measureThroughput(
     } else await run();
   } catch (err) {
     timedOut = err instanceof Error ? err.message : String(err);
+    arrivals.release();
     // Why it did not finish is in the relay's own log (warnings and up; BENCH_GATEWAY_LOG=info for more).
     process.stderr.write(
       `${tag} via ${relay.name} timed out; its output, the tail:\n${relay.output().slice(-8_000)}\n`,
@@ -177,7 +185,9 @@ export async function measureThroughput(
   const arrived = arrivals.count;
   const callsAfter = await genesysCalls(world);
   const answersAfter = await webhookAnswers(relay, world);
+  const writesAfter = await storeWrites(relay);
   const answers = countsPerMessage(answersBefore ?? {}, answersAfter ?? {}, arrived);
+  const writes = countsPerMessage(writesBefore ?? {}, writesAfter ?? {}, arrived);
   const calls = callsAfter.total - callsBefore.total;
   const byRoute = countsPerMessage(callsBefore.byRoute, callsAfter.byRoute, arrived);
   const perMsg = (m: CpuMeter): number => Math.round((m.used * 1e6) / Math.max(1, arrived));
@@ -199,6 +209,7 @@ export async function measureThroughput(
     genesysCallsPerMsg: round(calls / Math.max(1, arrived), 2),
     genesysCallsByRoute: byRoute,
     ...(Object.keys(answers).length > 0 ? { webhookAnswersPerMsg: answers } : {}),
+    ...(Object.keys(writes).length > 0 ? { storeWritesPerMsg: writes } : {}),
     ...(timedOut ? { timedOut } : {}),
     ...(allocations
       ? {
@@ -249,6 +260,18 @@ async function webhookAnswers(relay: Relay, world: World): Promise<Record<string
   return counts;
 }
 
+/**
+ * The gateway's group-commit writes so far by their batch's outcome (`committed`, `split`: the batch
+ * failed and each write was committed alone), from /metrics.
+ */
+async function storeWrites(relay: Relay): Promise<Record<string, number> | undefined> {
+  if (!(relay instanceof GatewayRelay)) return undefined;
+  const counts: Record<string, number> = {};
+  const line = /^genesys_handover_store_batch_writes_total\{outcome="(\w+)"\} (\d+)/gm;
+  for (const m of (await relay.metrics()).matchAll(line)) counts[m[1] ?? ''] = Number(m[2]);
+  return counts;
+}
+
 /** A remark when the harness, not the relay, may have set the pace. */
 export function limitNote(t: Throughput): string | undefined {
   if (t.timedOut) return t.timedOut;
@@ -285,6 +308,8 @@ export interface RelayPath {
    * limit (Open Messaging §1.4: 300 a minute), and so how many messages a minute one client carries.
    */
   readonly callRows?: boolean;
+  /** Agent → bot: most messages sent and not yet at the bot (`measureThroughput`); none when absent. */
+  readonly agentWindow?: number;
 }
 
 const GUEST_CHAT: RelayPath = { part: 'relay', label: '', startWorld: () => startWorld() };
@@ -348,6 +373,7 @@ export async function runRelay(results: Results, path: RelayPath = GUEST_CHAT): 
               `${tag}-${slug(d)}`,
               {
                 sampleAllocations: config.relayAlloc,
+                ...(path.agentWindow === undefined ? {} : { window: path.agentWindow }),
               },
             );
         } finally {
