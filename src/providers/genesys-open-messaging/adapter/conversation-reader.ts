@@ -13,6 +13,7 @@
 import type { Clock } from '../../../core/ports/clock.ts';
 import type { ConversationsApi } from '../rest/conversations-api.ts';
 import type { MessageConversation } from '../wire/conversation.ts';
+import { listsAll } from './listed-messages.ts';
 
 /** Entries are pruned by age once there are this many (reads in flight last at most a timeout). */
 const PRUNE_ABOVE = 256;
@@ -125,11 +126,4 @@ export class ConversationReader {
   #now(): number {
     return this.#opts.clock.now().getTime();
   }
-}
-
-function listsAll(read: MessageConversation, messageIds: readonly string[]): boolean {
-  const missing = new Set(messageIds);
-  for (const p of read.participants)
-    for (const m of p.messages) if (m.messageId !== undefined) missing.delete(m.messageId);
-  return missing.size === 0;
 }

@@ -8,21 +8,14 @@
 import type { Logger } from '../../../core/ports/logger.ts';
 import type { HistoryMessage, Participant } from '../../../core/ports/provider.ts';
 import type { ConversationsApi } from '../rest/conversations-api.ts';
-import type { MessageConversation, MessageDetails } from '../wire/conversation.ts';
+import type { MessageConversation } from '../wire/conversation.ts';
 import type { MessageData } from '../wire/message-data.ts';
 import { fromGenesysAttachment, fromMessageMedia } from './attachments.ts';
+import { listMessages, type Listed } from './listed-messages.ts';
 import { isAgent, isCustomer, type GenesysParticipant } from './participants.ts';
 
 /** Message ids per bulk call (the API takes 1,000; smaller answers keep each call quick). */
 export const HISTORY_BATCH_SIZE = 100;
-
-interface Listed {
-  readonly id: string;
-  readonly timeMs: number;
-  readonly time: string | undefined;
-  readonly by: GenesysParticipant;
-  readonly details: MessageDetails;
-}
 
 export interface HistoryDeps {
   readonly api: Pick<ConversationsApi, 'getMessages'>;
@@ -84,24 +77,6 @@ export function messagesBefore(
     if (!isCustomer(m.by) && !notMessages.has(m.id)) last = m.id;
   }
   return before;
-}
-
-/** Every listed message once, in time order (a stable sort: ties keep the read's order). */
-function listMessages(read: MessageConversation): Listed[] {
-  const seen = new Set<string>();
-  const listed: Listed[] = [];
-  for (const by of read.participants) {
-    for (const details of by.messages) {
-      const id = details.messageId;
-      if (id === undefined || id === '' || seen.has(id)) continue;
-      seen.add(id);
-      const timeMs = details.messageTime === undefined ? Number.NaN : Date.parse(details.messageTime);
-      listed.push({ id, timeMs, time: details.messageTime, by, details });
-    }
-  }
-  // A message without a readable time goes last: it cannot be placed, and the cursor never passes it.
-  const key = (m: Listed): number => (Number.isFinite(m.timeMs) ? m.timeMs : Number.POSITIVE_INFINITY);
-  return listed.sort((a, b) => key(a) - key(b));
 }
 
 const MESSAGE_TYPES: ReadonlySet<string> = new Set(['text', 'structured']);
