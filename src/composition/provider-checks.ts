@@ -3,11 +3,11 @@
 // every `recheckMs` until it passes — a secret fixed in Genesys needs no restart.
 import type { Logger } from '../core/ports/logger.ts';
 import { errorCode } from '../core/engine/errors.ts';
-import type { HandoverProvider } from '../core/ports/provider.ts';
+import { ProviderError, type HandoverProvider } from '../core/ports/provider.ts';
 import type { Scheduler, TimerHandle } from '../core/ports/scheduler.ts';
 
 export interface ProviderChecksDeps {
-  readonly providers: ReadonlyMap<string, HandoverProvider>;
+  readonly providers: ReadonlyMap<string, Pick<HandoverProvider, 'check'>>;
   readonly scheduler: Scheduler;
   readonly logger: Logger;
   /** Default 30 s. */
@@ -62,7 +62,14 @@ export class ProviderChecks {
       // The provider's message says what is wrong in plain words and carries no secret (port contract).
       const why = err instanceof Error ? err.message : 'the check failed';
       this.#problems.set(endpointId, `endpoint ${endpointId}: ${why}`);
-      this.#d.logger.error({ endpoint: endpointId, code: errorCode(err) }, 'provider check failed');
+      // A passing refusal (Genesys' rate limit, a 5xx, the network) is tried again and is no fault of
+      // the settings: a warning. One that will not pass by itself (credentials, a missing
+      // integration, a permission) needs someone: an error.
+      const passing = err instanceof ProviderError && err.retryable;
+      this.#d.logger[passing ? 'warn' : 'error'](
+        { endpoint: endpointId, code: errorCode(err) },
+        passing ? 'provider check failed; trying again' : 'provider check failed',
+      );
     }
   }
 }
