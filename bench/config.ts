@@ -32,7 +32,7 @@ export function loadConfig(env: Env = process.env) {
      * the calls of a backlog pass their deadline and come again, and the run measures that storm
      * rather than the relay (bench/README.md, round seventeen). The same window for the raw relay.
      */
-    omWindow: num('BENCH_OM_WINDOW', 1_000, 1_000),
+    omWindow: num('BENCH_OM_WINDOW', 1_000, 50),
     /** Messages per direction in the throughput benchmark. */
     messages: num('BENCH_MESSAGES', 20_000, 200),
     /** Messages per direction sent (and not measured) before measuring: JIT and caches warm. */
