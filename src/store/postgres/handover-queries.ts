@@ -41,6 +41,11 @@ const UPDATE_SQL = `UPDATE handovers SET ${HANDOVER_UPDATED.map((c, i) => `${c} 
   provider_cursor = COALESCE($${HANDOVER_UPDATED.length + 2}, provider_cursor)
   WHERE id = $${HANDOVER_UPDATED.length + 3} AND version = $${HANDOVER_UPDATED.length + 4}`;
 
+// The same, unless the handover's transcript holds one of the change's provider message ids: the
+// duplicate check rides on the update instead of costing a round trip of its own per change.
+const UPDATE_UNLESS_HELD_SQL = `${UPDATE_SQL} AND NOT EXISTS (SELECT 1 FROM transcript
+  WHERE handover_id = $${HANDOVER_UPDATED.length + 3} AND provider_message_id = ANY($${HANDOVER_UPDATED.length + 5}::text[]))`;
+
 export class HandoverQueries {
   readonly #sql: Sql;
 
@@ -88,17 +93,23 @@ export class HandoverQueries {
   /**
    * Writes the new state only if the stored version is `expectedVersion` (optimistic concurrency).
    * A concurrent writer of the same row holds its lock until it commits; this UPDATE then re-reads
-   * the row, sees the bumped version and matches nothing. Returns false when no row matched.
+   * the row, sees the bumped version and matches nothing. Given `unlessHeld`, also only if the
+   * handover's transcript holds none of those provider message ids. Returns false when no row
+   * matched: nothing was written.
    */
-  async update(change: ChangeSet): Promise<boolean> {
+  async update(change: ChangeSet, unlessHeld: readonly string[] = []): Promise<boolean> {
     const values = handoverUpdateValues(change.handover, postgresDialect);
-    const result = await this.#sql.query(UPDATE_SQL, [
+    const params = [
       ...HANDOVER_UPDATED.map((c) => values[c]),
       providerRefValue(change.provider?.ref),
       change.provider?.cursor ?? null,
       change.handover.id,
       change.expectedVersion,
-    ]);
+    ];
+    const result =
+      unlessHeld.length === 0
+        ? await this.#sql.query(UPDATE_SQL, params)
+        : await this.#sql.query(UPDATE_UNLESS_HELD_SQL, [...params, unlessHeld]);
     return result.rowCount === 1;
   }
 

@@ -128,9 +128,11 @@ export class PostgresStore implements Store {
             const { fence } = change;
             if (fence && !(await tx.leases.holds(id, fence.owner, fence.token)))
               throw new RefusedWrite(new LeaseLostError(id));
-            const held = await tx.transcript.heldProviderMessage(id, providerMessageIds(change));
-            if (held !== undefined) throw new RefusedWrite(new DuplicateProviderMessageError(id, held));
-            if (!(await tx.handovers.update(change))) {
+            const ids = providerMessageIds(change);
+            if (!(await tx.handovers.update(change, ids))) {
+              // Only now asked which it was: the happy path makes no extra round trip.
+              const held = await tx.transcript.heldProviderMessage(id, ids);
+              if (held !== undefined) throw new RefusedWrite(new DuplicateProviderMessageError(id, held));
               if (!(await tx.handovers.exists(id)))
                 throw new RefusedWrite(new Error(`handover ${id} does not exist`));
               throw new RefusedWrite(new VersionConflictError(id));
