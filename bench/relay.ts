@@ -133,8 +133,7 @@ export async function measureThroughput(
     harness: new CpuMeter('self'),
   };
   const callsBefore = await genesysCalls(world);
-  const answersBefore = await webhookAnswers(relay, world);
-  const writesBefore = await storeWrites(relay);
+  const countsBefore = await gatewayCounts(relay, world);
   const t0 = performance.now();
   let acceptSeconds = NaN;
   // A window: message i is sent once all but `window` of those before it arrived.
@@ -184,10 +183,9 @@ export async function measureThroughput(
   const seconds = ((timedOut ? performance.now() : arrivals.lastArrival) - t0) / 1000;
   const arrived = arrivals.count;
   const callsAfter = await genesysCalls(world);
-  const answersAfter = await webhookAnswers(relay, world);
-  const writesAfter = await storeWrites(relay);
-  const answers = countsPerMessage(answersBefore ?? {}, answersAfter ?? {}, arrived);
-  const writes = countsPerMessage(writesBefore ?? {}, writesAfter ?? {}, arrived);
+  const countsAfter = await gatewayCounts(relay, world);
+  const answers = countsPerMessage(countsBefore.answers ?? {}, countsAfter.answers ?? {}, arrived);
+  const writes = countsPerMessage(countsBefore.writes ?? {}, countsAfter.writes ?? {}, arrived);
   const calls = callsAfter.total - callsBefore.total;
   const byRoute = countsPerMessage(callsBefore.byRoute, callsAfter.byRoute, arrived);
   const perMsg = (m: CpuMeter): number => Math.round((m.used * 1e6) / Math.max(1, arrived));
@@ -247,29 +245,30 @@ function countsPerMessage(
   );
 }
 
-/** The gateway's answers on its Open Messaging webhook route so far, by status (from /metrics). */
-async function webhookAnswers(relay: Relay, world: World): Promise<Record<string, number> | undefined> {
-  if (!(relay instanceof GatewayRelay) || world.openMessaging === undefined) return undefined;
-  const counts: Record<string, number> = {};
+/**
+ * The gateway's counts so far, from one read of its /metrics: its answers on the Open Messaging
+ * webhook route by status (`answers`, only on that path), and its group-commit writes by their
+ * batch's outcome (`writes`: `committed`, or `split` — the batch failed and each write was
+ * committed alone). Nothing for the raw relay.
+ */
+async function gatewayCounts(
+  relay: Relay,
+  world: World,
+): Promise<{ answers?: Record<string, number>; writes?: Record<string, number> }> {
+  if (!(relay instanceof GatewayRelay)) return {};
+  const text = await relay.metrics();
+  const writes: Record<string, number> = {};
+  for (const m of text.matchAll(/^genesys_handover_store_batch_writes_total\{outcome="(\w+)"\} (\d+)/gm))
+    writes[m[1] ?? ''] = Number(m[2]);
+  if (world.openMessaging === undefined) return { writes };
+  const answers: Record<string, number> = {};
   const line =
     /^genesys_handover_http_request_duration_seconds_count\{([^}]*route="\/genesys\/open-messaging\/:endpointId"[^}]*)\} (\d+)/gm;
-  for (const m of (await relay.metrics()).matchAll(line)) {
+  for (const m of text.matchAll(line)) {
     const status = /status="(\d+)"/.exec(m[1] ?? '')?.[1];
-    if (status !== undefined) counts[status] = (counts[status] ?? 0) + Number(m[2]);
+    if (status !== undefined) answers[status] = (answers[status] ?? 0) + Number(m[2]);
   }
-  return counts;
-}
-
-/**
- * The gateway's group-commit writes so far by their batch's outcome (`committed`, `split`: the batch
- * failed and each write was committed alone), from /metrics.
- */
-async function storeWrites(relay: Relay): Promise<Record<string, number> | undefined> {
-  if (!(relay instanceof GatewayRelay)) return undefined;
-  const counts: Record<string, number> = {};
-  const line = /^genesys_handover_store_batch_writes_total\{outcome="(\w+)"\} (\d+)/gm;
-  for (const m of (await relay.metrics()).matchAll(line)) counts[m[1] ?? ''] = Number(m[2]);
-  return counts;
+  return { answers, writes };
 }
 
 /** A remark when the harness, not the relay, may have set the pace. */

@@ -51,7 +51,7 @@ export interface BatchWriter<W> {
    * stored, and each write runs again alone (writeOne).
    */
   writeBatch(writes: readonly W[]): Promise<unknown[]>;
-  /** Runs one write in a transaction of its own (the fallback after a failed batch); a refusal rejects with its `error`. */
+  /** Runs one write in a transaction of its own (the fallback after a failed batch); it may throw a RefusedWrite. */
   writeOne(write: W): Promise<unknown>;
 }
 
@@ -151,7 +151,7 @@ export class GroupCommitter<W> {
       try {
         q.resolve(await this.#writer.writeOne(q.write));
       } catch (err) {
-        q.reject(err);
+        q.reject(err instanceof RefusedWrite ? err.error : err);
       }
     }
   }

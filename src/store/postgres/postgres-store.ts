@@ -123,7 +123,8 @@ export class PostgresStore implements Store {
             // An owner's commit (several instances): its lease first, share-locked until the commit.
             // What refuses the change is checked before anything of it is written (RefusedWrite:
             // the batch goes on without it): the lease, a provider message the handover holds
-            // already (an Open Messaging call sent again, a catch-up's overlap), the version.
+            // already (an Open Messaging call sent again — OM §4.5, at least once — or a catch-up's
+            // overlap), the version.
             const { id } = change.handover;
             const { fence } = change;
             if (fence && !(await tx.leases.holds(id, fence.owner, fence.token)))
@@ -131,8 +132,9 @@ export class PostgresStore implements Store {
             const ids = providerMessageIds(change);
             if (!(await tx.handovers.update(change, ids))) {
               // Only now asked which it was: the happy path makes no extra round trip.
-              const held = await tx.transcript.heldProviderMessage(id, ids);
-              if (held !== undefined) throw new RefusedWrite(new DuplicateProviderMessageError(id, held));
+              for (const held of ids)
+                if (await tx.transcript.hasProviderMessage(id, held))
+                  throw new RefusedWrite(new DuplicateProviderMessageError(id, held));
               if (!(await tx.handovers.exists(id)))
                 throw new RefusedWrite(new Error(`handover ${id} does not exist`));
               throw new RefusedWrite(new VersionConflictError(id));
@@ -332,13 +334,7 @@ function batchWriter(pool: pg.Pool): BatchWriter<Write<Queries>> {
         }
         return values;
       }),
-    writeOne: async (write) => {
-      try {
-        return await inTransaction(pool, (client) => Promise.resolve(write(new Queries(client))));
-      } catch (err) {
-        throw err instanceof RefusedWrite ? err.error : err;
-      }
-    },
+    writeOne: (write) => inTransaction(pool, (client) => Promise.resolve(write(new Queries(client)))),
   };
 }
 

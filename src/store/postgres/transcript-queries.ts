@@ -14,7 +14,6 @@ import { parseRow } from '../parse-row.ts';
 import type { Sql } from './transaction.ts';
 
 const countRow = z.object({ n: z.number().int() });
-const heldRow = z.object({ provider_message_id: z.string() });
 
 const INSERT_COLUMNS = [
   'id',
@@ -119,19 +118,6 @@ export class TranscriptQueries {
       [handoverId],
     );
     return rows.map(rowToTranscriptEntry);
-  }
-
-  /** One of these provider message ids the handover holds already, if any (one query for all). */
-  async heldProviderMessage(
-    handoverId: string,
-    providerMessageIds: readonly string[],
-  ): Promise<string | undefined> {
-    if (providerMessageIds.length === 0) return undefined;
-    const { rows } = await this.#sql.query(
-      'SELECT provider_message_id FROM transcript WHERE handover_id = $1 AND provider_message_id = ANY($2::text[]) LIMIT 1',
-      [handoverId, providerMessageIds],
-    );
-    return rows[0] === undefined ? undefined : parseRow(heldRow, rows[0], 'transcript').provider_message_id;
   }
 
   async hasProviderMessage(handoverId: string, providerMessageId: string): Promise<boolean> {

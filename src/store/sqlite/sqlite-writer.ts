@@ -69,13 +69,9 @@ export class SqliteWriter {
     return this.#batch.immediate(ops);
   }
 
-  /** One write in a transaction of its own (the fallback after a failed batch); a refusal throws its error. */
+  /** One write in a transaction of its own (the fallback after a failed batch). */
   one(op: SqliteWriteOp): unknown {
-    try {
-      return this.#one.immediate(op);
-    } catch (err) {
-      throw err instanceof RefusedWrite ? err.error : err;
-    }
+    return this.#one.immediate(op);
   }
 
   #applyInBatch(op: SqliteWriteOp): unknown {

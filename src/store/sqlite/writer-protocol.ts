@@ -57,6 +57,8 @@ export function batchFromWire(reply: WriterReply & { ok: true }): unknown {
 }
 
 export function toWire(err: unknown): WireError {
+  // A refusal crosses as the error it carries: it was refused either way, and nothing was written.
+  if (err instanceof RefusedWrite) return toWire(err.error);
   if (err instanceof DuplicateProviderMessageError)
     return {
       name: err.name,
