@@ -7,13 +7,12 @@
 // Then it runs every *.test.ts file with node's own test runner (TAP on stdout: CI reads `# pass`/`# fail`),
 // and names every failed test once more right before those closing lines (scripts/tap-failures.mjs).
 // Usage: npm test [-- <file or folder filter>...]
-import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, chmodSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { TapFailures } from './tap-failures.mjs';
+import { startThrowawayPostgres } from './throwaway-postgres.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const filters = process.argv.slice(2);
@@ -39,52 +38,6 @@ if (files.length === 0) {
 
 const env = { ...process.env };
 const cleanups = [];
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function startPostgres() {
-  const bindir = execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim();
-  // Debian's pg_config may name the client bindir; the server binaries live under /usr/lib/postgresql/<v>/bin.
-  let serverBin = bindir;
-  if (!existsSync(join(serverBin, 'initdb'))) {
-    const base = '/usr/lib/postgresql';
-    const versions = existsSync(base) ? readdirSync(base).sort((a, b) => Number(b) - Number(a)) : [];
-    serverBin = versions.map((v) => join(base, v, 'bin')).find((d) => existsSync(join(d, 'initdb'))) ?? bindir;
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'gh-pg-'));
-  chmodSync(dir, 0o777);
-  const data = join(dir, 'data');
-  const port = await freePort();
-  const asPostgres = process.getuid?.() === 0;
-  const run = (cmd, args) => {
-    const r = asPostgres
-      ? spawnSync('runuser', ['-u', 'postgres', '--', join(serverBin, cmd), ...args], { encoding: 'utf8' })
-      : spawnSync(join(serverBin, cmd), args, { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr || r.stdout}`);
-  };
-  mkdirSync(data);
-  if (asPostgres) spawnSync('chown', ['-R', 'postgres:postgres', dir]);
-  run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
-  run('pg_ctl', [
-    '-D', data, '-l', join(dir, 'log'), '-w', '-t', '60',
-    '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
-    'start',
-  ]);
-  cleanups.push(() => {
-    try { run('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']); } catch { /* already gone */ }
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return `postgres://postgres@127.0.0.1:${port}/postgres`;
-}
 
 function ensureChromium() {
   const found = spawnSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).stdout.trim();
@@ -113,7 +66,9 @@ function ensureCommands(names) {
 
 try {
   if (!env.DATABASE_URL && files.some((f) => /postgres/i.test(f))) {
-    env.DATABASE_URL = await startPostgres();
+    const pg = await startThrowawayPostgres({ durable: false });
+    cleanups.push(() => pg.stop());
+    env.DATABASE_URL = pg.url;
     console.error(`# throwaway PostgreSQL at ${env.DATABASE_URL}`);
   }
   if (files.some((f) => f.startsWith('test/browser/'))) {
