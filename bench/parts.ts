@@ -4,6 +4,7 @@ import type { BenchConfig } from './config.ts';
 import { historyRows, runHistory } from './history.ts';
 import { latencyRows, runLatency } from './latency.ts';
 import { omRelayRows, runOmRelay } from './om-relay.ts';
+import { pgRelayRows, runPgRelay } from './pg-relay.ts';
 import { relayRows, runRelay } from './relay.ts';
 import type { Results, RowSpec } from './report.ts';
 import { restartRows, runRestart } from './restart.ts';
@@ -18,6 +19,7 @@ export interface Part {
 export const PARTS = {
   relay: { rows: (c) => relayRows(c), run: (r) => runRelay(r) },
   'om-relay': { rows: omRelayRows, run: runOmRelay },
+  'pg-relay': { rows: pgRelayRows, run: runPgRelay },
   history: { rows: historyRows, run: runHistory },
   latency: { rows: latencyRows, run: runLatency },
   scale: { rows: scaleRows, run: runScale },

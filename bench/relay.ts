@@ -297,7 +297,7 @@ const slug = (d: Direction): string => (d === 'agent→bot' ? 'agent-to-bot' : '
 
 /** The Genesys path a relay part runs over: its rows' id prefix and what they are called. */
 export interface RelayPath {
-  /** `relay` (guest chat) or `om-relay` (Open Messaging). */
+  /** `relay` (guest chat), `om-relay` (Open Messaging) or `pg-relay` (guest chat, PostgreSQL). */
   readonly part: string;
   /** Put before each row's name ('' for guest chat, the rows' names since round one). */
   readonly label: string;
@@ -399,7 +399,9 @@ export async function runRelay(results: Results, path: RelayPath = GUEST_CHAT): 
       measured.length > 1
         ? `${measured.length} rounds, ratio ${measured.map((m) => `${fmt(m.ratio * 100)} %`).join(', ')}; gateway ${measured.map((m) => fmt(m.gw.msgPerSec)).join(', ')} msg/s; the median round shown`
         : undefined;
-    const notes = [spread, limitNote(gw), limitNote(raw)].filter((x) => x !== undefined);
+    const notes = [spread, limitNote(gw), limitNote(raw), world.postgres?.settings].filter(
+      (x) => x !== undefined,
+    );
     results.record(`${path.part}.${slug(d)}`, {
       measured: `${fmt(gw.msgPerSec)} msg/s`,
       baseline: `${fmt(raw.msgPerSec)} msg/s raw`,

@@ -14,6 +14,7 @@ import { BotReceiver } from './bot-receiver.ts';
 import { Child } from './child.ts';
 import { httpJson } from './http-client.ts';
 import { Inspector } from './inspector.ts';
+import { benchSchema, dropSchema, type BenchPostgres } from './postgres.ts';
 import { findPid } from './procfs.ts';
 
 /**
@@ -70,6 +71,8 @@ export interface World {
   readonly receiver: BotReceiver;
   /** Set in a world of the Open Messaging path: relays started in it use it instead of guest chat. */
   readonly openMessaging?: OpenMessagingWorld;
+  /** Set in a world whose gateways keep their state in PostgreSQL (a schema each) instead of SQLite. */
+  readonly postgres?: BenchPostgres;
   close(): Promise<void>;
 }
 
@@ -96,10 +99,13 @@ const OM_INTEGRATION = {
   raw: '6b0f4c2e-1d3a-4e5f-9a7b-8c9d0e1f2a3c',
 };
 
-/** `openMessaging`: the world of the Open Messaging path (its integrations, see `OpenMessagingWorld`). */
+/**
+ * `openMessaging`: the world of the Open Messaging path (its integrations, see `OpenMessagingWorld`).
+ * `postgres`: its gateways' store.
+ */
 export async function startWorld(
   options: EmulatorOptions = {},
-  opts: { openMessaging?: boolean } = {},
+  opts: { openMessaging?: boolean; postgres?: BenchPostgres } = {},
 ): Promise<World> {
   const openMessaging = opts.openMessaging
     ? { gatewayPort: await freePort(), rawPort: await freePort() }
@@ -138,6 +144,7 @@ export async function startWorld(
     emulator,
     receiver,
     ...(openMessaging ? { openMessaging } : {}),
+    ...(opts.postgres ? { postgres: opts.postgres } : {}),
     close: async () => {
       await receiver.close();
       await emulator.stop();
@@ -156,17 +163,23 @@ export class GatewayRelay implements Relay {
   readonly name = 'gateway';
   readonly process: GatewayProcess;
   #pid: number;
+  /** Its own schema, in a world on PostgreSQL (dropped on close). */
+  readonly #postgres: { url: string; schema: string } | undefined;
 
-  private constructor(gw: GatewayProcess, pid: number) {
+  private constructor(gw: GatewayProcess, pid: number, postgres?: { url: string; schema: string }) {
     this.process = gw;
     this.#pid = pid;
+    this.#postgres = postgres;
   }
 
   /** `inspect`: run the child with `--inspect=127.0.0.1:0` so heap can be measured after a GC. */
   static async start(world: World, opts: { inspect?: boolean } = {}): Promise<GatewayRelay> {
+    const postgres = world.postgres ? { url: world.postgres.url, schema: benchSchema() } : undefined;
     const gw = await GatewayProcess.start({
       bin: builtCli(),
       config: {
+        // SQLite (GatewayProcess' default, synchronous=FULL) unless the world is on PostgreSQL.
+        ...(postgres ? { store: { kind: 'postgres', ...postgres } } : {}),
         // The bench measures the gateway, not its limits: one key drives every handover.
         limits: { requestsPerSecond: 100_000, openHandovers: 1_000_000, sseStreams: 100_000 },
         // Nor Genesys' request budget: the emulator takes whatever the gateway sends.
@@ -205,7 +218,7 @@ export class GatewayRelay implements Relay {
         ? { env: { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --inspect=127.0.0.1:0` } }
         : {}),
     });
-    return new GatewayRelay(gw, GatewayRelay.#findPid(gw));
+    return new GatewayRelay(gw, GatewayRelay.#findPid(gw), postgres);
   }
 
   static #findPid(gw: GatewayProcess): number {
@@ -267,6 +280,7 @@ export class GatewayRelay implements Relay {
   async close(): Promise<void> {
     if (this.process.running) await this.process.sigterm(30_000);
     await this.process.close();
+    if (this.#postgres) await dropSchema(this.#postgres.url, this.#postgres.schema);
   }
 
   async #api(method: string, path: string, body?: unknown): Promise<unknown> {

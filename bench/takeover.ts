@@ -1,9 +1,11 @@
 // Takeover (issue 14): three gateway instances on one PostgreSQL (DATABASE_URL), a few live chats;
 // the owner of one is killed with SIGKILL and the time is taken until another instance owns it
 // (lease table) and until a customer message posted right after the kill reaches the agent. Repeated
-// (the victim restarted between runs); median and max. Without DATABASE_URL the rows say so.
+// (the victim restarted between runs); median and max. The PostgreSQL is bench/postgres.ts': DATABASE_URL
+// or a throwaway cluster.
 // Docs: docs/scale-out.md.
 import { config, type BenchConfig } from './config.ts';
+import { benchPostgres } from './postgres.ts';
 import { fmt, round } from './relay.ts';
 import type { Results, RowSpec } from './report.ts';
 import { Cluster } from '../test/scale-out/support/cluster.ts';
@@ -26,11 +28,8 @@ export function takeoverRows(c: BenchConfig): RowSpec[] {
 }
 
 export async function runTakeover(results: Results): Promise<void> {
-  if (!process.env.DATABASE_URL) {
-    for (const id of ['takeover.owned', 'takeover.delivered'])
-      results.record(id, { measured: 'not measured', note: 'set DATABASE_URL to a PostgreSQL database' });
-    return;
-  }
+  // DATABASE_URL, or a throwaway cluster put there (the cluster below reads it).
+  const postgres = await benchPostgres();
   const runs = config.quick ? 2 : 5;
   const LEASE_S = leaseSeconds(config);
   const c = await Cluster.start({ leaseSeconds: LEASE_S });
@@ -83,7 +82,7 @@ export async function runTakeover(results: Results): Promise<void> {
       baseline: `lease ${LEASE_S} s`,
       ratio: `${fmt(median / LEASE_S, 2)} ×`,
       pass: max <= GOAL_S,
-      note: `${xs.length} runs`,
+      note: `${xs.length} runs; ${postgres.settings}`,
       values: { median: round(median, 3), max: round(max, 3), runs: xs.map((s) => round(s, 3)) },
     });
   }
