@@ -37,6 +37,7 @@ export async function openStore(config: StoreConfig, options: OpenStoreOptions):
   const store = await PostgresStore.open({
     connectionString: settings.url,
     poolSize: settings.poolSize,
+    preparedStatements: settings.preparedStatements,
     instanceId,
     ...groupCommit,
     // Several instances: a frozen process's open transaction is ended by the server well within

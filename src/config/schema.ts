@@ -596,6 +596,12 @@ export const configSchema = z
                 "Schema for the tables (lower-case letters, digits, _). Default: the connection's search path.",
               ),
             poolSize: z.number().int().min(1).max(100).default(10).describe('Connections in the pool.'),
+            preparedStatements: z
+              .boolean()
+              .default(true)
+              .describe(
+                'Send the statements as named prepared statements, parsed and planned once per connection (docs/storage.md). false behind a pooler in transaction mode that does not keep them (PgBouncer before 1.21, or `max_prepared_statements = 0`).',
+              ),
             singleInstance: z
               .boolean()
               .default(true)

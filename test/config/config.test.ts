@@ -220,6 +220,7 @@ test('store: SQLite by default (kind optional), or PostgreSQL with a URL', () =>
     url: 'postgres://u:p@127.0.0.1:5432/db',
     schema: 'gh',
     poolSize: 10,
+    preparedStatements: true,
     singleInstance: true,
     leaseSeconds: 6,
   });

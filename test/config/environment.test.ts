@@ -53,6 +53,7 @@ describe('configuration from the environment', () => {
       kind: 'postgres',
       url: 'postgres://gw:pw@db:5432/gw',
       poolSize: 10,
+      preparedStatements: true,
       singleInstance: true,
       leaseSeconds: 6,
     });

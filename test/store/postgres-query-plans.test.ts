@@ -1,7 +1,9 @@
 // The hot queries on PostgreSQL do not grow with history (issue 12): the statements the store sends
 // while the hot-path workload runs are captured, and each one's `EXPLAIN` is read with sequential
 // scans disabled — a Seq Scan left in the plan means no index could serve it. No statement may read a
-// whole table, nor a whole index unless the index is partial. (SQLite twin: sqlite-query-plans.test.ts.)
+// whole table, nor a whole index unless the index is partial — neither planned for its values nor, for
+// a statement sent by name (prepared-sql.ts), on the generic plan PostgreSQL may switch it to.
+// (SQLite twin: sqlite-query-plans.test.ts.)
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
@@ -15,7 +17,8 @@ void describe('hot query plans: PostgreSQL', () => {
   test('with sequential scans off, no hot statement reads a table or a non-partial index whole', async () => {
     assert.ok(databaseUrl, 'DATABASE_URL is not set: run this test with `npm test`');
     const schema = `gh_plans_${randomUUID().replaceAll('-', '').slice(0, 20)}`;
-    const captured = new Map<string, unknown[]>();
+    /** Each statement's text → its values, and whether it was sent by name (prepared-sql.ts). */
+    const captured = new Map<string, { values: unknown[]; named: boolean }>();
     const prototype = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
     const original = prototype.query;
     const store = await PostgresStore.open({ connectionString: databaseUrl, schema, poolSize: 2 });
@@ -23,8 +26,13 @@ void describe('hot query plans: PostgreSQL', () => {
     try {
       // Watch every statement the store's pool sends (the real driver, only observed).
       prototype.query = function (this: unknown, ...args: unknown[]) {
-        const [text, values] = args;
-        if (typeof text === 'string') captured.set(text, Array.isArray(values) ? values : []);
+        const [first, second] = args;
+        if (typeof first === 'string')
+          captured.set(first, { values: Array.isArray(second) ? second : [], named: false });
+        else if (typeof first === 'object' && first !== null && 'text' in first) {
+          const config = first as { text: string; values?: unknown[]; name?: string };
+          captured.set(config.text, { values: config.values ?? [], named: config.name !== undefined });
+        }
         return original.apply(this, args);
       };
       try {
@@ -44,15 +52,8 @@ void describe('hot query plans: PostgreSQL', () => {
       assert.ok(partial.has('outbox_due') && partial.has('outbox_pending'));
       await admin.query('SET enable_seqscan = off');
       const offenders: string[] = [];
-      let checked = 0;
-      for (const [sql, values] of captured) {
-        if (!/^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i.test(sql)) continue;
-        checked += 1;
-        const { rows } = await admin.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
-          `EXPLAIN (FORMAT JSON) ${sql}`,
-          values,
-        );
-        for (const node of walk(rows[0]!['QUERY PLAN'][0].Plan)) {
+      const check = (plan: PlanNode, sql: string, which: string): void => {
+        for (const node of walk(plan)) {
           const table = node['Relation Name'];
           if (table === undefined || !TABLES.includes(table)) continue;
           const type = node['Node Type'];
@@ -60,10 +61,39 @@ void describe('hot query plans: PostgreSQL', () => {
           const whole =
             type === 'Seq Scan' ||
             (index !== undefined && !partial.has(index) && node['Index Cond'] === undefined);
-          if (whole) offenders.push(`${type} on ${table}${index ? ` (${index})` : ''}\n  in: ${sql}`);
+          if (whole)
+            offenders.push(`${which}: ${type} on ${table}${index ? ` (${index})` : ''}\n  in: ${sql}`);
+        }
+      };
+      let checked = 0;
+      let generic = 0;
+      for (const [sql, { values, named }] of captured) {
+        if (!/^\s*(\/\*[^*]*\*\/\s*)?(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i.test(sql)) continue;
+        checked += 1;
+        const { rows } = await admin.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
+          `EXPLAIN (FORMAT JSON) ${sql}`,
+          values,
+        );
+        check(rows[0]!['QUERY PLAN'][0].Plan, sql, 'planned for its values');
+        if (!named) continue;
+        // A statement sent by name may run on a generic plan, made without its values (after five
+        // runs, when PostgreSQL finds it no costlier): that plan must not read a table whole either.
+        generic += 1;
+        await admin.query(`PREPARE generic_${generic} AS ${sql}`);
+        await admin.query('SET plan_cache_mode = force_generic_plan');
+        try {
+          // EXECUTE takes no bind parameters: its values go as literals, typed by the PREPARE.
+          const params = values.map((v) => literal(admin, v)).join(', ');
+          const { rows: g } = await admin.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
+            `EXPLAIN (FORMAT JSON) EXECUTE generic_${generic}${params ? `(${params})` : ''}`,
+          );
+          check(g[0]!['QUERY PLAN'][0].Plan, sql, 'generic plan');
+        } finally {
+          await admin.query('RESET plan_cache_mode');
         }
       }
       assert.ok(checked >= 15, `only ${checked} statements captured`);
+      assert.ok(generic >= 15, `only ${generic} statements sent by name`);
       assert.deepEqual(offenders, []);
     } finally {
       await store.close();
@@ -74,6 +104,18 @@ void describe('hot query plans: PostgreSQL', () => {
     }
   });
 });
+
+/** A value as an untyped SQL literal (a text array in PostgreSQL's array syntax). */
+function literal(client: pg.Client, v: unknown): string {
+  if (v === null || v === undefined) return 'NULL';
+  if (Array.isArray(v))
+    return client.escapeLiteral(
+      `{${v.map((x) => `"${String(x).replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`,
+    );
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint')
+    return client.escapeLiteral(String(v));
+  return client.escapeLiteral(JSON.stringify(v));
+}
 
 interface PlanNode {
   readonly 'Node Type': string;

@@ -29,6 +29,12 @@ export interface PostgresOptions {
    * by the server, releasing its locks — so a stalled owner cannot commit later (docs/scale-out.md).
    */
   readonly idleInTransactionTimeoutMs?: number;
+  /**
+   * Whether the store's statements go as named prepared statements (prepared-sql.ts), parsed and
+   * planned once per connection. Default true; false for a pooler in transaction mode that does not
+   * keep them (PgBouncer before 1.21, or with `max_prepared_statements = 0`).
+   */
+  readonly preparedStatements?: boolean;
 }
 
 export const DEFAULT_POOL_SIZE = 10;

@@ -35,6 +35,7 @@ import { toHandoverFilter } from '../handover-filter.ts';
 import { assertLimit } from '../limits.ts';
 import { decodeDeadLetterCursor, toDeadLetterPage, toPage } from '../page-cursor.ts';
 import { DEFAULT_CLAIM_TTL_MS, createPool } from './connection.ts';
+import { preparedSql } from './prepared-sql.ts';
 import type { PostgresOptions } from './connection.ts';
 import { guarded } from './errors.ts';
 import { EventQueries } from './event-queries.ts';
@@ -105,11 +106,14 @@ export class PostgresStore implements Store {
     this.#schema = options.schema;
     this.#options = options;
     this.#pool = createPool(options);
-    this.#q = new Queries(this.#pool);
+    // Named prepared statements unless the deployment's pooler cannot keep them (connection.ts).
+    const named = options.preparedStatements ?? true;
+    const sqlOf = (sql: pg.Pool | pg.PoolClient): Sql => (named ? preparedSql(sql) : sql);
+    this.#q = new Queries(sqlOf(this.#pool));
     this.retention = postgresRetention(this.#pool);
     this.parked = postgresParkedEvents(this.#pool);
     const q = this.#q;
-    this.#committer = new GroupCommitter(batchWriter(this.#pool), options.groupCommit);
+    this.#committer = new GroupCommitter(batchWriter(this.#pool, sqlOf), options.groupCommit);
     const committer = this.#committer;
     const write = <T>(work: (tx: Queries) => Promise<T>): Promise<T> => committer.submit<T>(work);
 
@@ -317,11 +321,11 @@ export class PostgresStore implements Store {
  * A version conflict (an UPDATE that matched nothing) throws too, so it takes that slower path: rare
  * while one instance owns its handovers.
  */
-function batchWriter(pool: pg.Pool): BatchWriter<Write<Queries>> {
+function batchWriter(pool: pg.Pool, sqlOf: (client: pg.PoolClient) => Sql): BatchWriter<Write<Queries>> {
   return {
     writeBatch: (writes) =>
       inTransaction(pool, async (client) => {
-        const tx = new Queries(client);
+        const tx = new Queries(sqlOf(client));
         const values: unknown[] = [];
         for (const write of writes) {
           try {
@@ -334,7 +338,7 @@ function batchWriter(pool: pg.Pool): BatchWriter<Write<Queries>> {
         }
         return values;
       }),
-    writeOne: (write) => inTransaction(pool, (client) => Promise.resolve(write(new Queries(client)))),
+    writeOne: (write) => inTransaction(pool, (client) => Promise.resolve(write(new Queries(sqlOf(client))))),
   };
 }
 
