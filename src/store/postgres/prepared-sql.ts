@@ -3,10 +3,9 @@
 // call: planning alone was about half of the server's time on the relay bench (pg_stat_statements:
 // 15 s of planning beside 15 s of execution; the server, not the gateway, was the limit — issue 12,
 // bench/README.md round eighteen). Plans stay PostgreSQL's to choose (plan_cache_mode): a custom
-// plan for the first five runs, then a generic one only where it costs no more.
-//
-// A statement whose best plan depends on its values starts with PLANNED_PER_CALL and goes unnamed:
-// the outbox claim's generic plan took ~30 ms a call against ~1 ms planned for its values (the
+// plan for the first five runs, then a generic one where its estimate is no worse — an estimate
+// that can be wrong: a statement whose best plan depends on its values starts with PLANNED_PER_CALL and goes unnamed
+// (the outbox claim's generic plan took ~30 ms a call against ~1 ms planned for its values, in the
 // same measurement).
 //
 // A name is a stable id per distinct text. The texts a query module builds vary only with the length
