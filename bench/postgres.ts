@@ -21,6 +21,12 @@ export function benchPostgres(): Promise<BenchPostgres> {
     if (given) return { url: given, settings: `DATABASE_URL: ${await describe(given)}` };
     const cluster = await startThrowawayPostgres({ durable: true });
     process.once('exit', () => cluster.stop());
+    // Interrupted (Ctrl-C), the cluster goes too; then the signal's own default: the process ends.
+    for (const signal of ['SIGINT', 'SIGTERM'] as const)
+      process.once(signal, () => {
+        cluster.stop();
+        process.kill(process.pid, signal);
+      });
     // The takeover part's cluster (test/scale-out/support) reads it from the environment.
     process.env.DATABASE_URL = cluster.url;
     return { url: cluster.url, settings: `a throwaway cluster: ${await describe(cluster.url)}` };
