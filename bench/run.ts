@@ -1,6 +1,7 @@
 // `npm run bench [-- <part>…]`: the performance benchmark suite (see bench/README.md). Parts:
-// relay, history, latency, scale, restart, takeover (default: all, in that order). BENCH_QUICK=1 runs tiny
-// sizes (the CI smoke test). Prints a table and writes bench/results/<timestamp>.json,
+// relay, om-relay, pg-relay, history, latency, scale, restart, takeover (default: all, in that
+// order). BENCH_QUICK=1 runs tiny sizes (the CI smoke test). Prints a table and writes
+// bench/results/<timestamp>.json,
 // bench/results/latest.json and a line of bench/results/history.jsonl (BENCH_RESULTS_DIR moves them).
 import { config } from './config.ts';
 import { load, machine } from './machine.ts';
