@@ -34,17 +34,24 @@ export function benchPostgres(): Promise<BenchPostgres> {
   return started;
 }
 
-async function describe(url: string): Promise<string> {
+/** One statement session on its own connection, closed again. */
+async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function describe(url: string): Promise<string> {
+  return withClient(url, async (client) => {
     const show = async (name: string): Promise<string> =>
       ((await client.query(`SHOW ${name}`)).rows[0] as Record<string, string>)[name] ?? '?';
     const version = (await show('server_version')).split(' ')[0];
     return `PostgreSQL ${version}, fsync ${await show('fsync')}, synchronous_commit ${await show('synchronous_commit')}, full_page_writes ${await show('full_page_writes')}`;
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /** A fresh schema name for one gateway's tables. */
@@ -53,11 +60,7 @@ export function benchSchema(): string {
 }
 
 export async function dropSchema(url: string, schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  } finally {
-    await client.end();
-  }
+  await withClient(url, (client) =>
+    client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`),
+  );
 }

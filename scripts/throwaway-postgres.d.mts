@@ -9,5 +9,4 @@ export interface ThrowawayPostgres {
 export function startThrowawayPostgres(options?: {
   /** false (default): fsync, synchronous commit and full-page writes off. */
   readonly durable?: boolean;
-  readonly maxConnections?: number;
 }): Promise<ThrowawayPostgres>;

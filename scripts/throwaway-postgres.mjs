@@ -35,7 +35,7 @@ function serverBinaries() {
  * authentication) and a `stop()` that removes it. `durable: false` turns fsync, synchronous commit
  * and full-page writes off.
  */
-export async function startThrowawayPostgres({ durable = false, maxConnections = 200 } = {}) {
+export async function startThrowawayPostgres({ durable = false } = {}) {
   const serverBin = serverBinaries();
   const dir = mkdtempSync(join(tmpdir(), 'gh-pg-'));
   chmodSync(dir, 0o777);
@@ -66,7 +66,7 @@ export async function startThrowawayPostgres({ durable = false, maxConnections =
       `-p ${port}`,
       `-k ${dir}`,
       '-c listen_addresses=127.0.0.1',
-      `-c max_connections=${maxConnections}`,
+      '-c max_connections=200',
       ...(durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
     ];
     run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '60', '-o', settings.join(' '), 'start']);
