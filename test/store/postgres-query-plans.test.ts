@@ -105,12 +105,18 @@ void describe('hot query plans: PostgreSQL', () => {
   });
 });
 
-/** A value as an untyped SQL literal (a text array in PostgreSQL's array syntax). */
+/** A value as an untyped SQL literal (an array in PostgreSQL's array syntax, its nulls NULL). */
 function literal(client: pg.Client, v: unknown): string {
   if (v === null || v === undefined) return 'NULL';
   if (Array.isArray(v))
     return client.escapeLiteral(
-      `{${v.map((x) => `"${String(x).replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`,
+      `{${v
+        .map((x) =>
+          x === null || x === undefined
+            ? 'NULL'
+            : `"${String(x).replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`,
+        )
+        .join(',')}}`,
     );
   if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint')
     return client.escapeLiteral(String(v));

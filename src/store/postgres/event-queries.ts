@@ -1,7 +1,7 @@
 // SQL on the events table: the append-only, per-handover numbered log that SSE replays from.
 import type { HandoverEvent } from '../../core/model/events.ts';
 import { postgresDialect } from '../sql/dialect.ts';
-import { EVENT_COLUMNS, EVENT_COLUMN_LIST, eventValues, rowToEvent } from '../sql/event-row.ts';
+import { EVENT_COLUMNS, rowToEvent } from '../sql/event-row.ts';
 import type { Sql } from './transaction.ts';
 
 export class EventQueries {
@@ -9,14 +9,6 @@ export class EventQueries {
 
   constructor(sql: Sql) {
     this.#sql = sql;
-  }
-
-  /** Throws on a duplicate id or (handover, seq): the caller's transaction then writes nothing. */
-  async insert(event: HandoverEvent): Promise<void> {
-    await this.#sql.query(
-      `INSERT INTO events (${EVENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)`,
-      EVENT_COLUMN_LIST.map((c) => eventValues(event)[c]),
-    );
   }
 
   async after(handoverId: string, afterSeq: number, limit: number): Promise<HandoverEvent[]> {

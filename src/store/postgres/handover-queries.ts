@@ -42,9 +42,17 @@ const UPDATE_SQL = `UPDATE handovers SET ${HANDOVER_UPDATED.map((c, i) => `${c} 
   WHERE id = $${HANDOVER_UPDATED.length + 3} AND version = $${HANDOVER_UPDATED.length + 4}`;
 
 // The same, unless the handover's transcript holds one of the change's provider message ids: the
-// duplicate check rides on the update instead of costing a round trip of its own per change.
-const UPDATE_UNLESS_HELD_SQL = `${UPDATE_SQL} AND NOT EXISTS (SELECT 1 FROM transcript
-  WHERE handover_id = $${HANDOVER_UPDATED.length + 3} AND provider_message_id = ANY($${HANDOVER_UPDATED.length + 5}::text[]))`;
+// duplicate check rides on the update instead of costing a round trip of its own per change. One id
+// (an agent's message: nearly every such change) is compared with `=`: with `= ANY(array)` the
+// generic plan's estimate (an array of unknown length) could look costlier than a plan for the
+// values, and PostgreSQL then planned every call again (~60 µs each; bench/README.md round nineteen).
+const updateUnless = (condition: string): string =>
+  `${UPDATE_SQL} AND NOT EXISTS (SELECT 1 FROM transcript
+  WHERE handover_id = $${HANDOVER_UPDATED.length + 3} AND ${condition})`;
+const UPDATE_UNLESS_HELD_SQL = updateUnless(`provider_message_id = $${HANDOVER_UPDATED.length + 5}`);
+const UPDATE_UNLESS_ANY_HELD_SQL = updateUnless(
+  `provider_message_id = ANY($${HANDOVER_UPDATED.length + 5}::text[])`,
+);
 
 export class HandoverQueries {
   readonly #sql: Sql;
@@ -109,7 +117,9 @@ export class HandoverQueries {
     const result =
       unlessHeld.length === 0
         ? await this.#sql.query(UPDATE_SQL, params)
-        : await this.#sql.query(UPDATE_UNLESS_HELD_SQL, [...params, unlessHeld]);
+        : unlessHeld.length === 1
+          ? await this.#sql.query(UPDATE_UNLESS_HELD_SQL, [...params, unlessHeld[0]])
+          : await this.#sql.query(UPDATE_UNLESS_ANY_HELD_SQL, [...params, unlessHeld]);
     return result.rowCount === 1;
   }
 

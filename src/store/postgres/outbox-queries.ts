@@ -22,7 +22,6 @@
 // An instance that dies mid-delivery never records: its claim expires after the TTL and another
 // instance delivers the event again — at-least-once; the bot de-duplicates by event id.
 import { z } from 'zod';
-import type { HandoverEvent } from '../../core/model/events.ts';
 import type {
   DeadLetter,
   DeliveryOutcome,
@@ -121,20 +120,6 @@ export class OutboxQueries {
   }
 
   /** Owes a delivery of `event`, due from the moment it occurred. */
-  async enqueue(event: HandoverEvent, traceParent: string | undefined): Promise<void> {
-    await this.#sql.query(
-      `INSERT INTO outbox (event_id, handover_id, seq, status, attempts, next_attempt_at, trace_parent)
-       VALUES ($1, $2, $3, 'pending', 0, $4, $5)`,
-      [
-        event.id,
-        event.handoverId,
-        event.seq,
-        canonicalInstant(event.occurredAt, 'event.occurredAt'),
-        traceParent ?? null,
-      ],
-    );
-  }
-
   /** Claims and returns the due heads for `owner` (see the file comment). */
   async claimDue(
     now: string,

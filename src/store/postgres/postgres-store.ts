@@ -36,6 +36,7 @@ import { assertLimit } from '../limits.ts';
 import { decodeDeadLetterCursor, toDeadLetterPage, toPage } from '../page-cursor.ts';
 import { DEFAULT_CLAIM_TTL_MS, createPool } from './connection.ts';
 import { preparedSql } from './prepared-sql.ts';
+import { DeferredRows } from './deferred-rows.ts';
 import type { PostgresOptions } from './connection.ts';
 import { guarded } from './errors.ts';
 import { EventQueries } from './event-queries.ts';
@@ -70,13 +71,22 @@ class Queries {
   readonly transcript: TranscriptQueries;
   readonly outbox: OutboxQueries;
   readonly leases: LeaseQueries;
+  /** What a transaction's changes add (events, outbox rows, lines, settlements), written together before it commits. */
+  readonly deferred = new DeferredRows();
+  readonly #sql: Sql;
 
   constructor(sql: Sql) {
+    this.#sql = sql;
     this.leases = new LeaseQueries(sql);
     this.handovers = new HandoverQueries(sql);
     this.events = new EventQueries(sql);
     this.transcript = new TranscriptQueries(sql);
     this.outbox = new OutboxQueries(sql);
+  }
+
+  /** Writes the deferred rows: the last statements before the transaction commits. */
+  flush(): Promise<void> {
+    return this.deferred.flush(this.#sql);
   }
 }
 
@@ -143,7 +153,7 @@ export class PostgresStore implements Store {
                 throw new RefusedWrite(new Error(`handover ${id} does not exist`));
               throw new RefusedWrite(new VersionConflictError(id));
             }
-            await append(tx, change);
+            append(tx, change);
           }),
         );
       },
@@ -295,7 +305,7 @@ export class PostgresStore implements Store {
           const existing = await tx.handovers.findUnended(endpointId, customer.userId, customer.sessionId);
           if (existing) return { created: false, record: existing };
           if (await tx.handovers.insertUnlessUnended(change)) {
-            await append(tx, change);
+            append(tx, change);
             const record = await tx.handovers.get(id);
             if (!record) throw new Error(`handover ${id} vanished inside its own transaction`);
             return { created: true, record };
@@ -336,28 +346,36 @@ function batchWriter(pool: pg.Pool, sqlOf: (client: pg.PoolClient) => Sql): Batc
             values.push(err);
           }
         }
+        await tx.flush();
         return values;
       }),
-    writeOne: (write) => inTransaction(pool, (client) => Promise.resolve(write(new Queries(sqlOf(client))))),
+    writeOne: (write) =>
+      inTransaction(pool, async (client) => {
+        const tx = new Queries(sqlOf(client));
+        const value = await write(tx);
+        await tx.flush();
+        return value;
+      }),
   };
 }
 
-/** Events (+ outbox rows), transcript lines and outbound settlements of a change, in its transaction. */
-async function append(
+/**
+ * Events (+ outbox rows), transcript lines and outbound settlements of a change, in its transaction:
+ * written when the transaction is about to commit (deferred-rows.ts).
+ */
+function append(
   q: Queries,
   change: NewHandover & Partial<Pick<ChangeSet, 'sent' | 'undelivered' | 'attempted'>>,
-): Promise<void> {
+): void {
   const id = change.handover.id;
+  const rows = q.deferred;
   for (const event of change.events ?? []) {
-    await q.events.insert(event);
-    if (change.webhook) await q.outbox.enqueue(event, change.traceParent);
+    rows.event(event);
+    if (change.webhook) rows.outbox(event, change.traceParent);
   }
-  for (const entry of change.transcript ?? []) await q.transcript.append(entry);
+  for (const entry of change.transcript ?? []) rows.line(entry);
   for (const { entryId, providerMessageId } of change.sent ?? [])
-    if (!(await q.transcript.settle(id, entryId, { sent: providerMessageId })))
-      throw new Error(`handover ${id} has no outbound transcript line ${entryId}`);
-  for (const entryId of change.undelivered ?? [])
-    if (!(await q.transcript.settle(id, entryId, 'undelivered')))
-      throw new Error(`handover ${id} has no outbound transcript line ${entryId}`);
-  for (const { entryId, at } of change.attempted ?? []) await q.transcript.markAttempt(id, entryId, at);
+    rows.settle(id, entryId, { sent: providerMessageId });
+  for (const entryId of change.undelivered ?? []) rows.settle(id, entryId, 'undelivered');
+  for (const { entryId, at } of change.attempted ?? []) rows.attempt(id, entryId, at);
 }

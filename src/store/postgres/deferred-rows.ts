@@ -1,0 +1,236 @@
+// What a transaction's writes add to the log and the transcript — events, their outbox rows,
+// transcript lines, and the settlements and send attempts of outbound lines — collected while its
+// writes run and written just before it commits: one multi-row statement per kind. Written one by
+// one, a message's commit was four or five statements, each a round trip to the server in turn
+// (node-postgres sends no pipeline), and a group-committed batch of a hundred commits four hundred;
+// the server's work per statement, not the rows, was the limit of the relay on PostgreSQL (issue 12,
+// bench/README.md round nineteen). Now a batch is its handovers' UPDATEs plus at most five statements.
+//
+// Nothing in the transaction reads these rows before the flush; the flush writes them in the order a
+// change lists them (events, outbox rows, lines, settlements, attempts), so a settlement finds a line
+// appended by the same transaction. Two changes of one handover are never in one transaction (a
+// handover has one commit in flight), so no change depends on another's rows. A row the database
+// refuses (a duplicate key) fails the flush and so the batch: the group committer then runs every
+// write alone (group-commit.ts), and the write that holds the row gets the error.
+import pg from 'pg';
+import { z } from 'zod';
+import type { HandoverEvent } from '../../core/model/events.ts';
+import type { TranscriptEntry } from '../../core/model/transcript.ts';
+import { DuplicateProviderMessageError } from '../../core/ports/store/index.ts';
+import { parseRow } from '../parse-row.ts';
+import { EVENT_COLUMN_LIST, EVENT_COLUMNS, eventValues } from '../sql/event-row.ts';
+import { transcriptParams } from '../sql/transcript-row.ts';
+import { canonicalInstant } from '../timestamps.ts';
+import type { Sql } from './transaction.ts';
+
+/** `unnest($1::text[], $2::int[], …)` over the columns, each a text array unless typed otherwise. */
+function unnestOf(columns: readonly string[], types: Readonly<Record<string, string>> = {}): string {
+  return `unnest(${columns.map((c, i) => `$${i + 1}::${types[c] ?? 'text'}[]`).join(', ')})`;
+}
+
+const EVENTS_SQL = `INSERT INTO events (${EVENT_COLUMNS})
+SELECT ${EVENT_COLUMN_LIST.map((c) => (c === 'data' ? 'r.data::jsonb' : `r.${c}`)).join(', ')}
+FROM ${unnestOf(EVENT_COLUMN_LIST, { seq: 'int' })} AS r(${EVENT_COLUMNS})`;
+
+const OUTBOX_COLUMNS = ['event_id', 'handover_id', 'seq', 'next_attempt_at', 'trace_parent'] as const;
+
+const OUTBOX_SQL = `INSERT INTO outbox (${OUTBOX_COLUMNS.join(', ')}, status, attempts)
+SELECT ${OUTBOX_COLUMNS.map((c) => `r.${c}`).join(', ')}, 'pending', 0
+FROM ${unnestOf(OUTBOX_COLUMNS, { seq: 'int' })} AS r(${OUTBOX_COLUMNS.join(', ')})`;
+
+/** The transcript columns an append writes (all but `position`, which the INSERT numbers). */
+const LINE_COLUMNS = [
+  'id',
+  'handover_id',
+  'role',
+  'text',
+  'at',
+  'sender_name',
+  'provider_message_id',
+  'outbound_status',
+  'outbound_order',
+  'outbound_kind',
+  'outbound_attempted_at',
+  'client_message_id',
+  'attachments',
+  'trace_parent',
+] as const;
+
+// `position` orders a handover's lines (ties of `at`): the next after the handover's last, then in
+// the order the lines were appended (a scalar subquery does not see rows of its own statement, so
+// row_number numbers the batch's lines of one handover). Race-free: every transaction that appends a
+// handover's lines first locked its row (the UPDATE of a commit) or created it. A line whose provider
+// message the handover holds already is not inserted (the partial unique index): the flush reports
+// it as DuplicateProviderMessageError.
+const LINES_SQL = `INSERT INTO transcript (${LINE_COLUMNS.join(', ')}, position)
+SELECT ${LINE_COLUMNS.map((c) => `r.${c}`).join(', ')},
+  COALESCE((SELECT MAX(t.position) FROM transcript t WHERE t.handover_id = r.handover_id), 0)
+    + row_number() OVER (PARTITION BY r.handover_id ORDER BY r.ord)
+FROM ${unnestOf(LINE_COLUMNS, { outbound_order: 'int' })} WITH ORDINALITY AS r(${LINE_COLUMNS.join(', ')}, ord)
+ON CONFLICT (handover_id, provider_message_id) WHERE provider_message_id IS NOT NULL DO NOTHING
+RETURNING id`;
+
+// A pending outbound line becomes `sent` (with the provider's id) or `undelivered`; a line settled
+// already keeps what it has. A provider id another line of the handover carries (an echo of an
+// earlier message taken for this one) is not set: the flush reports it (DuplicateProviderMessageError).
+const SETTLE_SQL = `UPDATE transcript t
+SET outbound_status = r.status, provider_message_id = COALESCE(r.provider_message_id, t.provider_message_id)
+FROM ${unnestOf(['id', 'handover_id', 'status', 'provider_message_id'])} AS r(id, handover_id, status, provider_message_id)
+WHERE t.id = r.id AND t.handover_id = r.handover_id AND t.outbound_status = 'pending'
+  AND (r.provider_message_id IS NULL OR NOT EXISTS (
+    SELECT 1 FROM transcript d WHERE d.handover_id = r.handover_id AND d.provider_message_id = r.provider_message_id))
+RETURNING t.id`;
+
+/** Why a settlement changed nothing: the line as it is (none: the handover has no such line). */
+const SETTLED_SQL = `SELECT t.id, t.outbound_status
+FROM ${unnestOf(['id', 'handover_id'])} AS r(id, handover_id)
+JOIN transcript t ON t.id = r.id AND t.handover_id = r.handover_id`;
+
+/** A send of a pending line starts (only a pending line changes). */
+const ATTEMPT_SQL = `UPDATE transcript t SET outbound_attempted_at = r.at
+FROM ${unnestOf(['id', 'handover_id', 'at'])} AS r(id, handover_id, at)
+WHERE t.id = r.id AND t.handover_id = r.handover_id AND t.outbound_status = 'pending'`;
+
+const idRow = z.object({ id: z.string() });
+const settledRow = z.object({ id: z.string(), outbound_status: z.string().nullable() });
+
+interface Settlement {
+  readonly handoverId: string;
+  readonly entryId: string;
+  readonly outcome: { readonly sent: string } | 'undelivered';
+}
+
+export class DeferredRows {
+  /** A row per append, its values in the statement's column order (computed now: a bad value throws in its write). */
+  #events: unknown[][] = [];
+  #outbox: unknown[][] = [];
+  #lines: unknown[][] = [];
+  #entries: TranscriptEntry[] = [];
+  #settlements: Settlement[] = [];
+  #attempts: unknown[][] = [];
+
+  event(event: HandoverEvent): void {
+    const values = eventValues(event);
+    this.#events.push(EVENT_COLUMN_LIST.map((c) => values[c]));
+  }
+
+  /** The event's outbox row: due now (its occurrence), no attempt yet. */
+  outbox(event: HandoverEvent, traceParent: string | undefined): void {
+    this.#outbox.push([
+      event.id,
+      event.handoverId,
+      event.seq,
+      canonicalInstant(event.occurredAt, 'event.occurredAt'),
+      traceParent ?? null,
+    ]);
+  }
+
+  line(entry: TranscriptEntry): void {
+    const params = transcriptParams(entry);
+    this.#lines.push(LINE_COLUMNS.map((c) => params[c]));
+    this.#entries.push(entry);
+  }
+
+  /** Settles a pending outbound line; the flush throws when the handover has no outbound line of that id. */
+  settle(handoverId: string, entryId: string, outcome: { sent: string } | 'undelivered'): void {
+    this.#settlements.push({ handoverId, entryId, outcome });
+  }
+
+  attempt(handoverId: string, entryId: string, at: string): void {
+    this.#attempts.push([entryId, handoverId, at]);
+  }
+
+  /** Writes what was collected, in the order above, and forgets it. */
+  async flush(sql: Sql): Promise<void> {
+    const [events, outbox, lines, entries] = [this.#events, this.#outbox, this.#lines, this.#entries];
+    const [settlements, attempts] = [this.#settlements, this.#attempts];
+    this.#events = [];
+    this.#outbox = [];
+    this.#lines = [];
+    this.#entries = [];
+    this.#settlements = [];
+    this.#attempts = [];
+    if (events.length > 0) await sql.query(EVENTS_SQL, byColumn(events, EVENT_COLUMN_LIST.length));
+    if (outbox.length > 0) await sql.query(OUTBOX_SQL, byColumn(outbox, OUTBOX_COLUMNS.length));
+    if (lines.length > 0) await insertLines(sql, lines, entries);
+    if (settlements.length > 0) await settle(sql, settlements);
+    if (attempts.length > 0) await sql.query(ATTEMPT_SQL, byColumn(attempts, 3));
+  }
+}
+
+async function insertLines(sql: Sql, lines: unknown[][], entries: readonly TranscriptEntry[]): Promise<void> {
+  const { rows } = await sql.query(LINES_SQL, byColumn(lines, LINE_COLUMNS.length));
+  if (rows.length === entries.length) return;
+  const inserted = new Set(rows.map((row) => parseRow(idRow, row, 'transcript').id));
+  const refused = entries.find((entry) => !inserted.has(entry.id));
+  throw new DuplicateProviderMessageError(refused?.handoverId ?? '', refused?.providerMessageId ?? '');
+}
+
+async function settle(sql: Sql, settlements: readonly Settlement[]): Promise<void> {
+  const rows = settlements.map(({ handoverId, entryId, outcome }) =>
+    outcome === 'undelivered'
+      ? [entryId, handoverId, 'undelivered', null]
+      : [entryId, handoverId, 'sent', outcome.sent],
+  );
+  let changed: unknown[];
+  try {
+    changed = (await sql.query(SETTLE_SQL, byColumn(rows, 4))).rows;
+  } catch (err) {
+    // Two lines of the batch given one provider id (SQLSTATE 23505 on the provider-message index).
+    if (
+      err instanceof pg.DatabaseError &&
+      err.code === '23505' &&
+      err.constraint === 'transcript_provider_message'
+    )
+      throw duplicateAmong(settlements);
+    throw err;
+  }
+  if (changed.length === settlements.length) return;
+  const done = new Set(changed.map((row) => parseRow(idRow, row, 'transcript').id));
+  const unchanged = settlements.filter((s) => !done.has(s.entryId));
+  const { rows: found } = await sql.query(
+    SETTLED_SQL,
+    byColumn(
+      unchanged.map((s) => [s.entryId, s.handoverId]),
+      2,
+    ),
+  );
+  const status = new Map(
+    found.map((row) => {
+      const line = parseRow(settledRow, row, 'transcript');
+      return [line.id, line.outbound_status] as const;
+    }),
+  );
+  for (const { handoverId, entryId, outcome } of unchanged) {
+    const now = status.get(entryId);
+    // Still pending: its provider id is another line's (SETTLE_SQL's NOT EXISTS).
+    if (now === 'pending' && outcome !== 'undelivered')
+      throw new DuplicateProviderMessageError(handoverId, outcome.sent);
+    // Settled before (a late confirmation): it keeps what it has. No line, or an inbound one: a bug.
+    if (now === undefined || now === null)
+      throw new Error(`handover ${handoverId} has no outbound transcript line ${entryId}`);
+  }
+}
+
+/** The settlement whose provider id another settlement of the batch has too (else the first sent). */
+function duplicateAmong(settlements: readonly Settlement[]): DuplicateProviderMessageError {
+  const seen = new Set<string>();
+  let first: Settlement | undefined;
+  for (const s of settlements) {
+    if (s.outcome === 'undelivered') continue;
+    first ??= s;
+    const key = `${s.handoverId}\u0000${s.outcome.sent}`;
+    if (seen.has(key)) return new DuplicateProviderMessageError(s.handoverId, s.outcome.sent);
+    seen.add(key);
+  }
+  const sent = first?.outcome;
+  return new DuplicateProviderMessageError(
+    first?.handoverId ?? '',
+    typeof sent === 'object' ? sent.sent : '',
+  );
+}
+
+/** Rows as one array per column: what `unnest` takes. */
+function byColumn(rows: readonly unknown[][], columns: number): unknown[][] {
+  return Array.from({ length: columns }, (_, i) => rows.map((row) => row[i]));
+}
