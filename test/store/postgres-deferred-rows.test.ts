@@ -46,6 +46,25 @@ void describe('deferred rows (PostgreSQL)', () => {
     return handovers;
   }
 
+  /** The first words of each statement the store sends while `work` runs. */
+  async function statementsOf(work: () => Promise<unknown>): Promise<string[]> {
+    const sent: string[] = [];
+    const prototype = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+    const original = prototype.query;
+    prototype.query = function (this: unknown, ...args: unknown[]) {
+      const [first] = args;
+      const text = typeof first === 'string' ? first : (first as { text?: unknown } | null)?.text;
+      if (typeof text === 'string') sent.push(text.trim().split(/\s+/).slice(0, 3).join(' '));
+      return original.apply(this, args);
+    };
+    try {
+      await work();
+    } finally {
+      prototype.query = original;
+    }
+    return sent;
+  }
+
   /** An agent message's commit: its event (to the webhook) and its line with Genesys' id. */
   function agentMessage(h: Handover): ChangeSet {
     return {
@@ -59,21 +78,10 @@ void describe('deferred rows (PostgreSQL)', () => {
 
   test('a batch of commits sends an UPDATE per handover and one INSERT per table', async () => {
     const handovers = await created(20);
-    const sent: string[] = [];
-    const prototype = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-    const original = prototype.query;
-    prototype.query = function (this: unknown, ...args: unknown[]) {
-      const [first] = args;
-      const text = typeof first === 'string' ? first : (first as { text?: unknown } | null)?.text;
-      if (typeof text === 'string') sent.push(text.trim().split(/\s+/).slice(0, 3).join(' '));
-      return original.apply(this, args);
-    };
-    try {
-      // Submitted in one turn of the event loop: one group-committed batch.
-      await Promise.all(handovers.map((h) => store.handovers.commit(agentMessage(h))));
-    } finally {
-      prototype.query = original;
-    }
+    // Submitted in one turn of the event loop: one group-committed batch.
+    const sent = await statementsOf(() =>
+      Promise.all(handovers.map((h) => store.handovers.commit(agentMessage(h)))),
+    );
     const count = (prefix: string): number => sent.filter((s) => s.startsWith(prefix)).length;
     const batches = count('BEGIN');
     assert.ok(batches >= 1 && batches <= 2, `${batches} transactions`);
@@ -94,6 +102,46 @@ void describe('deferred rows (PostgreSQL)', () => {
     }
     const stats = await store.events.outboxStats();
     assert.ok(stats.pending >= 40, `${stats.pending} outbox rows pending`);
+  });
+
+  test('deliveries recorded together are one DELETE; an outcome for an unknown event is refused, the others commit', async () => {
+    const handovers = await created(10);
+    const due = await store.events.dueDeliveries(
+      at(10_000),
+      100,
+      new Set(),
+      new Set(handovers.map((h) => h.id)),
+    );
+    assert.equal(due.length, 10);
+    const delivered = { kind: 'delivered', at: at(10_001) } as const;
+    let results: PromiseSettledResult<void>[] = [];
+    const sent = await statementsOf(async () => {
+      results = await Promise.allSettled([
+        ...due.map((d) => store.events.recordDelivery(d.event.id, delivered)),
+        store.events.recordDelivery(randomUUID(), delivered),
+      ]);
+    });
+    assert.deepEqual(
+      results.map((r) => r.status),
+      [...due.map(() => 'fulfilled'), 'rejected'],
+    );
+    assert.match(String((results.at(-1) as PromiseRejectedResult).reason), /no outbox entry/);
+    // One batch, one DELETE; the unknown event is refused without splitting it.
+    assert.deepEqual(
+      sent.filter((s) => /^(BEGIN|DELETE|COMMIT|ROLLBACK)/.test(s)),
+      ['BEGIN', 'DELETE FROM outbox', 'COMMIT'],
+      sent.join(' | '),
+    );
+    assert.deepEqual(
+      await store.events.dueDeliveries(at(10_000), 100, new Set(), new Set(handovers.map((h) => h.id))),
+      [],
+    );
+    // A late outcome for a delivered event changes nothing and fails nothing.
+    await store.events.recordDelivery(due[0]?.event.id ?? '', delivered);
+    const together = await statementsOf(() =>
+      Promise.all(due.map((d) => store.events.recordDelivery(d.event.id, delivered))),
+    );
+    assert.equal(together.filter((s) => s.startsWith('DELETE FROM outbox')).length, 1, together.join(' | '));
   });
 
   test('lines of several handovers in one statement are numbered per handover, in the order appended', async () => {

@@ -1,22 +1,25 @@
-// What a transaction's writes add to the log and the transcript — events, their outbox rows,
-// transcript lines, and the settlements and send attempts of outbound lines — collected while its
-// writes run and written just before it commits: one multi-row statement per kind. Written one by
-// one, a message's commit was four or five statements, each a round trip to the server in turn
-// (node-postgres sends no pipeline), and a group-committed batch of a hundred commits four hundred;
-// the server's work per statement, not the rows, was the limit of the relay on PostgreSQL (issue 12,
-// bench/README.md round nineteen). Now a batch is its handovers' UPDATEs plus at most five statements.
+// What a transaction's writes add — events, their outbox rows, transcript lines, the settlements and
+// send attempts of outbound lines — and the outbox rows of delivered events (which leave it):
+// collected while its writes run and written just before it commits, one multi-row statement per
+// kind. Written one by one, an agent message was five statements (four in its commit, one when its
+// webhook answered), each a round trip to the server in turn (node-postgres sends no pipeline), and
+// a group-committed batch of a hundred writes several hundred; the server's work per statement, not
+// the rows, was the limit of the relay on PostgreSQL (issue 12, bench/README.md round nineteen). Now
+// a batch is its handovers' UPDATEs plus at most six statements.
 //
 // Nothing in the transaction reads these rows before the flush; the flush writes them in the order a
 // change lists them (events, outbox rows, lines, settlements, attempts), so a settlement finds a line
-// appended by the same transaction. Two changes of one handover are never in one transaction (a
-// handover has one commit in flight), so no change depends on another's rows. A row the database
-// refuses (a duplicate key) fails the flush and so the batch: the group committer then runs every
-// write alone (group-commit.ts), and the write that holds the row gets the error.
+// appended by the same change. Two changes of one handover are never in one transaction (a handover
+// has one commit in flight), so no change depends on another's rows. A row the database refuses (a
+// duplicate key) fails the flush and so the batch: the group committer then runs every write alone
+// (group-commit.ts), and the write that holds the row gets the error. An outcome for an unknown event
+// changes nothing; its write alone is refused (DeferredVerdict), as before the flush.
 import pg from 'pg';
 import { z } from 'zod';
 import type { HandoverEvent } from '../../core/model/events.ts';
 import type { TranscriptEntry } from '../../core/model/transcript.ts';
 import { DuplicateProviderMessageError } from '../../core/ports/store/index.ts';
+import { RefusedWrite } from '../group-commit.ts';
 import { parseRow } from '../parse-row.ts';
 import { EVENT_COLUMN_LIST, EVENT_COLUMNS, eventValues } from '../sql/event-row.ts';
 import { transcriptParams } from '../sql/transcript-row.ts';
@@ -91,8 +94,24 @@ const ATTEMPT_SQL = `UPDATE transcript t SET outbound_attempted_at = r.at
 FROM ${unnestOf(['id', 'handover_id', 'at'])} AS r(id, handover_id, at)
 WHERE t.id = r.id AND t.handover_id = r.handover_id AND t.outbound_status = 'pending'`;
 
+// A delivered event's outbox row leaves the outbox (a row no longer pending — delivered, dead, or
+// replayed meanwhile — is left as it is, as outbox-queries.ts `record` does).
+const DELIVERED_SQL = `DELETE FROM outbox WHERE event_id = ANY($1::text[]) AND status = 'pending' RETURNING event_id`;
+
+/** Which of the events exist: an outcome for an unknown event is refused. */
+const KNOWN_EVENTS_SQL = 'SELECT id FROM events WHERE id = ANY($1::text[])';
+
 const idRow = z.object({ id: z.string() });
+const eventIdRow = z.object({ event_id: z.string() });
 const settledRow = z.object({ id: z.string(), outbound_status: z.string().nullable() });
+
+/**
+ * The verdict of a write whose answer waits for the flush (a delivery outcome: refused when its event
+ * is unknown). The batch writer puts it in the write's place once the flush ran (postgres-store.ts).
+ */
+export class DeferredVerdict {
+  refused: RefusedWrite | undefined;
+}
 
 interface Settlement {
   readonly handoverId: string;
@@ -108,6 +127,7 @@ export class DeferredRows {
   #entries: TranscriptEntry[] = [];
   #settlements: Settlement[] = [];
   #attempts: unknown[][] = [];
+  #delivered: { readonly eventId: string; readonly verdict: DeferredVerdict }[] = [];
 
   event(event: HandoverEvent): void {
     const values = eventValues(event);
@@ -140,21 +160,30 @@ export class DeferredRows {
     this.#attempts.push([entryId, handoverId, at]);
   }
 
+  /** The event reached its webhook: its outbox row goes. The verdict is refused, after the flush, for an unknown event. */
+  delivered(eventId: string): DeferredVerdict {
+    const verdict = new DeferredVerdict();
+    this.#delivered.push({ eventId, verdict });
+    return verdict;
+  }
+
   /** Writes what was collected, in the order above, and forgets it. */
   async flush(sql: Sql): Promise<void> {
     const [events, outbox, lines, entries] = [this.#events, this.#outbox, this.#lines, this.#entries];
-    const [settlements, attempts] = [this.#settlements, this.#attempts];
+    const [settlements, attempts, delivered] = [this.#settlements, this.#attempts, this.#delivered];
     this.#events = [];
     this.#outbox = [];
     this.#lines = [];
     this.#entries = [];
     this.#settlements = [];
     this.#attempts = [];
+    this.#delivered = [];
     if (events.length > 0) await sql.query(EVENTS_SQL, byColumn(events, EVENT_COLUMN_LIST.length));
     if (outbox.length > 0) await sql.query(OUTBOX_SQL, byColumn(outbox, OUTBOX_COLUMNS.length));
     if (lines.length > 0) await insertLines(sql, lines, entries);
     if (settlements.length > 0) await settle(sql, settlements);
     if (attempts.length > 0) await sql.query(ATTEMPT_SQL, byColumn(attempts, 3));
+    if (delivered.length > 0) await deliver(sql, delivered);
   }
 }
 
@@ -210,6 +239,22 @@ async function settle(sql: Sql, settlements: readonly Settlement[]): Promise<voi
     if (now === undefined || now === null)
       throw new Error(`handover ${handoverId} has no outbound transcript line ${entryId}`);
   }
+}
+
+async function deliver(
+  sql: Sql,
+  outcomes: readonly { readonly eventId: string; readonly verdict: DeferredVerdict }[],
+): Promise<void> {
+  const { rows } = await sql.query(DELIVERED_SQL, [outcomes.map((o) => o.eventId)]);
+  if (rows.length === outcomes.length) return;
+  const gone = new Set(rows.map((row) => parseRow(eventIdRow, row, 'outbox').event_id));
+  const rest = outcomes.filter((o) => !gone.has(o.eventId));
+  const { rows: known } = await sql.query(KNOWN_EVENTS_SQL, [rest.map((o) => o.eventId)]);
+  const events = new Set(known.map((row) => parseRow(idRow, row, 'events').id));
+  // No row of the outbox changed for it: refusing it leaves the others' writes whole (group-commit.ts).
+  for (const { eventId, verdict } of rest)
+    if (!events.has(eventId))
+      verdict.refused = new RefusedWrite(new Error(`no outbox entry for event ${eventId}`));
 }
 
 /** The settlement whose provider id another settlement of the batch has too (else the first sent). */

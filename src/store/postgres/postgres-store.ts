@@ -36,7 +36,7 @@ import { assertLimit } from '../limits.ts';
 import { decodeDeadLetterCursor, toDeadLetterPage, toPage } from '../page-cursor.ts';
 import { DEFAULT_CLAIM_TTL_MS, createPool } from './connection.ts';
 import { preparedSql } from './prepared-sql.ts';
-import { DeferredRows } from './deferred-rows.ts';
+import { DeferredRows, DeferredVerdict } from './deferred-rows.ts';
 import type { PostgresOptions } from './connection.ts';
 import { guarded } from './errors.ts';
 import { EventQueries } from './event-queries.ts';
@@ -197,14 +197,19 @@ export class PostgresStore implements Store {
         );
       },
       // An outcome for an event no longer pending (delivered, dead) is ignored; an unknown event throws.
-      recordDelivery: (eventId, outcome) =>
-        guarded('recordDelivery', () =>
+      recordDelivery: async (eventId, outcome) => {
+        await guarded('recordDelivery', () =>
           write(async (tx) => {
+            // A delivery (nearly every outcome) goes with the batch's one DELETE (deferred-rows.ts);
+            // its verdict comes after that.
+            if (outcome.kind === 'delivered') return tx.deferred.delivered(eventId);
             // `exists` only tells which error to report.
             if (!(await tx.outbox.record(eventId, outcome)) && !(await tx.events.exists(eventId)))
               throw new RefusedWrite(new Error(`no outbox entry for event ${eventId}`));
+            return undefined;
           }),
-        ),
+        );
+      },
       deadLetters: async (query) => {
         assertLimit(query.limit, 'limit');
         const after = query.cursor === undefined ? undefined : decodeDeadLetterCursor(query.cursor);
@@ -347,14 +352,16 @@ function batchWriter(pool: pg.Pool, sqlOf: (client: pg.PoolClient) => Sql): Batc
           }
         }
         await tx.flush();
-        return values;
+        return values.map((value) => (value instanceof DeferredVerdict ? value.refused : value));
       }),
     writeOne: (write) =>
       inTransaction(pool, async (client) => {
         const tx = new Queries(sqlOf(client));
         const value = await write(tx);
         await tx.flush();
-        return value;
+        if (!(value instanceof DeferredVerdict)) return value;
+        if (value.refused) throw value.refused;
+        return undefined;
       }),
   };
 }
