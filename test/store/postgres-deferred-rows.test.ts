@@ -1,16 +1,16 @@
 // A PostgreSQL transaction writes what its changes add — events, outbox rows, transcript lines,
 // settlements, send attempts — as one multi-row statement per kind just before it commits
-// (deferred-rows.ts): a group-committed batch of many commits is their handovers' UPDATEs plus a few
-// statements, not four or five per commit. Checked on a real server: the statements a batch sends,
-// the numbering of lines of several handovers in one statement, and that a row the database refuses
-// fails only the write that holds it.
+// (deferred-rows.ts), and their handovers' UPDATEs as one: a group-committed batch of many commits is
+// a few statements, not four or five per commit. Checked on a real server: the statements a batch
+// sends, the numbering of lines of several handovers in one statement, and that a commit or row the
+// database refuses fails only the write that holds it.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import type { Handover } from '../../src/core/model/handover.ts';
 import type { ChangeSet } from '../../src/core/ports/store/index.ts';
-import { DuplicateProviderMessageError } from '../../src/core/ports/store/index.ts';
+import { DuplicateProviderMessageError, VersionConflictError } from '../../src/core/ports/store/index.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { at, makeEvent, makeHandover, makeLine, makeOutbound, nextVersion } from './fixtures.ts';
 
@@ -76,7 +76,7 @@ void describe('deferred rows (PostgreSQL)', () => {
     };
   }
 
-  test('a batch of commits sends an UPDATE per handover and one INSERT per table', async () => {
+  test('a batch of commits sends one UPDATE of their handovers and one INSERT per table', async () => {
     const handovers = await created(20);
     // Submitted in one turn of the event loop: one group-committed batch.
     const sent = await statementsOf(() =>
@@ -85,7 +85,7 @@ void describe('deferred rows (PostgreSQL)', () => {
     const count = (prefix: string): number => sent.filter((s) => s.startsWith(prefix)).length;
     const batches = count('BEGIN');
     assert.ok(batches >= 1 && batches <= 2, `${batches} transactions`);
-    assert.equal(count('UPDATE handovers'), 20);
+    assert.equal(count('UPDATE handovers'), batches, sent.join(' | '));
     for (const table of ['events', 'outbox', 'transcript'])
       assert.equal(count(`INSERT INTO ${table}`), batches, `INSERTs into ${table}: ${sent.join(' | ')}`);
     for (const h of handovers) {
@@ -102,6 +102,70 @@ void describe('deferred rows (PostgreSQL)', () => {
     }
     const stats = await store.events.outboxStats();
     assert.ok(stats.pending >= 40, `${stats.pending} outbox rows pending`);
+  });
+
+  test("the batch's one UPDATE refuses a stale commit and a held provider message alone; a handover's second commit meets its first", async () => {
+    const [stale, twice, ...others] = await created(7);
+    assert.ok(stale && twice);
+    // A handover whose first line holds a Genesys message id.
+    const held = makeHandover({ lastSeq: 1 });
+    await store.handovers.create({
+      handover: held,
+      webhook: true,
+      events: [makeEvent(held, 1)],
+      transcript: [makeLine(held, { at: at(5), providerMessageId: `pm0-${held.id}` })],
+    });
+    const first = nextVersion(twice, { lastSeq: 2 });
+    let results: PromiseSettledResult<void>[] = [];
+    const sent = await statementsOf(async () => {
+      results = await Promise.allSettled([
+        // Expects a version the handover has not reached: a conflict.
+        store.handovers.commit({
+          ...agentMessage(stale),
+          handover: { ...stale, version: 5 },
+          expectedVersion: 4,
+        }),
+        // An agent line whose Genesys id the handover holds already (a call sent again).
+        store.handovers.commit({
+          ...agentMessage(held),
+          transcript: [makeLine(held, { at: at(6), providerMessageId: `pm0-${held.id}` })],
+        }),
+        // Two commits of one handover, the second from the first's version: both are written.
+        store.handovers.commit({ ...agentMessage(twice), handover: first }),
+        store.handovers.commit({
+          handover: nextVersion(first, { lastSeq: 3 }),
+          expectedVersion: first.version,
+          webhook: true,
+          events: [makeEvent(twice, 3)],
+        }),
+        ...others.map((h) => store.handovers.commit(agentMessage(h))),
+      ]);
+    });
+    const [staleResult, heldResult, ...rest] = results;
+    assert.ok(staleResult?.status === 'rejected' && staleResult.reason instanceof VersionConflictError);
+    assert.ok(
+      heldResult?.status === 'rejected' && heldResult.reason instanceof DuplicateProviderMessageError,
+    );
+    assert.deepEqual(
+      rest.map((r) => r.status),
+      rest.map(() => 'fulfilled'),
+    );
+    // One transaction (nothing split): an UPDATE for the first commits, one for the second.
+    const count = (prefix: string): number => sent.filter((x) => x.startsWith(prefix)).length;
+    assert.equal(count('BEGIN'), 1, sent.join(' | '));
+    assert.equal(count('UPDATE handovers'), 2, sent.join(' | '));
+    assert.equal((await store.handovers.get(stale.id))?.handover.version, stale.version);
+    assert.equal((await store.handovers.get(held.id))?.handover.version, held.version);
+    assert.deepEqual(
+      (await store.transcript.all(held.id)).map((l) => l.providerMessageId),
+      [`pm0-${held.id}`],
+    );
+    assert.equal((await store.handovers.get(twice.id))?.handover.version, first.version + 1);
+    assert.deepEqual(
+      (await store.events.after(twice.id, 0, 10)).map((e) => e.seq),
+      [1, 2, 3],
+    );
+    for (const h of others) assert.equal((await store.handovers.get(h.id))?.handover.version, h.version + 1);
   });
 
   test('deliveries recorded together are one DELETE; an outcome for an unknown event is refused, the others commit', async () => {

@@ -4,16 +4,19 @@
 // kind. Written one by one, an agent message was five statements (four in its commit, one when its
 // webhook answered), each a round trip to the server in turn (node-postgres sends no pipeline), and
 // a group-committed batch of a hundred writes several hundred; the server's work per statement, not
-// the rows, was the limit of the relay on PostgreSQL (issue 12, bench/README.md round nineteen). Now
-// a batch is its handovers' UPDATEs plus at most six statements.
+// the rows, was the limit of the relay on PostgreSQL (issue 12, bench/README.md round nineteen). The
+// commits' handover UPDATEs wait for the flush too, as one statement: a batch is now at most seven
+// statements, whatever its size (a commit of several instances, fenced by its lease, still updates
+// its handover at once, after the lease check: postgres-store.ts).
 //
 // Nothing in the transaction reads these rows before the flush; the flush writes them in the order a
 // change lists them (events, outbox rows, lines, settlements, attempts), so a settlement finds a line
 // appended by the same change. Two changes of one handover are never in one transaction (a handover
 // has one commit in flight), so no change depends on another's rows. A row the database refuses (a
 // duplicate key) fails the flush and so the batch: the group committer then runs every write alone
-// (group-commit.ts), and the write that holds the row gets the error. An outcome for an unknown event
-// changes nothing; its write alone is refused (DeferredVerdict), as before the flush.
+// (group-commit.ts), and the write that holds the row gets the error. A commit whose UPDATE matched
+// nothing (a stale version, a provider message its handover holds) adds no row, and an outcome for an
+// unknown event changes nothing: such a write alone is refused (DeferredVerdict), the batch commits.
 import pg from 'pg';
 import { z } from 'zod';
 import type { HandoverEvent } from '../../core/model/events.ts';
@@ -24,6 +27,7 @@ import { parseRow } from '../parse-row.ts';
 import { EVENT_COLUMN_LIST, EVENT_COLUMNS, eventValues } from '../sql/event-row.ts';
 import { transcriptParams } from '../sql/transcript-row.ts';
 import { canonicalInstant } from '../timestamps.ts';
+import type { HandoverQueries, UpdateUnlessHeld } from './handover-queries.ts';
 import type { Sql } from './transaction.ts';
 
 /** `unnest($1::text[], $2::int[], …)` over the columns, each a text array unless typed otherwise. */
@@ -113,6 +117,14 @@ export class DeferredVerdict {
   refused: RefusedWrite | undefined;
 }
 
+/** A commit whose handover UPDATE waits for the flush (postgres-store.ts). */
+export interface DeferredChange extends UpdateUnlessHeld {
+  /** Adds the change's rows once its UPDATE matched. */
+  readonly written: () => void;
+  /** Why its UPDATE matched nothing (asked only then). */
+  readonly refused: () => Promise<RefusedWrite>;
+}
+
 interface Settlement {
   readonly handoverId: string;
   readonly entryId: string;
@@ -120,6 +132,14 @@ interface Settlement {
 }
 
 export class DeferredRows {
+  readonly #handovers: HandoverQueries;
+  /**
+   * The commits, in rounds of one UPDATE each: a round holds one change per handover (a row of an
+   * UPDATE … FROM unnest is updated once, whatever the rows joined to it). A second commit of a
+   * handover in the same batch — the store takes it, though the engine keeps one in flight — goes in
+   * the next round, so it meets the first one's version, as when the UPDATEs ran one by one.
+   */
+  #rounds: Map<string, { readonly change: DeferredChange; readonly verdict: DeferredVerdict }>[] = [];
   /** A row per append, its values in the statement's column order (computed now: a bad value throws in its write). */
   #events: unknown[][] = [];
   #outbox: unknown[][] = [];
@@ -128,6 +148,24 @@ export class DeferredRows {
   #settlements: Settlement[] = [];
   #attempts: unknown[][] = [];
   #delivered: { readonly eventId: string; readonly verdict: DeferredVerdict }[] = [];
+
+  /** The handovers' UPDATEs and the changes' rows are those of `handovers`' connection (the transaction's). */
+  constructor(handovers: HandoverQueries) {
+    this.#handovers = handovers;
+  }
+
+  /** A commit: its handover is updated by the flush, and only then its rows added; refused when it matched nothing. */
+  change(change: DeferredChange): DeferredVerdict {
+    const verdict = new DeferredVerdict();
+    const id = change.change.handover.id;
+    let round = this.#rounds.find((r) => !r.has(id));
+    if (round === undefined) {
+      round = new Map();
+      this.#rounds.push(round);
+    }
+    round.set(id, { change, verdict });
+    return verdict;
+  }
 
   event(event: HandoverEvent): void {
     const values = eventValues(event);
@@ -167,8 +205,17 @@ export class DeferredRows {
     return verdict;
   }
 
-  /** Writes what was collected, in the order above, and forgets it. */
+  /** Writes what was collected, in the order above (the handovers first), and forgets it. */
   async flush(sql: Sql): Promise<void> {
+    const rounds = this.#rounds;
+    this.#rounds = [];
+    for (const round of rounds) {
+      const changes = [...round.values()];
+      const written = await this.#handovers.updateAll(changes.map((c) => c.change));
+      for (const { change, verdict } of changes)
+        if (written.has(change.change.handover.id)) change.written();
+        else verdict.refused = await change.refused();
+    }
     const [events, outbox, lines, entries] = [this.#events, this.#outbox, this.#lines, this.#entries];
     const [settlements, attempts, delivered] = [this.#settlements, this.#attempts, this.#delivered];
     this.#events = [];

@@ -54,6 +54,46 @@ const UPDATE_UNLESS_ANY_HELD_SQL = updateUnless(
   `provider_message_id = ANY($${HANDOVER_UPDATED.length + 5}::text[])`,
 );
 
+/** The columns of UPDATE_ALL_SQL's rows: the new state, then which row, at which version, unless holding which id. */
+const UPDATE_ALL_COLUMNS = [
+  ...HANDOVER_UPDATED,
+  'provider_ref',
+  'provider_cursor',
+  'id',
+  'expected_version',
+  'held',
+] as const;
+
+/** Array types of the columns that are not text (JSON goes as text and is cast where it is set). */
+const UPDATE_ALL_TYPES: Readonly<Record<string, string>> = {
+  agent_ever_joined: 'boolean',
+  last_seq: 'int',
+  version: 'int',
+  expected_version: 'int',
+};
+
+// UPDATE_UNLESS_HELD_SQL for many handovers in one statement (a group-committed batch's changes,
+// deferred-rows.ts): each row of the unnest updates its handover at the version it expects, unless
+// the handover's transcript holds the one provider message id given. RETURNING says which matched.
+// No two rows name one handover: a second commit of it in the batch goes in the next UPDATE.
+const UPDATE_ALL_SQL = `UPDATE handovers h SET ${HANDOVER_UPDATED.map((c) => `${c} = r.${c}${HANDOVER_JSON_COLUMNS.has(c) ? '::jsonb' : ''}`).join(', ')},
+  provider_ref = COALESCE(r.provider_ref::jsonb, h.provider_ref),
+  provider_cursor = COALESCE(r.provider_cursor, h.provider_cursor)
+FROM unnest(${UPDATE_ALL_COLUMNS.map((c, i) => `$${i + 1}::${UPDATE_ALL_TYPES[c] ?? 'text'}[]`).join(', ')})
+  AS r(${UPDATE_ALL_COLUMNS.join(', ')})
+WHERE h.id = r.id AND h.version = r.expected_version
+  AND (r.held IS NULL OR NOT EXISTS (SELECT 1 FROM transcript t
+    WHERE t.handover_id = r.id AND t.provider_message_id = r.held))
+RETURNING h.id`;
+
+const idRow = z.object({ id: z.string() });
+
+/** One handover's change for `updateAll`: `held`, a provider message id it must not hold yet. */
+export interface UpdateUnlessHeld {
+  readonly change: ChangeSet;
+  readonly held: string | undefined;
+}
+
 export class HandoverQueries {
   readonly #sql: Sql;
 
@@ -121,6 +161,24 @@ export class HandoverQueries {
           ? await this.#sql.query(UPDATE_UNLESS_HELD_SQL, [...params, unlessHeld[0]])
           : await this.#sql.query(UPDATE_UNLESS_ANY_HELD_SQL, [...params, unlessHeld]);
     return result.rowCount === 1;
+  }
+
+  /** `update` for many handovers in one statement; returns the ids of those written (the others: nothing). */
+  async updateAll(updates: readonly UpdateUnlessHeld[]): Promise<ReadonlySet<string>> {
+    const rows = updates.map(({ change, held }) => {
+      const values = handoverUpdateValues(change.handover, postgresDialect);
+      return [
+        ...HANDOVER_UPDATED.map((c) => values[c]),
+        providerRefValue(change.provider?.ref),
+        change.provider?.cursor ?? null,
+        change.handover.id,
+        change.expectedVersion,
+        held ?? null,
+      ];
+    });
+    const params = UPDATE_ALL_COLUMNS.map((_, i) => rows.map((row) => row[i]));
+    const { rows: written } = await this.#sql.query(UPDATE_ALL_SQL, params);
+    return new Set(written.map((row) => parseRow(idRow, row, 'handovers').id));
   }
 
   /** Newest first: (created_at, id) descending, starting strictly after `after`. */

@@ -119,7 +119,6 @@ export class OutboxQueries {
     this.#sql = sql;
   }
 
-  /** Owes a delivery of `event`, due from the moment it occurred. */
   /** Claims and returns the due heads for `owner` (see the file comment). */
   async claimDue(
     now: string,

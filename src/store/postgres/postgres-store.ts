@@ -71,14 +71,15 @@ class Queries {
   readonly transcript: TranscriptQueries;
   readonly outbox: OutboxQueries;
   readonly leases: LeaseQueries;
-  /** What a transaction's changes add (events, outbox rows, lines, settlements), written together before it commits. */
-  readonly deferred = new DeferredRows();
+  /** What a transaction's commits change and add (handovers, events, outbox rows, lines, settlements), written together before it commits. */
+  readonly deferred: DeferredRows;
   readonly #sql: Sql;
 
   constructor(sql: Sql) {
     this.#sql = sql;
     this.leases = new LeaseQueries(sql);
     this.handovers = new HandoverQueries(sql);
+    this.deferred = new DeferredRows(this.handovers);
     this.events = new EventQueries(sql);
     this.transcript = new TranscriptQueries(sql);
     this.outbox = new OutboxQueries(sql);
@@ -141,19 +142,21 @@ export class PostgresStore implements Store {
             // overlap), the version.
             const { id } = change.handover;
             const { fence } = change;
+            const ids = providerMessageIds(change);
+            // One instance (no lease) and at most one provider id (nearly every change): the UPDATE
+            // goes with the batch's one UPDATE of its handovers, and so do the rows (deferred-rows.ts).
+            if (!fence && ids.length <= 1)
+              return tx.deferred.change({
+                change,
+                held: ids[0],
+                written: () => append(tx, change),
+                refused: () => whyRefused(tx, id, ids),
+              });
             if (fence && !(await tx.leases.holds(id, fence.owner, fence.token)))
               throw new RefusedWrite(new LeaseLostError(id));
-            const ids = providerMessageIds(change);
-            if (!(await tx.handovers.update(change, ids))) {
-              // Only now asked which it was: the happy path makes no extra round trip.
-              for (const held of ids)
-                if (await tx.transcript.hasProviderMessage(id, held))
-                  throw new RefusedWrite(new DuplicateProviderMessageError(id, held));
-              if (!(await tx.handovers.exists(id)))
-                throw new RefusedWrite(new Error(`handover ${id} does not exist`));
-              throw new RefusedWrite(new VersionConflictError(id));
-            }
+            if (!(await tx.handovers.update(change, ids))) throw await whyRefused(tx, id, ids);
             append(tx, change);
+            return undefined;
           }),
         );
       },
@@ -364,6 +367,15 @@ function batchWriter(pool: pg.Pool, sqlOf: (client: pg.PoolClient) => Sql): Batc
         return undefined;
       }),
   };
+}
+
+/** Why a commit's UPDATE matched nothing. Only then asked: the happy path makes no extra round trip. */
+async function whyRefused(tx: Queries, id: string, held: readonly string[]): Promise<RefusedWrite> {
+  for (const providerMessageId of held)
+    if (await tx.transcript.hasProviderMessage(id, providerMessageId))
+      return new RefusedWrite(new DuplicateProviderMessageError(id, providerMessageId));
+  if (!(await tx.handovers.exists(id))) return new RefusedWrite(new Error(`handover ${id} does not exist`));
+  return new RefusedWrite(new VersionConflictError(id));
 }
 
 /**
