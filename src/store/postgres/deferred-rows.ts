@@ -80,12 +80,14 @@ RETURNING id`;
 // A pending outbound line becomes `sent` (with the provider's id) or `undelivered`; a line settled
 // already keeps what it has. A provider id another line of the handover carries (an echo of an
 // earlier message taken for this one) is not set: the flush reports it (DuplicateProviderMessageError).
+// That check is a LATERAL probe, one index look-up a row, never a hashed read of the whole
+// transcript (handover-queries.ts UPDATE_ALL_SQL says why).
 const SETTLE_SQL = `UPDATE transcript t
 SET outbound_status = r.status, provider_message_id = COALESCE(r.provider_message_id, t.provider_message_id)
 FROM ${unnestOf(['id', 'handover_id', 'status', 'provider_message_id'])} AS r(id, handover_id, status, provider_message_id)
-WHERE t.id = r.id AND t.handover_id = r.handover_id AND t.outbound_status = 'pending'
-  AND (r.provider_message_id IS NULL OR NOT EXISTS (
-    SELECT 1 FROM transcript d WHERE d.handover_id = r.handover_id AND d.provider_message_id = r.provider_message_id))
+LEFT JOIN LATERAL (SELECT 1 AS found FROM transcript d
+  WHERE d.handover_id = r.handover_id AND d.provider_message_id = r.provider_message_id LIMIT 1) held ON true
+WHERE t.id = r.id AND t.handover_id = r.handover_id AND t.outbound_status = 'pending' AND held.found IS NULL
 RETURNING t.id`;
 
 /** Why a settlement changed nothing: the line as it is (none: the handover has no such line). */

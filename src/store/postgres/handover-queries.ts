@@ -76,14 +76,18 @@ const UPDATE_ALL_TYPES: Readonly<Record<string, string>> = {
 // deferred-rows.ts): each row of the unnest updates its handover at the version it expects, unless
 // the handover's transcript holds the one provider message id given. RETURNING says which matched.
 // No two rows name one handover: a second commit of it in the batch goes in the next UPDATE.
+// The held check is a LATERAL probe (LIMIT 1), one index look-up per row: written as
+// `held IS NULL OR NOT EXISTS (…)`, PostgreSQL may turn it into a hashed subplan — the whole
+// transcript read and hashed on every call — and did, in a generic plan made while the table was
+// small (bench/README.md round nineteen).
 const UPDATE_ALL_SQL = `UPDATE handovers h SET ${HANDOVER_UPDATED.map((c) => `${c} = r.${c}${HANDOVER_JSON_COLUMNS.has(c) ? '::jsonb' : ''}`).join(', ')},
   provider_ref = COALESCE(r.provider_ref::jsonb, h.provider_ref),
   provider_cursor = COALESCE(r.provider_cursor, h.provider_cursor)
 FROM unnest(${UPDATE_ALL_COLUMNS.map((c, i) => `$${i + 1}::${UPDATE_ALL_TYPES[c] ?? 'text'}[]`).join(', ')})
   AS r(${UPDATE_ALL_COLUMNS.join(', ')})
-WHERE h.id = r.id AND h.version = r.expected_version
-  AND (r.held IS NULL OR NOT EXISTS (SELECT 1 FROM transcript t
-    WHERE t.handover_id = r.id AND t.provider_message_id = r.held))
+LEFT JOIN LATERAL (SELECT 1 AS found FROM transcript t
+  WHERE t.handover_id = r.id AND t.provider_message_id = r.held LIMIT 1) held ON true
+WHERE h.id = r.id AND h.version = r.expected_version AND held.found IS NULL
 RETURNING h.id`;
 
 const idRow = z.object({ id: z.string() });
