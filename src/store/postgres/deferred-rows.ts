@@ -5,18 +5,19 @@
 // webhook answered), each a round trip to the server in turn (node-postgres sends no pipeline), and
 // a group-committed batch of a hundred writes several hundred; the server's work per statement, not
 // the rows, was the limit of the relay on PostgreSQL (issue 12, bench/README.md round nineteen). The
-// commits' handover UPDATEs wait for the flush too, as one statement: a batch is now at most seven
-// statements, whatever its size (a commit of several instances, fenced by its lease, still updates
-// its handover at once, after the lease check: postgres-store.ts).
+// commits' handover UPDATEs wait for the flush too, as one statement: a batch is now seven statements
+// when nothing in it is refused, whatever its size (a commit of several instances, fenced by its
+// lease, still updates its handover at once, after the lease check: postgres-store.ts).
 //
 // Nothing in the transaction reads these rows before the flush; the flush writes them in the order a
 // change lists them (events, outbox rows, lines, settlements, attempts), so a settlement finds a line
-// appended by the same change. Two changes of one handover are never in one transaction (a handover
-// has one commit in flight), so no change depends on another's rows. A row the database refuses (a
-// duplicate key) fails the flush and so the batch: the group committer then runs every write alone
-// (group-commit.ts), and the write that holds the row gets the error. A commit whose UPDATE matched
-// nothing (a stale version, a provider message its handover holds) adds no row, and an outcome for an
-// unknown event changes nothing: such a write alone is refused (DeferredVerdict), the batch commits.
+// appended by the same change. The engine keeps one commit of a handover in flight; a second one in
+// the same batch (the store takes it) goes in a later UPDATE, and its rows follow the first's. A row
+// the database refuses (a duplicate key) fails the flush and so the batch: the group committer then
+// runs every write alone (group-commit.ts), and the write that holds the row gets the error. A commit
+// whose UPDATE matched nothing (a stale version, a provider message its handover holds) adds no row,
+// and an outcome for an unknown event changes nothing: such a write alone is refused
+// (DeferredVerdict), the batch commits.
 import pg from 'pg';
 import { z } from 'zod';
 import type { HandoverEvent } from '../../core/model/events.ts';
