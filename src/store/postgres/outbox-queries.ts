@@ -58,12 +58,14 @@ const deadRow = z.object({
  *
  * Finds each handover's head first — the handovers with pending rows (a skip scan of
  * `outbox_pending`, one probe per handover, or the `among` list), then each one's lowest pending seq
- * — and only then keeps the due, unclaimed ones, oldest first. Every step is an index probe whose
- * plan does not depend on the table's statistics: the outbox churns faster than autovacuum counts
- * it, and the earlier form (the due rows in due order, each kept when no older pending row existed)
- * was planned from stale estimates into reading every pending row, often per row (6–8 ms a claim on
- * the PostgreSQL relay bench, a third of the server's time running statements: bench/README.md round nineteen). Its cost
- * follows the handovers with pending work, never the history nor the backlog behind each head.
+ * — and only then keeps the due, unclaimed ones, oldest first. Finding the heads is index probes
+ * whose plan does not depend on the table's statistics: the outbox churns faster than autovacuum
+ * counts it, and the earlier form (the due rows in due order, each kept when no older pending row
+ * existed) was planned from stale estimates into reading every pending row, often per row (6–8 ms a
+ * claim on the PostgreSQL relay bench, a third of the server's time running statements:
+ * bench/README.md round nineteen). The join of the heads to the rows it locks still follows the
+ * estimates (PostgreSQL may hash the due rows). The heads' cost follows the handovers with pending
+ * work, never the history nor the backlog behind each head.
  * Planned per call (prepared-sql.ts): with `now` and the limit unknown, a generic plan cost ~30 times
  * as much.
  */
