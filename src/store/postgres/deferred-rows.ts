@@ -30,11 +30,7 @@ import { transcriptParams } from '../sql/transcript-row.ts';
 import { canonicalInstant } from '../timestamps.ts';
 import type { HandoverQueries, UpdateUnlessHeld } from './handover-queries.ts';
 import type { Sql } from './transaction.ts';
-
-/** `unnest($1::text[], $2::int[], …)` over the columns, each a text array unless typed otherwise. */
-function unnestOf(columns: readonly string[], types: Readonly<Record<string, string>> = {}): string {
-  return `unnest(${columns.map((c, i) => `$${i + 1}::${types[c] ?? 'text'}[]`).join(', ')})`;
-}
+import { byColumn, unnestOf } from './unnest.ts';
 
 const EVENTS_SQL = `INSERT INTO events (${EVENT_COLUMNS})
 SELECT ${EVENT_COLUMN_LIST.map((c) => (c === 'data' ? 'r.data::jsonb' : `r.${c}`)).join(', ')}
@@ -323,9 +319,4 @@ function duplicateAmong(settlements: readonly Settlement[]): DuplicateProviderMe
     first?.handoverId ?? '',
     typeof sent === 'object' ? sent.sent : '',
   );
-}
-
-/** Rows as one array per column: what `unnest` takes. */
-function byColumn(rows: readonly unknown[][], columns: number): unknown[][] {
-  return Array.from({ length: columns }, (_, i) => rows.map((row) => row[i]));
 }

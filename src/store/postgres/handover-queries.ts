@@ -19,6 +19,7 @@ import {
   rowToRecord,
 } from '../sql/handover-row.ts';
 import type { Sql } from './transaction.ts';
+import { byColumn, unnestOf } from './unnest.ts';
 
 const stateCountRow = z.object({ state: z.enum(HandoverStates), n: z.number().int() });
 
@@ -83,8 +84,7 @@ const UPDATE_ALL_TYPES: Readonly<Record<string, string>> = {
 const UPDATE_ALL_SQL = `UPDATE handovers h SET ${HANDOVER_UPDATED.map((c) => `${c} = r.${c}${HANDOVER_JSON_COLUMNS.has(c) ? '::jsonb' : ''}`).join(', ')},
   provider_ref = COALESCE(r.provider_ref::jsonb, h.provider_ref),
   provider_cursor = COALESCE(r.provider_cursor, h.provider_cursor)
-FROM unnest(${UPDATE_ALL_COLUMNS.map((c, i) => `$${i + 1}::${UPDATE_ALL_TYPES[c] ?? 'text'}[]`).join(', ')})
-  AS r(${UPDATE_ALL_COLUMNS.join(', ')})
+FROM ${unnestOf(UPDATE_ALL_COLUMNS, UPDATE_ALL_TYPES)} AS r(${UPDATE_ALL_COLUMNS.join(', ')})
 LEFT JOIN LATERAL (SELECT 1 AS found FROM transcript t
   WHERE t.handover_id = r.id AND t.provider_message_id = r.held LIMIT 1) held ON true
 WHERE h.id = r.id AND h.version = r.expected_version AND held.found IS NULL
@@ -96,6 +96,18 @@ const idRow = z.object({ id: z.string() });
 export interface UpdateUnlessHeld {
   readonly change: ChangeSet;
   readonly held: string | undefined;
+}
+
+/** An update's values in UPDATE_SQL's order: the new state, provider handle and cursor, id, expected version. */
+function updateParams(change: ChangeSet): unknown[] {
+  const values = handoverUpdateValues(change.handover, postgresDialect);
+  return [
+    ...HANDOVER_UPDATED.map((c) => values[c]),
+    providerRefValue(change.provider?.ref),
+    change.provider?.cursor ?? null,
+    change.handover.id,
+    change.expectedVersion,
+  ];
 }
 
 export class HandoverQueries {
@@ -150,14 +162,7 @@ export class HandoverQueries {
    * matched: nothing was written.
    */
   async update(change: ChangeSet, unlessHeld: readonly string[] = []): Promise<boolean> {
-    const values = handoverUpdateValues(change.handover, postgresDialect);
-    const params = [
-      ...HANDOVER_UPDATED.map((c) => values[c]),
-      providerRefValue(change.provider?.ref),
-      change.provider?.cursor ?? null,
-      change.handover.id,
-      change.expectedVersion,
-    ];
+    const params = updateParams(change);
     const result =
       unlessHeld.length === 0
         ? await this.#sql.query(UPDATE_SQL, params)
@@ -169,19 +174,11 @@ export class HandoverQueries {
 
   /** `update` for many handovers in one statement; returns the ids of those written (the others: nothing). */
   async updateAll(updates: readonly UpdateUnlessHeld[]): Promise<ReadonlySet<string>> {
-    const rows = updates.map(({ change, held }) => {
-      const values = handoverUpdateValues(change.handover, postgresDialect);
-      return [
-        ...HANDOVER_UPDATED.map((c) => values[c]),
-        providerRefValue(change.provider?.ref),
-        change.provider?.cursor ?? null,
-        change.handover.id,
-        change.expectedVersion,
-        held ?? null,
-      ];
-    });
-    const params = UPDATE_ALL_COLUMNS.map((_, i) => rows.map((row) => row[i]));
-    const { rows: written } = await this.#sql.query(UPDATE_ALL_SQL, params);
+    const rows = updates.map(({ change, held }) => [...updateParams(change), held ?? null]);
+    const { rows: written } = await this.#sql.query(
+      UPDATE_ALL_SQL,
+      byColumn(rows, UPDATE_ALL_COLUMNS.length),
+    );
     return new Set(written.map((row) => parseRow(idRow, row, 'handovers').id));
   }
 
