@@ -247,7 +247,7 @@ CREATE INDEX parked_events_newest ON parked_events (parked_at, handover_id, even
     name: 'room on each page for updates',
     sql: `
 -- A handover's row (~1.6 KB, most of it the provider handle) is rewritten by nearly every commit. A
--- new version that fits on its page is a HOT update: none of the table's five indexes gets an entry
+-- new version that fits on its page is a HOT update: none of the table's six indexes gets an entry
 -- for it. At the default fillfactor (100) the page had no room while the versions the other
 -- connections' snapshots could still see were there, and 6-24 % of the updates went off the page
 -- and into every index (bench/README.md round twenty). Half of each page is kept for updates.
