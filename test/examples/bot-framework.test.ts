@@ -56,7 +56,7 @@ test('handoff.initiate → handover; agent events → handoff.status and message
   await waitFor(() => sent.some((a) => a.name === 'handoff.status'), { what: 'handoff.status accepted' });
   assert.deepEqual(sent[0]?.value, { state: 'accepted' });
 
-  await h.emu('POST', `/emulator/v1/conversations/${conv.id}/agent/join`, {});
+  assert.equal((await h.emu('POST', `/emulator/v1/conversations/${conv.id}/agent/join`, {})).status, 200);
   await h.emu('POST', `/emulator/v1/conversations/${conv.id}/agent/messages`, {
     body: 'Hi Bea, I can help.',
   });

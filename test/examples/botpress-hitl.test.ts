@@ -41,7 +41,7 @@ test('start, agent assigned, messages both ways, stop → hitlStopped', async ()
     ],
   });
   const conv = await h.conversationFor('Pia Botpress');
-  await h.emu('POST', `/emulator/v1/conversations/${conv.id}/agent/join`, {});
+  assert.equal((await h.emu('POST', `/emulator/v1/conversations/${conv.id}/agent/join`, {})).status, 200);
   await waitFor(() => told.some((t) => t.kind === 'hitlAssigned'), { what: 'hitlAssigned' });
 
   await hitl.message({ conversationId, text: 'Order 1234', messageId: 'bp-msg-1' });

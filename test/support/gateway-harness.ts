@@ -45,7 +45,7 @@ export interface Harness {
     predicate: (events: HandoverEvent[]) => boolean,
     what?: string,
   ): Promise<HandoverEvent[]>;
-  /** The emulator's conversation for a handover's customer (by userId display), via the agent API. */
+  /** The emulator's conversation for a handover's customer (by display name), once routable (stream attached). */
   conversationFor(displayName: string): Promise<any>;
   restartGateway(): Promise<void>;
   close(): Promise<void>;
@@ -220,7 +220,9 @@ export async function startHarness(
         async () => {
           const list = await call('emu', 'GET', '/emulator/v1/conversations', undefined);
           const found = (list.body.entities as any[]).filter((c) => c.customer?.displayName === displayName);
-          if (found.length !== 1) return undefined;
+          // Not before the gateway attached its stream: the emulator refuses to route (join, offer) a
+          // chat still `awaiting-stream` (protocol §1 step 3) — a test joining then would race it.
+          if (found.length !== 1 || found[0].state === 'awaiting-stream') return undefined;
           return (await call('emu', 'GET', `/emulator/v1/conversations/${found[0].id}`, undefined)).body;
         },
         { what: `emulator conversation of ${displayName}` },
