@@ -75,6 +75,7 @@ export async function buildProviders(
       breaker: breakerFor(baseUrlOf(e)),
       organizationId: e.genesys.organizationId,
       deploymentId: e.genesys.deploymentId,
+      maxInFlight: e.genesys.maxRequestsInFlight,
       onCall: (operation, status, seconds) => metrics.observeProviderCall(operation, status, seconds),
       logger: logger.child({ component: 'guest-chat-stream', endpoint: e.id }),
       scheduler: time.scheduler,

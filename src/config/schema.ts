@@ -102,6 +102,18 @@ const genesysGuestChat = z
       .min(1)
       .max(100)
       .describe('Web chat deployment id (Admin → Message → Widgets / Web Chat deployments).'),
+    // The guest-chat client's own default (rest-client.ts DEFAULT_MAX_IN_FLIGHT; a test keeps them
+    // equal). Genesys publishes no guest-chat rate limit (protocol §12); a 429 is retried after its
+    // Retry-After (§11.3) whatever this is. The bound only catches typos.
+    maxRequestsInFlight: z
+      .number()
+      .int()
+      .min(1)
+      .max(1024)
+      .default(32)
+      .describe(
+        'Genesys REST calls of this endpoint in flight at once, each on a connection of its own; more wait their turn. A call holds its slot for one round trip: 32 carry ~640 calls a second at 50 ms — raise it for a far region or a busy endpoint.',
+      ),
   })
   .strict()
   .refine((g) => (g.environment === undefined) !== (g.baseUrl === undefined), {

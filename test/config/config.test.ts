@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ConfigError, loadConfigFile, parseConfig } from '../../src/config/load.ts';
+import { DEFAULT_MAX_IN_FLIGHT } from '../../src/providers/genesys-guest-chat/rest/rest-client.ts';
 
 const valid = {
   apiKeys: [{ name: 'bot', key: '${BOT_KEY}', endpoints: ['support'] }],
@@ -41,6 +42,34 @@ describe('configuration', () => {
     assert.deepEqual(cfg.endpoints[0]?.webhook?.secrets, [env.HOOK_SECRET]);
     assert.equal(cfg.endpoints[0].guestDisplayName, 'Customer');
     assert.equal(cfg.endpoints[0].sessionDurationSeconds, 3600);
+  });
+
+  test("a guest-chat endpoint's Genesys calls in flight: 32 unless set, a whole number from 1 to 1,024", () => {
+    const support = valid.endpoints[0]!;
+    const withLimit = (maxRequestsInFlight: unknown) => ({
+      ...valid,
+      endpoints: [{ ...support, genesys: { ...support.genesys, maxRequestsInFlight } }],
+    });
+    const defaulted = parseConfig(valid, env).endpoints[0];
+    assert.ok(defaulted?.provider === 'genesys-guest-chat');
+    assert.equal(defaulted.genesys.maxRequestsInFlight, 32);
+    assert.equal(DEFAULT_MAX_IN_FLIGHT, 32, "the client's own default is the configuration's");
+    const raised = parseConfig(withLimit(200), env).endpoints[0];
+    assert.ok(raised?.provider === 'genesys-guest-chat');
+    assert.equal(raised.genesys.maxRequestsInFlight, 200);
+    const fromEnv = parseConfig(valid, {
+      ...env,
+      GH__endpoints__support__genesys__maxRequestsInFlight: '64',
+    });
+    assert.ok(fromEnv.endpoints[0]?.provider === 'genesys-guest-chat');
+    assert.equal(fromEnv.endpoints[0].genesys.maxRequestsInFlight, 64);
+    for (const bad of [0, 1025, 2.5, '8'])
+      assert.ok(
+        problems(() => parseConfig(withLimit(bad), env)).some((p) =>
+          p.includes('endpoints.0.genesys.maxRequestsInFlight'),
+        ),
+        `${JSON.stringify(bad)} is refused`,
+      );
   });
 
   test('GH__ environment variables override values, endpoints addressed by id', () => {

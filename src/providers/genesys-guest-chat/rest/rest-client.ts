@@ -73,7 +73,12 @@ export interface SendMessageOptions extends CallOptions {
 
 export const DEFAULT_TIMEOUT_MS = 16_000;
 
-/** REST exchanges in flight at once per client unless configured (enough to saturate an origin). */
+/**
+ * REST exchanges in flight at once per client unless configured (the gateway's configuration has the
+ * same default: `endpoints[].genesys.maxRequestsInFlight`). Each holds a connection for one round
+ * trip, so the limit caps the call rate at about limit ÷ round trip: 32 carry ~2,000 calls a second
+ * on loopback (15–18 ms a call on two busy cores, bench/README.md round twenty), ~640 at 50 ms.
+ */
 export const DEFAULT_MAX_IN_FLIGHT = 32;
 
 /** Safety net against a server whose `next` never ends. 1000 pages × 100 = 100,000 messages. */
