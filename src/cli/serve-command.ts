@@ -3,7 +3,6 @@
 // $GENESYS_HANDOVER_CONFIG, or — with neither — from the environment alone (docs/configuration.md).
 import { Command, Option } from 'commander';
 import { z } from 'zod';
-import { startGateway } from '../composition/start-gateway.ts';
 import { CONFIG_FILE_VARIABLE, loadConfig } from '../config/load.ts';
 import { loadOrReport } from './load-config-or-report.ts';
 import { listenErrorMessage } from './listen-error.ts';
@@ -24,6 +23,10 @@ export function serveCommand(): Command {
       const flags = flagsSchema.parse(raw);
       const config = loadOrReport(() => loadConfig(flags.config));
       if (!config) return;
+      // Loaded here, not with the program: the other commands (keygen, dead-letters, …) start without
+      // the gateway's modules — most of the 0.6 s a start spends loading code (bench/README.md, round
+      // twenty-one).
+      const { startGateway } = await import('../composition/start-gateway.ts');
       const gateway = await startGateway(config).catch((err: unknown) => {
         throw new Error(
           listenErrorMessage(err, {
