@@ -91,6 +91,14 @@ export class HandoverUnits {
   readonly #held = new Map<string, LiveState>();
   /** What the caller already read of a handover just tracked: its first load takes it (see `track`). */
   readonly #known = new Map<string, Known>();
+  /**
+   * Loads from the store in flight, per handover (only while one is). A commit, a refresh or another
+   * load that changes the cached state meanwhile marks them stale: what such a load read may be older
+   * than that state, and putting it in the cache would hide the newer one until the next commit —
+   * a sender that read a line as still pending after its confirmation had landed sent it again (a
+   * rolling restart, three instances: reads outside the queue race with its commits).
+   */
+  readonly #loading = new Map<string, Set<LoadTicket>>();
   #commits = 0;
 
   constructor(deps: HandoverUnitsDeps) {
@@ -112,8 +120,7 @@ export class HandoverUnits {
   untrack(id: string): void {
     this.#tracked.delete(id);
     this.#known.delete(id);
-    this.#live.delete(id);
-    this.#held.delete(id);
+    this.#forget(id);
   }
 
   /**
@@ -213,6 +220,7 @@ export class HandoverUnits {
   #forget(id: string): void {
     this.#live.delete(id);
     this.#held.delete(id);
+    this.#staleLoads(id);
   }
 
   /**
@@ -229,8 +237,30 @@ export class HandoverUnits {
   }
 
   async #load(id: string): Promise<LiveState | undefined> {
-    const cached = this.#live.get(id) ?? this.#held.get(id);
-    if (cached) return cached;
+    for (;;) {
+      const cached = this.#live.get(id) ?? this.#held.get(id);
+      if (cached) return cached;
+      const ticket: LoadTicket = { stale: false };
+      const tickets = this.#loading.get(id) ?? new Set<LoadTicket>();
+      tickets.add(ticket);
+      this.#loading.set(id, tickets);
+      let state: LiveState | undefined;
+      try {
+        state = await this.#read(id);
+      } finally {
+        tickets.delete(ticket);
+        if (tickets.size === 0 && this.#loading.get(id) === tickets) this.#loading.delete(id);
+      }
+      if (!state) return undefined;
+      if (!this.#tracked.has(id)) return state; // a snapshot: nothing is cached for it
+      // Changed while it was read: the state cached meanwhile is the newer one; none, read again.
+      if (ticket.stale) continue;
+      return this.#keep(id, state);
+    }
+  }
+
+  /** The stored state (or what the caller already read, once). */
+  async #read(id: string): Promise<LiveState | undefined> {
     const { handovers, transcript } = this.#d.store;
     const known = this.#known.get(id);
     if (known) this.#known.delete(id);
@@ -239,8 +269,13 @@ export class HandoverUnits {
     const ended = isTerminal(record.handover.state);
     const pending = ended ? [] : (known?.pending ?? (await transcript.pendingOutbound(id)));
     const lastOrder = ended ? 0 : (known?.lastOrder ?? (await transcript.maxOutboundOrder(id)));
-    const state: LiveState = { record, pending, lastOrder };
-    return this.#tracked.has(id) ? this.#keep(id, state) : state;
+    return { record, pending, lastOrder };
+  }
+
+  /** The cached state changed or went: loads in flight may have read an older one. */
+  #staleLoads(id: string): void {
+    const tickets = this.#loading.get(id);
+    if (tickets) for (const t of tickets) t.stale = true;
   }
 
   /**
@@ -248,6 +283,7 @@ export class HandoverUnits {
    * state kept (and returned) holds the handover's first-seen provider handle when it is equal.
    */
   #keep(id: string, given: LiveState): LiveState {
+    this.#staleLoads(id);
     const state = this.#sharingRef(id, given);
     if (this.#holds.has(id)) {
       this.#held.set(id, state);
@@ -273,6 +309,11 @@ export class HandoverUnits {
     }
     return { ...state, record: { ...state.record, provider: { ...link, ref: known } } };
   }
+}
+
+/** A load from the store in flight; `stale` once the handover's cached state changed meanwhile. */
+interface LoadTicket {
+  stale: boolean;
 }
 
 /** Equal handles: the same kind and the same data, field by field (values compared with `===`). */

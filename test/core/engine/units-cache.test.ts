@@ -101,3 +101,43 @@ test('holds count: the state is held until as many releases as holds; a refresh 
   await units.read('twice');
   assert.equal(reads('twice'), 2);
 });
+
+test('a read from the store that a commit overtakes does not put the older state back in the cache', async () => {
+  const store = new MemoryStore();
+  await store.handovers.create({ handover: makeHandover('h', 'ep', 0, 1), webhook: false });
+  // The next read of the handover returns what was stored when it started, but only once `let go`
+  // is called: a query answered after a commit that came later.
+  let gate: { held: Promise<void>; letGo: () => void } | undefined;
+  const get = store.handovers.get.bind(store.handovers);
+  store.handovers.get = async (id: string) => {
+    const record = await get(id);
+    const g = gate;
+    gate = undefined;
+    if (g) await g.held;
+    return record;
+  };
+  let n = 0;
+  const units = new HandoverUnits({
+    store,
+    clock: new VirtualTime(),
+    ids: { next: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}` },
+    webhookOf: () => false,
+    onCommitted: () => undefined,
+  });
+  units.track('h');
+  const [line] = await units.run('h', (d) => d.appendOutbound(['hello'], 'message'));
+  assert.ok(line);
+
+  // Another instance changed it (or the state left the cache): the next read goes to the store…
+  units.refresh('h');
+  let letGo!: () => void;
+  gate = { held: new Promise<void>((r) => (letGo = r)), letGo: () => letGo() };
+  const slowRead = units.read('h');
+  // …and while that read is on its way, a commit confirms the line.
+  await units.run('h', (d) => assert.ok(d.markSent(line.id, 'p-1')));
+  letGo();
+
+  assert.deepEqual((await slowRead)?.pending, [], 'the overtaken read answers the newer state');
+  assert.deepEqual((await units.read('h'))?.pending, [], 'the cache keeps the newer state');
+  assert.equal((await units.read('h'))?.record.handover.version, 3);
+});
