@@ -14,6 +14,18 @@ const OTHERS = 1_001;
 
 const ref = (id: string): ProviderRef => ({ kind: 'scripted', data: { conversationId: `c-${id}` } });
 
+/** Units over `store`, on virtual time, with webhooks off and nothing reacting to commits. */
+function unitsOn(store: MemoryStore): HandoverUnits {
+  let n = 0;
+  return new HandoverUnits({
+    store,
+    clock: new VirtualTime(),
+    ids: { next: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}` },
+    webhookOf: () => false,
+    onCommitted: () => undefined,
+  });
+}
+
 async function rig() {
   const store = new MemoryStore();
   let reads = new Map<string, number>();
@@ -22,14 +34,7 @@ async function rig() {
     reads.set(id, (reads.get(id) ?? 0) + 1);
     return get(id);
   };
-  let n = 0;
-  const units = new HandoverUnits({
-    store,
-    clock: new VirtualTime(),
-    ids: { next: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}` },
-    webhookOf: () => false,
-    onCommitted: () => undefined,
-  });
+  const units = unitsOn(store);
   const create = async (id: string): Promise<void> => {
     await store.handovers.create({ handover: makeHandover(id, 'ep', 0, 1), webhook: false });
     units.track(id);
@@ -116,14 +121,7 @@ test('a read from the store that a commit overtakes does not put the older state
     if (g) await g.held;
     return record;
   };
-  let n = 0;
-  const units = new HandoverUnits({
-    store,
-    clock: new VirtualTime(),
-    ids: { next: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}` },
-    webhookOf: () => false,
-    onCommitted: () => undefined,
-  });
+  const units = unitsOn(store);
   units.track('h');
   const [line] = await units.run('h', (d) => d.appendOutbound(['hello'], 'message'));
   assert.ok(line);
