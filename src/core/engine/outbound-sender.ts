@@ -352,7 +352,7 @@ export class OutboundSender {
         ? Date.parse(attemptedAt) + provider.sendSettleMs
         : 0;
     for (;;) {
-      const claimed = await this.#reconcile(id, provider, ref, signal);
+      const claimed = await this.#reconcile(id, head.id, provider, ref, signal);
       const stillPending = (await this.#d.units.read(id))?.pending[0]?.id === head.id;
       const left = settledAt - this.#d.clock.now().getTime();
       if (claimed > 0 || !stillPending || left <= 0) return;
@@ -360,16 +360,27 @@ export class OutboundSender {
     }
   }
 
-  /** Confirms pending lines whose message the provider has already (see reconcile.ts). */
+  /**
+   * Confirms pending lines whose message the provider has already (see reconcile.ts). Answers how
+   * many lines are settled: matched now, or the head found confirmed in the store already.
+   */
   async #reconcile(
     id: string,
+    headId: string,
     provider: HandoverProvider,
     ref: Parameters<HandoverProvider['history']>[0],
     signal: AbortSignal,
   ): Promise<number> {
-    const claimed = new Set(
-      (await this.#d.transcript.all(id)).flatMap((e) => (e.providerMessageId ? [e.providerMessageId] : [])),
-    );
+    const stored = await this.#d.transcript.all(id);
+    // The store has the head confirmed while the state this loop read still had it pending: that
+    // state is behind (a stale cache once sent a confirmed message again). Its message is at the
+    // provider, claimed by the line: read the handover again instead of waiting to send it.
+    if (stored.some((e) => e.id === headId && e.outbound !== undefined && e.outbound.status !== 'pending')) {
+      this.#d.logger.warn({ handoverId: id }, 'the handover read was behind the store; reading it again');
+      this.#d.units.refresh(id);
+      return 1;
+    }
+    const claimed = new Set(stored.flatMap((e) => (e.providerMessageId ? [e.providerMessageId] : [])));
     const own: { providerMessageId: string; text: string }[] = [];
     for await (const m of provider.history(ref, undefined, signal)) if (m.own) own.push(m);
     const count = await this.#d.units.run(id, (d) => {

@@ -48,6 +48,34 @@ test('a send whose answer was lost in a crash is found in the history, not sent 
   assert.deepEqual(conv.customerTexts(), ['only once']);
 });
 
+test('a line the store has confirmed is not sent again when the state the sender read is behind', async () => {
+  const rig = await CoreRig.start();
+  const { id, conv } = await rig.activeHandover();
+  await rig.service.sendMessage(id, 'once');
+  const sent = async () => (await rig.transcript(id)).find((l) => l.text === 'once');
+  await rig.until(async () => (await sent())?.outbound?.status === 'sent', 'confirmed');
+  const line = (await sent())!;
+  rig.crash();
+  // The next life's first read of the send queue answers the line as it was before its
+  // confirmation — pending, its attempt marked: a state behind the store, as a stale cache once was.
+  const { providerMessageId: _confirmed, ...unconfirmed } = line;
+  const read = rig.store.transcript.pendingOutbound.bind(rig.store.transcript);
+  let behind = true;
+  rig.store.transcript.pendingOutbound = async (handoverId: string) => {
+    if (!behind || handoverId !== id) return read(handoverId);
+    behind = false;
+    return [{ ...unconfirmed, outbound: { ...line.outbound!, status: 'pending', attemptedAt: line.at } }];
+  };
+  await rig.restart();
+  await rig.advance(30_000);
+  assert.deepEqual(conv.customerTexts(), ['once'], 'sent once');
+  assert.ok(!behind, 'the next life read the state that was behind');
+  assert.ok(
+    rig.logger.lines.some((l) => l.msg === 'the handover read was behind the store; reading it again'),
+    rig.logger.text(),
+  );
+});
+
 test('a send in flight at a crash that never landed is sent by the next life once the settle time passed', async () => {
   const rig = await CoreRig.start();
   const { id, conv } = await rig.activeHandover();
