@@ -372,9 +372,9 @@ export class OutboundSender {
     signal: AbortSignal,
   ): Promise<number> {
     const stored = await this.#d.transcript.all(id);
-    // The store has the head confirmed while the state this loop read still had it pending: that
-    // state is behind (a stale cache once sent a confirmed message again). Its message is at the
-    // provider, claimed by the line: read the handover again instead of waiting to send it.
+    // The store has the head settled (sent, or given up at an end) while the state this loop read
+    // still had it pending: that state is behind (a stale cache once sent a confirmed message
+    // again). Nothing is left to send for it: read the handover again instead of waiting to send it.
     if (stored.some((e) => e.id === headId && e.outbound !== undefined && e.outbound.status !== 'pending')) {
       this.#d.logger.warn({ handoverId: id }, 'the handover read was behind the store; reading it again');
       this.#d.units.refresh(id);
