@@ -249,7 +249,7 @@ export class HandoverUnits {
         state = await this.#read(id);
       } finally {
         tickets.delete(ticket);
-        if (tickets.size === 0 && this.#loading.get(id) === tickets) this.#loading.delete(id);
+        if (tickets.size === 0) this.#loading.delete(id); // the last load of this handover in flight
       }
       if (!state) return undefined;
       if (!this.#tracked.has(id)) return state; // a snapshot: nothing is cached for it
