@@ -6,7 +6,7 @@
 // agent path, and ~15 % of it on the Open Messaging paths (issue 12, bench/README.md) — nor the body
 // stream that undici's own `request` makes. It never follows a redirect: a JWT or an OAuth token
 // must not travel to another URL (fetch was called with `redirect: 'manual'` for that).
-import { Agent } from 'undici';
+import { Agent } from './undici-agent.ts';
 import { dispatchExchange } from './dispatch-exchange.ts';
 
 /** What an exchange sends: a subset of fetch's RequestInit, so a fetch function fits in its place. */

@@ -1,6 +1,6 @@
 // One HTTP POST of one signed event, classified for the retry policy. Never throws: every failure
 // becomes a result with a short, secret-free reason (no URL, no body, no headers).
-import { Agent } from 'undici';
+import { Agent } from '../../http/undici-agent.ts';
 import { dispatchExchange } from '../../http/dispatch-exchange.ts';
 import { childController, releaseChild } from '../../core/concurrency/stop-fanout.ts';
 import type { SignedWebhook } from './sign.ts';
