@@ -2,13 +2,10 @@
 // comes from its own module, it is the class undici exports, and a fresh process that loads the
 // gateway's modules never evaluates undici's index (fetch, WebSocket, mocks: ~60 ms of every start).
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
-import { promisify } from 'node:util';
 import { Agent, agentSource } from '../../src/http/undici-agent.ts';
-
-const run = promisify(execFile);
+import { repositoryRoot as root, runModuleScript } from '../support/module-script.ts';
 
 test('the Agent is undici’s own class, loaded from its dispatcher module', () => {
   assert.equal(agentSource, 'dispatcher module');
@@ -17,7 +14,6 @@ test('the Agent is undici’s own class, loaded from its dispatcher module', () 
 });
 
 test('loading the gateway does not evaluate undici’s index', async () => {
-  const root = new URL('../../', import.meta.url);
   const script = `
 import { createRequire } from 'node:module';
 await import(${JSON.stringify(new URL('src/composition/start-gateway.ts', root).href)});
@@ -25,11 +21,7 @@ await import(${JSON.stringify(new URL('src/composition/open-messaging-provider.t
 const cache = createRequire(${JSON.stringify(new URL('package.json', root).href)}).cache;
 process.stdout.write(JSON.stringify(Object.keys(cache).filter((k) => k.includes('/node_modules/undici/'))));
 `;
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-    cwd: root,
-    timeout: 60_000,
-  });
-  const undiciFiles = JSON.parse(stdout) as string[];
+  const undiciFiles = JSON.parse(await runModuleScript(script)) as string[];
   assert.ok(
     undiciFiles.some((f) => f.endsWith('/undici/lib/dispatcher/agent.js')),
     `the Agent's module is loaded: ${undiciFiles.length} undici files`,

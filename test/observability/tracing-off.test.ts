@@ -2,13 +2,10 @@
 // the OpenTelemetry SDK or its instrumentations — a resolve hook lists every module the process
 // loads — and the core's tracer is the no-op.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { test } from 'node:test';
-import { promisify } from 'node:util';
 import { noTracer } from '../../src/core/ports/tracer.ts';
 import { startTracing } from '../../src/observability/tracing.ts';
-
-const run = promisify(execFile);
+import { repositoryRoot as root, runModuleScript } from '../support/module-script.ts';
 
 test('off: the no-op tracer, no server plugin', async () => {
   const tracing = await startTracing(
@@ -21,7 +18,6 @@ test('off: the no-op tracer, no server plugin', async () => {
 });
 
 test('off: a running gateway loads no OpenTelemetry module', async () => {
-  const root = new URL('../../', import.meta.url);
   const script = `
 import { register } from 'node:module';
 import { MessageChannel } from 'node:worker_threads';
@@ -51,11 +47,7 @@ await gateway.close();
 await new Promise((resolve) => setTimeout(resolve, 100));
 process.stdout.write(JSON.stringify(loaded));
 `;
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-    cwd: root,
-    timeout: 60_000,
-  });
-  const loaded = JSON.parse(stdout) as string[];
+  const loaded = JSON.parse(await runModuleScript(script)) as string[];
   assert.ok(
     loaded.some((u) => u.includes('/src/composition/start-gateway.ts')),
     'the hook saw the gateway load',
