@@ -16,13 +16,20 @@ const require = createRequire(import.meta.url);
 
 function load(): { agent: typeof UndiciAgent; source: 'dispatcher module' | 'package' } {
   try {
-    return {
-      agent: require('undici/lib/dispatcher/agent.js') as typeof UndiciAgent,
-      source: 'dispatcher module',
-    };
+    const agent: unknown = require('undici/lib/dispatcher/agent.js');
+    // A module of that name that is not (or no longer) the Agent class is not used either.
+    if (isDispatcherClass(agent)) return { agent, source: 'dispatcher module' };
   } catch {
-    return { agent: (require('undici') as typeof import('undici')).Agent, source: 'package' };
+    // Moved or gone in this undici: the package's export below.
   }
+  return { agent: (require('undici') as typeof import('undici')).Agent, source: 'package' };
+}
+
+function isDispatcherClass(value: unknown): value is typeof UndiciAgent {
+  return (
+    typeof value === 'function' &&
+    typeof (value as { prototype?: { dispatch?: unknown } }).prototype?.dispatch === 'function'
+  );
 }
 
 const loaded = load();
