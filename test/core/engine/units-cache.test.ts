@@ -110,15 +110,15 @@ test('holds count: the state is held until as many releases as holds; a refresh 
 test('a read from the store that a commit overtakes does not put the older state back in the cache', async () => {
   const store = new MemoryStore();
   await store.handovers.create({ handover: makeHandover('h', 'ep', 0, 1), webhook: false });
-  // The next read of the handover returns what was stored when it started, but only once `let go`
-  // is called: a query answered after a commit that came later.
-  let gate: { held: Promise<void>; letGo: () => void } | undefined;
+  // The next read of the handover returns what was stored when it started, but only once the gate
+  // opens: a query answered after a commit that came later.
+  let gate: Promise<void> | undefined;
   const get = store.handovers.get.bind(store.handovers);
   store.handovers.get = async (id: string) => {
     const record = await get(id);
-    const g = gate;
+    const held = gate;
     gate = undefined;
-    if (g) await g.held;
+    if (held) await held;
     return record;
   };
   const units = unitsOn(store);
@@ -129,7 +129,7 @@ test('a read from the store that a commit overtakes does not put the older state
   // Another instance changed it (or the state left the cache): the next read goes to the store…
   units.refresh('h');
   let letGo!: () => void;
-  gate = { held: new Promise<void>((r) => (letGo = r)), letGo: () => letGo() };
+  gate = new Promise<void>((r) => (letGo = r));
   const slowRead = units.read('h');
   // …and while that read is on its way, a commit confirms the line.
   await units.run('h', (d) => assert.ok(d.markSent(line.id, 'p-1')));
