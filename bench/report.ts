@@ -127,6 +127,8 @@ export function writeResults(dir: string, record: RunRecord): string {
     at: record.at,
     quick: record.quick,
     commit: record.machine.commit,
+    // Runs on several Node majors share the history (scripts/on-node.sh); each line says which.
+    node: record.machine.node,
     cpus: record.machine.cpus,
     loadavg: [record.loadBefore.loadavg[0], record.loadAfter.loadavg[0]],
     rows: Object.fromEntries(

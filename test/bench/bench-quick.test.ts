@@ -45,6 +45,9 @@ test('BENCH_QUICK=1 npm run bench completes and prints every row', { timeout: 24
     const unmeasured = results.rows.filter((r) => r.verdict === 'error' || r.verdict === 'not run');
     assert.deepEqual(unmeasured, [], 'every row is measured');
     assert.ok(results.machine, 'the results name the machine');
+    const history = readFileSync(join(dir, 'history.jsonl'), 'utf8').trim().split('\n');
+    const line = JSON.parse(history.at(-1) ?? '{}') as { node?: string };
+    assert.equal(line.node, process.version, 'the history line names the Node the run used');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
