@@ -9,9 +9,10 @@
 # Exit code: the command's. The test suite's use of it is scripts/test-on-node.sh; the benchmark's,
 # `scripts/on-node.sh 24 npm run bench` (the container image runs Node 24: bench/README.md).
 set -euo pipefail
-major="${1:?usage: scripts/on-node.sh <major> <command> [args...]}"
+usage="usage: scripts/on-node.sh <major> <command> [args...]"
+[ "$#" -ge 2 ] || { echo "$usage" >&2; exit 2; }
+major="$1"
 shift
-[ "$#" -gt 0 ] || { echo "usage: scripts/on-node.sh <major> <command> [args...]" >&2; exit 2; }
 root="$(cd "$(dirname "$0")/.." && pwd)"
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/gh-node${major}-XXXXXX")"
 sqlite="$root/node_modules/better-sqlite3"
@@ -45,8 +46,6 @@ swapped=1
 cp -r "$tmp/better-sqlite3/build" "$sqlite/build"
 
 echo "# node $major: running $*"
-set +e
+# Not exec: the EXIT trap puts the checkout's build back. Under `set -e` a failing command ends the
+# script with its own status.
 "$@"
-status=$?
-set -e
-exit $status
