@@ -67,7 +67,7 @@ export function loadConfig(env: Env = process.env) {
     createConcurrency: num('BENCH_CREATE_CONCURRENCY', 50, 10),
     /** Whether an agent joins every scale handover (1) or they stay queued (0). */
     scaleJoin: num('BENCH_SCALE_JOIN', 1, 1) === 1,
-    /** 1: a heap census of the gateway per handover at the first scale step (slow; prints the top). */
+    /** 1: a heap census of the gateway per handover at each scale step, against the step before (slow; prints the top). */
     scaleCensus: num('BENCH_SCALE_CENSUS', 0, 0) === 1,
     /** The idle window over which CPU and event-loop lag are measured at each scale step. */
     idleSeconds: num('BENCH_IDLE_SECONDS', 10, 1),

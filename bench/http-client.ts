@@ -14,7 +14,9 @@ export interface HttpAnswer {
  * One request; `body` is sent as JSON. Resolves with the status and the body text. A request on a
  * reused keep-alive socket that the server closed at that moment (idle time-out: "socket hang up",
  * ECONNRESET, before any answer) is sent once more on a fresh socket — the race Node's docs describe
- * for keep-alive agents; without it a run after a pause failed on its first request.
+ * for keep-alive agents; without it a run after a pause failed on its first request. The retry opens
+ * a connection of its own: after the server's event loop stood still (a heap census takes seconds),
+ * it closes every idle socket at once, and the pool's next one would be just as stale.
  */
 export async function httpJson(
   method: string,
@@ -26,7 +28,7 @@ export async function httpJson(
     return await once(method, url, body, headers);
   } catch (err) {
     if (!(err instanceof StaleSocketError)) throw err;
-    return once(method, url, body, headers);
+    return once(method, url, body, headers, false);
   }
 }
 
@@ -37,6 +39,7 @@ function once(
   url: string,
   body: unknown,
   headers: Readonly<Record<string, string>>,
+  pooled = true,
 ): Promise<HttpAnswer> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
@@ -44,7 +47,7 @@ function once(
       url,
       {
         method,
-        agent,
+        agent: pooled ? agent : false,
         headers: {
           ...headers,
           ...(payload === undefined

@@ -74,12 +74,23 @@ interface Side {
   readonly idle: Usage;
   readonly steps: ScaleStep[];
   failed?: string;
-  /** BENCH_SCALE_CENSUS=1: what each handover of the first step added, by `type:name`. */
-  census?: { handovers: number; top: { key: string; perHandover: number; bytesPerHandover: number }[] };
+  /**
+   * BENCH_SCALE_CENSUS=1: what each handover of a step added, by `type:name` — the first step against
+   * the idle gateway, each later one against the step before (so a cost paid once, at the first
+   * step, shows as the difference between the first step's rows and the second's).
+   */
+  census?: Census[];
+}
+
+interface Census {
+  /** The handovers live after the step, and how many the step added (the divisor). */
+  readonly handovers: number;
+  readonly added: number;
+  readonly top: { key: string; perHandover: number; bytesPerHandover: number }[];
 }
 
 /** The census difference per handover, largest first (the rows that make up the heap per handover). */
-function censusDiff(before: HeapCensus, after: HeapCensus, n: number): NonNullable<Side['census']> {
+function censusDiff(before: HeapCensus, after: HeapCensus, handovers: number, n: number): Census {
   const top = [...after]
     .map(([key, a]) => {
       const b = before.get(key) ?? { count: 0, bytes: 0 };
@@ -91,7 +102,7 @@ function censusDiff(before: HeapCensus, after: HeapCensus, n: number): NonNullab
     })
     .sort((x, y) => y.bytesPerHandover - x.bytesPerHandover)
     .slice(0, 30);
-  return { handovers: n, top };
+  return { handovers, added: n, top };
 }
 
 export function scaleRows(c: BenchConfig): RowSpec[] {
@@ -294,17 +305,22 @@ async function measureGateway(): Promise<Side> {
     await warmUp(world, gw, Math.min(WARM_UP, config.scaleSteps[0] ?? WARM_UP));
     await sleep(1000);
     const side: Side = { idle: await gatewayUsage(gw, inspector), steps: [] };
-    const idleCensus = config.scaleCensus ? await inspector.census() : undefined;
+    let census = config.scaleCensus ? await inspector.census() : undefined;
     let prev = 0;
     try {
       for (const n of config.scaleSteps) {
         const { seconds, joinSeconds } = await grow(world, gw, prev, n);
         await sleep(2000);
         const now = await gatewayUsage(gw, inspector);
-        if (idleCensus && !side.census) {
-          side.census = censusDiff(idleCensus, await inspector.census(), n);
-          console.log(`heap census per handover at ${fmt(n)} (bytes, count, type:name):`);
-          for (const r of side.census.top)
+        if (census) {
+          const after = await inspector.census();
+          const diff = censusDiff(census, after, n, n - prev);
+          (side.census ??= []).push(diff);
+          census = after;
+          console.log(
+            `heap census per handover ${prev === 0 ? `at ${fmt(n)}` : `from ${fmt(prev)} to ${fmt(n)}`} (bytes, count, type:name):`,
+          );
+          for (const r of diff.top)
             console.log(
               `  ${String(r.bytesPerHandover).padStart(6)} B ${fmt(r.perHandover, 2).padStart(6)}  ${r.key}`,
             );
