@@ -90,19 +90,19 @@ interface Census {
 }
 
 /** The census difference per handover, largest first (the rows that make up the heap per handover). */
-function censusDiff(before: HeapCensus, after: HeapCensus, handovers: number, n: number): Census {
+function censusDiff(before: HeapCensus, after: HeapCensus, handovers: number, added: number): Census {
   const top = [...after]
     .map(([key, a]) => {
       const b = before.get(key) ?? { count: 0, bytes: 0 };
       return {
         key,
-        perHandover: round((a.count - b.count) / n, 2),
-        bytesPerHandover: round((a.bytes - b.bytes) / n, 0),
+        perHandover: round((a.count - b.count) / added, 2),
+        bytesPerHandover: round((a.bytes - b.bytes) / added, 0),
       };
     })
     .sort((x, y) => y.bytesPerHandover - x.bytesPerHandover)
     .slice(0, 30);
-  return { handovers, added: n, top };
+  return { handovers, added, top };
 }
 
 export function scaleRows(c: BenchConfig): RowSpec[] {
