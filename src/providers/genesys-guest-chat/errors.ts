@@ -1,6 +1,10 @@
 // The guest-chat client's error catalogue. Every failure has a stable `code` callers can branch on
 // and a retry classification. Messages are for people and never contain the guest JWT, the
 // Authorization header or the eventStreamUri (which embeds the JWT, protocol §2.3).
+import { describeCause, isRetryableStatus } from '../../http/exchange-failure.ts';
+
+/** Statuses worth retrying (protocol §11.1, §11.3): the HTTP layer's rule, part of this client's API. */
+export { isRetryableStatus };
 
 export const GuestChatErrorCodes = {
   /** Genesys answered with a non-2xx status (protocol §11). */
@@ -49,11 +53,6 @@ export interface GenesysApiErrorInit {
   readonly messageParams?: Readonly<Record<string, string>> | undefined;
   /** The operation, e.g. `sendMessage`; never a URL (URLs may carry ids callers treat as private). */
   readonly operation: string;
-}
-
-/** Statuses worth retrying: request timeout, rate limit, every 5xx (protocol §11.1, §11.3). */
-export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 429 || status >= 500;
 }
 
 /** Genesys answered with an error status. */
@@ -205,11 +204,4 @@ export function isGuestChatError(err: unknown): err is GuestChatError {
 /** Retry classification for anything thrown by this client; unknown errors are not retried. */
 export function isRetryableGuestChatError(err: unknown): boolean {
   return err instanceof GuestChatError && err.isRetryable;
-}
-
-// Only the system error code (ECONNREFUSED, ...) is shown: it never carries request headers.
-function describeCause(cause: unknown): string {
-  const inner = cause instanceof Error && cause.cause instanceof Error ? cause.cause : cause;
-  if (inner instanceof Error && 'code' in inner && typeof inner.code === 'string') return ` (${inner.code})`;
-  return '';
 }

@@ -3,6 +3,7 @@
 // correlation id and Retry-After. Messages are for people: they never carry an access token, the
 // client secret, the webhook secret, a Basic/Bearer header or the text of a customer's message.
 import type { RetryVerdict } from '../../core/retry/retry.ts';
+import { describeCause, isRetryableStatus } from '../../http/exchange-failure.ts';
 
 export const OpenMessagingErrorCodes = {
   /** Genesys answered an API call with a non-2xx status (ErrorBody, protocol §1.4). */
@@ -41,11 +42,6 @@ export abstract class OpenMessagingError extends Error {
   get isPermanent(): boolean {
     return !this.isRetryable && this.code !== OpenMessagingErrorCodes.ABORTED;
   }
-}
-
-/** Statuses worth retrying: request timeout, rate limit, every 5xx (§1.4; guest-chat protocol §11). */
-export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 429 || status >= 500;
 }
 
 export interface OpenMessagingApiErrorInit {
@@ -294,11 +290,4 @@ export function classifyOpenMessagingError(err: unknown): RetryVerdict | undefin
     return { retryAfterMs: err.retryAfterMs };
   }
   return {};
-}
-
-// Only the system error code (ECONNREFUSED, ...) is shown: it never carries request headers.
-function describeCause(cause: unknown): string {
-  const inner = cause instanceof Error && cause.cause instanceof Error ? cause.cause : cause;
-  if (inner instanceof Error && 'code' in inner && typeof inner.code === 'string') return ` (${inner.code})`;
-  return '';
 }

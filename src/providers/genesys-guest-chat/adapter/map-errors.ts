@@ -1,6 +1,7 @@
 // Guest-chat client errors → the core's neutral ProviderError, keeping Genesys' own code (e.g.
 // `chat.error.invalid.queue`), the HTTP status, retryability and Retry-After.
 import { ProviderError } from '../../../core/ports/provider.ts';
+import { failedToConnect } from '../../../http/exchange-failure.ts';
 import { GenesysApiError, GenesysNetworkError, isGuestChatError } from '../errors.ts';
 import { CircuitOpenError } from './circuit-breaker.ts';
 
@@ -17,7 +18,7 @@ export function toProviderError(err: unknown): ProviderError {
       cause: err,
     });
   }
-  if (err instanceof GenesysNetworkError && neverSent(err)) {
+  if (err instanceof GenesysNetworkError && failedToConnect(err.cause)) {
     // The connection could not be made: the request never reached Genesys — its outcome is certain.
     return new ProviderError(err.message, {
       code: `guest-chat.${err.code}`,
@@ -58,21 +59,4 @@ export function isAlreadyGone(err: unknown): boolean {
     err.status === 400 &&
     (err.genesysCode === 'chat.error.conversation.state' || err.genesysCode === 'chat.error.member.state')
   );
-}
-
-/** Errors of the connect phase (undici wraps them as the fetch error's cause): nothing was sent. */
-const CONNECT_ERRORS = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
-function neverSent(err: GenesysNetworkError): boolean {
-  const cause = err.cause;
-  const inner = cause instanceof Error && cause.cause instanceof Error ? cause.cause : cause;
-  const code = inner instanceof Error && 'code' in inner ? inner.code : undefined;
-  return typeof code === 'string' && CONNECT_ERRORS.has(code);
 }

@@ -4,6 +4,7 @@
 // any work, §1.4), a request refused client-side, a connection never made, a token that could not be
 // had (the API call itself never left).
 import { ProviderError } from '../../../core/ports/provider.ts';
+import { failedToConnect } from '../../../http/exchange-failure.ts';
 import {
   OpenMessagingAbortedError,
   OpenMessagingApiError,
@@ -52,7 +53,8 @@ export function toProviderError(err: unknown): ProviderError {
   }
   if (err instanceof OpenMessagingNetworkError || err instanceof OpenMessagingTimeoutError) {
     const neverSent =
-      TOKEN_OPERATIONS.has(err.operation) || (err instanceof OpenMessagingNetworkError && connectFailed(err));
+      TOKEN_OPERATIONS.has(err.operation) ||
+      (err instanceof OpenMessagingNetworkError && failedToConnect(err.cause));
     return new ProviderError(err.message, {
       code: err.code,
       retryable: true,
@@ -72,21 +74,4 @@ export function toProviderError(err: unknown): ProviderError {
     retryable: false,
     cause: err,
   });
-}
-
-/** Errors of the connect phase (undici wraps them as the fetch error's cause): nothing was sent. */
-const CONNECT_ERRORS: ReadonlySet<string> = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
-function connectFailed(err: OpenMessagingNetworkError): boolean {
-  const cause = err.cause;
-  const inner = cause instanceof Error && cause.cause instanceof Error ? cause.cause : cause;
-  const code = inner instanceof Error && 'code' in inner ? inner.code : undefined;
-  return typeof code === 'string' && CONNECT_ERRORS.has(code);
 }
