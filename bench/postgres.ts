@@ -11,6 +11,8 @@ export interface BenchPostgres {
   readonly url: string;
   /** What a reader needs to judge the numbers: the server's version and its durability settings. */
   readonly settings: string;
+  /** The throwaway cluster's server process (its I/O is measured); unknown behind DATABASE_URL. */
+  readonly serverPid?: number;
 }
 
 let started: Promise<BenchPostgres> | undefined;
@@ -29,7 +31,11 @@ export function benchPostgres(): Promise<BenchPostgres> {
       });
     // The takeover part's cluster (test/scale-out/support) reads it from the environment.
     process.env.DATABASE_URL = cluster.url;
-    return { url: cluster.url, settings: `a throwaway cluster: ${await describe(cluster.url)}` };
+    return {
+      url: cluster.url,
+      settings: `a throwaway cluster: ${await describe(cluster.url)}`,
+      serverPid: cluster.serverPid,
+    };
   })();
   return started;
 }

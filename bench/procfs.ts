@@ -88,3 +88,64 @@ function selfCpuSeconds(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 }
+
+/**
+ * Bytes a process caused to be written to storage so far (`write_bytes` of /proc/<pid>/io: counted
+ * when it dirties a page of a file, so a page written twice before it reaches the disk counts
+ * twice — SQLite's write-ahead log and its checkpoints, PostgreSQL's WAL and data files). Sockets and
+ * pipes are not storage and do not count. Undefined when the process is gone.
+ */
+export function writtenBytes(pid: number): number | undefined {
+  try {
+    const m = /^write_bytes:\s+(\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `root` and every process whose parent it is (one level: PostgreSQL's server and its backends). */
+export function withChildren(root: number): number[] {
+  const pids = [root];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // The parent's pid is the second field after the command name (which may contain spaces).
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === root) pids.push(Number(name));
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return pids;
+}
+
+/**
+ * Storage writes of a set of processes over a window (the set read again at the end: a backend
+ * started meanwhile counts from zero; one that exited meanwhile is missed).
+ */
+export class DiskWriteMeter {
+  readonly #pids: () => readonly number[];
+  readonly #start = new Map<number, number>();
+
+  constructor(pids: () => readonly number[]) {
+    this.#pids = pids;
+    for (const pid of pids()) {
+      const bytes = writtenBytes(pid);
+      if (bytes !== undefined) this.#start.set(pid, bytes);
+    }
+  }
+
+  /** Bytes written since the meter started. */
+  get bytes(): number {
+    let total = 0;
+    for (const pid of this.#pids()) {
+      const bytes = writtenBytes(pid);
+      if (bytes === undefined) continue;
+      const before = this.#start.get(pid);
+      // Less than before: the pid is another process's now (this window's whole count).
+      total += before !== undefined && bytes >= before ? bytes - before : bytes;
+    }
+    return total;
+  }
+}

@@ -10,7 +10,7 @@ import { Arrivals } from './arrivals.ts';
 import { config, timeoutFor, type BenchConfig } from './config.ts';
 import type { Allocations } from './inspector.ts';
 import { httpJson } from './http-client.ts';
-import { CpuMeter } from './procfs.ts';
+import { CpuMeter, DiskWriteMeter, withChildren } from './procfs.ts';
 import type { Results, RowSpec } from './report.ts';
 import {
   GatewayRelay,
@@ -57,6 +57,12 @@ export interface Throughput {
   /** The gateway's store writes per arrived message by their batch's outcome (committed, split). */
   readonly storeWritesPerMsg?: Readonly<Record<string, number>>;
   readonly timedOut?: string;
+  /**
+   * Bytes the relay's store wrote to storage per arrived message (`DiskWriteMeter`): the relay's own
+   * process, and PostgreSQL's server with its backends on a throwaway cluster; absent behind
+   * DATABASE_URL (the server's processes are not ours to read).
+   */
+  readonly writtenPerMsg?: number;
   /** BENCH_RELAY_ALLOC=1: what the relay allocated during the run, per arrived message. */
   readonly allocated?: { readonly bytesPerMsg: number; readonly sites: Allocations['sites'] };
 }
@@ -132,6 +138,8 @@ export async function measureThroughput(
     emulator: new CpuMeter(world.emulator.pid),
     harness: new CpuMeter('self'),
   };
+  const storePids = storeProcesses(world, relay);
+  const disk = storePids && new DiskWriteMeter(storePids);
   const callsBefore = await genesysCalls(world);
   const countsBefore = await gatewayCounts(relay, world);
   const t0 = performance.now();
@@ -182,6 +190,7 @@ export async function measureThroughput(
   }
   const seconds = ((timedOut ? performance.now() : arrivals.lastArrival) - t0) / 1000;
   const arrived = arrivals.count;
+  const written = disk?.bytes;
   const callsAfter = await genesysCalls(world);
   const countsAfter = await gatewayCounts(relay, world);
   const answers = countsPerMessage(countsBefore.answers ?? {}, countsAfter.answers ?? {}, arrived);
@@ -208,6 +217,7 @@ export async function measureThroughput(
     genesysCallsByRoute: byRoute,
     ...(Object.keys(answers).length > 0 ? { webhookAnswersPerMsg: answers } : {}),
     ...(Object.keys(writes).length > 0 ? { storeWritesPerMsg: writes } : {}),
+    ...(written === undefined ? {} : { writtenPerMsg: Math.round(written / Math.max(1, arrived)) }),
     ...(timedOut ? { timedOut } : {}),
     ...(allocations
       ? {
@@ -221,6 +231,18 @@ export async function measureThroughput(
         }
       : {}),
   };
+}
+
+/**
+ * The processes whose storage writes are the relay's: the relay itself (the gateway's SQLite file is
+ * written by its writer thread), plus PostgreSQL's server and its backends when the world runs on the
+ * benchmark's own cluster. Undefined when the store is a server this machine cannot see into.
+ */
+function storeProcesses(world: World, relay: Relay): (() => readonly number[]) | undefined {
+  const postgres = world.postgres;
+  if (postgres === undefined) return () => [relay.pid];
+  const server = postgres.serverPid;
+  return server === undefined ? undefined : () => [relay.pid, ...withChildren(server)];
 }
 
 /** The guest-chat and Platform API requests the emulator has received (`GET /emulator/v1/request-rate`). */
@@ -281,6 +303,26 @@ export function limitNote(t: Throughput): string | undefined {
   return `${t.relay}: ${busy.join(' and ')} near a full core — the harness may set the pace`;
 }
 
+/** The storage row of a direction: what the gateway's store wrote per message, and the raw relay. */
+function storageRow(gw: Throughput, raw: Throughput, world: World): Parameters<Results['record']>[1] {
+  const kib = (b: number): string => `${fmt(b / 1024, 1)} KiB`;
+  if (gw.writtenPerMsg === undefined || raw.writtenPerMsg === undefined)
+    return {
+      measured: 'not measured',
+      baseline: '',
+      note: "DATABASE_URL: the database server's processes are not this machine's to read",
+    };
+  const who = world.postgres
+    ? "the gateway's process and PostgreSQL's server with its backends"
+    : "the gateway's process (SQLite's file and its write-ahead log)";
+  return {
+    measured: kib(gw.writtenPerMsg),
+    baseline: `${kib(raw.writtenPerMsg)} raw`,
+    note: `write_bytes of /proc/<pid>/io: ${who}; a page dirtied again after it was written counts again`,
+    values: { gateway: gw.writtenPerMsg, raw: raw.writtenPerMsg },
+  };
+}
+
 export function round(x: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
@@ -330,6 +372,11 @@ export function relayRows(c: BenchConfig, path: RelayPath = GUEST_CHAT): RowSpec
           },
         ]
       : []),
+    {
+      id: `${path.part}.${slug(d)}.disk`,
+      what: `${path.label}${arrow(d)} written to storage per message`,
+      goal: '',
+    },
     ...(c.relayAlloc
       ? [
           {
@@ -423,6 +470,7 @@ export async function runRelay(results: Results, path: RelayPath = GUEST_CHAT): 
         note: `at 300 calls a minute per OAuth token (§1.4), one client carries ~${fmt(300 / Math.max(0.01, gw.genesysCallsPerMsg))} such messages a minute`,
         values: { gateway: gw.genesysCallsPerMsg, raw: raw.genesysCallsPerMsg },
       });
+    results.record(`${path.part}.${slug(d)}.disk`, storageRow(gw, raw, world));
     if (gw.allocated && raw.allocated) {
       const kib = (b: number): string => `${fmt(b / 1024, 1)} KiB`;
       results.record(`${path.part}.${slug(d)}.alloc`, {

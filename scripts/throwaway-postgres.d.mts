@@ -2,6 +2,8 @@
 export interface ThrowawayPostgres {
   /** `postgres://postgres@127.0.0.1:<port>/postgres` (trust authentication). */
   readonly url: string;
+  /** The server's (postmaster's) process id; its backends are its children. */
+  readonly serverPid: number;
   /** Stops the server and removes its directory (once; later calls do nothing). */
   stop(): void;
 }

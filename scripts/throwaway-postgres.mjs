@@ -5,7 +5,7 @@
 // and full-page writes at PostgreSQL's defaults — since what it measures is a commit that survives a
 // power cut, as SQLite's synchronous=FULL does.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,8 +75,11 @@ export async function startThrowawayPostgres({ durable = false } = {}) {
     throw err;
   }
   let stopped = false;
+  // The server's process id: the first line of its postmaster.pid (the benchmark reads its I/O).
+  const serverPid = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    serverPid,
     stop() {
       if (stopped) return;
       stopped = true;

@@ -44,6 +44,13 @@ test('BENCH_QUICK=1 npm run bench completes and prints every row', { timeout: 24
     );
     const unmeasured = results.rows.filter((r) => r.verdict === 'error' || r.verdict === 'not run');
     assert.deepEqual(unmeasured, [], 'every row is measured');
+    // The storage rows read the gateway's own writes: a durable relay writes something for every
+    // message, the raw relay (which persists nothing) nothing.
+    for (const id of ['relay.agent-to-bot.disk', 'relay.bot-to-agent.disk']) {
+      const values = results.rows.find((r) => r.id === id)?.values as { gateway: number; raw: number };
+      assert.ok(values.gateway > 1024, `${id}: the gateway wrote ${values.gateway} bytes a message`);
+      assert.ok(values.raw < values.gateway / 10, `${id}: the raw relay wrote ${values.raw} bytes a message`);
+    }
     assert.ok(results.machine, 'the results name the machine');
     const history = readFileSync(join(dir, 'history.jsonl'), 'utf8').trim().split('\n');
     const line = JSON.parse(history.at(-1) ?? '{}') as { node?: string };
