@@ -66,7 +66,13 @@ export async function runHistory(results: Results): Promise<void> {
     if (!small || !large) continue;
     const ratio = large.msgPerSec / small.msgPerSec;
     const rawRatio = rawSmall && rawLarge ? rawLarge.msgPerSec / rawSmall.msgPerSec : NaN;
-    const notes = [limitNote(small), limitNote(large)].filter((x) => x !== undefined);
+    // What the store wrote per message: its page I/O is what grows with history (bench/README.md,
+    // "History: what grows with it").
+    const written =
+      small.writtenPerMsg !== undefined && large.writtenPerMsg !== undefined
+        ? `written to storage ${fmt(large.writtenPerMsg / 1024, 1)} KiB a message (small run ${fmt(small.writtenPerMsg / 1024, 1)} KiB)`
+        : undefined;
+    const notes = [written, limitNote(small), limitNote(large)].filter((x) => x !== undefined);
     // CPU per message beside the rate: on a shared machine it moves far less than msg/s does.
     results.record(`history.${slug(d)}`, {
       measured: `${fmt(large.msgPerSec)} msg/s, ${fmt(large.cpuUsPerMsg.relay)} µs CPU/msg`,
