@@ -6,6 +6,7 @@ import { config, type BenchConfig } from './config.ts';
 import {
   DIRECTIONS,
   fmt,
+  kib,
   limitNote,
   measureThroughput,
   prepareRelay,
@@ -70,7 +71,7 @@ export async function runHistory(results: Results): Promise<void> {
     // "History: what grows with it").
     const written =
       small.writtenPerMsg !== undefined && large.writtenPerMsg !== undefined
-        ? `written to storage ${fmt(large.writtenPerMsg / 1024, 1)} KiB a message (small run ${fmt(small.writtenPerMsg / 1024, 1)} KiB)`
+        ? `written to storage ${kib(large.writtenPerMsg)} a message (small run ${kib(small.writtenPerMsg)})`
         : undefined;
     const notes = [written, limitNote(small), limitNote(large)].filter((x) => x !== undefined);
     // CPU per message beside the rate: on a shared machine it moves far less than msg/s does.

@@ -305,7 +305,6 @@ export function limitNote(t: Throughput): string | undefined {
 
 /** The storage row of a direction: what the gateway's store wrote per message, and the raw relay. */
 function storageRow(gw: Throughput, raw: Throughput, world: World): Parameters<Results['record']>[1] {
-  const kib = (b: number): string => `${fmt(b / 1024, 1)} KiB`;
   if (gw.writtenPerMsg === undefined || raw.writtenPerMsg === undefined)
     return {
       measured: 'not measured',
@@ -332,6 +331,11 @@ export function fmt(x: number, digits = 0): string {
   return Number.isFinite(x)
     ? x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
     : '—';
+}
+
+/** Bytes as KiB with one decimal, e.g. `26.6 KiB`. */
+export function kib(bytes: number): string {
+  return `${fmt(bytes / 1024, 1)} KiB`;
 }
 
 const arrow = (d: Direction): string => (d === 'agent→bot' ? 'agent → bot' : 'bot → agent');
@@ -472,7 +476,6 @@ export async function runRelay(results: Results, path: RelayPath = GUEST_CHAT): 
       });
     results.record(`${path.part}.${slug(d)}.disk`, storageRow(gw, raw, world));
     if (gw.allocated && raw.allocated) {
-      const kib = (b: number): string => `${fmt(b / 1024, 1)} KiB`;
       results.record(`${path.part}.${slug(d)}.alloc`, {
         measured: kib(gw.allocated.bytesPerMsg),
         baseline: `${kib(raw.allocated.bytesPerMsg)} raw`,
